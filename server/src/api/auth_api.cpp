@@ -1,0 +1,127 @@
+// POST /api/auth/register, /api/auth/login, /api/auth/logout.
+// Login answers the same 401 whether the user exists or not, and spends the same argon2 time
+// either way (dummy hash), so neither the message nor the timing tells user names apart.
+#include "api/context.hpp"
+#include "api/errors.hpp"
+#include "auth/password.hpp"
+#include "auth/validation.hpp"
+#include "util/strings.hpp"
+
+namespace essaim::api {
+namespace {
+
+void throw_throttled(std::int64_t retry) {
+    ApiError e(429, "too_many_attempts",
+               "Trop de tentatives de connexion. Réessayez dans " + std::to_string(retry) +
+                   (retry > 1 ? " secondes." : " seconde."));
+    e.headers.emplace_back("Retry-After", std::to_string(retry));
+    throw e;
+}
+
+http::Response signed_in(const Context& ctx, const store::User& u, const http::Request& req,
+                         int status) {
+    auto issued = ctx.sessions.issue(u, req.remote_ip, std::string(req.header("user-agent")));
+    auto r = http::Response::json(status, user_json(u));
+    ctx.sessions.set_cookies(r, issued);
+    return r;
+}
+
+http::Response do_register(const Context& ctx, http::Request& req) {
+    auto body = parse_json_object(req);
+    if (ctx.store.setting("registration_open").value_or("true") != "true")
+        throw ApiError(403, "registration_closed",
+                       "Les inscriptions sont fermées. Demandez un compte à l'administrateur.");
+    auto username = auth::validate_username(req_string(body, "username"));
+    auto password = req_string(body, "password");
+    auth::validate_password(password);
+    auto email = auth::validate_email(opt_string(body, "email").value_or(""));
+    auto display = opt_string(body, "display_name");
+    auto display_name = auth::validate_display_name(display && !str::trim(*display).empty()
+                                                        ? *display
+                                                        : username);
+    auto group_name = ctx.store.setting("default_group").value_or("Utilisateurs");
+    auto group = ctx.store.group_by_name(group_name);
+    if (!group) group = ctx.store.group_by_id(2);
+    if (!group) throw std::runtime_error("no default group");
+
+    store::NewUser nu{username, display_name, email, auth::hash_password(password), "user",
+                      group->id};
+    std::int64_t id;
+    try {
+        id = ctx.store.create_user(nu);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+    }
+    auto user = ctx.store.user_by_id(id);
+    if (!user) throw std::runtime_error("user vanished after insert");
+    ctx.store.audit({user->id, user->username, "user.register", "user", std::to_string(id), "{}",
+                     req.remote_ip});
+    return signed_in(ctx, *user, req, 201);
+}
+
+http::Response do_login(const Context& ctx, http::Request& req) {
+    auto body = parse_json_object(req);
+    auto username = std::string(str::trim(req_string(body, "username")));
+    auto password = req_string(body, "password");
+    auto now = now_unix();
+    auto user_key = "u:" + str::to_lower(username);
+    auto ip_key = "ip:" + req.remote_ip;
+    auto wait = std::max(ctx.throttle_user.retry_after(user_key, now),
+                         ctx.throttle_ip.retry_after(ip_key, now));
+    if (wait > 0) throw_throttled(wait);
+
+    std::optional<store::User> user;
+    if (username.size() <= 64 && password.size() <= auth::kMaxPasswordLength)
+        user = ctx.store.user_by_username(username);
+    bool ok = user ? auth::verify_password(user->password_hash, password)
+                   : (auth::verify_password(auth::dummy_hash(), password), false);
+    if (!ok) {
+        ctx.throttle_user.record_failure(user_key, now);
+        ctx.throttle_ip.record_failure(ip_key, now);
+        ctx.store.audit({user ? std::optional(user->id) : std::nullopt, username.substr(0, 64),
+                         "user.login_failed", "user", user ? std::to_string(user->id) : "", "{}",
+                         req.remote_ip});
+        throw ApiError(401, "invalid_credentials", "Nom d'utilisateur ou mot de passe incorrect.");
+    }
+    if (user->disabled)
+        throw ApiError(403, "account_disabled",
+                       "Ce compte est désactivé. Contactez l'administrateur.");
+    ctx.throttle_user.record_success(user_key);
+    if (auth::needs_rehash(user->password_hash))
+        ctx.store.set_password(user->id, auth::hash_password(password), false);
+    ctx.store.touch_login(user->id, now);
+    user->last_login_at = now;
+    ctx.store.audit({user->id, user->username, "user.login", "user", std::to_string(user->id),
+                     "{}", req.remote_ip});
+    return signed_in(ctx, *user, req, 200);
+}
+
+http::Response do_logout(const Context& ctx, http::Request& req) {
+    auto a = ctx.sessions.authenticate(req);
+    if (a) {
+        if (!ctx.sessions.csrf_ok(req, *a))
+            throw ApiError(403, "csrf_failed",
+                           "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et "
+                           "réessayez.");
+        ctx.sessions.revoke(a->session_id);
+        ctx.store.audit({a->user.id, a->user.username, "user.logout", "user",
+                         std::to_string(a->user.id), "{}", req.remote_ip});
+    }
+    auto r = http::Response::no_content();
+    ctx.sessions.clear_cookies(r);
+    return r;
+}
+
+}  // namespace
+
+void register_auth_routes(http::Router& r, const Context& ctx) {
+    using http::Exec;
+    r.add("POST", "/api/auth/register", [&ctx](http::Request& q) { return do_register(ctx, q); },
+          Exec::worker);
+    r.add("POST", "/api/auth/login", [&ctx](http::Request& q) { return do_login(ctx, q); },
+          Exec::worker);
+    r.add("POST", "/api/auth/logout", [&ctx](http::Request& q) { return do_logout(ctx, q); },
+          Exec::worker);
+}
+
+}  // namespace essaim::api

@@ -1,0 +1,104 @@
+#include "api/context.hpp"
+
+#include "api/errors.hpp"
+#include "util/strings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace essaim::api {
+namespace {
+
+// Browsers send Origin on every cross-origin request and on same-origin POSTs. A mutating
+// request whose Origin is another site is refused outright (defence in depth beside CSRF
+// tokens; it is the only guard for login/register, which have no session yet).
+bool origin_allowed(const http::Request& req, const config::Config& cfg) {
+    auto origin = req.header("origin");
+    if (origin.empty()) return true;
+    auto host = req.header("host");
+    if (!host.empty() && (origin == "http://" + std::string(host) ||
+                          origin == "https://" + std::string(host)))
+        return true;
+    if (!cfg.base_url.empty()) {
+        std::string base = cfg.base_url;
+        auto scheme_end = base.find("://");
+        if (scheme_end != std::string::npos) {
+            auto path = base.find('/', scheme_end + 3);
+            if (path != std::string::npos) base.resize(path);
+        }
+        if (origin == base) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+http::Response invoke(const http::Route& route, http::Request& req, const Context& ctx) {
+    try {
+        if (req.is_mutating() && !origin_allowed(req, ctx.cfg))
+            throw ApiError(403, "origin_refused",
+                           "Requête refusée : elle provient d'un autre site que essaim.");
+        return route.handler(req);
+    } catch (const ApiError& e) {
+        return error_response(e);
+    } catch (const std::exception& e) {
+        spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+        return error_response(500, "internal_error",
+                              "Erreur interne du serveur. Réessayez ; si le problème persiste, "
+                              "prévenez l'administrateur (référence " + req.request_id + ").");
+    }
+}
+
+http::Response unmatched(const http::Match& m) {
+    using K = http::Match::Kind;
+    if (m.kind == K::method_not_allowed) {
+        std::string allow;
+        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        auto r = error_response(405, "method_not_allowed",
+                                "Méthode non autorisée pour cette adresse (autorisées : " + allow + ").");
+        r.set_header("Allow", allow);
+        return r;
+    }
+    if (m.kind == K::bad_path)
+        return error_response(400, "bad_request", "Adresse de requête mal formée.");
+    return error_response(404, "not_found", "Cette adresse de l'API n'existe pas.");
+}
+
+auth::Authed require_user(const Context& ctx, const http::Request& req) {
+    auto a = ctx.sessions.authenticate(req);
+    if (!a)
+        throw ApiError(401, "unauthenticated",
+                       "Votre session a expiré ou vous n'êtes pas connecté. Reconnectez-vous.");
+    if (req.is_mutating() && !ctx.sessions.csrf_ok(req, *a))
+        throw ApiError(403, "csrf_failed",
+                       "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et réessayez.");
+    return std::move(*a);
+}
+
+boost::json::object user_json(const store::User& u) {
+    boost::json::array perms;
+    for (const auto& p : u.permissions) perms.emplace_back(p);
+    boost::json::object o{{"id", u.id},
+                          {"username", u.username},
+                          {"display_name", u.display_name},
+                          {"email", nullptr},
+                          {"role", u.role},
+                          {"group", boost::json::object{{"id", u.group_id}, {"name", u.group_name}}},
+                          {"permissions", std::move(perms)},
+                          {"created_at", u.created_at},
+                          {"last_login_at", nullptr}};
+    if (u.email) o["email"] = *u.email;
+    if (u.last_login_at) o["last_login_at"] = *u.last_login_at;
+    return o;
+}
+
+void register_all_routes(http::Router& r, const Context& ctx) {
+    register_health_routes(r, ctx);
+    register_auth_routes(r, ctx);
+    register_me_routes(r, ctx);
+}
+
+}  // namespace essaim::api

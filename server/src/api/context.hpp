@@ -1,0 +1,46 @@
+// What every API handler may use, and the handler boundary (invoke) that turns exceptions
+// into JSON errors. Handlers are thin: parse, check permission, call a service, shape JSON.
+#pragma once
+
+#include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <string>
+
+namespace essaim::api {
+
+enum class QbtState : int { unconfigured = 0, ok = 1, down = 2 };
+
+struct Context {
+    const config::Config& cfg;
+    store::Store& store;
+    auth::SessionService& sessions;
+    auth::LoginThrottle& throttle_user;  // per user name
+    auth::LoginThrottle& throttle_ip;    // per client address
+    std::atomic<int>& qbt_state;         // QbtState, written by the qBittorrent probe
+};
+
+// Runs a matched route: origin check for mutating requests, the handler, and the error
+// boundary (ApiError → its JSON; anything else → 500 internal_error, logged).
+http::Response invoke(const http::Route& route, http::Request& req, const Context& ctx);
+// The JSON answer for a request no route matched (404 / 405 / 400).
+http::Response unmatched(const http::Match& m);
+
+// The signed-in user, or 401. For mutating requests also checks CSRF (403).
+auth::Authed require_user(const Context& ctx, const http::Request& req);
+
+boost::json::object user_json(const store::User& u);
+std::int64_t now_unix();
+
+void register_health_routes(http::Router& r, const Context& ctx);
+void register_auth_routes(http::Router& r, const Context& ctx);
+void register_me_routes(http::Router& r, const Context& ctx);
+void register_all_routes(http::Router& r, const Context& ctx);
+
+}  // namespace essaim::api

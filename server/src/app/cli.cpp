@@ -1,0 +1,180 @@
+#include "app/cli.hpp"
+
+#include "app/bootstrap.hpp"
+#include "app/serve.hpp"
+#include "config/config.hpp"
+#include "http/client.hpp"
+#include "store/migrate.hpp"
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <stdexcept>
+
+namespace essaim::app {
+namespace {
+
+constexpr const char* kHelp = R"(essaim — portail web partagé devant un serveur qBittorrent
+
+Utilisation : essaim [--config FICHIER] <commande> [options]
+
+Commandes :
+  serve                              démarre le serveur (commande par défaut)
+  migrate                            applique les migrations de la base de données puis quitte
+  create-admin --username NOM [--password-stdin]
+                                     crée un administrateur
+  create-user --username NOM [--password-stdin] [--group GROUPE]
+                                     crée un utilisateur (groupe par défaut : Utilisateurs)
+  reset-password NOM [--password-stdin]
+                                     change le mot de passe d'un compte et ferme ses sessions
+  health [--url URL]                 interroge /api/health ; code de sortie 0 si le serveur répond
+  version                            affiche la version
+
+Sans --password-stdin, un mot de passe est généré et affiché une seule fois.
+Avec --password-stdin, le mot de passe est lu sur l'entrée standard (première ligne).
+
+Options générales :
+  --config FICHIER   fichier TOML (voir essaim.example.toml)
+  -h, --help         affiche cette aide
+
+Variables d'environnement (prioritaires sur le fichier) : ESSAIM_LISTEN (127.0.0.1:8080),
+ESSAIM_DATA_DIR (./data), ESSAIM_BASE_URL, ESSAIM_WEB_DIR, ESSAIM_DATABASE_URL, ESSAIM_SECRET,
+ESSAIM_LOG_LEVEL, ESSAIM_QBT_URL, ESSAIM_QBT_USERNAME, ESSAIM_QBT_PASSWORD, ESSAIM_QBT_MANAGED,
+ESSAIM_QBT_MANAGED_NETWORK, ESSAIM_JACKETT_URL, ESSAIM_JACKETT_API_KEY, ESSAIM_DOWNLOAD_BASE_URL,
+ESSAIM_DOWNLOAD_ROOT, ESSAIM_DOWNLOAD_SECRET, ESSAIM_DOWNLOAD_DIRECT.
+)";
+
+std::string read_password(bool from_stdin, bool& generated) {
+    generated = false;
+    if (from_stdin) {
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return line;
+    }
+    generated = true;
+    return generate_password();
+}
+
+int cmd_health(const Args& a, const config::Config& cfg) {
+    std::string url = a.url.value_or("");
+    if (url.empty()) {
+        auto [host, port] = config::split_host_port(cfg.listen);
+        if (host == "0.0.0.0") host = "127.0.0.1";
+        if (host == "::") host = "::1";
+        if (host.find(':') != std::string::npos) host = "[" + host + "]";
+        url = "http://" + host + ":" + std::to_string(port);
+    }
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    boost::asio::io_context ioc;
+    auto fut = boost::asio::co_spawn(
+        ioc, http::fetch({"GET", url + "/api/health", {}, {}, std::chrono::seconds(5)}),
+        boost::asio::use_future);
+    ioc.run();
+    auto res = fut.get();
+    if (res.status == 0) {
+        std::cerr << "essaim ne répond pas sur " << url << " : " << res.error << "\n";
+        return 1;
+    }
+    std::cout << res.body << "\n";
+    return res.status == 200 ? 0 : 1;
+}
+
+}  // namespace
+
+Args parse_args(const std::vector<std::string>& argv) {
+    Args a;
+    bool have_command = false;
+    auto value = [&](std::size_t& i, const std::string& opt) {
+        if (i + 1 >= argv.size()) throw std::runtime_error("l'option " + opt + " attend une valeur");
+        return argv[++i];
+    };
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const auto& s = argv[i];
+        if (s == "-h" || s == "--help") a.help = true;
+        else if (s == "--config") a.config_file = value(i, s);
+        else if (s.rfind("--config=", 0) == 0) a.config_file = s.substr(9);
+        else if (s == "--username") a.username = value(i, s);
+        else if (s == "--group") a.group = value(i, s);
+        else if (s == "--url") a.url = value(i, s);
+        else if (s == "--password-stdin") a.password_stdin = true;
+        else if (s.rfind("-", 0) == 0) throw std::runtime_error("option inconnue : " + s);
+        else if (!have_command) {
+            a.command = s;
+            have_command = true;
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    static const char* known[] = {"serve", "migrate", "create-admin", "create-user",
+                                  "reset-password", "health", "version", "help"};
+    if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
+        throw std::runtime_error("commande inconnue : " + a.command);
+    if (a.command == "help") a.help = true;
+    return a;
+}
+
+int run_cli(int argc, char** argv) {
+    Args a;
+    try {
+        a = parse_args(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {
+        std::cerr << "essaim : " << e.what() << "\nEssayez « essaim --help ».\n";
+        return 2;
+    }
+    if (a.help) {
+        std::cout << kHelp;
+        return 0;
+    }
+    if (a.command == "version") {
+        std::cout << "essaim " << ESSAIM_VERSION << "\n";
+        return 0;
+    }
+    try {
+        auto cfg = config::load(a.config_file, [](const char* n) { return std::getenv(n); });
+        spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+        if (a.command == "serve") return serve(cfg);
+        if (a.command == "health") return cmd_health(a, cfg);
+
+        ensure_data_dir(cfg.data_dir);
+        if (a.command == "migrate") {
+            SQLite::Database db(cfg.sqlite_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            auto r = store::migrate(db, store::builtin_migrations());
+            if (r.applied.empty())
+                std::cout << "Base de données à jour (version " << r.to_version << ").\n";
+            for (const auto& m : r.applied) std::cout << "Migration appliquée : " << m << "\n";
+            return 0;
+        }
+        auto store = open_store(cfg);
+        if (a.command == "create-admin" || a.command == "create-user") {
+            if (!a.username) throw std::runtime_error("--username est obligatoire");
+            bool generated = false;
+            auto pw = read_password(a.password_stdin, generated);
+            bool admin = a.command == "create-admin";
+            auto group = a.group.value_or(admin ? "Administrateurs" : "Utilisateurs");
+            create_account(*store, *a.username, pw, admin ? "admin" : "user", group);
+            std::cout << (admin ? "Administrateur créé : " : "Utilisateur créé : ") << *a.username << "\n";
+            if (generated) std::cout << "Mot de passe : " << pw << "\n";
+            return 0;
+        }
+        if (a.command == "reset-password") {
+            auto who = a.username ? *a.username : (a.positional.empty() ? "" : a.positional[0]);
+            if (who.empty()) throw std::runtime_error("indiquez le nom de l'utilisateur");
+            bool generated = false;
+            auto pw = read_password(a.password_stdin, generated);
+            reset_password(*store, who, pw);
+            std::cout << "Mot de passe de " << who << " changé ; ses sessions sont fermées.\n";
+            if (generated) std::cout << "Nouveau mot de passe : " << pw << "\n";
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "essaim : " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace essaim::app

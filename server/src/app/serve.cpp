@@ -1,0 +1,148 @@
+#include "app/serve.hpp"
+
+#include "api/context.hpp"
+#include "app/bootstrap.hpp"
+#include "http/server.hpp"
+#include "qbt/managed.hpp"
+#include "qbt/probe.hpp"
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace essaim::app {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Environment/file values are initial values: they fill a setting only while it is unset, so
+// what the admin later changes in the app is not overwritten at the next start.
+void seed_setting(store::Store& s, const std::string& key, const std::string& value) {
+    if (!value.empty() && !s.setting(key)) s.set_setting(key, value);
+}
+
+std::string find_web_dir(const config::Config& cfg) {
+    if (!cfg.web_dir.empty()) return cfg.web_dir;
+    for (const char* c : {"web/dist", "../web/dist", "../../web/dist"})
+        if (fs::exists(fs::path(c) / "index.html")) return c;
+    return {};
+}
+
+}  // namespace
+
+int serve(const config::Config& cfg) {
+    ensure_data_dir(cfg.data_dir);
+    auto key = load_or_create_secret(cfg);
+    auto store = open_store(cfg);
+    store->prune_sessions(api::now_unix());
+
+    if (auto admin = ensure_first_admin(*store)) {
+        // Printed once on stdout, never written to the log.
+        std::cout << "\n========================================================\n"
+                  << "Premier démarrage : compte administrateur créé.\n"
+                  << "Administrateur créé : " << admin->username << "\n"
+                  << "Mot de passe : " << admin->password << "\n"
+                  << "Notez-le : il ne sera plus jamais affiché.\n"
+                  << "========================================================\n"
+                  << std::endl;
+    }
+
+    seed_setting(*store, "qbt_url", cfg.qbt_url);
+    seed_setting(*store, "qbt_username", cfg.qbt_username);
+    seed_setting(*store, "qbt_password", cfg.qbt_password);
+    seed_setting(*store, "jackett_url", cfg.jackett_url);
+    seed_setting(*store, "jackett_api_key", cfg.jackett_api_key);
+    seed_setting(*store, "download_base_url", cfg.download_base_url);
+    seed_setting(*store, "download_root", cfg.download_root);
+    seed_setting(*store, "download_secret", cfg.download_secret);
+
+    std::unique_ptr<qbt::ManagedQbittorrent> managed;
+    bool managed_mode = !store->setting("qbt_url") || store->setting("qbt_managed") == "true";
+    if (managed_mode && cfg.qbt_managed.value_or(true)) {
+        managed = std::make_unique<qbt::ManagedQbittorrent>(cfg.data_dir, cfg.qbt_managed_network);
+        try {
+            auto info = managed->start();
+            store->set_setting("qbt_managed", "true");
+            store->set_setting("qbt_url", info.url);
+            store->set_setting("qbt_username", info.username);
+            store->set_setting("qbt_password", info.password);
+            store->set_setting("qbt_save_path", info.save_path);
+        } catch (const std::exception& e) {
+            spdlog::error("qBittorrent local non démarré : {}", e.what());
+            managed.reset();
+        }
+    }
+
+    auth::SessionService sessions(*store, key, cfg.secure_cookies());
+    auth::LoginThrottle throttle_user;
+    auth::LoginThrottle throttle_ip(auth::LoginThrottle::Policy{20, 15 * 60, 15 * 60, 100000});
+    std::atomic<int> qbt_state{static_cast<int>(api::QbtState::unconfigured)};
+    api::Context ctx{cfg, *store, sessions, throttle_user, throttle_ip, qbt_state};
+    http::Router router;
+    api::register_all_routes(router, ctx);
+
+    auto web_dir = find_web_dir(cfg);
+    http::StaticSite site(web_dir);
+    if (!site.available())
+        spdlog::warn("interface web introuvable (ESSAIM_WEB_DIR={}) : seule l'API est servie",
+                     web_dir.empty() ? "non défini" : web_dir);
+
+    auto [host, port] = config::split_host_port(cfg.listen);
+    int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    asio::io_context ioc(threads);
+    asio::thread_pool workers(static_cast<std::size_t>(cfg.workers));
+    http::ServerOptions opts;
+    opts.host = host;
+    opts.port = port;
+    opts.max_body_bytes = cfg.max_body_bytes;
+    opts.max_upload_bytes = cfg.max_upload_bytes;
+    http::Server server(
+        ioc, workers, opts, router,
+        [&ctx](const http::Route& r, http::Request& q) { return api::invoke(r, q, ctx); },
+        [](const http::Match& m) { return api::unmatched(m); }, site);
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    spdlog::info("essaim {} à l'écoute sur http://{}:{}", ESSAIM_VERSION,
+                 host.find(':') != std::string::npos ? "[" + host + "]" : host, server.bound_port());
+
+    asio::co_spawn(ioc, qbt::run_probe(*store, qbt_state, std::chrono::seconds(5)), asio::detached);
+
+    // Graceful shutdown: stop accepting, let in-flight requests finish (10 s at most).
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    asio::steady_timer drain(ioc);
+    auto deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+    std::function<void()> wait_drained = [&] {
+        if (server.in_flight() == 0 || std::chrono::steady_clock::now() > *deadline) {
+            ioc.stop();
+            return;
+        }
+        drain.expires_after(std::chrono::milliseconds(50));
+        drain.async_wait([&](auto) { wait_drained(); });
+    };
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {} reçu : arrêt en cours", sig);
+        server.stop_accepting();
+        *deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        wait_drained();
+    });
+
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+    ioc.run();
+    for (auto& t : pool) t.join();
+    workers.join();
+    if (managed) managed->stop();
+    spdlog::info("essaim arrêté");
+    return 0;
+}
+
+}  // namespace essaim::app

@@ -1,0 +1,59 @@
+#include "auth/sessions.hpp"
+
+#include "auth/csrf.hpp"
+#include "auth/jwt.hpp"
+#include "util/crypto.hpp"
+
+#include <ctime>
+
+namespace essaim::auth {
+
+SessionService::Issued SessionService::issue(const store::User& u, const std::string& ip,
+                                             const std::string& user_agent) {
+    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    Issued s;
+    s.session_id = crypto::random_token(18);
+    s.expires_at = now + ttl_;
+    store_.create_session({s.session_id, u.id, now, s.expires_at, ip, user_agent});
+    s.token = jwt_encode({u.id, u.token_version, s.session_id, now, s.expires_at}, key_);
+    s.csrf = csrf_token_for(s.session_id, key_);
+    return s;
+}
+
+void SessionService::set_cookies(http::Response& r, const Issued& s) const {
+    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kSessionCookie, s.token,
+                                                               {true, secure_, ttl_}));
+    r.headers.emplace_back("Set-Cookie",
+                           http::make_set_cookie(kCsrfCookie, s.csrf, {false, secure_, ttl_}));
+}
+
+void SessionService::clear_cookies(http::Response& r) const {
+    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kSessionCookie, "", {true, secure_, 0}));
+    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kCsrfCookie, "", {false, secure_, 0}));
+}
+
+std::optional<Authed> SessionService::authenticate(const http::Request& req) const {
+    std::string token;
+    bool bearer = false;
+    auto authz = req.header("authorization");
+    if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
+        token = std::string(authz.substr(7));
+        bearer = true;
+    } else if (auto c = req.cookie(kSessionCookie)) {
+        token = *c;
+    }
+    if (token.empty() || token.size() > 4096) return std::nullopt;
+    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    auto claims = jwt_decode(token, key_, now);
+    if (!claims) return std::nullopt;
+    auto user = store_.user_for_session(claims->session_id, claims->user_id, now);
+    if (!user || user->disabled || user->token_version != claims->token_version)
+        return std::nullopt;
+    return Authed{std::move(*user), claims->session_id, bearer};
+}
+
+bool SessionService::csrf_ok(const http::Request& req, const Authed& a) const {
+    return a.via_bearer || csrf_valid(req.header(kCsrfHeader), a.session_id, key_);
+}
+
+}  // namespace essaim::auth

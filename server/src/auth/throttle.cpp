@@ -1,0 +1,54 @@
+#include "auth/throttle.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace essaim::auth {
+
+std::int64_t LoginThrottle::retry_after(const std::string& key, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return 0;
+    if (now - it->second.last_failure > policy_.window && it->second.locked_until <= now) {
+        entries_.erase(it);
+        return 0;
+    }
+    return std::max<std::int64_t>(0, it->second.locked_until - now);
+}
+
+void LoginThrottle::record_failure(const std::string& key, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= policy_.max_entries) prune(now);
+    auto& e = entries_[key];
+    if (e.failures > 0 && now - e.last_failure > policy_.window) e = Entry{};
+    e.failures += 1;
+    e.last_failure = now;
+    int over = e.failures - policy_.free_failures;
+    if (over > 0) {
+        std::int64_t lock = over >= 31 ? policy_.max_lock : (std::int64_t{1} << (over - 1));
+        e.locked_until = now + std::min(lock, policy_.max_lock);
+    }
+}
+
+void LoginThrottle::record_success(const std::string& key) {
+    std::lock_guard lock(mu_);
+    entries_.erase(key);
+}
+
+void LoginThrottle::prune(std::int64_t now) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (now - it->second.last_failure > policy_.window && it->second.locked_until <= now)
+            it = entries_.erase(it);
+        else
+            ++it;
+    }
+    // Still full: drop the oldest half rather than refusing to count.
+    if (entries_.size() >= policy_.max_entries) {
+        std::vector<std::pair<std::int64_t, std::string>> by_age;
+        for (auto& [k, e] : entries_) by_age.emplace_back(e.last_failure, k);
+        std::sort(by_age.begin(), by_age.end());
+        for (std::size_t i = 0; i < by_age.size() / 2; ++i) entries_.erase(by_age[i].second);
+    }
+}
+
+}  // namespace essaim::auth

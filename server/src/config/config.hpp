@@ -1,0 +1,57 @@
+// Start-up configuration: defaults < TOML file (--config) < environment (ESSAIM_*).
+// Settings that the admin can change in the app (qBittorrent, Jackett, downloads) are only
+// initial values here; the database holds the live ones.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace essaim::config {
+
+struct Config {
+    std::string listen = "127.0.0.1:8080";
+    std::string data_dir = "./data";
+    std::string base_url;      // public URL, e.g. https://essaim.example.org (Secure cookies when https)
+    std::string web_dir;       // built SPA (web/dist); empty = look for ./web/dist
+    std::string database_url;  // empty = sqlite in data_dir
+    std::string secret;        // JWT/cookie key; empty = generated into data_dir/secret.key
+    std::string log_level = "info";
+    int threads = 0;                             // I/O threads; 0 = number of cores
+    int workers = 8;                             // blocking-work threads
+    std::size_t max_body_bytes = 1024 * 1024;    // JSON bodies
+    std::size_t max_upload_bytes = 32u << 20;    // multipart uploads (.torrent files)
+
+    // qBittorrent (initial values)
+    std::string qbt_url;
+    std::string qbt_username;
+    std::string qbt_password;
+    // Start a private qbittorrent-nox when no qBittorrent is configured. nullopt = auto (yes).
+    std::optional<bool> qbt_managed;
+    // "internet" (default: BitTorrent on every interface) or "loopback" (tests: lo only, no DHT).
+    std::string qbt_managed_network = "internet";
+
+    // Jackett (initial values)
+    std::string jackett_url;
+    std::string jackett_api_key;
+
+    // Downloads (initial values)
+    std::string download_base_url;
+    std::string download_root;
+    std::string download_secret;
+    bool download_direct = false;
+
+    bool secure_cookies() const { return base_url.rfind("https://", 0) == 0; }
+    std::string sqlite_path() const;  // resolved from database_url / data_dir
+};
+
+using Getenv = std::function<const char*(const char*)>;
+
+// Throws std::runtime_error with a French message naming the bad key or file.
+Config load(const std::optional<std::string>& file, const Getenv& getenv);
+
+// "127.0.0.1:8080" → {"127.0.0.1", 8080}; "[::1]:80" → {"::1", 80}. Throws on a bad value.
+std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen);
+
+}  // namespace essaim::config

@@ -1,0 +1,55 @@
+// Transport-neutral HTTP request/response used by the router and the API handlers.
+// The Beast session converts to and from these, so handlers compile (and are tested) without Asio.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace essaim::http {
+
+struct Request {
+    std::string method;  // upper case, e.g. "GET"
+    std::string path;    // raw path, without the query string
+    std::string query;   // raw query string, without '?'
+    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+    std::string body;
+    std::string remote_ip;
+    std::string request_id;
+    std::unordered_map<std::string, std::string> params;  // path parameters, filled by the router
+
+    // Empty view when the header is absent. `name` must be lower case.
+    std::string_view header(std::string_view name) const;
+    std::optional<std::string> cookie(std::string_view name) const;
+    std::optional<std::string> query_param(std::string_view name) const;
+    bool is_mutating() const;
+};
+
+struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    static Response json(int status, const boost::json::value& v);
+    static Response no_content();
+    void set_header(std::string name, std::string value);
+    std::string_view header(std::string_view name) const;  // case-insensitive
+};
+
+// Percent-decoding of a path segment or query component. `plus_as_space` for form/query values.
+// Returns nullopt on a malformed escape (e.g. "%zz").
+std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space);
+
+struct CookieOptions {
+    bool http_only = true;
+    bool secure = false;
+    long max_age = -1;  // -1 = session cookie, 0 = delete
+};
+std::string make_set_cookie(std::string_view name, std::string_view value, const CookieOptions& o);
+
+}  // namespace essaim::http

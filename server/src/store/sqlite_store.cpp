@@ -1,0 +1,313 @@
+// SQLite implementation of Store. One connection guarded by a mutex: SQLite serialises writers
+// anyway, and reads by primary key take microseconds, so a pool would buy little here.
+// Prepared statements are cached per SQL text to keep the per-request cost low.
+#include "store/migrate.hpp"
+#include "store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+#include <sqlite3.h>
+
+#include <ctime>
+#include <mutex>
+#include <unordered_map>
+
+namespace essaim::store {
+namespace {
+
+std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::vector<std::string> parse_permissions(const std::string& json) {
+    std::vector<std::string> out;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(json, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& p : v.as_array())
+        if (p.is_string()) out.emplace_back(p.as_string());
+    return out;
+}
+
+constexpr const char* kUserColumns =
+    "u.id, u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, g.name,"
+    " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at";
+
+User read_user(SQLite::Statement& q) {
+    User u;
+    u.id = q.getColumn(0).getInt64();
+    u.username = q.getColumn(1).getString();
+    u.display_name = q.getColumn(2).getString();
+    if (!q.getColumn(3).isNull()) u.email = q.getColumn(3).getString();
+    u.password_hash = q.getColumn(4).getString();
+    u.role = q.getColumn(5).getString();
+    u.group_id = q.getColumn(6).getInt64();
+    u.group_name = q.getColumn(7).getString();
+    u.permissions = parse_permissions(q.getColumn(8).getString());
+    u.disabled = q.getColumn(9).getInt() != 0;
+    u.token_version = q.getColumn(10).getInt64();
+    u.created_at = q.getColumn(11).getInt64();
+    if (!q.getColumn(12).isNull()) u.last_login_at = q.getColumn(12).getInt64();
+    return u;
+}
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const std::string& path, bool run_migrations)
+        : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+        db_.exec("PRAGMA journal_mode = WAL");
+        db_.exec("PRAGMA synchronous = NORMAL");
+        db_.exec("PRAGMA foreign_keys = ON");
+        db_.setBusyTimeout(5000);
+        if (run_migrations) migrate(db_, builtin_migrations());
+    }
+
+    int schema_version() override {
+        std::lock_guard lock(mu_);
+        return store::schema_version(db_);
+    }
+
+    bool ping() override {
+        std::lock_guard lock(mu_);
+        try {
+            Stmt q = stmt("SELECT 1");
+            return q->executeStep();
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    std::int64_t create_user(const NewUser& u) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO users (username, display_name, email, password_hash, role, group_id,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        auto now = now_unix();
+        q->bind(1, u.username);
+        q->bind(2, u.display_name);
+        if (u.email) q->bind(3, *u.email);
+        else q->bind(3);
+        q->bind(4, u.password_hash);
+        q->bind(5, u.role);
+        q->bind(6, u.group_id);
+        q->bind(7, now);
+        q->bind(8, now);
+        try {
+            q->exec();
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) throw Conflict("username taken");
+            throw;
+        }
+        return db_.getLastInsertRowid();
+    }
+
+    std::optional<User> user_by_id(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(std::string("SELECT ") + kUserColumns +
+                       " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.id = ?");
+        q->bind(1, id);
+        if (!q->executeStep()) return std::nullopt;
+        return read_user(*q);
+    }
+
+    std::optional<User> user_by_username(const std::string& username) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(std::string("SELECT ") + kUserColumns +
+                       " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.username = ?");
+        q->bind(1, username);
+        if (!q->executeStep()) return std::nullopt;
+        return read_user(*q);
+    }
+
+    std::int64_t count_users() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT COUNT(*) FROM users");
+        q->executeStep();
+        return q->getColumn(0).getInt64();
+    }
+
+    void update_profile(std::int64_t id, const std::string& display_name,
+                        const std::optional<std::string>& email) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("UPDATE users SET display_name = ?, email = ?, updated_at = ? WHERE id = ?");
+        q->bind(1, display_name);
+        if (email) q->bind(2, *email);
+        else q->bind(2);
+        q->bind(3, now_unix());
+        q->bind(4, id);
+        if (q->exec() == 0) throw NotFound("user");
+    }
+
+    void set_password(std::int64_t id, const std::string& hash, bool bump) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "UPDATE users SET password_hash = ?, token_version = token_version + ?, updated_at = ?"
+            " WHERE id = ?");
+        q->bind(1, hash);
+        q->bind(2, bump ? 1 : 0);
+        q->bind(3, now_unix());
+        q->bind(4, id);
+        if (q->exec() == 0) throw NotFound("user");
+    }
+
+    void touch_login(std::int64_t id, std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("UPDATE users SET last_login_at = ? WHERE id = ?");
+        q->bind(1, now);
+        q->bind(2, id);
+        q->exec();
+    }
+
+    std::optional<Group> group_by_id(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT id, name, permissions, limits FROM groups WHERE id = ?");
+        q->bind(1, id);
+        return read_group(*q);
+    }
+
+    std::optional<Group> group_by_name(const std::string& name) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT id, name, permissions, limits FROM groups WHERE name = ?");
+        q->bind(1, name);
+        return read_group(*q);
+    }
+
+    void create_session(const Session& s) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, ip, user_agent)"
+            " VALUES (?, ?, ?, ?, ?, ?)");
+        q->bind(1, s.id);
+        q->bind(2, s.user_id);
+        q->bind(3, s.created_at);
+        q->bind(4, s.expires_at);
+        q->bind(5, s.ip);
+        q->bind(6, s.user_agent.substr(0, 256));
+        q->exec();
+    }
+
+    std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
+                                         std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(std::string("SELECT ") + kUserColumns +
+                       " FROM sessions s JOIN users u ON u.id = s.user_id"
+                       " JOIN groups g ON g.id = u.group_id"
+                       " WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ?");
+        q->bind(1, session_id);
+        q->bind(2, user_id);
+        q->bind(3, now);
+        if (!q->executeStep()) return std::nullopt;
+        return read_user(*q);
+    }
+
+    void delete_session(const std::string& session_id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM sessions WHERE id = ?");
+        q->bind(1, session_id);
+        q->exec();
+    }
+
+    void delete_user_sessions(std::int64_t user_id, const std::string& except_id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+        q->bind(1, user_id);
+        q->bind(2, except_id);
+        q->exec();
+    }
+
+    void prune_sessions(std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM sessions WHERE expires_at <= ?");
+        q->bind(1, now);
+        q->exec();
+    }
+
+    std::optional<std::string> setting(const std::string& key) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT value FROM settings WHERE key = ?");
+        q->bind(1, key);
+        if (!q->executeStep()) return std::nullopt;
+        return q->getColumn(0).getString();
+    }
+
+    void set_setting(const std::string& key, const std::string& value) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+        q->bind(1, key);
+        q->bind(2, value);
+        q->bind(3, now_unix());
+        q->exec();
+    }
+
+    void audit(const AuditEntry& e) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id,"
+            " details, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind(1, now_unix());
+        if (e.actor_id) q->bind(2, *e.actor_id);
+        else q->bind(2);
+        q->bind(3, e.actor_name);
+        q->bind(4, e.action);
+        q->bind(5, e.target_type);
+        q->bind(6, e.target_id);
+        q->bind(7, e.details_json);
+        q->bind(8, e.ip);
+        q->exec();
+    }
+
+private:
+    // Returns a reset, cleared, cached statement. Caller holds mu_.
+    // Resets the statement when it goes out of scope, so no cached SELECT keeps a read
+    // snapshot open between requests (that would stall WAL checkpoints).
+    class Stmt {
+    public:
+        explicit Stmt(SQLite::Statement& s) : s_(&s) {}
+        Stmt(const Stmt&) = delete;
+        Stmt& operator=(const Stmt&) = delete;
+        ~Stmt() {
+            try {
+                s_->reset();
+            } catch (...) {
+            }
+        }
+        SQLite::Statement* operator->() { return s_; }
+        SQLite::Statement& operator*() { return *s_; }
+
+    private:
+        SQLite::Statement* s_;
+    };
+
+    // A cleared, cached statement. Caller holds mu_.
+    Stmt stmt(const std::string& sql) {
+        auto it = cache_.find(sql);
+        if (it == cache_.end())
+            it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+        it->second->reset();
+        it->second->clearBindings();
+        return Stmt(*it->second);
+    }
+
+    static std::optional<Group> read_group(SQLite::Statement& q) {
+        if (!q.executeStep()) return std::nullopt;
+        Group g;
+        g.id = q.getColumn(0).getInt64();
+        g.name = q.getColumn(1).getString();
+        g.permissions = parse_permissions(q.getColumn(2).getString());
+        g.limits_json = q.getColumn(3).getString();
+        return g;
+    }
+
+    std::mutex mu_;
+    SQLite::Database db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool run_migrations) {
+    return std::make_unique<SqliteStore>(path, run_migrations);
+}
+
+}  // namespace essaim::store

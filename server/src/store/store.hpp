@@ -1,0 +1,119 @@
+// The storage contract. SQLite (sqlite_store.cpp) is the embedded default; a PostgreSQL
+// implementation fills the same interface later. Every method is safe to call from any thread.
+// Errors: Conflict for unique-key violations, NotFound for a missing row on update, any other
+// failure as std::runtime_error (the HTTP layer turns it into a 500 and logs it).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace essaim::store {
+
+struct Conflict : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+struct NotFound : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Group {
+    std::int64_t id = 0;
+    std::string name;
+    std::vector<std::string> permissions;
+    std::string limits_json = "{}";
+};
+
+struct User {
+    std::int64_t id = 0;
+    std::string username;
+    std::string display_name;
+    std::optional<std::string> email;
+    std::string password_hash;
+    std::string role;  // "admin" | "user"
+    std::int64_t group_id = 0;
+    std::string group_name;
+    std::vector<std::string> permissions;  // from the group
+    bool disabled = false;
+    std::int64_t token_version = 0;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> last_login_at;
+
+    bool is_admin() const { return role == "admin"; }
+};
+
+struct NewUser {
+    std::string username;
+    std::string display_name;
+    std::optional<std::string> email;
+    std::string password_hash;
+    std::string role = "user";
+    std::int64_t group_id = 0;
+};
+
+struct Session {
+    std::string id;
+    std::int64_t user_id = 0;
+    std::int64_t created_at = 0;
+    std::int64_t expires_at = 0;
+    std::string ip;
+    std::string user_agent;
+};
+
+struct AuditEntry {
+    std::optional<std::int64_t> actor_id;
+    std::string actor_name;
+    std::string action;  // "user.register", "user.login", "user.password_change", …
+    std::string target_type;
+    std::string target_id;
+    std::string details_json = "{}";
+    std::string ip;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual int schema_version() = 0;
+    virtual bool ping() = 0;
+
+    // Users
+    virtual std::int64_t create_user(const NewUser& u) = 0;  // Conflict when the name is taken
+    virtual std::optional<User> user_by_id(std::int64_t id) = 0;
+    virtual std::optional<User> user_by_username(const std::string& username) = 0;
+    virtual std::int64_t count_users() = 0;
+    virtual void update_profile(std::int64_t id, const std::string& display_name,
+                                const std::optional<std::string>& email) = 0;
+    // Replaces the hash; with bump_token_version every token issued before stops working.
+    virtual void set_password(std::int64_t id, const std::string& hash, bool bump_token_version) = 0;
+    virtual void touch_login(std::int64_t id, std::int64_t now) = 0;
+
+    // Groups
+    virtual std::optional<Group> group_by_id(std::int64_t id) = 0;
+    virtual std::optional<Group> group_by_name(const std::string& name) = 0;
+
+    // Sessions
+    virtual void create_session(const Session& s) = 0;
+    // The user owning a live (existing, unexpired) session, or nullopt.
+    virtual std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
+                                                 std::int64_t now) = 0;
+    virtual void delete_session(const std::string& session_id) = 0;
+    virtual void delete_user_sessions(std::int64_t user_id, const std::string& except_id) = 0;
+    virtual void prune_sessions(std::int64_t now) = 0;
+
+    // Settings (typed in code, stored as text)
+    virtual std::optional<std::string> setting(const std::string& key) = 0;
+    virtual void set_setting(const std::string& key, const std::string& value) = 0;
+
+    // Audit log
+    virtual void audit(const AuditEntry& e) = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path`, WAL mode, foreign keys on, and
+// applies the pending migrations when `migrate` is true.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool migrate = true);
+
+}  // namespace essaim::store
