@@ -1,0 +1,141 @@
+#include "api/errors.hpp"
+#include "auth/csrf.hpp"
+#include "auth/jwt.hpp"
+#include "auth/password.hpp"
+#include "auth/throttle.hpp"
+#include "auth/validation.hpp"
+#include "util/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace essaim::auth;
+namespace c = essaim::crypto;
+
+TEST(Password, HashIsArgon2idAndVerifies) {
+    auto h = hash_password("correct horse battery");
+    EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+    EXPECT_TRUE(verify_password(h, "correct horse battery"));
+    EXPECT_FALSE(verify_password(h, "correct horse batterY"));
+    EXPECT_FALSE(verify_password("not a hash", "x"));
+    EXPECT_FALSE(needs_rehash(h));
+    EXPECT_NE(hash_password("same password"), hash_password("same password"));  // salted
+}
+
+namespace {
+SessionClaims claims(std::int64_t exp) { return {42, 3, "sid-1", 1000, exp}; }
+std::string with_header(const std::string& header_json, const std::string& token) {
+    auto dot = token.find('.');
+    return c::base64url_encode(header_json) + token.substr(dot);
+}
+}  // namespace
+
+TEST(Jwt, RoundTrip) {
+    auto t = jwt_encode(claims(5000), "k1");
+    auto d = jwt_decode(t, "k1", 2000);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->user_id, 42);
+    EXPECT_EQ(d->token_version, 3);
+    EXPECT_EQ(d->session_id, "sid-1");
+    EXPECT_EQ(d->expires_at, 5000);
+}
+
+TEST(Jwt, RejectsExpiredWrongKeyAndTampered) {
+    auto t = jwt_encode(claims(5000), "k1");
+    EXPECT_FALSE(jwt_decode(t, "k1", 5000));  // expiry is exclusive
+    EXPECT_FALSE(jwt_decode(t, "k2", 2000));
+    auto tampered = t;
+    auto p = tampered.find('.') + 3;
+    tampered[p] = tampered[p] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(jwt_decode(tampered, "k1", 2000));
+    EXPECT_FALSE(jwt_decode(t + "x", "k1", 2000));
+    EXPECT_FALSE(jwt_decode("a.b", "k1", 2000));
+    EXPECT_FALSE(jwt_decode("a.b.c.d", "k1", 2000));
+    EXPECT_FALSE(jwt_decode("", "k1", 2000));
+}
+
+TEST(Jwt, RefusesOtherAlgorithms) {
+    auto t = jwt_encode(claims(5000), "k1");
+    // alg=none with the signature dropped, and alg=HS512 with the original signature.
+    auto none = with_header(R"({"alg":"none","typ":"JWT"})", t);
+    none = none.substr(0, none.rfind('.') + 1);
+    EXPECT_FALSE(jwt_decode(none, "k1", 2000));
+    EXPECT_FALSE(jwt_decode(with_header(R"({"alg":"HS512","typ":"JWT"})", t), "k1", 2000));
+    EXPECT_FALSE(jwt_decode(with_header(R"({"typ":"JWT"})", t), "k1", 2000));
+}
+
+TEST(Csrf, BoundToSessionAndKey) {
+    auto tok = csrf_token_for("s1", "key");
+    EXPECT_TRUE(csrf_valid(tok, "s1", "key"));
+    EXPECT_FALSE(csrf_valid(tok, "s2", "key"));
+    EXPECT_FALSE(csrf_valid(tok, "s1", "other"));
+    EXPECT_FALSE(csrf_valid("", "s1", "key"));
+    EXPECT_FALSE(csrf_valid(tok, "", "key"));
+}
+
+TEST(Throttle, FreeFailuresThenDoublingLock) {
+    LoginThrottle t({5, 900, 900, 1000});
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(t.retry_after("u", 100), 0);
+        t.record_failure("u", 100);
+    }
+    EXPECT_EQ(t.retry_after("u", 100), 0);  // five failures are free
+    t.record_failure("u", 100);             // 6th → 1 s
+    EXPECT_EQ(t.retry_after("u", 100), 1);
+    EXPECT_EQ(t.retry_after("u", 101), 0);
+    t.record_failure("u", 101);  // 7th → 2 s
+    EXPECT_EQ(t.retry_after("u", 101), 2);
+    t.record_failure("u", 103);  // 8th → 4 s
+    EXPECT_EQ(t.retry_after("u", 103), 4);
+    EXPECT_EQ(t.retry_after("other", 103), 0);
+    t.record_success("u");
+    EXPECT_EQ(t.retry_after("u", 103), 0);
+}
+
+TEST(Throttle, LockIsCappedAndWindowForgets) {
+    LoginThrottle t({1, 60, 30, 1000});
+    for (int i = 0; i < 40; ++i) t.record_failure("u", 0);
+    EXPECT_EQ(t.retry_after("u", 0), 30);
+    EXPECT_EQ(t.retry_after("u", 200), 0);
+    t.record_failure("u", 200);  // the window passed: counting restarts, first failure is free
+    EXPECT_EQ(t.retry_after("u", 200), 0);
+}
+
+TEST(Throttle, TableIsBounded) {
+    LoginThrottle t({5, 900, 900, 100});
+    for (int i = 0; i < 1000; ++i) t.record_failure("user" + std::to_string(i), i);
+    // The most recent keys are still counted.
+    for (int k = 0; k < 5; ++k) t.record_failure("user999", 1000);
+    EXPECT_GT(t.retry_after("user999", 1000), 0);
+}
+
+TEST(Validation, Username) {
+    EXPECT_EQ(validate_username(" alice.b-c_1 "), "alice.b-c_1");
+    for (const char* bad : {"ab", "", "a b c", "élodie", "x/y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+        EXPECT_THROW(validate_username(bad), essaim::api::ApiError) << bad;
+}
+
+TEST(Validation, PasswordCountsCodePoints) {
+    EXPECT_NO_THROW(validate_password("0123456789"));
+    EXPECT_THROW(validate_password("012345678"), essaim::api::ApiError);
+    EXPECT_NO_THROW(validate_password("éééééééééé"));  // 10 characters, 20 bytes
+    try {
+        validate_password("short", "new_password");
+        FAIL();
+    } catch (const essaim::api::ApiError& e) {
+        EXPECT_EQ(e.code(), "weak_password");
+        EXPECT_EQ(e.field(), "new_password");
+        EXPECT_EQ(e.status(), 422);
+    }
+}
+
+TEST(Validation, EmailAndDisplayName) {
+    EXPECT_EQ(validate_email(" a@b.fr "), "a@b.fr");
+    EXPECT_EQ(validate_email(""), std::nullopt);
+    for (const char* bad : {"a", "a@b", "@b.fr", "a@@b.fr", "a b@c.fr", "a@b."})
+        EXPECT_THROW(validate_email(bad), essaim::api::ApiError) << bad;
+    EXPECT_EQ(validate_display_name("  Élodie  "), "Élodie");
+    EXPECT_THROW(validate_display_name("   "), essaim::api::ApiError);
+    EXPECT_THROW(validate_display_name(std::string(65, 'x')), essaim::api::ApiError);
+    EXPECT_NO_THROW(validate_display_name(std::string(64, 'x')));
+    EXPECT_THROW(validate_display_name("a\nb"), essaim::api::ApiError);
+}

@@ -1,0 +1,123 @@
+#include "store/migrate.hpp"
+#include "store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace essaim::store;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("essaim-test-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+std::vector<Migration> two_migrations() {
+    return {{"0001_a.sql", "CREATE TABLE a (x INTEGER) STRICT;"},
+            {"0002_b.sql", "CREATE TABLE b (y TEXT) STRICT; INSERT INTO b VALUES ('hello');"}};
+}
+
+}  // namespace
+
+TEST(Migrate, EmptyDatabaseGetsEveryMigration) {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+    auto r = migrate(db, two_migrations());
+    EXPECT_EQ(r.from_version, 0);
+    EXPECT_EQ(r.to_version, 2);
+    EXPECT_EQ(r.applied.size(), 2u);
+    EXPECT_EQ(db.execAndGet("SELECT y FROM b").getString(), "hello");
+}
+
+TEST(Migrate, ExistingDatabaseGetsOnlyNewOnesAndIsIdempotent) {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+    auto m = two_migrations();
+    migrate(db, {m[0]});
+    db.exec("INSERT INTO a VALUES (7)");
+    auto r = migrate(db, m);
+    EXPECT_EQ(r.from_version, 1);
+    EXPECT_EQ(r.applied, std::vector<std::string>{"0002_b.sql"});
+    EXPECT_EQ(db.execAndGet("SELECT x FROM a").getInt(), 7);  // data kept
+    auto again = migrate(db, m);
+    EXPECT_TRUE(again.applied.empty());
+    EXPECT_EQ(again.to_version, 2);
+}
+
+TEST(Migrate, FailedMigrationRollsBackAndNewerDatabaseIsRefused) {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+    std::vector<Migration> bad = {{"0001_a.sql", "CREATE TABLE a (x INTEGER); SELECT nope FROM nowhere;"}};
+    EXPECT_ANY_THROW(migrate(db, bad));
+    EXPECT_EQ(schema_version(db), 0);
+    EXPECT_FALSE(db.tableExists("a"));
+    migrate(db, two_migrations());
+    EXPECT_THROW(migrate(db, {two_migrations()[0]}), std::runtime_error);
+}
+
+TEST(Migrate, BuiltinMigrationsCreateTheSchema) {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+    migrate(db, builtin_migrations());
+    for (const char* t : {"users", "groups", "sessions", "settings", "audit_log"})
+        EXPECT_TRUE(db.tableExists(t)) << t;
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM groups").getInt(), 2);
+}
+
+TEST(SqliteStore, UsersSessionsSettingsAudit) {
+    TempDir dir;
+    auto s = open_sqlite_store((dir.path / "t.db").string());
+    EXPECT_EQ(s->count_users(), 0);
+    auto g = s->group_by_name("utilisateurs");  // names compare without case
+    ASSERT_TRUE(g);
+    auto id = s->create_user({"Alice", "Alice", "a@b.fr", "hash", "user", g->id});
+    EXPECT_THROW(s->create_user({"alice", "x", std::nullopt, "h", "user", g->id}), Conflict);
+    auto u = s->user_by_username("ALICE");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->id, id);
+    EXPECT_EQ(u->group_name, "Utilisateurs");
+    EXPECT_FALSE(u->permissions.empty());
+    EXPECT_EQ(u->email, "a@b.fr");
+
+    s->create_session({"sid", id, 100, 200, "127.0.0.1", "ua"});
+    EXPECT_TRUE(s->user_for_session("sid", id, 150));
+    EXPECT_FALSE(s->user_for_session("sid", id, 200));  // expired
+    EXPECT_FALSE(s->user_for_session("sid", id + 1, 150));
+    s->delete_session("sid");
+    EXPECT_FALSE(s->user_for_session("sid", id, 150));
+
+    s->set_password(id, "h2", true);
+    EXPECT_EQ(s->user_by_id(id)->token_version, 1);
+    s->update_profile(id, "Alice B.", std::nullopt);
+    EXPECT_EQ(s->user_by_id(id)->display_name, "Alice B.");
+    EXPECT_FALSE(s->user_by_id(id)->email);
+    EXPECT_THROW(s->update_profile(999, "x", std::nullopt), NotFound);
+
+    EXPECT_FALSE(s->setting("k"));
+    s->set_setting("k", "v1");
+    s->set_setting("k", "v2");
+    EXPECT_EQ(s->setting("k"), "v2");
+    s->audit({id, "Alice", "user.login", "user", std::to_string(id), "{}", "127.0.0.1"});
+    EXPECT_TRUE(s->ping());
+}
+
+TEST(SqliteStore, ReopenKeepsDataAndSchemaVersion) {
+    TempDir dir;
+    auto path = (dir.path / "t.db").string();
+    {
+        auto s = open_sqlite_store(path);
+        s->create_user({"bob", "Bob", std::nullopt, "h", "admin", 1});
+    }
+    auto s = open_sqlite_store(path);
+    EXPECT_EQ(s->count_users(), 1);
+    EXPECT_EQ(s->schema_version(), static_cast<int>(builtin_migrations().size()));
+    SQLite::Database raw(path);
+    EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
