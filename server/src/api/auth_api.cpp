@@ -36,16 +36,15 @@ http::Response do_register(const Context& ctx, http::Request& req) {
     auth::validate_password(password);
     auto email = auth::validate_email(opt_string(body, "email").value_or(""));
     auto display = opt_string(body, "display_name");
-    auto display_name = auth::validate_display_name(display && !str::trim(*display).empty()
-                                                        ? *display
-                                                        : username);
+    auto display_name =
+        auth::validate_display_name(display && !str::trim(*display).empty() ? *display : username);
     auto group_name = ctx.store.setting("default_group").value_or("Utilisateurs");
     auto group = ctx.store.group_by_name(group_name);
     if (!group) group = ctx.store.group_by_id(2);
     if (!group) throw std::runtime_error("no default group");
 
-    store::NewUser nu{username, display_name, email, auth::hash_password(password), "user",
-                      group->id};
+    store::NewUser nu{username, display_name, email, auth::hash_password(password),
+                      "user",   group->id};
     std::int64_t id;
     try {
         id = ctx.store.create_user(nu);
@@ -91,8 +90,8 @@ http::Response do_login(const Context& ctx, http::Request& req) {
         ctx.store.set_password(user->id, auth::hash_password(password), false);
     ctx.store.touch_login(user->id, now);
     user->last_login_at = now;
-    ctx.store.audit({user->id, user->username, "user.login", "user", std::to_string(user->id),
-                     "{}", req.remote_ip});
+    ctx.store.audit({user->id, user->username, "user.login", "user", std::to_string(user->id), "{}",
+                     req.remote_ip});
     return signed_in(ctx, *user, req, 200);
 }
 
@@ -116,12 +115,15 @@ http::Response do_logout(const Context& ctx, http::Request& req) {
 
 void register_auth_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
-    r.add("POST", "/api/auth/register", [&ctx](http::Request& q) { return do_register(ctx, q); },
-          Exec::worker);
-    r.add("POST", "/api/auth/login", [&ctx](http::Request& q) { return do_login(ctx, q); },
-          Exec::worker);
-    r.add("POST", "/api/auth/logout", [&ctx](http::Request& q) { return do_logout(ctx, q); },
-          Exec::worker);
+    r.add(
+        "POST", "/api/auth/register", [&ctx](http::Request& q) { return do_register(ctx, q); },
+        Exec::worker);
+    r.add(
+        "POST", "/api/auth/login", [&ctx](http::Request& q) { return do_login(ctx, q); },
+        Exec::worker);
+    r.add(
+        "POST", "/api/auth/logout", [&ctx](http::Request& q) { return do_logout(ctx, q); },
+        Exec::worker);
 }
 
 }  // namespace essaim::api

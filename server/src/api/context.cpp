@@ -17,8 +17,8 @@ bool origin_allowed(const http::Request& req, const config::Config& cfg) {
     auto origin = req.header("origin");
     if (origin.empty()) return true;
     auto host = req.header("host");
-    if (!host.empty() && (origin == "http://" + std::string(host) ||
-                          origin == "https://" + std::string(host)))
+    if (!host.empty() &&
+        (origin == "http://" + std::string(host) || origin == "https://" + std::string(host)))
         return true;
     if (!cfg.base_url.empty()) {
         std::string base = cfg.base_url;
@@ -34,7 +34,9 @@ bool origin_allowed(const http::Request& req, const config::Config& cfg) {
 
 }  // namespace
 
-std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t now_unix() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 http::Response invoke(const http::Route& route, http::Request& req, const Context& ctx) {
     try {
@@ -45,10 +47,12 @@ http::Response invoke(const http::Route& route, http::Request& req, const Contex
     } catch (const ApiError& e) {
         return error_response(e);
     } catch (const std::exception& e) {
-        spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+        spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path,
+                      e.what());
         return error_response(500, "internal_error",
                               "Erreur interne du serveur. Réessayez ; si le problème persiste, "
-                              "prévenez l'administrateur (référence " + req.request_id + ").");
+                              "prévenez l'administrateur (référence " +
+                                  req.request_id + ").");
     }
 }
 
@@ -57,8 +61,9 @@ http::Response unmatched(const http::Match& m) {
     if (m.kind == K::method_not_allowed) {
         std::string allow;
         for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
-        auto r = error_response(405, "method_not_allowed",
-                                "Méthode non autorisée pour cette adresse (autorisées : " + allow + ").");
+        auto r = error_response(
+            405, "method_not_allowed",
+            "Méthode non autorisée pour cette adresse (autorisées : " + allow + ").");
         r.set_header("Allow", allow);
         return r;
     }
@@ -73,23 +78,25 @@ auth::Authed require_user(const Context& ctx, const http::Request& req) {
         throw ApiError(401, "unauthenticated",
                        "Votre session a expiré ou vous n'êtes pas connecté. Reconnectez-vous.");
     if (req.is_mutating() && !ctx.sessions.csrf_ok(req, *a))
-        throw ApiError(403, "csrf_failed",
-                       "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et réessayez.");
+        throw ApiError(
+            403, "csrf_failed",
+            "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et réessayez.");
     return std::move(*a);
 }
 
 boost::json::object user_json(const store::User& u) {
     boost::json::array perms;
     for (const auto& p : u.permissions) perms.emplace_back(p);
-    boost::json::object o{{"id", u.id},
-                          {"username", u.username},
-                          {"display_name", u.display_name},
-                          {"email", nullptr},
-                          {"role", u.role},
-                          {"group", boost::json::object{{"id", u.group_id}, {"name", u.group_name}}},
-                          {"permissions", std::move(perms)},
-                          {"created_at", u.created_at},
-                          {"last_login_at", nullptr}};
+    boost::json::object o{
+        {"id", u.id},
+        {"username", u.username},
+        {"display_name", u.display_name},
+        {"email", nullptr},
+        {"role", u.role},
+        {"group", boost::json::object{{"id", u.group_id}, {"name", u.group_name}}},
+        {"permissions", std::move(perms)},
+        {"created_at", u.created_at},
+        {"last_login_at", nullptr}};
     if (u.email) o["email"] = *u.email;
     if (u.last_login_at) o["last_login_at"] = *u.last_login_at;
     return o;

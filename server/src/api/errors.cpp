@@ -22,8 +22,9 @@ http::Response error_response(const ApiError& e) {
 boost::json::object parse_json_object(const http::Request& req) {
     auto ct = str::to_lower(req.header("content-type"));
     if (ct.rfind("application/json", 0) != 0)
-        throw ApiError(415, "unsupported_media_type",
-                       "Le corps de la requête doit être du JSON (Content-Type: application/json).");
+        throw ApiError(
+            415, "unsupported_media_type",
+            "Le corps de la requête doit être du JSON (Content-Type: application/json).");
     if (!str::is_valid_utf8(req.body))
         throw ApiError(400, "invalid_json", "Le corps de la requête n'est pas de l'UTF-8 valide.");
     boost::system::error_code ec;

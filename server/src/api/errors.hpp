@@ -16,9 +16,11 @@
 namespace essaim::api {
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(int status, std::string code, std::string message, std::string field = {})
-        : std::runtime_error(message), status_(status), code_(std::move(code)),
+        : std::runtime_error(message),
+          status_(status),
+          code_(std::move(code)),
           field_(std::move(field)) {}
     int status() const { return status_; }
     const std::string& code() const { return code_; }
@@ -26,7 +28,7 @@ public:
     // Extra response headers (e.g. Retry-After on 429, Allow on 405).
     std::vector<std::pair<std::string, std::string>> headers;
 
-private:
+  private:
     int status_;
     std::string code_;
     std::string field_;

@@ -18,9 +18,10 @@ void register_health_routes(http::Router& r, const Context& ctx) {
     r.add("GET", "/api/instance", [&ctx](http::Request&) {
         auto open = ctx.store.setting("registration_open").value_or("true") == "true";
         return http::Response::json(
-            200, boost::json::object{{"site_name", ctx.store.setting("site_name").value_or("essaim")},
-                                     {"registration_open", open},
-                                     {"version", ESSAIM_VERSION}});
+            200,
+            boost::json::object{{"site_name", ctx.store.setting("site_name").value_or("essaim")},
+                                {"registration_open", open},
+                                {"version", ESSAIM_VERSION}});
     });
 }
 

@@ -17,8 +17,10 @@ http::Response patch_me(const Context& ctx, http::Request& req) {
     auto display_name = a.user.display_name;
     auto email = a.user.email;
     if (auto d = opt_string(body, "display_name")) display_name = auth::validate_display_name(*d);
-    if (is_null(body, "email")) email.reset();
-    else if (auto e = opt_string(body, "email")) email = auth::validate_email(*e);
+    if (is_null(body, "email"))
+        email.reset();
+    else if (auto e = opt_string(body, "email"))
+        email = auth::validate_email(*e);
     ctx.store.update_profile(a.user.id, display_name, email);
     ctx.store.audit({a.user.id, a.user.username, "user.profile_update", "user",
                      std::to_string(a.user.id), "{}", req.remote_ip});
@@ -55,9 +57,11 @@ http::Response change_password(const Context& ctx, http::Request& req) {
 void register_me_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
     r.add("GET", "/api/me", [&ctx](http::Request& q) { return get_me(ctx, q); });
-    r.add("PATCH", "/api/me", [&ctx](http::Request& q) { return patch_me(ctx, q); }, Exec::worker);
-    r.add("POST", "/api/me/password", [&ctx](http::Request& q) { return change_password(ctx, q); },
-          Exec::worker);
+    r.add(
+        "PATCH", "/api/me", [&ctx](http::Request& q) { return patch_me(ctx, q); }, Exec::worker);
+    r.add(
+        "POST", "/api/me/password", [&ctx](http::Request& q) { return change_password(ctx, q); },
+        Exec::worker);
 }
 
 }  // namespace essaim::api

@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 void ensure_data_dir(const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) throw std::runtime_error("impossible de créer le dossier de données " + dir + " : " + ec.message());
+    if (ec)
+        throw std::runtime_error("impossible de créer le dossier de données " + dir + " : " +
+                                 ec.message());
     ::chmod(dir.c_str(), 0700);
 }
 
@@ -31,7 +33,8 @@ std::string load_or_create_secret(const config::Config& cfg) {
     if (fs::exists(path)) {
         std::ifstream in(path, std::ios::binary);
         std::string key((std::istreambuf_iterator<char>(in)), {});
-        if (key.size() < 32) throw std::runtime_error(path.string() + " est trop court (32 octets minimum)");
+        if (key.size() < 32)
+            throw std::runtime_error(path.string() + " est trop court (32 octets minimum)");
         return key;
     }
     auto key = crypto::random_bytes(32);
@@ -54,7 +57,9 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate
     return store::open_sqlite_store(path, migrate);
 }
 
-std::string generate_password() { return crypto::random_token(15); }
+std::string generate_password() {
+    return crypto::random_token(15);
+}
 
 std::optional<Credentials> ensure_first_admin(store::Store& s) {
     if (s.count_users() > 0) return std::nullopt;
@@ -76,7 +81,8 @@ std::int64_t create_account(store::Store& s, const std::string& username,
     auto group = s.group_by_name(group_name);
     if (!group) throw std::runtime_error("groupe inconnu : « " + group_name + " »");
     try {
-        auto id = s.create_user({name, name, std::nullopt, auth::hash_password(password), role, group->id});
+        auto id = s.create_user(
+            {name, name, std::nullopt, auth::hash_password(password), role, group->id});
         s.audit({std::nullopt, "cli", role == "admin" ? "admin.create" : "user.create", "user",
                  std::to_string(id), "{}", ""});
         return id;

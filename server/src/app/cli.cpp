@@ -6,8 +6,8 @@
 #include "http/client.hpp"
 #include "store/migrate.hpp"
 
-#include <boost/asio.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -89,19 +89,28 @@ Args parse_args(const std::vector<std::string>& argv) {
     Args a;
     bool have_command = false;
     auto value = [&](std::size_t& i, const std::string& opt) {
-        if (i + 1 >= argv.size()) throw std::runtime_error("l'option " + opt + " attend une valeur");
+        if (i + 1 >= argv.size())
+            throw std::runtime_error("l'option " + opt + " attend une valeur");
         return argv[++i];
     };
     for (std::size_t i = 0; i < argv.size(); ++i) {
         const auto& s = argv[i];
-        if (s == "-h" || s == "--help") a.help = true;
-        else if (s == "--config") a.config_file = value(i, s);
-        else if (s.rfind("--config=", 0) == 0) a.config_file = s.substr(9);
-        else if (s == "--username") a.username = value(i, s);
-        else if (s == "--group") a.group = value(i, s);
-        else if (s == "--url") a.url = value(i, s);
-        else if (s == "--password-stdin") a.password_stdin = true;
-        else if (s.rfind("-", 0) == 0) throw std::runtime_error("option inconnue : " + s);
+        if (s == "-h" || s == "--help")
+            a.help = true;
+        else if (s == "--config")
+            a.config_file = value(i, s);
+        else if (s.rfind("--config=", 0) == 0)
+            a.config_file = s.substr(9);
+        else if (s == "--username")
+            a.username = value(i, s);
+        else if (s == "--group")
+            a.group = value(i, s);
+        else if (s == "--url")
+            a.url = value(i, s);
+        else if (s == "--password-stdin")
+            a.password_stdin = true;
+        else if (s.rfind("-", 0) == 0)
+            throw std::runtime_error("option inconnue : " + s);
         else if (!have_command) {
             a.command = s;
             have_command = true;
@@ -109,8 +118,8 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.positional.push_back(s);
         }
     }
-    static const char* known[] = {"serve", "migrate", "create-admin", "create-user",
-                                  "reset-password", "health", "version", "help"};
+    static const char* known[] = {"serve",          "migrate", "create-admin", "create-user",
+                                  "reset-password", "health",  "version",      "help"};
     if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
         throw std::runtime_error("commande inconnue : " + a.command);
     if (a.command == "help") a.help = true;
@@ -156,7 +165,8 @@ int run_cli(int argc, char** argv) {
             bool admin = a.command == "create-admin";
             auto group = a.group.value_or(admin ? "Administrateurs" : "Utilisateurs");
             create_account(*store, *a.username, pw, admin ? "admin" : "user", group);
-            std::cout << (admin ? "Administrateur créé : " : "Utilisateur créé : ") << *a.username << "\n";
+            std::cout << (admin ? "Administrateur créé : " : "Utilisateur créé : ") << *a.username
+                      << "\n";
             if (generated) std::cout << "Mot de passe : " << pw << "\n";
             return 0;
         }

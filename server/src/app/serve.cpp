@@ -6,8 +6,8 @@
 #include "qbt/managed.hpp"
 #include "qbt/probe.hpp"
 
-#include <boost/asio.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -111,7 +111,8 @@ int serve(const config::Config& cfg) {
         return 1;
     }
     spdlog::info("essaim {} à l'écoute sur http://{}:{}", ESSAIM_VERSION,
-                 host.find(':') != std::string::npos ? "[" + host + "]" : host, server.bound_port());
+                 host.find(':') != std::string::npos ? "[" + host + "]" : host,
+                 server.bound_port());
 
     asio::co_spawn(ioc, qbt::run_probe(*store, qbt_state, std::chrono::seconds(5)), asio::detached);
 

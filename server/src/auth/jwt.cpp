@@ -20,8 +20,8 @@ std::string jwt_encode(const SessionClaims& c, std::string_view key) {
                                 {"sid", c.session_id},
                                 {"iat", c.issued_at},
                                 {"exp", c.expires_at}};
-    std::string signing_input = header_b64() + "." +
-                                crypto::base64url_encode(boost::json::serialize(payload));
+    std::string signing_input =
+        header_b64() + "." + crypto::base64url_encode(boost::json::serialize(payload));
     return signing_input + "." + crypto::base64url_encode(crypto::hmac_sha256(key, signing_input));
 }
 

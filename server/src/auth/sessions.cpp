@@ -21,15 +21,17 @@ SessionService::Issued SessionService::issue(const store::User& u, const std::st
 }
 
 void SessionService::set_cookies(http::Response& r, const Issued& s) const {
-    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kSessionCookie, s.token,
-                                                               {true, secure_, ttl_}));
+    r.headers.emplace_back("Set-Cookie",
+                           http::make_set_cookie(kSessionCookie, s.token, {true, secure_, ttl_}));
     r.headers.emplace_back("Set-Cookie",
                            http::make_set_cookie(kCsrfCookie, s.csrf, {false, secure_, ttl_}));
 }
 
 void SessionService::clear_cookies(http::Response& r) const {
-    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kSessionCookie, "", {true, secure_, 0}));
-    r.headers.emplace_back("Set-Cookie", http::make_set_cookie(kCsrfCookie, "", {false, secure_, 0}));
+    r.headers.emplace_back("Set-Cookie",
+                           http::make_set_cookie(kSessionCookie, "", {true, secure_, 0}));
+    r.headers.emplace_back("Set-Cookie",
+                           http::make_set_cookie(kCsrfCookie, "", {false, secure_, 0}));
 }
 
 std::optional<Authed> SessionService::authenticate(const http::Request& req) const {

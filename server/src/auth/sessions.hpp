@@ -23,7 +23,7 @@ struct Authed {
 };
 
 class SessionService {
-public:
+  public:
     SessionService(store::Store& store, std::string key, bool secure_cookies,
                    std::int64_t ttl_seconds = 7 * 24 * 3600)
         : store_(store), key_(std::move(key)), secure_(secure_cookies), ttl_(ttl_seconds) {}
@@ -47,7 +47,7 @@ public:
 
     void revoke(const std::string& session_id) { store_.delete_session(session_id); }
 
-private:
+  private:
     store::Store& store_;
     std::string key_;
     bool secure_;

@@ -14,7 +14,7 @@
 namespace essaim::auth {
 
 class LoginThrottle {
-public:
+  public:
     struct Policy {
         int free_failures = 5;
         std::int64_t window = 15 * 60;
@@ -29,7 +29,7 @@ public:
     void record_failure(const std::string& key, std::int64_t now);
     void record_success(const std::string& key);
 
-private:
+  private:
     struct Entry {
         int failures = 0;
         std::int64_t last_failure = 0;

@@ -14,10 +14,11 @@ std::string validate_username(const std::string& username) {
         ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-');
     if (!ok)
-        throw ApiError(422, "invalid_username",
-                       "Le nom d'utilisateur doit faire de 3 à 32 caractères : lettres sans accent, "
-                       "chiffres, point, tiret ou tiret bas.",
-                       "username");
+        throw ApiError(
+            422, "invalid_username",
+            "Le nom d'utilisateur doit faire de 3 à 32 caractères : lettres sans accent, "
+            "chiffres, point, tiret ou tiret bas.",
+            "username");
     return u;
 }
 
@@ -54,8 +55,7 @@ std::optional<std::string> validate_email(const std::string& email) {
         ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
     }
     for (unsigned char c : e) ok = ok && c > 0x20 && c != 0x7F;
-    if (!ok)
-        throw ApiError(422, "invalid_email", "L'adresse e-mail n'est pas valide.", "email");
+    if (!ok) throw ApiError(422, "invalid_email", "L'adresse e-mail n'est pas valide.", "email");
     return e;
 }
 

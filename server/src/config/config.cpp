@@ -26,19 +26,22 @@ long parse_int(const std::string& key, const std::string& v) {
 void from_toml(Config& c, const toml::table& t) {
     auto str = [&](const char* path, std::string& out) {
         if (auto v = t.at_path(path)) {
-            if (!v.is_string()) throw std::runtime_error(std::string("clé ") + path + " : texte attendu");
+            if (!v.is_string())
+                throw std::runtime_error(std::string("clé ") + path + " : texte attendu");
             out = *v.value<std::string>();
         }
     };
     auto boolean = [&](const char* path, auto& out) {
         if (auto v = t.at_path(path)) {
-            if (!v.is_boolean()) throw std::runtime_error(std::string("clé ") + path + " : booléen attendu");
+            if (!v.is_boolean())
+                throw std::runtime_error(std::string("clé ") + path + " : booléen attendu");
             out = *v.value<bool>();
         }
     };
     auto integer = [&](const char* path, auto& out) {
         if (auto v = t.at_path(path)) {
-            if (!v.is_integer()) throw std::runtime_error(std::string("clé ") + path + " : entier attendu");
+            if (!v.is_integer())
+                throw std::runtime_error(std::string("clé ") + path + " : entier attendu");
             out = static_cast<std::remove_reference_t<decltype(out)>>(*v.value<std::int64_t>());
         }
     };
@@ -83,13 +86,15 @@ void from_env(Config& c, const Getenv& getenv) {
     str("ESSAIM_DATABASE_URL", c.database_url);
     str("ESSAIM_SECRET", c.secret);
     str("ESSAIM_LOG_LEVEL", c.log_level);
-    if (const char* v = getenv("ESSAIM_THREADS")) c.threads = static_cast<int>(parse_int("ESSAIM_THREADS", v));
+    if (const char* v = getenv("ESSAIM_THREADS"))
+        c.threads = static_cast<int>(parse_int("ESSAIM_THREADS", v));
     if (const char* v = getenv("ESSAIM_MAX_BODY_BYTES"))
         c.max_body_bytes = static_cast<std::size_t>(parse_int("ESSAIM_MAX_BODY_BYTES", v));
     str("ESSAIM_QBT_URL", c.qbt_url);
     str("ESSAIM_QBT_USERNAME", c.qbt_username);
     str("ESSAIM_QBT_PASSWORD", c.qbt_password);
-    if (const char* v = getenv("ESSAIM_QBT_MANAGED")) c.qbt_managed = parse_bool("ESSAIM_QBT_MANAGED", v);
+    if (const char* v = getenv("ESSAIM_QBT_MANAGED"))
+        c.qbt_managed = parse_bool("ESSAIM_QBT_MANAGED", v);
     str("ESSAIM_QBT_MANAGED_NETWORK", c.qbt_managed_network);
     str("ESSAIM_JACKETT_URL", c.jackett_url);
     str("ESSAIM_JACKETT_API_KEY", c.jackett_api_key);
@@ -106,7 +111,8 @@ std::string Config::sqlite_path() const {
     if (database_url.empty()) return data_dir + "/essaim.db";
     if (database_url.rfind("sqlite://", 0) == 0) return database_url.substr(9);
     if (database_url.rfind("postgres", 0) == 0)
-        throw std::runtime_error("PostgreSQL n'est pas encore pris en charge (ESSAIM_DATABASE_URL)");
+        throw std::runtime_error(
+            "PostgreSQL n'est pas encore pris en charge (ESSAIM_DATABASE_URL)");
     return database_url;
 }
 
@@ -117,13 +123,14 @@ Config load(const std::optional<std::string>& file, const Getenv& getenv) {
             auto t = toml::parse_file(*file);
             from_toml(c, t);
         } catch (const toml::parse_error& e) {
-            throw std::runtime_error("fichier de configuration " + *file + " illisible : " +
-                                     std::string(e.description()));
+            throw std::runtime_error("fichier de configuration " + *file +
+                                     " illisible : " + std::string(e.description()));
         }
     }
     from_env(c, getenv);
     if (c.qbt_managed_network != "internet" && c.qbt_managed_network != "loopback")
-        throw std::runtime_error("qbittorrent.managed_network doit valoir « internet » ou « loopback »");
+        throw std::runtime_error(
+            "qbittorrent.managed_network doit valoir « internet » ou « loopback »");
     if (c.threads < 0 || c.workers < 1) throw std::runtime_error("threads/workers invalides");
     split_host_port(c.listen);
     return c;
@@ -140,7 +147,8 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen)
     } else {
         auto colon = listen.rfind(':');
         if (colon == std::string::npos)
-            throw std::runtime_error("adresse d'écoute invalide (hôte:port attendu) : « " + listen + " »");
+            throw std::runtime_error("adresse d'écoute invalide (hôte:port attendu) : « " + listen +
+                                     " »");
         host = listen.substr(0, colon);
         port = listen.substr(colon + 1);
     }

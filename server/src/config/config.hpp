@@ -13,15 +13,16 @@ namespace essaim::config {
 struct Config {
     std::string listen = "127.0.0.1:8080";
     std::string data_dir = "./data";
-    std::string base_url;      // public URL, e.g. https://essaim.example.org (Secure cookies when https)
-    std::string web_dir;       // built SPA (web/dist); empty = look for ./web/dist
+    std::string
+        base_url;         // public URL, e.g. https://essaim.example.org (Secure cookies when https)
+    std::string web_dir;  // built SPA (web/dist); empty = look for ./web/dist
     std::string database_url;  // empty = sqlite in data_dir
     std::string secret;        // JWT/cookie key; empty = generated into data_dir/secret.key
     std::string log_level = "info";
-    int threads = 0;                             // I/O threads; 0 = number of cores
-    int workers = 8;                             // blocking-work threads
-    std::size_t max_body_bytes = 1024 * 1024;    // JSON bodies
-    std::size_t max_upload_bytes = 32u << 20;    // multipart uploads (.torrent files)
+    int threads = 0;                           // I/O threads; 0 = number of cores
+    int workers = 8;                           // blocking-work threads
+    std::size_t max_body_bytes = 1024 * 1024;  // JSON bodies
+    std::size_t max_upload_bytes = 32u << 20;  // multipart uploads (.torrent files)
 
     // qBittorrent (initial values)
     std::string qbt_url;

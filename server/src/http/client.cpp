@@ -29,7 +29,8 @@ asio::awaitable<ClientResponse> fetch(ClientRequest req) {
     ClientResponse out;
     auto u = boost::urls::parse_absolute_uri(req.url);
     if (!u || (u->scheme() != "http")) {
-        out.error = "adresse invalide ou non prise en charge (seul http:// est accepté) : " + req.url;
+        out.error =
+            "adresse invalide ou non prise en charge (seul http:// est accepté) : " + req.url;
         co_return out;
     }
     std::string host = u->host();
@@ -49,8 +50,9 @@ asio::awaitable<ClientResponse> fetch(ClientRequest req) {
     }
     auto [cec, ep] = co_await stream.async_connect(results, asio::as_tuple(asio::use_awaitable));
     if (cec) {
-        out.error = cec == beast::error::timeout ? "délai dépassé pour se connecter à " + host + ":" + port
-                                                 : "connexion refusée par " + host + ":" + port;
+        out.error = cec == beast::error::timeout
+                        ? "délai dépassé pour se connecter à " + host + ":" + port
+                        : "connexion refusée par " + host + ":" + port;
         co_return out;
     }
     bhttp::request<bhttp::string_body> r{bhttp::string_to_verb(req.method), target, 11};
@@ -70,15 +72,18 @@ asio::awaitable<ClientResponse> fetch(ClientRequest req) {
     beast::flat_buffer buf;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64u << 20);
-    auto [rdec, rn] = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+    auto [rdec, rn] =
+        co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
     (void)rn;
     if (rdec) {
-        out.error = rdec == beast::error::timeout ? "délai de réponse dépassé" : "réponse illisible : " + rdec.message();
+        out.error = rdec == beast::error::timeout ? "délai de réponse dépassé"
+                                                  : "réponse illisible : " + rdec.message();
         co_return out;
     }
     auto res = parser.release();
     out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : res)
+        out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     out.body = std::move(res.body());
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

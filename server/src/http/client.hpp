@@ -2,8 +2,8 @@
 // Used for qBittorrent and Jackett; redirects are never followed (callers decide).
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <string>

@@ -14,9 +14,9 @@
 namespace essaim::http {
 
 struct Request {
-    std::string method;  // upper case, e.g. "GET"
-    std::string path;    // raw path, without the query string
-    std::string query;   // raw query string, without '?'
+    std::string method;                                        // upper case, e.g. "GET"
+    std::string path;                                          // raw path, without the query string
+    std::string query;                                         // raw query string, without '?'
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string remote_ip;

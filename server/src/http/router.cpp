@@ -57,8 +57,10 @@ Match Router::match(std::string_view method, std::string_view path) const {
         for (std::size_t i = 0; i < segs.size() && ok; ++i) {
             const auto& p = r.segments[i];
             if (is_param(p)) {
-                if (segs[i].empty()) ok = false;
-                else params.emplace(p.substr(1, p.size() - 2), segs[i]);
+                if (segs[i].empty())
+                    ok = false;
+                else
+                    params.emplace(p.substr(1, p.size() - 2), segs[i]);
             } else {
                 ok = p == segs[i];
             }

@@ -37,12 +37,12 @@ struct Match {
 };
 
 class Router {
-public:
+  public:
     void add(std::string method, std::string pattern, Handler h, Exec exec = Exec::inline_io);
     Match match(std::string_view method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<Route> routes_;
 };
 

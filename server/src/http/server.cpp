@@ -3,11 +3,11 @@
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 
@@ -47,7 +47,8 @@ Response simple_error(int status, std::string_view code, std::string_view messag
 bool valid_request_id(std::string_view id) {
     if (id.empty() || id.size() > 64) return false;
     for (char c : id)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
             return false;
     return true;
 }
@@ -68,14 +69,22 @@ struct Server::Impl {
 
     Impl(asio::io_context& i, asio::thread_pool& w, ServerOptions o, const Router& r, Invoke inv,
          Unmatched un, StaticSite& s, Server& ow)
-        : ioc(i), workers(w), opts(std::move(o)), router(r), invoke(std::move(inv)),
-          unmatched(std::move(un)), site(s), owner(ow), acceptor(asio::make_strand(i)) {}
+        : ioc(i),
+          workers(w),
+          opts(std::move(o)),
+          router(r),
+          invoke(std::move(inv)),
+          unmatched(std::move(un)),
+          site(s),
+          owner(ow),
+          acceptor(asio::make_strand(i)) {}
 
     asio::awaitable<Response> dispatch(Request& req) {
         bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
         if (!api) {
             if (req.method != "GET" && req.method != "HEAD") {
-                auto r = simple_error(405, "method_not_allowed", "Méthode non autorisée pour cette adresse.");
+                auto r = simple_error(405, "method_not_allowed",
+                                      "Méthode non autorisée pour cette adresse.");
                 r.set_header("Allow", "GET, HEAD");
                 co_return r;
             }
@@ -111,7 +120,8 @@ struct Server::Impl {
             (void)hn;
             if (hec) {
                 if (hec == bhttp::error::header_limit)
-                    co_await write_error(stream, 431, "headers_too_large", "En-têtes de requête trop volumineux.");
+                    co_await write_error(stream, 431, "headers_too_large",
+                                         "En-têtes de requête trop volumineux.");
                 else if (hec != bhttp::error::end_of_stream && hec != asio::error::eof &&
                          hec != beast::error::timeout && hec != asio::error::operation_aborted &&
                          hec != asio::error::connection_reset)
@@ -148,27 +158,30 @@ struct Server::Impl {
                                      std::chrono::steady_clock::time_point started) {
         auto& hdr = parser.get();
         std::string ctype = str::to_lower(std::string(hdr[bhttp::field::content_type]));
-        std::size_t limit =
-            ctype.rfind("multipart/form-data", 0) == 0 ? opts.max_upload_bytes : opts.max_body_bytes;
+        std::size_t limit = ctype.rfind("multipart/form-data", 0) == 0 ? opts.max_upload_bytes
+                                                                       : opts.max_body_bytes;
         std::string rid(hdr["x-request-id"]);
         if (!valid_request_id(rid)) rid = crypto::hex_encode(crypto::random_bytes(8));
         std::string method(hdr.method_string());
         std::string target(hdr.target());
 
         auto too_large = [&]() -> asio::awaitable<bool> {
-            co_await write_error(stream, 413, "payload_too_large",
-                                 "Requête trop volumineuse (limite : " + std::to_string(limit / 1024) + " Kio).");
+            co_await write_error(
+                stream, 413, "payload_too_large",
+                "Requête trop volumineuse (limite : " + std::to_string(limit / 1024) + " Kio).");
             spdlog::info("{} {} {} 413 rid={}", remote_ip, method, target, rid);
             co_return false;
         };
-        if (parser.content_length() && *parser.content_length() > limit) co_return co_await too_large();
+        if (parser.content_length() && *parser.content_length() > limit)
+            co_return co_await too_large();
         parser.body_limit(limit);
         if (str::iequals(hdr[bhttp::field::expect], "100-continue")) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
             co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
         }
         stream.expires_after(opts.read_timeout);
-        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        auto [bec, bn] =
+            co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
         (void)bn;
         if (bec == bhttp::error::body_limit) co_return co_await too_large();
         if (bec) co_return false;
@@ -179,7 +192,8 @@ struct Server::Impl {
         auto q = target.find('?');
         req.path = target.substr(0, q);
         if (q != std::string::npos) req.query = target.substr(q + 1);
-        for (const auto& f : breq) req.headers.emplace_back(str::to_lower(f.name_string()), std::string(f.value()));
+        for (const auto& f : breq)
+            req.headers.emplace_back(str::to_lower(f.name_string()), std::string(f.value()));
         req.body = std::move(breq.body());
         req.remote_ip = remote_ip;
         req.request_id = rid;
@@ -194,7 +208,8 @@ struct Server::Impl {
         if (req.path.rfind("/api/", 0) == 0 && r.header("Cache-Control").empty())
             r.set_header("Cache-Control", "no-store");
 
-        bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), breq.version()};
+        bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status),
+                                                breq.version()};
         for (auto& [k, v] : r.headers) res.insert(k, v);
         bool keep = breq.keep_alive() && !stopping.load();
         res.keep_alive(keep);
@@ -206,35 +221,41 @@ struct Server::Impl {
             res.prepare_payload();
         }
         stream.expires_after(opts.read_timeout);
-        auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        auto [wec, wn] =
+            co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
         (void)wn;
-        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        spdlog::info("{} {} {} {} {}B {:.1f}ms rid={}", remote_ip, method, req.path, r.status, size, ms, rid);
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        spdlog::info("{} {} {} {} {}B {:.1f}ms rid={}", remote_ip, method, req.path, r.status, size,
+                     ms, rid);
         co_return !wec && keep;
     }
 
     asio::awaitable<void> listen() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                               asio::as_tuple(asio::use_awaitable));
             if (ec) {
                 if (ec == asio::error::operation_aborted || stopping.load()) co_return;
                 spdlog::warn("accept: {}", ec.message());
                 continue;
             }
-            asio::co_spawn(socket.get_executor(), session(std::move(socket)), [](std::exception_ptr e) {
-                if (!e) return;
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    spdlog::error("connection ended by an exception: {}", ex.what());
-                }
-            });
+            asio::co_spawn(socket.get_executor(), session(std::move(socket)),
+                           [](std::exception_ptr e) {
+                               if (!e) return;
+                               try {
+                                   std::rethrow_exception(e);
+                               } catch (const std::exception& ex) {
+                                   spdlog::error("connection ended by an exception: {}", ex.what());
+                               }
+                           });
         }
     }
 };
 
-Server::Server(asio::io_context& ioc, asio::thread_pool& workers, ServerOptions opts, const Router& router,
-               Invoke invoke, Unmatched unmatched, StaticSite& site)
+Server::Server(asio::io_context& ioc, asio::thread_pool& workers, ServerOptions opts,
+               const Router& router, Invoke invoke, Unmatched unmatched, StaticSite& site)
     : impl_(std::make_unique<Impl>(ioc, workers, std::move(opts), router, std::move(invoke),
                                    std::move(unmatched), site, *this)) {}
 

@@ -36,7 +36,7 @@ using Invoke = std::function<Response(const Route&, Request&)>;
 using Unmatched = std::function<Response(const Match&)>;
 
 class Server {
-public:
+  public:
     Server(boost::asio::io_context& ioc, boost::asio::thread_pool& workers, ServerOptions opts,
            const Router& router, Invoke invoke, Unmatched unmatched, StaticSite& site);
     ~Server();
@@ -50,7 +50,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
     std::atomic<int> in_flight_{0};
     std::uint16_t bound_port_ = 0;

@@ -38,14 +38,15 @@ StaticSite::StaticSite(std::string dir) {
 
 const StaticSite::File* StaticSite::load(const std::string& rel) {
     auto full = fs::path(dir_) / rel;
-    struct stat st{};
+    struct stat st {};
     if (::stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
     std::error_code ec;
     auto canon = fs::canonical(full, ec).string();
     if (ec || canon.rfind(dir_ + "/", 0) != 0) return nullptr;  // symlink out of the web dir
     std::lock_guard lock(mu_);
     auto it = cache_.find(rel);
-    if (it != cache_.end() && it->second.mtime == static_cast<long long>(st.st_mtime)) return &it->second;
+    if (it != cache_.end() && it->second.mtime == static_cast<long long>(st.st_mtime))
+        return &it->second;
     std::ifstream in(full, std::ios::binary);
     File f;
     f.body.assign(std::istreambuf_iterator<char>(in), {});

@@ -13,13 +13,13 @@
 namespace essaim::http {
 
 class StaticSite {
-public:
+  public:
     explicit StaticSite(std::string dir);
     bool available() const { return !dir_.empty(); }
     const std::string& dir() const { return dir_; }
     Response serve(const Request& req);
 
-private:
+  private:
     struct File {
         std::string body;
         std::string etag;

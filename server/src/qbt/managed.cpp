@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <cstring>
@@ -57,7 +57,9 @@ bool port_accepts(std::uint16_t port) {
     return ok;
 }
 
-bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
+bool alive(pid_t pid) {
+    return pid > 0 && ::kill(pid, 0) == 0;
+}
 
 bool is_our_qbittorrent(pid_t pid, const std::string& profile) {
     std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
@@ -101,10 +103,12 @@ State load_or_create_state(const fs::path& file) {
             };
             auto n = [&](const char* k) {
                 auto* x = o.if_contains(k);
-                return x && x->is_int64() ? static_cast<std::uint16_t>(x->as_int64()) : std::uint16_t{0};
+                return x && x->is_int64() ? static_cast<std::uint16_t>(x->as_int64())
+                                          : std::uint16_t{0};
             };
             st = {s("username"), s("password"), n("webui_port"), n("bt_port")};
-            if (!st.username.empty() && !st.password.empty() && st.webui_port && st.bt_port) return st;
+            if (!st.username.empty() && !st.password.empty() && st.webui_port && st.bt_port)
+                return st;
         }
     }
     st.username = "essaim";
@@ -142,7 +146,8 @@ void write_conf(const fs::path& profile, const State& st, const fs::path& save_p
     c << "Session\\QueueingSystemEnabled=false\n";
     if (network == "loopback") {
         // Offline test profile: peers on 127.0.0.1 only, and several peers share that address.
-        c << "Session\\Interface=lo\nSession\\InterfaceName=lo\nSession\\InterfaceAddress=127.0.0.1\n";
+        c << "Session\\Interface=lo\nSession\\InterfaceName=lo\nSession\\InterfaceAddress=127.0.0."
+             "1\n";
         c << "Session\\MultiConnectionsPerIp=true\nSession\\DHTEnabled=false\n";
         c << "Session\\LSDEnabled=false\nSession\\PeXEnabled=false\n";
     }
@@ -166,7 +171,9 @@ ManagedQbittorrent::ManagedQbittorrent(std::string data_dir, std::string network
     : dir_(fs::absolute(fs::path(data_dir) / "qbittorrent").lexically_normal().string()),
       network_(std::move(network)) {}
 
-ManagedQbittorrent::~ManagedQbittorrent() { stop(); }
+ManagedQbittorrent::~ManagedQbittorrent() {
+    stop();
+}
 
 ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
     fs::create_directories(dir_);
@@ -185,7 +192,8 @@ ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
         std::ifstream in(pid_file);
         pid_t old = -1;
         in >> old;
-        if (alive(old) && is_our_qbittorrent(old, profile.string()) && port_accepts(st.webui_port)) {
+        if (alive(old) && is_our_qbittorrent(old, profile.string()) &&
+            port_accepts(st.webui_port)) {
             pid_ = old;
             own_child_ = false;
             spdlog::info("qBittorrent local déjà lancé (pid {}), réutilisé", pid_);
@@ -225,7 +233,9 @@ ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
     int rc = posix_spawnp(&pid, "qbittorrent-nox", &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
-    if (rc != 0) throw std::runtime_error("impossible de lancer qbittorrent-nox : " + std::string(strerror(rc)));
+    if (rc != 0)
+        throw std::runtime_error("impossible de lancer qbittorrent-nox : " +
+                                 std::string(strerror(rc)));
     pid_ = pid;
     own_child_ = true;
     {
@@ -237,7 +247,8 @@ ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("qbittorrent-nox s'est arrêté au démarrage (voir " + log + ")");
+            throw std::runtime_error("qbittorrent-nox s'est arrêté au démarrage (voir " + log +
+                                     ")");
         }
         if (std::chrono::steady_clock::now() > deadline) {
             stop();

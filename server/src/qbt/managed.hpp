@@ -22,7 +22,7 @@ struct ManagedInfo {
 };
 
 class ManagedQbittorrent {
-public:
+  public:
     // network: "internet" (BitTorrent on every interface, DHT/PeX/LSD on) or "loopback"
     // (BitTorrent on lo only, no DHT/PeX/LSD: tests and offline machines).
     ManagedQbittorrent(std::string data_dir, std::string network);
@@ -36,7 +36,7 @@ public:
     void stop();
     pid_t pid() const { return pid_; }
 
-private:
+  private:
     std::string dir_;
     std::string network_;
     pid_t pid_ = -1;

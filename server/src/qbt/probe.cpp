@@ -3,10 +3,10 @@
 #include "api/context.hpp"
 #include "http/client.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <spdlog/spdlog.h>
 
 namespace essaim::qbt {
 namespace asio = boost::asio;
@@ -39,14 +39,17 @@ asio::awaitable<void> run_probe(store::Store& store, std::atomic<int>& state,
             auto user = store.setting("qbt_username").value_or("");
             auto pass = store.setting("qbt_password").value_or("");
             if (sid_for != url + "\n" + user) sid.clear();
-            http::ClientRequest req{"GET", url + "/api/v2/app/version", {}, {}, std::chrono::seconds(5)};
+            http::ClientRequest req{
+                "GET", url + "/api/v2/app/version", {}, {}, std::chrono::seconds(5)};
             if (!sid.empty()) req.headers.emplace_back("Cookie", "SID=" + sid);
             auto res = co_await http::fetch(req);
             if (res.status == 403) {
-                http::ClientRequest login{"POST", url + "/api/v2/auth/login",
-                                          {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                          "username=" + form_encode(user) + "&password=" + form_encode(pass),
-                                          std::chrono::seconds(5)};
+                http::ClientRequest login{
+                    "POST",
+                    url + "/api/v2/auth/login",
+                    {{"Content-Type", "application/x-www-form-urlencoded"}},
+                    "username=" + form_encode(user) + "&password=" + form_encode(pass),
+                    std::chrono::seconds(5)};
                 auto lr = co_await http::fetch(login);
                 sid = lr.status == 200 && lr.body == "Ok." ? sid_from(lr) : "";
                 sid_for = url + "\n" + user;
@@ -57,10 +60,12 @@ asio::awaitable<void> run_probe(store::Store& store, std::atomic<int>& state,
                     why = lr.status == 0 ? lr.error : "identifiants refusés (" + lr.body + ")";
                 }
             }
-            if (res.status == 200) now_state = static_cast<int>(api::QbtState::ok);
+            if (res.status == 200)
+                now_state = static_cast<int>(api::QbtState::ok);
             else {
                 now_state = static_cast<int>(api::QbtState::down);
-                if (why.empty()) why = res.status == 0 ? res.error : "HTTP " + std::to_string(res.status);
+                if (why.empty())
+                    why = res.status == 0 ? res.error : "HTTP " + std::to_string(res.status);
             }
         }
         state.store(now_state);

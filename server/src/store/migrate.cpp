@@ -11,7 +11,8 @@ namespace {
 int version_of(const Migration& m) {
     std::size_t used = 0;
     int v = std::stoi(m.name, &used);
-    if (used == 0 || m.name[used] != '_') throw std::invalid_argument("bad migration name " + m.name);
+    if (used == 0 || m.name[used] != '_')
+        throw std::invalid_argument("bad migration name " + m.name);
     return v;
 }
 

@@ -6,17 +6,21 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <boost/json.hpp>
 #include <sqlite3.h>
+#include <boost/json.hpp>
 
 #include <ctime>
+#include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 namespace essaim::store {
 namespace {
 
-std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t now_unix() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 std::vector<std::string> parse_permissions(const std::string& json) {
     std::vector<std::string> out;
@@ -51,7 +55,7 @@ User read_user(SQLite::Statement& q) {
 }
 
 class SqliteStore final : public Store {
-public:
+  public:
     SqliteStore(const std::string& path, bool run_migrations)
         : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
         db_.exec("PRAGMA journal_mode = WAL");
@@ -78,14 +82,17 @@ public:
 
     std::int64_t create_user(const NewUser& u) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt(
             "INSERT INTO users (username, display_name, email, password_hash, role, group_id,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         auto now = now_unix();
         q->bind(1, u.username);
         q->bind(2, u.display_name);
-        if (u.email) q->bind(3, *u.email);
-        else q->bind(3);
+        if (u.email)
+            q->bind(3, *u.email);
+        else
+            q->bind(3);
         q->bind(4, u.password_hash);
         q->bind(5, u.role);
         q->bind(6, u.group_id);
@@ -94,7 +101,8 @@ public:
         try {
             q->exec();
         } catch (const SQLite::Exception& e) {
-            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) throw Conflict("username taken");
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+                throw Conflict("username taken");
             throw;
         }
         return db_.getLastInsertRowid();
@@ -103,7 +111,7 @@ public:
     std::optional<User> user_by_id(std::int64_t id) override {
         std::lock_guard lock(mu_);
         Stmt q = stmt(std::string("SELECT ") + kUserColumns +
-                       " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.id = ?");
+                      " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.id = ?");
         q->bind(1, id);
         if (!q->executeStep()) return std::nullopt;
         return read_user(*q);
@@ -112,7 +120,7 @@ public:
     std::optional<User> user_by_username(const std::string& username) override {
         std::lock_guard lock(mu_);
         Stmt q = stmt(std::string("SELECT ") + kUserColumns +
-                       " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.username = ?");
+                      " FROM users u JOIN groups g ON g.id = u.group_id WHERE u.username = ?");
         q->bind(1, username);
         if (!q->executeStep()) return std::nullopt;
         return read_user(*q);
@@ -128,10 +136,13 @@ public:
     void update_profile(std::int64_t id, const std::string& display_name,
                         const std::optional<std::string>& email) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt("UPDATE users SET display_name = ?, email = ?, updated_at = ? WHERE id = ?");
         q->bind(1, display_name);
-        if (email) q->bind(2, *email);
-        else q->bind(2);
+        if (email)
+            q->bind(2, *email);
+        else
+            q->bind(2);
         q->bind(3, now_unix());
         q->bind(4, id);
         if (q->exec() == 0) throw NotFound("user");
@@ -139,6 +150,7 @@ public:
 
     void set_password(std::int64_t id, const std::string& hash, bool bump) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt(
             "UPDATE users SET password_hash = ?, token_version = token_version + ?, updated_at = ?"
             " WHERE id = ?");
@@ -151,6 +163,7 @@ public:
 
     void touch_login(std::int64_t id, std::int64_t now) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt("UPDATE users SET last_login_at = ? WHERE id = ?");
         q->bind(1, now);
         q->bind(2, id);
@@ -173,6 +186,7 @@ public:
 
     void create_session(const Session& s) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt(
             "INSERT INTO sessions (id, user_id, created_at, expires_at, ip, user_agent)"
             " VALUES (?, ?, ?, ?, ?, ?)");
@@ -187,20 +201,36 @@ public:
 
     std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
                                          std::int64_t now) override {
+        // Hot path (every authenticated request): answered from a cache that any write to the
+        // database invalidates (write generation), so it can never serve a revoked session.
+        {
+            std::shared_lock rl(cache_mu_);
+            auto it = session_cache_.find(session_id);
+            if (it != session_cache_.end() && it->second.generation == generation_.load() &&
+                it->second.user.id == user_id && it->second.expires_at > now)
+                return it->second.user;
+        }
         std::lock_guard lock(mu_);
+        auto gen = generation_.load();
         Stmt q = stmt(std::string("SELECT ") + kUserColumns +
-                       " FROM sessions s JOIN users u ON u.id = s.user_id"
-                       " JOIN groups g ON g.id = u.group_id"
-                       " WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ?");
+                      ", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+                      " JOIN groups g ON g.id = u.group_id"
+                      " WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ?");
         q->bind(1, session_id);
         q->bind(2, user_id);
         q->bind(3, now);
         if (!q->executeStep()) return std::nullopt;
-        return read_user(*q);
+        auto user = read_user(*q);
+        auto expires_at = q->getColumn(13).getInt64();
+        std::unique_lock wl(cache_mu_);
+        if (session_cache_.size() > 10000) session_cache_.clear();
+        session_cache_[session_id] = {user, expires_at, gen};
+        return user;
     }
 
     void delete_session(const std::string& session_id) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt("DELETE FROM sessions WHERE id = ?");
         q->bind(1, session_id);
         q->exec();
@@ -208,6 +238,7 @@ public:
 
     void delete_user_sessions(std::int64_t user_id, const std::string& except_id) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt("DELETE FROM sessions WHERE user_id = ? AND id <> ?");
         q->bind(1, user_id);
         q->bind(2, except_id);
@@ -216,6 +247,7 @@ public:
 
     void prune_sessions(std::int64_t now) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt("DELETE FROM sessions WHERE expires_at <= ?");
         q->bind(1, now);
         q->exec();
@@ -231,9 +263,11 @@ public:
 
     void set_setting(const std::string& key, const std::string& value) override {
         std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
         Stmt q = stmt(
             "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = "
+            "excluded.updated_at");
         q->bind(1, key);
         q->bind(2, value);
         q->bind(3, now_unix());
@@ -246,8 +280,10 @@ public:
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id,"
             " details, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind(1, now_unix());
-        if (e.actor_id) q->bind(2, *e.actor_id);
-        else q->bind(2);
+        if (e.actor_id)
+            q->bind(2, *e.actor_id);
+        else
+            q->bind(2);
         q->bind(3, e.actor_name);
         q->bind(4, e.action);
         q->bind(5, e.target_type);
@@ -257,12 +293,12 @@ public:
         q->exec();
     }
 
-private:
+  private:
     // Returns a reset, cleared, cached statement. Caller holds mu_.
     // Resets the statement when it goes out of scope, so no cached SELECT keeps a read
     // snapshot open between requests (that would stall WAL checkpoints).
     class Stmt {
-    public:
+      public:
         explicit Stmt(SQLite::Statement& s) : s_(&s) {}
         Stmt(const Stmt&) = delete;
         Stmt& operator=(const Stmt&) = delete;
@@ -275,7 +311,7 @@ private:
         SQLite::Statement* operator->() { return s_; }
         SQLite::Statement& operator*() { return *s_; }
 
-    private:
+      private:
         SQLite::Statement* s_;
     };
 
@@ -299,8 +335,17 @@ private:
         return g;
     }
 
+    struct CachedSession {
+        User user;
+        std::int64_t expires_at = 0;
+        std::uint64_t generation = 0;
+    };
+
     std::mutex mu_;
     SQLite::Database db_;
+    std::atomic<std::uint64_t> generation_{0};  // bumped by every write
+    std::shared_mutex cache_mu_;
+    std::unordered_map<std::string, CachedSession> session_cache_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
 };
 

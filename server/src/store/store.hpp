@@ -74,7 +74,7 @@ struct AuditEntry {
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     virtual int schema_version() = 0;
@@ -88,7 +88,8 @@ public:
     virtual void update_profile(std::int64_t id, const std::string& display_name,
                                 const std::optional<std::string>& email) = 0;
     // Replaces the hash; with bump_token_version every token issued before stops working.
-    virtual void set_password(std::int64_t id, const std::string& hash, bool bump_token_version) = 0;
+    virtual void set_password(std::int64_t id, const std::string& hash,
+                              bool bump_token_version) = 0;
     virtual void touch_login(std::int64_t id, std::int64_t now) = 0;
 
     // Groups
@@ -98,8 +99,8 @@ public:
     // Sessions
     virtual void create_session(const Session& s) = 0;
     // The user owning a live (existing, unexpired) session, or nullopt.
-    virtual std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
-                                                 std::int64_t now) = 0;
+    virtual std::optional<User> user_for_session(const std::string& session_id,
+                                                 std::int64_t user_id, std::int64_t now) = 0;
     virtual void delete_session(const std::string& session_id) = 0;
     virtual void delete_user_sessions(std::int64_t user_id, const std::string& except_id) = 0;
     virtual void prune_sessions(std::int64_t now) = 0;

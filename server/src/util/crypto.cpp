@@ -16,7 +16,9 @@ struct SodiumInit {
     }
 };
 
-void ensure_sodium() { static SodiumInit init; }
+void ensure_sodium() {
+    static SodiumInit init;
+}
 
 std::string digest(const EVP_MD* md, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
@@ -65,10 +67,16 @@ std::string random_bytes(std::size_t n) {
     return out;
 }
 
-std::string random_token(std::size_t n_bytes) { return base64url_encode(random_bytes(n_bytes)); }
+std::string random_token(std::size_t n_bytes) {
+    return base64url_encode(random_bytes(n_bytes));
+}
 
-std::string base64url_encode(std::string_view bytes) { return b64(bytes, kB64Url, false); }
-std::string base64_encode(std::string_view bytes) { return b64(bytes, kB64, true); }
+std::string base64url_encode(std::string_view bytes) {
+    return b64(bytes, kB64Url, false);
+}
+std::string base64_encode(std::string_view bytes) {
+    return b64(bytes, kB64, true);
+}
 
 std::optional<std::string> base64url_decode(std::string_view text) {
     while (!text.empty() && text.back() == '=') text.remove_suffix(1);
@@ -79,12 +87,18 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     int bits = 0;
     for (char c : text) {
         int v;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '-') v = 62;
-        else if (c == '_') v = 63;
-        else return std::nullopt;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '-')
+            v = 62;
+        else if (c == '_')
+            v = 63;
+        else
+            return std::nullopt;
         acc = (acc << 6) | static_cast<unsigned>(v);
         bits += 6;
         if (bits >= 8) {
@@ -117,9 +131,15 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<const char*>(out.data()), len);
 }
 
-std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
-std::string sha1(std::string_view data) { return digest(EVP_sha1(), data); }
-std::string md5(std::string_view data) { return digest(EVP_md5(), data); }
+std::string sha256(std::string_view data) {
+    return digest(EVP_sha256(), data);
+}
+std::string sha1(std::string_view data) {
+    return digest(EVP_sha1(), data);
+}
+std::string md5(std::string_view data) {
+    return digest(EVP_md5(), data);
+}
 
 std::string pbkdf2_sha512(std::string_view password, std::string_view salt, int iterations,
                           std::size_t length) {

@@ -14,9 +14,9 @@ std::string random_bytes(std::size_t n);
 // n random bytes rendered as base64url without padding: handy for tokens and passwords.
 std::string random_token(std::size_t n_bytes);
 
-std::string base64url_encode(std::string_view bytes);  // no '=' padding
+std::string base64url_encode(std::string_view bytes);                // no '=' padding
 std::optional<std::string> base64url_decode(std::string_view text);  // accepts missing padding
-std::string base64_encode(std::string_view bytes);  // standard alphabet, padded
+std::string base64_encode(std::string_view bytes);                   // standard alphabet, padded
 std::string hex_encode(std::string_view bytes);
 
 std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw bytes

@@ -38,7 +38,9 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     return out;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.starts_with(prefix);
+}
 
 bool is_valid_utf8(std::string_view s) {
     std::size_t i = 0;

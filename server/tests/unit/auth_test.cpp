@@ -22,7 +22,9 @@ TEST(Password, HashIsArgon2idAndVerifies) {
 }
 
 namespace {
-SessionClaims claims(std::int64_t exp) { return {42, 3, "sid-1", 1000, exp}; }
+SessionClaims claims(std::int64_t exp) {
+    return {42, 3, "sid-1", 1000, exp};
+}
 std::string with_header(const std::string& header_json, const std::string& token) {
     auto dot = token.find('.');
     return c::base64url_encode(header_json) + token.substr(dot);
@@ -110,7 +112,8 @@ TEST(Throttle, TableIsBounded) {
 
 TEST(Validation, Username) {
     EXPECT_EQ(validate_username(" alice.b-c_1 "), "alice.b-c_1");
-    for (const char* bad : {"ab", "", "a b c", "élodie", "x/y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    for (const char* bad :
+         {"ab", "", "a b c", "élodie", "x/y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
         EXPECT_THROW(validate_username(bad), essaim::api::ApiError) << bad;
 }
 

@@ -28,7 +28,8 @@ TEST(Crypto, Base64UrlRejectsBadInput) {
 }
 
 TEST(Crypto, HmacSha256KnownVector) {
-    EXPECT_EQ(c::base64url_encode(c::hmac_sha256("key", "data")), "UDH-PZicbRU3oBP6bnOdojRj_a7DtwE32Cjjas4iG9A");
+    EXPECT_EQ(c::base64url_encode(c::hmac_sha256("key", "data")),
+              "UDH-PZicbRU3oBP6bnOdojRj_a7DtwE32Cjjas4iG9A");
 }
 
 TEST(Crypto, DigestsKnownVectors) {
@@ -36,14 +37,16 @@ TEST(Crypto, DigestsKnownVectors) {
     EXPECT_EQ(c::hex_encode(c::sha256("abc")),
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     // The nginx secure_link recipe from shared/notes/nginx-secure-link.md.
-    EXPECT_EQ(c::base64url_encode(c::md5("2000000000/dl/Dossier été [2024] #1/épisode 01.mkv SECRET")),
-              "Dz8YzKHr0-5qgu1u6GC0Xg");
+    EXPECT_EQ(
+        c::base64url_encode(c::md5("2000000000/dl/Dossier été [2024] #1/épisode 01.mkv SECRET")),
+        "Dz8YzKHr0-5qgu1u6GC0Xg");
 }
 
 TEST(Crypto, Pbkdf2Sha512MatchesPython) {
     auto dk = c::pbkdf2_sha512("adminadmin", "0123456789abcdef", 100000, 64);
-    EXPECT_EQ(c::base64_encode(dk),
-              "ZZS5EElovMoBVYDjMAaPI3BYalEsuNQNBCv4gjnI6KDYLC66zug9YBa5FIuP+3n/qFDM467FTFd4KkOdsg0Ugw==");
+    EXPECT_EQ(
+        c::base64_encode(dk),
+        "ZZS5EElovMoBVYDjMAaPI3BYalEsuNQNBCv4gjnI6KDYLC66zug9YBa5FIuP+3n/qFDM467FTFd4KkOdsg0Ugw==");
 }
 
 TEST(Crypto, ConstantTimeEqual) {

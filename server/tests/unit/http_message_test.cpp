@@ -4,13 +4,13 @@
 #include "http/message.hpp"
 #include "qbt/managed.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <unistd.h>
 
 using namespace essaim;
 
@@ -77,10 +77,12 @@ TEST(ApiErrors, ShapeAndJsonParsing) {
 }
 
 TEST(Config, FileThenEnvironment) {
-    auto path = std::filesystem::temp_directory_path() / ("essaim-cfg-" + std::to_string(::getpid()) + ".toml");
+    auto path = std::filesystem::temp_directory_path() /
+                ("essaim-cfg-" + std::to_string(::getpid()) + ".toml");
     {
         std::ofstream f(path);
-        f << "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/essaim\"\n[qbittorrent]\nurl = \"http://qb:8080\"\n"
+        f << "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/essaim\"\n[qbittorrent]\nurl = "
+             "\"http://qb:8080\"\n"
              "managed = false\n[downloads]\ndirect = true\n";
     }
     std::map<std::string, std::string> env;
@@ -112,8 +114,10 @@ TEST(Config, FileThenEnvironment) {
 }
 
 TEST(Config, SplitHostPort) {
-    EXPECT_EQ(config::split_host_port("127.0.0.1:8080"), (std::pair<std::string, std::uint16_t>{"127.0.0.1", 8080}));
-    EXPECT_EQ(config::split_host_port("[::1]:80"), (std::pair<std::string, std::uint16_t>{"::1", 80}));
+    EXPECT_EQ(config::split_host_port("127.0.0.1:8080"),
+              (std::pair<std::string, std::uint16_t>{"127.0.0.1", 8080}));
+    EXPECT_EQ(config::split_host_port("[::1]:80"),
+              (std::pair<std::string, std::uint16_t>{"::1", 80}));
     EXPECT_THROW(config::split_host_port("127.0.0.1"), std::runtime_error);
     EXPECT_THROW(config::split_host_port("h:70000"), std::runtime_error);
     EXPECT_THROW(config::split_host_port(":80"), std::runtime_error);
@@ -122,6 +126,7 @@ TEST(Config, SplitHostPort) {
 TEST(ManagedQbittorrent, PasswordHashFormatMatchesQbittorrent) {
     // Same salt and password as the Python recipe in shared/notes/qbittorrent.md.
     EXPECT_EQ(qbt::qbittorrent_password_hash("adminadmin", "0123456789abcdef"),
-              "@ByteArray(MDEyMzQ1Njc4OWFiY2RlZg==:ZZS5EElovMoBVYDjMAaPI3BYalEsuNQNBCv4gjnI6KDYLC66zug9YBa5"
+              "@ByteArray(MDEyMzQ1Njc4OWFiY2RlZg==:"
+              "ZZS5EElovMoBVYDjMAaPI3BYalEsuNQNBCv4gjnI6KDYLC66zug9YBa5"
               "FIuP+3n/qFDM467FTFd4KkOdsg0Ugw==)");
 }

@@ -9,7 +9,9 @@ using essaim::http::Response;
 using essaim::http::Router;
 
 namespace {
-Response ok(Request&) { return Response::no_content(); }
+Response ok(Request&) {
+    return Response::no_content();
+}
 }  // namespace
 
 TEST(Router, MatchesLiteralAndParams) {

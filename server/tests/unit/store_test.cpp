@@ -1,12 +1,12 @@
-#include "store/migrate.hpp"
 #include "store/store.hpp"
+#include "store/migrate.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 using namespace essaim::store;
 namespace fs = std::filesystem;
@@ -55,7 +55,8 @@ TEST(Migrate, ExistingDatabaseGetsOnlyNewOnesAndIsIdempotent) {
 
 TEST(Migrate, FailedMigrationRollsBackAndNewerDatabaseIsRefused) {
     SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-    std::vector<Migration> bad = {{"0001_a.sql", "CREATE TABLE a (x INTEGER); SELECT nope FROM nowhere;"}};
+    std::vector<Migration> bad = {
+        {"0001_a.sql", "CREATE TABLE a (x INTEGER); SELECT nope FROM nowhere;"}};
     EXPECT_ANY_THROW(migrate(db, bad));
     EXPECT_EQ(schema_version(db), 0);
     EXPECT_FALSE(db.tableExists("a"));

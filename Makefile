@@ -1,0 +1,73 @@
+# essaim — one Makefile for the server (C++20, CMake) and the web app (React, Vite).
+#   make run    install dependencies, build everything, start essaim on http://127.0.0.1:8080
+#   make test   every test: C++ unit tests (+ ASan/UBSan build), server integration tests,
+#               web unit tests, Playwright end-to-end tests in Debian's Chromium
+#   make build  build server and web app without starting
+#   make bench  benchmarks (wrk), printing a table
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+JOBS ?= $(shell nproc)
+BUILD := server/build
+ASAN_BUILD := server/build-asan
+ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: all deps build server web run test test-unit test-asan test-integration test-web test-e2e bench format format-check clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+server: deps
+	@cmake -S server -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DESSAIM_WERROR=ON -DESSAIM_BUILD_BENCH=ON >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+web: deps
+	@cd web && npm run --silent build
+
+build: server web
+
+run: build
+	@ESSAIM_WEB_DIR="$${ESSAIM_WEB_DIR:-$(CURDIR)/web/dist}" exec $(ESSAIM_BIN) serve
+
+test: build format-check test-unit test-asan test-integration test-web test-e2e
+	@echo "make test: every suite passed"
+
+test-unit: server
+	@echo "== C++ unit tests (ctest)"
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) | tail -n 4
+
+# The pure modules (auth, store, router, config…) and their tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer; the network layer is exercised by the integration tests.
+test-asan: deps
+	@echo "== C++ unit tests under -fsanitize=address,undefined"
+	@cmake -S server -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+	  -DESSAIM_SANITIZE=ON -DESSAIM_BUILD_SERVER=OFF -DESSAIM_WERROR=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) | tail -n 4
+
+test-integration: server
+	@echo "== server integration tests (pytest, real essaim binary)"
+	@ESSAIM_BIN=$(ESSAIM_BIN) /usr/bin/python3 -m pytest -q -p no:cacheprovider server/tests/integration
+
+test-web: deps
+	@echo "== web unit tests (vitest)"
+	@cd web && npm run --silent test
+
+test-e2e: build
+	@echo "== end-to-end tests (Playwright, Debian Chromium)"
+	@cd web && ESSAIM_BIN=$(ESSAIM_BIN) npm run --silent e2e
+
+bench: build
+	@server/bench/run.sh
+
+format:
+	@clang-format -i $$(git ls-files 'server/*.cpp' 'server/*.hpp')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files 'server/*.cpp' 'server/*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) web/dist

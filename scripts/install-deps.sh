@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what essaim needs to build, run and test on Debian 12 (bookworm): Debian packages
+# with apt-get (only the missing ones, so a second run is instant) and the web app's npm
+# packages with `npm ci` (only when package-lock.json changed). Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  cmake ninja-build g++ pkg-config make
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsodium-dev libsqlite3-dev libsqlitecpp-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libcurl4-openssl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk
+  qbittorrent-nox mktorrent opentracker nginx aria2 chromium clang-format
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts nginx as a service when the package is installed; essaim's tests run their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+  systemctl stop nginx || true
+fi
+
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "install-deps: Node.js 20 or newer is required for the web app (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+stamp=web/node_modules/.essaim-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s web/package-lock.json "$stamp"; then
+  echo "install-deps: npm ci (web)"
+  (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp web/package-lock.json "$stamp"
+fi
