@@ -12,7 +12,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test test-unit test-asan test-integration test-web test-e2e bench format format-check clean
+.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz test-integration test-web test-e2e bench format format-check clean
 
 all: build
 
@@ -31,7 +31,7 @@ build: server web
 run: build
 	@ESSAIM_WEB_DIR="$${ESSAIM_WEB_DIR:-$(CURDIR)/web/dist}" exec $(ESSAIM_BIN) serve
 
-test: build format-check test-unit test-asan test-integration test-web test-e2e
+test: build format-check test-unit test-asan test-fuzz test-integration test-web test-e2e
 	@echo "make test: every suite passed"
 
 test-unit: server
@@ -47,6 +47,23 @@ test-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) | tail -n 4
+
+FUZZ_BUILD := server/build-fuzz
+FUZZ_SECONDS ?= 60
+# libFuzzer targets for every parser of untrusted bytes (clang). `make test` runs each briefly
+# as a smoke test; `make fuzz` runs each for FUZZ_SECONDS.
+$(FUZZ_BUILD)/build.ninja: deps
+	@CC=clang CXX=clang++ cmake -S server -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DESSAIM_FUZZ=ON -DESSAIM_BUILD_SERVER=OFF -DESSAIM_BUILD_TESTS=OFF >/dev/null
+
+fuzz: $(FUZZ_BUILD)/build.ninja
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@for f in $(FUZZ_BUILD)/fuzz_*; do echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR' ; done
+
+test-fuzz:
+	@echo "== fuzz targets (smoke run, 5 s each)"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 
 test-integration: server
 	@echo "== server integration tests (pytest, real essaim binary)"

@@ -14,6 +14,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk
   qbittorrent-nox mktorrent opentracker nginx aria2 chromium clang-format
+  clang libclang-rt-14-dev
 )
 
 missing=()

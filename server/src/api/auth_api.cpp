@@ -51,6 +51,7 @@ http::Response do_register(const Context& ctx, http::Request& req) {
     } catch (const store::Conflict&) {
         throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
     }
+    ctx.store.touch_login(id, now_unix());  // registering signs the user in
     auto user = ctx.store.user_by_id(id);
     if (!user) throw std::runtime_error("user vanished after insert");
     ctx.store.audit({user->id, user->username, "user.register", "user", std::to_string(id), "{}",

@@ -1,0 +1,539 @@
+"""Fixtures for the essaim server integration tests.
+
+Every test talks to the REAL binary (``server/build/essaim`` or ``$ESSAIM_BIN``) over HTTP on
+127.0.0.1. Standard library only (plus pytest).
+
+Fixtures
+- ``essaim_bin``: path of the binary.
+- ``essaim``: a factory, ``essaim.start(**options)`` → ``EssaimServer``; every server it started
+  is stopped (SIGTERM, then SIGKILL after 15 s) and its temp dir removed at the end of the test.
+- ``server``: a fresh server for this test (login throttling is in memory: tests that trip it
+  need their own server).
+- ``shared_server``: one server per test module, for cheap tests that do not change global state.
+- ``browser``: a function returning a new ``Browser`` (own cookie jar) for a server.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+DEFAULT_BIN = REPO / "server" / "build" / "essaim"
+DEFAULT_TIMEOUT = 60  # seconds per test, see _per_test_timeout
+HTTP_TIMEOUT = 10.0  # seconds per HTTP request
+
+SESSION_COOKIE = "essaim_session"
+CSRF_COOKIE = "csrf_token"
+
+# A password that satisfies the rules (>= 10 characters).
+GOOD_PASSWORD = "correct-horse-42"
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def binary_path() -> Path:
+    return Path(os.environ.get("ESSAIM_BIN") or DEFAULT_BIN)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env() -> dict:
+    """The test runner's environment without any ESSAIM_* variable (so nothing leaks in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+    path = env.get("PATH", "")
+    if "/usr/bin" not in path.split(":"):
+        env["PATH"] = (path + ":" if path else "") + "/usr/bin:/bin"
+    return env
+
+
+def unique_name(prefix: str = "u") -> str:
+    """A valid, unique user name (3–32 chars of [a-z0-9._-])."""
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+FRENCH_WORDS = {
+    "le", "la", "les", "de", "du", "des", "un", "une", "est", "sont", "pas", "ne", "doit",
+    "mot", "passe", "nom", "utilisateur", "adresse", "requête", "corps", "champ", "jeton",
+    "session", "méthode", "trop", "réessayez", "connectez", "invalide", "obligatoire", "pris",
+    "fermées", "incorrect", "autorisée", "autorisées", "existe", "cette", "votre", "vous",
+    "elle", "au", "moins", "caractères", "mal", "formée", "être", "refusée",
+}
+FRENCH_CHARS = set("àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛÜŒ«»’")
+
+
+def looks_french(message: str) -> bool:
+    if any(c in FRENCH_CHARS for c in message):
+        return True
+    words = set(re.findall(r"[a-zà-ÿœæ]+", message.lower()))
+    return bool(words & FRENCH_WORDS)
+
+
+def assert_error(res: "Response", status: int, code: str, field: str | None = None) -> dict:
+    """Asserts the status and the exact error shape {"error":{"code","message"(,"field")}}."""
+    assert res.status == status, f"expected {status} {code}, got {res.status}: {res.text[:500]}"
+    body = res.json
+    assert isinstance(body, dict), f"error body is not a JSON object: {res.text[:500]!r}"
+    assert set(body) == {"error"}, f"error body must only have 'error': {body}"
+    err = body["error"]
+    assert isinstance(err, dict)
+    assert {"code", "message"} <= set(err) <= {"code", "message", "field"}, err
+    assert isinstance(err["code"], str) and isinstance(err["message"], str), err
+    if "field" in err:
+        assert isinstance(err["field"], str), err
+    assert err["code"] == code, f"expected code {code}, got {err}"
+    msg = err["message"].strip()
+    assert msg and msg != err["code"], f"message must be a sentence, not the code: {err}"
+    assert looks_french(msg), f"message does not look French: {msg!r}"
+    if field is not None:
+        assert err.get("field") == field, f"expected field {field!r}: {err}"
+    ct = res.header("Content-Type") or ""
+    assert "application/json" in ct, f"error Content-Type is {ct!r}"
+    return err
+
+
+def parse_set_cookie(raw: str) -> tuple[str, str, dict]:
+    """'a=b; Path=/; HttpOnly' → ('a', 'b', {'path': '/', 'httponly': True})."""
+    parts = [p.strip() for p in raw.split(";")]
+    name, _, value = parts[0].partition("=")
+    attrs: dict = {}
+    for p in parts[1:]:
+        if not p:
+            continue
+        k, eq, v = p.partition("=")
+        attrs[k.strip().lower()] = v.strip() if eq else True
+    return name.strip(), value.strip(), attrs
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP client
+# --------------------------------------------------------------------------------------------
+
+
+class Response:
+    def __init__(self, status: int, reason: str, headers: list, body: bytes):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # list of (name, value), original order and case
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    def header(self, name: str) -> str | None:
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name: str) -> list:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def set_cookies(self) -> dict:
+        """name → (value, attrs) for every Set-Cookie header."""
+        out = {}
+        for raw in self.header_all("Set-Cookie"):
+            n, v, a = parse_set_cookie(raw)
+            out[n] = (v, a)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status} {self.text[:200]!r}>"
+
+
+def raw_request(port: int, method: str, path: str, body: bytes | None = None,
+                headers: dict | None = None, timeout: float = HTTP_TIMEOUT) -> Response:
+    """One HTTP/1.1 request on a fresh connection; never raises on 4xx/5xx."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        return Response(r.status, r.reason, list(r.getheaders()), data)
+    finally:
+        conn.close()
+
+
+class Browser:
+    """A user agent with its own cookie jar (one per simulated browser)."""
+
+    def __init__(self, server: "EssaimServer"):
+        self.server = server
+        self.cookies: dict[str, str] = {}
+        self.last: Response | None = None
+
+    @property
+    def session(self) -> str | None:
+        return self.cookies.get(SESSION_COOKIE)
+
+    @property
+    def csrf(self) -> str | None:
+        return self.cookies.get(CSRF_COOKIE)
+
+    def request(self, method: str, path: str, json_body=None, *, body: bytes | str | None = None,
+                headers: dict | None = None, csrf: bool = False, content_type: str | None = None,
+                send_cookies: bool = True, store_cookies: bool = True) -> Response:
+        h = {}
+        data = None
+        if json_body is not None:
+            data = json.dumps(json_body).encode("utf-8")
+            h["Content-Type"] = "application/json"
+        elif body is not None:
+            data = body.encode("utf-8") if isinstance(body, str) else body
+        if content_type is not None:
+            h["Content-Type"] = content_type
+        if send_cookies and self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if csrf and self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        if headers:
+            h.update(headers)
+        res = raw_request(self.server.port, method, path, data, h)
+        if store_cookies:
+            for name, (value, attrs) in res.set_cookies().items():
+                max_age = attrs.get("max-age")
+                if value == "" or (isinstance(max_age, str) and max_age.strip() in ("0", "-1")):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        self.last = res
+        return res
+
+    def get(self, path: str, **kw) -> Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, json_body=None, **kw) -> Response:
+        return self.request("POST", path, json_body, **kw)
+
+    def patch(self, path: str, json_body=None, **kw) -> Response:
+        return self.request("PATCH", path, json_body, **kw)
+
+    def delete(self, path: str, **kw) -> Response:
+        return self.request("DELETE", path, **kw)
+
+    # Conveniences -----------------------------------------------------------------------
+
+    def register(self, username: str, password: str = GOOD_PASSWORD, **extra) -> Response:
+        return self.post("/api/auth/register", {"username": username, "password": password, **extra})
+
+    def login(self, username: str, password: str) -> Response:
+        return self.post("/api/auth/login", {"username": username, "password": password})
+
+    def me(self) -> Response:
+        return self.get("/api/me")
+
+
+# --------------------------------------------------------------------------------------------
+# Server process
+# --------------------------------------------------------------------------------------------
+
+
+class ServerStartError(RuntimeError):
+    pass
+
+
+class EssaimServer:
+    """One `essaim serve` process with its own temp dir (data dir, logs)."""
+
+    def __init__(self, root: Path, data_dir: Path | None, env: dict, args: list, port: int,
+                 wait_ready: bool = True, ready_timeout: float = 10.0):
+        self.root = root
+        self.data_dir = data_dir
+        self.port = port
+        self.args = args
+        self.env = env
+        self.stdout_path = root / f"essaim-{port}-{time.monotonic_ns()}.stdout"
+        self.stderr_path = self.stdout_path.with_suffix(".stderr")
+        self.proc: subprocess.Popen | None = None
+        self.returncode: int | None = None
+        self.admin_username: str | None = None
+        self.admin_password: str | None = None
+        self._start(wait_ready, ready_timeout)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_path(self) -> Path:
+        assert self.data_dir is not None
+        return self.data_dir / "essaim.db"
+
+    def _start(self, wait_ready: bool, ready_timeout: float) -> None:
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [str(binary_path()), *self.args], env=self.env, cwd=str(self.root),
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        if wait_ready:
+            self.wait_ready(ready_timeout)
+            self._parse_admin()
+
+    def stdout(self) -> str:
+        return self.stdout_path.read_text("utf-8", "replace")
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text("utf-8", "replace")
+
+    def output(self) -> str:
+        return self.stdout() + self.stderr()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        last_error = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ServerStartError(
+                    f"essaim exited with {self.proc.returncode} before answering:\n"
+                    f"{self.output()[-3000:]}")
+            try:
+                res = raw_request(self.port, "GET", "/api/health", timeout=1.0)
+                if res.status == 200:
+                    return
+                last_error = f"status {res.status}"
+            except OSError as e:
+                last_error = repr(e)
+            time.sleep(0.05)
+        raise ServerStartError(f"essaim did not answer /api/health within {timeout} s "
+                               f"({last_error}):\n{self.output()[-3000:]}")
+
+    def _parse_admin(self) -> None:
+        out = self.stdout()
+        m = re.search(r"^Administrateur créé : (\S+)\s*$", out, re.M)
+        if m:
+            self.admin_username = m.group(1)
+        m = re.search(r"^Mot de passe : (\S+)\s*$", out, re.M)
+        if m:
+            self.admin_password = m.group(1)
+
+    def browser(self) -> Browser:
+        return Browser(self)
+
+    def request(self, method: str, path: str, **kw) -> Response:
+        return raw_request(self.port, method, path, **kw)
+
+    def health(self) -> Response:
+        return raw_request(self.port, "GET", "/api/health")
+
+    def signal(self, sig: int) -> None:
+        if self.alive():
+            self.proc.send_signal(sig)
+
+    def stop(self, timeout: float = 15.0) -> int | None:
+        """SIGTERM, wait ≤ timeout, then SIGKILL. Returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.returncode = self.proc.returncode
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+class EssaimFactory:
+    """Starts servers and cleans everything up in ``close()``."""
+
+    def __init__(self):
+        self.servers: list[EssaimServer] = []
+        self.roots: list[Path] = []
+
+    def new_root(self) -> Path:
+        root = Path(tempfile.mkdtemp(prefix="essaim-it-"))
+        self.roots.append(root)
+        return root
+
+    def start(self, *, data_dir: Path | None = None, managed_qbt: bool = False,
+              web_dir: Path | None = None, env: dict | None = None, args: list | None = None,
+              listen: str | None = None, set_listen: bool = True, set_data_dir: bool = True,
+              wait_ready: bool = True, ready_timeout: float = 10.0,
+              port: int | None = None) -> EssaimServer:
+        """Starts `essaim serve`.
+
+        data_dir: reuse this data dir (restart), otherwise a fresh one in a new temp dir.
+        env: extra variables (None value = unset). args: replaces ["serve"].
+        set_listen/set_data_dir=False: do not set ESSAIM_LISTEN / ESSAIM_DATA_DIR (config file).
+        """
+        attempts = 3 if (port is None and listen is None) else 1
+        last: Exception | None = None
+        for _ in range(attempts):
+            root = self.new_root()
+            if data_dir is None and set_data_dir:
+                dd = Path(tempfile.mkdtemp(prefix="data-", dir=root))
+            else:
+                dd = data_dir
+            p = port or free_port()
+            e = base_env()
+            if set_listen:
+                e["ESSAIM_LISTEN"] = listen or f"127.0.0.1:{p}"
+            if set_data_dir and dd is not None:
+                e["ESSAIM_DATA_DIR"] = str(dd)
+            if not managed_qbt:
+                e["ESSAIM_QBT_MANAGED"] = "0"
+            if web_dir is not None:
+                e["ESSAIM_WEB_DIR"] = str(web_dir)
+            for k, v in (env or {}).items():
+                if v is None:
+                    e.pop(k, None)
+                else:
+                    e[k] = v
+            try:
+                srv = EssaimServer(root, dd, e, list(args or ["serve"]), p,
+                                   wait_ready=wait_ready, ready_timeout=ready_timeout)
+            except ServerStartError as ex:
+                last = ex
+                # Port taken between free_port() and bind: try another one.
+                if "impossible d'écouter" in str(ex) or "Address already in use" in str(ex):
+                    continue
+                raise
+            self.servers.append(srv)
+            return srv
+        raise last  # type: ignore[misc]
+
+    def close(self) -> None:
+        for s in reversed(self.servers):
+            try:
+                s.stop()
+            except Exception:  # noqa: BLE001 — cleanup must go on
+                s.kill()
+        self.servers.clear()
+        for r in self.roots:
+            shutil.rmtree(r, ignore_errors=True)
+        self.roots.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------------
+
+
+def run_cli(args: list, *, data_dir: Path | None = None, stdin: str | None = None,
+            env: dict | None = None, timeout: float = 30.0) -> subprocess.CompletedProcess:
+    e = base_env()
+    e["ESSAIM_QBT_MANAGED"] = "0"
+    if data_dir is not None:
+        e["ESSAIM_DATA_DIR"] = str(data_dir)
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    return subprocess.run([str(binary_path()), *args], input=stdin, capture_output=True,
+                          text=True, env=e, timeout=timeout,
+                          cwd=str(data_dir) if data_dir is not None else tempfile.gettempdir())
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    b = binary_path()
+    if not (b.is_file() and os.access(b, os.X_OK)):
+        raise pytest.UsageError(
+            f"essaim binary not found at {b}: build it (ninja -C server/build) or set ESSAIM_BIN")
+
+
+@pytest.fixture(autouse=True)
+def _per_test_timeout(request):
+    """Fails a test (setup and teardown included) that runs longer than its limit."""
+    marker = request.node.get_closest_marker("timeout")
+    seconds = int(marker.args[0]) if marker else DEFAULT_TIMEOUT
+
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"test took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="session")
+def essaim_bin() -> Path:
+    return binary_path()
+
+
+@pytest.fixture
+def essaim():
+    f = EssaimFactory()
+    try:
+        yield f
+    finally:
+        f.close()
+
+
+@pytest.fixture
+def server(essaim) -> EssaimServer:
+    return essaim.start()
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    f = EssaimFactory()
+    try:
+        yield f.start()
+    finally:
+        f.close()
+
+
+@pytest.fixture
+def new_browser():
+    """new_browser(server) → a Browser with an empty cookie jar."""
+    return lambda srv: Browser(srv)
+
+
+@pytest.fixture
+def user_factory():
+    """user_factory(server) → (username, password, logged-in Browser) of a new ordinary user."""
+
+    def make(srv: EssaimServer, password: str = GOOD_PASSWORD):
+        b = Browser(srv)
+        name = unique_name()
+        res = b.register(name, password)
+        assert res.status == 201, res
+        return name, password, b
+
+    return make

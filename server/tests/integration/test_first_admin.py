@@ -1,0 +1,38 @@
+"""2. The first administrator is created and printed once, on the first start only."""
+
+import re
+
+from conftest import Browser
+
+
+def test_first_admin_printed_once_with_working_password(essaim):
+    first = essaim.start()
+    assert first.admin_username == "admin", first.stdout()
+    assert first.admin_password and len(first.admin_password) >= 10, first.stdout()
+    assert first.stdout().count("Mot de passe : ") == 1
+
+    b = Browser(first)
+    res = b.login("admin", first.admin_password)
+    assert res.status == 200, res
+    assert res.json["username"] == "admin"
+    assert res.json["role"] == "admin"
+    assert b.me().json["role"] == "admin"
+
+    # The password never goes to the log (stderr) either.
+    assert first.admin_password not in first.stderr()
+
+    data_dir = first.data_dir
+    password = first.admin_password
+    assert first.stop() == 0
+
+    second = essaim.start(data_dir=data_dir)
+    out = second.stdout()
+    assert "Mot de passe" not in out, out
+    assert not re.search(r"Administrateur créé", out), out
+    assert second.admin_password is None
+    assert password not in second.output()
+
+    b2 = Browser(second)
+    res = b2.login("admin", password)
+    assert res.status == 200, res
+    assert res.json["role"] == "admin"

@@ -1,0 +1,180 @@
+import { useState, type ReactNode } from 'react';
+import { Link, NavLink, Outlet } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { useQueryClient } from '@tanstack/react-query';
+import * as Dialog from '@radix-ui/react-dialog';
+import { CircleUserRound, LayoutDashboard, LogOut, Menu, X } from 'lucide-react';
+import { api } from '../api/endpoints';
+import { ApiError, errorMessage } from '../api/client';
+import { useInstance, useMe } from '../api/queries';
+import { endSession } from '../features/auth/session';
+import { Alert } from './Alert';
+import { Button } from './Button';
+import { Logo } from './Logo';
+import { cx } from '../lib/cx';
+
+const links = [
+  { to: '/', key: 'nav.dashboard', icon: LayoutDashboard, end: true },
+  { to: '/compte', key: 'nav.account', icon: CircleUserRound, end: false },
+] as const;
+
+function useLogout() {
+  const client = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function logout() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.logout();
+    } catch (e) {
+      // An already-ended session is as good as a logout.
+      if (!(e instanceof ApiError && e.status === 401)) {
+        setError(errorMessage(e));
+        setBusy(false);
+        return;
+      }
+    }
+    endSession(client, 'loggedOut');
+  }
+
+  return { logout, busy, error };
+}
+
+function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <ul className={mobile ? 'flex flex-col gap-1' : 'flex items-center gap-1'}>
+      {links.map(({ to, key, icon: Icon, end }) => (
+        <li key={to}>
+          <NavLink
+            to={to}
+            end={end}
+            onClick={onNavigate}
+            className={({ isActive }) =>
+              cx(
+                'flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium',
+                mobile && 'text-base',
+                isActive
+                  ? 'bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200'
+                  : 'text-stone-700 hover:bg-stone-200/70 dark:text-stone-300 dark:hover:bg-stone-800',
+              )
+            }
+          >
+            <Icon aria-hidden="true" className="size-4" />
+            {t(key)}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Layout({ children }: { children?: ReactNode }) {
+  const { t } = useTranslation();
+  const { data: instance } = useInstance();
+  const { data: me } = useMe();
+  const { logout, busy, error } = useLogout();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const siteName = instance?.site_name || t('app.defaultSiteName');
+  const displayName = me?.display_name || me?.username || '';
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a
+        href="#contenu"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-stone-900 focus:shadow"
+      >
+        {t('app.skipToContent')}
+      </a>
+      <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
+        <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4">
+          <Link to="/" className="flex items-center gap-2 rounded-md text-lg font-bold tracking-tight">
+            <Logo />
+            <span>{siteName}</span>
+          </Link>
+
+          <nav aria-label={t('nav.label')} className="hidden md:block">
+            <NavItems />
+          </nav>
+
+          <div className="ml-auto hidden items-center gap-3 md:flex">
+            <span className="max-w-48 truncate text-sm text-stone-600 dark:text-stone-300" data-testid="nav-user">
+              <span className="sr-only">{t('nav.signedInAs', { name: displayName })}</span>
+              <span aria-hidden="true">{displayName}</span>
+            </span>
+            <Button
+              variant="secondary"
+              onClick={logout}
+              busy={busy}
+              busyLabel={t('nav.loggingOut')}
+              icon={<LogOut aria-hidden="true" className="size-4" />}
+            >
+              {t('nav.logout')}
+            </Button>
+          </div>
+
+          <Dialog.Root open={menuOpen} onOpenChange={setMenuOpen}>
+            <Dialog.Trigger asChild>
+              <button
+                type="button"
+                className="ml-auto inline-flex size-10 items-center justify-center rounded-md text-stone-700 hover:bg-stone-200/70 md:hidden dark:text-stone-200 dark:hover:bg-stone-800"
+                aria-label={t('nav.openMenu')}
+              >
+                <Menu aria-hidden="true" className="size-6" />
+              </button>
+            </Dialog.Trigger>
+            <Dialog.Portal>
+              <Dialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 md:hidden" />
+              <Dialog.Content
+                aria-describedby={undefined}
+                className="fixed inset-x-0 top-0 z-50 border-b border-stone-200 bg-white p-4 shadow-lg md:hidden dark:border-stone-800 dark:bg-stone-900 dark:text-stone-100"
+              >
+                <div className="flex items-center justify-between">
+                  <Dialog.Title className="text-lg font-semibold">{t('nav.menuTitle')}</Dialog.Title>
+                  <Dialog.Close asChild>
+                    <button
+                      type="button"
+                      className="inline-flex size-10 items-center justify-center rounded-md hover:bg-stone-200/70 dark:hover:bg-stone-800"
+                      aria-label={t('nav.closeMenu')}
+                    >
+                      <X aria-hidden="true" className="size-6" />
+                    </button>
+                  </Dialog.Close>
+                </div>
+                <nav aria-label={t('nav.label')} className="mt-3">
+                  <NavItems mobile onNavigate={() => setMenuOpen(false)} />
+                </nav>
+                <div className="mt-4 flex flex-col gap-3 border-t border-stone-200 pt-4 dark:border-stone-800">
+                  <p className="truncate text-sm text-stone-600 dark:text-stone-300">
+                    {t('nav.signedInAs', { name: displayName })}
+                  </p>
+                  <Button
+                    variant="secondary"
+                    onClick={logout}
+                    busy={busy}
+                    busyLabel={t('nav.loggingOut')}
+                    icon={<LogOut aria-hidden="true" className="size-4" />}
+                  >
+                    {t('nav.logout')}
+                  </Button>
+                </div>
+              </Dialog.Content>
+            </Dialog.Portal>
+          </Dialog.Root>
+        </div>
+      </header>
+
+      {error && (
+        <div className="mx-auto w-full max-w-5xl px-4 pt-4">
+          <Alert>{error}</Alert>
+        </div>
+      )}
+
+      <main id="contenu" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 focus:outline-none sm:py-8">
+        {children ?? <Outlet />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next';
+import { useMe } from '../../api/queries';
+import { Card } from '../../components/Card';
+import { Loading } from '../../components/Loading';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { AccountSummary } from './AccountSummary';
+import { PasswordForm } from './PasswordForm';
+import { ProfileForm } from './ProfileForm';
+
+export function AccountPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('account.title'));
+  const { data: user } = useMe();
+  if (!user) return <Loading />;
+
+  return (
+    <div className="flex flex-col gap-6">
+      <h1 className="text-2xl font-bold">{t('account.title')}</h1>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title={t('account.profile.title')} titleId="profil" description={t('account.profile.intro')}>
+          <ProfileForm user={user} />
+        </Card>
+        <Card title={t('account.password.title')} titleId="mot-de-passe" description={t('account.password.intro')}>
+          <PasswordForm />
+        </Card>
+      </div>
+      <Card title={t('dashboard.accountTitle')} titleId="resume">
+        <AccountSummary user={user} />
+      </Card>
+    </div>
+  );
+}
