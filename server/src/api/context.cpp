@@ -102,10 +102,4 @@ boost::json::object user_json(const store::User& u) {
     return o;
 }
 
-void register_all_routes(http::Router& r, const Context& ctx) {
-    register_health_routes(r, ctx);
-    register_auth_routes(r, ctx);
-    register_me_routes(r, ctx);
-}
-
 }  // namespace essaim::api

@@ -13,6 +13,15 @@
 #include <atomic>
 #include <string>
 
+namespace boost::asio {
+class io_context;
+}
+namespace essaim::qbt {
+class Client;
+class Registry;
+class SyncLoop;
+}  // namespace essaim::qbt
+
 namespace essaim::api {
 
 enum class QbtState : int { unconfigured = 0, ok = 1, down = 2 };
@@ -23,7 +32,12 @@ struct Context {
     auth::SessionService& sessions;
     auth::LoginThrottle& throttle_user;  // per user name
     auth::LoginThrottle& throttle_ip;    // per client address
-    std::atomic<int>& qbt_state;         // QbtState, written by the qBittorrent probe
+    std::atomic<int>& qbt_state;         // QbtState, for /api/health
+    // Torrent side (set by `serve`; null in unit tests of the account routes).
+    qbt::Registry* registry = nullptr;
+    qbt::Client* qbt = nullptr;
+    qbt::SyncLoop* sync = nullptr;
+    boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error
@@ -41,6 +55,7 @@ std::int64_t now_unix();
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);
 void register_me_routes(http::Router& r, const Context& ctx);
-void register_all_routes(http::Router& r, const Context& ctx);
+void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
+void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
 
 }  // namespace essaim::api

@@ -1,10 +1,13 @@
 #include "app/serve.hpp"
 
 #include "api/context.hpp"
+#include "api/live_hub.hpp"
 #include "app/bootstrap.hpp"
 #include "http/server.hpp"
+#include "qbt/client.hpp"
 #include "qbt/managed.hpp"
-#include "qbt/probe.hpp"
+#include "qbt/registry.hpp"
+#include "qbt/sync_loop.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -81,9 +84,29 @@ int serve(const config::Config& cfg) {
     auth::LoginThrottle throttle_user;
     auth::LoginThrottle throttle_ip(auth::LoginThrottle::Policy{20, 15 * 60, 15 * 60, 100000});
     std::atomic<int> qbt_state{static_cast<int>(api::QbtState::unconfigured)};
-    api::Context ctx{cfg, *store, sessions, throttle_user, throttle_ip, qbt_state};
+
+    auto [host, port] = config::split_host_port(cfg.listen);
+    int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    asio::io_context ioc(threads);
+    asio::thread_pool workers(static_cast<std::size_t>(cfg.workers));
+
+    qbt::Counters counters;
+    qbt::Client qbt_client(ioc.get_executor(), counters);
+    qbt::Registry registry(*store);
+    registry.load();
+    registry.on_change([&qbt_state](const qbt::Change& c) {
+        if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
+    });
+    qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
+
+    api::Context ctx{cfg,       *store,    sessions,    throttle_user, throttle_ip,
+                     qbt_state, &registry, &qbt_client, &sync,         &ioc};
     http::Router router;
-    api::register_all_routes(router, ctx);
+    api::register_health_routes(router, ctx);
+    api::register_auth_routes(router, ctx);
+    api::register_me_routes(router, ctx);
+    api::register_torrent_routes(router, ctx);
+    api::register_metrics_routes(router, ctx);
 
     auto web_dir = find_web_dir(cfg);
     http::StaticSite site(web_dir);
@@ -91,10 +114,6 @@ int serve(const config::Config& cfg) {
         spdlog::warn("interface web introuvable (ESSAIM_WEB_DIR={}) : seule l'API est servie",
                      web_dir.empty() ? "non défini" : web_dir);
 
-    auto [host, port] = config::split_host_port(cfg.listen);
-    int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
-    asio::io_context ioc(threads);
-    asio::thread_pool workers(static_cast<std::size_t>(cfg.workers));
     http::ServerOptions opts;
     opts.host = host;
     opts.port = port;
@@ -104,6 +123,9 @@ int serve(const config::Config& cfg) {
         ioc, workers, opts, router,
         [&ctx](const http::Route& r, http::Request& q) { return api::invoke(r, q, ctx); },
         [](const http::Match& m) { return api::unmatched(m); }, site);
+    auto hub = std::make_shared<api::LiveHub>(ctx);
+    hub->attach();
+    server.add_websocket("/api/ws", hub);
     try {
         server.start();
     } catch (const std::exception& e) {
@@ -114,7 +136,7 @@ int serve(const config::Config& cfg) {
                  host.find(':') != std::string::npos ? "[" + host + "]" : host,
                  server.bound_port());
 
-    asio::co_spawn(ioc, qbt::run_probe(*store, qbt_state, std::chrono::seconds(5)), asio::detached);
+    asio::co_spawn(ioc, sync.run(), asio::detached);
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (10 s at most).
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -132,6 +154,7 @@ int serve(const config::Config& cfg) {
         if (ec) return;
         spdlog::info("signal {} reçu : arrêt en cours", sig);
         server.stop_accepting();
+        sync.stop();
         *deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         wait_drained();
     });

@@ -1,9 +1,9 @@
 // Login throttling, per key (a user name, an IP address). Pure and clock-injected.
 //
-// The first `free_failures` failures in the window cost nothing; each further one doubles the
-// lock-out (1 s, 2 s, 4 s, … capped at max_lock). A success clears the key. Entries expire after
-// `window` of quiet, and the table is bounded so a flood of random user names cannot grow it
-// without limit (oldest entries are dropped first).
+// The `free_failures`-th failure in the window locks the key for 1 s, each further one doubles
+// the lock-out (2 s, 4 s, … capped at max_lock): with 5, the sixth attempt is refused. A success
+// clears the key. Entries expire after `window` of quiet, and the table is bounded so a flood of
+// random user names cannot grow it without limit (oldest entries are dropped first).
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <mutex>
+
 namespace essaim::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -25,69 +27,172 @@ std::vector<std::string> ClientResponse::header_all(std::string_view name) const
     return out;
 }
 
-asio::awaitable<ClientResponse> fetch(ClientRequest req) {
-    ClientResponse out;
-    auto u = boost::urls::parse_absolute_uri(req.url);
-    if (!u || (u->scheme() != "http")) {
-        out.error =
-            "adresse invalide ou non prise en charge (seul http:// est accepté) : " + req.url;
-        co_return out;
-    }
-    std::string host = u->host();
-    std::string port = u->has_port() ? std::string(u->port()) : "80";
-    std::string target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
-    if (u->has_query()) target += "?" + std::string(u->encoded_query());
+struct HttpClient::Pool {
+    asio::any_io_executor ex;
+    std::size_t max_idle;
+    std::mutex mu;
+    std::vector<std::pair<std::string, std::unique_ptr<beast::tcp_stream>>> idle;  // key host:port
 
-    auto ex = co_await asio::this_coro::executor;
-    asio::ip::tcp::resolver resolver(ex);
-    beast::tcp_stream stream(ex);
-    stream.expires_after(req.timeout);
-    auto [rec, results] =
-        co_await resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable));
-    if (rec) {
-        out.error = "nom d'hôte introuvable : " + host;
-        co_return out;
+    std::unique_ptr<beast::tcp_stream> take(const std::string& key) {
+        std::lock_guard lock(mu);
+        for (auto it = idle.begin(); it != idle.end(); ++it)
+            if (it->first == key) {
+                auto s = std::move(it->second);
+                idle.erase(it);
+                return s;
+            }
+        return nullptr;
     }
-    auto [cec, ep] = co_await stream.async_connect(results, asio::as_tuple(asio::use_awaitable));
-    if (cec) {
-        out.error = cec == beast::error::timeout
-                        ? "délai dépassé pour se connecter à " + host + ":" + port
-                        : "connexion refusée par " + host + ":" + port;
-        co_return out;
+    void give(const std::string& key, std::unique_ptr<beast::tcp_stream> s) {
+        std::lock_guard lock(mu);
+        if (max_idle == 0) return;
+        if (idle.size() >= max_idle) idle.erase(idle.begin());
+        idle.emplace_back(key, std::move(s));
     }
-    bhttp::request<bhttp::string_body> r{bhttp::string_to_verb(req.method), target, 11};
-    r.set(bhttp::field::host, u->has_port() ? host + ":" + port : host);
+};
+
+namespace {
+
+struct Target {
+    std::string host, port, target, host_header;
+};
+
+bool parse_target(const std::string& url, Target& t, std::string& error) {
+    auto u = boost::urls::parse_absolute_uri(url);
+    if (!u || u->scheme() != "http" || u->host().empty()) {
+        error = "adresse invalide ou non prise en charge (seul http:// est accepté) : " + url;
+        return false;
+    }
+    t.host = u->host();
+    if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
+    t.port = u->has_port() ? std::string(u->port()) : "80";
+    t.target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
+    if (u->has_query()) t.target += "?" + std::string(u->encoded_query());
+    // Exactly the host[:port] of the URL: qBittorrent rejects a Host that differs (401).
+    t.host_header = std::string(u->encoded_host_and_port());
+    return true;
+}
+
+enum class Stage { connect, write, read, done };
+
+struct Attempt {
+    ClientResponse res;
+    Stage failed_at = Stage::done;
+    bool keep_alive = false;
+};
+
+asio::awaitable<Attempt> exchange(beast::tcp_stream& stream, const Target& t,
+                                  const ClientRequest& req) {
+    Attempt a;
+    bhttp::request<bhttp::string_body> r{bhttp::string_to_verb(req.method), t.target, 11};
+    r.set(bhttp::field::host, t.host_header);
     r.set(bhttp::field::user_agent, "essaim/" ESSAIM_VERSION);
     for (const auto& [k, v] : req.headers) r.set(k, v);
+    r.keep_alive(true);
     if (!req.body.empty() || req.method == "POST" || req.method == "PUT") {
-        r.body() = std::move(req.body);
+        r.body() = req.body;
         r.prepare_payload();
     }
+    stream.expires_after(req.timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, r, asio::as_tuple(asio::use_awaitable));
     (void)wn;
     if (wec) {
-        out.error = "échec de l'envoi de la requête : " + wec.message();
-        co_return out;
+        a.failed_at = Stage::write;
+        a.res.timed_out = wec == beast::error::timeout;
+        a.res.error =
+            a.res.timed_out ? "délai dépassé" : "échec de l'envoi de la requête : " + wec.message();
+        co_return a;
     }
     beast::flat_buffer buf;
     bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(64u << 20);
-    auto [rdec, rn] =
+    parser.body_limit(req.max_response_bytes);
+    if (req.method == "HEAD") parser.skip(true);
+    auto [rec, rn] =
         co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
     (void)rn;
-    if (rdec) {
-        out.error = rdec == beast::error::timeout ? "délai de réponse dépassé"
-                                                  : "réponse illisible : " + rdec.message();
-        co_return out;
+    if (rec) {
+        a.failed_at = Stage::read;
+        a.res.timed_out = rec == beast::error::timeout;
+        a.res.too_large = rec == bhttp::error::body_limit;
+        a.res.error = a.res.timed_out   ? "délai de réponse dépassé"
+                      : a.res.too_large ? "réponse trop volumineuse"
+                                        : "réponse illisible : " + rec.message();
+        co_return a;
     }
     auto res = parser.release();
-    out.status = static_cast<int>(res.result_int());
+    a.res.status = static_cast<int>(res.result_int());
     for (const auto& f : res)
-        out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    out.body = std::move(res.body());
-    beast::error_code ignored;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    co_return out;
+        a.res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    a.res.body = std::move(res.body());
+    a.keep_alive = res.keep_alive();
+    co_return a;
+}
+
+asio::awaitable<std::unique_ptr<beast::tcp_stream>> connect(const Target& t,
+                                                            const ClientRequest& req,
+                                                            ClientResponse& out) {
+    auto ex = co_await asio::this_coro::executor;
+    asio::ip::tcp::resolver resolver(ex);
+    auto stream = std::make_unique<beast::tcp_stream>(ex);
+    stream->expires_after(req.timeout);
+    auto [rec, results] =
+        co_await resolver.async_resolve(t.host, t.port, asio::as_tuple(asio::use_awaitable));
+    if (rec) {
+        out.error = "nom d'hôte introuvable : " + t.host;
+        co_return nullptr;
+    }
+    auto [cec, ep] = co_await stream->async_connect(results, asio::as_tuple(asio::use_awaitable));
+    (void)ep;
+    if (cec) {
+        out.timed_out = cec == beast::error::timeout;
+        out.error = out.timed_out ? "délai dépassé pour se connecter à " + t.host + ":" + t.port
+                                  : "connexion refusée par " + t.host + ":" + t.port;
+        co_return nullptr;
+    }
+    co_return stream;
+}
+
+}  // namespace
+
+HttpClient::HttpClient(asio::any_io_executor ex, std::size_t max_idle)
+    : pool_(std::make_shared<Pool>()) {
+    pool_->ex = std::move(ex);
+    pool_->max_idle = max_idle;
+}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::drop_idle() {
+    std::lock_guard lock(pool_->mu);
+    pool_->idle.clear();
+}
+
+asio::awaitable<ClientResponse> HttpClient::request(ClientRequest req) {
+    ClientResponse out;
+    Target t;
+    if (!parse_target(req.url, t, out.error)) co_return out;
+    auto pool = pool_;
+    auto key = t.host + ":" + t.port;
+    // A pooled connection may have been closed by the server meanwhile: if it fails before
+    // any response byte, try once more on a fresh connection.
+    if (auto stream = pool->take(key)) {
+        auto a = co_await exchange(*stream, t, req);
+        if (a.failed_at == Stage::done) {
+            if (a.keep_alive) pool->give(key, std::move(stream));
+            co_return std::move(a.res);
+        }
+        if (a.res.timed_out || a.res.too_large) co_return std::move(a.res);
+    }
+    auto stream = co_await connect(t, req, out);
+    if (!stream) co_return out;
+    auto a = co_await exchange(*stream, t, req);
+    if (a.failed_at == Stage::done && a.keep_alive) pool->give(key, std::move(stream));
+    co_return std::move(a.res);
+}
+
+asio::awaitable<ClientResponse> fetch(ClientRequest req) {
+    HttpClient c(co_await asio::this_coro::executor, 0);
+    co_return co_await c.request(std::move(req));
 }
 
 }  // namespace essaim::http

@@ -7,8 +7,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include <array>
 #include <chrono>
 
 namespace essaim::http {
@@ -66,6 +68,7 @@ struct Server::Impl {
     Server& owner;
     tcp::acceptor acceptor;
     std::atomic<bool> stopping{false};
+    std::vector<std::pair<std::string, std::shared_ptr<WebSocketEndpoint>>> websockets;
 
     Impl(asio::io_context& i, asio::thread_pool& w, ServerOptions o, const Router& r, Invoke inv,
          Unmatched un, StaticSite& s, Server& ow)
@@ -80,7 +83,7 @@ struct Server::Impl {
           acceptor(asio::make_strand(i)) {}
 
     asio::awaitable<Response> dispatch(Request& req) {
-        bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+        bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path == "/metrics";
         if (!api) {
             if (req.method != "GET" && req.method != "HEAD") {
                 auto r = simple_error(405, "method_not_allowed",
@@ -198,6 +201,40 @@ struct Server::Impl {
         req.remote_ip = remote_ip;
         req.request_id = rid;
 
+        if (beast::websocket::is_upgrade(breq)) {
+            for (auto& [path, endpoint] : websockets) {
+                if (path != req.path) continue;
+                std::shared_ptr<void> state;
+                auto refusal = endpoint->authorize(req, state);
+                if (!refusal) {
+                    spdlog::info("{} WS {} 101 rid={}", remote_ip, req.path, rid);
+                    WebSocket ws(std::move(stream));
+                    ws.set_option(beast::websocket::stream_base::timeout::suggested(
+                        beast::role_type::server));
+                    ws.set_option(beast::websocket::stream_base::decorator(
+                        [](beast::websocket::response_type& res) {
+                            res.set(bhttp::field::server, "essaim");
+                        }));
+                    auto [aec] =
+                        co_await ws.async_accept(breq, asio::as_tuple(asio::use_awaitable));
+                    if (aec) co_return false;
+                    owner.in_flight_.fetch_sub(1);  // a live socket is not an in-flight request
+                    co_await endpoint->run(std::move(ws), std::move(state));
+                    owner.in_flight_.fetch_add(1);
+                    co_return false;  // the stream was moved into the WebSocket: the session ends
+                }
+                Response rr = std::move(*refusal);
+                add_security_headers(rr);
+                bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(rr.status), 11};
+                for (auto& [k, v] : rr.headers) res.insert(k, v);
+                res.body() = std::move(rr.body);
+                res.keep_alive(false);
+                res.prepare_payload();
+                co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+                spdlog::info("{} WS {} {} rid={}", remote_ip, req.path, rr.status, rid);
+                co_return false;
+            }
+        }
         Response r;
         if (req.path.empty() || req.path.front() != '/')
             r = simple_error(400, "bad_request", "Adresse de requête mal formée.");
@@ -205,7 +242,8 @@ struct Server::Impl {
             r = co_await dispatch(req);
         add_security_headers(r);
         r.set_header("X-Request-Id", rid);
-        if (req.path.rfind("/api/", 0) == 0 && r.header("Cache-Control").empty())
+        if ((req.path == "/api" || req.path.rfind("/api/", 0) == 0) &&
+            r.header("Cache-Control").empty())
             r.set_header("Cache-Control", "no-store");
 
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status),
@@ -260,6 +298,10 @@ Server::Server(asio::io_context& ioc, asio::thread_pool& workers, ServerOptions 
                                    std::move(unmatched), site, *this)) {}
 
 Server::~Server() = default;
+
+void Server::add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {
+    impl_->websockets.emplace_back(std::move(path), std::move(endpoint));
+}
 
 void Server::start() {
     auto& a = impl_->acceptor;

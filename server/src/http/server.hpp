@@ -11,14 +11,18 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace essaim::http {
@@ -33,6 +37,17 @@ struct ServerOptions {
 };
 
 using Invoke = std::function<Response(const Route&, Request&)>;
+using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+
+// A WebSocket route (e.g. /api/ws). authorize() runs on the upgrade request: it returns an error
+// response to refuse, or nullopt to accept (keeping what it needs in `state`); run() then owns
+// the connection until it closes.
+class WebSocketEndpoint {
+  public:
+    virtual ~WebSocketEndpoint() = default;
+    virtual std::optional<Response> authorize(const Request& req, std::shared_ptr<void>& state) = 0;
+    virtual boost::asio::awaitable<void> run(WebSocket ws, std::shared_ptr<void> state) = 0;
+};
 using Unmatched = std::function<Response(const Match&)>;
 
 class Server {
@@ -41,6 +56,7 @@ class Server {
            const Router& router, Invoke invoke, Unmatched unmatched, StaticSite& site);
     ~Server();
 
+    void add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint);
     // Binds and starts accepting. Throws std::runtime_error (French) if the address is taken.
     void start();
     // Stops accepting; connections close after their current response.

@@ -9,8 +9,8 @@
 #include <sqlite3.h>
 #include <boost/json.hpp>
 
-#include <ctime>
 #include <atomic>
+#include <ctime>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -204,6 +204,19 @@ class SqliteStore final : public Store {
         // Hot path (every authenticated request): answered from a cache that any write to the
         // database invalidates (write generation), so it can never serve a revoked session.
         {
+            // Another process (the CLI: reset-password, create-admin…) may have written to the
+            // database: SQLite's data_version changes when another connection commits.
+            std::lock_guard lock(mu_);
+            Stmt v = stmt("PRAGMA data_version");
+            if (v->executeStep()) {
+                auto dv = v->getColumn(0).getInt64();
+                if (dv != data_version_) {
+                    data_version_ = dv;
+                    generation_.fetch_add(1);
+                }
+            }
+        }
+        {
             std::shared_lock rl(cache_mu_);
             auto it = session_cache_.find(session_id);
             if (it != session_cache_.end() && it->second.generation == generation_.load() &&
@@ -293,8 +306,130 @@ class SqliteStore final : public Store {
         q->exec();
     }
 
+    std::vector<UserName> user_names() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT id, username, display_name FROM users");
+        std::vector<UserName> out;
+        while (q->executeStep())
+            out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                           q->getColumn(2).getString()});
+        return out;
+    }
+
+    std::int64_t insert_torrent(const TorrentRow& r) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO torrents (qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, "
+            "added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind(1, r.qbt_hash);
+        bind_text_or_null(*q, 2, r.hash_v1);
+        bind_text_or_null(*q, 3, r.hash_v2);
+        if (r.owner_id)
+            q->bind(4, *r.owner_id);
+        else
+            q->bind(4);
+        q->bind(5, r.source);
+        q->bind(6, r.name);
+        if (r.size)
+            q->bind(7, *r.size);
+        else
+            q->bind(7);
+        q->bind(8, r.added_at);
+        try {
+            q->exec();
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+                throw Conflict("torrent already present");
+            throw;
+        }
+        return db_.getLastInsertRowid();
+    }
+
+    void delete_torrent_row(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM torrents WHERE id = ?");
+        q->bind(1, id);
+        q->exec();
+    }
+
+    std::vector<TorrentRow> torrent_rows(std::int64_t removed_since) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "SELECT id, qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, added_at, "
+            "removed_at,"
+            " completed_at FROM torrents WHERE removed_at IS NULL OR removed_at >= ? ORDER BY id");
+        q->bind(1, removed_since);
+        std::vector<TorrentRow> out;
+        auto opt = [&](int i) -> std::optional<std::int64_t> {
+            if (q->getColumn(i).isNull()) return std::nullopt;
+            return q->getColumn(i).getInt64();
+        };
+        while (q->executeStep()) {
+            TorrentRow r;
+            r.id = q->getColumn(0).getInt64();
+            r.qbt_hash = q->getColumn(1).getString();
+            r.hash_v1 = q->getColumn(2).getString();
+            r.hash_v2 = q->getColumn(3).getString();
+            r.owner_id = opt(4);
+            r.source = q->getColumn(5).getString();
+            r.name = q->getColumn(6).getString();
+            r.size = opt(7);
+            r.added_at = q->getColumn(8).getInt64();
+            r.removed_at = opt(9);
+            r.completed_at = opt(10);
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+    void mark_torrent_removed(std::int64_t id, std::int64_t at) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("UPDATE torrents SET removed_at = ? WHERE id = ? AND removed_at IS NULL");
+        q->bind(1, at);
+        q->bind(2, id);
+        q->exec();
+    }
+
+    void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
+                                 const std::string& hash_v1, const std::string& hash_v2,
+                                 const std::string& name,
+                                 std::optional<std::int64_t> size) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "UPDATE torrents SET qbt_hash = ?, hash_v1 = ?, hash_v2 = ?, name = ?, size = ? WHERE "
+            "id = ?");
+        q->bind(1, qbt_hash);
+        bind_text_or_null(*q, 2, hash_v1);
+        bind_text_or_null(*q, 3, hash_v2);
+        q->bind(4, name);
+        if (size)
+            q->bind(5, *size);
+        else
+            q->bind(5);
+        q->bind(6, id);
+        q->exec();
+    }
+
+    void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("UPDATE torrents SET owner_id = ?, source = 'assigned' WHERE id = ?");
+        if (owner_id)
+            q->bind(1, *owner_id);
+        else
+            q->bind(1);
+        q->bind(2, id);
+        if (q->exec() == 0) throw NotFound("torrent");
+    }
+
   private:
-    // Returns a reset, cleared, cached statement. Caller holds mu_.
+    static void bind_text_or_null(SQLite::Statement& q, int i, const std::string& v) {
+        if (v.empty())
+            q.bind(i);
+        else
+            q.bind(i, v);
+    }
+
     // Resets the statement when it goes out of scope, so no cached SELECT keeps a read
     // snapshot open between requests (that would stall WAL checkpoints).
     class Stmt {
@@ -344,6 +479,7 @@ class SqliteStore final : public Store {
     std::mutex mu_;
     SQLite::Database db_;
     std::atomic<std::uint64_t> generation_{0};  // bumped by every write
+    std::int64_t data_version_ = -1;            // PRAGMA data_version last seen (guarded by mu_)
     std::shared_mutex cache_mu_;
     std::unordered_map<std::string, CachedSession> session_cache_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;

@@ -73,6 +73,26 @@ struct AuditEntry {
     std::string ip;
 };
 
+struct TorrentRow {
+    std::int64_t id = 0;
+    std::string qbt_hash;
+    std::string hash_v1;  // "" when unknown
+    std::string hash_v2;  // "" when unknown
+    std::optional<std::int64_t> owner_id;
+    std::string source;  // magnet | file | url | search | reconciled | assigned
+    std::string name;
+    std::optional<std::int64_t> size;
+    std::int64_t added_at = 0;
+    std::optional<std::int64_t> removed_at;
+    std::optional<std::int64_t> completed_at;
+};
+
+struct UserName {
+    std::int64_t id = 0;
+    std::string username;
+    std::string display_name;
+};
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -111,6 +131,22 @@ class Store {
 
     // Audit log
     virtual void audit(const AuditEntry& e) = 0;
+
+    // Users, light: for showing owners' names.
+    virtual std::vector<UserName> user_names() = 0;
+
+    // Torrent ownership
+    // Conflict when a live row already has this qbt_hash.
+    virtual std::int64_t insert_torrent(const TorrentRow& r) = 0;
+    virtual void delete_torrent_row(std::int64_t id) = 0;  // undo of a failed add
+    // Live rows, plus rows removed at or after `removed_since`.
+    virtual std::vector<TorrentRow> torrent_rows(std::int64_t removed_since) = 0;
+    virtual void mark_torrent_removed(std::int64_t id, std::int64_t at) = 0;
+    virtual void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
+                                         const std::string& hash_v1, const std::string& hash_v2,
+                                         const std::string& name,
+                                         std::optional<std::int64_t> size) = 0;
+    virtual void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path`, WAL mode, foreign keys on, and

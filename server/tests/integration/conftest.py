@@ -15,6 +15,7 @@ Fixtures
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import os
@@ -56,6 +57,19 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def popen_retrying(argv: list, **kw) -> subprocess.Popen:
+    """Popen that waits (≤ 10 s) while the binary is being rewritten by a concurrent build
+    (EACCES / ETXTBSY while the linker writes it)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return subprocess.Popen(argv, **kw)
+        except OSError as e:
+            if e.errno not in (errno.EACCES, errno.ETXTBSY) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def base_env() -> dict:
@@ -182,6 +196,44 @@ def raw_request(port: int, method: str, path: str, body: bytes | None = None,
         conn.close()
 
 
+def socket_exchange(port: int, data: bytes, timeout: float = HTTP_TIMEOUT) -> bytes:
+    """Sends raw bytes (errors while sending are ignored: a server may answer and close before
+    reading everything, as with 413), then reads until the server closes or times out."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass
+        out = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+                head, sep, rest = out.partition(b"\r\n\r\n")
+                if sep:
+                    m = re.search(rb"(?im)^content-length:\s*(\d+)\s*$", head)
+                    if m and len(rest) >= int(m.group(1)):
+                        break
+        except (socket.timeout, ConnectionResetError):
+            pass
+        return out
+
+
+def parse_raw_response(raw: bytes) -> Response:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status_line = lines[0].split(" ", 2)
+    assert status_line[0].startswith("HTTP/"), f"not an HTTP response: {raw[:200]!r}"
+    headers = []
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers.append((k.strip(), v.strip()))
+    return Response(int(status_line[1]), status_line[2] if len(status_line) > 2 else "",
+                    headers, body)
+
+
 class Browser:
     """A user agent with its own cookie jar (one per simulated browser)."""
 
@@ -289,12 +341,12 @@ class EssaimServer:
 
     def _start(self, wait_ready: bool, ready_timeout: float) -> None:
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(
+            self.proc = popen_retrying(
                 [str(binary_path()), *self.args], env=self.env, cwd=str(self.root),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         if wait_ready:
             self.wait_ready(ready_timeout)
-            self._parse_admin()
+            self.parse_admin()
 
     def stdout(self) -> str:
         return self.stdout_path.read_text("utf-8", "replace")
@@ -327,7 +379,7 @@ class EssaimServer:
         raise ServerStartError(f"essaim did not answer /api/health within {timeout} s "
                                f"({last_error}):\n{self.output()[-3000:]}")
 
-    def _parse_admin(self) -> None:
+    def parse_admin(self) -> None:
         out = self.stdout()
         m = re.search(r"^Administrateur créé : (\S+)\s*$", out, re.M)
         if m:
@@ -415,16 +467,20 @@ class EssaimFactory:
                     e.pop(k, None)
                 else:
                     e[k] = v
+            srv = EssaimServer(root, dd, e, list(args or ["serve"]), p, wait_ready=False)
+            self.servers.append(srv)  # stopped in close() whatever happens next
+            if not wait_ready:
+                return srv
             try:
-                srv = EssaimServer(root, dd, e, list(args or ["serve"]), p,
-                                   wait_ready=wait_ready, ready_timeout=ready_timeout)
+                srv.wait_ready(ready_timeout)
             except ServerStartError as ex:
+                srv.stop(5)
                 last = ex
                 # Port taken between free_port() and bind: try another one.
                 if "impossible d'écouter" in str(ex) or "Address already in use" in str(ex):
                     continue
                 raise
-            self.servers.append(srv)
+            srv.parse_admin()
             return srv
         raise last  # type: ignore[misc]
 
@@ -456,9 +512,16 @@ def run_cli(args: list, *, data_dir: Path | None = None, stdin: str | None = Non
             e.pop(k, None)
         else:
             e[k] = v
-    return subprocess.run([str(binary_path()), *args], input=stdin, capture_output=True,
-                          text=True, env=e, timeout=timeout,
+    proc = popen_retrying([str(binary_path()), *args], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e,
                           cwd=str(data_dir) if data_dir is not None else tempfile.gettempdir())
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,7 +531,7 @@ def run_cli(args: list, *, data_dir: Path | None = None, stdin: str | None = Non
 
 def pytest_configure(config):
     b = binary_path()
-    if not (b.is_file() and os.access(b, os.X_OK)):
+    if not b.exists():
         raise pytest.UsageError(
             f"essaim binary not found at {b}: build it (ninja -C server/build) or set ESSAIM_BIN")
 

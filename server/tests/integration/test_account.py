@@ -126,3 +126,25 @@ def test_password_change_ends_other_sessions(server):
 
     assert_error(Browser(server).login(name, GOOD_PASSWORD), 401, "invalid_credentials")
     assert Browser(server).login(name, NEW_PASSWORD).status == 200
+
+
+def _disable(srv, name):
+    import sqlite3
+    with sqlite3.connect(srv.db_path, timeout=5) as db:
+        assert db.execute("UPDATE users SET disabled = 1 WHERE username = ?", (name,)).rowcount == 1
+    db.close()
+
+
+def test_disabled_account_cannot_log_in(server):
+    name, _ = signed_in(server)
+    _disable(server, name)
+    assert_error(Browser(server).login(name, GOOD_PASSWORD), 403, "account_disabled")
+    # A wrong password still says only "invalid credentials" (no hint the account exists).
+    assert_error(Browser(server).login(name, "wrong-password"), 401, "invalid_credentials")
+
+
+def test_disabled_account_sessions_end(server):
+    name, b = signed_in(server)
+    assert b.me().status == 200
+    _disable(server, name)  # written by another process, as the CLI or an operator would
+    assert_error(b.me(), 401, "unauthenticated")

@@ -63,6 +63,10 @@ def test_cross_site_origin_on_login_is_refused(shared_server):
     res = b.post("/api/auth/register", {"username": unique_name(), "password": GOOD_PASSWORD},
                  headers={"Origin": "http://evil.example"})
     assert_error(res, 403, "origin_refused")
+    # Sandboxed frames and file:// pages send "Origin: null".
+    res = b.post("/api/auth/login", {"username": name, "password": GOOD_PASSWORD},
+                 headers={"Origin": "null"})
+    assert_error(res, 403, "origin_refused")
     # A look-alike of the real origin is foreign too.
     res = b.post("/api/auth/login", {"username": name, "password": GOOD_PASSWORD},
                  headers={"Origin": f"http://127.0.0.1:{shared_server.port}.evil.example"})

@@ -43,6 +43,23 @@ def test_wrong_password_and_unknown_user_look_the_same(shared_server):
     assert not wrong.header_all("Set-Cookie") and not unknown.header_all("Set-Cookie")
 
 
+@pytest.mark.timeout(40)
+def test_unknown_user_costs_the_same_time_as_a_wrong_password(server):
+    """No enumeration by timing: an unknown name still pays an argon2 verification."""
+    import statistics
+    users = [make_user(server) for _ in range(5)]
+    wrong, unknown = [], []
+    for name in users:  # one failure per name: no per-user lock-out; 10 failures < IP limit
+        t = time.monotonic()
+        assert Browser(server).login(name, "wrong-password-t").status == 401
+        wrong.append(time.monotonic() - t)
+        t = time.monotonic()
+        assert Browser(server).login(unique_name("ghost"), "wrong-password-t").status == 401
+        unknown.append(time.monotonic() - t)
+    w, u = statistics.median(wrong), statistics.median(unknown)
+    assert u > 0.5 * w, f"unknown user answered much faster ({u:.3f} s) than wrong password ({w:.3f} s)"
+
+
 def test_login_missing_fields(shared_server):
     assert_error(Browser(shared_server).post("/api/auth/login", {"username": "x"}),
                  422, "missing_field")

@@ -22,6 +22,8 @@ def test_register_creates_user_and_signs_in(shared_server):
     assert u["display_name"] == name  # defaults to the user name
     assert isinstance(u["id"], int)
     assert isinstance(u["created_at"], int)
+    # Registering signs in, so it counts as a login.
+    assert isinstance(u["last_login_at"], int)
     assert isinstance(u["permissions"], list)
     assert "password_hash" not in u and "password" not in u
 
@@ -35,6 +37,14 @@ def test_register_creates_user_and_signs_in(shared_server):
     assert str(csrf_attrs.get("samesite", "")).lower() == "strict", csrf_attrs
     assert "httponly" not in csrf_attrs, csrf_attrs  # the SPA must read it
     assert csrf_attrs.get("path") == "/"
+    # 7-day sessions: the cookies and the JWT agree.
+    assert sess_attrs.get("max-age") == str(7 * 24 * 3600), sess_attrs
+    assert csrf_attrs.get("max-age") == str(7 * 24 * 3600), csrf_attrs
+    import base64
+    payload = cookies["essaim_session"][0].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["exp"] - claims["iat"] == 7 * 24 * 3600, claims
+    assert claims["sub"] == str(u["id"])
     # No Secure flag on plain http without an https base URL (the browser would drop it).
     assert "secure" not in sess_attrs
 
@@ -70,6 +80,30 @@ def test_weak_password(shared_server, password):
 def test_password_of_ten_characters_is_enough(shared_server):
     res = Browser(shared_server).register(unique_name(), "1234567890")
     assert res.status == 201, res
+
+
+def test_password_length_counts_characters_not_bytes(shared_server):
+    res = Browser(shared_server).register(unique_name(), "é" * 9)  # 18 bytes, 9 characters
+    assert_error(res, 422, "weak_password", field="password")
+    res = Browser(shared_server).register(unique_name(), "é" * 10)
+    assert res.status == 201, res
+
+
+def test_invalid_display_name_on_register(shared_server):
+    res = Browser(shared_server).register(unique_name(), display_name="x" * 65)
+    assert_error(res, 422, "invalid_display_name", field="display_name")
+
+
+def test_too_long_email(shared_server):
+    res = Browser(shared_server).register(unique_name(), email="a" * 250 + "@example.org")
+    assert_error(res, 422, "invalid_email", field="email")
+
+
+def test_user_name_is_trimmed(shared_server):
+    name = unique_name()
+    res = Browser(shared_server).register(f"  {name} ")
+    assert res.status == 201, res
+    assert res.json["username"] == name
 
 
 def test_too_long_password(shared_server):

@@ -91,3 +91,44 @@ def test_token_from_another_instance(essaim, shared_server, token):
                                      "eyJhbGciOiJIUzI1NiJ9", "a.b.c.d"])
 def test_garbage_cookie(shared_server, garbage):
     assert_error(me_with(shared_server, garbage), 401, "unauthenticated")
+
+
+# Tokens signed with the instance's REAL key (read from the data dir): the signature is right,
+# so what refuses them is the server-side session check.
+
+def sign(key: bytes, claims: dict) -> str:
+    h = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    p = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    return f"{h}.{p}.{b64url(hmac.new(key, f'{h}.{p}'.encode(), hashlib.sha256).digest())}"
+
+
+@pytest.fixture
+def real_key(shared_server):
+    return (shared_server.data_dir / "secret.key").read_bytes()
+
+
+def claims_of(token):
+    return json.loads(b64url_decode(token.split(".")[1]))
+
+
+def test_resigned_token_with_the_real_key_works(shared_server, token, real_key):
+    # Sanity check of the forging helper: same claims, same key → accepted.
+    assert me_with(shared_server, sign(real_key, claims_of(token))).status == 200
+
+
+@pytest.mark.parametrize("change", ["expired", "unknown_session", "old_token_version",
+                                    "other_user", "exp_as_string"])
+def test_correctly_signed_but_invalid_claims(shared_server, token, real_key, change):
+    import time
+    c = claims_of(token)
+    if change == "expired":
+        c["exp"] = int(time.time()) - 1
+    elif change == "unknown_session":
+        c["sid"] = b64url(os.urandom(18))
+    elif change == "old_token_version":
+        c["tv"] = c["tv"] + 1
+    elif change == "other_user":
+        c["sub"] = "1"
+    elif change == "exp_as_string":
+        c["exp"] = str(c["exp"])
+    assert_error(me_with(shared_server, sign(real_key, c)), 401, "unauthenticated")

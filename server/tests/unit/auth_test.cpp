@@ -76,17 +76,17 @@ TEST(Csrf, BoundToSessionAndKey) {
 
 TEST(Throttle, FreeFailuresThenDoublingLock) {
     LoginThrottle t({5, 900, 900, 1000});
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 4; ++i) {
         EXPECT_EQ(t.retry_after("u", 100), 0);
         t.record_failure("u", 100);
     }
-    EXPECT_EQ(t.retry_after("u", 100), 0);  // five failures are free
-    t.record_failure("u", 100);             // 6th → 1 s
+    EXPECT_EQ(t.retry_after("u", 100), 0);  // four failures are free
+    t.record_failure("u", 100);             // 5th → the 6th attempt waits 1 s
     EXPECT_EQ(t.retry_after("u", 100), 1);
     EXPECT_EQ(t.retry_after("u", 101), 0);
-    t.record_failure("u", 101);  // 7th → 2 s
+    t.record_failure("u", 101);  // 6th → 2 s
     EXPECT_EQ(t.retry_after("u", 101), 2);
-    t.record_failure("u", 103);  // 8th → 4 s
+    t.record_failure("u", 103);  // 7th → 4 s
     EXPECT_EQ(t.retry_after("u", 103), 4);
     EXPECT_EQ(t.retry_after("other", 103), 0);
     t.record_success("u");
@@ -94,7 +94,7 @@ TEST(Throttle, FreeFailuresThenDoublingLock) {
 }
 
 TEST(Throttle, LockIsCappedAndWindowForgets) {
-    LoginThrottle t({1, 60, 30, 1000});
+    LoginThrottle t({2, 60, 30, 1000});
     for (int i = 0; i < 40; ++i) t.record_failure("u", 0);
     EXPECT_EQ(t.retry_after("u", 0), 30);
     EXPECT_EQ(t.retry_after("u", 200), 0);

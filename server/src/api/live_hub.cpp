@@ -1,0 +1,186 @@
+#include "api/live_hub.hpp"
+
+#include "api/errors.hpp"
+#include "api/torrent_views.hpp"
+#include "auth/policy.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+
+namespace essaim::api {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using namespace boost::asio::experimental::awaitable_operators;
+
+extern std::atomic<std::int64_t> g_ws_clients;
+
+struct LiveHub::Client {
+    explicit Client(asio::any_io_executor ex) : wake(ex) {
+        wake.expires_at(asio::steady_timer::time_point::max());
+    }
+    auth::Viewer viewer;
+    http::Request request;  // headers kept to re-check the session
+    std::string session_id;
+    asio::steady_timer wake;
+    std::deque<std::shared_ptr<const std::string>> queue;  // touched on the client's executor only
+    bool closing = false;
+    static constexpr std::size_t kMaxQueue = 256;
+
+    void push(std::shared_ptr<const std::string> m) {
+        if (closing) return;
+        if (queue.size() >= kMaxQueue) {  // too slow: drop it rather than buffer without bound
+            closing = true;
+        } else {
+            queue.push_back(std::move(m));
+        }
+        wake.cancel();
+    }
+};
+
+namespace {
+
+struct AuthState {
+    auth::Authed authed;
+    http::Request request;
+};
+
+bool same_origin(const http::Request& req, const config::Config& cfg) {
+    auto origin = req.header("origin");
+    auto host = std::string(req.header("host"));
+    if (origin.empty()) return false;  // browsers always send Origin on WebSocket handshakes
+    if (origin == "http://" + host || origin == "https://" + host) return true;
+    if (!cfg.base_url.empty()) {
+        auto base = cfg.base_url;
+        auto p = base.find('/', base.find("://") + 3);
+        if (p != std::string::npos) base.resize(p);
+        return origin == base;
+    }
+    return false;
+}
+
+}  // namespace
+
+LiveHub::LiveHub(const Context& ctx) : ctx_(ctx) {}
+
+void LiveHub::attach() {
+    std::weak_ptr<LiveHub> weak = shared_from_this();
+    {
+        std::lock_guard lock(mu_);
+        last_ = ctx_.registry->snapshot();
+    }
+    ctx_.registry->on_change([weak](const qbt::Change& c) {
+        if (auto self = weak.lock()) self->on_change(c);
+    });
+}
+
+std::size_t LiveHub::clients() const {
+    std::lock_guard lock(mu_);
+    return clients_.size();
+}
+
+std::optional<http::Response> LiveHub::authorize(const http::Request& req,
+                                                 std::shared_ptr<void>& state) {
+    if (!same_origin(req, ctx_.cfg))
+        return error_response(403, "origin_refused",
+                              "Connexion temps réel refusée : elle ne vient pas de essaim.");
+    auto a = ctx_.sessions.authenticate(req);
+    if (!a)
+        return error_response(401, "unauthenticated", "Votre session a expiré. Reconnectez-vous.");
+    auto st = std::make_shared<AuthState>();
+    st->authed = std::move(*a);
+    st->request.headers = req.headers;
+    st->request.remote_ip = req.remote_ip;
+    state = st;
+    return std::nullopt;
+}
+
+void LiveHub::on_change(const qbt::Change& c) {
+    std::lock_guard lock(mu_);
+    auto prev = last_;
+    last_ = c.snapshot;
+    std::shared_ptr<const std::string> status;
+    if (c.link_changed) status = std::make_shared<const std::string>(status_message(*c.snapshot));
+    for (const auto& client : clients_) {
+        std::shared_ptr<const std::string> delta;
+        auto msg = delta_message(c, prev.get(), client->viewer);
+        if (!msg.empty()) delta = std::make_shared<const std::string>(std::move(msg));
+        if (!delta && !status) continue;
+        asio::post(client->wake.get_executor(), [client, delta, status] {
+            if (status) client->push(status);
+            if (delta) client->push(delta);
+        });
+    }
+}
+
+asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> state) {
+    auto st = std::static_pointer_cast<AuthState>(state);
+    auto client = std::make_shared<Client>(co_await asio::this_coro::executor);
+    client->viewer = auth::Viewer::of(st->authed.user);
+    client->request = st->request;
+    client->session_id = st->authed.session_id;
+    ws.text(true);
+    {
+        std::lock_guard lock(mu_);
+        // Registered and given the current snapshot under the same lock as on_change, so no
+        // change can fall between the full list and the first delta.
+        clients_.insert(client);
+        client->push(std::make_shared<const std::string>(status_message(*last_)));
+        client->push(std::make_shared<const std::string>(full_message(*last_, client->viewer)));
+    }
+    g_ws_clients++;
+
+    auto reader = [&]() -> asio::awaitable<void> {
+        beast::flat_buffer buf;
+        for (;;) {
+            auto [ec, n] = co_await ws.async_read(buf, asio::as_tuple(asio::use_awaitable));
+            (void)n;
+            if (ec) co_return;
+            buf.clear();  // clients have nothing to say; pings are answered by Beast
+        }
+    };
+    auto writer = [&]() -> asio::awaitable<void> {
+        auto next_check = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        for (;;) {
+            while (!client->queue.empty() && !client->closing) {
+                auto m = client->queue.front();
+                client->queue.pop_front();
+                auto [ec, n] =
+                    co_await ws.async_write(asio::buffer(*m), asio::as_tuple(asio::use_awaitable));
+                (void)n;
+                if (ec) co_return;
+            }
+            if (client->closing) {
+                co_await ws.async_close(beast::websocket::close_code::try_again_later,
+                                        asio::as_tuple(asio::use_awaitable));
+                co_return;
+            }
+            if (std::chrono::steady_clock::now() >= next_check) {
+                next_check = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                auto still = ctx_.sessions.authenticate(client->request);
+                if (!still || still->session_id != client->session_id) {
+                    co_await ws.async_close(beast::websocket::close_code::policy_error,
+                                            asio::as_tuple(asio::use_awaitable));
+                    co_return;
+                }
+            }
+            client->wake.expires_at(next_check);
+            co_await client->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+    };
+    try {
+        co_await (reader() || writer());
+    } catch (const std::exception& e) {
+        spdlog::debug("websocket ended: {}", e.what());
+    }
+    {
+        std::lock_guard lock(mu_);
+        clients_.erase(client);
+    }
+    g_ws_clients--;
+}
+
+}  // namespace essaim::api

@@ -1,0 +1,345 @@
+// /api/torrents…: list (from the registry snapshot), add, detail, files, pause/resume, delete,
+// assign owner. Lists never reach qBittorrent; actions and the detail view do.
+#include "api/context.hpp"
+#include "api/errors.hpp"
+#include "api/torrent_views.hpp"
+#include "auth/policy.hpp"
+#include "http/multipart.hpp"
+#include "qbt/adder.hpp"
+#include "qbt/client.hpp"
+#include "qbt/registry.hpp"
+#include "qbt/sync_loop.hpp"
+#include "util/strings.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+
+namespace essaim::api {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+template <class T>
+T run_on(asio::io_context& ioc, asio::awaitable<T> aw) {
+    return asio::co_spawn(ioc, std::move(aw), asio::use_future).get();
+}
+
+[[noreturn]] void rethrow_qbt(const qbt::QbtError& e) {
+    if (e.kind == qbt::FailKind::not_found)
+        throw ApiError(404, "torrent_not_found",
+                       "Ce torrent n'existe plus sur le serveur qBittorrent.");
+    if (e.kind == qbt::FailKind::refused) throw ApiError(502, "qbittorrent_refused", e.what());
+    throw ApiError(503, "qbittorrent_unreachable", e.what());
+}
+
+// The entry behind {hash}, visible to this user, or 404 (never 403: do not reveal others'
+// torrents to users who may not see them).
+const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                const http::Request& req) {
+    auto hash = str::to_lower(req.params.at("hash"));
+    const auto* e = s.find(hash);
+    if (!e || !auth::can_see(auth::Viewer::of(a.user), *e))
+        throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
+    return *e;
+}
+
+const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                   const http::Request& req) {
+    const auto& e = visible_entry(s, a, req);
+    if (!auth::can_act(auth::Viewer::of(a.user), e))
+        throw ApiError(403, "forbidden",
+                       "Vous ne pouvez pas agir sur le torrent d'un autre utilisateur.");
+    return e;
+}
+
+json::object entry_object(const qbt::Entry& e, const auth::Viewer& v) {
+    return json::parse(torrent_json(e, v)).as_object();
+}
+
+http::Response list(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auto scope_param = req.query_param("scope").value_or("mine");
+    Scope scope;
+    if (scope_param == "mine")
+        scope = Scope::mine;
+    else if (scope_param == "all")
+        scope = Scope::all;
+    else
+        throw ApiError(400, "invalid_scope", "Le paramètre scope doit valoir « mine » ou « all ».");
+    auto v = auth::Viewer::of(a.user);
+    if (scope == Scope::all && !v.see_all && !v.admin)
+        throw ApiError(403, "forbidden",
+                       "Votre groupe ne vous permet pas de voir les torrents des autres.");
+    auto snap = ctx.registry->snapshot();
+    http::Response r;
+    r.body = *list_body(*snap, v, scope);
+    r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    return r;
+}
+
+http::Response add(const Context& ctx, http::Request& req, qbt::AddService& adder) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "add_torrents");
+    std::vector<qbt::AddInput> inputs;
+    auto ct = str::to_lower(req.header("content-type"));
+    if (ct.rfind("multipart/form-data", 0) == 0) {
+        auto boundary = http::multipart_boundary(req.header("content-type"));
+        std::vector<http::Part> parts;
+        try {
+            parts = http::parse_multipart(req.body, boundary);
+        } catch (const std::exception&) {
+            throw ApiError(400, "invalid_multipart", "Le formulaire envoyé est mal formé.");
+        }
+        for (const auto& p : parts) {
+            if (p.name == "torrents")
+                inputs.push_back({qbt::AddInput::Kind::file,
+                                  p.filename.empty() ? "fichier.torrent" : p.filename,
+                                  std::string(p.data)});
+            else if (p.name == "magnets" || p.name == "urls")
+                for (auto line : str::split(p.data, '\n'))
+                    if (auto t = str::trim(line); !t.empty())
+                        inputs.push_back({p.name == "magnets" ? qbt::AddInput::Kind::magnet
+                                                              : qbt::AddInput::Kind::url,
+                                          std::string(t), std::string(t)});
+        }
+    } else {
+        auto body = parse_json_object(req);
+        for (const char* key : {"magnets", "urls"}) {
+            auto* v = body.if_contains(key);
+            if (!v || v->is_null()) continue;
+            if (!v->is_array())
+                throw ApiError(400, "invalid_json",
+                               std::string("Le champ « ") + key + " » doit être une liste.", key);
+            for (const auto& item : v->as_array()) {
+                if (!item.is_string())
+                    throw ApiError(
+                        400, "invalid_json",
+                        std::string("Le champ « ") + key + " » doit contenir des textes.", key);
+                auto t = std::string(str::trim(std::string_view(item.as_string())));
+                if (t.empty()) continue;
+                inputs.push_back({std::string(key) == "magnets" ? qbt::AddInput::Kind::magnet
+                                                                : qbt::AddInput::Kind::url,
+                                  t, t});
+            }
+        }
+    }
+    if (inputs.empty())
+        throw ApiError(
+            400, "no_torrents",
+            "Aucun torrent à ajouter : donnez un lien magnet, un fichier ou une adresse.");
+    if (inputs.size() > 100)
+        throw ApiError(400, "too_many_torrents", "Au plus 100 torrents par envoi.");
+    json::array results;
+    for (const auto& in : inputs) {
+        auto r = adder.add(a.user, in);
+        json::object o{{"input", r.input.substr(0, 300)}, {"ok", r.ok}};
+        if (r.ok) {
+            o["hash"] = r.hash;
+            o["name"] = r.name;
+        } else {
+            o["error"] = json::object{{"code", r.code}, {"message", r.message}};
+        }
+        results.push_back(std::move(o));
+    }
+    return http::Response::json(200, json::object{{"results", std::move(results)}});
+}
+
+const char* tracker_status(std::int64_t s) {
+    switch (s) {
+        case 0:
+            return "disabled";
+        case 1:
+            return "not_contacted";
+        case 2:
+            return "working";
+        case 3:
+            return "updating";
+        default:
+            return "not_working";
+    }
+}
+
+http::Response detail(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auto snap = ctx.registry->snapshot();
+    const auto& e = visible_entry(*snap, a, req);
+    auto o = entry_object(e, auth::Viewer::of(a.user));
+    json::array trackers;
+    o["piece_size"] = nullptr;
+    o["comment"] = "";
+    if (e.in_qbt) {
+        try {
+            auto props = run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
+            if (props.is_object()) {
+                if (auto* p = props.as_object().if_contains("piece_size")) o["piece_size"] = *p;
+                if (auto* c = props.as_object().if_contains("comment")) o["comment"] = *c;
+            }
+            auto tr = run_on(*ctx.ioc, ctx.qbt->trackers(e.hash));
+            if (tr.is_array())
+                for (const auto& t : tr.as_array()) {
+                    if (!t.is_object()) continue;
+                    const auto& to = t.as_object();
+                    auto url = to.if_contains("url");
+                    if (!url || !url->is_string() || url->as_string().starts_with("** ["))
+                        continue;  // DHT/PeX/LSD rows
+                    auto status = to.if_contains("status");
+                    auto msg = to.if_contains("msg");
+                    trackers.push_back(json::object{
+                        {"url", *url},
+                        {"status",
+                         tracker_status(status && status->is_int64() ? status->as_int64() : 4)},
+                        {"message", msg && msg->is_string() ? *msg : json::value("")}});
+                }
+        } catch (const qbt::QbtError& err) {
+            if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
+        }
+    }
+    o["trackers"] = std::move(trackers);
+    return http::Response::json(200, o);
+}
+
+http::Response files(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auto snap = ctx.registry->snapshot();
+    const auto& e = visible_entry(*snap, a, req);
+    json::array out;
+    if (e.in_qbt) {
+        try {
+            auto fl = run_on(*ctx.ioc, ctx.qbt->files(e.hash));
+            if (fl.is_array())
+                for (const auto& f : fl.as_array()) {
+                    if (!f.is_object()) continue;
+                    const auto& fo = f.as_object();
+                    auto get = [&](const char* k) {
+                        auto* v = fo.if_contains(k);
+                        return v ? *v : json::value(nullptr);
+                    };
+                    out.push_back(json::object{{"index", get("index")},
+                                               {"path", get("name")},
+                                               {"size", get("size")},
+                                               {"progress", get("progress")},
+                                               {"priority", get("priority")}});
+                }
+        } catch (const qbt::QbtError& err) {
+            if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
+        }
+    }
+    return http::Response::json(200, json::object{{"files", std::move(out)}});
+}
+
+http::Response pause_resume(const Context& ctx, http::Request& req, bool pause) {
+    auto a = require_user(ctx, req);
+    auto snap = ctx.registry->snapshot();
+    const auto& e = actionable_entry(*snap, a, req);
+    if (!auth::has_permission(a.user, "pause_own") && !auth::has_permission(a.user, "act_all"))
+        throw ApiError(
+            403, "forbidden",
+            "Votre groupe ne vous autorise pas à mettre en pause ou reprendre des torrents.");
+    if (!e.in_qbt)
+        throw ApiError(409, "torrent_not_in_qbittorrent",
+                       "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
+    try {
+        run_on(*ctx.ioc, pause ? ctx.qbt->pause(e.hash) : ctx.qbt->resume(e.hash));
+    } catch (const qbt::QbtError& err) {
+        rethrow_qbt(err);
+    }
+    ctx.store.audit({a.user.id, a.user.username, pause ? "torrent.pause" : "torrent.resume",
+                     "torrent", e.hash, "{}", req.remote_ip});
+    ctx.sync->poke();
+    return http::Response::no_content();
+}
+
+http::Response remove(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auto snap = ctx.registry->snapshot();
+    const auto& e = actionable_entry(*snap, a, req);
+    auto param = req.query_param("delete_files").value_or("false");
+    if (param != "true" && param != "false")
+        throw ApiError(400, "invalid_parameter", "delete_files doit valoir « true » ou « false ».",
+                       "delete_files");
+    bool with_files = param == "true";
+    bool own = e.owner_id && *e.owner_id == a.user.id;
+    if (!auth::has_permission(a.user, "act_all")) {
+        auth::require_permission(a.user, "delete_own");
+        if (with_files) auth::require_permission(a.user, "delete_own_data");
+    }
+    if (e.in_qbt) {
+        try {
+            run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
+        } catch (const qbt::QbtError& err) {
+            if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
+        }
+    }
+    ctx.registry->mark_removed(e.hash, now_unix());
+    ctx.store.audit({a.user.id, a.user.username, own ? "torrent.delete" : "torrent.delete_other",
+                     "torrent", e.hash,
+                     with_files ? "{\"delete_files\":true}" : "{\"delete_files\":false}",
+                     req.remote_ip});
+    ctx.sync->poke();
+    return http::Response::no_content();
+}
+
+http::Response assign(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    if (!a.user.is_admin())
+        throw ApiError(403, "forbidden", "Seul un administrateur peut attribuer un torrent.");
+    auto body = parse_json_object(req);
+    auto uid = opt_int(body, "user_id");
+    if (!uid)
+        throw ApiError(422, "missing_field", "Le champ « user_id » est obligatoire.", "user_id");
+    auto target = ctx.store.user_by_id(*uid);
+    if (!target) throw ApiError(422, "unknown_user", "Cet utilisateur n'existe pas.", "user_id");
+    auto snap = ctx.registry->snapshot();
+    const auto& e = visible_entry(*snap, a, req);
+    try {
+        ctx.registry->set_owner(e.hash, *uid);
+    } catch (const store::NotFound&) {
+        throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
+    }
+    if (e.in_qbt) {
+        try {
+            run_on(*ctx.ioc, ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid)));
+        } catch (const qbt::QbtError&) {
+            // The database row is what counts; the tag only helps a later reconciliation.
+        }
+    }
+    ctx.store.audit({a.user.id, a.user.username, "torrent.assign", "torrent", e.hash,
+                     "{\"user_id\":" + std::to_string(*uid) + "}", req.remote_ip});
+    auto fresh = ctx.registry->snapshot();
+    const auto* ne = fresh->find(e.hash);
+    if (!ne) throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
+    return http::Response::json(200, entry_object(*ne, auth::Viewer::of(a.user)));
+}
+
+}  // namespace
+
+void register_torrent_routes(http::Router& r, const Context& ctx) {
+    using http::Exec;
+    auto adder =
+        std::make_shared<qbt::AddService>(ctx.store, *ctx.registry, *ctx.qbt, *ctx.sync, *ctx.ioc);
+    r.add("GET", "/api/torrents", [&ctx](http::Request& q) { return list(ctx, q); });
+    r.add(
+        "POST", "/api/torrents", [&ctx, adder](http::Request& q) { return add(ctx, q, *adder); },
+        Exec::worker);
+    r.add(
+        "GET", "/api/torrents/{hash}", [&ctx](http::Request& q) { return detail(ctx, q); },
+        Exec::worker);
+    r.add(
+        "GET", "/api/torrents/{hash}/files", [&ctx](http::Request& q) { return files(ctx, q); },
+        Exec::worker);
+    r.add(
+        "POST", "/api/torrents/{hash}/pause",
+        [&ctx](http::Request& q) { return pause_resume(ctx, q, true); }, Exec::worker);
+    r.add(
+        "POST", "/api/torrents/{hash}/resume",
+        [&ctx](http::Request& q) { return pause_resume(ctx, q, false); }, Exec::worker);
+    r.add(
+        "DELETE", "/api/torrents/{hash}", [&ctx](http::Request& q) { return remove(ctx, q); },
+        Exec::worker);
+    r.add(
+        "POST", "/api/torrents/{hash}/owner", [&ctx](http::Request& q) { return assign(ctx, q); },
+        Exec::worker);
+}
+
+}  // namespace essaim::api

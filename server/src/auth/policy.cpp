@@ -1,0 +1,35 @@
+#include "auth/policy.hpp"
+
+#include "api/errors.hpp"
+
+#include <algorithm>
+
+namespace essaim::auth {
+
+bool has_permission(const store::User& u, std::string_view permission) {
+    if (u.is_admin()) return true;
+    return std::find(u.permissions.begin(), u.permissions.end(), permission) != u.permissions.end();
+}
+
+void require_permission(const store::User& u, std::string_view permission) {
+    if (!has_permission(u, permission))
+        throw api::ApiError(
+            403, "forbidden",
+            "Votre groupe ne vous autorise pas à faire cela. Demandez à un administrateur.");
+}
+
+Viewer Viewer::of(const store::User& u) {
+    return {u.id, u.is_admin(), has_permission(u, "see_all"), has_permission(u, "act_all")};
+}
+
+bool can_see(const Viewer& v, const qbt::Entry& e) {
+    if (!e.owner_id) return v.admin;
+    return *e.owner_id == v.user_id || v.see_all || v.admin;
+}
+
+bool can_act(const Viewer& v, const qbt::Entry& e) {
+    if (v.admin || v.act_all) return true;
+    return e.owner_id && *e.owner_id == v.user_id;
+}
+
+}  // namespace essaim::auth

@@ -1,0 +1,120 @@
+// qBittorrent Web API client (checked against 4.5.2, WebAPI 2.8.19; 5.x renames handled).
+//
+// - Session: POST auth/login, SID cookie; any 403 means "log in again", retried once.
+// - A wrong password is HTTP 200 "Fails." and five failures get essaim's IP banned for an hour:
+//   after one "Fails." the client stops trying with those credentials until they change
+//   (bad_credentials); a ban (403 on login) blocks login attempts for ten minutes.
+// - Never sends Referer/Origin, and Host is exactly the URL's host:port (else 401).
+// - Keep-alive connections, a deadline on every request, a counter of every request sent.
+// - pause/resume use torrents/stop|start when webapiVersion >= 2.11 (qBittorrent 5).
+// Thread-safe: the sync loop and request handlers share one Client.
+#pragma once
+
+#include "http/client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace essaim::qbt {
+
+struct Connection {
+    std::string url;  // http://host:port (no trailing slash)
+    std::string username;
+    std::string password;
+    bool operator==(const Connection&) const = default;
+};
+
+enum class FailKind {
+    unconfigured,
+    unreachable,
+    bad_credentials,
+    banned,
+    refused,
+    not_found,
+    protocol
+};
+
+class QbtError : public std::runtime_error {
+  public:
+    QbtError(FailKind kind, const std::string& french_message, int status = 0)
+        : std::runtime_error(french_message), kind(kind), status(status) {}
+    FailKind kind;
+    int status;
+};
+
+struct Counters {
+    std::atomic<std::uint64_t> requests{0};  // every HTTP request sent to qBittorrent
+    std::atomic<std::uint64_t> maindata{0};  // of which sync/maindata
+    std::atomic<std::uint64_t> logins{0};
+    std::atomic<std::uint64_t> failures{0};
+};
+
+struct AddRequest {
+    std::vector<std::string> urls;  // magnets (or http URLs qBittorrent fetches itself)
+    std::string torrent_bytes;      // one .torrent file, or empty
+    std::string torrent_filename = "upload.torrent";
+    std::vector<std::string> tags;
+    std::string save_path;  // empty = qBittorrent's default
+    bool paused = false;
+};
+
+struct ApiVersion {
+    int major = 0, minor = 0, patch = 0;
+    bool stop_start() const { return major > 2 || (major == 2 && minor >= 11); }
+};
+ApiVersion parse_api_version(const std::string& s);
+
+class Client {
+  public:
+    Client(boost::asio::any_io_executor ex, Counters& counters);
+
+    void set_connection(Connection c);  // resets the session and the login block
+    Connection connection() const;
+
+    // Returns the body of a 200 answer; throws QbtError otherwise.
+    boost::asio::awaitable<std::string> call(
+        std::string method, std::string path, std::string body = {}, std::string content_type = {},
+        std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+    boost::asio::awaitable<ApiVersion> api_version();  // cached per connection
+    boost::asio::awaitable<std::string> app_version();
+    boost::asio::awaitable<boost::json::value> maindata(std::int64_t rid);
+    boost::asio::awaitable<void> add(const AddRequest& r);
+    boost::asio::awaitable<void> pause(const std::string& hash);
+    boost::asio::awaitable<void> resume(const std::string& hash);
+    boost::asio::awaitable<void> remove(const std::string& hash, bool delete_files);
+    boost::asio::awaitable<boost::json::value> files(const std::string& hash);
+    boost::asio::awaitable<boost::json::value> properties(const std::string& hash);
+    boost::asio::awaitable<boost::json::value> trackers(const std::string& hash);
+    boost::asio::awaitable<void> add_tags(const std::string& hash, const std::string& tags);
+
+    Counters& counters() { return counters_; }
+
+  private:
+    boost::asio::awaitable<std::string> login(const Connection& c);
+    std::string login_result(const Connection& c, const http::ClientResponse& res);
+    http::HttpClient http_;
+    Counters& counters_;
+    mutable std::mutex mu_;
+    Connection conn_;
+    std::string sid_;
+    std::uint64_t generation_ = 0;  // bumped by set_connection
+    std::string blocked_message_;   // non-empty: do not try to log in
+    FailKind blocked_kind_ = FailKind::bad_credentials;
+    std::chrono::steady_clock::time_point blocked_until_{};
+    std::optional<ApiVersion> version_;
+};
+
+// Form encoding (application/x-www-form-urlencoded) of one value.
+std::string form_encode(std::string_view v);
+
+}  // namespace essaim::qbt

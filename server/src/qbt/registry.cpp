@@ -1,0 +1,484 @@
+#include "qbt/registry.hpp"
+
+#include "util/strings.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include <ctime>
+#include <unordered_set>
+
+namespace essaim::qbt {
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+constexpr std::int64_t kInfiniteEta = 8640000;
+
+json::value owner_json(const std::optional<std::int64_t>& owner,
+                       const std::unordered_map<std::int64_t, store::UserName>& users) {
+    if (!owner) return nullptr;
+    auto it = users.find(*owner);
+    if (it == users.end()) return nullptr;
+    return json::object{{"id", it->second.id},
+                        {"username", it->second.username},
+                        {"display_name", it->second.display_name}};
+}
+
+json::value str_or_null(const std::string& s) {
+    if (s.empty()) return nullptr;
+    return json::value(s);
+}
+
+std::shared_ptr<const std::string> fragment(const json::object& o) {
+    auto s = json::serialize(o);
+    s.pop_back();  // drop '}' so that ",\"can_act\":…}" can be appended per viewer
+    return std::make_shared<const std::string>(std::move(s));
+}
+
+// A torrent qBittorrent has.
+Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
+                 const std::unordered_map<std::int64_t, store::UserName>& users) {
+    Entry e;
+    e.hash = t.hash;
+    e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
+    e.hash_v2 = !t.infohash_v2.empty() ? t.infohash_v2 : (row ? row->hash_v2 : "");
+    if (row) {
+        e.owner_id = row->owner_id;
+        e.row_id = row->id;
+    }
+    e.in_qbt = true;
+    e.name = t.name.empty() && row ? row->name : t.name;
+    e.state = std::string(essaim_state(t.state));
+    e.save_path = t.save_path;
+    e.content_path = t.content_path;
+    e.progress = t.progress;
+    e.size = t.size;
+    e.completion_on = t.completion_on;
+    json::object o{{"hash", e.hash},
+                   {"info_hash_v1", str_or_null(e.hash_v1)},
+                   {"info_hash_v2", str_or_null(e.hash_v2)},
+                   {"name", e.name},
+                   {"owner", owner_json(e.owner_id, users)},
+                   {"state", e.state},
+                   {"qbt_state", t.state},
+                   {"progress", t.progress},
+                   {"size", t.size},
+                   {"downloaded", t.downloaded},
+                   {"uploaded", t.uploaded},
+                   {"dlspeed", t.dlspeed},
+                   {"upspeed", t.upspeed},
+                   {"eta", nullptr},
+                   {"num_seeds", t.num_seeds},
+                   {"num_leechs", t.num_leechs},
+                   {"num_complete", t.num_complete},
+                   {"num_incomplete", t.num_incomplete},
+                   {"ratio", t.ratio},
+                   {"added_on", t.added_on},
+                   {"completion_on", nullptr},
+                   {"save_path", t.save_path},
+                   {"tracker", t.tracker},
+                   {"removed", false}};
+    if (t.eta >= 0 && t.eta < kInfiniteEta) o["eta"] = t.eta;
+    if (t.completion_on > 0) o["completion_on"] = t.completion_on;
+    e.json = fragment(o);
+    return e;
+}
+
+// A torrent essaim knows from its row only: just added (not yet listed by qBittorrent), or
+// removed from qBittorrent.
+Entry row_entry(const store::TorrentRow& r,
+                const std::unordered_map<std::int64_t, store::UserName>& users) {
+    Entry e;
+    e.hash = r.qbt_hash;
+    e.hash_v1 = r.hash_v1;
+    e.hash_v2 = r.hash_v2;
+    e.owner_id = r.owner_id;
+    e.row_id = r.id;
+    e.removed = r.removed_at.has_value();
+    e.name = r.name;
+    e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
+    e.size = r.size.value_or(0);
+    json::object o{
+        {"hash", e.hash},
+        {"info_hash_v1", str_or_null(e.hash_v1)},
+        {"info_hash_v2", str_or_null(e.hash_v2)},
+        {"name", e.name},
+        {"owner", owner_json(e.owner_id, users)},
+        {"state", e.state},
+        {"qbt_state", nullptr},
+        {"progress", 0.0},
+        {"size", e.size},
+        {"downloaded", 0},
+        {"uploaded", 0},
+        {"dlspeed", 0},
+        {"upspeed", 0},
+        {"eta", nullptr},
+        {"num_seeds", 0},
+        {"num_leechs", 0},
+        {"num_complete", 0},
+        {"num_incomplete", 0},
+        {"ratio", 0.0},
+        {"added_on", r.added_at},
+        {"completion_on", r.completed_at ? json::value(*r.completed_at) : json::value(nullptr)},
+        {"save_path", ""},
+        {"tracker", ""},
+        {"removed", e.removed}};
+    e.json = fragment(o);
+    return e;
+}
+
+bool same_identity(const Entry& a, const Entry& b) {
+    return a.row_id == b.row_id && a.owner_id == b.owner_id && a.removed == b.removed &&
+           a.in_qbt == b.in_qbt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> owner_from_tags(const std::string& tags) {
+    for (auto tag : str::split(tags, ',')) {
+        tag = str::trim(tag);
+        if (!tag.starts_with("essaim:")) continue;
+        auto digits = tag.substr(7);
+        if (digits.empty() || digits.size() > 18) continue;
+        std::int64_t id = 0;
+        bool ok = true;
+        for (char c : digits) {
+            if (c < '0' || c > '9')
+                ok = false;
+            else
+                id = id * 10 + (c - '0');
+        }
+        if (ok && id > 0) return id;
+    }
+    return std::nullopt;
+}
+
+std::string owner_tag(std::int64_t user_id) {
+    return "essaim:" + std::to_string(user_id);
+}
+
+const Entry* Snapshot::find(const std::string& any_hash) const {
+    auto it = index.find(str::to_lower(any_hash));
+    return it == index.end() ? nullptr : &entries[it->second];
+}
+
+Registry::Registry(store::Store& store) : store_(store), snap_(std::make_shared<Snapshot>()) {}
+
+void Registry::load() {
+    std::lock_guard lock(mu_);
+    rows_ = store_.torrent_rows(unix_now() - kShowRemovedFor);
+    users_.clear();
+    for (auto& u : store_.user_names()) users_[u.id] = u;
+    reindex_rows_locked();
+    rebuild_locked(nullptr, true, false);
+}
+
+void Registry::refresh_users() {
+    std::lock_guard lock(mu_);
+    users_.clear();
+    for (auto& u : store_.user_names()) users_[u.id] = u;
+    rebuild_locked(nullptr, true, false);
+}
+
+std::shared_ptr<const Snapshot> Registry::snapshot() const {
+    std::lock_guard lock(snap_mu_);
+    return snap_;
+}
+
+void Registry::on_change(std::function<void(const Change&)> cb) {
+    std::lock_guard lock(mu_);
+    listeners_.push_back(std::move(cb));
+}
+
+bool Registry::complete() const {
+    std::lock_guard lock(mu_);
+    return md_.complete();
+}
+
+void Registry::reindex_rows_locked() {
+    row_index_.clear();
+    auto put = [&](const std::string& key, std::size_t i) {
+        if (key.empty()) return;
+        auto it = row_index_.find(key);
+        // A live row always wins over a removed one; among removed rows, the newest.
+        if (it == row_index_.end() || rows_[it->second].removed_at || !rows_[i].removed_at)
+            row_index_[key] = i;
+    };
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        put(rows_[i].qbt_hash, i);
+        put(rows_[i].hash_v1, i);
+        put(rows_[i].hash_v2, i);
+    }
+}
+
+const store::TorrentRow* Registry::row_for_locked(const TorrentInfo& t) const {
+    const store::TorrentRow* found = nullptr;
+    for (const std::string* key : {&t.hash, &t.infohash_v1, &t.infohash_v2}) {
+        if (key->empty()) continue;
+        auto it = row_index_.find(*key);
+        if (it == row_index_.end()) continue;
+        const auto* r = &rows_[it->second];
+        if (!r->removed_at) return r;
+        if (!found) found = r;
+    }
+    return found;
+}
+
+void Registry::apply(const json::object& maindata) {
+    std::lock_guard lock(mu_);
+    auto delta = md_.apply(maindata);
+    bool link_changed = link_ != LinkState::ok;
+    link_ = LinkState::ok;
+    link_error_.clear();
+    if (delta.empty() && !link_changed) return;
+    rebuild_locked(&delta, delta.full, link_changed);
+}
+
+void Registry::set_link(LinkState s, std::string error) {
+    std::lock_guard lock(mu_);
+    if (s == link_ && error == link_error_) return;
+    link_ = s;
+    link_error_ = std::move(error);
+    rebuild_locked(nullptr, false, true);
+}
+
+void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed) {
+    std::shared_ptr<const Snapshot> prev;
+    {
+        std::lock_guard lock(snap_mu_);
+        prev = snap_;
+    }
+    auto now = unix_now();
+    auto s = std::make_shared<Snapshot>();
+    s->version = ++version_;
+    s->link = link_;
+    s->link_error = link_error_;
+    s->stale = link_ != LinkState::ok && !md_.torrents().empty();
+    s->server = md_.server();
+    std::unordered_set<std::string> dirty;
+    if (delta)
+        for (const auto& h : delta->changed) dirty.insert(h);
+
+    auto reuse = [&](const Entry& fresh_identity) -> const Entry* {
+        if (all_dirty || !prev) return nullptr;
+        auto it = prev->index.find(fresh_identity.hash);
+        if (it == prev->index.end()) return nullptr;
+        const Entry& old = prev->entries[it->second];
+        if (old.hash != fresh_identity.hash || !same_identity(old, fresh_identity)) return nullptr;
+        return &old;
+    };
+
+    std::unordered_set<std::int64_t> used_rows;
+    s->entries.reserve(md_.torrents().size() + rows_.size());
+    for (const auto& [hash, t] : md_.torrents()) {
+        const auto* row = row_for_locked(t);
+        if (row) used_rows.insert(row->id);
+        Entry id;
+        id.hash = hash;
+        id.in_qbt = true;
+        if (row) {
+            id.row_id = row->id;
+            id.owner_id = row->owner_id;
+        }
+        const Entry* old = dirty.count(hash) ? nullptr : reuse(id);
+        if (old) {
+            s->entries.push_back(*old);
+        } else {
+            s->entries.push_back(live_entry(t, row, users_));
+            s->entries.back().stamp = ++stamp_;
+        }
+    }
+    std::unordered_set<std::string> listed;
+    for (const auto& e : s->entries) listed.insert(e.hash);
+    for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
+        const auto& r = *it;
+        if (used_rows.count(r.id) || listed.count(r.qbt_hash)) continue;
+        if (r.removed_at && now - *r.removed_at > kShowRemovedFor) continue;
+        Entry id;
+        id.hash = r.qbt_hash;
+        id.row_id = r.id;
+        id.owner_id = r.owner_id;
+        id.removed = r.removed_at.has_value();
+        if (const Entry* old = reuse(id)) {
+            s->entries.push_back(*old);
+        } else {
+            s->entries.push_back(row_entry(r, users_));
+            s->entries.back().stamp = ++stamp_;
+        }
+        listed.insert(r.qbt_hash);
+    }
+    for (std::size_t i = 0; i < s->entries.size(); ++i) {
+        const auto& e = s->entries[i];
+        s->index.emplace(e.hash, i);
+        if (!e.hash_v1.empty()) s->index.emplace(e.hash_v1, i);
+        if (!e.hash_v2.empty()) s->index.emplace(e.hash_v2, i);
+    }
+
+    Change c;
+    c.link_changed = link_changed;
+    for (const auto& e : s->entries) {
+        const Entry* old = nullptr;
+        if (prev) {
+            auto it = prev->index.find(e.hash);
+            if (it != prev->index.end() && prev->entries[it->second].hash == e.hash)
+                old = &prev->entries[it->second];
+        }
+        if (!old || old->stamp != e.stamp) c.changed.push_back(e.hash);
+    }
+    if (prev)
+        for (const auto& e : prev->entries)
+            if (!listed.count(e.hash)) c.removed.push_back(e.hash);
+    {
+        std::lock_guard lock(snap_mu_);
+        snap_ = s;
+    }
+    if (c.changed.empty() && c.removed.empty() && !c.link_changed) return;
+    c.snapshot = s;
+    for (const auto& l : listeners_) l(c);
+}
+
+Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
+    std::lock_guard lock(mu_);
+    ReconcileReport rep;
+    if (!md_.complete() || link_ != LinkState::ok) return rep;
+    std::unordered_set<std::int64_t> matched;
+    for (const auto& [hash, t] : md_.torrents()) {
+        const auto* row = row_for_locked(t);
+        if (row && !row->removed_at) {
+            matched.insert(row->id);
+            bool relink = row->qbt_hash != t.hash ||
+                          (row->hash_v1.empty() && !t.infohash_v1.empty()) ||
+                          (row->hash_v2.empty() && !t.infohash_v2.empty());
+            if (relink) {
+                // e.g. a magnet of a hybrid torrent: qBittorrent's id can change once the
+                // metadata (and so the v2 hash) is known.
+                auto v1 = t.infohash_v1.empty() ? row->hash_v1 : t.infohash_v1;
+                auto v2 = t.infohash_v2.empty() ? row->hash_v2 : t.infohash_v2;
+                std::optional<std::int64_t> size = t.size > 0 ? std::optional(t.size) : row->size;
+                store_.update_torrent_identity(row->id, t.hash, v1, v2,
+                                               t.name.empty() ? row->name : t.name, size);
+                auto& w = const_cast<store::TorrentRow&>(*row);
+                w.qbt_hash = t.hash;
+                w.hash_v1 = v1;
+                w.hash_v2 = v2;
+                if (!t.name.empty()) w.name = t.name;
+                w.size = size;
+                ++rep.relinked;
+            }
+            continue;
+        }
+        auto owner = owner_from_tags(t.tags);
+        if (!owner || !users_.count(*owner)) continue;
+        store::TorrentRow r;
+        r.qbt_hash = t.hash;
+        r.hash_v1 = t.infohash_v1;
+        r.hash_v2 = t.infohash_v2;
+        r.owner_id = owner;
+        r.source = "reconciled";
+        r.name = t.name;
+        if (t.size > 0) r.size = t.size;
+        r.added_at = t.added_on > 0 ? t.added_on : now;
+        try {
+            r.id = store_.insert_torrent(r);
+        } catch (const store::Conflict&) {
+            continue;
+        }
+        matched.insert(r.id);
+        rows_.push_back(std::move(r));
+        ++rep.restored;
+    }
+    for (auto& r : rows_) {
+        if (r.removed_at || matched.count(r.id) || now - r.added_at <= kPendingGrace) continue;
+        store_.mark_torrent_removed(r.id, now);
+        r.removed_at = now;
+        ++rep.removed;
+    }
+    if (rep.restored || rep.removed || rep.relinked) {
+        reindex_rows_locked();
+        rebuild_locked(nullptr, true, false);
+        spdlog::info(
+            "réconciliation : {} propriétaire(s) retrouvé(s) par étiquette, {} torrent(s) "
+            "disparu(s), {} "
+            "identifiant(s) mis à jour",
+            rep.restored, rep.removed, rep.relinked);
+    }
+    return rep;
+}
+
+std::optional<Registry::Existing> Registry::find_existing(const std::string& v1,
+                                                          const std::string& v2,
+                                                          const std::string& qbt_id) const {
+    std::lock_guard lock(mu_);
+    for (const std::string* key : {&qbt_id, &v1, &v2}) {
+        if (key->empty()) continue;
+        auto it = row_index_.find(*key);
+        if (it != row_index_.end() && !rows_[it->second].removed_at)
+            return Existing{rows_[it->second], true};
+    }
+    for (const auto& [hash, t] : md_.torrents()) {
+        if ((!qbt_id.empty() && hash == qbt_id) || (!v1.empty() && t.infohash_v1 == v1) ||
+            (!v2.empty() && t.infohash_v2 == v2))
+            return Existing{store::TorrentRow{}, true};
+    }
+    return std::nullopt;
+}
+
+std::int64_t Registry::add_row(store::TorrentRow row) {
+    std::lock_guard lock(mu_);
+    row.id = store_.insert_torrent(row);
+    rows_.push_back(row);
+    reindex_rows_locked();
+    rebuild_locked(nullptr, false, false);
+    return row.id;
+}
+
+void Registry::drop_row(std::int64_t row_id) {
+    std::lock_guard lock(mu_);
+    store_.delete_torrent_row(row_id);
+    std::erase_if(rows_, [&](const store::TorrentRow& r) { return r.id == row_id; });
+    reindex_rows_locked();
+    rebuild_locked(nullptr, false, false);
+}
+
+void Registry::mark_removed(const std::string& hash, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    auto it = row_index_.find(hash);
+    if (it == row_index_.end() || rows_[it->second].removed_at) return;
+    store_.mark_torrent_removed(rows_[it->second].id, now);
+    rows_[it->second].removed_at = now;
+    reindex_rows_locked();
+    rebuild_locked(nullptr, false, false);
+}
+
+void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
+    std::lock_guard lock(mu_);
+    auto it = row_index_.find(hash);
+    if (it != row_index_.end() && !rows_[it->second].removed_at) {
+        store_.set_torrent_owner(rows_[it->second].id, owner_id);
+        rows_[it->second].owner_id = owner_id;
+        rows_[it->second].source = "assigned";
+    } else {
+        auto t = md_.torrents().find(hash);
+        if (t == md_.torrents().end()) throw store::NotFound("torrent");
+        store::TorrentRow r;
+        r.qbt_hash = hash;
+        r.hash_v1 = t->second.infohash_v1;
+        r.hash_v2 = t->second.infohash_v2;
+        r.owner_id = owner_id;
+        r.source = "assigned";
+        r.name = t->second.name;
+        if (t->second.size > 0) r.size = t->second.size;
+        r.added_at = t->second.added_on > 0 ? t->second.added_on : unix_now();
+        r.id = store_.insert_torrent(r);
+        rows_.push_back(std::move(r));
+    }
+    reindex_rows_locked();
+    rebuild_locked(nullptr, false, false);
+}
+
+}  // namespace essaim::qbt

@@ -1,0 +1,127 @@
+// The registry joins qBittorrent's live state (MainData, fed by the one sync loop) with essaim's
+// ownership rows, and publishes immutable snapshots that every read endpoint and every
+// WebSocket client is served from — no request ever reaches qBittorrent on their behalf.
+//
+// A qBittorrent torrent matches an ownership row by any of its three ids (qBittorrent's hash,
+// v1 infohash, v2 infohash). Torrent JSON is serialised once per change and shared between
+// snapshots; whole response bodies are cached per snapshot and viewer.
+#pragma once
+
+#include "qbt/maindata.hpp"
+#include "store/store.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace essaim::qbt {
+
+enum class LinkState : int { unconfigured = 0, ok = 1, down = 2 };
+
+struct Entry {
+    std::string hash;  // qBittorrent's id: the key in every URL
+    std::string hash_v1, hash_v2;
+    std::optional<std::int64_t> owner_id;
+    std::int64_t row_id = 0;  // 0 = essaim has no ownership row ("sans propriétaire")
+    bool removed = false;     // known to essaim, gone from qBittorrent
+    bool in_qbt = false;
+    std::string name, state, save_path, content_path;
+    double progress = 0;
+    std::int64_t size = 0, completion_on = 0;
+    // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
+    std::shared_ptr<const std::string> json;
+    std::uint64_t stamp = 0;  // changes whenever json is rebuilt
+};
+
+struct Snapshot {
+    std::uint64_t version = 0;
+    std::vector<Entry> entries;
+    std::unordered_map<std::string, std::size_t> index;  // qbt hash, v1, v2 → entries[i]
+    LinkState link = LinkState::unconfigured;
+    std::string link_error;  // French, when down
+    bool stale = false;      // entries are the last known state, qBittorrent is not answering
+    ServerState server;
+
+    const Entry* find(const std::string& any_hash) const;
+
+    // Response bodies built once per snapshot and viewer key.
+    mutable std::mutex bodies_mu;
+    mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> bodies;
+};
+
+struct Change {
+    std::shared_ptr<const Snapshot> snapshot;
+    std::vector<std::string> changed;  // hashes (entries to send whole)
+    std::vector<std::string> removed;  // hashes that left the list
+    bool link_changed = false;
+};
+
+class Registry {
+  public:
+    explicit Registry(store::Store& store);
+
+    void load();  // ownership rows from the store
+    std::shared_ptr<const Snapshot> snapshot() const;
+    void on_change(std::function<void(const Change&)> cb);  // before any publish
+
+    // Sync loop side.
+    void apply(const boost::json::object& maindata);  // throws std::runtime_error on bad data
+    void set_link(LinkState s, std::string error);
+    bool complete() const;  // a full update has been applied since start
+
+    struct ReconcileReport {
+        int restored = 0, removed = 0, relinked = 0;
+    };
+    // Restores rows of tagged torrents ("essaim:<user id>"), marks rows of vanished torrents
+    // removed (after a grace period for torrents just added), relinks rows whose qBittorrent id
+    // changed. Only meaningful once a full update was applied.
+    ReconcileReport reconcile(std::int64_t now);
+
+    // Handler side.
+    struct Existing {
+        store::TorrentRow row;  // row.id == 0 when qBittorrent has it without a row
+        bool in_qbt = false;
+    };
+    std::optional<Existing> find_existing(const std::string& v1, const std::string& v2,
+                                          const std::string& qbt_id) const;
+    // Records ownership before the torrent is sent to qBittorrent. Throws store::Conflict.
+    std::int64_t add_row(store::TorrentRow row);
+    void drop_row(std::int64_t row_id);                              // qBittorrent refused: undo
+    void mark_removed(const std::string& hash, std::int64_t now);    // deleted through essaim
+    void set_owner(const std::string& hash, std::int64_t owner_id);  // creates a row if needed
+    void refresh_users();                                            // owner names changed
+
+    static constexpr std::int64_t kPendingGrace = 90;  // s before a row not seen is removed
+    static constexpr std::int64_t kShowRemovedFor = 7 * 86400;  // removed rows stay listed
+
+  private:
+    void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed);
+    const store::TorrentRow* row_for_locked(const TorrentInfo& t) const;
+
+    store::Store& store_;
+    mutable std::mutex mu_;
+    MainData md_;
+    std::vector<store::TorrentRow> rows_;
+    std::unordered_map<std::string, std::size_t>
+        row_index_;  // qbt_hash/v1/v2 → rows_[i] (live rows win)
+    std::unordered_map<std::int64_t, store::UserName> users_;
+    LinkState link_ = LinkState::unconfigured;
+    std::string link_error_;
+    std::uint64_t version_ = 0, stamp_ = 0;
+    std::vector<std::function<void(const Change&)>> listeners_;
+    mutable std::mutex snap_mu_;
+    std::shared_ptr<const Snapshot> snap_;
+    void reindex_rows_locked();
+};
+
+// The owner id carried by a qBittorrent tag list ("a, essaim:3, b" → 3).
+std::optional<std::int64_t> owner_from_tags(const std::string& tags);
+std::string owner_tag(std::int64_t user_id);
+
+}  // namespace essaim::qbt

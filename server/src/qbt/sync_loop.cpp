@@ -1,0 +1,84 @@
+#include "qbt/sync_loop.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
+
+#include <ctime>
+
+namespace essaim::qbt {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+SyncLoop::SyncLoop(asio::any_io_executor ex, store::Store& store, Client& client,
+                   Registry& registry, std::chrono::milliseconds period)
+    : store_(store), client_(client), registry_(registry), period_(period), timer_(ex) {}
+
+Connection SyncLoop::read_connection() {
+    return {store_.setting("qbt_url").value_or(""), store_.setting("qbt_username").value_or(""),
+            store_.setting("qbt_password").value_or("")};
+}
+
+void SyncLoop::poke() {
+    asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+}
+
+void SyncLoop::stop() {
+    stopping_ = true;
+    poke();
+}
+
+asio::awaitable<void> SyncLoop::run() {
+    std::int64_t rid = 0;
+    auto backoff = 1s;
+    auto last_reconcile = std::chrono::steady_clock::time_point{};
+    Connection current;
+    while (!stopping_) {
+        auto conn = read_connection();
+        if (!(conn == current)) {
+            client_.set_connection(conn);
+            current = conn;
+            rid = 0;
+        }
+        std::chrono::milliseconds wait = period_;
+        if (conn.url.empty()) {
+            registry_.set_link(LinkState::unconfigured, "");
+            wait = 2s;
+        } else {
+            try {
+                auto md = co_await client_.maindata(rid);
+                if (!md.is_object())
+                    throw QbtError(FailKind::protocol, "réponse inattendue de qBittorrent");
+                bool full = rid == 0;
+                registry_.apply(md.as_object());
+                if (auto* r = md.as_object().if_contains("rid"); r && r->is_int64())
+                    rid = r->as_int64();
+                backoff = 1s;
+                auto now = std::chrono::steady_clock::now();
+                if (full || now - last_reconcile > 5min) {
+                    registry_.reconcile(static_cast<std::int64_t>(std::time(nullptr)));
+                    last_reconcile = now;
+                }
+            } catch (const QbtError& e) {
+                registry_.set_link(
+                    e.kind == FailKind::unconfigured ? LinkState::unconfigured : LinkState::down,
+                    e.what());
+                rid = 0;  // a restarted qBittorrent has a new session: start from a full update
+                wait = backoff;
+                backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
+                if (e.kind == FailKind::bad_credentials || e.kind == FailKind::banned) wait = 5s;
+            } catch (const std::exception& e) {
+                spdlog::error("sync loop: {}", e.what());
+                registry_.set_link(LinkState::down,
+                                   std::string("réponse illisible de qBittorrent : ") + e.what());
+                rid = 0;
+                wait = backoff;
+                backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
+            }
+        }
+        if (stopping_) break;
+        timer_.expires_after(wait);
+        co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+}
+
+}  // namespace essaim::qbt

@@ -1,0 +1,193 @@
+#include "torrent/magnet.hpp"
+
+#include "torrent/error.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace essaim::torrent {
+namespace {
+
+constexpr std::size_t kMaxMagnetBytes = 4096;
+
+[[noreturn]] void fail(std::string_view what) {
+    throw TorrentError("invalid_magnet", fmt::format("Le lien magnet est invalide : {}.", what));
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool is_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return hex_value(c) >= 0; });
+}
+
+// RFC 3986 percent-decoding; a '%' not followed by two hex digits makes the link invalid (as in
+// libtorrent), rather than being passed through and guessed at.
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= s.size()) fail("encodage « % » tronqué");
+            int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+            if (hi < 0 || lo < 0) fail("encodage « % » invalide");
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// Replaces invalid UTF-8 sequences with U+FFFD: the display name is shown, never trusted.
+std::string to_valid_utf8(std::string_view s) {
+    if (str::is_valid_utf8(s)) return std::string(s);
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        if (i + n <= s.size() && str::is_valid_utf8(s.substr(i, n))) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
+// RFC 4648 base32 (A-Z, 2-7, any case, no padding): 32 characters are exactly 20 bytes.
+std::string base32_to_hex(std::string_view s) {
+    std::string bytes;
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    for (char c : s) {
+        int v;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a';
+        else if (c >= '2' && c <= '7')
+            v = c - '2' + 26;
+        else
+            fail("empreinte btih en base32 invalide");
+        buffer = (buffer << 5) | static_cast<std::uint32_t>(v);
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            bytes += static_cast<char>((buffer >> bits) & 0xFF);
+        }
+    }
+    return crypto::hex_encode(bytes);
+}
+
+std::string btih_to_hex(std::string_view h) {
+    if (h.size() == 40 && is_hex(h)) return str::to_lower(h);
+    if (h.size() == 32) return base32_to_hex(h);
+    fail("l'empreinte btih doit faire 40 caractères hexadécimaux ou 32 en base32");
+}
+
+// BEP 52 magnets carry a multihash: 0x12 (SHA-256) 0x20 (32 bytes), then the digest.
+std::string btmh_to_hex(std::string_view h) {
+    if (h.size() != 68 || !is_hex(h))
+        fail("l'empreinte btmh doit faire 68 caractères hexadécimaux");
+    if (h.substr(0, 4) != "1220") fail("l'empreinte btmh n'est pas un multihash SHA-256 (1220…)");
+    return str::to_lower(h.substr(4));
+}
+
+void set_hash(std::string& slot, std::string value, std::string_view kind) {
+    if (!slot.empty() && slot != value) fail(fmt::format("deux empreintes {} différentes", kind));
+    slot = std::move(value);
+}
+
+std::int64_t parse_length(std::string_view s) {
+    if (s.empty() || s.size() > 19 ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        fail("la taille (xl) n'est pas un entier positif");
+    std::uint64_t v = 0;
+    for (char c : s) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        fail("la taille (xl) est trop grande");
+    return static_cast<std::int64_t>(v);
+}
+
+bool is_usable_tracker(std::string_view url) {
+    return !url.empty() && str::is_valid_utf8(url) &&
+           std::none_of(url.begin(), url.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+}  // namespace
+
+std::string Magnet::qbt_id() const {
+    return info_hash_v2.empty() ? info_hash_v1 : info_hash_v2.substr(0, 40);
+}
+
+Magnet parse_magnet(std::string_view uri) {
+    if (uri.size() > kMaxMagnetBytes) fail("il dépasse 4 Kio");
+    uri = str::trim(uri);
+    constexpr std::string_view scheme = "magnet:?";
+    if (uri.size() < scheme.size() || !str::iequals(uri.substr(0, scheme.size()), scheme))
+        fail("il ne commence pas par « magnet:? »");
+    std::string_view query = uri.substr(scheme.size());
+    // A fragment is not part of the query (RFC 3986).
+    if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
+
+    Magnet m;
+    bool have_dn = false, have_xl = false;
+    for (std::string_view param : str::split(query, '&')) {
+        auto eq = param.find('=');
+        if (param.empty() || eq == std::string_view::npos) continue;
+        std::string key = str::to_lower(param.substr(0, eq));
+        // BEP 9 numbers repeated parameters: xt.1, xt.2, tr.1, …
+        if (auto dot = key.find('.');
+            dot != std::string::npos && dot + 1 < key.size() &&
+            std::all_of(key.begin() + static_cast<long>(dot) + 1, key.end(),
+                        [](char c) { return c >= '0' && c <= '9'; }))
+            key.resize(dot);
+        std::string_view raw = param.substr(eq + 1);
+
+        if (key == "xt") {
+            std::string v = percent_decode(raw, false);
+            std::string_view sv = v;
+            if (sv.size() >= 9 && str::iequals(sv.substr(0, 9), "urn:btih:"))
+                set_hash(m.info_hash_v1, btih_to_hex(sv.substr(9)), "btih");
+            else if (sv.size() >= 9 && str::iequals(sv.substr(0, 9), "urn:btmh:"))
+                set_hash(m.info_hash_v2, btmh_to_hex(sv.substr(9)), "btmh");
+            // Other URNs (ed2k, sha1, …) describe other networks: ignored.
+        } else if (key == "dn") {
+            std::string v = percent_decode(raw, true);
+            if (!have_dn) m.display_name = to_valid_utf8(v);
+            have_dn = true;
+        } else if (key == "tr") {
+            std::string v(str::trim(percent_decode(raw, false)));
+            if (is_usable_tracker(v) &&
+                std::find(m.trackers.begin(), m.trackers.end(), v) == m.trackers.end())
+                m.trackers.push_back(std::move(v));
+        } else if (key == "xl") {
+            std::int64_t v = parse_length(percent_decode(raw, false));
+            if (!have_xl) m.exact_length = v;
+            have_xl = true;
+        }
+    }
+    if (m.info_hash_v1.empty() && m.info_hash_v2.empty())
+        fail("aucune empreinte BitTorrent (xt=urn:btih:… ou urn:btmh:…)");
+    return m;
+}
+
+}  // namespace essaim::torrent
