@@ -229,9 +229,36 @@ const store::TorrentRow* Registry::row_for_locked(const TorrentInfo& t) const {
     return found;
 }
 
+bool Registry::relink_locked(const TorrentInfo& t, const store::TorrentRow& row) {
+    bool relink = row.qbt_hash != t.hash || (row.hash_v1.empty() && !t.infohash_v1.empty()) ||
+                  (row.hash_v2.empty() && !t.infohash_v2.empty());
+    if (!relink) return false;
+    // A magnet carrying only the v1 btih of a hybrid torrent is listed by qBittorrent under the
+    // btih until its metadata arrives, then under the truncated v2 hash (observed with 4.5.2):
+    // the row follows, so links and ownership survive the change of id.
+    auto v1 = t.infohash_v1.empty() ? row.hash_v1 : t.infohash_v1;
+    auto v2 = t.infohash_v2.empty() ? row.hash_v2 : t.infohash_v2;
+    std::optional<std::int64_t> size = t.size > 0 ? std::optional(t.size) : row.size;
+    auto name = t.name.empty() ? row.name : t.name;
+    store_.update_torrent_identity(row.id, t.hash, v1, v2, name, size);
+    auto& w = const_cast<store::TorrentRow&>(row);
+    w.qbt_hash = t.hash;
+    w.hash_v1 = v1;
+    w.hash_v2 = v2;
+    w.name = name;
+    w.size = size;
+    return true;
+}
+
 void Registry::apply(const json::object& maindata) {
     std::lock_guard lock(mu_);
     auto delta = md_.apply(maindata);
+    bool relinked = false;
+    for (const auto& hash : delta.changed) {
+        const auto& t = md_.torrents().at(hash);
+        if (const auto* row = row_for_locked(t); row && !row->removed_at) relinked |= relink_locked(t, *row);
+    }
+    if (relinked) reindex_rows_locked();
     bool link_changed = link_ != LinkState::ok;
     link_ = LinkState::ok;
     link_error_.clear();
@@ -298,7 +325,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
         const auto& r = *it;
         if (used_rows.count(r.id) || listed.count(r.qbt_hash)) continue;
-        if (r.removed_at && now - *r.removed_at > kShowRemovedFor) continue;
+        if (r.removed_at && (r.removal == "deleted" || now - *r.removed_at > kShowRemovedFor)) continue;
         Entry id;
         id.hash = r.qbt_hash;
         id.row_id = r.id;
@@ -394,8 +421,9 @@ Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
     }
     for (auto& r : rows_) {
         if (r.removed_at || matched.count(r.id) || now - r.added_at <= kPendingGrace) continue;
-        store_.mark_torrent_removed(r.id, now);
+        store_.mark_torrent_removed(r.id, now, "vanished");
         r.removed_at = now;
+        r.removal = "vanished";
         ++rep.removed;
     }
     if (rep.restored || rep.removed || rep.relinked) {
@@ -449,8 +477,9 @@ void Registry::mark_removed(const std::string& hash, std::int64_t now) {
     std::lock_guard lock(mu_);
     auto it = row_index_.find(hash);
     if (it == row_index_.end() || rows_[it->second].removed_at) return;
-    store_.mark_torrent_removed(rows_[it->second].id, now);
+    store_.mark_torrent_removed(rows_[it->second].id, now, "deleted");
     rows_[it->second].removed_at = now;
+    rows_[it->second].removal = "deleted";
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
 }

@@ -103,6 +103,7 @@ class Registry {
   private:
     void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed);
     const store::TorrentRow* row_for_locked(const TorrentInfo& t) const;
+    bool relink_locked(const TorrentInfo& t, const store::TorrentRow& row);
 
     store::Store& store_;
     mutable std::mutex mu_;

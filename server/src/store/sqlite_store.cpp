@@ -378,16 +378,18 @@ class SqliteStore final : public Store {
             r.added_at = q->getColumn(8).getInt64();
             r.removed_at = opt(9);
             r.completed_at = opt(10);
+            r.removal = q->getColumn(11).getString();
             out.push_back(std::move(r));
         }
         return out;
     }
 
-    void mark_torrent_removed(std::int64_t id, std::int64_t at) override {
+    void mark_torrent_removed(std::int64_t id, std::int64_t at, const std::string& removal) override {
         std::lock_guard lock(mu_);
-        Stmt q = stmt("UPDATE torrents SET removed_at = ? WHERE id = ? AND removed_at IS NULL");
+        Stmt q = stmt("UPDATE torrents SET removed_at = ?, removal = ? WHERE id = ? AND removed_at IS NULL");
         q->bind(1, at);
-        q->bind(2, id);
+        q->bind(2, removal);
+        q->bind(3, id);
         q->exec();
     }
 

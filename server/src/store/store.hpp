@@ -84,6 +84,7 @@ struct TorrentRow {
     std::optional<std::int64_t> size;
     std::int64_t added_at = 0;
     std::optional<std::int64_t> removed_at;
+    std::string removal;  // "deleted" (through essaim) or "vanished" (gone from qBittorrent)
     std::optional<std::int64_t> completed_at;
 };
 
@@ -141,7 +142,7 @@ class Store {
     virtual void delete_torrent_row(std::int64_t id) = 0;  // undo of a failed add
     // Live rows, plus rows removed at or after `removed_since`.
     virtual std::vector<TorrentRow> torrent_rows(std::int64_t removed_since) = 0;
-    virtual void mark_torrent_removed(std::int64_t id, std::int64_t at) = 0;
+    virtual void mark_torrent_removed(std::int64_t id, std::int64_t at, const std::string& removal) = 0;
     virtual void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
                                          const std::string& hash_v1, const std::string& hash_v2,
                                          const std::string& name,

@@ -11,6 +11,7 @@ CREATE TABLE torrents (
     size         INTEGER,
     added_at     INTEGER NOT NULL,
     removed_at   INTEGER,        -- set when it vanished from qBittorrent or was deleted
+    removal      TEXT CHECK (removal IN ('deleted', 'vanished')),  -- deleted through essaim, or gone
     completed_at INTEGER
 ) STRICT;
 -- At most one live row per torrent; removed rows stay as history.
