@@ -358,7 +358,8 @@ class SqliteStore final : public Store {
         Stmt q = stmt(
             "SELECT id, qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, added_at, "
             "removed_at,"
-            " completed_at FROM torrents WHERE removed_at IS NULL OR removed_at >= ? ORDER BY id");
+            " completed_at, removal FROM torrents WHERE removed_at IS NULL OR removed_at >= ? "
+            "ORDER BY id");
         q->bind(1, removed_since);
         std::vector<TorrentRow> out;
         auto opt = [&](int i) -> std::optional<std::int64_t> {
@@ -384,9 +385,11 @@ class SqliteStore final : public Store {
         return out;
     }
 
-    void mark_torrent_removed(std::int64_t id, std::int64_t at, const std::string& removal) override {
+    void mark_torrent_removed(std::int64_t id, std::int64_t at,
+                              const std::string& removal) override {
         std::lock_guard lock(mu_);
-        Stmt q = stmt("UPDATE torrents SET removed_at = ?, removal = ? WHERE id = ? AND removed_at IS NULL");
+        Stmt q = stmt(
+            "UPDATE torrents SET removed_at = ?, removal = ? WHERE id = ? AND removed_at IS NULL");
         q->bind(1, at);
         q->bind(2, removal);
         q->bind(3, id);

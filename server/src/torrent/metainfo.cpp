@@ -146,8 +146,10 @@ struct V1Entry {
 };
 
 // v1 `files` list: each entry is {length, path: [elements]} (path.utf-8 preferred, like
-// libtorrent); padding files (BEP 47 attr "p", or libtorrent's ".pad/N", or BitComet's
-// "_____padding_file_") are kept here with padding = true so that piece counts stay right.
+// libtorrent); padding files (BEP 47 attr "p", or BitComet's "_____padding_file_") are kept here
+// with padding = true so that piece counts stay right. A path under ".pad/" WITHOUT the "p"
+// attribute is an ordinary file for libtorrent (it is downloaded and written to disk): treating
+// it as padding would hide its size from the quota checks.
 std::vector<V1Entry> v1_files(const Value& files, const std::string& root, PathBudget& budget) {
     if (!files.is_list()) fail("la liste des fichiers (files) n'est pas une liste");
     if (files.list.empty()) fail("la liste des fichiers (files) est vide");
@@ -171,8 +173,8 @@ std::vector<V1Entry> v1_files(const Value& files, const std::string& root, PathB
             PathBudget::check_length(e.file.path);  // before it grows any further
         }
         budget.charge(e.file.path);
-        e.padding = attr_has(entry, 'p') || path->list.front().string == ".pad" ||
-                    e.file.path.find("_____padding_file_") != std::string::npos;
+        e.padding =
+            attr_has(entry, 'p') || e.file.path.find("_____padding_file_") != std::string::npos;
         out.push_back(std::move(e));
     }
     return out;
@@ -235,6 +237,34 @@ class FileTreeWalker {
     std::vector<std::pair<FileEntry, std::string_view>> files_;
 };
 
+std::int64_t piece_count(std::int64_t total, std::int64_t piece_length) {
+    return total / piece_length + (total % piece_length != 0 ? 1 : 0);
+}
+
+// BEP 52 `piece layers` (top level): for a file larger than a piece, the SHA-256 of each piece,
+// keyed by the file's pieces root. As in libtorrent 2.0, they are optional (a client can fetch
+// them from peers, as for a magnet) and a file may have none, but what is there must be well
+// formed: 32-byte keys, strings of whole hashes, and the right count for a file we know.
+void check_piece_layers(const Value* layers,
+                        const std::vector<std::pair<FileEntry, std::string_view>>& tree,
+                        std::int64_t piece_length) {
+    if (!layers || !layers->is_dict()) return;
+    std::unordered_map<std::string_view, std::string_view> by_root;  // not files × layers
+    for (const auto& [root, layer] : layers->dict) {
+        if (root.size() != 32 || !layer.is_string() || layer.string.size() % 32 != 0)
+            fail("une couche de pièces (piece layers) est mal formée");
+        by_root.emplace(root, layer.string);
+    }
+    for (const auto& [f, root] : tree) {
+        if (f.size <= piece_length) continue;
+        auto it = by_root.find(root);
+        if (it != by_root.end() &&
+            static_cast<std::int64_t>(it->second.size()) != piece_count(f.size, piece_length) * 32)
+            fail(fmt::format("la couche de pièces du fichier{} n'a pas la bonne taille",
+                             quoted(f.path)));
+    }
+}
+
 // Two files whose paths differ only by ASCII case, or a file that is also a folder: libtorrent
 // renames one of them ("a.1.txt"), so our list would not be qBittorrent's. The paths are walked
 // as a tree stored in one flat map (key: parent node id + lower-case element), which costs time
@@ -264,10 +294,6 @@ void reject_path_collisions(const std::vector<FileEntry>& files) {
             rest.remove_prefix(slash + 1);
         }
     }
-}
-
-std::int64_t piece_count(std::int64_t total, std::int64_t piece_length) {
-    return total / piece_length + (total % piece_length != 0 ? 1 : 0);
 }
 
 void collect_trackers(const Value& top, MetaInfo& m) {
@@ -388,23 +414,7 @@ MetaInfo parse_torrent(std::string_view bytes) {
             for (const auto& [f, _] : tree) m.files.push_back(f);
         }
 
-        // BEP 52 `piece layers` (top level): one SHA-256 per piece for every file larger than a
-        // piece, keyed by the file's pieces root. libtorrent refuses the torrent without them.
-        const Value* layers = top.find("piece layers");
-        if (!layers || !layers->is_dict())
-            fail("les couches de pièces (piece layers) sont absentes");
-        std::unordered_map<std::string_view, const Value*> by_root;  // not n × m lookups
-        for (const auto& [root, layer] : layers->dict) by_root.emplace(root, &layer);
-        for (const auto& [f, root] : tree) {
-            if (f.size <= m.piece_length) continue;
-            auto it = by_root.find(root);
-            const Value* layer = it == by_root.end() ? nullptr : it->second;
-            if (!layer || !layer->is_string() ||
-                static_cast<std::int64_t>(layer->string.size()) !=
-                    piece_count(f.size, m.piece_length) * 32)
-                fail(fmt::format("la couche de pièces du fichier{} est absente ou invalide",
-                                 quoted(f.path)));
-        }
+        check_piece_layers(top.find("piece layers"), tree, m.piece_length);
     }
 
     if (m.files.empty()) fail("le torrent ne contient aucun fichier");

@@ -1,0 +1,205 @@
+#include "api/torrent_views.hpp"
+#include "auth/policy.hpp"
+#include "qbt/maindata.hpp"
+#include "qbt/registry.hpp"
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <boost/json.hpp>
+
+#include <ctime>
+#include <filesystem>
+
+using namespace essaim;
+namespace json = boost::json;
+
+namespace {
+
+json::object md(const char* text) {
+    return json::parse(text).as_object();
+}
+
+const char* kFull = R"({"rid":1,"full_update":true,
+  "torrents":{"aaaa":{"name":"A","state":"downloading","progress":0.5,"size":100,"tags":"essaim:1","infohash_v1":"aaaa","added_on":10},
+              "bbbb":{"name":"B","state":"stalledUP","progress":1,"completion_on":20,"size":200,"tags":"","infohash_v1":"bbbb"}},
+  "server_state":{"dl_info_speed":5,"free_space_on_disk":1000}})";
+
+struct TempStore {
+    std::filesystem::path dir;
+    std::unique_ptr<store::Store> s;
+    TempStore() {
+        dir = std::filesystem::temp_directory_path() /
+              ("essaim-reg-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+        std::filesystem::create_directories(dir);
+        s = store::open_sqlite_store((dir / "t.db").string());
+        s->create_user({"alice", "Alice", std::nullopt, "h", "user", 2});  // id 1
+        s->create_user({"bob", "Bob", std::nullopt, "h", "user", 2});      // id 2
+        s->create_user({"root", "Root", std::nullopt, "h", "admin", 1});   // id 3
+    }
+    ~TempStore() { std::filesystem::remove_all(dir); }
+};
+
+std::int64_t now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+}  // namespace
+
+TEST(MainData, FullUpdateDeltaAndRemoval) {
+    qbt::MainData m;
+    auto d = m.apply(md(kFull));
+    EXPECT_TRUE(d.full);
+    EXPECT_EQ(m.torrents().size(), 2u);
+    EXPECT_EQ(m.server().free_space_on_disk, 1000);
+    d = m.apply(md(R"({"rid":2,"torrents":{"aaaa":{"progress":0.75,"dlspeed":9}}})"));
+    EXPECT_FALSE(d.full);
+    EXPECT_EQ(d.changed, std::vector<std::string>{"aaaa"});
+    EXPECT_DOUBLE_EQ(m.torrents().at("aaaa").progress, 0.75);
+    EXPECT_EQ(m.torrents().at("aaaa").name, "A");  // unchanged keys kept
+    d = m.apply(md(R"({"rid":3,"torrents_removed":["bbbb","zzzz"]})"));
+    EXPECT_EQ(d.removed, std::vector<std::string>{"bbbb"});
+    EXPECT_TRUE(m.apply(md(R"({"rid":4})")).empty());
+    // A full update at any time replaces everything.
+    m.apply(md(R"({"rid":1,"full_update":true,"torrents":{"cccc":{"name":"C"}}})"));
+    EXPECT_EQ(m.torrents().size(), 1u);
+    EXPECT_THROW(m.apply(md(R"({"torrents":{}})")), std::runtime_error);
+}
+
+TEST(MainData, StatesAndCompletion) {
+    EXPECT_EQ(qbt::essaim_state("metaDL"), "metadata");
+    EXPECT_EQ(qbt::essaim_state("stalledUP"), "seeding");
+    EXPECT_EQ(qbt::essaim_state("pausedDL"), "paused");
+    EXPECT_EQ(qbt::essaim_state("stoppedUP"), "completed");
+    EXPECT_EQ(qbt::essaim_state("missingFiles"), "error");
+    EXPECT_EQ(qbt::essaim_state("somethingNew"), "error");
+    qbt::TorrentInfo t;
+    t.state = "metaDL";
+    t.amount_left = 0;  // a magnet without metadata: amount_left 0 but not complete
+    EXPECT_FALSE(qbt::is_complete(t));
+    t.progress = 1;
+    t.completion_on = 5;
+    EXPECT_TRUE(qbt::is_complete(t));
+}
+
+TEST(Registry, OwnershipTagsAndReconcile) {
+    TempStore ts;
+    qbt::Registry r(*ts.s);
+    r.load();
+    std::vector<qbt::Change> changes;
+    r.on_change([&](const qbt::Change& c) { changes.push_back(c); });
+    r.apply(md(kFull));
+    ASSERT_FALSE(changes.empty());
+    auto snap = r.snapshot();
+    EXPECT_EQ(snap->entries.size(), 2u);
+    EXPECT_FALSE(snap->find("aaaa")->owner_id);  // no row yet
+    auto rep = r.reconcile(now());
+    EXPECT_EQ(rep.restored, 1);  // "essaim:1" tag → Alice
+    snap = r.snapshot();
+    EXPECT_EQ(snap->find("aaaa")->owner_id, 1);
+    EXPECT_FALSE(snap->find("bbbb")->owner_id);  // untagged: "sans propriétaire"
+    EXPECT_EQ(ts.s->torrent_rows(0).size(), 1u);
+
+    auth::Viewer alice{1, false, true, false}, bob{2, false, false, false},
+        admin{3, true, true, true};
+    EXPECT_TRUE(auth::can_see(alice, *snap->find("aaaa")));
+    EXPECT_FALSE(auth::can_see(bob, *snap->find("aaaa")));
+    EXPECT_FALSE(auth::can_see(alice, *snap->find("bbbb")));  // ownerless: admins only
+    EXPECT_TRUE(auth::can_see(admin, *snap->find("bbbb")));
+    EXPECT_TRUE(auth::can_act(alice, *snap->find("aaaa")));
+    EXPECT_FALSE(auth::can_act(bob, *snap->find("aaaa")));
+
+    auto mine = json::parse(*api::list_body(*snap, alice, api::Scope::mine)).as_object();
+    ASSERT_EQ(mine["torrents"].as_array().size(), 1u);
+    EXPECT_EQ(mine["torrents"].as_array()[0].as_object()["owner"].as_object()["display_name"],
+              "Alice");
+    EXPECT_EQ(mine["torrents"].as_array()[0].as_object()["can_act"], true);
+    auto all_admin = json::parse(*api::list_body(*snap, admin, api::Scope::all)).as_object();
+    EXPECT_EQ(all_admin["torrents"].as_array().size(), 2u);
+    // Cached per viewer: the same body object comes back.
+    EXPECT_EQ(api::list_body(*snap, alice, api::Scope::mine),
+              api::list_body(*snap, alice, api::Scope::mine));
+}
+
+TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
+    TempStore ts;
+    qbt::Registry r(*ts.s);
+    r.load();
+    r.apply(md(R"({"rid":1,"full_update":true,"torrents":{}})"));
+    store::TorrentRow row;
+    row.qbt_hash = "1111111111111111111111111111111111111111";  // the v1 btih of a hybrid
+    row.hash_v1 = row.qbt_hash;
+    row.owner_id = 2;
+    row.source = "magnet";
+    row.name = "Hybride";
+    row.added_at = now();
+    r.add_row(row);
+    auto snap = r.snapshot();
+    ASSERT_TRUE(snap->find(row.qbt_hash));
+    EXPECT_EQ(snap->find(row.qbt_hash)->state, "metadata");  // pending: shown at once
+    EXPECT_TRUE(r.find_existing(row.hash_v1, "", row.qbt_hash));
+
+    // Metadata arrived: qBittorrent now lists it under the truncated v2 hash.
+    r.apply(md(
+        R"({"rid":2,"torrents":{"2222222222222222222222222222222222222222":{"name":"Hybride","state":"downloading",
+        "infohash_v1":"1111111111111111111111111111111111111111",
+        "infohash_v2":"2222222222222222222222222222222222222222aaaaaaaaaaaaaaaaaaaaaaaa"}}})"));
+    snap = r.snapshot();
+    const auto* e = snap->find("2222222222222222222222222222222222222222");
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->owner_id, 2);
+    EXPECT_EQ(snap->entries.size(), 1u);  // no leftover pending entry under the btih
+    EXPECT_EQ(snap->find("1111111111111111111111111111111111111111"), e);  // found by v1 too
+    auto rows = ts.s->torrent_rows(0);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].qbt_hash, "2222222222222222222222222222222222222222");
+    EXPECT_EQ(rows[0].hash_v2, "2222222222222222222222222222222222222222aaaaaaaaaaaaaaaaaaaaaaaa");
+}
+
+TEST(Registry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
+    TempStore ts;
+    qbt::Registry r(*ts.s);
+    r.load();
+    r.apply(md(kFull));
+    r.reconcile(now());  // aaaa gets its row from the tag
+    r.mark_removed("aaaa", now());
+    r.apply(md(R"({"rid":2,"torrents_removed":["aaaa"]})"));
+    EXPECT_FALSE(r.snapshot()->find("aaaa"));
+
+    store::TorrentRow row;
+    row.qbt_hash = "cccc";
+    row.owner_id = 1;
+    row.source = "file";
+    row.added_at = now() - 1000;  // older than the grace period
+    r.add_row(row);
+    auto rep = r.reconcile(now());
+    EXPECT_EQ(rep.removed, 1);
+    const auto* e = r.snapshot()->find("cccc");
+    ASSERT_TRUE(e);
+    EXPECT_TRUE(e->removed);
+    EXPECT_EQ(e->state, "removed");
+}
+
+TEST(Registry, DeltaMessagesAreFilteredPerViewer) {
+    TempStore ts;
+    qbt::Registry r(*ts.s);
+    r.load();
+    std::vector<qbt::Change> changes;
+    r.on_change([&](const qbt::Change& c) { changes.push_back(c); });
+    r.apply(md(kFull));
+    r.reconcile(now());
+    auto before = r.snapshot();
+    changes.clear();
+    r.apply(md(R"({"rid":2,"torrents":{"aaaa":{"progress":0.9},"bbbb":{"upspeed":3}}})"));
+    ASSERT_EQ(changes.size(), 1u);
+    auth::Viewer alice{1, false, false, false}, bob{2, false, false, false},
+        admin{3, true, true, true};
+    auto a = api::delta_message(changes[0], before.get(), alice);
+    EXPECT_NE(a.find("aaaa"), std::string::npos);
+    EXPECT_EQ(a.find("bbbb"), std::string::npos);
+    EXPECT_TRUE(api::delta_message(changes[0], before.get(), bob).empty());
+    auto ad = api::delta_message(changes[0], before.get(), admin);
+    EXPECT_NE(ad.find("bbbb"), std::string::npos);
+    EXPECT_EQ(qbt::owner_from_tags("x, essaim:42 ,y"), 42);
+    EXPECT_FALSE(qbt::owner_from_tags("essaim:abc, essaim:"));
+}
