@@ -1,46 +1,126 @@
 #!/usr/bin/env bash
-# essaim benchmarks: starts the real binary on a free loopback port with a temporary data
-# directory and measures it with wrk (2 threads, 64 connections, keep-alive). Prints a table.
-#   server/bench/run.sh            (what `make bench` runs)
-#   DURATION=30s server/bench/run.sh
+# essaim benchmarks (`make bench`): the real binary on a free loopback port, measured with wrk
+# (2 threads, keep-alive). Prints tables. Environment: DURATION (10s), CONNS (64),
+# TORRENTS (10000) torrents in a real qbittorrent-nox, USER_TORRENTS (100) of them owned by the
+# benchmark user. TORRENTS=0 skips the qBittorrent part.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${ESSAIM_BIN:-$ROOT/server/build/essaim}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
+TORRENTS=${TORRENTS:-10000}
+USER_TORRENTS=${USER_TORRENTS:-100}
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
 TMP=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export ESSAIM_DATA_DIR=$TMP ESSAIM_LISTEN=127.0.0.1:$PORT ESSAIM_QBT_MANAGED=0 ESSAIM_LOG_LEVEL=warn
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$TMP"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+export ESSAIM_DATA_DIR=$TMP/essaim ESSAIM_LISTEN=127.0.0.1:$PORT ESSAIM_QBT_MANAGED=0 ESSAIM_LOG_LEVEL=warn
+PID=""; SWARM=""
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  [ -n "$SWARM" ] && "$ROOT/scripts/local-swarm.sh" stop "$SWARM" >/dev/null 2>&1
+  rm -rf "$TMP"
+}
 trap cleanup EXIT
 
-echo 'bench-password-123' | "$BIN" create-user --username bench --password-stdin >/dev/null
-"$BIN" serve >"$TMP/server.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
-COOKIE=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"bench-password-123"}' "http://127.0.0.1:$PORT/api/auth/login" |
-  tr -d '\r' | awk -F'[:;] *' 'tolower($1)=="set-cookie" && $2 ~ /^essaim_session=/ {print $2}')
-[ -n "$COOKIE" ] || { echo "bench: login failed" >&2; exit 1; }
-
+start_essaim() {
+  "$BIN" serve >>"$TMP/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && return; sleep 0.1; done
+  echo "bench: essaim did not start" >&2; cat "$TMP/server.log" >&2; exit 1
+}
+stop_essaim() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
+login() { # user password → cookie "essaim_session=…"
+  curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
+    "http://127.0.0.1:$PORT/api/auth/login" |
+    tr -d '\r' | awk -F'[:;] *' 'tolower($1)=="set-cookie" && $2 ~ /^essaim_session=/ {print $2}'
+}
+header() {
+  printf '| %-40s | %12s | %8s | %8s | %s\n' "endpoint" "req/s" "p50" "p99" "notes"
+  printf '|%s|\n' "------------------------------------------|--------------|----------|----------|---------"
+}
 run() { # name url [header]
   local out
-  if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -H "$3" "$2")
-  else out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$2"); fi
+  if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 30s -H "$3" "$2")
+  else out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 30s "$2"); fi
   local rps p50 p99 errs
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf '| %-28s | %12s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "${errs:-0 errors}"
+  printf '| %-40s | %12s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "${errs:-0 errors}"
 }
+rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$1/status"; }
 
-echo "essaim $("$BIN" version | awk '{print $2}') — wrk -t2 -c$CONNS -d$DURATION on $(nproc) cores ($(uname -m)), $(date -u +%F)"
-printf '| %-28s | %12s | %8s | %8s | %s\n' "endpoint" "req/s" "p50" "p99" "errors"
-printf '|%s|\n' "------------------------------|--------------|----------|----------|---------"
+echo "essaim $("$BIN" version | awk '{print $2}') — wrk -t2 -c$CONNS -d$DURATION, $(nproc) cores ($(uname -m)), $(date -u +%F)"
+echo 'bench-password-123' | "$BIN" create-user --username bench --password-stdin >/dev/null
+echo 'admin-password-123' | "$BIN" create-admin --username boss --password-stdin >/dev/null
+start_essaim
+echo "RSS idle: $(rss "$PID")"
+COOKIE=$(login bench bench-password-123)
+[ -n "$COOKIE" ] || { echo "bench: login failed" >&2; exit 1; }
+header
 run "GET /api/health" "http://127.0.0.1:$PORT/api/health"
 run "GET /api/me (authenticated)" "http://127.0.0.1:$PORT/api/me" "Cookie: $COOKIE"
-echo "RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$PID/status)"
+
+[ "$TORRENTS" -gt 0 ] || exit 0
+
+# A real qbittorrent-nox (loopback, DHT off) holding TORRENTS metadata-less magnets of random
+# hashes, USER_TORRENTS of them tagged as the benchmark user's: essaim's reconciliation gives
+# them back to that user from the tag at start-up.
+command -v qbittorrent-nox >/dev/null || { echo "bench: qbittorrent-nox is missing" >&2; exit 1; }
+SWARM=$TMP/swarm
+QP=$(free_port)
+WEBUI_PORT=$QP SEED_WEBUI_PORT=$(free_port) BT_PORT=$(free_port) SEED_BT_PORT=$(free_port) TRACKER_PORT=$(free_port) \
+  "$ROOT/scripts/local-swarm.sh" start "$SWARM" >/dev/null
+QBT=http://127.0.0.1:$QP
+curl -s -c "$TMP/qj" --data-urlencode username=admin --data-urlencode password=adminadmin "$QBT/api/v2/auth/login" >/dev/null
+BENCH_ID=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT id FROM users WHERE username='bench'\").fetchone()[0])" "$ESSAIM_DATA_DIR/essaim.db")
+python3 - "$TORRENTS" "$USER_TORRENTS" "$TMP/magnets" <<'PY'
+import os, sys
+n, mine, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+with open(out + ".user", "w") as u, open(out + ".other", "w") as o:
+    for i in range(n):
+        (u if i < mine else o).write("magnet:?xt=urn:btih:%s&dn=bench-%05d\n" % (os.urandom(20).hex(), i))
+PY
+add_batch() { # file tags
+  split -l 500 "$1" "$1.part."
+  for f in "$1".part.*; do
+    curl -s -b "$TMP/qj" --data-urlencode "urls@$f" --data-urlencode "tags=$2" -d paused=true "$QBT/api/v2/torrents/add" >/dev/null
+  done
+}
+T0=$(date +%s)
+add_batch "$TMP/magnets.user" "essaim:$BENCH_ID"
+add_batch "$TMP/magnets.other" "bench"
+until [ "$(curl -s -b "$TMP/qj" "$QBT/api/v2/torrents/info?filter=all" | grep -o '"hash"' | wc -l)" -ge "$TORRENTS" ]; do sleep 1; done
+echo "qBittorrent holds $TORRENTS torrents (added and listed in $(( $(date +%s) - T0 )) s)"
+
+stop_essaim
+export ESSAIM_QBT_URL=$QBT ESSAIM_QBT_USERNAME=admin ESSAIM_QBT_PASSWORD=adminadmin
+rm -f "$ESSAIM_DATA_DIR/essaim.db"*   # settings are seeded from the environment on first start
+echo 'bench-password-123' | "$BIN" create-user --username bench --password-stdin >/dev/null
+echo 'admin-password-123' | "$BIN" create-admin --username boss --password-stdin >/dev/null
+start_essaim
+COOKIE=$(login bench bench-password-123)
+ADMIN=$(login boss admin-password-123)
+for _ in $(seq 1 120); do
+  n=$(curl -s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/torrents" | grep -o '"hash"' | wc -l)
+  [ "$n" -ge "$USER_TORRENTS" ] && break; sleep 0.5
+done
+ALL=$(curl -s -H "Cookie: $ADMIN" "http://127.0.0.1:$PORT/api/torrents?scope=all" | grep -o '"hash"' | wc -l)
+echo "essaim cache: user sees $n torrents, admin sees $ALL; RSS with the cache: $(rss "$PID")"
+header
+run "GET /api/torrents (user, $USER_TORRENTS of $TORRENTS)" "http://127.0.0.1:$PORT/api/torrents" "Cookie: $COOKIE"
+run "GET /api/torrents?scope=all (admin, $TORRENTS)" "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN"
+echo "RSS after the runs: $(rss "$PID")"
+
+# The same questions asked to qBittorrent directly (what a per-request design pays).
+time_curl() { curl -s -o /dev/null -w '%{time_total} %{size_download}\n' -b "$TMP/qj" "$1"; }
+echo
+echo "qBittorrent directly (curl, 5 runs each: seconds and bytes):"
+for q in "torrents/info?tag=essaim:$BENCH_ID" "torrents/info"; do
+  printf '  /api/v2/%-32s' "$q"; for _ in 1 2 3 4 5; do printf ' %s' "$(time_curl "$QBT/api/v2/$q" | awk '{printf "%.3fs", $1}')"; done
+  echo "  ($(time_curl "$QBT/api/v2/$q" | awk '{print $2}') bytes)"
+done
+echo "essaim requests to qBittorrent so far: $(curl -s -H "Cookie: $ADMIN" "http://127.0.0.1:$PORT/metrics" | awk '/^essaim_qbittorrent_requests_total/ {print $2}')"

@@ -73,7 +73,7 @@ http::Response list(const Context& ctx, http::Request& req) {
                        "Votre groupe ne vous permet pas de voir les torrents des autres.");
     auto snap = ctx.registry->snapshot();
     http::Response r;
-    r.body = *list_body(*snap, v, scope);
+    r.shared_body = list_body(*snap, v, scope);
     r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
     return r;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Alternative to `body` for large cached answers: shared, written without a copy.
+    std::shared_ptr<const std::string> shared_body;
 
     static Response json(int status, const boost::json::value& v);
     static Response no_content();

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <tuple>
 
 namespace essaim::http {
 namespace asio = boost::asio;
@@ -154,6 +155,12 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     }
 
+    template <class Res>
+    static void prepare(Res& res, const Response& r, bool keep) {
+        for (auto& [k, v] : r.headers) res.insert(k, v);
+        res.keep_alive(keep);
+    }
+
     // Returns false when the connection must close.
     asio::awaitable<bool> handle_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::string_body>& parser,
@@ -246,22 +253,38 @@ struct Server::Impl {
             r.header("Cache-Control").empty())
             r.set_header("Cache-Control", "no-store");
 
-        bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status),
-                                                breq.version()};
-        for (auto& [k, v] : r.headers) res.insert(k, v);
         bool keep = breq.keep_alive() && !stopping.load();
-        res.keep_alive(keep);
-        auto size = r.body.size();
-        if (method == "HEAD") {
-            res.content_length(size);
-        } else if (r.status != 204 && r.status != 304) {
-            res.body() = std::move(r.body);
-            res.prepare_payload();
+        bool with_body = method != "HEAD" && r.status != 204 && r.status != 304;
+        auto size = r.shared_body ? r.shared_body->size() : r.body.size();
+        beast::error_code wec;
+        if (r.shared_body) {
+            // Bodies cached by the API (torrent lists) are written without being copied.
+            bhttp::response<bhttp::span_body<const char>> res{static_cast<bhttp::status>(r.status),
+                                                              breq.version()};
+            prepare(res, r, keep);
+            if (with_body) {
+                res.body() = {r.shared_body->data(), r.shared_body->size()};
+                res.prepare_payload();
+            } else {
+                res.content_length(size);
+            }
+            stream.expires_after(opts.read_timeout);
+            std::tie(wec, std::ignore) =
+                co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        } else {
+            bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status),
+                                                    breq.version()};
+            prepare(res, r, keep);
+            if (with_body) {
+                res.body() = std::move(r.body);
+                res.prepare_payload();
+            } else if (method == "HEAD") {
+                res.content_length(size);
+            }
+            stream.expires_after(opts.read_timeout);
+            std::tie(wec, std::ignore) =
+                co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
         }
-        stream.expires_after(opts.read_timeout);
-        auto [wec, wn] =
-            co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-        (void)wn;
         auto ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                 .count();

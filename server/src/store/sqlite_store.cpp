@@ -7,9 +7,11 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <mutex>
 #include <shared_mutex>
@@ -63,6 +65,7 @@ class SqliteStore final : public Store {
         db_.exec("PRAGMA foreign_keys = ON");
         db_.setBusyTimeout(5000);
         if (run_migrations) migrate(db_, builtin_migrations());
+        if (path != ":memory:" && !path.empty()) wal_path_ = path + "-wal";
     }
 
     int schema_version() override {
@@ -203,18 +206,17 @@ class SqliteStore final : public Store {
                                          std::int64_t now) override {
         // Hot path (every authenticated request): answered from a cache that any write to the
         // database invalidates (write generation), so it can never serve a revoked session.
-        {
-            // Another process (the CLI: reset-password, create-admin…) may have written to the
-            // database: SQLite's data_version changes when another connection commits.
-            std::lock_guard lock(mu_);
-            Stmt v = stmt("PRAGMA data_version");
-            if (v->executeStep()) {
-                auto dv = v->getColumn(0).getInt64();
-                if (dv != data_version_) {
-                    data_version_ = dv;
-                    generation_.fetch_add(1);
-                }
-            }
+        // Another process (the CLI: reset-password, disabling a user by hand…) may have
+        // written to the database. Every commit appends to the WAL file, so a change of its
+        // size or modification time (one stat(), no lock) drops the cache.
+        if (!wal_path_.empty()) {
+            struct stat st {};
+            std::int64_t sig = 0;
+            if (::stat(wal_path_.c_str(), &st) == 0)
+                sig = (static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                       st.st_mtim.tv_nsec) ^
+                      (static_cast<std::int64_t>(st.st_size) << 1);
+            if (wal_sig_.exchange(sig) != sig) generation_.fetch_add(1);
         }
         {
             std::shared_lock rl(cache_mu_);
@@ -484,7 +486,8 @@ class SqliteStore final : public Store {
     std::mutex mu_;
     SQLite::Database db_;
     std::atomic<std::uint64_t> generation_{0};  // bumped by every write
-    std::int64_t data_version_ = -1;            // PRAGMA data_version last seen (guarded by mu_)
+    std::string wal_path_;                      // "<db>-wal", empty for in-memory databases
+    std::atomic<std::int64_t> wal_sig_{0};      // mtime/size of the WAL when last looked at
     std::shared_mutex cache_mu_;
     std::unordered_map<std::string, CachedSession> session_cache_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;

@@ -29,18 +29,16 @@ bool is_hex(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return hex_value(c) >= 0; });
 }
 
-// RFC 3986 percent-decoding; a '%' not followed by two hex digits makes the link invalid (as in
-// libtorrent), rather than being passed through and guessed at.
+// Percent-decoding as the WHATWG URL Standard does it: a '%' that is not followed by two hex
+// digits stays a literal '%'. Sites often put an unescaped "100%" in `dn`; libtorrent accepts
+// such links too, so refusing them would only turn users away.
 std::string percent_decode(std::string_view s, bool plus_is_space) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size()) fail("encodage « % » tronqué");
-            int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-            if (hi < 0 || lo < 0) fail("encodage « % » invalide");
-            out += static_cast<char>(hi * 16 + lo);
+        if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
             i += 2;
         } else if (c == '+' && plus_is_space) {
             out += ' ';
@@ -118,7 +116,7 @@ void set_hash(std::string& slot, std::string value, std::string_view kind) {
 std::int64_t parse_length(std::string_view s) {
     if (s.empty() || s.size() > 19 ||
         !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        fail("la taille (xl) n'est pas un entier positif");
+        fail("la taille (xl) n'est pas un nombre entier positif ou nul");
     std::uint64_t v = 0;
     for (char c : s) v = v * 10 + static_cast<std::uint64_t>(c - '0');
     if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
@@ -157,7 +155,7 @@ Magnet parse_magnet(std::string_view uri) {
         // BEP 9 numbers repeated parameters: xt.1, xt.2, tr.1, …
         if (auto dot = key.find('.');
             dot != std::string::npos && dot + 1 < key.size() &&
-            std::all_of(key.begin() + static_cast<long>(dot) + 1, key.end(),
+            std::all_of(key.begin() + static_cast<std::ptrdiff_t>(dot) + 1, key.end(),
                         [](char c) { return c >= '0' && c <= '9'; }))
             key.resize(dot);
         std::string_view raw = param.substr(eq + 1);
