@@ -256,7 +256,8 @@ void Registry::apply(const json::object& maindata) {
     bool relinked = false;
     for (const auto& hash : delta.changed) {
         const auto& t = md_.torrents().at(hash);
-        if (const auto* row = row_for_locked(t); row && !row->removed_at) relinked |= relink_locked(t, *row);
+        if (const auto* row = row_for_locked(t); row && !row->removed_at)
+            relinked |= relink_locked(t, *row);
     }
     if (relinked) reindex_rows_locked();
     bool link_changed = link_ != LinkState::ok;
@@ -325,7 +326,8 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
         const auto& r = *it;
         if (used_rows.count(r.id) || listed.count(r.qbt_hash)) continue;
-        if (r.removed_at && (r.removal == "deleted" || now - *r.removed_at > kShowRemovedFor)) continue;
+        if (r.removed_at && (r.removal == "deleted" || now - *r.removed_at > kShowRemovedFor))
+            continue;
         Entry id;
         id.hash = r.qbt_hash;
         id.row_id = r.id;

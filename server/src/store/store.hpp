@@ -142,7 +142,8 @@ class Store {
     virtual void delete_torrent_row(std::int64_t id) = 0;  // undo of a failed add
     // Live rows, plus rows removed at or after `removed_since`.
     virtual std::vector<TorrentRow> torrent_rows(std::int64_t removed_since) = 0;
-    virtual void mark_torrent_removed(std::int64_t id, std::int64_t at, const std::string& removal) = 0;
+    virtual void mark_torrent_removed(std::int64_t id, std::int64_t at,
+                                      const std::string& removal) = 0;
     virtual void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
                                          const std::string& hash_v1, const std::string& hash_v2,
                                          const std::string& name,
