@@ -75,7 +75,7 @@ test-web: deps
 
 test-e2e: build
 	@echo "== end-to-end tests (Playwright, Debian Chromium)"
-	@cd web && ESSAIM_BIN=$(ESSAIM_BIN) npm run --silent e2e
+	@ESSAIM_BIN=$(ESSAIM_BIN) scripts/e2e.sh
 
 bench: build
 	@server/bench/run.sh

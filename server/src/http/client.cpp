@@ -3,8 +3,10 @@
 #include "util/strings.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
 #include <mutex>
@@ -55,17 +57,19 @@ namespace {
 
 struct Target {
     std::string host, port, target, host_header;
+    bool tls = false;
 };
 
 bool parse_target(const std::string& url, Target& t, std::string& error) {
     auto u = boost::urls::parse_absolute_uri(url);
-    if (!u || u->scheme() != "http" || u->host().empty()) {
-        error = "adresse invalide ou non prise en charge (seul http:// est accepté) : " + url;
+    if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty()) {
+        error = "adresse invalide ou non prise en charge (http:// ou https:// attendu) : " + url;
         return false;
     }
+    t.tls = u->scheme() == "https";
     t.host = u->host();
     if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
-    t.port = u->has_port() ? std::string(u->port()) : "80";
+    t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
     t.target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
     if (u->has_query()) t.target += "?" + std::string(u->encoded_query());
     // Exactly the host[:port] of the URL: qBittorrent rejects a Host that differs (401).
@@ -81,8 +85,13 @@ struct Attempt {
     bool keep_alive = false;
 };
 
-asio::awaitable<Attempt> exchange(beast::tcp_stream& stream, const Target& t,
-                                  const ClientRequest& req) {
+template <class Stream>
+void set_deadline(Stream& s, std::chrono::milliseconds d) {
+    beast::get_lowest_layer(s).expires_after(d);
+}
+
+template <class Stream>
+asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientRequest& req) {
     Attempt a;
     bhttp::request<bhttp::string_body> r{bhttp::string_to_verb(req.method), t.target, 11};
     r.set(bhttp::field::host, t.host_header);
@@ -93,7 +102,7 @@ asio::awaitable<Attempt> exchange(beast::tcp_stream& stream, const Target& t,
         r.body() = req.body;
         r.prepare_payload();
     }
-    stream.expires_after(req.timeout);
+    set_deadline(stream, req.timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, r, asio::as_tuple(asio::use_awaitable));
     (void)wn;
     if (wec) {
@@ -152,6 +161,36 @@ asio::awaitable<std::unique_ptr<beast::tcp_stream>> connect(const Target& t,
     co_return stream;
 }
 
+// https:// (e.g. a .torrent URL): one connection per request, certificate and host name
+// checked against the system's CA store.
+asio::awaitable<ClientResponse> exchange_tls(const Target& t, const ClientRequest& req) {
+    ClientResponse out;
+    auto plain = co_await connect(t, req, out);
+    if (!plain) co_return out;
+    static asio::ssl::context ctx = [] {
+        asio::ssl::context c(asio::ssl::context::tls_client);
+        c.set_default_verify_paths();
+        c.set_verify_mode(asio::ssl::verify_peer);
+        return c;
+    }();
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(*plain), ctx);
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str())) {
+        out.error = "TLS : nom d'hôte invalide";
+        co_return out;
+    }
+    stream.set_verify_callback(asio::ssl::host_name_verification(t.host));
+    set_deadline(stream, req.timeout);
+    auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
+                                                 asio::as_tuple(asio::use_awaitable));
+    if (hec) {
+        out.error = "échec de la connexion chiffrée (TLS) avec " + t.host +
+                    " : certificat refusé ou protocole incompatible";
+        co_return out;
+    }
+    auto a = co_await exchange(stream, t, req);
+    co_return std::move(a.res);
+}
+
 }  // namespace
 
 HttpClient::HttpClient(asio::any_io_executor ex, std::size_t max_idle)
@@ -171,6 +210,7 @@ asio::awaitable<ClientResponse> HttpClient::request(ClientRequest req) {
     ClientResponse out;
     Target t;
     if (!parse_target(req.url, t, out.error)) co_return out;
+    if (t.tls) co_return co_await exchange_tls(t, req);
     auto pool = pool_;
     auto key = t.host + ":" + t.port;
     // A pooled connection may have been closed by the server meanwhile: if it fails before
