@@ -100,8 +100,45 @@ std::optional<http::Response> LiveHub::authorize(const http::Request& req,
 
 void LiveHub::on_change(const qbt::Change& c) {
     std::lock_guard lock(mu_);
+    pending_ = c.snapshot;
+    for (const auto& h : c.changed) pending_changed_.insert(h);
+    for (const auto& h : c.removed) pending_removed_.insert(h);
+    pending_link_ = pending_link_ || c.link_changed;
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    auto due = last_flush_ + std::chrono::seconds(1);
+    auto now = std::chrono::steady_clock::now();
+    if (!timer_) timer_ = std::make_unique<asio::steady_timer>(ctx_.ioc->get_executor());
+    timer_->expires_after(due > now ? due - now : std::chrono::steady_clock::duration::zero());
+    std::weak_ptr<LiveHub> weak = shared_from_this();
+    timer_->async_wait([weak](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->flush();
+    });
+}
+
+void LiveHub::flush() {
+    std::lock_guard lock(mu_);
+    flush_scheduled_ = false;
+    last_flush_ = std::chrono::steady_clock::now();
+    if (!pending_) return;
+    qbt::Change c;
+    c.snapshot = pending_;
+    c.link_changed = pending_link_;
+    for (const auto& h : pending_changed_)
+        if (const auto* e = pending_->find(h); e && e->hash == h) c.changed.push_back(h);
+    for (const auto& h : pending_removed_)
+        if (const auto* e = pending_->find(h); !e || e->hash != h) c.removed.push_back(h);
+    // Changed then gone before the flush: a removal for whoever saw it.
+    for (const auto& h : pending_changed_)
+        if (const auto* e = pending_->find(h); (!e || e->hash != h) && !pending_removed_.count(h))
+            c.removed.push_back(h);
     auto prev = last_;
-    last_ = c.snapshot;
+    last_ = pending_;
+    pending_.reset();
+    pending_changed_.clear();
+    pending_removed_.clear();
+    pending_link_ = false;
     std::shared_ptr<const std::string> status;
     if (c.link_changed) status = std::make_shared<const std::string>(status_message(*c.snapshot));
     for (const auto& client : clients_) {

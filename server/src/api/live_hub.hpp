@@ -1,6 +1,7 @@
 // GET /api/ws: live torrent updates. Each browser gets, after connecting, the full list it may
-// see, then only the changes it may see (filtered by the same policy as the REST list), pushed
-// as the sync loop publishes them — no extra request to qBittorrent per browser.
+// see, then only the changes it may see (filtered by the same policy as the REST list) — no
+// extra request to qBittorrent per browser. Changes are coalesced: at most one delta per second
+// (the first change after a quiet second goes out at once).
 // Slow consumers are disconnected (bounded queue); sessions are re-checked every 30 s so a
 // logout or a disabled account closes the socket.
 #pragma once
@@ -9,6 +10,9 @@
 #include "http/server.hpp"
 #include "qbt/registry.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
@@ -28,10 +32,18 @@ class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_t
 
   private:
     void on_change(const qbt::Change& c);
+    void flush();
     const Context& ctx_;
     mutable std::mutex mu_;
     std::unordered_set<std::shared_ptr<Client>> clients_;
-    std::shared_ptr<const qbt::Snapshot> last_;
+    std::shared_ptr<const qbt::Snapshot> last_;  // what clients have been sent
+    // Changes waiting for the next flush.
+    std::shared_ptr<const qbt::Snapshot> pending_;
+    std::unordered_set<std::string> pending_changed_, pending_removed_;
+    bool pending_link_ = false;
+    bool flush_scheduled_ = false;
+    std::chrono::steady_clock::time_point last_flush_{};
+    std::unique_ptr<boost::asio::steady_timer> timer_;
 };
 
 }  // namespace essaim::api

@@ -3,6 +3,7 @@
 #include "api/errors.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
+#include "qbt/registry.hpp"
 
 namespace essaim::api {
 namespace {
@@ -26,6 +27,7 @@ http::Response patch_me(const Context& ctx, http::Request& req) {
                      std::to_string(a.user.id), "{}", req.remote_ip});
     auto user = ctx.store.user_by_id(a.user.id);
     if (!user) throw std::runtime_error("user vanished");
+    if (ctx.registry) ctx.registry->refresh_users();  // owner names shown in torrent lists
     return http::Response::json(200, user_json(*user));
 }
 

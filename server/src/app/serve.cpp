@@ -82,7 +82,7 @@ int serve(const config::Config& cfg) {
 
     auth::SessionService sessions(*store, key, cfg.secure_cookies());
     auth::LoginThrottle throttle_user;
-    auth::LoginThrottle throttle_ip(auth::LoginThrottle::Policy{20, 15 * 60, 15 * 60, 100000});
+    auth::LoginThrottle throttle_ip(auth::LoginThrottle::Policy{20, 5, 15 * 60, 15 * 60, 100000});
     std::atomic<int> qbt_state{static_cast<int>(api::QbtState::unconfigured)};
 
     auto [host, port] = config::split_host_port(cfg.listen);

@@ -23,10 +23,11 @@ void LoginThrottle::record_failure(const std::string& key, std::int64_t now) {
     if (e.failures > 0 && now - e.last_failure > policy_.window) e = Entry{};
     e.failures += 1;
     e.last_failure = now;
-    // After the free failures, each failure locks the key: 1 s, 2 s, 4 s, …
+    // From the `free_failures`-th failure on, each failure locks the key: base, 2×, 4×, …
     int over = e.failures - policy_.free_failures + 1;
     if (over > 0) {
-        std::int64_t lock = over >= 31 ? policy_.max_lock : (std::int64_t{1} << (over - 1));
+        std::int64_t lock =
+            over >= 24 ? policy_.max_lock : policy_.base_lock * (std::int64_t{1} << (over - 1));
         e.locked_until = now + std::min(lock, policy_.max_lock);
     }
 }

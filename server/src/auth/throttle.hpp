@@ -1,7 +1,8 @@
 // Login throttling, per key (a user name, an IP address). Pure and clock-injected.
 //
-// The `free_failures`-th failure in the window locks the key for 1 s, each further one doubles
-// the lock-out (2 s, 4 s, … capped at max_lock): with 5, the sixth attempt is refused. A success
+// The `free_failures`-th failure in the window locks the key for `base_lock` seconds, each
+// further one doubles the lock-out (10 s, 20 s, … capped at max_lock): with 5, the sixth attempt
+// is refused for 5 s. A success
 // clears the key. Entries expire after `window` of quiet, and the table is bounded so a flood of
 // random user names cannot grow it without limit (oldest entries are dropped first).
 #pragma once
@@ -17,6 +18,7 @@ class LoginThrottle {
   public:
     struct Policy {
         int free_failures = 5;
+        std::int64_t base_lock = 5;
         std::int64_t window = 15 * 60;
         std::int64_t max_lock = 15 * 60;
         std::size_t max_entries = 100000;

@@ -117,7 +117,9 @@ struct Server::Impl {
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(16 * 1024);
-            parser.body_limit(opts.max_upload_bytes);
+            // No limit while reading the header: the real limit depends on the content type and
+            // is applied in handle_one, which answers 413 (not a parse error) when it is exceeded.
+            parser.body_limit(boost::none);
             stream.expires_after(buffer.size() ? opts.read_timeout : opts.idle_timeout);
             auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser,
                                                                asio::as_tuple(asio::use_awaitable));

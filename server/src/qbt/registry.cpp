@@ -301,11 +301,25 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         return &old;
     };
 
+    // A user who registered (or renamed themselves) since the names were loaded.
+    bool missing_owner = false;
+    for (const auto& r : rows_)
+        if (r.owner_id && !users_.count(*r.owner_id)) missing_owner = true;
+    if (missing_owner) {
+        users_.clear();
+        for (auto& u : store_.user_names()) users_[u.id] = u;
+        all_dirty = true;
+    }
+
     std::unordered_set<std::int64_t> used_rows;
     s->entries.reserve(md_.torrents().size() + rows_.size());
     for (const auto& [hash, t] : md_.torrents()) {
         const auto* row = row_for_locked(t);
         if (row) used_rows.insert(row->id);
+        // Deleted through essaim a moment ago; qBittorrent's next update will drop it.
+        if (row && row->removal == "deleted" && row->removed_at &&
+            now - *row->removed_at < kPendingGrace)
+            continue;
         Entry id;
         id.hash = hash;
         id.in_qbt = true;

@@ -49,6 +49,14 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
     return out;
 }
 
+bool has_broken_escape(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (s[i] == '%' &&
+            (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0))
+            return true;
+    return false;
+}
+
 // Replaces invalid UTF-8 sequences with U+FFFD: the display name is shown, never trusted.
 std::string to_valid_utf8(std::string_view s) {
     if (str::is_valid_utf8(s)) return std::string(s);
@@ -139,39 +147,45 @@ std::string Magnet::qbt_id() const {
 Magnet parse_magnet(std::string_view uri) {
     if (uri.size() > kMaxMagnetBytes) fail("il dépasse 4 Kio");
     uri = str::trim(uri);
+    // The reading below copies libtorrent 2.0's parse_magnet_uri() (what qBittorrent uses), even
+    // where it is odd, because essaim must find the same hashes qBittorrent will: the scheme and
+    // the "urn:btih:" / "urn:btmh:" prefixes are case-sensitive, '#' has no special meaning, and
+    // a parameter is "name up to the next '=', value up to the next '&'", so a piece without
+    // '=' swallows the name of the parameter after it ("xt=A&&xt=B" has no second xt for
+    // libtorrent: reading it as a hybrid would predict the wrong qBittorrent id).
     constexpr std::string_view scheme = "magnet:?";
-    if (uri.size() < scheme.size() || !str::iequals(uri.substr(0, scheme.size()), scheme))
-        fail("il ne commence pas par « magnet:? »");
-    std::string_view query = uri.substr(scheme.size());
-    // A fragment is not part of the query (RFC 3986).
-    if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
+    if (uri.substr(0, scheme.size()) != scheme) fail("il ne commence pas par « magnet:? »");
+    std::string_view rest = uri.substr(scheme.size());
 
     Magnet m;
-    bool have_dn = false, have_xl = false;
-    for (std::string_view param : str::split(query, '&')) {
-        auto eq = param.find('=');
-        if (param.empty() || eq == std::string_view::npos) continue;
-        std::string key = str::to_lower(param.substr(0, eq));
+    bool have_xl = false;
+    while (!rest.empty()) {
+        auto eq = rest.find('=');
+        std::string key = str::to_lower(rest.substr(0, eq));
+        rest = eq == std::string_view::npos ? std::string_view() : rest.substr(eq + 1);
+        auto amp = rest.find('&');
+        std::string_view raw = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
         // BEP 9 numbers repeated parameters: xt.1, xt.2, tr.1, …
         if (auto dot = key.find('.');
-            dot != std::string::npos && dot + 1 < key.size() &&
+            dot != std::string::npos &&
             std::all_of(key.begin() + static_cast<std::ptrdiff_t>(dot) + 1, key.end(),
                         [](char c) { return c >= '0' && c <= '9'; }))
             key.resize(dot);
-        std::string_view raw = param.substr(eq + 1);
 
         if (key == "xt") {
+            // libtorrent refuses the whole link when an xt holds a broken escape.
+            if (has_broken_escape(raw)) fail("encodage « % » invalide dans xt");
             std::string v = percent_decode(raw, false);
             std::string_view sv = v;
-            if (sv.size() >= 9 && str::iequals(sv.substr(0, 9), "urn:btih:"))
+            if (sv.substr(0, 9) == "urn:btih:")
                 set_hash(m.info_hash_v1, btih_to_hex(sv.substr(9)), "btih");
-            else if (sv.size() >= 9 && str::iequals(sv.substr(0, 9), "urn:btmh:"))
+            else if (sv.substr(0, 9) == "urn:btmh:")
                 set_hash(m.info_hash_v2, btmh_to_hex(sv.substr(9)), "btmh");
             // Other URNs (ed2k, sha1, …) describe other networks: ignored.
         } else if (key == "dn") {
-            std::string v = percent_decode(raw, true);
-            if (!have_dn) m.display_name = to_valid_utf8(v);
-            have_dn = true;
+            m.display_name =
+                to_valid_utf8(percent_decode(raw, true));  // the last one, as libtorrent
         } else if (key == "tr") {
             std::string v(str::trim(percent_decode(raw, false)));
             if (is_usable_tracker(v) &&

@@ -600,3 +600,63 @@ def user_factory():
         return name, password, b
 
     return make
+
+
+# --------------------------------------------------------------------------------------------
+# Torrent tests (test_torrents_*.py): one local swarm per session (see swarm.py)
+# --------------------------------------------------------------------------------------------
+
+import atexit  # noqa: E402
+
+import swarm as swarmlib  # noqa: E402 — helpers of the torrent tests, next to this file
+
+
+@pytest.fixture(scope="session")
+def swarm():
+    """scripts/local-swarm.sh started ONCE per session on free ports in a temp dir (main
+    qbittorrent-nox + seeder + opentracker), the seeder also seeding the committed fixtures.
+    Stopped (by PID, `local-swarm.sh stop DIR`) and removed at the end of the session."""
+    for tool in ("qbittorrent-nox", "mktorrent", "opentracker", "curl"):
+        if not shutil.which(tool, path=base_env()["PATH"]):
+            pytest.skip(f"{tool} is not installed (apt-get install qbittorrent-nox mktorrent "
+                        f"opentracker)")
+    root = Path(tempfile.mkdtemp(prefix="essaim-swarm-"))
+    s = None
+    try:
+        last = None
+        for _ in range(3):  # a port may be taken between the check and the start
+            s = swarmlib.Swarm(root / f"swarm{_}")
+            try:
+                s.start()
+                break
+            except RuntimeError as e:
+                last = e
+                if "already in use" not in str(e) and "did not come up" not in str(e):
+                    raise
+                s = None
+        if s is None:
+            raise last  # type: ignore[misc]
+        # Also stop it if pytest dies without running the finalizers (e.g. a broken pipe).
+        atexit.register(s.stop)
+        s.seed_fixtures()
+        yield s
+    finally:
+        if s is not None:
+            s.stop()
+            atexit.unregister(s.stop)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def swarm_clean(swarm):
+    """The swarm with an empty main qBittorrent (before and after the test)."""
+    swarm.clean()
+    yield swarm
+    swarm.clean()
+
+
+@pytest.fixture
+def portal(swarm_clean, essaim):
+    """A fresh essaim connected to the (emptied) main qBittorrent, with its admin and two
+    ordinary users A and B (swarmlib.Portal)."""
+    return swarmlib.Portal(essaim, swarm_clean, Browser, unique_name)

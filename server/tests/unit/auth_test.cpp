@@ -75,7 +75,7 @@ TEST(Csrf, BoundToSessionAndKey) {
 }
 
 TEST(Throttle, FreeFailuresThenDoublingLock) {
-    LoginThrottle t({5, 900, 900, 1000});
+    LoginThrottle t({5, 1, 900, 900, 1000});
     for (int i = 0; i < 4; ++i) {
         EXPECT_EQ(t.retry_after("u", 100), 0);
         t.record_failure("u", 100);
@@ -94,7 +94,7 @@ TEST(Throttle, FreeFailuresThenDoublingLock) {
 }
 
 TEST(Throttle, LockIsCappedAndWindowForgets) {
-    LoginThrottle t({2, 60, 30, 1000});
+    LoginThrottle t({2, 1, 60, 30, 1000});
     for (int i = 0; i < 40; ++i) t.record_failure("u", 0);
     EXPECT_EQ(t.retry_after("u", 0), 30);
     EXPECT_EQ(t.retry_after("u", 200), 0);
@@ -102,8 +102,16 @@ TEST(Throttle, LockIsCappedAndWindowForgets) {
     EXPECT_EQ(t.retry_after("u", 200), 0);
 }
 
+TEST(Throttle, DefaultPolicyLocksTheSixthAttemptForFiveSeconds) {
+    LoginThrottle t;
+    for (int i = 0; i < 5; ++i) t.record_failure("u", 100);
+    EXPECT_EQ(t.retry_after("u", 100), 5);
+    t.record_failure("u", 105);
+    EXPECT_EQ(t.retry_after("u", 105), 10);
+}
+
 TEST(Throttle, TableIsBounded) {
-    LoginThrottle t({5, 900, 900, 100});
+    LoginThrottle t({5, 1, 900, 900, 100});
     for (int i = 0; i < 1000; ++i) t.record_failure("user" + std::to_string(i), i);
     // The most recent keys are still counted.
     for (int k = 0; k < 5; ++k) t.record_failure("user999", 1000);
