@@ -26,7 +26,7 @@ namespace essaim::torrent {
 struct BencodeLimits {
     std::size_t max_input = 16u << 20;  // bytes
     int max_depth = 64;
-    std::size_t max_items = 2'000'000;
+    std::size_t max_items = 1'000'000;  // ~100 MB of Values at worst; ~150k files
 };
 
 struct Value {
