@@ -163,7 +163,7 @@ test('keyboard only: log in, skip link, reach Mon compte, with a visible focus r
   const accountLink = page
     .getByRole('navigation', { name: 'Navigation principale' })
     .getByRole('link', { name: 'Mon compte' });
-  for (let i = 0; i < 5 && !(await accountLink.evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 8 && !(await accountLink.evaluate((el) => el === document.activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
   await expect(accountLink).toBeFocused();

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectFrenchPage, registerByApi } from './helpers';
+import { withSampleTorrents } from './sample-data';
 
 // Read in the worker, which starts after global setup has set it.
 test.use({ baseURL: process.env.ESSAIM_E2E_URL });
@@ -49,9 +50,76 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await expect(page.getByRole('heading', { name: 'Mon compte', level: 1 })).toBeVisible();
       await shoot(page, `compte-${tag}`);
 
+      // Torrent pages as this server answers them (empty lists once it serves torrents).
+      await page.goto('/torrents');
+      await expect(page.getByRole('heading', { name: 'Mes torrents', level: 1 })).toBeVisible();
+      await expect(page.getByText('Chargement…')).toHaveCount(0);
+      await expectFrenchPage(page, 'Mes torrents');
+      await shoot(page, `torrents-${tag}`);
+
+      await page.getByRole('button', { name: 'Ajouter des torrents' }).first().click();
+      await expect(page.getByRole('dialog', { name: 'Ajouter des torrents' })).toBeVisible();
+      await shoot(page, `ajout-${tag}`);
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+
+      await page.goto('/tous');
+      await expect(page.getByRole('heading', { name: 'Tous les torrents', level: 1 })).toBeVisible();
+      await expect(page.getByText('Chargement…')).toHaveCount(0);
+      await expectFrenchPage(page, 'Tous les torrents');
+      await shoot(page, `tous-${tag}`);
+
+      await page.goto(`/torrents/${'0'.repeat(40)}`);
+      await expect(page.getByRole('heading', { name: 'Torrent introuvable' })).toBeVisible();
+      await expectFrenchPage(page, 'Torrent introuvable');
+      await shoot(page, `torrent-introuvable-${tag}`);
+
       await page.goto('/introuvable');
       await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
       await shoot(page, `introuvable-${tag}`);
+
+      // The same pages filled with example torrents (answered from the browser side), to check the layout.
+      const me = (await (await page.request.get('/api/me')).json()) as { id: number; username: string; display_name: string };
+      await withSampleTorrents(page, me);
+      await page.goto('/torrents');
+      await expect(page.getByRole('link', { name: 'debian-12.7.0-amd64-netinst.iso', exact: true })).toBeVisible();
+      await expectFrenchPage(page, 'Mes torrents');
+      await shoot(page, `exemple-torrents-${tag}`);
+
+      await page.goto('/tous');
+      await expect(page.getByText('Camille Dupré').first()).toBeVisible();
+      await shoot(page, `exemple-tous-${tag}`);
+
+      await page.goto(`/torrents/${'01'.repeat(20)}`);
+      await expect(page.getByRole('heading', { name: 'ubuntu-24.04.1-desktop-amd64.iso', level: 1 })).toBeVisible();
+      await expect(page.getByTestId('file-tree')).toBeVisible();
+      await expectFrenchPage(page, 'ubuntu-24.04.1-desktop-amd64.iso');
+      await shoot(page, `exemple-detail-${tag}`);
+
+      await page.goto('/torrents');
+      await page.getByRole('button', { name: 'Ajouter des torrents' }).first().click();
+      await page.getByLabel('Liens magnet à ajouter').fill('magnet:?xt=urn:btih:…&dn=Un+film\nmagnet:?xt=urn:btih:0123');
+      await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+      await expect(page.getByTestId('add-results')).toBeVisible();
+      await shoot(page, `exemple-ajout-${tag}`);
+      await page.getByRole('tab', { name: /Fichiers \.torrent/ }).click();
+      const torrentFile = (name: string) => ({ name, mimeType: 'application/x-bittorrent', buffer: Buffer.alloc(2048, 'd') });
+      await page
+        .getByLabel('Choisir des fichiers .torrent')
+        .setInputFiles([torrentFile('Le Voyage dans la Lune.torrent'), torrentFile('ubuntu-24.04.1-desktop-amd64.iso.torrent')]);
+      await expect(page.getByRole('list', { name: 'Fichiers choisis' }).getByRole('listitem')).toHaveCount(2);
+      await page.screenshot({ path: path.join(dir, `exemple-ajout-fichiers-${tag}.png`) });
+      await page.keyboard.press('Escape');
+
+      await page.getByRole('button', { name: 'Supprimer « ubuntu-24.04.1-desktop-amd64.iso »' }).click();
+      await expect(page.getByRole('dialog', { name: /^Supprimer « ubuntu/ })).toBeVisible();
+      await page.screenshot({ path: path.join(dir, `exemple-suppression-${tag}.png`) });
+      await page.keyboard.press('Escape');
+
+      await page.goto('/');
+      await expect(page.getByTestId('torrents-summary')).toContainText('8 torrents');
+      await shoot(page, `exemple-tableau-de-bord-${tag}`);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
 
       if (device === 'telephone') {
         await page.goto('/');

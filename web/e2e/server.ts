@@ -48,7 +48,12 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`essaim did not answer /api/health within ${timeoutMs} ms (${last})`);
 }
 
-export async function startServer(): Promise<ServerState> {
+export interface StartOptions {
+  /** Extra environment for `essaim serve` (e.g. ESSAIM_QBT_URL for a spec that drives a real qBittorrent). */
+  env?: Record<string, string>;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<ServerState> {
   const bin = essaimBin();
   if (!existsSync(bin)) throw new Error(`essaim binary not found at ${bin} (set ESSAIM_BIN)`);
   const dist = path.join(webDir, 'dist');
@@ -67,6 +72,7 @@ export async function startServer(): Promise<ServerState> {
       ESSAIM_DATA_DIR: dataDir,
       ESSAIM_WEB_DIR: dist,
       ESSAIM_QBT_MANAGED: '0',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: false,

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from './test/utils';
+import { makeTorrent } from './test/torrents';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -80,6 +81,54 @@ describe('pages', () => {
     expect(await screen.findByRole('heading', { name: 'Impossible de joindre le serveur' })).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toMatch(/^Le serveur est injoignable/);
     expect(screen.getByRole('button', { name: 'Réessayer' })).toBeTruthy();
+  });
+});
+
+describe('torrents in the shell', () => {
+  function serveApp(me: typeof alice, torrents: unknown[] = []) {
+    return mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok', database: 'ok' });
+      if (url === '/api/me') return jsonResponse(200, me);
+      if (url.startsWith('/api/torrents?scope=')) {
+        return jsonResponse(200, { torrents, qbittorrent: 'ok', stale: false, error: null });
+      }
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+  }
+
+  it('offers Mes torrents, and Tous les torrents only with see_all', async () => {
+    serveApp({ ...alice, permissions: ['add_torrents'] });
+    const first = renderWithProviders(<App />, { route: '/' });
+    const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(nav.textContent).toContain('Mes torrents');
+    expect(nav.textContent).not.toContain('Tous les torrents');
+    first.unmount();
+
+    serveApp({ ...alice, permissions: ['see_all'] });
+    renderWithProviders(<App />, { route: '/' });
+    const nav2 = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(nav2.textContent).toContain('Tous les torrents');
+  });
+
+  it('counts my torrents by state on the dashboard', async () => {
+    const t = (hash: string, state: string) => ({
+      ...makeTorrent({ hash, owner: { id: alice.id, username: 'alice', display_name: 'Alice' } }),
+      state,
+    });
+    serveApp(alice, [t('a', 'downloading'), t('b', 'downloading'), t('c', 'seeding')]);
+    renderWithProviders(<App />, { route: '/' });
+    const card = await screen.findByTestId('torrents-summary');
+    await waitFor(() => expect(card.textContent).toContain('3 torrents'));
+    const byState = screen.getByRole('list', { name: 'Torrents par état' });
+    expect(byState.textContent).toBe('Téléchargement2Partage1');
+    expect(screen.getByRole('link', { name: 'Voir mes torrents' }).getAttribute('href')).toBe('/torrents');
+  });
+
+  it('opens a torrent page at /torrents/:hash', async () => {
+    serveApp(alice);
+    renderWithProviders(<App />, { route: '/torrents/inconnu' });
+    expect(await screen.findByRole('heading', { name: 'Torrent introuvable' })).toBeTruthy();
   });
 });
 

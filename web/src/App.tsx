@@ -1,3 +1,4 @@
+import { lazy } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { AccountPage } from './features/account/AccountPage';
@@ -6,6 +7,13 @@ import { LoginPage } from './features/auth/LoginPage';
 import { RegisterPage } from './features/auth/RegisterPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { NotFoundPage } from './features/errors/NotFoundPage';
+import { LiveProvider } from './features/torrents/LiveProvider';
+
+// The torrent pages load on first visit (their own chunk); Layout shows "Chargement…" meanwhile.
+const TorrentsPage = lazy(() => import('./features/torrents/TorrentsPage').then((m) => ({ default: m.TorrentsPage })));
+const TorrentDetailPage = lazy(() =>
+  import('./features/torrents/TorrentDetailPage').then((m) => ({ default: m.TorrentDetailPage })),
+);
 
 export function App() {
   return (
@@ -17,8 +25,17 @@ export function App() {
           <Route path="/inscription" element={<RegisterPage />} />
         </Route>
         <Route element={<RequireAuth />}>
-          <Route element={<Layout />}>
+          <Route
+            element={
+              <LiveProvider>
+                <Layout />
+              </LiveProvider>
+            }
+          >
             <Route index element={<DashboardPage />} />
+            <Route path="/torrents" element={<TorrentsPage key="mine" scope="mine" />} />
+            <Route path="/tous" element={<TorrentsPage key="all" scope="all" />} />
+            <Route path="/torrents/:hash" element={<TorrentDetailPage />} />
             <Route path="/compte" element={<AccountPage />} />
           </Route>
         </Route>

@@ -218,6 +218,9 @@ struct Server::Impl {
                 if (!refusal) {
                     spdlog::info("{} WS {} 101 rid={}", remote_ip, req.path, rid);
                     WebSocket ws(std::move(stream));
+                    // The HTTP read deadline must not follow the socket into the WebSocket:
+                    // from here on the WebSocket's own timeouts (idle pings) apply.
+                    beast::get_lowest_layer(ws).expires_never();
                     ws.set_option(beast::websocket::stream_base::timeout::suggested(
                         beast::role_type::server));
                     ws.set_option(beast::websocket::stream_base::decorator(

@@ -41,6 +41,18 @@ describe('request', () => {
     expect(calls[3]!.method).toBe('GET');
   });
 
+  it('sends FormData as multipart: no Content-Type of its own, but the CSRF header', async () => {
+    document.cookie = 'csrf_token=tok123; path=/';
+    const fetch = mockFetch(() => jsonResponse(200, { results: [] }));
+    const form = new FormData();
+    form.append('torrents', new File(['d'], 'a.torrent'));
+    await request('/api/torrents', { method: 'POST', body: form });
+    const init = fetch.mock.calls[0]![1] as RequestInit;
+    expect(init.body).toBe(form);
+    expect(headersOf(init)['Content-Type']).toBeUndefined();
+    expect(headersOf(init)['X-CSRF-Token']).toBe('tok123');
+  });
+
   it('parses JSON and empty 204 answers', async () => {
     mockFetch((url) => (url === '/api/a' ? jsonResponse(200, { a: 1 }) : new Response(null, { status: 204 })));
     await expect(request('/api/a')).resolves.toEqual({ a: 1 });

@@ -56,6 +56,7 @@ export function notifySessionExpired(): void {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON, except a `FormData`, sent as multipart (the browser writes its Content-Type and boundary). */
   body?: unknown;
   signal?: AbortSignal;
   /** Do not treat a 401 as an expired session (login, and the initial `GET /api/me`). */
@@ -98,7 +99,8 @@ async function toApiError(res: Response): Promise<ApiError> {
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const multipart = opts.body instanceof FormData;
+  if (opts.body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   if (MUTATING.has(method)) {
     const csrf = readCookie('csrf_token');
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -109,7 +111,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     res = await fetch(path, {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : multipart ? (opts.body as FormData) : JSON.stringify(opts.body),
       credentials: 'same-origin',
       signal: opts.signal,
     });

@@ -1,13 +1,21 @@
 import { request } from './client';
 import type {
+  AddResults,
+  AddTorrentsInput,
   Health,
   Instance,
   LoginInput,
   PasswordInput,
   ProfileInput,
   RegisterInput,
+  TorrentDetail,
+  TorrentFile,
+  TorrentList,
+  TorrentScope,
   User,
 } from './types';
+
+const torrentPath = (hash: string) => `/api/torrents/${encodeURIComponent(hash)}`;
 
 export const api = {
   health: (signal?: AbortSignal) => request<Health>('/api/health', { signal }),
@@ -24,4 +32,22 @@ export const api = {
   updateMe: (input: ProfileInput) => request<User>('/api/me', { method: 'PATCH', body: input }),
   changePassword: (input: PasswordInput) =>
     request<void>('/api/me/password', { method: 'POST', body: input }),
+
+  torrents: (scope: TorrentScope, signal?: AbortSignal) =>
+    request<TorrentList>(`/api/torrents?scope=${scope}`, { signal }),
+  torrent: (hash: string, signal?: AbortSignal) => request<TorrentDetail>(torrentPath(hash), { signal }),
+  torrentFiles: (hash: string, signal?: AbortSignal) =>
+    request<{ files: TorrentFile[] }>(`${torrentPath(hash)}/files`, { signal }),
+  /** Magnet links and/or addresses of .torrent files, as JSON. */
+  addTorrents: (input: AddTorrentsInput) => request<AddResults>('/api/torrents', { method: 'POST', body: input }),
+  /** .torrent files, as multipart parts named `torrents`. */
+  addTorrentFiles: (files: readonly File[]) => {
+    const form = new FormData();
+    for (const f of files) form.append('torrents', f, f.name);
+    return request<AddResults>('/api/torrents', { method: 'POST', body: form });
+  },
+  pauseTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/pause`, { method: 'POST' }),
+  resumeTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/resume`, { method: 'POST' }),
+  deleteTorrent: (hash: string, deleteFiles: boolean) =>
+    request<void>(`${torrentPath(hash)}?delete_files=${deleteFiles ? 'true' : 'false'}`, { method: 'DELETE' }),
 };

@@ -1,12 +1,17 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError, notifySessionExpired } from './client';
 import { api } from './endpoints';
-import type { User } from './types';
+import type { TorrentScope, User } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
   instance: ['instance'] as const,
   health: ['health'] as const,
+  /** Prefix of both torrent lists. */
+  torrentLists: ['torrents'] as const,
+  torrents: (scope: TorrentScope) => ['torrents', scope] as const,
+  torrent: (hash: string) => ['torrent', hash] as const,
+  torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
 };
 
 /** The logged-in user, or null when there is no valid session. */

@@ -53,3 +53,104 @@ export interface PasswordInput {
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };
 }
+
+/* ---------- Torrents (docs/api-torrents.md) ---------- */
+
+/** essaim's own torrent states (see `features/torrents/states.ts` for their French labels). */
+export type TorrentState =
+  | 'metadata'
+  | 'downloading'
+  | 'stalled'
+  | 'seeding'
+  | 'paused'
+  | 'completed'
+  | 'queued'
+  | 'checking'
+  | 'moving'
+  | 'error'
+  | 'removed';
+
+export interface TorrentOwner {
+  id: number;
+  username: string;
+  display_name: string;
+}
+
+export interface Torrent {
+  hash: string;
+  info_hash_v1: string | null;
+  info_hash_v2: string | null;
+  name: string;
+  /** null: "sans propriétaire". */
+  owner: TorrentOwner | null;
+  state: TorrentState;
+  qbt_state: string;
+  /** 0..1 */
+  progress: number;
+  size: number;
+  downloaded: number;
+  uploaded: number;
+  dlspeed: number;
+  upspeed: number;
+  /** Seconds; null = infinite or unknown. */
+  eta: number | null;
+  num_seeds: number;
+  num_leechs: number;
+  num_complete: number;
+  num_incomplete: number;
+  ratio: number;
+  added_on: number;
+  completion_on: number | null;
+  save_path: string;
+  tracker: string;
+  /** essaim still knows it but qBittorrent no longer has it. */
+  removed: boolean;
+  /** The caller may pause, resume and delete it. */
+  can_act: boolean;
+}
+
+export type TorrentScope = 'mine' | 'all';
+
+export interface TorrentList {
+  torrents: Torrent[];
+  qbittorrent: QbtStatus;
+  stale: boolean;
+  error: string | null;
+}
+
+export type TrackerStatus = 'working' | 'not_working' | 'updating' | 'not_contacted' | 'disabled';
+
+export interface Tracker {
+  url: string;
+  status: TrackerStatus;
+  message: string;
+}
+
+export interface TorrentDetail extends Torrent {
+  trackers: Tracker[];
+  /** null while qBittorrent does not know it (no metadata, or not reachable). */
+  piece_size: number | null;
+  comment: string;
+}
+
+export interface TorrentFile {
+  index: number;
+  /** '/'-separated, root folder included. */
+  path: string;
+  size: number;
+  progress: number;
+  priority: number;
+}
+
+export interface AddTorrentsInput {
+  magnets?: string[];
+  urls?: string[];
+}
+
+export type AddResult =
+  | { input: string; ok: true; hash: string; name: string }
+  | { input: string; ok: false; error: { code: string; message: string } };
+
+export interface AddResults {
+  results: AddResult[];
+}

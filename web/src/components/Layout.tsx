@@ -1,22 +1,29 @@
-import { useState, type ReactNode } from 'react';
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Suspense, useState, type ReactNode } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import * as Dialog from '@radix-ui/react-dialog';
-import { CircleUserRound, LayoutDashboard, LogOut, Menu, X } from 'lucide-react';
+import { CircleUserRound, Globe, HardDriveDownload, LayoutDashboard, LogOut, Menu, X } from 'lucide-react';
 import { api } from '../api/endpoints';
 import { ApiError, errorMessage } from '../api/client';
 import { useInstance, useMe } from '../api/queries';
 import { endSession } from '../features/auth/session';
+import { canSeeAll } from '../features/torrents/permissions';
 import { Alert } from './Alert';
 import { Button } from './Button';
+import { Loading } from './Loading';
 import { Logo } from './Logo';
 import { cx } from '../lib/cx';
 
 const links = [
-  { to: '/', key: 'nav.dashboard', icon: LayoutDashboard, end: true },
-  { to: '/compte', key: 'nav.account', icon: CircleUserRound, end: false },
+  { to: '/', key: 'nav.dashboard', icon: LayoutDashboard, end: true, seeAll: false },
+  { to: '/torrents', key: 'nav.myTorrents', icon: HardDriveDownload, end: false, seeAll: false },
+  { to: '/tous', key: 'nav.allTorrents', icon: Globe, end: false, seeAll: true },
+  { to: '/compte', key: 'nav.account', icon: CircleUserRound, end: false, seeAll: false },
 ] as const;
+
+/** Pages whose content uses the whole width: the torrent lists (not the detail pages). */
+const WIDE_PAGES = /^\/(torrents|tous)\/?$/;
 
 function useLogout() {
   const client = useQueryClient();
@@ -44,9 +51,11 @@ function useLogout() {
 
 function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: boolean }) {
   const { t } = useTranslation();
+  const { data: me } = useMe();
+  const seeAll = canSeeAll(me);
   return (
     <ul className={mobile ? 'flex flex-col gap-1' : 'flex items-center gap-1'}>
-      {links.map(({ to, key, icon: Icon, end }) => (
+      {links.filter((l) => seeAll || !l.seeAll).map(({ to, key, icon: Icon, end }) => (
         <li key={to}>
           <NavLink
             to={to}
@@ -54,7 +63,7 @@ function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: bo
             onClick={onNavigate}
             className={({ isActive }) =>
               cx(
-                'flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium',
+                'flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap',
                 mobile && 'text-base',
                 isActive
                   ? 'bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200'
@@ -77,6 +86,7 @@ export function Layout({ children }: { children?: ReactNode }) {
   const { data: me } = useMe();
   const { logout, busy, error } = useLogout();
   const [menuOpen, setMenuOpen] = useState(false);
+  const wide = WIDE_PAGES.test(useLocation().pathname);
   const siteName = instance?.site_name || t('app.defaultSiteName');
   const displayName = me?.display_name || me?.username || '';
 
@@ -89,17 +99,17 @@ export function Layout({ children }: { children?: ReactNode }) {
         {t('app.skipToContent')}
       </a>
       <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
-        <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4">
+        <div className="mx-auto flex h-14 max-w-[96rem] items-center gap-4 px-4">
           <Link to="/" className="flex items-center gap-2 rounded-md text-lg font-bold tracking-tight">
             <Logo />
             <span>{siteName}</span>
           </Link>
 
-          <nav aria-label={t('nav.label')} className="hidden md:block">
+          <nav aria-label={t('nav.label')} className="hidden lg:block">
             <NavItems />
           </nav>
 
-          <div className="ml-auto hidden items-center gap-3 md:flex">
+          <div className="ml-auto hidden items-center gap-3 lg:flex">
             <span className="max-w-48 truncate text-sm text-stone-600 dark:text-stone-300" data-testid="nav-user">
               <span className="sr-only">{t('nav.signedInAs', { name: displayName })}</span>
               <span aria-hidden="true">{displayName}</span>
@@ -119,17 +129,17 @@ export function Layout({ children }: { children?: ReactNode }) {
             <Dialog.Trigger asChild>
               <button
                 type="button"
-                className="ml-auto inline-flex size-10 items-center justify-center rounded-md text-stone-700 hover:bg-stone-200/70 md:hidden dark:text-stone-200 dark:hover:bg-stone-800"
+                className="ml-auto inline-flex size-10 items-center justify-center rounded-md text-stone-700 hover:bg-stone-200/70 lg:hidden dark:text-stone-200 dark:hover:bg-stone-800"
                 aria-label={t('nav.openMenu')}
               >
                 <Menu aria-hidden="true" className="size-6" />
               </button>
             </Dialog.Trigger>
             <Dialog.Portal>
-              <Dialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 md:hidden" />
+              <Dialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 lg:hidden" />
               <Dialog.Content
                 aria-describedby={undefined}
-                className="fixed inset-x-0 top-0 z-50 border-b border-stone-200 bg-white p-4 shadow-lg md:hidden dark:border-stone-800 dark:bg-stone-900 dark:text-stone-100"
+                className="fixed inset-x-0 top-0 z-50 border-b border-stone-200 bg-white p-4 shadow-lg lg:hidden dark:border-stone-800 dark:bg-stone-900 dark:text-stone-100"
               >
                 <div className="flex items-center justify-between">
                   <Dialog.Title className="text-lg font-semibold">{t('nav.menuTitle')}</Dialog.Title>
@@ -167,13 +177,17 @@ export function Layout({ children }: { children?: ReactNode }) {
       </header>
 
       {error && (
-        <div className="mx-auto w-full max-w-5xl px-4 pt-4">
+        <div className={cx('mx-auto w-full px-4 pt-4', wide ? 'max-w-[96rem]' : 'max-w-5xl')}>
           <Alert>{error}</Alert>
         </div>
       )}
 
-      <main id="contenu" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 focus:outline-none sm:py-8">
-        {children ?? <Outlet />}
+      <main
+        id="contenu"
+        tabIndex={-1}
+        className={cx('mx-auto w-full flex-1 px-4 py-6 focus:outline-none sm:py-8', wide ? 'max-w-[96rem]' : 'max-w-5xl')}
+      >
+        <Suspense fallback={<Loading />}>{children ?? <Outlet />}</Suspense>
       </main>
     </div>
   );

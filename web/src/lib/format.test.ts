@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDuration, formatSize, formatSpeed } from './format';
+import { formatDate, formatDuration, formatPercent, formatRatio, formatSize, formatSpeed, progressPercent } from './format';
 
 const KiB = 1024;
 const MiB = KiB * 1024;
@@ -81,5 +81,36 @@ describe('formatDuration', () => {
 
   it('rejects negative values', () => {
     expect(formatDuration(-1)).toBe('—');
+  });
+});
+
+describe('formatRatio', () => {
+  it.each([
+    [0, '0,00'],
+    [1, '1,00'],
+    [1.256, '1,25'],
+    [0.999, '0,99'],
+    [0.29, '0,29'],
+    [12.5, '12,50'],
+    [9999, '∞'],
+    [-1, '—'],
+    [Number.NaN, '—'],
+  ])('%d → %s', (ratio, expected) => {
+    expect(formatRatio(ratio)).toBe(expected);
+  });
+});
+
+describe('progressPercent and formatPercent', () => {
+  it.each([
+    [0, 0, '0 %'],
+    [0.42, 42, '42 %'],
+    [0.4256, 42.5, '42,5 %'],
+    [0.9999, 99.9, '99,9 %'],
+    [1, 100, '100 %'],
+    [1.2, 100, '100 %'],
+    [-0.1, 0, '0 %'],
+  ])('%d → %d → %s', (progress, percent, text) => {
+    expect(progressPercent(progress)).toBe(percent);
+    expect(formatPercent(progressPercent(progress))).toBe(text.replace(' ', '\u00a0'));
   });
 });

@@ -84,3 +84,30 @@ export function formatDuration(seconds: number): string {
   if (s < 86400) return `${Math.floor(s / 3600)} h ${pad2(Math.floor((s % 3600) / 60))} min`;
   return `${Math.floor(s / 86400)} j ${pad2(Math.floor((s % 86400) / 3600))} h`;
 }
+
+/** qBittorrent's ratio cap: from there on it means "infinite". */
+const RATIO_INFINITE = 9999;
+const ratioFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
+
+/** Share ratio with two decimals and a comma: `0,00`, `1,25`; `∞` at qBittorrent's cap. */
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio < 0) return '—';
+  if (ratio >= RATIO_INFINITE) return '∞';
+  // Truncate rather than round: 0,999 must not read as 1,00.
+  return ratioFormat.format(Math.floor(ratio * 100 + 1e-9) / 100);
+}
+
+/**
+ * Progress (0..1) as a percentage rounded down to one decimal, so that 100 only
+ * means finished: 0.42 → 42, 0.4256 → 42.5, 0.9999 → 99.9.
+ */
+export function progressPercent(progress: number): number {
+  if (!Number.isFinite(progress) || progress <= 0) return 0;
+  if (progress >= 1) return 100;
+  return Math.min(99.9, Math.floor(progress * 1000 + 1e-9) / 10);
+}
+
+/** `42 %`, `42,5 %`, `100 %` (no-break space before the sign, as in French). */
+export function formatPercent(percent: number): string {
+  return `${formatNumber(percent, 1)}\u00a0%`;
+}

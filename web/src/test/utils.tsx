@@ -1,8 +1,9 @@
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, type InitialEntry } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { vi } from 'vitest';
+import type { User } from '../api/types';
 
 export function jsonResponse(status: number, body?: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -24,7 +25,7 @@ export function mockFetch(handler: (url: string, init: RequestInit) => Response 
 
 export function renderWithProviders(
   ui: ReactElement,
-  { route = '/', me }: { route?: string; me?: typeof alice | null } = {},
+  { route = '/', me }: { route?: InitialEntry; me?: User | null } = {},
 ) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   if (me !== undefined) client.setQueryData(['me'], me);
@@ -36,14 +37,26 @@ export function renderWithProviders(
   return { ...result, client };
 }
 
-export const alice = {
+export const alice: User = {
   id: 2,
   username: 'alice',
   display_name: 'Alice',
   email: null,
-  role: 'user' as const,
+  role: 'user',
   group: { id: 2, name: 'Utilisateurs' },
-  permissions: [],
+  // The default "Utilisateurs" group (server/src/store/migrations/0001_init.sql).
+  permissions: [
+    'add_torrents',
+    'add_torrent_files',
+    'add_magnets',
+    'search',
+    'pause_own',
+    'delete_own',
+    'delete_own_data',
+    'see_all',
+    'download_own',
+    'see_charts',
+  ],
   created_at: 1795681907,
   last_login_at: null,
 };

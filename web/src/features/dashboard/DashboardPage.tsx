@@ -5,6 +5,7 @@ import { useHealth, useInstance, useMe } from '../../api/queries';
 import { Card } from '../../components/Card';
 import { Loading } from '../../components/Loading';
 import { AccountSummary } from '../account/AccountSummary';
+import { TorrentsSummary } from '../torrents/TorrentsSummary';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { cx } from '../../lib/cx';
 import { errorMessage } from '../../api/client';
@@ -92,6 +93,9 @@ export function DashboardPage() {
         <p className="mt-1 text-stone-600 dark:text-stone-400">{t('dashboard.intro', { site })}</p>
       </div>
       <div className="grid items-start gap-6 md:grid-cols-2">
+        <Card title={t('dashboard.torrentsTitle')} titleId="mes-torrents">
+          <TorrentsSummary />
+        </Card>
         <Card title={t('dashboard.statusTitle')} titleId="etat-serveur">
           <ServerStatus />
         </Card>

@@ -1,0 +1,87 @@
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { LoaderCircle } from 'lucide-react';
+import { cx } from '../lib/cx';
+
+type Tone = 'neutral' | 'danger';
+
+const base =
+  'group relative inline-flex shrink-0 items-center justify-center rounded-md transition-colors aria-disabled:cursor-wait';
+const tones: Record<Tone, string> = {
+  neutral: 'text-stone-700 hover:bg-stone-200/80 dark:text-stone-200 dark:hover:bg-stone-700/70',
+  danger: 'text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-950/70',
+};
+
+/** Short label shown on hover and keyboard focus; screen readers get `label` instead. */
+function Tip({ children }: { children: ReactNode }) {
+  return (
+    <span
+      aria-hidden="true"
+      className={cx(
+        'pointer-events-none absolute bottom-full right-0 z-20 mb-1 whitespace-nowrap rounded bg-stone-900 px-2 py-1 text-xs font-medium text-white opacity-0 shadow',
+        'transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100 dark:bg-stone-100 dark:text-stone-900',
+      )}
+    >
+      {children}
+    </span>
+  );
+}
+
+interface CommonProps {
+  /** Accessible name (e.g. "Pause « ubuntu.iso »"). */
+  label: string;
+  /** Visible tooltip (e.g. "Pause"). */
+  tip: string;
+  icon: ReactNode;
+  tone?: Tone;
+  /** 32 px instead of 36 px (dense tables). */
+  small?: boolean;
+}
+
+/** An icon button with a tooltip. */
+export function IconButton({
+  label,
+  tip,
+  icon,
+  tone = 'neutral',
+  small = false,
+  busy = false,
+  onClick,
+  className,
+  ...rest
+}: CommonProps & { busy?: boolean } & Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'>) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      aria-disabled={busy || undefined}
+      aria-busy={busy || undefined}
+      onClick={(e) => {
+        if (!busy) onClick?.(e);
+      }}
+      className={cx(base, small ? 'size-8' : 'size-9', tones[tone], className)}
+      {...rest}
+    >
+      {busy ? <LoaderCircle aria-hidden="true" className="size-4 animate-spin" /> : icon}
+      <Tip>{tip}</Tip>
+    </button>
+  );
+}
+
+/** An icon link with a tooltip. */
+export function IconLink({
+  label,
+  tip,
+  icon,
+  tone = 'neutral',
+  small = false,
+  to,
+  state,
+}: CommonProps & { to: string; state?: unknown }) {
+  return (
+    <Link to={to} state={state} aria-label={label} className={cx(base, small ? 'size-8' : 'size-9', tones[tone])}>
+      {icon}
+      <Tip>{tip}</Tip>
+    </Link>
+  );
+}

@@ -1,0 +1,124 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Trash2 } from 'lucide-react';
+import { errorMessage } from '../../api/client';
+import type { Torrent } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Modal } from '../../components/Modal';
+import { useMe } from '../../api/queries';
+import { mayDeleteData } from './permissions';
+import { useDeleteTorrent } from './queries';
+
+/**
+ * "Supprimer « name » ?" with "Supprimer aussi les fichiers sur le serveur"
+ * checked by default. Open while `torrent` is set.
+ */
+export function DeleteTorrentDialog({
+  torrent,
+  onClose,
+  onDeleted,
+}: {
+  torrent: Torrent | null;
+  onClose: () => void;
+  onDeleted?: (t: Torrent) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={torrent !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={torrent ? t('torrents.delete.title', { name: torrent.name }) : ''}
+      description={
+        torrent?.removed ? t('torrents.delete.introRemoved') : t('torrents.delete.intro')
+      }
+    >
+      {torrent && <DeleteForm key={torrent.hash} torrent={torrent} onClose={onClose} onDeleted={onDeleted} />}
+    </Modal>
+  );
+}
+
+function DeleteForm({
+  torrent,
+  onClose,
+  onDeleted,
+}: {
+  torrent: Torrent;
+  onClose: () => void;
+  onDeleted?: (t: Torrent) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const { data: me } = useMe();
+  // Without delete_own_data (or act_all) the server refuses delete_files=true: unchecked, locked.
+  const mayData = mayDeleteData(me);
+  // qBittorrent no longer has a removed torrent: there are no files to delete through it.
+  const [withFiles, setWithFiles] = useState(!torrent.removed && mayData);
+  const del = useDeleteTorrent();
+
+  function submit() {
+    del.mutate(
+      { hash: torrent.hash, deleteFiles: withFiles },
+      {
+        onSuccess: () => {
+          onDeleted?.(torrent);
+          onClose();
+        },
+      },
+    );
+  }
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!del.isPending) submit();
+      }}
+      className="flex flex-col gap-4"
+    >
+      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
+      {!torrent.removed && (
+        <div className="flex items-start gap-3">
+          <input
+            id={`${id}-files`}
+            type="checkbox"
+            checked={withFiles}
+            disabled={!mayData}
+            onChange={(e) => setWithFiles(e.target.checked)}
+            aria-describedby={`${id}-files-hint`}
+            className="mt-0.5 size-5 shrink-0 accent-red-700 disabled:opacity-50 dark:accent-red-500"
+          />
+          <div>
+            <label htmlFor={`${id}-files`} className="text-sm font-medium">
+              {t('torrents.delete.withFiles')}
+            </label>
+            <p id={`${id}-files-hint`} className="text-sm text-stone-600 dark:text-stone-400">
+              {!mayData
+                ? t('torrents.delete.noDataPermission')
+                : withFiles
+                  ? t('torrents.delete.withFilesHint')
+                  : t('torrents.delete.keepFilesHint')}
+            </p>
+          </div>
+        </div>
+      )}
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onClose}>
+          {t('torrents.delete.cancel')}
+        </Button>
+        <Button
+          type="submit"
+          variant="danger"
+          busy={del.isPending}
+          busyLabel={t('torrents.delete.submitting')}
+          icon={<Trash2 aria-hidden="true" className="size-4" />}
+        >
+          {t('torrents.delete.submit')}
+        </Button>
+      </div>
+    </form>
+  );
+}

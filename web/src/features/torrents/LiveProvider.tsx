@@ -1,0 +1,58 @@
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMe } from '../../api/queries';
+import { LiveClient, liveUrl, type LiveSnapshot, type SocketLike } from './live';
+import { applyLiveMessage } from './liveCache';
+import { canSeeAll } from './permissions';
+
+const LiveContext = createContext<LiveSnapshot | null>(null);
+
+/** State of the live connection; null outside the logged-in pages (then lists simply poll). */
+export function useLive(): LiveSnapshot | null {
+  return useContext(LiveContext);
+}
+
+/** True when the socket keeps the cache fresh, so that queries need not poll. */
+export function useLiveOpen(): boolean {
+  return useLive()?.connection === 'open';
+}
+
+/**
+ * Keeps one WebSocket to `/api/ws` open while the user is logged in and writes
+ * its messages into the query cache. `createSocket` exists for tests.
+ */
+export function LiveProvider({
+  children,
+  createSocket,
+}: {
+  children: ReactNode;
+  createSocket?: (url: string) => SocketLike;
+}) {
+  const client = useQueryClient();
+  const { data: me } = useMe();
+  const [asked] = useState(() => new Set<string>());
+  const ctx = useRef({ userId: me?.id ?? -1, seeAll: canSeeAll(me), asked });
+  ctx.current = { userId: me?.id ?? -1, seeAll: canSeeAll(me), asked };
+
+  const [live] = useState(
+    () =>
+      new LiveClient({
+        url: liveUrl(),
+        createSocket,
+        onMessage: (msg) => applyLiveMessage(client, msg, ctx.current),
+      }),
+  );
+
+  useEffect(() => {
+    live.start();
+    const online = () => live.retryNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      live.stop();
+    };
+  }, [live]);
+
+  const snapshot = useSyncExternalStore(live.subscribe, live.getSnapshot);
+  return <LiveContext.Provider value={snapshot}>{children}</LiveContext.Provider>;
+}

@@ -1,0 +1,187 @@
+import { Link, useLocation } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { Info, Pause, Play, Trash2 } from 'lucide-react';
+import { errorMessage } from '../../api/client';
+import type { Torrent } from '../../api/types';
+import { Button } from '../../components/Button';
+import { IconButton, IconLink } from '../../components/IconAction';
+import { cx } from '../../lib/cx';
+import { useMe } from '../../api/queries';
+import { mayDelete, mayPause } from './permissions';
+import { useTorrentAction } from './queries';
+import { canPause, canResume } from './states';
+
+export function torrentPath(hash: string): string {
+  return `/torrents/${encodeURIComponent(hash)}`;
+}
+
+/** Router state given to links towards a detail page: its "back" link returns to this list, filters included. */
+export interface DetailLinkState {
+  from?: string;
+}
+
+export function useDetailLinkState(): DetailLinkState {
+  const { pathname, search } = useLocation();
+  return { from: `${pathname}${search}` };
+}
+
+export interface ActionsProps {
+  torrent: Torrent;
+  onDelete: (t: Torrent) => void;
+  /** Reports a failed pause/resume in French. */
+  onError: (message: string) => void;
+  /** `icons`: table rows; `buttons`: phone cards and the detail page (visible labels). */
+  variant?: 'icons' | 'buttons';
+  showDetails?: boolean;
+  /** Smaller icon buttons (table rows). */
+  compact?: boolean;
+  className?: string;
+}
+
+/**
+ * Pause or Reprendre (depending on the state), Supprimer, Détails. Pause,
+ * Reprendre and Supprimer only when the server says the user may act on this
+ * torrent (`can_act`) and the user's group allows it (permissions.ts).
+ */
+export function TorrentActions({
+  torrent,
+  onDelete,
+  onError,
+  variant = 'icons',
+  showDetails = true,
+  compact = false,
+  className,
+}: ActionsProps) {
+  const { t } = useTranslation();
+  const pause = useTorrentAction('pause');
+  const resume = useTorrentAction('resume');
+  const name = torrent.name;
+  const { data: me } = useMe();
+  const linkState = useDetailLinkState();
+  const act = torrent.can_act;
+  const pausable = act && mayPause(me);
+  const deletable = act && mayDelete(me);
+  const run = (m: typeof pause, verb: string) =>
+    m.mutate(torrent.hash, {
+      onError: (e) => onError(t('torrents.actions.failed', { action: verb, name, message: errorMessage(e) })),
+    });
+
+  if (variant === 'buttons') {
+    return (
+      <div className={cx('flex flex-wrap gap-2', className)}>
+        {pausable && canPause(torrent) && (
+          <Button
+            variant="secondary"
+            busy={pause.isPending}
+            aria-label={t('torrents.actions.pauseNamed', { name })}
+            icon={<Pause aria-hidden="true" className="size-4" />}
+            onClick={() => run(pause, t('torrents.actions.pauseVerb'))}
+          >
+            {t('torrents.actions.pause')}
+          </Button>
+        )}
+        {pausable && canResume(torrent) && (
+          <Button
+            variant="secondary"
+            busy={resume.isPending}
+            aria-label={t('torrents.actions.resumeNamed', { name })}
+            icon={<Play aria-hidden="true" className="size-4" />}
+            onClick={() => run(resume, t('torrents.actions.resumeVerb'))}
+          >
+            {t('torrents.actions.resume')}
+          </Button>
+        )}
+        {deletable && (
+          <Button
+            variant="secondary"
+            className="text-red-700 dark:text-red-300"
+            aria-label={t('torrents.actions.deleteNamed', { name })}
+            icon={<Trash2 aria-hidden="true" className="size-4" />}
+            onClick={() => onDelete(torrent)}
+          >
+            {t('torrents.actions.delete')}
+          </Button>
+        )}
+        {showDetails && (
+          <IconLinkButton
+            to={torrentPath(torrent.hash)}
+            state={linkState}
+            label={t('torrents.actions.detailsNamed', { name })}
+          >
+            {t('torrents.actions.details')}
+          </IconLinkButton>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className={cx('flex items-center justify-end gap-0.5', className)}>
+      {pausable && canPause(torrent) && (
+        <IconButton
+          label={t('torrents.actions.pauseNamed', { name })}
+          tip={t('torrents.actions.pause')}
+          busy={pause.isPending}
+          small={compact}
+          icon={<Pause aria-hidden="true" className="size-4" />}
+          onClick={() => run(pause, t('torrents.actions.pauseVerb'))}
+        />
+      )}
+      {pausable && canResume(torrent) && (
+        <IconButton
+          label={t('torrents.actions.resumeNamed', { name })}
+          tip={t('torrents.actions.resume')}
+          busy={resume.isPending}
+          small={compact}
+          icon={<Play aria-hidden="true" className="size-4" />}
+          onClick={() => run(resume, t('torrents.actions.resumeVerb'))}
+        />
+      )}
+      {deletable && (
+        <IconButton
+          label={t('torrents.actions.deleteNamed', { name })}
+          tip={t('torrents.actions.delete')}
+          tone="danger"
+          small={compact}
+          icon={<Trash2 aria-hidden="true" className="size-4" />}
+          onClick={() => onDelete(torrent)}
+        />
+      )}
+      {showDetails && (
+        <IconLink
+          to={torrentPath(torrent.hash)}
+          state={linkState}
+          label={t('torrents.actions.detailsNamed', { name })}
+          tip={t('torrents.actions.details')}
+          small={compact}
+          icon={<Info aria-hidden="true" className="size-4" />}
+        />
+      )}
+    </div>
+  );
+}
+
+/** A link that looks like a secondary button. */
+function IconLinkButton({
+  to,
+  state,
+  label,
+  children,
+}: {
+  to: string;
+  state: DetailLinkState;
+  label: string;
+  children: string;
+}) {
+  return (
+    <Link
+      to={to}
+      state={state}
+      aria-label={label}
+      className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-semibold text-stone-900 hover:bg-stone-100 dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100 dark:hover:bg-stone-800"
+    >
+      <Info aria-hidden="true" className="size-4" />
+      <span>{children}</span>
+    </Link>
+  );
+}

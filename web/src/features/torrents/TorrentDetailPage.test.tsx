@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { TorrentDetailPage } from './TorrentDetailPage';
+import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
+import { makeDetail } from '../../test/torrents';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
+const hash = '7b1f6c'.padEnd(40, 'a');
+const v2 = 'b'.repeat(64);
+
+const detail = makeDetail({
+  hash,
+  info_hash_v1: hash,
+  info_hash_v2: v2,
+  name: 'sample-multi',
+  state: 'downloading',
+  progress: 0.5,
+  size: 4096,
+  uploaded: 2048,
+  ratio: 1.5,
+  save_path: '/srv/downloads/alice',
+  added_on: 1_795_681_907,
+  completion_on: null,
+  owner: { id: 2, username: 'alice', display_name: 'Alice' },
+  trackers: [
+    { url: 'http://127.0.0.1:16969/announce', status: 'working', message: '' },
+    { url: 'udp://tracker.exemple.fr:1337', status: 'not_working', message: 'délai dépassé' },
+    { url: 'http://t3/announce', status: 'not_contacted', message: '' },
+  ],
+  comment: 'Un commentaire',
+});
+
+const files = [
+  { index: 0, path: 'sample-multi/a.bin', size: 1024, progress: 1, priority: 1 },
+  { index: 1, path: 'sample-multi/sous-dossier/b.bin', size: 2048, progress: 0.5, priority: 1 },
+  { index: 2, path: 'sample-multi/sous-dossier/données/é.txt', size: 1024, progress: 0, priority: 0 },
+];
+
+function renderDetail(fetchImpl?: (url: string) => Response, state?: unknown) {
+  const fetch = mockFetch(
+    fetchImpl ??
+      ((url) => {
+        if (url === '/api/instance') return jsonResponse(200, instance);
+        if (url === `/api/torrents/${hash}`) return jsonResponse(200, detail);
+        if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+        return errorResponse(404, 'not_found', 'Introuvable.');
+      }),
+  );
+  const utils = renderWithProviders(
+    <Routes>
+      <Route path="/torrents/:hash" element={<TorrentDetailPage />} />
+      <Route path="/torrents" element={<p>Liste</p>} />
+    </Routes>,
+    { route: { pathname: `/torrents/${hash}`, state }, me: alice },
+  );
+  return { ...utils, fetch };
+}
+
+describe('TorrentDetailPage', () => {
+  it('shows the torrent, its hashes and its trackers in French', async () => {
+    renderDetail();
+    expect(await screen.findByRole('heading', { name: 'sample-multi', level: 1 })).toBeTruthy();
+    expect(screen.getByText('Téléchargement')).toBeTruthy();
+    expect(screen.getAllByRole('progressbar', { name: 'Progression de « sample-multi »' })[0]!.getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByText('/srv/downloads/alice')).toBeTruthy();
+    expect(screen.getByText('1,50')).toBeTruthy();
+    expect(screen.getByText('pas encore')).toBeTruthy();
+    expect(screen.getByText('Un commentaire')).toBeTruthy();
+    expect(screen.getByText(hash)).toBeTruthy();
+    expect(screen.getByText(v2)).toBeTruthy();
+    expect(screen.getByRole('button', { name: "Copier l'infohash v1" })).toBeTruthy();
+    expect(screen.getByRole('button', { name: "Copier l'infohash v2" })).toBeTruthy();
+    const trackers = within(screen.getByTestId('trackers')).getAllByRole('listitem');
+    expect(trackers.map((li) => li.textContent)).toEqual([
+      'http://127.0.0.1:16969/announceFonctionne',
+      'udp://tracker.exemple.fr:1337Ne fonctionne pas — délai dépassé',
+      'http://t3/announceNon contacté',
+    ]);
+    expect(screen.getByRole('button', { name: 'Pause « sample-multi »' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Supprimer « sample-multi »' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Mes torrents' }).getAttribute('href')).toBe('/torrents');
+    expect(document.title).toBe('sample-multi · essaim');
+  });
+
+  it('shows the files as a tree of collapsible folders with sizes and progress', async () => {
+    renderDetail();
+    const tree = await screen.findByTestId('file-tree');
+    const top = within(tree).getByRole('button', { name: /^sample-multi/ });
+    expect(top.getAttribute('aria-expanded')).toBe('true');
+    expect(top.parentElement!.textContent).toContain('3 fichiers');
+    expect(within(tree).getByText('4 Ko')).toBeTruthy();
+    const sub = within(tree).getByRole('button', { name: /^sous-dossier/ });
+    expect(within(tree).getByRole('progressbar', { name: 'Progression de « sous-dossier »' }).getAttribute('aria-valuenow')).toBe('33.3');
+    expect(within(tree).getByText('é.txt')).toBeTruthy();
+    expect(within(tree).getAllByText('non téléchargé')).toHaveLength(2); // données/ and é.txt
+
+    fireEvent.click(sub);
+    expect(sub.getAttribute('aria-expanded')).toBe('false');
+    expect(within(tree).queryByText('b.bin')).toBeNull();
+    expect(within(tree).getByText('a.bin')).toBeTruthy();
+    fireEvent.click(sub);
+    expect(within(tree).getByText('b.bin')).toBeTruthy();
+  });
+
+  it('goes back to the list it came from, filters included', async () => {
+    renderDetail(undefined, { from: '/tous?etat=paused' });
+    const back = await screen.findByRole('link', { name: 'Tous les torrents' });
+    expect(back.getAttribute('href')).toBe('/tous?etat=paused');
+  });
+
+  it('says Torrent introuvable on 404', async () => {
+    renderDetail((url) =>
+      url === '/api/instance'
+        ? jsonResponse(200, instance)
+        : errorResponse(404, 'torrent_not_found', 'Torrent introuvable.'),
+    );
+    expect(await screen.findByRole('heading', { name: 'Torrent introuvable' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Retour à mes torrents' })).toBeTruthy();
+    await waitFor(() => expect(document.title).toBe('Torrent introuvable · essaim'));
+  });
+
+  it('goes back to the list after deleting', async () => {
+    const { fetch } = renderDetail((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === `/api/torrents/${hash}`) return jsonResponse(200, detail);
+      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+      if (url.startsWith(`/api/torrents/${hash}?delete_files=`)) return new Response(null, { status: 204 });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Supprimer « sample-multi »' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Supprimer' }));
+    expect(await screen.findByText('Liste')).toBeTruthy();
+    expect(fetch.mock.calls.some(([u]) => u === `/api/torrents/${hash}?delete_files=true`)).toBe(true);
+  });
+
+  it('says when the file list is not known yet', async () => {
+    renderDetail((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === `/api/torrents/${hash}`) return jsonResponse(200, { ...detail, state: 'metadata', size: 0 });
+      return jsonResponse(200, { files: [] });
+    });
+    expect(await screen.findByText('La liste des fichiers apparaîtra une fois les métadonnées reçues.')).toBeTruthy();
+    expect(screen.getByText('Métadonnées')).toBeTruthy();
+  });
+});

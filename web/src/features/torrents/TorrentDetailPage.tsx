@@ -1,0 +1,239 @@
+import { useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ArrowLeft, RefreshCw } from 'lucide-react';
+import { ApiError, errorMessage } from '../../api/client';
+import { useMe } from '../../api/queries';
+import type { TorrentDetail, Tracker } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { CopyButton } from '../../components/CopyButton';
+import { Loading } from '../../components/Loading';
+import { ProgressBar } from '../../components/ProgressBar';
+import { cx } from '../../lib/cx';
+import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { etaText, ownerName, peersCount, sizeText } from './cells';
+import { DeleteTorrentDialog } from './DeleteTorrentDialog';
+import { FileTree } from './FileTree';
+import { LiveBanner } from './LiveBanner';
+import { useTorrentDetail, useTorrentFiles } from './queries';
+import { StateBadge, progressTone } from './StateBadge';
+import { canSeeAll } from './permissions';
+import { trackerStatusLabel } from './states';
+import { TorrentActions, type DetailLinkState } from './TorrentActions';
+
+function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
+  return (
+    <dl className="grid grid-cols-[8.5rem_1fr] gap-x-4 gap-y-2.5 text-sm sm:grid-cols-[max-content_1fr] sm:gap-x-6">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="font-medium text-stone-600 dark:text-stone-400">{label}</dt>
+          <dd className="min-w-0 [overflow-wrap:anywhere]">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const trackerTone: Record<string, string> = {
+  working: 'text-emerald-800 dark:text-emerald-300',
+  not_working: 'text-red-800 dark:text-red-300',
+  updating: 'text-sky-800 dark:text-sky-300',
+};
+
+function Trackers({ trackers }: { trackers: readonly Tracker[] }) {
+  const { t } = useTranslation();
+  if (trackers.length === 0) return <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.detail.noTrackers')}</p>;
+  return (
+    <ul role="list" className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800" data-testid="trackers">
+      {trackers.map((tr, i) => (
+        <li key={`${i}-${tr.url}`} className="flex flex-col gap-0.5 py-2 text-sm first:pt-0 last:pb-0">
+          <span className="font-mono text-xs [overflow-wrap:anywhere]">{tr.url}</span>
+          <span>
+            <span className={cx('font-semibold', trackerTone[tr.status] ?? 'text-stone-700 dark:text-stone-300')}>
+              {trackerStatusLabel(tr.status)}
+            </span>
+            {tr.message && <span className="text-stone-600 dark:text-stone-400"> — {tr.message}</span>}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Hash({ copyLabel, value }: { copyLabel: string; value: string | null }) {
+  const { t } = useTranslation();
+  if (!value) return <span className="text-stone-500 dark:text-stone-400">{t('torrents.detail.noHash')}</span>;
+  return (
+    <span className="flex items-center gap-1">
+      <code className="min-w-0 font-mono text-xs [overflow-wrap:anywhere]">{value}</code>
+      <CopyButton text={value} label={copyLabel} />
+    </span>
+  );
+}
+
+function Files({ torrent }: { torrent: TorrentDetail }) {
+  const { t } = useTranslation();
+  const files = useTorrentFiles(torrent.hash, torrent.progress >= 1);
+  if (files.isPending) return <Loading />;
+  if (files.isError && !files.data) return <Alert>{errorMessage(files.error)}</Alert>;
+  if (files.data.length === 0)
+    return <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.files.none')}</p>;
+  return <FileTree files={files.data} />;
+}
+
+function Detail({ torrent }: { torrent: TorrentDetail }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { data: me } = useMe();
+  const [deleting, setDeleting] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  // Back to the list the user came from (with its filters), else the one the torrent is in.
+  const from = (useLocation().state as DetailLinkState | null)?.from;
+  const fromAll = from ? /^\/tous(\?|$)/.test(from) : torrent.owner?.id !== me?.id && canSeeAll(me);
+  const back = {
+    to: from && /^\/(torrents|tous)(\?|$)/.test(from) ? from : fromAll ? '/tous' : '/torrents',
+    label: fromAll ? t('nav.allTorrents') : t('nav.myTorrents'),
+  };
+
+  const transfer: Array<[string, ReactNode]> = [
+    [t('torrents.columns.size'), sizeText(torrent)],
+    [t('torrents.columns.downloaded'), formatSize(torrent.downloaded)],
+    [t('torrents.detail.uploaded'), formatSize(torrent.uploaded)],
+    [t('torrents.columns.dlspeed'), formatSpeed(torrent.dlspeed)],
+    [t('torrents.columns.upspeed'), formatSpeed(torrent.upspeed)],
+    [t('torrents.columns.eta'), etaText(torrent)],
+    [t('torrents.detail.seeds'), peersCount(torrent.num_seeds, torrent.num_complete)],
+    [t('torrents.detail.leechs'), peersCount(torrent.num_leechs, torrent.num_incomplete)],
+    [t('torrents.columns.ratio'), formatRatio(torrent.ratio)],
+  ];
+  const info: Array<[string, ReactNode]> = [
+    [
+      t('torrents.columns.owner'),
+      torrent.owner ? ownerName(torrent) : <span className="italic">{t('torrents.noOwner')}</span>,
+    ],
+    [t('torrents.detail.savePath'), <code className="font-mono text-xs">{torrent.save_path || '—'}</code>],
+    [t('torrents.columns.added'), formatDate(torrent.added_on)],
+    [t('torrents.detail.completed'), torrent.completion_on ? formatDate(torrent.completion_on) : t('torrents.detail.notCompleted')],
+    [t('torrents.detail.pieceSize'), torrent.piece_size ? formatSize(torrent.piece_size) : '—'],
+    [t('torrents.detail.qbtState'), <code className="font-mono text-xs">{torrent.qbt_state || '—'}</code>],
+  ];
+  if (torrent.comment) info.push([t('torrents.detail.comment'), torrent.comment]);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-3">
+        <Link
+          to={back.to}
+          className="inline-flex w-fit items-center gap-1 rounded-md text-sm font-semibold text-amber-800 underline dark:text-amber-300"
+        >
+          <ArrowLeft aria-hidden="true" className="size-4" />
+          {back.label}
+        </Link>
+        <div className="flex flex-col items-start gap-2 sm:flex-row sm:gap-3">
+          <h1
+            className={cx(
+              'min-w-0 text-xl font-bold [overflow-wrap:anywhere] sm:flex-1 sm:text-2xl',
+              torrent.removed && 'text-stone-500',
+            )}
+          >
+            {torrent.name}
+          </h1>
+          <span className="sm:mt-1.5">
+            <StateBadge torrent={torrent} />
+          </span>
+        </div>
+        <ProgressBar
+          size="lg"
+          progress={torrent.progress}
+          tone={progressTone(torrent)}
+          label={t('torrents.progressOf', { name: torrent.name })}
+        />
+        <TorrentActions
+          torrent={torrent}
+          variant="buttons"
+          showDetails={false}
+          onDelete={() => setDeleting(true)}
+          onError={setActionError}
+        />
+        <LiveBanner />
+        {torrent.removed && <Alert tone="info">{t('torrents.detail.removedNotice')}</Alert>}
+        {actionError && <Alert>{actionError}</Alert>}
+      </div>
+
+      <div className="grid items-start gap-6 lg:grid-cols-2">
+        <Card title={t('torrents.detail.transfer')} titleId="transfert">
+          <Facts rows={transfer} />
+        </Card>
+        <Card title={t('torrents.detail.info')} titleId="informations">
+          <Facts rows={info} />
+        </Card>
+        <Card title={t('torrents.detail.hashes')} titleId="empreintes">
+          <Facts
+            rows={[
+              [t('torrents.detail.hashV1'), <Hash copyLabel={t('torrents.detail.copyV1')} value={torrent.info_hash_v1} />],
+              [t('torrents.detail.hashV2'), <Hash copyLabel={t('torrents.detail.copyV2')} value={torrent.info_hash_v2} />],
+            ]}
+          />
+        </Card>
+        <Card title={t('torrents.detail.trackers')} titleId="trackers">
+          <Trackers trackers={torrent.trackers ?? []} />
+        </Card>
+      </div>
+      <Card title={t('torrents.detail.files')} titleId="fichiers">
+        <Files torrent={torrent} />
+      </Card>
+
+      <DeleteTorrentDialog
+        torrent={deleting ? torrent : null}
+        onClose={() => setDeleting(false)}
+        onDeleted={() => navigate(back.to, { replace: true })}
+      />
+    </div>
+  );
+}
+
+/** `/torrents/:hash`. */
+export function TorrentDetailPage() {
+  const { t } = useTranslation();
+  const { hash = '' } = useParams();
+  const detail = useTorrentDetail(hash);
+  const notFound = detail.error instanceof ApiError && detail.error.status === 404;
+  useDocumentTitle(
+    detail.data && !notFound ? detail.data.name : notFound ? t('torrents.detail.notFoundTitle') : t('torrents.detail.title'),
+  );
+
+  if (detail.isPending) return <Loading />;
+  if (notFound) {
+    return (
+      <div className="flex flex-col gap-3">
+        <h1 className="text-2xl font-bold">{t('torrents.detail.notFoundTitle')}</h1>
+        <p className="text-stone-600 dark:text-stone-400">{t('torrents.detail.notFoundText')}</p>
+        <p>
+          <Link to="/torrents" className="font-semibold text-amber-800 underline dark:text-amber-300">
+            {t('torrents.detail.backToList')}
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  if (detail.isError && !detail.data) {
+    return (
+      <div className="flex flex-col items-start gap-3">
+        <h1 className="text-2xl font-bold">{t('torrents.detail.title')}</h1>
+        <Alert>{errorMessage(detail.error)}</Alert>
+        <Button
+          variant="secondary"
+          onClick={() => void detail.refetch()}
+          busy={detail.isFetching}
+          icon={<RefreshCw aria-hidden="true" className="size-4" />}
+        >
+          {t('errors.retry')}
+        </Button>
+      </div>
+    );
+  }
+  return <Detail torrent={detail.data} />;
+}

@@ -1,0 +1,249 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { TorrentsPage } from './TorrentsPage';
+import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
+import { listBody, makeTorrent } from '../../test/torrents';
+import type { Torrent, User } from '../../api/types';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
+const owner = { id: 2, username: 'alice', display_name: 'Alice' };
+
+const film = makeTorrent({ hash: 'f'.repeat(40), name: 'Film été', state: 'downloading', progress: 0.42, size: 3_670_016, added_on: 300, owner });
+const iso = makeTorrent({ hash: 'e'.repeat(40), name: 'debian.iso', state: 'paused', progress: 0.1, size: 100, eta: null, added_on: 200, owner });
+const gone = makeTorrent({ hash: 'd'.repeat(40), name: 'Ancien', state: 'seeding', removed: true, progress: 1, added_on: 100, owner });
+
+function serve(torrents: Torrent[], extra: Record<string, unknown> = {}) {
+  return mockFetch((url) => {
+    if (url === '/api/instance') return jsonResponse(200, instance);
+    if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody(torrents, extra));
+    if (/\/(pause|resume)$/.test(url)) return new Response(null, { status: 204 });
+    return errorResponse(404, 'not_found', 'Introuvable.');
+  });
+}
+
+function renderPage(scope: 'mine' | 'all' = 'mine', me: User = alice, route?: string) {
+  return renderWithProviders(
+    <Routes>
+      <Route path="/torrents" element={<TorrentsPage scope="mine" />} />
+      <Route path="/tous" element={<TorrentsPage scope="all" />} />
+    </Routes>,
+    { route: route ?? (scope === 'mine' ? '/torrents' : '/tous'), me },
+  );
+}
+
+const rowNames = () =>
+  within(screen.getByTestId('torrent-table'))
+    .getAllByRole('row')
+    .slice(1)
+    .map((r) => within(r).getByRole('rowheader').textContent);
+
+describe('Mes torrents', () => {
+  it('shows one row per torrent with French values', async () => {
+    serve([film]);
+    renderPage();
+    expect(screen.getByRole('heading', { name: 'Mes torrents', level: 1 })).toBeTruthy();
+    const row = (await screen.findByRole('rowheader', { name: 'Film été' })).closest('tr')!;
+    const cells = within(row);
+    expect(cells.getByText('Téléchargement')).toBeTruthy();
+    const bar = cells.getByRole('progressbar', { name: 'Progression de « Film été »' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('42');
+    expect(bar.getAttribute('aria-valuetext')).toBe('42\u00a0%');
+    expect(row.textContent).toContain('3,5 Mo');
+    expect(row.textContent).toContain('850 Ko/s');
+    expect(row.textContent).toContain('12 s');
+    expect(row.textContent).toContain('1 (3)0 (1)'); // seeds over peers
+    expect(row.textContent).toContain('0,00');
+    expect(cells.getByRole('link', { name: 'Film été' }).getAttribute('href')).toBe(`/torrents/${film.hash}`);
+    expect(cells.getByRole('button', { name: 'Pause « Film été »' })).toBeTruthy();
+    expect(cells.getByRole('button', { name: 'Supprimer « Film été »' })).toBeTruthy();
+    expect(cells.getByRole('link', { name: 'Détails de « Film été »' })).toBeTruthy();
+    expect(screen.queryByRole('columnheader', { name: /Propriétaire/ })).toBeNull();
+    expect(document.title).toBe('Mes torrents · essaim');
+  });
+
+  it('sorts by clicking the headers, with aria-sort', async () => {
+    serve([iso, film, gone]);
+    renderPage();
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    // Newest first by default.
+    expect(rowNames()).toEqual(['Film été', 'debian.iso', 'Ancien']);
+    expect(screen.getByRole('columnheader', { name: /Ajouté le/ }).getAttribute('aria-sort')).toBe('descending');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Nom' }));
+    const nameHeader = screen.getByRole('columnheader', { name: 'Nom' });
+    expect(nameHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(screen.getByRole('columnheader', { name: /Ajouté le/ }).getAttribute('aria-sort')).toBeNull();
+    expect(rowNames()).toEqual(['Ancien', 'debian.iso', 'Film été']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Nom' }));
+    expect(nameHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(rowNames()).toEqual(['Film été', 'debian.iso', 'Ancien']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Vitesse de réception' }));
+    expect(screen.getByRole('columnheader', { name: 'Vitesse de réception' }).getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('filters by state and by name', async () => {
+    serve([iso, film, gone]);
+    renderPage();
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    const state = screen.getByLabelText('État') as HTMLSelectElement;
+    expect([...state.options].map((o) => o.textContent).slice(0, 4)).toEqual([
+      'Tous (3)',
+      'Téléchargement (1)',
+      'Partage (0)',
+      'En pause (1)',
+    ]);
+    fireEvent.change(state, { target: { value: 'paused' } });
+    expect(rowNames()).toEqual(['debian.iso']);
+    expect(screen.getByText('1 torrent affiché sur 3')).toBeTruthy();
+
+    fireEvent.change(state, { target: { value: 'all' } });
+    fireEvent.change(screen.getByLabelText('Rechercher par nom'), { target: { value: 'ETE' } });
+    expect(rowNames()).toEqual(['Film été']);
+
+    fireEvent.change(screen.getByLabelText('Rechercher par nom'), { target: { value: 'rien de tel' } });
+    expect(screen.getByText('Aucun torrent ne correspond à votre recherche.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Effacer les filtres' }));
+    expect(rowNames()).toHaveLength(3);
+  });
+
+  it('greys removed torrents as Supprimé and offers only what makes sense', async () => {
+    serve([gone]);
+    renderPage();
+    const row = (await screen.findByRole('rowheader', { name: 'Ancien' })).closest('tr')!;
+    expect(within(row).getByText('Supprimé')).toBeTruthy();
+    expect(row.className).toContain('opacity-60');
+    expect(within(row).queryByRole('button', { name: /^Pause/ })).toBeNull();
+    expect(within(row).queryByRole('button', { name: /^Reprendre/ })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Supprimer « Ancien »' })).toBeTruthy();
+  });
+
+  it('shows Reprendre for a paused torrent and no actions without can_act', async () => {
+    serve([iso, { ...film, can_act: false }]);
+    renderPage();
+    const isoRow = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
+    expect(within(isoRow).getByRole('button', { name: 'Reprendre « debian.iso »' })).toBeTruthy();
+    const filmRow = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
+    expect(within(filmRow).queryAllByRole('button')).toHaveLength(0);
+    expect(within(filmRow).getByRole('link', { name: 'Détails de « Film été »' })).toBeTruthy();
+  });
+
+  it('hides what the group does not allow', async () => {
+    serve([film]);
+    renderPage('mine', { ...alice, permissions: ['delete_own'] });
+    const row = (await screen.findByRole('rowheader', { name: 'Film été' })).closest('tr')!;
+    expect(within(row).queryByRole('button', { name: /^Pause/ })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Supprimer « Film été »' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Ajouter des torrents' })).toBeNull();
+  });
+
+  it('pauses with POST …/pause and the CSRF header', async () => {
+    document.cookie = 'csrf_token=jeton; path=/';
+    const fetch = serve([film]);
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Pause « Film été »' }));
+    await waitFor(() => expect(fetch.mock.calls.some(([u]) => u === `/api/torrents/${film.hash}/pause`)).toBe(true));
+    const [, init] = fetch.mock.calls.find(([u]) => u === `/api/torrents/${film.hash}/pause`)!;
+    expect(init!.method).toBe('POST');
+    expect((init!.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+  });
+
+  it('reports a refused action in French', async () => {
+    mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?')) return jsonResponse(200, listBody([film]));
+      return errorResponse(503, 'qbittorrent_unreachable', 'qBittorrent est injoignable : connexion refusée.');
+    });
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Pause « Film été »' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Impossible de mettre en pause « Film été » : qBittorrent est injoignable : connexion refusée.',
+    );
+  });
+
+  it('opens the delete dialog from a row', async () => {
+    serve([film]);
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Supprimer « Film été »' }));
+    expect(screen.getByRole('dialog', { name: 'Supprimer « Film été » ?' })).toBeTruthy();
+  });
+
+  it('has a French empty state with a button to add', async () => {
+    serve([]);
+    renderPage();
+    expect(await screen.findByRole('heading', { name: "Aucun torrent pour l'instant" })).toBeTruthy();
+    const buttons = screen.getAllByRole('button', { name: 'Ajouter des torrents' });
+    expect(buttons).toHaveLength(2);
+    fireEvent.click(buttons[1]!);
+    expect(screen.getByRole('dialog', { name: 'Ajouter des torrents' })).toBeTruthy();
+  });
+
+  it('warns that qBittorrent is unreachable and keeps the list', async () => {
+    serve([film], { qbittorrent: 'down', stale: true, error: 'connexion refusée.' });
+    renderPage();
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    expect(screen.getByTestId('live-banner').textContent).toBe(
+      'qBittorrent est injoignable : connexion refusée. Les données affichées peuvent être anciennes.',
+    );
+    expect(screen.getByTestId('live-banner').getAttribute('role')).toBe('status');
+  });
+
+  it('shows a French error, with Réessayer, when the list cannot be loaded', async () => {
+    mockFetch((url) =>
+      url === '/api/instance'
+        ? jsonResponse(200, instance)
+        : errorResponse(503, 'qbittorrent_unreachable', 'qBittorrent est injoignable.'),
+    );
+    renderPage();
+    expect((await screen.findByRole('alert')).textContent).toBe('qBittorrent est injoignable.');
+    expect(screen.getByRole('button', { name: 'Réessayer' })).toBeTruthy();
+  });
+
+  it('uses cards with visible action labels on phones', async () => {
+    vi.stubGlobal('matchMedia', (q: string) => ({
+      matches: false,
+      media: q,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+    serve([film]);
+    renderPage();
+    const cards = await screen.findByTestId('torrent-cards');
+    const card = within(cards).getByRole('article', { name: 'Film été' });
+    expect(within(card).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('42');
+    expect(within(card).getByRole('button', { name: 'Pause « Film été »' }).textContent).toBe('Pause');
+    expect(screen.queryByTestId('torrent-table')).toBeNull();
+    expect(screen.getByLabelText('Trier par')).toBeTruthy();
+  });
+});
+
+describe('Tous les torrents', () => {
+  it("adds the owner's name, or sans propriétaire", async () => {
+    serve([film, { ...iso, owner: null }]);
+    renderPage('all');
+    expect(screen.getByRole('heading', { name: 'Tous les torrents', level: 1 })).toBeTruthy();
+    expect(await screen.findByRole('columnheader', { name: 'Propriétaire' })).toBeTruthy();
+    const filmRow = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
+    expect(filmRow.textContent).toContain('Alice');
+    const isoRow = screen.getByRole('rowheader', { name: 'debian.iso' }).closest('tr')!;
+    expect(isoRow.textContent).toContain('sans propriétaire');
+  });
+
+  it('asks the server for scope=all', async () => {
+    const fetch = serve([film]);
+    renderPage('all');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    expect(fetch.mock.calls.some(([u]) => u === '/api/torrents?scope=all')).toBe(true);
+  });
+
+  it('sends a user without see_all to Mes torrents', async () => {
+    const fetch = serve([film]);
+    renderPage('all', { ...alice, permissions: [] });
+    expect(await screen.findByRole('heading', { name: 'Mes torrents', level: 1 })).toBeTruthy();
+    expect(fetch.mock.calls.some(([u]) => u === '/api/torrents?scope=all')).toBe(false);
+  });
+});

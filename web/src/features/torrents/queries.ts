@@ -1,0 +1,62 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/endpoints';
+import { queryKeys } from '../../api/queries';
+import type { TorrentScope } from '../../api/types';
+import { useLiveOpen } from './LiveProvider';
+import { forgetTorrent } from './liveCache';
+
+/** While the live connection is down, lists and details are polled this often. */
+export const POLL_MS = 5_000;
+
+/** "Mes torrents" or "Tous les torrents": kept fresh by the socket, polled while it is down. */
+export function useTorrentList(scope: TorrentScope, enabled = true) {
+  const live = useLiveOpen();
+  return useQuery({
+    queryKey: queryKeys.torrents(scope),
+    queryFn: ({ signal }) => api.torrents(scope, signal),
+    refetchInterval: live ? false : POLL_MS,
+    enabled,
+  });
+}
+
+export function useTorrentDetail(hash: string) {
+  const live = useLiveOpen();
+  return useQuery({
+    queryKey: queryKeys.torrent(hash),
+    queryFn: ({ signal }) => api.torrent(hash, signal),
+    // The socket updates the torrent's fields; trackers only come from here.
+    refetchInterval: live ? 30_000 : POLL_MS,
+  });
+}
+
+/** File list; refreshed while the torrent is still downloading (or has no metadata yet). */
+export function useTorrentFiles(hash: string, finished: boolean) {
+  return useQuery({
+    queryKey: queryKeys.torrentFiles(hash),
+    queryFn: ({ signal }) => api.torrentFiles(hash, signal),
+    select: (d) => d.files,
+    refetchInterval: (q) => (finished && (q.state.data?.files.length ?? 0) > 0 ? false : POLL_MS),
+  });
+}
+
+/** Pause and resume; resolves once the lists have been fetched again. */
+export function useTorrentAction(kind: 'pause' | 'resume') {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (hash: string) => (kind === 'pause' ? api.pauseTorrent(hash) : api.resumeTorrent(hash)),
+    onSuccess: (_data, hash) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.torrentLists }),
+        client.invalidateQueries({ queryKey: queryKeys.torrent(hash), exact: true }),
+      ]),
+  });
+}
+
+export function useDeleteTorrent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ hash, deleteFiles }: { hash: string; deleteFiles: boolean }) => api.deleteTorrent(hash, deleteFiles),
+    // No refetch here: the server may still list it for a moment; the socket (or the polling) confirms.
+    onSuccess: (_data, { hash }) => forgetTorrent(client, hash),
+  });
+}
