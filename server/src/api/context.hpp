@@ -55,6 +55,7 @@ std::int64_t now_unix();
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);
 void register_me_routes(http::Router& r, const Context& ctx);
+void register_admin_user_routes(http::Router& r, const Context& ctx);
 void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
 

@@ -105,6 +105,7 @@ int serve(const config::Config& cfg) {
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
     api::register_me_routes(router, ctx);
+    api::register_admin_user_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
 
