@@ -1,6 +1,7 @@
 import { request } from './client';
 import type {
   AddResults,
+  AdminUserList,
   AddTorrentsInput,
   Health,
   Instance,
@@ -8,6 +9,7 @@ import type {
   PasswordInput,
   ProfileInput,
   RegisterInput,
+  Torrent,
   TorrentDetail,
   TorrentFile,
   TorrentList,
@@ -50,4 +52,10 @@ export const api = {
   resumeTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/resume`, { method: 'POST' }),
   deleteTorrent: (hash: string, deleteFiles: boolean) =>
     request<void>(`${torrentPath(hash)}?delete_files=${deleteFiles ? 'true' : 'false'}`, { method: 'DELETE' }),
+  /** Admin only: gives the torrent to a user; answers the updated torrent (`owner` filled). */
+  assignTorrent: (hash: string, userId: number) =>
+    request<Torrent>(`${torrentPath(hash)}/owner`, { method: 'POST', body: { user_id: userId } }),
+
+  /** Admin only: every account (id, username, display name). */
+  adminUsers: (signal?: AbortSignal) => request<AdminUserList>('/api/admin/users', { signal }),
 };

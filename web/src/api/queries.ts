@@ -12,6 +12,7 @@ export const queryKeys = {
   torrents: (scope: TorrentScope) => ['torrents', scope] as const,
   torrent: (hash: string) => ['torrent', hash] as const,
   torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
+  adminUsers: ['admin', 'users'] as const,
 };
 
 /** The logged-in user, or null when there is no valid session. */

@@ -142,6 +142,19 @@ export interface TorrentFile {
   priority: number;
 }
 
+/* ---------- Administration ---------- */
+
+/** An account as `GET /api/admin/users` lists it (administrators only). */
+export interface AdminUser {
+  id: number;
+  username: string;
+  display_name: string;
+}
+
+export interface AdminUserList {
+  users: AdminUser[];
+}
+
 export interface AddTorrentsInput {
   magnets?: string[];
   urls?: string[];

@@ -3,13 +3,16 @@ import { Link } from 'react-router-dom';
 import { LoaderCircle } from 'lucide-react';
 import { cx } from '../lib/cx';
 
-type Tone = 'neutral' | 'danger';
+type Tone = 'neutral' | 'danger' | 'accent';
 
 const base =
   'group relative inline-flex shrink-0 items-center justify-center rounded-md transition-colors aria-disabled:cursor-wait';
 const tones: Record<Tone, string> = {
   neutral: 'text-stone-700 hover:bg-stone-200/80 dark:text-stone-200 dark:hover:bg-stone-700/70',
   danger: 'text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-950/70',
+  /** Draws the eye (e.g. a torrent without owner waiting to be assigned). */
+  accent:
+    'bg-amber-100 text-amber-800 ring-1 ring-amber-300 hover:bg-amber-200 dark:bg-amber-950/70 dark:text-amber-300 dark:ring-amber-800 dark:hover:bg-amber-900/70',
 };
 
 /** Short label shown on hover and keyboard focus; screen readers get `label` instead. */

@@ -1,13 +1,13 @@
 import { Link, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { Info, Pause, Play, Trash2 } from 'lucide-react';
+import { Info, Pause, Play, Trash2, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { Torrent } from '../../api/types';
 import { Button } from '../../components/Button';
 import { IconButton, IconLink } from '../../components/IconAction';
 import { cx } from '../../lib/cx';
 import { useMe } from '../../api/queries';
-import { mayDelete, mayPause } from './permissions';
+import { mayAssign, mayDelete, mayPause } from './permissions';
 import { useTorrentAction } from './queries';
 import { canPause, canResume } from './states';
 
@@ -28,6 +28,8 @@ export function useDetailLinkState(): DetailLinkState {
 export interface ActionsProps {
   torrent: Torrent;
   onDelete: (t: Torrent) => void;
+  /** Opens "Attribuer…" (administrators only; pages that do not offer it leave it out). */
+  onAssign?: (t: Torrent) => void;
   /** Reports a failed pause/resume in French. */
   onError: (message: string) => void;
   /** `icons`: table rows; `buttons`: phone cards and the detail page (visible labels). */
@@ -39,13 +41,15 @@ export interface ActionsProps {
 }
 
 /**
- * Pause or Reprendre (depending on the state), Supprimer, Détails. Pause,
+ * Pause or Reprendre (depending on the state), Attribuer…, Supprimer, Détails. Pause,
  * Reprendre and Supprimer only when the server says the user may act on this
- * torrent (`can_act`) and the user's group allows it (permissions.ts).
+ * torrent (`can_act`) and the user's group allows it (permissions.ts); Attribuer…
+ * only for administrators, highlighted when the torrent has no owner.
  */
 export function TorrentActions({
   torrent,
   onDelete,
+  onAssign,
   onError,
   variant = 'icons',
   showDetails = true,
@@ -61,6 +65,11 @@ export function TorrentActions({
   const act = torrent.can_act;
   const pausable = act && mayPause(me);
   const deletable = act && mayDelete(me);
+  const assignable = !!onAssign && mayAssign(me);
+  const unowned = torrent.owner === null;
+  const assignLabel = unowned
+    ? t('torrents.actions.assignNamedUnowned', { name })
+    : t('torrents.actions.assignNamed', { name });
   const run = (m: typeof pause, verb: string) =>
     m.mutate(torrent.hash, {
       onError: (e) => onError(t('torrents.actions.failed', { action: verb, name, message: errorMessage(e) })),
@@ -89,6 +98,16 @@ export function TorrentActions({
             onClick={() => run(resume, t('torrents.actions.resumeVerb'))}
           >
             {t('torrents.actions.resume')}
+          </Button>
+        )}
+        {assignable && (
+          <Button
+            variant={unowned ? 'primary' : 'secondary'}
+            aria-label={assignLabel}
+            icon={<UserPlus aria-hidden="true" className="size-4" />}
+            onClick={() => onAssign?.(torrent)}
+          >
+            {t('torrents.actions.assign')}
           </Button>
         )}
         {deletable && (
@@ -135,6 +154,16 @@ export function TorrentActions({
           small={compact}
           icon={<Play aria-hidden="true" className="size-4" />}
           onClick={() => run(resume, t('torrents.actions.resumeVerb'))}
+        />
+      )}
+      {assignable && (
+        <IconButton
+          label={assignLabel}
+          tip={unowned ? t('torrents.actions.assignUnowned') : t('torrents.actions.assign')}
+          tone={unowned ? 'accent' : 'neutral'}
+          small={compact}
+          icon={<UserPlus aria-hidden="true" className="size-4" />}
+          onClick={() => onAssign?.(torrent)}
         />
       )}
       {deletable && (

@@ -14,12 +14,14 @@ export function TorrentCards({
   showOwner,
   caption,
   onDelete,
+  onAssign,
   onError,
 }: {
   torrents: readonly Torrent[];
   showOwner: boolean;
   caption: string;
   onDelete: (t: Torrent) => void;
+  onAssign?: (t: Torrent) => void;
   onError: (message: string) => void;
 }) {
   const { t } = useTranslation();
@@ -65,7 +67,7 @@ export function TorrentCards({
                   </div>
                 ))}
               </dl>
-              <TorrentActions torrent={x} onDelete={onDelete} onError={onError} variant="buttons" />
+              <TorrentActions torrent={x} onDelete={onDelete} onAssign={onAssign} onError={onError} variant="buttons" />
             </article>
           </li>
         );

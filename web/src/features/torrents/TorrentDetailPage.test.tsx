@@ -4,6 +4,7 @@ import { Route, Routes } from 'react-router-dom';
 import { TorrentDetailPage } from './TorrentDetailPage';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
 import { makeDetail } from '../../test/torrents';
+import type { User } from '../../api/types';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -39,7 +40,7 @@ const files = [
   { index: 2, path: 'sample-multi/sous-dossier/données/é.txt', size: 1024, progress: 0, priority: 0 },
 ];
 
-function renderDetail(fetchImpl?: (url: string) => Response, state?: unknown) {
+function renderDetail(fetchImpl?: (url: string, init: RequestInit) => Response, state?: unknown, me: User = alice) {
   const fetch = mockFetch(
     fetchImpl ??
       ((url) => {
@@ -54,7 +55,7 @@ function renderDetail(fetchImpl?: (url: string) => Response, state?: unknown) {
       <Route path="/torrents/:hash" element={<TorrentDetailPage />} />
       <Route path="/torrents" element={<p>Liste</p>} />
     </Routes>,
-    { route: { pathname: `/torrents/${hash}`, state }, me: alice },
+    { route: { pathname: `/torrents/${hash}`, state }, me },
   );
   return { ...utils, fetch };
 }
@@ -144,5 +145,70 @@ describe('TorrentDetailPage', () => {
     });
     expect(await screen.findByText('La liste des fichiers apparaîtra une fois les métadonnées reçues.')).toBeTruthy();
     expect(screen.getByText('Métadonnées')).toBeTruthy();
+  });
+
+  describe('Attribuer…', () => {
+    const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+    const users = [
+      { id: 1, username: 'root', display_name: 'Root' },
+      { id: 3, username: 'bob', display_name: 'Bob' },
+    ];
+    const orphan = { ...detail, owner: null };
+    const serve = (assign: (init: RequestInit) => Response) => (url: string, init: RequestInit) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === `/api/torrents/${hash}`) return jsonResponse(200, orphan);
+      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+      if (url === '/api/admin/users') return jsonResponse(200, { users });
+      if (url === `/api/torrents/${hash}/owner` && init.method === 'POST') return assign(init);
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    };
+
+    it('is hidden from non-admins', async () => {
+      renderDetail(serve(() => jsonResponse(200, orphan)));
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      expect(screen.queryByRole('button', { name: /^Attribuer/ })).toBeNull();
+    });
+
+    it('lets an admin give a torrent without owner, then shows the new owner', async () => {
+      document.cookie = 'csrf_token=jeton; path=/';
+      const { fetch } = renderDetail(
+        serve(() => jsonResponse(200, { ...orphan, owner: users[1] })),
+        undefined,
+        admin,
+      );
+      const open = await screen.findByRole('button', {
+        name: 'Attribuer « sample-multi » (sans propriétaire) à un utilisateur',
+      });
+      expect(open.textContent).toBe('Attribuer…');
+      expect(screen.getByText('sans propriétaire')).toBeTruthy();
+      fireEvent.click(open);
+      const dialog = screen.getByRole('dialog', { name: 'Attribuer « sample-multi » à un utilisateur' });
+      fireEvent.change(await within(dialog).findByRole('combobox', { name: 'Utilisateur' }), { target: { value: '3' } });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Attribuer' }));
+      expect(await screen.findByText('« sample-multi » a été attribué à Bob.')).toBeTruthy();
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.queryByText('sans propriétaire')).toBeNull();
+      expect(screen.getByText('Bob')).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Attribuer « sample-multi » à un utilisateur' })).toBeTruthy();
+      const [, init] = fetch.mock.calls.find(([u]) => u === `/api/torrents/${hash}/owner`)!;
+      expect((init!.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+      expect(JSON.parse(String(init!.body))).toEqual({ user_id: 3 });
+    });
+
+    it("keeps the dialog open with the server's French error", async () => {
+      renderDetail(
+        serve(() => errorResponse(403, 'forbidden', 'Seul un administrateur peut attribuer un torrent.')),
+        undefined,
+        admin,
+      );
+      fireEvent.click(await screen.findByRole('button', { name: /^Attribuer « sample-multi »/ }));
+      const dialog = screen.getByRole('dialog');
+      fireEvent.change(await within(dialog).findByRole('combobox', { name: 'Utilisateur' }), { target: { value: '1' } });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Attribuer' }));
+      expect((await within(dialog).findByRole('alert')).textContent).toBe(
+        'Seul un administrateur peut attribuer un torrent.',
+      );
+      expect(screen.getByText('sans propriétaire')).toBeTruthy();
+    });
   });
 });

@@ -15,12 +15,13 @@ import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
+import { AssignTorrentDialog } from './AssignTorrentDialog';
 import { DeleteTorrentDialog } from './DeleteTorrentDialog';
 import { FileTree } from './FileTree';
 import { LiveBanner } from './LiveBanner';
 import { useTorrentDetail, useTorrentFiles } from './queries';
 import { StateBadge, progressTone } from './StateBadge';
-import { canSeeAll } from './permissions';
+import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
 import { TorrentActions, type DetailLinkState } from './TorrentActions';
 
@@ -90,6 +91,9 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
   const { data: me } = useMe();
   const [deleting, setDeleting] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const canAssign = mayAssign(me);
+  const [assigning, setAssigning] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   // Back to the list the user came from (with its filters), else the one the torrent is in.
   const from = (useLocation().state as DetailLinkState | null)?.from;
   const fromAll = from ? /^\/tous(\?|$)/.test(from) : torrent.owner?.id !== me?.id && canSeeAll(me);
@@ -156,11 +160,22 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
           variant="buttons"
           showDetails={false}
           onDelete={() => setDeleting(true)}
+          onAssign={canAssign ? () => setAssigning(true) : undefined}
           onError={setActionError}
         />
         <LiveBanner />
         {torrent.removed && <Alert tone="info">{t('torrents.detail.removedNotice')}</Alert>}
         {actionError && <Alert>{actionError}</Alert>}
+        {notice && (
+          <div className="flex items-start gap-2">
+            <Alert tone="success" className="flex-1">
+              {notice}
+            </Alert>
+            <Button variant="ghost" onClick={() => setNotice(null)}>
+              {t('torrents.dismiss')}
+            </Button>
+          </div>
+        )}
       </div>
 
       <div className="grid items-start gap-6 lg:grid-cols-2">
@@ -191,6 +206,13 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
         onClose={() => setDeleting(false)}
         onDeleted={() => navigate(back.to, { replace: true })}
       />
+      {canAssign && (
+        <AssignTorrentDialog
+          torrent={assigning ? torrent : null}
+          onClose={() => setAssigning(false)}
+          onAssigned={(x) => setNotice(t('torrents.assign.done', { name: x.name, user: ownerName(x) }))}
+        />
+      )}
     </div>
   );
 }

@@ -33,11 +33,13 @@ export interface TableProps {
   showOwner: boolean;
   caption: string;
   onDelete: (t: Torrent) => void;
+  /** "Attribuer…" on each row (administrators, "Tous les torrents"). */
+  onAssign?: (t: Torrent) => void;
   onError: (message: string) => void;
 }
 
 /** The torrent list on wide screens: sortable headers (`aria-sort`), one row per torrent. */
-export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDelete, onError }: TableProps) {
+export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDelete, onAssign, onError }: TableProps) {
   const { t } = useTranslation();
   const linkState = useDetailLinkState();
   const columns: Column[] = [
@@ -200,7 +202,7 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
                   'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800',
                 )}
               >
-                <TorrentActions torrent={x} onDelete={onDelete} onError={onError} compact />
+                <TorrentActions torrent={x} onDelete={onDelete} onAssign={onAssign} onError={onError} compact />
               </td>
             </tr>
           ))}

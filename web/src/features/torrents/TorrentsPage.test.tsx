@@ -247,3 +247,80 @@ describe('Tous les torrents', () => {
     expect(fetch.mock.calls.some(([u]) => u === '/api/torrents?scope=all')).toBe(false);
   });
 });
+
+describe('Attribuer… (Tous les torrents)', () => {
+  const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+  const users = [
+    { id: 1, username: 'root', display_name: 'Root' },
+    { id: 2, username: 'alice', display_name: 'Alice' },
+  ];
+  const orphan = { ...iso, owner: null };
+
+  function serveAssign() {
+    return mockFetch((url, init) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody([film, orphan]));
+      if (url === '/api/admin/users') return jsonResponse(200, { users });
+      if (url === `/api/torrents/${iso.hash}/owner` && init.method === 'POST') return jsonResponse(200, { ...orphan, owner: users[1] });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+  }
+
+  it('offers it to admins on every row, highlighted when the torrent has no owner', async () => {
+    serveAssign();
+    renderPage('all', admin);
+    const filmRow = (await screen.findByRole('rowheader', { name: 'Film été' })).closest('tr')!;
+    const isoRow = screen.getByRole('rowheader', { name: 'debian.iso' }).closest('tr')!;
+    const owned = within(filmRow).getByRole('button', { name: 'Attribuer « Film été » à un utilisateur' });
+    const unowned = within(isoRow).getByRole('button', { name: 'Attribuer « debian.iso » (sans propriétaire) à un utilisateur' });
+    expect(owned.className).not.toContain('bg-amber-100');
+    expect(unowned.className).toContain('bg-amber-100');
+    expect(unowned.textContent).toBe('Sans propriétaire : attribuer…');
+    expect(owned.textContent).toBe('Attribuer…');
+  });
+
+  it('assigns from a row, updates the owner column and confirms in French', async () => {
+    const fetch = serveAssign();
+    renderPage('all', admin);
+    const isoRow = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
+    fireEvent.click(within(isoRow).getByRole('button', { name: /^Attribuer « debian\.iso »/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Attribuer « debian.iso » à un utilisateur' });
+    fireEvent.change(await within(dialog).findByRole('combobox', { name: 'Utilisateur' }), { target: { value: '2' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Attribuer' }));
+    expect((await screen.findByText('« debian.iso » a été attribué à Alice.')).closest('[role="status"]')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const row = screen.getByRole('rowheader', { name: 'debian.iso' }).closest('tr')!;
+    expect(row.textContent).toContain('Alice');
+    expect(row.textContent).not.toContain('sans propriétaire');
+    const post = fetch.mock.calls.find(([u]) => u === `/api/torrents/${iso.hash}/owner`)!;
+    expect(JSON.parse(String(post[1]!.body))).toEqual({ user_id: 2 });
+  });
+
+  it('is hidden from non-admins, even with see_all', async () => {
+    const fetch = serveAssign();
+    renderPage('all', alice);
+    await screen.findByRole('rowheader', { name: 'debian.iso' });
+    expect(screen.queryByRole('button', { name: /^Attribuer/ })).toBeNull();
+    expect(fetch.mock.calls.some(([u]) => u === '/api/admin/users')).toBe(false);
+  });
+
+  it('is not a row action of Mes torrents', async () => {
+    serveAssign();
+    renderPage('mine', admin);
+    await screen.findByRole('rowheader', { name: 'debian.iso' });
+    expect(screen.queryByRole('button', { name: /^Attribuer/ })).toBeNull();
+  });
+
+  it('is a visible button on phone cards', async () => {
+    vi.stubGlobal('matchMedia', (q: string) => ({
+      matches: false,
+      media: q,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+    serveAssign();
+    renderPage('all', admin);
+    const card = await screen.findByRole('article', { name: 'debian.iso' });
+    expect(within(card).getByRole('button', { name: /^Attribuer « debian\.iso »/ }).textContent).toBe('Attribuer…');
+  });
+});

@@ -11,6 +11,8 @@ import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
 import { AddTorrentsDialog } from './AddTorrentsDialog';
+import { AssignTorrentDialog } from './AssignTorrentDialog';
+import { ownerName } from './cells';
 import { DeleteTorrentDialog } from './DeleteTorrentDialog';
 import { LiveBanner } from './LiveBanner';
 import {
@@ -25,7 +27,7 @@ import {
   type StateFilter,
 } from './listView';
 import { useTorrentList } from './queries';
-import { canSeeAll, mayAddFiles, mayAddMagnets } from './permissions';
+import { canSeeAll, mayAddFiles, mayAddMagnets, mayAssign } from './permissions';
 import { TORRENT_STATES, stateLabel } from './states';
 import { TorrentCards } from './TorrentCards';
 import { TorrentTable } from './TorrentTable';
@@ -158,6 +160,10 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   const [adding, setAdding] = useState(false);
   const [toDelete, setToDelete] = useState<Torrent | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  // "Attribuer…" belongs to "Tous les torrents", for administrators.
+  const canAssign = scope === 'all' && mayAssign(me);
+  const [toAssign, setToAssign] = useState<Torrent | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   if (!allowed) return <Navigate to="/torrents" replace />;
 
@@ -213,10 +219,18 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
             showOwner={showOwner}
             caption={title}
             onDelete={setToDelete}
+            onAssign={canAssign ? setToAssign : undefined}
             onError={setActionError}
           />
         ) : (
-          <TorrentCards torrents={shown} showOwner={showOwner} caption={title} onDelete={setToDelete} onError={setActionError} />
+          <TorrentCards
+            torrents={shown}
+            showOwner={showOwner}
+            caption={title}
+            onDelete={setToDelete}
+            onAssign={canAssign ? setToAssign : undefined}
+            onError={setActionError}
+          />
         )}
       </>
     );
@@ -250,10 +264,27 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
             </Button>
           </div>
         )}
+        {notice && (
+          <div className="mt-3 flex items-start gap-2">
+            <Alert tone="success" className="flex-1">
+              {notice}
+            </Alert>
+            <Button variant="ghost" onClick={() => setNotice(null)}>
+              {t('torrents.dismiss')}
+            </Button>
+          </div>
+        )}
       </div>
       {body}
       {canAdd && <AddTorrentsDialog open={adding} onOpenChange={setAdding} />}
       <DeleteTorrentDialog torrent={toDelete} onClose={() => setToDelete(null)} />
+      {canAssign && (
+        <AssignTorrentDialog
+          torrent={toAssign}
+          onClose={() => setToAssign(null)}
+          onAssigned={(x) => setNotice(t('torrents.assign.done', { name: x.name, user: ownerName(x) }))}
+        />
+      )}
     </div>
   );
 }

@@ -90,3 +90,22 @@ export function forgetTorrent(client: QueryClient, hash: string): void {
     );
   }
 }
+
+/**
+ * After an assignment: the server's updated torrent replaces the cached one in "Tous les torrents"
+ * and on its detail page; "Mes torrents" gains it when it now belongs to the user, loses it otherwise.
+ */
+export function storeTorrent(client: QueryClient, t: Torrent, userId: number | undefined): void {
+  const replace = (list: readonly Torrent[]) => list.map((x) => (x.hash === t.hash ? t : x));
+  client.setQueryData<TorrentList>(queryKeys.torrents('all'), (old) =>
+    old ? { ...old, torrents: replace(old.torrents) } : old,
+  );
+  client.setQueryData<TorrentList>(queryKeys.torrents('mine'), (old) => {
+    if (!old) return old;
+    const mine = userId !== undefined && t.owner?.id === userId;
+    const present = old.torrents.some((x) => x.hash === t.hash);
+    if (!mine) return present ? { ...old, torrents: old.torrents.filter((x) => x.hash !== t.hash) } : old;
+    return { ...old, torrents: present ? replace(old.torrents) : [...old.torrents, t] };
+  });
+  mergeDetail(client, t);
+}

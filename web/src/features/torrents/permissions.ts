@@ -23,3 +23,5 @@ export const mayAddFiles = (u: Who) => mayAdd(u) && hasPermission(u, 'add_torren
 export const mayPause = (u: Who) => hasPermission(u, 'pause_own') || hasPermission(u, 'act_all');
 export const mayDelete = (u: Who) => hasPermission(u, 'delete_own') || hasPermission(u, 'act_all');
 export const mayDeleteData = (u: Who) => hasPermission(u, 'delete_own_data') || hasPermission(u, 'act_all');
+/** Giving a torrent to a user (server: admin only; hidden while the user is unknown). */
+export const mayAssign = (u: Who) => !!u && u.role === 'admin';

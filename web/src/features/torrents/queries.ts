@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/endpoints';
 import { queryKeys } from '../../api/queries';
-import type { TorrentScope } from '../../api/types';
+import type { TorrentScope, User } from '../../api/types';
 import { useLiveOpen } from './LiveProvider';
-import { forgetTorrent } from './liveCache';
+import { forgetTorrent, storeTorrent } from './liveCache';
 
 /** While the live connection is down, lists and details are polled this often. */
 export const POLL_MS = 5_000;
@@ -58,5 +58,25 @@ export function useDeleteTorrent() {
     mutationFn: ({ hash, deleteFiles }: { hash: string; deleteFiles: boolean }) => api.deleteTorrent(hash, deleteFiles),
     // No refetch here: the server may still list it for a moment; the socket (or the polling) confirms.
     onSuccess: (_data, { hash }) => forgetTorrent(client, hash),
+  });
+}
+
+/** Accounts an administrator may give a torrent to (fetched while the dialog is open). */
+export function useAdminUsers(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.adminUsers,
+    queryFn: ({ signal }) => api.adminUsers(signal),
+    select: (d) => d.users,
+    staleTime: 60_000,
+    enabled,
+  });
+}
+
+/** Gives a torrent to a user; the answer goes straight into the lists and the detail page. */
+export function useAssignTorrent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ hash, userId }: { hash: string; userId: number }) => api.assignTorrent(hash, userId),
+    onSuccess: (torrent) => storeTorrent(client, torrent, client.getQueryData<User | null>(queryKeys.me)?.id),
   });
 }

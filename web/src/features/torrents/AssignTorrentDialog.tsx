@@ -1,0 +1,184 @@
+import { useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoaderCircle, RefreshCw, UserPlus } from 'lucide-react';
+import { errorMessage } from '../../api/client';
+import type { AdminUser, Torrent } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Modal } from '../../components/Modal';
+import { cx } from '../../lib/cx';
+import { ownerName } from './cells';
+import { useAdminUsers, useAssignTorrent } from './queries';
+
+const selectClass =
+  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
+
+/**
+ * "Attribuer « name » à un utilisateur" (administrators): a list of the accounts
+ * (`GET /api/admin/users`), then `POST /api/torrents/{hash}/owner`. Open while `torrent` is set.
+ */
+export function AssignTorrentDialog({
+  torrent,
+  onClose,
+  onAssigned,
+}: {
+  torrent: Torrent | null;
+  onClose: () => void;
+  /** Receives the server's updated torrent (`owner` filled). */
+  onAssigned?: (t: Torrent) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={torrent !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={torrent ? t('torrents.assign.title', { name: torrent.name }) : ''}
+      description={
+        torrent
+          ? torrent.owner
+            ? t('torrents.assign.introOwned', { owner: ownerName(torrent) })
+            : t('torrents.assign.introUnowned')
+          : undefined
+      }
+    >
+      {torrent && <AssignForm key={torrent.hash} torrent={torrent} onClose={onClose} onAssigned={onAssigned} />}
+    </Modal>
+  );
+}
+
+function userLabel(u: AdminUser): string {
+  return u.display_name && u.display_name !== u.username ? `${u.display_name} (${u.username})` : u.username;
+}
+
+function AssignForm({
+  torrent,
+  onClose,
+  onAssigned,
+}: {
+  torrent: Torrent;
+  onClose: () => void;
+  onAssigned?: (t: Torrent) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const users = useAdminUsers();
+  const assign = useAssignTorrent();
+  // The current owner comes first selected.
+  const [picked, setPicked] = useState(torrent.owner ? String(torrent.owner.id) : '');
+  const [missing, setMissing] = useState(false);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const loaded = users.isSuccess;
+  const list = users.data ?? [];
+  // A choice missing from the list (e.g. the owner's account is gone) falls back to "Choisissez…".
+  const choice = list.some((u) => String(u.id) === picked) ? picked : '';
+
+  function submit() {
+    if (!loaded || assign.isPending) return;
+    if (choice === '') {
+      setMissing(true);
+      selectRef.current?.focus();
+      return;
+    }
+    assign.mutate(
+      { hash: torrent.hash, userId: Number(choice) },
+      {
+        onSuccess: (updated) => {
+          onAssigned?.(updated);
+          onClose();
+        },
+      },
+    );
+  }
+
+  let field;
+  if (users.isPending) {
+    field = (
+      <div role="status" className="flex items-center gap-2 py-2 text-sm text-stone-600 dark:text-stone-300">
+        <LoaderCircle aria-hidden="true" className="size-4 animate-spin" />
+        <span>{t('torrents.assign.loadingUsers')}</span>
+      </div>
+    );
+  } else if (users.isError) {
+    field = (
+      <div className="flex flex-col items-start gap-2">
+        <Alert className="w-full">{t('torrents.assign.usersFailed', { message: errorMessage(users.error) })}</Alert>
+        <Button
+          variant="secondary"
+          onClick={() => void users.refetch()}
+          busy={users.isFetching}
+          icon={<RefreshCw aria-hidden="true" className="size-4" />}
+        >
+          {t('errors.retry')}
+        </Button>
+      </div>
+    );
+  } else if (list.length === 0) {
+    field = <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.assign.noUsers')}</p>;
+  } else {
+    field = (
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-user`} className="text-sm font-medium">
+          {t('torrents.assign.user')}
+        </label>
+        <select
+          id={`${id}-user`}
+          ref={selectRef}
+          value={choice}
+          onChange={(e) => {
+            setPicked(e.target.value);
+            setMissing(false);
+          }}
+          aria-invalid={missing || undefined}
+          aria-describedby={missing ? `${id}-user-error` : undefined}
+          className={cx(selectClass, missing && 'border-red-600 dark:border-red-400')}
+        >
+          <option value="" disabled>
+            {t('torrents.assign.choose')}
+          </option>
+          {list.map((u) => (
+            <option key={u.id} value={String(u.id)}>
+              {u.id === torrent.owner?.id
+                ? t('torrents.assign.currentOwner', { label: userLabel(u) })
+                : userLabel(u)}
+            </option>
+          ))}
+        </select>
+        {missing && (
+          <p id={`${id}-user-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
+            {t('torrents.assign.userRequired')}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      className="flex flex-col gap-4"
+    >
+      {assign.isError && <Alert>{errorMessage(assign.error)}</Alert>}
+      {field}
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onClose}>
+          {t('torrents.assign.cancel')}
+        </Button>
+        <Button
+          type="submit"
+          disabled={!loaded || list.length === 0}
+          busy={assign.isPending}
+          busyLabel={t('torrents.assign.submitting')}
+          icon={<UserPlus aria-hidden="true" className="size-4" />}
+        >
+          {t('torrents.assign.submit')}
+        </Button>
+      </div>
+    </form>
+  );
+}
