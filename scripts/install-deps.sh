@@ -10,7 +10,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config make
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libsqlitecpp-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev libcurl4-openssl-dev
+  libtomlplusplus-dev libcurl4-openssl-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk
   qbittorrent-nox mktorrent opentracker nginx aria2 chromium clang-format

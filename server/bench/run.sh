@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap 'echo "bench: failed at line $LINENO; essaim log tail:" >&2; tail -20 "$TMP/server.log" >&2' ERR
 
 start_essaim() {
   "$BIN" serve >>"$TMP/server.log" 2>&1 &
@@ -40,10 +41,12 @@ header() {
   printf '| %-40s | %12s | %8s | %8s | %s\n' "endpoint" "req/s" "p50" "p99" "notes"
   printf '|%s|\n' "------------------------------------------|--------------|----------|----------|---------"
 }
-run() { # name url [header]
-  local out
-  if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 30s -H "$3" "$2")
-  else out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 30s "$2"); fi
+run() { # name url [header…]
+  local name=$1 url=$2 out; shift 2
+  local args=()
+  for h in "$@"; do args+=(-H "$h"); done
+  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 30s "${args[@]}" "$url")
+  set -- "$name"
   local rps p50 p99 errs
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -51,6 +54,7 @@ run() { # name url [header]
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
   printf '| %-40s | %12s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "${errs:-0 errors}"
 }
+count_hashes() { curl -s -H "$2" "$1" | { grep -o '"hash"' || true; } | wc -l; }
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$1/status"; }
 
 echo "essaim $("$BIN" version | awk '{print $2}') — wrk -t2 -c$CONNS -d$DURATION, $(nproc) cores ($(uname -m)), $(date -u +%F)"
@@ -93,7 +97,7 @@ add_batch() { # file tags
 T0=$(date +%s)
 add_batch "$TMP/magnets.user" "essaim:$BENCH_ID"
 add_batch "$TMP/magnets.other" "bench"
-until [ "$(curl -s -b "$TMP/qj" "$QBT/api/v2/torrents/info?filter=all" | grep -o '"hash"' | wc -l)" -ge "$TORRENTS" ]; do sleep 1; done
+until [ "$(curl -s -b "$TMP/qj" "$QBT/api/v2/torrents/info?filter=all" | { grep -o '"hash"' || true; } | wc -l)" -ge "$TORRENTS" ]; do sleep 1; done
 echo "qBittorrent holds $TORRENTS torrents (added and listed in $(( $(date +%s) - T0 )) s)"
 
 stop_essaim
@@ -105,14 +109,16 @@ start_essaim
 COOKIE=$(login bench bench-password-123)
 ADMIN=$(login boss admin-password-123)
 for _ in $(seq 1 120); do
-  n=$(curl -s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/torrents" | grep -o '"hash"' | wc -l)
+  n=$(count_hashes "http://127.0.0.1:$PORT/api/torrents" "Cookie: $COOKIE")
   [ "$n" -ge "$USER_TORRENTS" ] && break; sleep 0.5
 done
-ALL=$(curl -s -H "Cookie: $ADMIN" "http://127.0.0.1:$PORT/api/torrents?scope=all" | grep -o '"hash"' | wc -l)
+ALL=$(count_hashes "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN")
 echo "essaim cache: user sees $n torrents, admin sees $ALL; RSS with the cache: $(rss "$PID")"
 header
 run "GET /api/torrents (user, $USER_TORRENTS of $TORRENTS)" "http://127.0.0.1:$PORT/api/torrents" "Cookie: $COOKIE"
+run "  same, Accept-Encoding: gzip (browsers)" "http://127.0.0.1:$PORT/api/torrents" "Cookie: $COOKIE" "Accept-Encoding: gzip"
 run "GET /api/torrents?scope=all (admin, $TORRENTS)" "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN"
+run "  same, Accept-Encoding: gzip (browsers)" "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN" "Accept-Encoding: gzip"
 echo "RSS after the runs: $(rss "$PID")"
 
 # The same questions asked to qBittorrent directly (what a per-request design pays).

@@ -1,5 +1,7 @@
 #include "api/torrent_views.hpp"
 
+#include "util/gzip.hpp"
+
 #include <boost/json.hpp>
 
 namespace essaim::api {
@@ -56,10 +58,30 @@ std::string link_fields(const qbt::Snapshot& s) {
 
 }  // namespace
 
+namespace {
+std::string body_key(const auth::Viewer& v, Scope scope) {
+    return (scope == Scope::mine ? "m" : "a") + std::to_string(v.user_id) + (v.admin ? "A" : "") +
+           (v.see_all ? "S" : "") + (v.act_all ? "X" : "");
+}
+}  // namespace
+
+std::shared_ptr<const std::string> list_body_gzip(const qbt::Snapshot& s, const auth::Viewer& v,
+                                                  Scope scope) {
+    auto key = "z" + body_key(v, scope);
+    {
+        std::lock_guard lock(s.bodies_mu);
+        auto it = s.bodies.find(key);
+        if (it != s.bodies.end()) return it->second;
+    }
+    auto p = std::make_shared<const std::string>(util::gzip(*list_body(s, v, scope)));
+    std::lock_guard lock(s.bodies_mu);
+    if (s.bodies.size() < 2000) s.bodies.emplace(key, p);
+    return p;
+}
+
 std::shared_ptr<const std::string> list_body(const qbt::Snapshot& s, const auth::Viewer& v,
                                              Scope scope) {
-    std::string key = (scope == Scope::mine ? "m" : "a") + std::to_string(v.user_id) +
-                      (v.admin ? "A" : "") + (v.see_all ? "S" : "") + (v.act_all ? "X" : "");
+    std::string key = body_key(v, scope);
     {
         std::lock_guard lock(s.bodies_mu);
         auto it = s.bodies.find(key);

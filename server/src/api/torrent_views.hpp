@@ -17,6 +17,9 @@ std::string torrent_json(const qbt::Entry& e, const auth::Viewer& v);
 // The whole GET /api/torrents body; cached in the snapshot per viewer and scope.
 std::shared_ptr<const std::string> list_body(const qbt::Snapshot& s, const auth::Viewer& v,
                                              Scope scope);
+// The same body gzip-compressed (also cached), for clients sending Accept-Encoding: gzip.
+std::shared_ptr<const std::string> list_body_gzip(const qbt::Snapshot& s, const auth::Viewer& v,
+                                                  Scope scope);
 // The WebSocket message sent after connecting: {"type":"torrents","full":true,"torrents":[…]}.
 std::string full_message(const qbt::Snapshot& s, const auth::Viewer& v);
 // A delta for this viewer, or "" when nothing they may see changed. `prev` is the snapshot the

@@ -73,7 +73,13 @@ http::Response list(const Context& ctx, http::Request& req) {
                        "Votre groupe ne vous permet pas de voir les torrents des autres.");
     auto snap = ctx.registry->snapshot();
     http::Response r;
-    r.shared_body = list_body(*snap, v, scope);
+    if (str::to_lower(req.header("accept-encoding")).find("gzip") != std::string::npos) {
+        r.shared_body = list_body_gzip(*snap, v, scope);
+        r.headers.emplace_back("Content-Encoding", "gzip");
+    } else {
+        r.shared_body = list_body(*snap, v, scope);
+    }
+    r.headers.emplace_back("Vary", "Accept-Encoding");
     r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
     return r;
 }

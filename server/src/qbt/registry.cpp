@@ -52,17 +52,15 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
         e.row_id = row->id;
     }
     e.in_qbt = true;
-    e.name = t.name.empty() && row ? row->name : t.name;
+    const std::string& name = t.name.empty() && row ? row->name : t.name;
     e.state = std::string(essaim_state(t.state));
-    e.save_path = t.save_path;
-    e.content_path = t.content_path;
     e.progress = t.progress;
     e.size = t.size;
     e.completion_on = t.completion_on;
     json::object o{{"hash", e.hash},
                    {"info_hash_v1", str_or_null(e.hash_v1)},
                    {"info_hash_v2", str_or_null(e.hash_v2)},
-                   {"name", e.name},
+                   {"name", name},
                    {"owner", owner_json(e.owner_id, users)},
                    {"state", e.state},
                    {"qbt_state", t.state},
@@ -100,14 +98,13 @@ Entry row_entry(const store::TorrentRow& r,
     e.owner_id = r.owner_id;
     e.row_id = r.id;
     e.removed = r.removed_at.has_value();
-    e.name = r.name;
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
     json::object o{
         {"hash", e.hash},
         {"info_hash_v1", str_or_null(e.hash_v1)},
         {"info_hash_v2", str_or_null(e.hash_v2)},
-        {"name", e.name},
+        {"name", r.name},
         {"owner", owner_json(e.owner_id, users)},
         {"state", e.state},
         {"qbt_state", nullptr},
@@ -163,7 +160,8 @@ std::string owner_tag(std::int64_t user_id) {
 }
 
 const Entry* Snapshot::find(const std::string& any_hash) const {
-    auto it = index.find(str::to_lower(any_hash));
+    auto key = str::to_lower(any_hash);
+    auto it = index.find(std::string_view(key));
     return it == index.end() ? nullptr : &entries[it->second];
 }
 
@@ -294,7 +292,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
 
     auto reuse = [&](const Entry& fresh_identity) -> const Entry* {
         if (all_dirty || !prev) return nullptr;
-        auto it = prev->index.find(fresh_identity.hash);
+        auto it = prev->index.find(std::string_view(fresh_identity.hash));
         if (it == prev->index.end()) return nullptr;
         const Entry& old = prev->entries[it->second];
         if (old.hash != fresh_identity.hash || !same_identity(old, fresh_identity)) return nullptr;
@@ -357,9 +355,9 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     }
     for (std::size_t i = 0; i < s->entries.size(); ++i) {
         const auto& e = s->entries[i];
-        s->index.emplace(e.hash, i);
-        if (!e.hash_v1.empty()) s->index.emplace(e.hash_v1, i);
-        if (!e.hash_v2.empty()) s->index.emplace(e.hash_v2, i);
+        s->index.emplace(std::string_view(e.hash), i);
+        if (!e.hash_v1.empty()) s->index.emplace(std::string_view(e.hash_v1), i);
+        if (!e.hash_v2.empty()) s->index.emplace(std::string_view(e.hash_v2), i);
     }
 
     Change c;
@@ -367,7 +365,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     for (const auto& e : s->entries) {
         const Entry* old = nullptr;
         if (prev) {
-            auto it = prev->index.find(e.hash);
+            auto it = prev->index.find(std::string_view(e.hash));
             if (it != prev->index.end() && prev->entries[it->second].hash == e.hash)
                 old = &prev->entries[it->second];
         }

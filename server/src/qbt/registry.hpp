@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -31,7 +32,7 @@ struct Entry {
     std::int64_t row_id = 0;  // 0 = essaim has no ownership row ("sans propriétaire")
     bool removed = false;     // known to essaim, gone from qBittorrent
     bool in_qbt = false;
-    std::string name, state, save_path, content_path;
+    std::string state;  // essaim state (short: fits the small-string buffer)
     double progress = 0;
     std::int64_t size = 0, completion_on = 0;
     // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
@@ -42,7 +43,8 @@ struct Entry {
 struct Snapshot {
     std::uint64_t version = 0;
     std::vector<Entry> entries;
-    std::unordered_map<std::string, std::size_t> index;  // qbt hash, v1, v2 → entries[i]
+    // qbt hash, v1, v2 → entries[i]; the keys point into `entries` (never resized once built).
+    std::unordered_map<std::string_view, std::size_t> index;
     LinkState link = LinkState::unconfigured;
     std::string link_error;  // French, when down
     bool stale = false;      // entries are the last known state, qBittorrent is not answering

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
+#include <malloc.h>
+
 #include <ctime>
 
 namespace essaim::qbt {
@@ -53,6 +55,12 @@ asio::awaitable<void> SyncLoop::run() {
                 if (auto* r = md.as_object().if_contains("rid"); r && r->is_int64())
                     rid = r->as_int64();
                 backoff = 1s;
+                if (full) {
+                    // A full update of 10,000 torrents is a ~10 MB document parsed into a DOM:
+                    // hand the freed memory back to the system instead of keeping it in the heap.
+                    md = boost::json::value();
+                    ::malloc_trim(0);
+                }
                 auto now = std::chrono::steady_clock::now();
                 if (full || now - last_reconcile > 5min) {
                     registry_.reconcile(static_cast<std::int64_t>(std::time(nullptr)));
