@@ -12,16 +12,6 @@ namespace essaim::qbt {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-std::string form_encode(std::string_view v) {
-    return boost::urls::encode(v, boost::urls::unreserved_chars);
-}
-
-ApiVersion parse_api_version(const std::string& s) {
-    ApiVersion v;
-    std::sscanf(s.c_str(), "%d.%d.%d", &v.major, &v.minor, &v.patch);
-    return v;
-}
-
 namespace {
 
 std::string sid_from(const http::ClientResponse& r) {

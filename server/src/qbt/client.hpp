@@ -11,6 +11,7 @@
 #pragma once
 
 #include "http/client.hpp"
+#include "qbt/webapi.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
@@ -67,12 +68,6 @@ struct AddRequest {
     bool paused = false;
 };
 
-struct ApiVersion {
-    int major = 0, minor = 0, patch = 0;
-    bool stop_start() const { return major > 2 || (major == 2 && minor >= 11); }
-};
-ApiVersion parse_api_version(const std::string& s);
-
 class Client {
   public:
     Client(boost::asio::any_io_executor ex, Counters& counters);
@@ -113,8 +108,5 @@ class Client {
     std::chrono::steady_clock::time_point blocked_until_{};
     std::optional<ApiVersion> version_;
 };
-
-// Form encoding (application/x-www-form-urlencoded) of one value.
-std::string form_encode(std::string_view v);
 
 }  // namespace essaim::qbt

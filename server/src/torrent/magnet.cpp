@@ -57,26 +57,6 @@ bool has_broken_escape(std::string_view s) {
     return false;
 }
 
-// Replaces invalid UTF-8 sequences with U+FFFD: the display name is shown, never trusted.
-std::string to_valid_utf8(std::string_view s) {
-    if (str::is_valid_utf8(s)) return std::string(s);
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-        if (i + n <= s.size() && str::is_valid_utf8(s.substr(i, n))) {
-            out.append(s.substr(i, n));
-            i += n;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
-}
-
 // RFC 4648 base32 (A-Z, 2-7, any case, no padding): 32 characters are exactly 20 bytes.
 std::string base32_to_hex(std::string_view s) {
     std::string bytes;
@@ -185,7 +165,7 @@ Magnet parse_magnet(std::string_view uri) {
             // Other URNs (ed2k, sha1, …) describe other networks: ignored.
         } else if (key == "dn") {
             m.display_name =
-                to_valid_utf8(percent_decode(raw, true));  // the last one, as libtorrent
+                str::to_valid_utf8(percent_decode(raw, true));  // the last one, as libtorrent
         } else if (key == "tr") {
             std::string v(str::trim(percent_decode(raw, false)));
             if (is_usable_tracker(v) &&

@@ -80,26 +80,6 @@ void check_path_element(std::string_view e) {
         fail("un nom de fichier contient un caractère d'inversion du sens d'écriture");
 }
 
-// Replaces invalid UTF-8 sequences with U+FFFD: free text (comment) is shown, not trusted.
-std::string to_valid_utf8(std::string_view s) {
-    if (str::is_valid_utf8(s)) return std::string(s);
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-        if (i + n <= s.size() && str::is_valid_utf8(s.substr(i, n))) {
-            out.append(s.substr(i, n));
-            i += n;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
-}
-
 const Value* find_string(const Value& dict, std::string_view key) {
     const Value* v = dict.find(key);
     return v && v->is_string() ? v : nullptr;
@@ -436,7 +416,7 @@ MetaInfo parse_torrent(std::string_view bytes) {
     if (const Value* p = info->find("private"); p && p->is_int()) m.is_private = p->integer != 0;
     const Value* comment = find_string(top, "comment.utf-8");
     if (!comment) comment = find_string(top, "comment");
-    if (comment) m.comment = to_valid_utf8(comment->string);
+    if (comment) m.comment = str::to_valid_utf8(comment->string);
     collect_trackers(top, m);
     return m;
 }

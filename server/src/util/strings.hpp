@@ -14,6 +14,9 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 // Valid UTF-8 (no overlongs, no surrogates). JSON strings from clients are checked with it.
 bool is_valid_utf8(std::string_view s);
+// Replaces invalid UTF-8 sequences with U+FFFD, for text that is shown but not trusted
+// (torrent comments, magnet display names).
+std::string to_valid_utf8(std::string_view s);
 // Number of Unicode code points of a valid UTF-8 string.
 std::size_t utf8_length(std::string_view s);
 

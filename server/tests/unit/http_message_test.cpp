@@ -130,3 +130,24 @@ TEST(ManagedQbittorrent, PasswordHashFormatMatchesQbittorrent) {
               "ZZS5EElovMoBVYDjMAaPI3BYalEsuNQNBCv4gjnI6KDYLC66zug9YBa5"
               "FIuP+3n/qFDM467FTFd4KkOdsg0Ugw==)");
 }
+
+#include "qbt/webapi.hpp"
+#include "util/strings.hpp"
+
+TEST(QbtClient, WebApiVersionPicksStopStartOnQbittorrent5) {
+    EXPECT_FALSE(qbt::parse_api_version("2.8.19").stop_start());  // qBittorrent 4.5.2
+    EXPECT_TRUE(qbt::parse_api_version("2.11.0").stop_start());   // 5.0: stop/start, stoppedUP
+    EXPECT_TRUE(qbt::parse_api_version("2.11.4").stop_start());
+    EXPECT_TRUE(qbt::parse_api_version("3.0").stop_start());
+    EXPECT_FALSE(qbt::parse_api_version("garbage").stop_start());
+    EXPECT_EQ(qbt::form_encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
+}
+
+TEST(Strings, ToValidUtf8) {
+    EXPECT_EQ(str::to_valid_utf8("café"), "café");
+    EXPECT_EQ(str::to_valid_utf8("a\xff"
+                                 "b"),
+              "a\xEF\xBF\xBD"
+              "b");
+    EXPECT_EQ(str::to_valid_utf8("\xC3"), "\xEF\xBF\xBD");
+}
