@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from './test/utils';
@@ -109,6 +109,27 @@ describe('torrents in the shell', () => {
     renderWithProviders(<App />, { route: '/' });
     const nav2 = await screen.findByRole('navigation', { name: 'Navigation principale' });
     expect(nav2.textContent).toContain('Tous les torrents');
+  });
+
+  it('offers Recherche only with the search permission (or to an admin)', async () => {
+    serveApp({ ...alice, permissions: ['add_torrents', 'see_all'] });
+    const first = renderWithProviders(<App />, { route: '/' });
+    const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(nav.textContent).toContain('Mes torrents');
+    expect(nav.textContent).not.toContain('Recherche');
+    first.unmount();
+
+    serveApp({ ...alice, permissions: ['search'] });
+    const second = renderWithProviders(<App />, { route: '/' });
+    const nav2 = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(within(nav2).getByRole('link', { name: 'Recherche' }).getAttribute('href')).toBe('/recherche');
+    second.unmount();
+
+    serveApp({ ...alice, role: 'admin', permissions: [] });
+    renderWithProviders(<App />, { route: '/recherche' });
+    const nav3 = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(within(nav3).getByRole('link', { name: 'Recherche' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Recherche', level: 1 })).toBeTruthy();
   });
 
   it('counts my torrents by state on the dashboard', async () => {

@@ -14,6 +14,7 @@ const TorrentsPage = lazy(() => import('./features/torrents/TorrentsPage').then(
 const TorrentDetailPage = lazy(() =>
   import('./features/torrents/TorrentDetailPage').then((m) => ({ default: m.TorrentDetailPage })),
 );
+const SearchPage = lazy(() => import('./features/search/SearchPage').then((m) => ({ default: m.SearchPage })));
 
 export function App() {
   return (
@@ -36,6 +37,7 @@ export function App() {
             <Route path="/torrents" element={<TorrentsPage key="mine" scope="mine" />} />
             <Route path="/tous" element={<TorrentsPage key="all" scope="all" />} />
             <Route path="/torrents/:hash" element={<TorrentDetailPage />} />
+            <Route path="/recherche" element={<SearchPage />} />
             <Route path="/compte" element={<AccountPage />} />
           </Route>
         </Route>

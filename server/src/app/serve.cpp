@@ -59,6 +59,8 @@ int serve(const config::Config& cfg) {
     seed_setting(*store, "qbt_password", cfg.qbt_password);
     seed_setting(*store, "jackett_url", cfg.jackett_url);
     seed_setting(*store, "jackett_api_key", cfg.jackett_api_key);
+    if (cfg.jackett_timeout > 0)
+        seed_setting(*store, "jackett_timeout", std::to_string(cfg.jackett_timeout));
     seed_setting(*store, "download_base_url", cfg.download_base_url);
     seed_setting(*store, "download_root", cfg.download_root);
     seed_setting(*store, "download_secret", cfg.download_secret);
@@ -107,6 +109,7 @@ int serve(const config::Config& cfg) {
     api::register_me_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
+    api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
 
     auto web_dir = find_web_dir(cfg);

@@ -69,6 +69,7 @@ void from_toml(Config& c, const toml::table& t) {
     str("qbittorrent.managed_network", c.qbt_managed_network);
     str("jackett.url", c.jackett_url);
     str("jackett.api_key", c.jackett_api_key);
+    integer("jackett.timeout", c.jackett_timeout);
     str("downloads.base_url", c.download_base_url);
     str("downloads.root", c.download_root);
     str("downloads.secret", c.download_secret);
@@ -98,6 +99,8 @@ void from_env(Config& c, const Getenv& getenv) {
     str("ESSAIM_QBT_MANAGED_NETWORK", c.qbt_managed_network);
     str("ESSAIM_JACKETT_URL", c.jackett_url);
     str("ESSAIM_JACKETT_API_KEY", c.jackett_api_key);
+    if (const char* v = getenv("ESSAIM_JACKETT_TIMEOUT"))
+        c.jackett_timeout = static_cast<int>(parse_int("ESSAIM_JACKETT_TIMEOUT", v));
     str("ESSAIM_DOWNLOAD_BASE_URL", c.download_base_url);
     str("ESSAIM_DOWNLOAD_ROOT", c.download_root);
     str("ESSAIM_DOWNLOAD_SECRET", c.download_secret);

@@ -36,6 +36,7 @@ struct Config {
     // Jackett (initial values)
     std::string jackett_url;
     std::string jackett_api_key;
+    int jackett_timeout = 0;  // seconds; 0 = default (30)
 
     // Downloads (initial values)
     std::string download_base_url;

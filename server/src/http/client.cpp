@@ -107,7 +107,7 @@ asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientR
     (void)wn;
     if (wec) {
         a.failed_at = Stage::write;
-        a.res.timed_out = wec == beast::error::timeout;
+        a.res.timed_out = (wec == beast::error::timeout || wec == asio::error::operation_aborted);
         a.res.error =
             a.res.timed_out ? "délai dépassé" : "échec de l'envoi de la requête : " + wec.message();
         co_return a;
@@ -121,7 +121,7 @@ asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientR
     (void)rn;
     if (rec) {
         a.failed_at = Stage::read;
-        a.res.timed_out = rec == beast::error::timeout;
+        a.res.timed_out = (rec == beast::error::timeout || rec == asio::error::operation_aborted);
         a.res.too_large = rec == bhttp::error::body_limit;
         a.res.error = a.res.timed_out   ? "délai de réponse dépassé"
                       : a.res.too_large ? "réponse trop volumineuse"
@@ -153,7 +153,7 @@ asio::awaitable<std::unique_ptr<beast::tcp_stream>> connect(const Target& t,
     auto [cec, ep] = co_await stream->async_connect(results, asio::as_tuple(asio::use_awaitable));
     (void)ep;
     if (cec) {
-        out.timed_out = cec == beast::error::timeout;
+        out.timed_out = (cec == beast::error::timeout || cec == asio::error::operation_aborted);
         out.error = out.timed_out ? "délai dépassé pour se connecter à " + t.host + ":" + t.port
                                   : "connexion refusée par " + t.host + ":" + t.port;
         co_return nullptr;

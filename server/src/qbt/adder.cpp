@@ -45,10 +45,15 @@ std::string duplicate_message(const Registry::Existing& ex, const store::User& u
 }  // namespace
 
 std::pair<std::string, std::string> resolve_torrent_url(asio::io_context& ioc,
-                                                        const std::string& start) {
+                                                        const std::string& start,
+                                                        const std::string& allowed_origin) {
     std::string url = start;
     for (int hop = 0; hop <= 5; ++hop) {
         auto u = boost::urls::parse_absolute_uri(url);
+        if (!allowed_origin.empty() && url_origin(url) != allowed_origin)
+            throw TorrentError(
+                "url_fetch_failed",
+                "Ce résultat pointe hors du serveur Jackett configuré : essaim ne le suit pas.");
         if (!u || (u->scheme() != "http" && u->scheme() != "https"))
             throw TorrentError("url_fetch_failed",
                                "Adresse invalide : seules les adresses http(s) sont acceptées.");
@@ -89,6 +94,15 @@ std::pair<std::string, std::string> resolve_torrent_url(asio::io_context& ioc,
     throw TorrentError("url_fetch_failed", "Trop de redirections.");
 }
 
+std::string url_origin(const std::string& url) {
+    auto u = boost::urls::parse_absolute_uri(url);
+    if (!u || (u->scheme() != "http" && u->scheme() != "https")) return {};
+    std::string port =
+        u->has_port() ? std::string(u->port()) : (u->scheme() == "https" ? "443" : "80");
+    return std::string(u->scheme()) + "://" + str::to_lower(std::string(u->encoded_host())) + ":" +
+           port;
+}
+
 AddResult AddService::add(const store::User& user, const AddInput& in) {
     AddResult r;
     r.input = in.label;
@@ -104,7 +118,7 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
                                      kind == AddInput::Kind::url ? "add_torrent_files" : "search");
             auto [what, payload] = str::starts_with(str::to_lower(data), "magnet:")
                                        ? std::pair<std::string, std::string>{"magnet", data}
-                                       : resolve_torrent_url(ioc_, data);
+                                       : resolve_torrent_url(ioc_, data, in.allowed_origin);
             source = kind == AddInput::Kind::url ? "url" : "search";
             kind = what == "magnet" ? AddInput::Kind::magnet : AddInput::Kind::file;
             data = std::move(payload);

@@ -23,6 +23,9 @@ struct AddInput {
     enum class Kind { magnet, file, url, search } kind = Kind::magnet;
     std::string label;  // what the user gave (magnet, file name, URL) for the result list
     std::string data;   // magnet URI, .torrent bytes, or URL
+    // For search results: every http(s) URL fetched (redirects included) must be on this origin
+    // (the configured Jackett), so a result's Link cannot make essaim request anything else.
+    std::string allowed_origin;
 };
 
 struct AddResult {
@@ -55,6 +58,9 @@ class AddService {
 // {"torrent", bytes}; throws torrent::TorrentError (url_fetch_failed, not_a_torrent,
 // torrent_too_large) with a French message.
 std::pair<std::string, std::string> resolve_torrent_url(boost::asio::io_context& ioc,
-                                                        const std::string& url);
+                                                        const std::string& url,
+                                                        const std::string& allowed_origin = {});
+// "http://host:port" of a URL (default port made explicit), or "" when it is not http(s).
+std::string url_origin(const std::string& url);
 
 }  // namespace essaim::qbt

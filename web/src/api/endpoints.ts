@@ -9,6 +9,10 @@ import type {
   PasswordInput,
   ProfileInput,
   RegisterInput,
+  SearchAddResult,
+  SearchIndexer,
+  SearchParams,
+  SearchResponse,
   Torrent,
   TorrentDetail,
   TorrentFile,
@@ -58,4 +62,15 @@ export const api = {
 
   /** Admin only: every account (id, username, display name). */
   adminUsers: (signal?: AbortSignal) => request<AdminUserList>('/api/admin/users', { signal }),
+
+  /** Jackett search (permission `search`); the indexer is left out when it is ''. */
+  search: (params: SearchParams, signal?: AbortSignal) => {
+    const qs = new URLSearchParams({ q: params.q, category: params.category });
+    if (params.indexer) qs.set('indexer', params.indexer);
+    return request<SearchResponse>(`/api/search?${qs.toString()}`, { signal });
+  },
+  searchIndexers: (signal?: AbortSignal) =>
+    request<{ indexers: SearchIndexer[] }>('/api/search/indexers', { signal }),
+  /** Adds a search result by its id; a refusal comes back as `{ ok: false, error }`. */
+  addSearchResult: (id: string) => request<SearchAddResult>('/api/search/add', { method: 'POST', body: { id } }),
 };

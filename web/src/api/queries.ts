@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError, notifySessionExpired } from './client';
 import { api } from './endpoints';
-import type { TorrentScope, User } from './types';
+import type { SearchParams, TorrentScope, User } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -13,6 +13,10 @@ export const queryKeys = {
   torrent: (hash: string) => ['torrent', hash] as const,
   torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
   adminUsers: ['admin', 'users'] as const,
+  searchIndexers: ['search', 'indexers'] as const,
+  /** Prefix of every search's results. */
+  searchResults: ['search', 'results'] as const,
+  search: (p: SearchParams) => ['search', 'results', p.q, p.category, p.indexer] as const,
 };
 
 /** The logged-in user, or null when there is no valid session. */

@@ -167,3 +167,61 @@ export type AddResult =
 export interface AddResults {
   results: AddResult[];
 }
+
+/* ---------- Search (docs/api-search.md) ---------- */
+
+export type SearchCategory = 'tout' | 'films' | 'series' | 'musique' | 'livres' | 'logiciels' | 'jeux';
+
+export interface SearchParams {
+  q: string;
+  category: SearchCategory;
+  /** An indexer id from `GET /api/search/indexers`; '' = every indexer. */
+  indexer: string;
+}
+
+export interface SearchResult {
+  /** Opaque: what `POST /api/search/add` takes. */
+  id: string;
+  title: string;
+  /** Indexer name. */
+  tracker: string;
+  tracker_id: string;
+  /** Jackett's category names, e.g. "Movies, Movies/HD". */
+  category: string;
+  size: number | null;
+  seeders: number | null;
+  leechers: number | null;
+  grabs: number | null;
+  published: number | null;
+  details_url: string | null;
+  freeleech: boolean;
+  info_hash: string | null;
+  /** Set when the user already added it (or already has a torrent with that hash). */
+  added: { hash: string } | null;
+}
+
+export interface SearchIndexerStatus {
+  id: string;
+  name: string;
+  ok: boolean;
+  results: number;
+  elapsed_ms: number;
+  error: string | null;
+}
+
+export interface SearchResponse {
+  results: SearchResult[];
+  indexers: SearchIndexerStatus[];
+  /** Names of the indexers that did not answer. */
+  failed: string[];
+  elapsed_ms: number;
+}
+
+export interface SearchIndexer {
+  id: string;
+  name: string;
+}
+
+export type SearchAddResult =
+  | { ok: true; hash: string; name: string }
+  | { ok: false; error: { code: string; message: string } };

@@ -3,11 +3,12 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import * as Dialog from '@radix-ui/react-dialog';
-import { CircleUserRound, Globe, HardDriveDownload, LayoutDashboard, LogOut, Menu, X } from 'lucide-react';
+import { CircleUserRound, Globe, HardDriveDownload, LayoutDashboard, LogOut, Menu, Search, X } from 'lucide-react';
 import { api } from '../api/endpoints';
 import { ApiError, errorMessage } from '../api/client';
 import { useInstance, useMe } from '../api/queries';
 import { endSession } from '../features/auth/session';
+import { maySearch } from '../features/search/permissions';
 import { canSeeAll } from '../features/torrents/permissions';
 import { Alert } from './Alert';
 import { Button } from './Button';
@@ -15,15 +16,17 @@ import { Loading } from './Loading';
 import { Logo } from './Logo';
 import { cx } from '../lib/cx';
 
+/** `needs`: shown only with "Tous les torrents" rights (`seeAll`) or the search permission (`search`). */
 const links = [
-  { to: '/', key: 'nav.dashboard', icon: LayoutDashboard, end: true, seeAll: false },
-  { to: '/torrents', key: 'nav.myTorrents', icon: HardDriveDownload, end: false, seeAll: false },
-  { to: '/tous', key: 'nav.allTorrents', icon: Globe, end: false, seeAll: true },
-  { to: '/compte', key: 'nav.account', icon: CircleUserRound, end: false, seeAll: false },
+  { to: '/', key: 'nav.dashboard', icon: LayoutDashboard, end: true, needs: null },
+  { to: '/torrents', key: 'nav.myTorrents', icon: HardDriveDownload, end: false, needs: null },
+  { to: '/tous', key: 'nav.allTorrents', icon: Globe, end: false, needs: 'seeAll' },
+  { to: '/recherche', key: 'nav.search', icon: Search, end: false, needs: 'search' },
+  { to: '/compte', key: 'nav.account', icon: CircleUserRound, end: false, needs: null },
 ] as const;
 
 /** Pages whose content uses the whole width: the torrent lists (not the detail pages). */
-const WIDE_PAGES = /^\/(torrents|tous)\/?$/;
+const WIDE_PAGES = /^\/(torrents|tous|recherche)\/?$/;
 
 function useLogout() {
   const client = useQueryClient();
@@ -52,10 +55,10 @@ function useLogout() {
 function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: boolean }) {
   const { t } = useTranslation();
   const { data: me } = useMe();
-  const seeAll = canSeeAll(me);
+  const granted = { seeAll: canSeeAll(me), search: maySearch(me) };
   return (
     <ul className={mobile ? 'flex flex-col gap-1' : 'flex items-center gap-1'}>
-      {links.filter((l) => seeAll || !l.seeAll).map(({ to, key, icon: Icon, end }) => (
+      {links.filter((l) => l.needs === null || granted[l.needs]).map(({ to, key, icon: Icon, end }) => (
         <li key={to}>
           <NavLink
             to={to}

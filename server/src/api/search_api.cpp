@@ -1,0 +1,234 @@
+// /api/search: Jackett search for users with the `search` permission, and adding a result.
+// Results are kept server-side (last 3 searches per user, 30 minutes) behind random ids, so
+// Jackett's links — which carry its API key — never reach the browser, and a result can only be
+// added by the user who searched for it.
+#include "api/context.hpp"
+#include "api/errors.hpp"
+#include "auth/policy.hpp"
+#include "jackett/client.hpp"
+#include "qbt/adder.hpp"
+#include "qbt/registry.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+namespace essaim::api {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+template <class T>
+T run_on(asio::io_context& ioc, asio::awaitable<T> aw) {
+    return asio::co_spawn(ioc, std::move(aw), asio::use_future).get();
+}
+
+struct Kept {
+    std::chrono::steady_clock::time_point at;
+    std::unordered_map<std::string, jackett::SearchResult> by_id;
+};
+
+class SearchService {
+  public:
+    explicit SearchService(const Context& ctx) : ctx_(ctx) {}
+
+    jackett::Settings settings() const {
+        jackett::Settings s;
+        s.url = ctx_.store.setting("jackett_url").value_or("");
+        while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+        s.api_key = ctx_.store.setting("jackett_api_key").value_or("");
+        try {
+            s.timeout = std::chrono::seconds(
+                std::stoi(ctx_.store.setting("jackett_timeout").value_or("30")));
+        } catch (const std::exception&) {
+        }
+        return s;
+    }
+
+    std::vector<std::string> keep(std::int64_t user,
+                                  const std::vector<jackett::SearchResult>& results) {
+        std::lock_guard lock(mu_);
+        auto& searches = kept_[user];
+        searches.push_back({std::chrono::steady_clock::now(), {}});
+        if (searches.size() > 3) searches.pop_front();
+        std::vector<std::string> ids;
+        ids.reserve(results.size());
+        for (const auto& r : results) {
+            auto id = crypto::random_token(12);
+            searches.back().by_id.emplace(id, r);
+            ids.push_back(std::move(id));
+        }
+        return ids;
+    }
+
+    std::optional<jackett::SearchResult> find(std::int64_t user, const std::string& id) {
+        std::lock_guard lock(mu_);
+        auto it = kept_.find(user);
+        if (it == kept_.end()) return std::nullopt;
+        auto now = std::chrono::steady_clock::now();
+        for (const auto& s : it->second) {
+            if (now - s.at > std::chrono::minutes(30)) continue;
+            auto r = s.by_id.find(id);
+            if (r != s.by_id.end()) return r->second;
+        }
+        return std::nullopt;
+    }
+
+  private:
+    const Context& ctx_;
+    std::mutex mu_;
+    std::unordered_map<std::int64_t, std::deque<Kept>> kept_;
+};
+
+std::vector<int> categories_for(const std::string& c) {
+    if (c.empty() || c == "tout") return {};
+    if (c == "films") return {2000};
+    if (c == "series") return {5000};
+    if (c == "musique") return {3000};
+    if (c == "livres") return {7000};
+    if (c == "logiciels") return {4000};
+    if (c == "jeux") return {1000, 4050};
+    throw ApiError(422, "invalid_category",
+                   "Catégorie inconnue (tout, films, series, musique, livres, logiciels, jeux).",
+                   "category");
+}
+
+[[noreturn]] void rethrow(const jackett::JackettError& e) {
+    throw ApiError(e.status, e.code, e.what());
+}
+
+json::value opt(const std::optional<std::int64_t>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+}
+
+http::Response do_search(const Context& ctx, SearchService& svc, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "search");
+    auto q = std::string(str::trim(req.query_param("q").value_or("")));
+    if (q.empty()) throw ApiError(422, "missing_query", "Saisissez ce que vous cherchez.", "q");
+    if (q.size() > 200)
+        throw ApiError(422, "invalid_query",
+                       "La recherche est trop longue (200 caractères au plus).", "q");
+    auto cats = categories_for(req.query_param("category").value_or("tout"));
+    auto indexer = req.query_param("indexer").value_or("");
+    auto started = std::chrono::steady_clock::now();
+    jackett::SearchResponse resp;
+    try {
+        resp = run_on(*ctx.ioc, jackett::search(svc.settings(), q, cats, indexer));
+    } catch (const jackett::JackettError& e) {
+        rethrow(e);
+    }
+    jackett::sort_by_seeders(resp.results);
+    auto ids = svc.keep(a.user.id, resp.results);
+    auto snap = ctx.registry->snapshot();
+    json::array results;
+    for (std::size_t i = 0; i < resp.results.size(); ++i) {
+        const auto& r = resp.results[i];
+        json::value added = nullptr;
+        if (!r.info_hash.empty())
+            if (const auto* e = snap->find(r.info_hash);
+                e && e->owner_id == a.user.id && !e->removed)
+                added = json::object{{"hash", e->hash}};
+        results.push_back(json::object{
+            {"id", ids[i]},
+            {"title", r.title},
+            {"tracker", r.tracker},
+            {"tracker_id", r.tracker_id},
+            {"category", r.category_desc},
+            {"size", opt(r.size)},
+            {"seeders", opt(r.seeders)},
+            {"leechers", opt(r.leechers)},
+            {"grabs", opt(r.grabs)},
+            {"published", opt(r.published)},
+            {"details_url",
+             r.details_url.empty() ? json::value(nullptr) : json::value(r.details_url)},
+            {"freeleech", r.download_factor && *r.download_factor == 0.0},
+            {"info_hash", r.info_hash.empty() ? json::value(nullptr) : json::value(r.info_hash)},
+            {"added", added}});
+    }
+    json::array indexers, failed;
+    for (const auto& i : resp.indexers) {
+        indexers.push_back(
+            json::object{{"id", i.id},
+                         {"name", i.name},
+                         {"ok", i.ok},
+                         {"results", i.results},
+                         {"elapsed_ms", i.elapsed_ms},
+                         {"error", i.error.empty() ? json::value(nullptr) : json::value(i.error)}});
+        if (!i.ok) failed.push_back(json::value(i.name));
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    return http::Response::json(200, json::object{{"results", std::move(results)},
+                                                  {"indexers", std::move(indexers)},
+                                                  {"failed", std::move(failed)},
+                                                  {"elapsed_ms", ms.count()}});
+}
+
+http::Response list_indexers(const Context& ctx, SearchService& svc, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "search");
+    std::vector<std::pair<std::string, std::string>> list;
+    try {
+        list = run_on(*ctx.ioc, jackett::indexers(svc.settings()));
+    } catch (const jackett::JackettError& e) {
+        rethrow(e);
+    }
+    json::array out;
+    for (auto& [id, name] : list) out.push_back(json::object{{"id", id}, {"name", name}});
+    return http::Response::json(200, json::object{{"indexers", std::move(out)}});
+}
+
+http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddService& adder,
+                          http::Request& req) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "search");
+    auto body = parse_json_object(req);
+    auto id = req_string(body, "id");
+    auto r = svc.find(a.user.id, id);
+    if (!r)
+        throw ApiError(404, "search_result_expired",
+                       "Ce résultat n'est plus disponible : relancez la recherche.");
+    qbt::AddInput in;
+    in.kind = qbt::AddInput::Kind::search;
+    in.label = r->title;
+    in.data = !r->magnet.empty() ? r->magnet : r->link;
+    in.allowed_origin = qbt::url_origin(svc.settings().url);
+    auto res = adder.add(a.user, in);
+    json::object o{{"ok", res.ok}};
+    if (res.ok) {
+        o["hash"] = res.hash;
+        o["name"] = res.name;
+    } else {
+        o["error"] = json::object{{"code", res.code}, {"message", res.message}};
+    }
+    return http::Response::json(200, o);
+}
+
+}  // namespace
+
+void register_search_routes(http::Router& r, const Context& ctx) {
+    using http::Exec;
+    auto svc = std::make_shared<SearchService>(ctx);
+    auto adder =
+        std::make_shared<qbt::AddService>(ctx.store, *ctx.registry, *ctx.qbt, *ctx.sync, *ctx.ioc);
+    r.add(
+        "GET", "/api/search", [&ctx, svc](http::Request& q) { return do_search(ctx, *svc, q); },
+        Exec::worker);
+    r.add(
+        "GET", "/api/search/indexers",
+        [&ctx, svc](http::Request& q) { return list_indexers(ctx, *svc, q); }, Exec::worker);
+    r.add(
+        "POST", "/api/search/add",
+        [&ctx, svc, adder](http::Request& q) { return add_result(ctx, *svc, *adder, q); },
+        Exec::worker);
+}
+
+}  // namespace essaim::api

@@ -1,0 +1,298 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { SearchPage } from './SearchPage';
+import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
+import { makeResult } from '../../test/search';
+import type { SearchResponse, SearchResult, User } from '../../api/types';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const GO = 1024 ** 3;
+const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
+const indexers = { indexers: [{ id: 'yggtorrent', name: 'YGGtorrent' }, { id: 'cpasbien', name: 'Cpasbien' }] };
+
+const few = makeResult({ id: 'r1', title: 'Dune 2021 MULTi', seeders: 3, leechers: 1, size: 1.5 * GO, details_url: 'https://ygg.example/t/1' });
+const many = makeResult({ id: 'r2', title: 'Dune Part Two 2160p', seeders: 120, leechers: null, size: null, published: 1_795_681_907 });
+const some = makeResult({ id: 'r3', title: 'Dune (1984)', seeders: 40, leechers: 7, size: 700 * 1024 ** 2, tracker: 'Cpasbien' });
+
+function body(results: SearchResult[], extra: Partial<SearchResponse> = {}): SearchResponse {
+  return {
+    results,
+    indexers: [{ id: 'yggtorrent', name: 'YGGtorrent', ok: true, results: results.length, elapsed_ms: 120, error: null }],
+    failed: [],
+    elapsed_ms: 150,
+    ...extra,
+  };
+}
+
+interface Answers {
+  search?: () => Response;
+  indexers?: () => Response;
+  add?: () => Response;
+  torrents?: () => Response;
+}
+
+function serve(answers: Answers = {}) {
+  return mockFetch((url) => {
+    if (url === '/api/instance') return jsonResponse(200, instance);
+    if (url === '/api/search/indexers') return answers.indexers?.() ?? jsonResponse(200, indexers);
+    if (url.startsWith('/api/search?')) return answers.search?.() ?? jsonResponse(200, body([few, many, some]));
+    if (url === '/api/search/add') return answers.add?.() ?? jsonResponse(200, { ok: true, hash: 'a'.repeat(40), name: 'Dune' });
+    if (url.startsWith('/api/torrents')) return answers.torrents?.() ?? jsonResponse(200, { torrents: [], qbittorrent: 'ok', stale: false, error: null });
+    return errorResponse(404, 'not_found', 'Introuvable.');
+  });
+}
+
+function renderPage(me: User = alice) {
+  return renderWithProviders(
+    <Routes>
+      <Route path="/recherche" element={<SearchPage />} />
+    </Routes>,
+    { route: '/recherche', me },
+  );
+}
+
+function searchFor(q: string) {
+  fireEvent.change(screen.getByLabelText('Rechercher'), { target: { value: q } });
+  fireEvent.click(screen.getByRole('button', { name: 'Rechercher' }));
+}
+
+const rowTitles = () =>
+  within(screen.getByTestId('search-table'))
+    .getAllByRole('rowheader')
+    .map((h) => h.querySelector('span')!.textContent);
+
+const rowOf = (title: string) => screen.getByText(title).closest('tr')!;
+
+describe('Recherche', () => {
+  it('offers the categories and the indexers, and sends q, category and indexer', async () => {
+    const fetch = serve();
+    renderPage();
+    expect(screen.getByRole('heading', { name: 'Recherche', level: 1 })).toBeTruthy();
+    expect(document.title).toBe('Recherche · essaim');
+    const category = screen.getByLabelText('Catégorie') as HTMLSelectElement;
+    expect([...category.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['tout', 'Tout'],
+      ['films', 'Films'],
+      ['series', 'Séries'],
+      ['musique', 'Musique'],
+      ['livres', 'Livres'],
+      ['logiciels', 'Logiciels'],
+      ['jeux', 'Jeux'],
+    ]);
+    const indexer = screen.getByLabelText('Indexeur') as HTMLSelectElement;
+    await screen.findByRole('option', { name: 'YGGtorrent' });
+    expect([...indexer.options].map((o) => o.textContent)).toEqual(['Tous les indexeurs', 'YGGtorrent', 'Cpasbien']);
+    expect((screen.getByLabelText('Rechercher') as HTMLInputElement).required).toBe(true);
+
+    fireEvent.change(category, { target: { value: 'films' } });
+    fireEvent.change(indexer, { target: { value: 'yggtorrent' } });
+    searchFor('  dune part  ');
+    // Busy while the server searches.
+    expect(screen.getByRole('button', { name: 'Recherche…' }).getAttribute('aria-busy')).toBe('true');
+    await screen.findByTestId('search-table');
+    const searches = fetch.mock.calls.map(([u]) => String(u)).filter((u) => u.startsWith('/api/search?'));
+    expect(searches).toEqual(['/api/search?q=dune+part&category=films&indexer=yggtorrent']);
+    expect(screen.getByRole('button', { name: 'Rechercher' }).getAttribute('aria-busy')).toBeNull();
+  });
+
+  it('leaves out the indexer for all indexers, and refuses an empty query', async () => {
+    const fetch = serve();
+    renderPage();
+    searchFor('   ');
+    expect(screen.getByText('Saisissez ce que vous cherchez.')).toBeTruthy();
+    expect(fetch.mock.calls.some(([u]) => String(u).startsWith('/api/search?'))).toBe(false);
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    expect(fetch.mock.calls.map(([u]) => u)).toContain('/api/search?q=dune&category=tout');
+  });
+
+  it('shows only "Tous les indexeurs" when the indexers cannot be listed', async () => {
+    serve({ indexers: () => errorResponse(502, 'jackett_unreachable', 'Jackett est injoignable.') });
+    renderPage();
+    const indexer = screen.getByLabelText('Indexeur') as HTMLSelectElement;
+    await waitFor(() => expect(indexer.options).toHaveLength(1));
+    expect(indexer.options[0]!.textContent).toBe('Tous les indexeurs');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows results sorted by seeders with French values, and re-sorts by header', async () => {
+    serve();
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    expect(rowTitles()).toEqual(['Dune Part Two 2160p', 'Dune (1984)', 'Dune 2021 MULTi']);
+    expect(screen.getByRole('columnheader', { name: 'Sources' }).getAttribute('aria-sort')).toBe('descending');
+    expect(screen.getByRole('status').textContent).toBe('3 résultats');
+
+    const row = rowOf('Dune 2021 MULTi');
+    expect(row.textContent).toContain('1,5 Go');
+    expect(row.textContent).toContain('YGGtorrent');
+    expect(row.textContent).toContain('Movies, Movies/HD');
+    const details = within(row).getByRole('link', { name: 'Détails de « Dune 2021 MULTi » (nouvel onglet)' });
+    expect(details.textContent).toBe('Détails');
+    expect(details.getAttribute('href')).toBe('https://ygg.example/t/1');
+    expect(details.getAttribute('target')).toBe('_blank');
+    expect(details.getAttribute('rel')).toBe('noopener noreferrer');
+
+    const unknown = rowOf('Dune Part Two 2160p');
+    const cells = within(unknown).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells.slice(0, 4)).toEqual(['YGGtorrent', '—', '120', '—']);
+    expect(unknown.textContent).toContain('2026');
+    expect(within(unknown).queryByRole('link', { name: /Détails/ })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Taille' }));
+    expect(screen.getByRole('columnheader', { name: 'Taille' }).getAttribute('aria-sort')).toBe('descending');
+    expect(screen.getByRole('columnheader', { name: 'Sources' }).getAttribute('aria-sort')).toBeNull();
+    expect(rowTitles()).toEqual(['Dune 2021 MULTi', 'Dune (1984)', 'Dune Part Two 2160p']);
+    fireEvent.click(screen.getByRole('button', { name: 'Titre' }));
+    expect(screen.getByRole('columnheader', { name: 'Titre' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(rowTitles()).toEqual(['Dune (1984)', 'Dune 2021 MULTi', 'Dune Part Two 2160p']);
+  });
+
+  it('filters the results without searching again', async () => {
+    const fetch = serve();
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    const before = fetch.mock.calls.length;
+    fireEvent.change(screen.getByLabelText('Sources minimum'), { target: { value: '10' } });
+    expect(rowTitles()).toEqual(['Dune Part Two 2160p', 'Dune (1984)']);
+    fireEvent.change(screen.getByLabelText('Taille maximum (Go)'), { target: { value: '1' } });
+    expect(rowTitles()).toEqual(['Dune (1984)']);
+    expect(screen.getByRole('status').textContent).toBe('1 résultat affiché sur 3');
+    fireEvent.change(screen.getByLabelText('Le titre contient'), { target: { value: 'two' } });
+    expect(screen.getByText('Aucun résultat ne correspond aux filtres.')).toBeTruthy();
+    fireEvent.click(screen.getAllByRole('button', { name: 'Effacer les filtres' })[0]!);
+    expect(rowTitles()).toHaveLength(3);
+    expect(fetch.mock.calls.length).toBe(before);
+  });
+
+  it('says which indexers did not answer', async () => {
+    serve({
+      search: () =>
+        jsonResponse(
+          200,
+          body([few], {
+            failed: ['Cpasbien'],
+            indexers: [
+              { id: 'yggtorrent', name: 'YGGtorrent', ok: true, results: 1, elapsed_ms: 100, error: null },
+              { id: 'cpasbien', name: 'Cpasbien', ok: false, results: 0, elapsed_ms: 10000, error: 'délai dépassé' },
+            ],
+          }),
+        ),
+    });
+    renderPage();
+    searchFor('dune');
+    expect(await screen.findByText("Certains indexeurs n'ont pas répondu : Cpasbien (délai dépassé)")).toBeTruthy();
+    expect(rowTitles()).toEqual(['Dune 2021 MULTi']);
+  });
+
+  it("shows the server's French message when the search fails", async () => {
+    serve({ search: () => errorResponse(502, 'jackett_unreachable', 'Jackett est injoignable pour le moment.') });
+    renderPage();
+    searchFor('dune');
+    expect((await screen.findByRole('alert')).textContent).toBe('Jackett est injoignable pour le moment.');
+    expect(screen.queryByTestId('search-table')).toBeNull();
+  });
+
+  it('falls back to a French message for a known code without message', async () => {
+    serve({ search: () => jsonResponse(503, { error: { code: 'jackett_not_configured', message: '' } }) });
+    renderPage();
+    searchFor('dune');
+    expect((await screen.findByRole('alert')).textContent).toBe("La recherche n'est pas configurée sur ce serveur.");
+  });
+
+  it('says when nothing was found', async () => {
+    serve({ search: () => jsonResponse(200, body([])) });
+    renderPage();
+    searchFor('zzzz');
+    expect(await screen.findByText('Aucun résultat pour « zzzz ».')).toBeTruthy();
+  });
+
+  it('adds a result with POST /api/search/add and the CSRF header, then shows Ajouté and the link', async () => {
+    document.cookie = 'csrf_token=jeton; path=/';
+    const fetch = serve();
+    const { client } = renderPage();
+    client.setQueryData(['torrents', 'mine'], { torrents: [], qbittorrent: 'ok', stale: false, error: null });
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    const row = rowOf('Dune (1984)');
+    fireEvent.click(within(row).getByRole('button', { name: 'Ajouter « Dune (1984) »' }));
+    expect(await within(row).findByText('Ajouté')).toBeTruthy();
+    const link = within(row).getByRole('link', { name: 'Voir dans Mes torrents' });
+    expect(link.getAttribute('href')).toBe(`/torrents/${'a'.repeat(40)}`);
+    expect(within(row).queryByRole('button', { name: /Ajouter/ })).toBeNull();
+
+    const init = fetch.mock.calls.find(([u]) => u === '/api/search/add')![1]!;
+    expect(init.method).toBe('POST');
+    expect(JSON.parse(init.body as string)).toEqual({ id: 'r3' });
+    expect((init.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+    // The torrent lists are stale now.
+    await waitFor(() => expect(client.getQueryState(['torrents', 'mine'])?.isInvalidated).toBe(true));
+    // Other rows are untouched.
+    expect(within(rowOf('Dune 2021 MULTi')).getByRole('button', { name: 'Ajouter « Dune 2021 MULTi »' })).toBeTruthy();
+  });
+
+  it('shows the refusal on the row', async () => {
+    serve({
+      add: () =>
+        jsonResponse(200, { ok: false, error: { code: 'duplicate_torrent', message: 'Ce torrent est déjà sur le serveur.' } }),
+    });
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    const row = rowOf('Dune (1984)');
+    fireEvent.click(within(row).getByRole('button', { name: 'Ajouter « Dune (1984) »' }));
+    expect((await within(row).findByRole('alert')).textContent).toBe('Échec : Ce torrent est déjà sur le serveur.');
+    expect(within(row).getByRole('button', { name: 'Ajouter « Dune (1984) »' })).toBeTruthy();
+    expect(within(row).queryByText('Ajouté')).toBeNull();
+  });
+
+  it('shows an expired result on the row', async () => {
+    serve({ add: () => errorResponse(404, 'search_result_expired', 'Ce résultat a expiré, relancez la recherche.') });
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    const row = rowOf('Dune 2021 MULTi');
+    fireEvent.click(within(row).getByRole('button', { name: 'Ajouter « Dune 2021 MULTi »' }));
+    expect((await within(row).findByRole('alert')).textContent).toBe('Échec : Ce résultat a expiré, relancez la recherche.');
+  });
+
+  it('shows Ajouté from the start for a result already added', async () => {
+    serve({ search: () => jsonResponse(200, body([{ ...some, added: { hash: 'b'.repeat(40) } }, few])) });
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    const row = rowOf('Dune (1984)');
+    expect(within(row).getByText('Ajouté')).toBeTruthy();
+    expect(within(row).getByRole('link', { name: 'Voir dans Mes torrents' }).getAttribute('href')).toBe(`/torrents/${'b'.repeat(40)}`);
+    expect(within(row).queryByRole('button')).toBeNull();
+  });
+
+  it('shows cards on phones', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: false,
+      media: query,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+    serve();
+    renderPage();
+    searchFor('dune');
+    const cards = await screen.findByTestId('search-cards');
+    expect(screen.queryByTestId('search-table')).toBeNull();
+    const items = within(cards).getAllByRole('listitem');
+    expect(items[0]!.textContent).toContain('Dune Part Two 2160p');
+    expect(within(items[0]!).getByRole('button', { name: 'Ajouter « Dune Part Two 2160p »' })).toBeTruthy();
+    expect((screen.getByLabelText('Trier par') as HTMLSelectElement).value).toBe('seeders');
+  });
+
+  it('tells a user without the search permission', () => {
+    serve();
+    renderPage({ ...alice, permissions: ['add_torrents'] });
+    expect(screen.getByRole('alert').textContent).toBe("Votre groupe ne permet pas d'utiliser la recherche.");
+    expect(screen.queryByLabelText('Rechercher')).toBeNull();
+  });
+});

@@ -1,0 +1,308 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ArrowDown, ArrowUp, Search, X } from 'lucide-react';
+import { errorMessage } from '../../api/client';
+import { useMe } from '../../api/queries';
+import type { SearchCategory, SearchParams, SearchResult } from '../../api/types';
+import i18n from '../../i18n';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Loading } from '../../components/Loading';
+import { TextField } from '../../components/TextField';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
+import type { AddState } from './AddResultCell';
+import { maySearch } from './permissions';
+import { useAddSearchResult, useSearchIndexers, useSearchResults } from './queries';
+import { ResultCards, ResultsTable } from './SearchResultsView';
+import {
+  CATEGORIES,
+  DEFAULT_SORT,
+  NO_FILTERS,
+  RESULT_SORT_KEYS,
+  applyResultView,
+  failedIndexers,
+  hasFilters,
+  nextSort,
+  type ResultFilters,
+  type ResultSort,
+  type ResultSortKey,
+} from './searchView';
+
+const fieldClass =
+  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
+
+/** The server's French message, or ours for the code when it sent none. */
+function addErrorText(error: { code: string; message: string }): string {
+  if (error.message?.trim()) return error.message;
+  const key = `errors.codes.${error.code}`;
+  return i18n.exists(key) ? i18n.t(key as 'errors.codes.duplicate_torrent') : i18n.t('errors.unexpected');
+}
+
+function SearchForm({ busy, onSearch }: { busy: boolean; onSearch: (p: SearchParams) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const indexers = useSearchIndexers();
+  const [q, setQ] = useState('');
+  const [category, setCategory] = useState<SearchCategory>('tout');
+  const [indexer, setIndexer] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const query = q.trim();
+    if (!query) {
+      setError(t('search.form.queryRequired'));
+      return;
+    }
+    setError(undefined);
+    onSearch({ q: query, category, indexer });
+  }
+
+  return (
+    <form role="search" onSubmit={submit} noValidate className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
+      <TextField
+        label={t('search.form.query')}
+        type="search"
+        required
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('search.form.queryPlaceholder')}
+        error={error}
+        autoComplete="off"
+        className="sm:min-w-72 sm:flex-1"
+      />
+      <div className="flex flex-col gap-1 sm:w-44">
+        <label htmlFor={`${id}-cat`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+          {t('search.form.category')}
+        </label>
+        <select
+          id={`${id}-cat`}
+          value={category}
+          onChange={(e) => setCategory(e.target.value as SearchCategory)}
+          className={fieldClass}
+        >
+          {CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(`search.categories.${c}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="flex flex-col gap-1 sm:w-52">
+        <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+          {t('search.form.indexer')}
+        </label>
+        <select id={`${id}-idx`} value={indexer} onChange={(e) => setIndexer(e.target.value)} className={fieldClass}>
+          <option value="">{t('search.form.allIndexers')}</option>
+          {(indexers.data ?? []).map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Button
+        type="submit"
+        busy={busy}
+        busyLabel={t('search.form.busy')}
+        icon={<Search aria-hidden="true" className="size-4" />}
+        className="sm:mt-6"
+      >
+        {t('search.form.submit')}
+      </Button>
+    </form>
+  );
+}
+
+function Filters({
+  filters,
+  setFilters,
+  sort,
+  setSort,
+  wide,
+}: {
+  filters: ResultFilters;
+  setFilters: (f: ResultFilters) => void;
+  sort: ResultSort;
+  setSort: (s: ResultSort) => void;
+  wide: boolean;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const field = (key: keyof ResultFilters, label: string, type: 'number' | 'text', extra: string) => (
+    <div className={`flex flex-col gap-1 ${extra}`}>
+      <label htmlFor={`${id}-${key}`} className="text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={`${id}-${key}`}
+        type={type === 'number' ? 'text' : 'search'}
+        inputMode={type === 'number' ? 'decimal' : undefined}
+        value={filters[key]}
+        onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}
+        autoComplete="off"
+        className={fieldClass}
+      />
+    </div>
+  );
+  return (
+    <fieldset className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
+      <legend className="sr-only">{t('search.filters.legend')}</legend>
+      {field('title', t('search.filters.title'), 'text', 'sm:w-60')}
+      {field('minSeeders', t('search.filters.minSeeders'), 'number', 'sm:w-36')}
+      {field('minSizeGo', t('search.filters.minSize'), 'number', 'sm:w-40')}
+      {field('maxSizeGo', t('search.filters.maxSize'), 'number', 'sm:w-40')}
+      {!wide && (
+        <div className="flex items-end gap-2">
+          <div className="flex flex-1 flex-col gap-1">
+            <label htmlFor={`${id}-sort`} className="text-sm font-medium">
+              {t('search.filters.sort')}
+            </label>
+            <select
+              id={`${id}-sort`}
+              value={sort.sort}
+              onChange={(e) => setSort(nextSort({ ...sort, sort: '' as ResultSortKey }, e.target.value as ResultSortKey))}
+              className={fieldClass}
+            >
+              {RESULT_SORT_KEYS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`search.columns.${k}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Button
+            variant="secondary"
+            onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
+            icon={sort.dir === 'asc' ? <ArrowUp aria-hidden="true" className="size-4" /> : <ArrowDown aria-hidden="true" className="size-4" />}
+          >
+            {sort.dir === 'asc' ? t('search.filters.ascending') : t('search.filters.descending')}
+          </Button>
+        </div>
+      )}
+      {hasFilters(filters) && (
+        <Button variant="ghost" icon={<X aria-hidden="true" className="size-4" />} onClick={() => setFilters(NO_FILTERS)}>
+          {t('search.filters.clear')}
+        </Button>
+      )}
+    </fieldset>
+  );
+}
+
+/** "Recherche": Jackett search through the server, results sorted and filtered here, "Ajouter" on each. */
+export function SearchPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('search.title'));
+  const { data: me } = useMe();
+  const allowed = maySearch(me);
+  const wide = useMediaQuery(WIDE_SCREEN);
+  const [params, setParams] = useState<SearchParams | null>(null);
+  const search = useSearchResults(allowed ? params : null);
+  const [sort, setSort] = useState<ResultSort>(DEFAULT_SORT);
+  const [filters, setFilters] = useState<ResultFilters>(NO_FILTERS);
+  const [addStates, setAddStates] = useState<Record<string, AddState>>({});
+  const add = useAddSearchResult();
+
+  function runSearch(p: SearchParams) {
+    setSort(DEFAULT_SORT);
+    if (params && p.q === params.q && p.category === params.category && p.indexer === params.indexer) {
+      void search.refetch();
+    } else {
+      setParams(p);
+    }
+  }
+
+  async function addResult(r: SearchResult) {
+    const put = (s: AddState | null) =>
+      setAddStates((prev) => {
+        const next = { ...prev };
+        if (s) next[r.id] = s;
+        else delete next[r.id];
+        return next;
+      });
+    put({ status: 'pending' });
+    try {
+      const res = await add.mutateAsync(r.id);
+      put(res.ok ? null : { status: 'error', message: addErrorText(res.error) });
+    } catch (e) {
+      put({ status: 'error', message: errorMessage(e) });
+    }
+  }
+
+  const header = (
+    <div>
+      <h1 className="text-2xl font-bold">{t('search.title')}</h1>
+      <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('search.intro')}</p>
+    </div>
+  );
+
+  if (me && !allowed) {
+    return (
+      <div className="flex flex-col gap-4">
+        {header}
+        <Alert>{t('search.forbidden')}</Alert>
+      </div>
+    );
+  }
+
+  const data = search.data;
+  let body = null;
+  if (params && search.isPending) {
+    body = <Loading />;
+  } else if (search.isError) {
+    body = <Alert>{errorMessage(search.error)}</Alert>;
+  } else if (params && data) {
+    const shown = applyResultView(data.results, sort, filters);
+    const total = data.results.length;
+    const caption = t('search.resultsCaption', { q: params.q });
+    body = (
+      <div className="flex flex-col gap-4" aria-busy={search.isFetching || undefined}>
+        {data.failed.length > 0 && (
+          <Alert tone="info">{t('search.failed', { list: failedIndexers(data.failed, data.indexers) })}</Alert>
+        )}
+        {total === 0 ? (
+          <p role="status" className="rounded-lg border border-dashed border-stone-300 px-4 py-10 text-center dark:border-stone-700">
+            {t('search.empty', { q: params.q })}
+          </p>
+        ) : (
+          <>
+            <Filters filters={filters} setFilters={setFilters} sort={sort} setSort={setSort} wide={wide} />
+            <p role="status" className="text-sm text-stone-600 dark:text-stone-400">
+              {shown.length === total
+                ? t('search.shownAll', { count: total })
+                : t('search.shownSome', { count: shown.length, total })}
+            </p>
+            {shown.length === 0 ? (
+              <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-stone-300 px-4 py-10 text-center dark:border-stone-700">
+                <p>{t('search.noMatch')}</p>
+                <Button variant="secondary" icon={<X aria-hidden="true" className="size-4" />} onClick={() => setFilters(NO_FILTERS)}>
+                  {t('search.filters.clear')}
+                </Button>
+              </div>
+            ) : wide ? (
+              <ResultsTable
+                results={shown}
+                caption={caption}
+                addStates={addStates}
+                onAdd={(r) => void addResult(r)}
+                sort={sort}
+                onSort={(key) => setSort(nextSort(sort, key))}
+              />
+            ) : (
+              <ResultCards results={shown} caption={caption} addStates={addStates} onAdd={(r) => void addResult(r)} />
+            )}
+          </>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      {header}
+      <SearchForm busy={search.isFetching} onSearch={runSearch} />
+      {body}
+    </div>
+  );
+}
