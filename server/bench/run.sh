@@ -57,6 +57,12 @@ run() { # name url [header…]
 count_hashes() { curl -s -H "$2" "$1" | { grep -o '"hash"' || true; } | wc -l; }
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$1/status"; }
 
+MICRO=$(dirname "$BIN")/micro_bench
+if [ -x "$MICRO" ]; then
+  echo "Micro-benchmarks (Google Benchmark, pure code):"
+  "$MICRO" --benchmark_min_time=0.5 2>/dev/null | grep -E "^BM_|^Benchmark"
+  echo
+fi
 echo "essaim $("$BIN" version | awk '{print $2}') — wrk -t2 -c$CONNS -d$DURATION, $(nproc) cores ($(uname -m)), $(date -u +%F)"
 echo 'bench-password-123' | "$BIN" create-user --username bench --password-stdin >/dev/null
 echo 'admin-password-123' | "$BIN" create-admin --username boss --password-stdin >/dev/null
