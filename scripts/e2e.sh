@@ -6,14 +6,25 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cleanup() { "$ROOT/scripts/local-swarm.sh" stop "$DIR/swarm" >/dev/null 2>&1 || true; rm -rf "$DIR"; }
+JPID=""
+cleanup() {
+  [ -n "$JPID" ] && kill "$JPID" 2>/dev/null
+  "$ROOT/scripts/local-swarm.sh" stop "$DIR/swarm" >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+}
 trap cleanup EXIT
 QP=$(free_port)
 OUT=$(WEBUI_PORT=$QP SEED_WEBUI_PORT=$(free_port) BT_PORT=$(free_port) SEED_BT_PORT=$(free_port) \
       TRACKER_PORT=$(free_port) "$ROOT/scripts/local-swarm.sh" start "$DIR/swarm")
 MAGNET=$(awk '/^Magnet:/ && /sample-single/ {print $2}' <<<"$OUT")
 TORRENT=$(awk '/^Torrent:/ && /sample-multi/ {print $2}' <<<"$OUT")
-export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3]}))' \
-  "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT")
+# A fake Jackett (server/tests/integration/fake_jackett.py) whose results point at the swarm.
+JKEY=e2e-jackett-key
+python3 "$ROOT/server/tests/integration/fake_jackett.py" "$JKEY" "$TORRENT" "$MAGNET" >"$DIR/jackett.url" 2>"$DIR/jackett.log" &
+JPID=$!
+for _ in $(seq 1 50); do [ -s "$DIR/jackett.url" ] && break; sleep 0.1; done
+JURL=$(head -1 "$DIR/jackett.url")
+export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3],"jackett_url":sys.argv[4],"jackett_key":sys.argv[5]}))' \
+  "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT" "$JURL" "$JKEY")
 cd "$ROOT/web"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e

@@ -101,3 +101,15 @@ class FakeJackett:
                 self.send(404)
 
         return H
+
+
+if __name__ == "__main__":
+    # For the Playwright run (scripts/e2e.sh): fake_jackett.py API_KEY TORRENT_FILE MAGNET
+    import sys
+
+    fake = FakeJackett(sys.argv[1], Path(sys.argv[2]).read_bytes(), sys.argv[3])
+    print(fake.url, flush=True)
+    try:
+        fake.thread.join()
+    except KeyboardInterrupt:
+        fake.stop()
