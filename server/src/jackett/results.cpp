@@ -151,6 +151,12 @@ SearchResponse parse_results(std::string_view body, std::size_t max_results) {
             s.elapsed_ms = opt_int(o, "ElapsedTime").value_or(0);
             auto err = text(o, "Error");
             s.error = err.substr(0, err.find('\n'));  // the stack trace stays out
+            // "Jackett.Common.IndexerException: Exception (cpasbien): A task was canceled." →
+            // keep the reason only; the indexer's name is shown beside it.
+            if (auto p = s.error.find("Exception (");
+                p != std::string::npos && s.error.find("Jackett.") == 0)
+                if (auto q = s.error.find("): ", p); q != std::string::npos)
+                    s.error = s.error.substr(q + 3);
             if (s.error.size() > 300) s.error.resize(300);
             if (s.name.empty()) s.name = s.id.empty() ? "(indexeur inconnu)" : s.id;
             out.indexers.push_back(std::move(s));
