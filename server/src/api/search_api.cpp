@@ -11,6 +11,8 @@
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
+#include "http/run_on.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
@@ -24,11 +26,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-template <class T>
-T run_on(asio::io_context& ioc, asio::awaitable<T> aw) {
-    return asio::co_spawn(ioc, std::move(aw), asio::use_future).get();
-}
 
 struct Kept {
     std::chrono::steady_clock::time_point at;
@@ -121,7 +118,7 @@ http::Response do_search(const Context& ctx, SearchService& svc, http::Request& 
     auto started = std::chrono::steady_clock::now();
     jackett::SearchResponse resp;
     try {
-        resp = run_on(*ctx.ioc, jackett::search(svc.settings(), q, cats, indexer));
+        resp = http::run_on(*ctx.ioc, jackett::search(svc.settings(), q, cats, indexer));
     } catch (const jackett::JackettError& e) {
         rethrow(e);
     }
@@ -177,7 +174,7 @@ http::Response list_indexers(const Context& ctx, SearchService& svc, http::Reque
     auth::require_permission(a.user, "search");
     std::vector<std::pair<std::string, std::string>> list;
     try {
-        list = run_on(*ctx.ioc, jackett::indexers(svc.settings()));
+        list = http::run_on(*ctx.ioc, jackett::indexers(svc.settings()));
     } catch (const jackett::JackettError& e) {
         rethrow(e);
     }

@@ -11,6 +11,8 @@
 #include "qbt/sync_loop.hpp"
 #include "util/strings.hpp"
 
+#include "http/run_on.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
@@ -19,11 +21,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-template <class T>
-T run_on(asio::io_context& ioc, asio::awaitable<T> aw) {
-    return asio::co_spawn(ioc, std::move(aw), asio::use_future).get();
-}
 
 [[noreturn]] void rethrow_qbt(const qbt::QbtError& e) {
     if (e.kind == qbt::FailKind::not_found)
@@ -176,12 +173,12 @@ http::Response detail(const Context& ctx, http::Request& req) {
     o["comment"] = "";
     if (e.in_qbt) {
         try {
-            auto props = run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
+            auto props = http::run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
             if (props.is_object()) {
                 if (auto* p = props.as_object().if_contains("piece_size")) o["piece_size"] = *p;
                 if (auto* c = props.as_object().if_contains("comment")) o["comment"] = *c;
             }
-            auto tr = run_on(*ctx.ioc, ctx.qbt->trackers(e.hash));
+            auto tr = http::run_on(*ctx.ioc, ctx.qbt->trackers(e.hash));
             if (tr.is_array())
                 for (const auto& t : tr.as_array()) {
                     if (!t.is_object()) continue;
@@ -212,7 +209,7 @@ http::Response files(const Context& ctx, http::Request& req) {
     json::array out;
     if (e.in_qbt) {
         try {
-            auto fl = run_on(*ctx.ioc, ctx.qbt->files(e.hash));
+            auto fl = http::run_on(*ctx.ioc, ctx.qbt->files(e.hash));
             if (fl.is_array())
                 for (const auto& f : fl.as_array()) {
                     if (!f.is_object()) continue;
@@ -246,7 +243,7 @@ http::Response pause_resume(const Context& ctx, http::Request& req, bool pause) 
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
     try {
-        run_on(*ctx.ioc, pause ? ctx.qbt->pause(e.hash) : ctx.qbt->resume(e.hash));
+        http::run_on(*ctx.ioc, pause ? ctx.qbt->pause(e.hash) : ctx.qbt->resume(e.hash));
     } catch (const qbt::QbtError& err) {
         rethrow_qbt(err);
     }
@@ -272,7 +269,7 @@ http::Response remove(const Context& ctx, http::Request& req) {
     }
     if (e.in_qbt) {
         try {
-            run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
+            http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
@@ -305,7 +302,7 @@ http::Response assign(const Context& ctx, http::Request& req) {
     }
     if (e.in_qbt) {
         try {
-            run_on(*ctx.ioc, ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid)));
+            http::run_on(*ctx.ioc, ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid)));
         } catch (const qbt::QbtError&) {
             // The database row is what counts; the tag only helps a later reconciliation.
         }

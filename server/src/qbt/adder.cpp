@@ -8,6 +8,8 @@
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>
+#include "http/run_on.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/url.hpp>
 
@@ -18,11 +20,6 @@ namespace asio = boost::asio;
 using torrent::TorrentError;
 
 namespace {
-
-template <class T>
-T run_on(asio::io_context& ioc, asio::awaitable<T> aw) {
-    return asio::co_spawn(ioc, std::move(aw), asio::use_future).get();
-}
 
 struct Identity {
     std::string v1, v2, qbt_id, name;
@@ -63,7 +60,7 @@ std::pair<std::string, std::string> resolve_torrent_url(asio::io_context& ioc,
                                 {},
                                 std::chrono::seconds(20),
                                 AddService::kMaxTorrentBytes};
-        auto res = run_on(ioc, http::fetch(std::move(req)));
+        auto res = http::run_on(ioc, http::fetch(std::move(req)));
         if (res.too_large)
             throw TorrentError(
                 "torrent_too_large",
@@ -170,7 +167,7 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         }
         req.tags = {owner_tag(user.id)};
         try {
-            run_on(ioc_, client_.add(req));
+            http::run_on(ioc_, client_.add(req));
         } catch (const QbtError& e) {
             registry_.drop_row(row_id);
             if (e.kind == FailKind::refused && e.status == 200)

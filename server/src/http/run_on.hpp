@@ -1,0 +1,17 @@
+// Runs a coroutine on the I/O context and waits for its result (or exception). For code on the
+// worker pool (handlers, services) that needs an asynchronous client; never call it from an
+// I/O thread, which would wait for itself.
+#pragma once
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+namespace essaim::http {
+
+template <class T>
+T run_on(boost::asio::io_context& ioc, boost::asio::awaitable<T> aw) {
+    return boost::asio::co_spawn(ioc, std::move(aw), boost::asio::use_future).get();
+}
+
+}  // namespace essaim::http
