@@ -1,6 +1,7 @@
 import type { ReactNode, Ref } from 'react';
 import { CircleAlert, CircleCheck, Info } from 'lucide-react';
 import { cx } from '../lib/cx';
+import { Button } from './Button';
 
 type Tone = 'error' | 'success' | 'info';
 
@@ -19,6 +20,24 @@ export interface AlertProps {
   /** Focusable target (for moving focus to an error summary). */
   alertRef?: Ref<HTMLDivElement>;
   className?: string;
+}
+
+export interface DismissibleAlertProps extends Omit<AlertProps, 'alertRef'> {
+  /** Label of the button that hides the message (already translated). */
+  dismissLabel: string;
+  onDismiss: () => void;
+}
+
+/** An Alert with a button beside it that hides it (action results on the torrent pages). */
+export function DismissibleAlert({ dismissLabel, onDismiss, className, ...alert }: DismissibleAlertProps) {
+  return (
+    <div className={cx('flex items-start gap-2', className)}>
+      <Alert {...alert} className="flex-1" />
+      <Button variant="ghost" onClick={onDismiss}>
+        {dismissLabel}
+      </Button>
+    </div>
+  );
 }
 
 /** Errors are `role="alert"`; success and info messages are polite `role="status"`. */

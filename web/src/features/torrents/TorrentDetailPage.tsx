@@ -5,7 +5,7 @@ import { ArrowLeft, RefreshCw } from 'lucide-react';
 import { ApiError, errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { TorrentDetail, Tracker } from '../../api/types';
-import { Alert } from '../../components/Alert';
+import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
@@ -167,14 +167,9 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
         {torrent.removed && <Alert tone="info">{t('torrents.detail.removedNotice')}</Alert>}
         {actionError && <Alert>{actionError}</Alert>}
         {notice && (
-          <div className="flex items-start gap-2">
-            <Alert tone="success" className="flex-1">
-              {notice}
-            </Alert>
-            <Button variant="ghost" onClick={() => setNotice(null)}>
-              {t('torrents.dismiss')}
-            </Button>
-          </div>
+          <DismissibleAlert tone="success" dismissLabel={t('torrents.dismiss')} onDismiss={() => setNotice(null)}>
+            {notice}
+          </DismissibleAlert>
         )}
       </div>
 

@@ -5,7 +5,7 @@ import { ArrowDown, ArrowUp, HardDriveDownload, Plus, RefreshCw, Search, X } fro
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { Torrent, TorrentScope } from '../../api/types';
-import { Alert } from '../../components/Alert';
+import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -257,22 +257,19 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
           <Alert className="mt-3">{t('torrents.refreshFailed', { message: errorMessage(list.error) })}</Alert>
         )}
         {actionError && (
-          <div className="mt-3 flex items-start gap-2">
-            <Alert className="flex-1">{actionError}</Alert>
-            <Button variant="ghost" onClick={() => setActionError(null)}>
-              {t('torrents.dismiss')}
-            </Button>
-          </div>
+          <DismissibleAlert className="mt-3" dismissLabel={t('torrents.dismiss')} onDismiss={() => setActionError(null)}>
+            {actionError}
+          </DismissibleAlert>
         )}
         {notice && (
-          <div className="mt-3 flex items-start gap-2">
-            <Alert tone="success" className="flex-1">
-              {notice}
-            </Alert>
-            <Button variant="ghost" onClick={() => setNotice(null)}>
-              {t('torrents.dismiss')}
-            </Button>
-          </div>
+          <DismissibleAlert
+            tone="success"
+            className="mt-3"
+            dismissLabel={t('torrents.dismiss')}
+            onDismiss={() => setNotice(null)}
+          >
+            {notice}
+          </DismissibleAlert>
         )}
       </div>
       {body}
