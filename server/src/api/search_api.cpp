@@ -1,7 +1,8 @@
 // /api/search: Jackett search for users with the `search` permission, and adding a result.
 // Results are kept server-side (last 3 searches per user, 30 minutes) behind random ids, so
 // Jackett's links — which carry its API key — never reach the browser, and a result can only be
-// added by the user who searched for it.
+// added by the user who searched for it. Each successful search is also remembered in the
+// user's recent searches (the last 20, in the database; listed, replayed and cleared by the page).
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
@@ -84,6 +85,8 @@ class SearchService {
     std::unordered_map<std::int64_t, std::deque<Kept>> kept_;
 };
 
+constexpr std::size_t kRecentSearches = 20;
+
 std::vector<int> categories_for(const std::string& c) {
     if (c.empty() || c == "tout") return {};
     if (c == "films") return {2000};
@@ -113,7 +116,9 @@ http::Response do_search(const Context& ctx, SearchService& svc, http::Request& 
     if (q.size() > 200)
         throw ApiError(422, "invalid_query",
                        "La recherche est trop longue (200 caractères au plus).", "q");
-    auto cats = categories_for(req.query_param("category").value_or("tout"));
+    auto category = req.query_param("category").value_or("tout");
+    if (category.empty()) category = "tout";
+    auto cats = categories_for(category);
     auto indexer = req.query_param("indexer").value_or("");
     auto started = std::chrono::steady_clock::now();
     jackett::SearchResponse resp;
@@ -123,6 +128,10 @@ http::Response do_search(const Context& ctx, SearchService& svc, http::Request& 
         rethrow(e);
     }
     jackett::sort_by_seeders(resp.results);
+    ctx.store.record_search(
+        a.user.id,
+        {0, q, category, indexer, static_cast<std::int64_t>(resp.results.size()), now_unix()},
+        kRecentSearches);
     auto ids = svc.keep(a.user.id, resp.results);
     auto snap = ctx.registry->snapshot();
     json::array results;
@@ -183,6 +192,38 @@ http::Response list_indexers(const Context& ctx, SearchService& svc, http::Reque
     return http::Response::json(200, json::object{{"indexers", std::move(out)}});
 }
 
+http::Response list_recent(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "search");
+    json::array out;
+    for (const auto& s : ctx.store.recent_searches(a.user.id))
+        out.push_back(json::object{{"id", s.id},
+                                   {"q", s.query},
+                                   {"category", s.category},
+                                   {"indexer", s.indexer},
+                                   {"results", s.results},
+                                   {"searched_at", s.searched_at}});
+    return http::Response::json(200, json::object{{"searches", std::move(out)}});
+}
+
+// DELETE /api/search/recent clears the list; /api/search/recent/{id} forgets one search.
+http::Response forget_recent(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    auth::require_permission(a.user, "search");
+    std::int64_t id = 0;
+    if (auto it = req.params.find("id"); it != req.params.end()) {
+        auto parsed = str::parse_uint(it->second);
+        if (!parsed || *parsed <= 0)
+            throw ApiError(404, "not_found", "Cette recherche récente n'existe pas.");
+        id = *parsed;
+        if (ctx.store.delete_recent_searches(a.user.id, id) == 0)
+            throw ApiError(404, "not_found", "Cette recherche récente n'existe pas.");
+    } else {
+        ctx.store.delete_recent_searches(a.user.id, 0);
+    }
+    return http::Response::no_content();
+}
+
 http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddService& adder,
                           http::Request& req) {
     auto a = require_user(ctx, req);
@@ -222,6 +263,15 @@ void register_search_routes(http::Router& r, const Context& ctx) {
     r.add(
         "GET", "/api/search/indexers",
         [&ctx, svc](http::Request& q) { return list_indexers(ctx, *svc, q); }, Exec::worker);
+    r.add(
+        "GET", "/api/search/recent", [&ctx](http::Request& q) { return list_recent(ctx, q); },
+        Exec::worker);
+    r.add(
+        "DELETE", "/api/search/recent", [&ctx](http::Request& q) { return forget_recent(ctx, q); },
+        Exec::worker);
+    r.add(
+        "DELETE", "/api/search/recent/{id}",
+        [&ctx](http::Request& q) { return forget_recent(ctx, q); }, Exec::worker);
     r.add(
         "POST", "/api/search/add",
         [&ctx, svc, adder](http::Request& q) { return add_result(ctx, *svc, *adder, q); },

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <boost/json.hpp>
@@ -316,6 +317,59 @@ class SqliteStore final : public Store {
             out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
                            q->getColumn(2).getString()});
         return out;
+    }
+
+    void record_search(std::int64_t user_id, const RecentSearch& r, std::size_t keep) override {
+        std::lock_guard lock(mu_);
+        SQLite::Transaction tx(db_);
+        {
+            Stmt q = stmt(
+                "INSERT INTO recent_searches (user_id, query, category, indexer, results, "
+                "searched_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, query, category, "
+                "indexer) DO UPDATE SET results = excluded.results, searched_at = "
+                "excluded.searched_at");
+            q->bind(1, user_id);
+            q->bind(2, r.query);
+            q->bind(3, r.category);
+            q->bind(4, r.indexer);
+            q->bind(5, r.results);
+            q->bind(6, r.searched_at);
+            q->exec();
+        }
+        {
+            // Ties on the second are broken by id so the newest insert always survives.
+            Stmt q = stmt(
+                "DELETE FROM recent_searches WHERE user_id = ? AND id NOT IN (SELECT id FROM "
+                "recent_searches WHERE user_id = ? ORDER BY searched_at DESC, id DESC LIMIT ?)");
+            q->bind(1, user_id);
+            q->bind(2, user_id);
+            q->bind(3, static_cast<std::int64_t>(keep));
+            q->exec();
+        }
+        tx.commit();
+    }
+
+    std::vector<RecentSearch> recent_searches(std::int64_t user_id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "SELECT id, query, category, indexer, results, searched_at FROM recent_searches"
+            " WHERE user_id = ? ORDER BY searched_at DESC, id DESC");
+        q->bind(1, user_id);
+        std::vector<RecentSearch> out;
+        while (q->executeStep())
+            out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                           q->getColumn(2).getString(), q->getColumn(3).getString(),
+                           q->getColumn(4).getInt64(), q->getColumn(5).getInt64()});
+        return out;
+    }
+
+    std::int64_t delete_recent_searches(std::int64_t user_id, std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM recent_searches WHERE user_id = ? AND (? = 0 OR id = ?)");
+        q->bind(1, user_id);
+        q->bind(2, id);
+        q->bind(3, id);
+        return q->exec();
     }
 
     std::int64_t insert_torrent(const TorrentRow& r) override {

@@ -88,6 +88,15 @@ struct TorrentRow {
     std::optional<std::int64_t> completed_at;
 };
 
+struct RecentSearch {
+    std::int64_t id = 0;
+    std::string query;
+    std::string category;  // "tout", "films", …
+    std::string indexer;   // "" = every indexer
+    std::int64_t results = 0;
+    std::int64_t searched_at = 0;
+};
+
 struct UserName {
     std::int64_t id = 0;
     std::string username;
@@ -135,6 +144,13 @@ class Store {
 
     // Users, light: for showing owners' names.
     virtual std::vector<UserName> user_names() = 0;
+
+    // Recent searches: the same (query, category, indexer) is one row whose date moves; only the
+    // `keep` most recent rows of the user survive a record.
+    virtual void record_search(std::int64_t user_id, const RecentSearch& s, std::size_t keep) = 0;
+    virtual std::vector<RecentSearch> recent_searches(std::int64_t user_id) = 0;  // newest first
+    // Deletes one (id > 0) or all (id == 0) of the user's recent searches; returns how many.
+    virtual std::int64_t delete_recent_searches(std::int64_t user_id, std::int64_t id) = 0;
 
     // Torrent ownership
     // Conflict when a live row already has this qbt_hash.

@@ -101,4 +101,14 @@ std::size_t utf8_length(std::string_view s) {
         s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+std::optional<std::int64_t> parse_uint(std::string_view s) {
+    if (s.empty() || s.size() > 18) return std::nullopt;  // 18 digits always fit in int64
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
 }  // namespace essaim::str

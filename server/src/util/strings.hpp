@@ -1,6 +1,8 @@
 // String helpers shared by every module.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,5 +21,7 @@ bool is_valid_utf8(std::string_view s);
 std::string to_valid_utf8(std::string_view s);
 // Number of Unicode code points of a valid UTF-8 string.
 std::size_t utf8_length(std::string_view s);
+// A decimal integer made only of ASCII digits (no sign, no spaces), or nullopt (also on overflow).
+std::optional<std::int64_t> parse_uint(std::string_view s);
 
 }  // namespace essaim::str

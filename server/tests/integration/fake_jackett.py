@@ -80,7 +80,12 @@ class FakeJackett:
                         time.sleep(6)
                     if query == "casse":
                         return self.send(200, b"{not json")
-                    return self.send(200, json.dumps(fake.results(query)).encode())
+                    doc = fake.results(query)
+                    trackers = q.get("Tracker[]")  # Jackett's indexer filter
+                    if trackers:
+                        doc["Results"] = [r for r in doc["Results"] if r["TrackerId"] in trackers]
+                        doc["Indexers"] = [i for i in doc["Indexers"] if i["ID"] in trackers]
+                    return self.send(200, json.dumps(doc).encode())
                 if u.path == "/api/v2.0/indexers/all/results/torznab/api":
                     if q.get("apikey", [""])[0] != fake.api_key:
                         return self.send(200, b'<error code="100" description="Invalid API Key"/>',

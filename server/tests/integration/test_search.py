@@ -105,3 +105,43 @@ def test_jackett_errors_are_clear(essaim, swarm_clean, jackett):
     assert_error(search(b3), 502, "jackett_unreachable")
     _s4, b4 = start(essaim, swarm_clean, "")
     assert_error(search(b4), 503, "jackett_not_configured")
+
+
+def test_indexer_filter_is_sent_to_jackett(essaim, swarm_clean, jackett):
+    _srv, b = start(essaim, swarm_clean, jackett.url)
+    res = search(b, indexer="torrent9")
+    assert res.status == 200, res
+    assert "Tracker%5B%5D=torrent9" in jackett.requests[-1]
+    assert [r["tracker_id"] for r in res.json["results"]] == ["torrent9"]
+    assert res.json["failed"] == [] and [i["id"] for i in res.json["indexers"]] == ["torrent9"]
+    assert len(search(b).json["results"]) == 5  # without the filter: every indexer
+
+
+def test_recent_searches_are_kept_per_user_and_clearable(essaim, swarm_clean, jackett):
+    srv, b = start(essaim, swarm_clean, jackett.url)
+    assert b.get("/api/search/recent").json == {"searches": []}
+    assert search(b, q="dune", category="films", indexer="torrent9").status == 200
+    assert search(b, q="amelie").status == 200
+    assert search(b, q="lent").status == 504  # a failed search is not remembered
+    recent = b.get("/api/search/recent").json["searches"]
+    assert [(s["q"], s["category"], s["indexer"]) for s in recent] == [
+        ("amelie", "tout", ""), ("dune", "films", "torrent9")]
+    assert recent[0]["results"] == 5 and recent[0]["searched_at"] > 0
+
+    for i in range(22):
+        assert search(b, q=f"requete{i}").status == 200
+    assert search(b, q="dune", category="films", indexer="torrent9").status == 200  # moves up
+    recent = b.get("/api/search/recent").json["searches"]
+    assert len(recent) == 20
+    assert recent[0]["q"] == "dune" and recent[-1]["q"] == "requete3"
+
+    other = Browser(srv)
+    assert other.register(unique_name("autre")).status == 201
+    assert other.get("/api/search/recent").json == {"searches": []}
+    assert_error(other.delete(f"/api/search/recent/{recent[0]['id']}", csrf=True), 404, "not_found")
+    assert_error(b.delete("/api/search/recent/abc", csrf=True), 404, "not_found")
+    assert b.delete(f"/api/search/recent/{recent[0]['id']}", csrf=True).status == 204
+    assert len(b.get("/api/search/recent").json["searches"]) == 19
+    assert b.delete("/api/search/recent").status == 403  # no CSRF token: refused
+    assert b.delete("/api/search/recent", csrf=True).status == 204
+    assert b.get("/api/search/recent").json == {"searches": []}

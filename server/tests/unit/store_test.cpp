@@ -122,3 +122,34 @@ TEST(SqliteStore, ReopenKeepsDataAndSchemaVersion) {
     SQLite::Database raw(path);
     EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
+
+TEST(SqliteStore, RecentSearchesKeepTheLastOnesPerUser) {
+    TempDir dir;
+    auto s = open_sqlite_store((dir.path / "t.db").string());
+    auto a = s->create_user({"ana", "Ana", std::nullopt, "h", "user", 2});
+    auto b = s->create_user({"ben", "Ben", std::nullopt, "h", "user", 2});
+    for (int i = 0; i < 25; ++i)
+        s->record_search(a, {0, "q" + std::to_string(i), "tout", "", i, 1000 + i / 2}, 20);
+    s->record_search(b, {0, "q3", "films", "yggtorrent", 7, 5000}, 20);
+    auto mine = s->recent_searches(a);
+    ASSERT_EQ(mine.size(), 20u);
+    EXPECT_EQ(mine.front().query, "q24");  // newest first, ties broken by insertion
+    EXPECT_EQ(mine.back().query, "q5");
+
+    // The same search again moves to the top instead of adding a row.
+    s->record_search(a, {0, "q10", "tout", "", 42, 9000}, 20);
+    mine = s->recent_searches(a);
+    ASSERT_EQ(mine.size(), 20u);
+    EXPECT_EQ(mine.front().query, "q10");
+    EXPECT_EQ(mine.front().results, 42);
+
+    auto theirs = s->recent_searches(b);
+    ASSERT_EQ(theirs.size(), 1u);
+    EXPECT_EQ(theirs[0].indexer, "yggtorrent");
+    EXPECT_EQ(s->delete_recent_searches(a, theirs[0].id), 0);  // not Ana's
+    EXPECT_EQ(s->delete_recent_searches(a, mine.front().id), 1);
+    EXPECT_EQ(s->recent_searches(a).size(), 19u);
+    EXPECT_EQ(s->delete_recent_searches(a, 0), 19);
+    EXPECT_TRUE(s->recent_searches(a).empty());
+    EXPECT_EQ(s->recent_searches(b).size(), 1u);
+}
