@@ -4,6 +4,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,12 +32,25 @@ struct Request {
     bool is_mutating() const;
 };
 
+// A body produced piece by piece (a file, a zip stream): never held in memory whole. The size is
+// known before the first read (it becomes Content-Length). read() fills up to `n` bytes and returns
+// how many; 0 only at the end. It throws std::runtime_error when the source fails mid-way (the
+// server then cuts the connection: the client sees a short body, never a corrupt "complete" one).
+class BodySource {
+  public:
+    virtual ~BodySource() = default;
+    virtual std::uint64_t size() const = 0;
+    virtual std::size_t read(char* buf, std::size_t n) = 0;
+};
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     // Alternative to `body` for large cached answers: shared, written without a copy.
     std::shared_ptr<const std::string> shared_body;
+    // Alternative to `body` for files and archives, streamed in chunks.
+    std::shared_ptr<BodySource> stream_body;
 
     static Response json(int status, const boost::json::value& v);
     static Response no_content();

@@ -1,0 +1,56 @@
+// Download settings (from the settings table) and what is derived from them: the signed URL of a
+// file, and the nginx configuration that checks those URLs on the qBittorrent machine.
+//
+// Two modes. nginx mode: `base_url` (e.g. "https://seedbox.example/dl/") is served by nginx with
+// `alias <root>/`. Direct mode (one-machine installs): essaim serves "/dl/…" itself, checking the
+// same signature, and can stream a folder as "/zip/…". In both modes the signed URI is the decoded
+// path of the URL, so one signer serves both.
+#pragma once
+
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace essaim::download {
+
+inline constexpr std::int64_t kDefaultTtl = 6 * 3600;
+
+struct Settings {
+    std::string base_url;  // always ends with '/'; "/dl/" in direct mode
+    std::string root;      // qBittorrent-side directory that base_url maps to (no trailing '/')
+    std::string secret;
+    std::int64_t ttl = kDefaultTtl;
+    bool bind_ip = false;  // the client address is part of the hash ($remote_addr)
+    bool direct = false;
+
+    bool configured() const { return !root.empty() && !secret.empty() && !base_url.empty(); }
+    // Decoded path of base_url: the "$uri" prefix that is signed, e.g. "/dl/".
+    std::string uri_prefix() const;
+};
+
+// Reads download_base_url, download_root, download_secret, download_ttl, download_bind_ip,
+// download_direct. Invalid numbers fall back to the defaults.
+Settings load_settings(store::Store& s);
+
+struct Link {
+    std::string url;  // absolute when base_url (or `origin`) gives one
+    std::int64_t expires = 0;
+};
+
+// The signed URL of `rel` (a clean path relative to the root). `origin` ("http://host:port") is
+// prefixed when base_url is a bare path (direct mode). `ip` is used only when bind_ip is set.
+Link file_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
+               std::string_view ip);
+// Direct mode only: the signed "/zip/<rel>" URL that streams the folder `rel` ("" = the root).
+Link zip_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
+              std::string_view ip);
+
+// The nginx configuration matching `s`, in French comments, ready to paste: a `map` for the http
+// block and the `location` for the server block. `secret_shown` replaces the secret (the web
+// page shows a placeholder; `essaim nginx-snippet` on the server prints the real one).
+std::string nginx_snippet(const Settings& s, std::string_view secret_shown);
+
+}  // namespace essaim::download
