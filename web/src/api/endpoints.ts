@@ -8,6 +8,7 @@ import type {
   LoginInput,
   PasswordInput,
   ProfileInput,
+  RecentSearchList,
   RegisterInput,
   SearchAddResult,
   SearchIndexer,
@@ -71,6 +72,11 @@ export const api = {
   },
   searchIndexers: (signal?: AbortSignal) =>
     request<{ indexers: SearchIndexer[] }>('/api/search/indexers', { signal }),
+  /** The user's last searches, newest first (every successful `search` is recorded by the server). */
+  recentSearches: (signal?: AbortSignal) => request<RecentSearchList>('/api/search/recent', { signal }),
+  /** Forgets one recent search (404 `not_found` when it is not, or no longer, one of the user's). */
+  forgetRecentSearch: (id: number) => request<void>(`/api/search/recent/${id}`, { method: 'DELETE' }),
+  clearRecentSearches: () => request<void>('/api/search/recent', { method: 'DELETE' }),
   /** Adds a search result by its id; a refusal comes back as `{ ok: false, error }`. */
   addSearchResult: (id: string) => request<SearchAddResult>('/api/search/add', { method: 'POST', body: { id } }),
 };

@@ -14,6 +14,7 @@ export const queryKeys = {
   torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
   adminUsers: ['admin', 'users'] as const,
   searchIndexers: ['search', 'indexers'] as const,
+  searchRecent: ['search', 'recent'] as const,
   /** Prefix of every search's results. */
   searchResults: ['search', 'results'] as const,
   search: (p: SearchParams) => ['search', 'results', p.q, p.category, p.indexer] as const,

@@ -222,6 +222,19 @@ export interface SearchIndexer {
   name: string;
 }
 
+/** A search of the user's, as `GET /api/search/recent` lists them (newest first, at most 20). */
+export interface RecentSearch extends SearchParams {
+  id: number;
+  /** How many results it found. */
+  results: number;
+  /** Unix seconds of its last run. */
+  searched_at: number;
+}
+
+export interface RecentSearchList {
+  searches: RecentSearch[];
+}
+
 export type SearchAddResult =
   | { ok: true; hash: string; name: string }
   | { ok: false; error: { code: string; message: string } };

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { SearchPage } from './SearchPage';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
 import { makeResult } from '../../test/search';
-import type { SearchResponse, SearchResult, User } from '../../api/types';
+import type { RecentSearch, SearchResponse, SearchResult, User } from '../../api/types';
+import { formatDate } from '../../lib/format';
+import { RECENT_SHOWN } from './RecentSearches';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -27,17 +29,21 @@ function body(results: SearchResult[], extra: Partial<SearchResponse> = {}): Sea
 }
 
 interface Answers {
-  search?: () => Response;
+  search?: (url: string) => Response;
+  recent?: () => Response;
+  forget?: (url: string, init: RequestInit) => Response;
   indexers?: () => Response;
   add?: () => Response;
   torrents?: () => Response;
 }
 
 function serve(answers: Answers = {}) {
-  return mockFetch((url) => {
+  return mockFetch((url, init) => {
     if (url === '/api/instance') return jsonResponse(200, instance);
     if (url === '/api/search/indexers') return answers.indexers?.() ?? jsonResponse(200, indexers);
-    if (url.startsWith('/api/search?')) return answers.search?.() ?? jsonResponse(200, body([few, many, some]));
+    if (url === '/api/search/recent' && (init.method ?? 'GET') === 'GET') return answers.recent?.() ?? jsonResponse(200, { searches: [] });
+    if (url.startsWith('/api/search/recent') && init.method === 'DELETE' && answers.forget) return answers.forget(url, init);
+    if (url.startsWith('/api/search?')) return answers.search?.(url) ?? jsonResponse(200, body([few, many, some]));
     if (url === '/api/search/add') return answers.add?.() ?? jsonResponse(200, { ok: true, hash: 'a'.repeat(40), name: 'Dune' });
     if (url.startsWith('/api/torrents')) return answers.torrents?.() ?? jsonResponse(200, { torrents: [], qbittorrent: 'ok', stale: false, error: null });
     return errorResponse(404, 'not_found', 'Introuvable.');
@@ -294,5 +300,226 @@ describe('Recherche', () => {
     renderPage({ ...alice, permissions: ['add_torrents'] });
     expect(screen.getByRole('alert').textContent).toBe("Votre groupe ne permet pas d'utiliser la recherche.");
     expect(screen.queryByLabelText('Rechercher')).toBeNull();
+  });
+});
+
+/** 10:00 UTC: 24 November from UTC-10 to UTC+13 (New Zealand summer time). */
+const NOV_24 = Date.UTC(2026, 10, 24, 10, 0) / 1000;
+
+function recentSearch(id: number, q: string, extra: Partial<RecentSearch> = {}): RecentSearch {
+  return { id, q, category: 'tout', indexer: '', results: 3, searched_at: NOV_24, ...extra };
+}
+
+/** A server keeping the recent searches: a search moves to the top, DELETE forgets. */
+function serveRecent(initial: RecentSearch[], answers: Answers = {}) {
+  let list = [...initial];
+  let next = 100;
+  return serve({
+    recent: () => jsonResponse(200, { searches: list }),
+    search: (u) => {
+      const qs = new URL(u, 'http://essaim.test').searchParams;
+      const p = { q: qs.get('q')!, category: qs.get('category') as RecentSearch['category'], indexer: qs.get('indexer') ?? '' };
+      const old = list.find((s) => s.q === p.q && s.category === p.category && s.indexer === p.indexer);
+      list = [{ ...p, id: old?.id ?? next++, results: 3, searched_at: NOV_24 + 60 }, ...list.filter((s) => s !== old)];
+      return jsonResponse(200, body([few, many, some]));
+    },
+    forget: (url) => {
+      if (url === '/api/search/recent') {
+        list = [];
+        return new Response(null, { status: 204 });
+      }
+      const id = Number(url.split('/').pop());
+      if (!list.some((s) => s.id === id)) return errorResponse(404, 'not_found', 'Introuvable.');
+      list = list.filter((s) => s.id !== id);
+      return new Response(null, { status: 204 });
+    },
+    ...answers,
+  });
+}
+
+const recentSection = () => screen.getByRole('region', { name: 'Recherches récentes' });
+/** Each chip's accessible name (its label, with commas). */
+const chipTexts = () =>
+  within(recentSection())
+    .getAllByRole('listitem')
+    .map((li) => li.querySelector('button')!.getAttribute('aria-label'));
+const calls = (fetch: ReturnType<typeof serve>, pred: (url: string, method: string) => boolean) =>
+  fetch.mock.calls.filter(([u, init]) => pred(String(u), init?.method ?? 'GET'));
+
+describe('Recherches récentes', () => {
+  const dune = recentSearch(7, 'dune', { category: 'films', indexer: 'yggtorrent' });
+  const matrix = recentSearch(8, 'matrix');
+  const ubuntu = recentSearch(9, 'ubuntu', { category: 'logiciels', indexer: 'oldtracker' });
+
+  it('lists the recent searches with the category, the indexer and the French date', async () => {
+    serveRecent([dune, matrix, ubuntu]);
+    renderPage();
+    await screen.findByRole('region', { name: 'Recherches récentes' });
+    // Indexer names arrive with their own request.
+    await waitFor(() => expect(chipTexts()[0]).toContain('YGGtorrent'));
+    const date = formatDate(NOV_24);
+    expect(date).toMatch(/^24 nov\. 2026 à \d\d:\d\d$/);
+    // "Tout" and "Tous les indexeurs" are left out.
+    expect(chipTexts()).toEqual([
+      `dune, Films, YGGtorrent, ${date}`,
+      `matrix, ${date}`,
+      // An indexer the server no longer lists: its id.
+      `ubuntu, Logiciels, oldtracker, ${date}`,
+    ]);
+    // What is drawn: "·" between the parts.
+    const first = within(recentSection()).getAllByRole('listitem')[0]!;
+    expect(first.querySelector('button')!.textContent).toBe(`dune·Films·YGGtorrent·${date}`);
+    const time = first.querySelector('time')!;
+    expect(time.getAttribute('datetime')).toBe('2026-11-24T10:00:00.000Z');
+    expect(within(recentSection()).getByRole('button', { name: /^dune, Films, YGGtorrent, 24 nov\. 2026/ })).toBeTruthy();
+    expect(within(recentSection()).getByRole('button', { name: 'Oublier la recherche « matrix »' })).toBeTruthy();
+    expect(within(recentSection()).getByRole('button', { name: "Effacer l'historique" })).toBeTruthy();
+    // No search yet: nothing below.
+    expect(screen.queryByTestId('search-table')).toBeNull();
+  });
+
+  it('is hidden when there is no recent search, or when they cannot be listed', async () => {
+    const fetch = serveRecent([]);
+    renderPage();
+    await waitFor(() => expect(calls(fetch, (u) => u === '/api/search/recent')).toHaveLength(1));
+    expect(screen.queryByRole('region', { name: 'Recherches récentes' })).toBeNull();
+    expect(screen.queryByText('Recherches récentes')).toBeNull();
+    cleanup();
+
+    const failing = serve({ recent: () => errorResponse(500, 'internal', 'Erreur interne.') });
+    renderPage();
+    await waitFor(() => expect(calls(failing, (u) => u === '/api/search/recent')).toHaveLength(1));
+    expect(screen.queryByText('Recherches récentes')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('fills the form from a chip and runs that search, then lists it first', async () => {
+    const fetch = serveRecent([matrix, dune]);
+    renderPage();
+    await screen.findByRole('option', { name: 'YGGtorrent' });
+    fireEvent.click(await screen.findByRole('button', { name: /^dune, Films/ }));
+    await screen.findByTestId('search-table');
+    expect(calls(fetch, (u) => u.startsWith('/api/search?')).map(([u]) => u)).toEqual([
+      '/api/search?q=dune&category=films&indexer=yggtorrent',
+    ]);
+    expect((screen.getByLabelText('Rechercher') as HTMLInputElement).value).toBe('dune');
+    expect((screen.getByLabelText('Catégorie') as HTMLSelectElement).value).toBe('films');
+    expect((screen.getByLabelText('Indexeur') as HTMLSelectElement).value).toBe('yggtorrent');
+    // The list is fetched again after the search: dune moved to the top.
+    await waitFor(() => expect(chipTexts()[0]).toMatch(/^dune/));
+    expect(chipTexts()[1]).toMatch(/^matrix/);
+    expect(calls(fetch, (u) => u === '/api/search/recent')).toHaveLength(2);
+
+    // The same chip again searches again (the cached results are not reused silently).
+    fireEvent.click(screen.getByRole('button', { name: /^dune, Films/ }));
+    await waitFor(() => expect(calls(fetch, (u) => u.startsWith('/api/search?'))).toHaveLength(2));
+  });
+
+  it('puts a search typed in the form at the top of the list', async () => {
+    serveRecent([matrix]);
+    renderPage();
+    await screen.findByRole('region', { name: 'Recherches récentes' });
+    searchFor('ubuntu');
+    await screen.findByTestId('search-table');
+    await waitFor(() => expect(chipTexts()).toHaveLength(2));
+    expect(chipTexts()[0]).toMatch(/^ubuntu, 24 nov\. 2026/);
+  });
+
+  it('shows the indexer of a chip in the select even when it is no longer listed', async () => {
+    serveRecent([ubuntu]);
+    renderPage();
+    await screen.findByRole('option', { name: 'YGGtorrent' });
+    fireEvent.click(await screen.findByRole('button', { name: /^ubuntu/ }));
+    expect((screen.getByLabelText('Indexeur') as HTMLSelectElement).value).toBe('oldtracker');
+    expect(screen.getByRole('option', { name: 'oldtracker' })).toBeTruthy();
+  });
+
+  it('clears the "empty query" error when a chip fills the form', async () => {
+    serveRecent([matrix]);
+    renderPage();
+    searchFor('  ');
+    expect(screen.getByText('Saisissez ce que vous cherchez.')).toBeTruthy();
+    fireEvent.click(await screen.findByRole('button', { name: /^matrix/ }));
+    expect(screen.queryByText('Saisissez ce que vous cherchez.')).toBeNull();
+    await screen.findByTestId('search-table');
+  });
+
+  it('forgets one search with DELETE /api/search/recent/{id} and the CSRF header', async () => {
+    document.cookie = 'csrf_token=jeton; path=/';
+    const fetch = serveRecent([dune, matrix, ubuntu]);
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Oublier la recherche « matrix »' }));
+    await waitFor(() => expect(chipTexts()).toHaveLength(2));
+    expect(chipTexts()[0]).toMatch(/^dune/);
+    expect(chipTexts()[1]).toMatch(/^ubuntu/);
+    const [url, init] = calls(fetch, (_u, m) => m === 'DELETE')[0]!;
+    expect(url).toBe('/api/search/recent/8');
+    expect((init!.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+    // Focus goes to the chip now in its place.
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/^ubuntu/));
+    expect(calls(fetch, (u) => u.startsWith('/api/search?'))).toHaveLength(0);
+  });
+
+  it('treats a search already forgotten elsewhere (404) as forgotten', async () => {
+    // Another tab forgot it just before.
+    let listed = [dune, matrix];
+    serve({
+      recent: () => jsonResponse(200, { searches: listed }),
+      forget: () => {
+        listed = [matrix];
+        return errorResponse(404, 'not_found', 'Introuvable.');
+      },
+    });
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Oublier la recherche « dune »' }));
+    await waitFor(() => expect(screen.queryByRole('button', { name: /^dune/ })).toBeNull());
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('clears the whole list with DELETE /api/search/recent, then focuses the search field', async () => {
+    document.cookie = 'csrf_token=jeton; path=/';
+    const fetch = serveRecent([dune, matrix]);
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: "Effacer l'historique" }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Recherches récentes' })).toBeNull());
+    const deletes = calls(fetch, (_u, m) => m === 'DELETE');
+    expect(deletes.map(([u]) => u)).toEqual(['/api/search/recent']);
+    expect((deletes[0]![1]!.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+    expect(document.activeElement).toBe(screen.getByLabelText('Rechercher'));
+  });
+
+  it("shows the server's message when forgetting fails, and keeps the list", async () => {
+    const fetch = serveRecent([dune, matrix], { forget: () => errorResponse(500, 'internal', 'La base de données est indisponible.') });
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Oublier la recherche « dune »' }));
+    expect((await within(recentSection()).findByRole('alert')).textContent).toBe('La base de données est indisponible.');
+    expect(chipTexts()).toHaveLength(2);
+    fireEvent.click(screen.getByRole('button', { name: "Effacer l'historique" }));
+    await waitFor(() => expect(calls(fetch, (_u, m) => m === 'DELETE')).toHaveLength(2));
+    await screen.findByRole('button', { name: "Effacer l'historique" });
+    expect(within(recentSection()).getByRole('alert').textContent).toBe('La base de données est indisponible.');
+    expect(chipTexts()).toHaveLength(2);
+  });
+
+  it(`shows ${RECENT_SHOWN} chips, then all of them on demand`, async () => {
+    serveRecent(Array.from({ length: 12 }, (_, i) => recentSearch(i + 1, `film ${i + 1}`)));
+    renderPage();
+    await screen.findByRole('region', { name: 'Recherches récentes' });
+    expect(chipTexts()).toHaveLength(RECENT_SHOWN);
+    const more = screen.getByRole('button', { name: 'Afficher les 12 recherches' });
+    expect(more.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(more);
+    expect(chipTexts()).toHaveLength(12);
+    const less = screen.getByRole('button', { name: 'Afficher moins' });
+    expect(less.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(less);
+    expect(chipTexts()).toHaveLength(RECENT_SHOWN);
+  });
+
+  it('does not ask for the recent searches without the search permission', () => {
+    const fetch = serveRecent([dune]);
+    renderPage({ ...alice, permissions: ['add_torrents'] });
+    expect(screen.queryByText('Recherches récentes')).toBeNull();
+    expect(calls(fetch, (u) => u.startsWith('/api/search'))).toHaveLength(0);
   });
 });

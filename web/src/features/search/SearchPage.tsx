@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useRef, useState, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ArrowDown, ArrowUp, Search, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
-import type { SearchCategory, SearchParams, SearchResult } from '../../api/types';
+import type { SearchCategory, SearchIndexer, SearchParams, SearchResult } from '../../api/types';
 import i18n from '../../i18n';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
@@ -13,6 +13,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
 import type { AddState } from './AddResultCell';
 import { maySearch } from './permissions';
+import { RecentSearches } from './RecentSearches';
 import { useAddSearchResult, useSearchIndexers, useSearchResults } from './queries';
 import { ResultCards, ResultsTable } from './SearchResultsView';
 import {
@@ -39,24 +40,35 @@ function addErrorText(error: { code: string; message: string }): string {
   return i18n.exists(key) ? i18n.t(key as 'errors.codes.duplicate_torrent') : i18n.t('errors.unexpected');
 }
 
-function SearchForm({ busy, onSearch }: { busy: boolean; onSearch: (p: SearchParams) => void }) {
+/** What the form shows: typed, or filled from a recent search. */
+const EMPTY_FORM: SearchParams = { q: '', category: 'tout', indexer: '' };
+
+function SearchForm({
+  value,
+  onChange,
+  error,
+  busy,
+  onSubmit,
+  queryRef,
+  indexers,
+}: {
+  value: SearchParams;
+  onChange: (v: SearchParams) => void;
+  error: string | undefined;
+  busy: boolean;
+  onSubmit: () => void;
+  queryRef: Ref<HTMLInputElement>;
+  /** For the select; a failure just leaves "Tous les indexeurs". */
+  indexers: readonly SearchIndexer[] | undefined;
+}) {
   const { t } = useTranslation();
   const id = useId();
-  const indexers = useSearchIndexers();
-  const [q, setQ] = useState('');
-  const [category, setCategory] = useState<SearchCategory>('tout');
-  const [indexer, setIndexer] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const { q, category, indexer } = value;
+  const list = indexers ?? [];
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const query = q.trim();
-    if (!query) {
-      setError(t('search.form.queryRequired'));
-      return;
-    }
-    setError(undefined);
-    onSearch({ q: query, category, indexer });
+    onSubmit();
   }
 
   return (
@@ -66,7 +78,8 @@ function SearchForm({ busy, onSearch }: { busy: boolean; onSearch: (p: SearchPar
         type="search"
         required
         value={q}
-        onChange={(e) => setQ(e.target.value)}
+        onChange={(e) => onChange({ ...value, q: e.target.value })}
+        inputRef={queryRef}
         placeholder={t('search.form.queryPlaceholder')}
         error={error}
         autoComplete="off"
@@ -79,7 +92,7 @@ function SearchForm({ busy, onSearch }: { busy: boolean; onSearch: (p: SearchPar
         <select
           id={`${id}-cat`}
           value={category}
-          onChange={(e) => setCategory(e.target.value as SearchCategory)}
+          onChange={(e) => onChange({ ...value, category: e.target.value as SearchCategory })}
           className={fieldClass}
         >
           {CATEGORIES.map((c) => (
@@ -93,13 +106,20 @@ function SearchForm({ busy, onSearch }: { busy: boolean; onSearch: (p: SearchPar
         <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
           {t('search.form.indexer')}
         </label>
-        <select id={`${id}-idx`} value={indexer} onChange={(e) => setIndexer(e.target.value)} className={fieldClass}>
+        <select
+          id={`${id}-idx`}
+          value={indexer}
+          onChange={(e) => onChange({ ...value, indexer: e.target.value })}
+          className={fieldClass}
+        >
           <option value="">{t('search.form.allIndexers')}</option>
-          {(indexers.data ?? []).map((i) => (
+          {list.map((i) => (
             <option key={i.id} value={i.id}>
               {i.name}
             </option>
           ))}
+          {/* A recent search's indexer that is no longer listed (or not yet): shown by its id. */}
+          {indexer !== '' && !list.some((i) => i.id === indexer) && <option value={indexer}>{indexer}</option>}
         </select>
       </div>
       <Button
@@ -199,6 +219,11 @@ export function SearchPage() {
   const wide = useMediaQuery(WIDE_SCREEN);
   const [params, setParams] = useState<SearchParams | null>(null);
   const search = useSearchResults(allowed ? params : null);
+  const indexers = useSearchIndexers(allowed);
+  const [form, setForm] = useState<SearchParams>(EMPTY_FORM);
+  const [queryError, setQueryError] = useState<string | undefined>();
+  const queryRef = useRef<HTMLInputElement>(null);
+  const focusQuery = useCallback(() => queryRef.current?.focus(), []);
   const [sort, setSort] = useState<ResultSort>(DEFAULT_SORT);
   const [filters, setFilters] = useState<ResultFilters>(NO_FILTERS);
   const [addStates, setAddStates] = useState<Record<string, AddState>>({});
@@ -211,6 +236,23 @@ export function SearchPage() {
     } else {
       setParams(p);
     }
+  }
+
+  function submitForm() {
+    const q = form.q.trim();
+    if (!q) {
+      setQueryError(t('search.form.queryRequired'));
+      return;
+    }
+    setQueryError(undefined);
+    runSearch({ ...form, q });
+  }
+
+  /** A recent search's chip: fills the form with it and runs it. */
+  function replay(p: SearchParams) {
+    setForm(p);
+    setQueryError(undefined);
+    runSearch(p);
   }
 
   async function addResult(r: SearchResult) {
@@ -301,7 +343,16 @@ export function SearchPage() {
   return (
     <div className="flex flex-col gap-4">
       {header}
-      <SearchForm busy={search.isFetching} onSearch={runSearch} />
+      <SearchForm
+        value={form}
+        onChange={setForm}
+        error={queryError}
+        busy={search.isFetching}
+        onSubmit={submitForm}
+        queryRef={queryRef}
+        indexers={indexers.data}
+      />
+      <RecentSearches enabled={allowed} indexers={indexers.data} onReplay={replay} onEmptied={focusQuery} />
       {body}
     </div>
   );
