@@ -57,6 +57,7 @@ void register_auth_routes(http::Router& r, const Context& ctx);
 void register_me_routes(http::Router& r, const Context& ctx);
 void register_admin_user_routes(http::Router& r, const Context& ctx);
 void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
+void register_file_routes(http::Router& r, const Context& ctx);     // essaim_net
 void register_search_routes(http::Router& r, const Context& ctx);   // essaim_net
 void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
 

@@ -1,7 +1,8 @@
-// /api/torrents…: list (from the registry snapshot), add, detail, files, pause/resume, delete,
+// /api/torrents…: list (from the registry snapshot), add, detail, pause/resume, delete,
 // assign owner. Lists never reach qBittorrent; actions and the detail view do.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "api/torrent_access.hpp"
 #include "api/torrent_views.hpp"
 #include "auth/policy.hpp"
 #include "http/multipart.hpp"
@@ -21,34 +22,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-[[noreturn]] void rethrow_qbt(const qbt::QbtError& e) {
-    if (e.kind == qbt::FailKind::not_found)
-        throw ApiError(404, "torrent_not_found",
-                       "Ce torrent n'existe plus sur le serveur qBittorrent.");
-    if (e.kind == qbt::FailKind::refused) throw ApiError(502, "qbittorrent_refused", e.what());
-    throw ApiError(503, "qbittorrent_unreachable", e.what());
-}
-
-// The entry behind {hash}, visible to this user, or 404 (never 403: do not reveal others'
-// torrents to users who may not see them).
-const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
-                                const http::Request& req) {
-    auto hash = str::to_lower(req.params.at("hash"));
-    const auto* e = s.find(hash);
-    if (!e || !auth::can_see(auth::Viewer::of(a.user), *e))
-        throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
-    return *e;
-}
-
-const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
-                                   const http::Request& req) {
-    const auto& e = visible_entry(s, a, req);
-    if (!auth::can_act(auth::Viewer::of(a.user), e))
-        throw ApiError(403, "forbidden",
-                       "Vous ne pouvez pas agir sur le torrent d'un autre utilisateur.");
-    return e;
-}
 
 json::object entry_object(const qbt::Entry& e, const auth::Viewer& v) {
     return json::parse(torrent_json(e, v)).as_object();
@@ -202,35 +175,6 @@ http::Response detail(const Context& ctx, http::Request& req) {
     return http::Response::json(200, o);
 }
 
-http::Response files(const Context& ctx, http::Request& req) {
-    auto a = require_user(ctx, req);
-    auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
-    json::array out;
-    if (e.in_qbt) {
-        try {
-            auto fl = http::run_on(*ctx.ioc, ctx.qbt->files(e.hash));
-            if (fl.is_array())
-                for (const auto& f : fl.as_array()) {
-                    if (!f.is_object()) continue;
-                    const auto& fo = f.as_object();
-                    auto get = [&](const char* k) {
-                        auto* v = fo.if_contains(k);
-                        return v ? *v : json::value(nullptr);
-                    };
-                    out.push_back(json::object{{"index", get("index")},
-                                               {"path", get("name")},
-                                               {"size", get("size")},
-                                               {"progress", get("progress")},
-                                               {"priority", get("priority")}});
-                }
-        } catch (const qbt::QbtError& err) {
-            if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
-        }
-    }
-    return http::Response::json(200, json::object{{"files", std::move(out)}});
-}
-
 http::Response pause_resume(const Context& ctx, http::Request& req, bool pause) {
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
@@ -327,9 +271,6 @@ void register_torrent_routes(http::Router& r, const Context& ctx) {
         Exec::worker);
     r.add(
         "GET", "/api/torrents/{hash}", [&ctx](http::Request& q) { return detail(ctx, q); },
-        Exec::worker);
-    r.add(
-        "GET", "/api/torrents/{hash}/files", [&ctx](http::Request& q) { return files(ctx, q); },
         Exec::worker);
     r.add(
         "POST", "/api/torrents/{hash}/pause",

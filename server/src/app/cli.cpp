@@ -3,6 +3,7 @@
 #include "app/bootstrap.hpp"
 #include "app/serve.hpp"
 #include "config/config.hpp"
+#include "download/settings.hpp"
 #include "http/client.hpp"
 #include "store/migrate.hpp"
 
@@ -31,6 +32,10 @@ Commandes :
   reset-password NOM [--password-stdin]
                                      change le mot de passe d'un compte et ferme ses sessions
   health [--url URL]                 interroge /api/health ; code de sortie 0 si le serveur répond
+  settings [CLÉ [VALEUR|-]]          liste les réglages (secrets masqués), ou en change un
+                                     (« - » : la valeur est lue sur l'entrée standard)
+  nginx-snippet                      affiche la configuration nginx des liens de téléchargement
+                                     signés, secret compris (à coller sur le serveur de fichiers)
   version                            affiche la version
 
 Sans --password-stdin, un mot de passe est généré et affiché une seule fois.
@@ -83,6 +88,107 @@ int cmd_health(const Args& a, const config::Config& cfg) {
     return res.status == 200 ? 0 : 1;
 }
 
+// The settings the CLI may change until the admin pages exist, with how each is checked.
+struct SettingRule {
+    const char* key;
+    enum Kind { text, secret, boolean, integer, url, path } kind;
+    long min = 0, max = 0;
+};
+constexpr SettingRule kSettings[] = {
+    {"site_name", SettingRule::text},
+    {"registration_open", SettingRule::boolean},
+    {"default_group", SettingRule::text},
+    {"qbt_url", SettingRule::url},
+    {"qbt_username", SettingRule::text},
+    {"qbt_password", SettingRule::secret},
+    {"jackett_url", SettingRule::url},
+    {"jackett_api_key", SettingRule::secret},
+    {"jackett_timeout", SettingRule::integer, 1, 300},
+    {"download_base_url", SettingRule::url},
+    {"download_root", SettingRule::path},
+    {"download_secret", SettingRule::secret},
+    {"download_ttl", SettingRule::integer, 60, 30L * 24 * 3600},
+    {"download_bind_ip", SettingRule::boolean},
+    {"download_direct", SettingRule::boolean},
+};
+
+std::string checked_setting(const SettingRule& r, std::string v) {
+    switch (r.kind) {
+        case SettingRule::boolean:
+            if (v == "1" || v == "oui") v = "true";
+            if (v == "0" || v == "non") v = "false";
+            if (v != "true" && v != "false")
+                throw std::runtime_error(std::string(r.key) + " vaut true ou false");
+            return v;
+        case SettingRule::integer: {
+            long n = 0;
+            try {
+                std::size_t used = 0;
+                n = std::stol(v, &used);
+                if (used != v.size()) throw std::invalid_argument(v);
+            } catch (const std::exception&) {
+                throw std::runtime_error(std::string(r.key) + " attend un nombre entier");
+            }
+            if (n < r.min || n > r.max)
+                throw std::runtime_error(std::string(r.key) + " doit être entre " +
+                                         std::to_string(r.min) + " et " + std::to_string(r.max));
+            return std::to_string(n);
+        }
+        case SettingRule::url:
+            if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+                throw std::runtime_error(std::string(r.key) +
+                                         " doit commencer par http:// ou https://");
+            return v;
+        case SettingRule::path:
+            if (v.empty() || v.front() != '/')
+                throw std::runtime_error(std::string(r.key) + " doit être un chemin absolu");
+            return v;
+        case SettingRule::secret:
+            if (std::string_view(r.key) == "download_secret" && v.size() < 16)
+                throw std::runtime_error("download_secret : 16 caractères au moins");
+            return v;
+        case SettingRule::text:
+            return v;
+    }
+    return v;
+}
+
+int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
+    if (args.empty()) {
+        for (const auto& r : kSettings) {
+            auto v = store.setting(r.key);
+            std::cout << r.key << " = ";
+            if (!v)
+                std::cout << "(non défini)";
+            else if (r.kind == SettingRule::secret)
+                std::cout << (v->empty() ? "(vide)" : "••••• (défini)");
+            else
+                std::cout << *v;
+            std::cout << "\n";
+        }
+        return 0;
+    }
+    const SettingRule* rule = nullptr;
+    for (const auto& r : kSettings)
+        if (args[0] == r.key) rule = &r;
+    if (!rule) throw std::runtime_error("réglage inconnu : " + args[0]);
+    if (args.size() == 1) {
+        auto v = store.setting(rule->key);
+        std::cout << (rule->kind == SettingRule::secret ? (v ? "••••• (défini)" : "(non défini)")
+                                                        : v.value_or("(non défini)"))
+                  << "\n";
+        return 0;
+    }
+    std::string value = args[1];
+    if (value == "-") {
+        std::getline(std::cin, value);
+        if (!value.empty() && value.back() == '\r') value.pop_back();
+    }
+    store.set_setting(rule->key, checked_setting(*rule, value));
+    std::cout << "Réglage " << rule->key << " enregistré.\n";
+    return 0;
+}
+
 }  // namespace
 
 Args parse_args(const std::vector<std::string>& argv) {
@@ -118,8 +224,9 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.positional.push_back(s);
         }
     }
-    static const char* known[] = {"serve",          "migrate", "create-admin", "create-user",
-                                  "reset-password", "health",  "version",      "help"};
+    static const char* known[] = {"serve",          "migrate",      "create-admin", "create-user",
+                                  "reset-password", "health",       "version",      "help",
+                                  "settings",       "nginx-snippet"};
     if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
         throw std::runtime_error("commande inconnue : " + a.command);
     if (a.command == "help") a.help = true;
@@ -168,6 +275,16 @@ int run_cli(int argc, char** argv) {
             std::cout << (admin ? "Administrateur créé : " : "Utilisateur créé : ") << *a.username
                       << "\n";
             if (generated) std::cout << "Mot de passe : " << pw << "\n";
+            return 0;
+        }
+        if (a.command == "settings") return cmd_settings(*store, a.positional);
+        if (a.command == "nginx-snippet") {
+            auto ds = download::load_settings(*store);
+            if (!ds.configured())
+                std::cerr
+                    << "Attention : téléchargements incomplètement configurés (download_root, "
+                       "download_base_url, download_secret).\n";
+            std::cout << download::nginx_snippet(ds, ds.secret);
             return 0;
         }
         if (a.command == "reset-password") {

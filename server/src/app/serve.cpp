@@ -3,11 +3,13 @@
 #include "api/context.hpp"
 #include "api/live_hub.hpp"
 #include "app/bootstrap.hpp"
+#include "download/direct.hpp"
 #include "http/server.hpp"
 #include "qbt/client.hpp"
 #include "qbt/managed.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
+#include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -64,6 +66,7 @@ int serve(const config::Config& cfg) {
     seed_setting(*store, "download_base_url", cfg.download_base_url);
     seed_setting(*store, "download_root", cfg.download_root);
     seed_setting(*store, "download_secret", cfg.download_secret);
+    if (cfg.download_direct) seed_setting(*store, "download_direct", "true");
 
     std::unique_ptr<qbt::ManagedQbittorrent> managed;
     bool managed_mode = !store->setting("qbt_url") || store->setting("qbt_managed") == "true";
@@ -76,11 +79,20 @@ int serve(const config::Config& cfg) {
             store->set_setting("qbt_username", info.username);
             store->set_setting("qbt_password", info.password);
             store->set_setting("qbt_save_path", info.save_path);
+            // One-machine default: essaim serves the downloads itself, no nginx needed.
+            if (!store->setting("download_root")) {
+                store->set_setting("download_root", info.save_path);
+                store->set_setting("download_direct", "true");
+            }
         } catch (const std::exception& e) {
             spdlog::error("qBittorrent local non démarré : {}", e.what());
             managed.reset();
         }
     }
+
+    // Direct serving needs a secret even when nobody configured one.
+    if (store->setting("download_direct") == "true" && !store->setting("download_secret"))
+        store->set_setting("download_secret", crypto::random_token(24));
 
     auth::SessionService sessions(*store, key, cfg.secure_cookies());
     auth::LoginThrottle throttle_user;
@@ -109,6 +121,7 @@ int serve(const config::Config& cfg) {
     api::register_me_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
+    api::register_file_routes(router, ctx);
     api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
 
@@ -130,6 +143,12 @@ int serve(const config::Config& cfg) {
     auto hub = std::make_shared<api::LiveHub>(ctx);
     hub->attach();
     server.add_websocket("/api/ws", hub);
+    // Signed downloads served by essaim itself (direct mode; refused with a page otherwise).
+    auto serve_download = [&store](http::Request& q) {
+        return download::serve_signed(download::load_settings(*store), q, api::now_unix());
+    };
+    server.add_prefix_handler("/dl/", serve_download);
+    server.add_prefix_handler("/zip/", serve_download);
     try {
         server.start();
     } catch (const std::exception& e) {

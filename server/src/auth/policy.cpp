@@ -32,4 +32,12 @@ bool can_act(const Viewer& v, const qbt::Entry& e) {
     return e.owner_id && *e.owner_id == v.user_id;
 }
 
+bool can_download(const store::User& u, const qbt::Entry& e) {
+    auto v = Viewer::of(u);
+    if (!can_see(v, e)) return false;
+    if (v.admin) return true;
+    bool own = e.owner_id && *e.owner_id == u.id;
+    return own ? has_permission(u, "download_own") : has_permission(u, "download_any");
+}
+
 }  // namespace essaim::auth

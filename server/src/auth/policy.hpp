@@ -31,4 +31,8 @@ bool can_see(const Viewer& v, const qbt::Entry& e);
 // May this viewer pause/resume/delete it? Own torrents, or any with act_all (admins).
 bool can_act(const Viewer& v, const qbt::Entry& e);
 
+// May this user get download links for the torrent's files? Own torrents with download_own,
+// any torrent they can see with download_any (admins always).
+bool can_download(const store::User& u, const qbt::Entry& e);
+
 }  // namespace essaim::auth

@@ -70,6 +70,7 @@ struct Server::Impl {
     tcp::acceptor acceptor;
     std::atomic<bool> stopping{false};
     std::vector<std::pair<std::string, std::shared_ptr<WebSocketEndpoint>>> websockets;
+    std::vector<std::pair<std::string, Handler>> prefix_handlers;
 
     Impl(asio::io_context& i, asio::thread_pool& w, ServerOptions o, const Router& r, Invoke inv,
          Unmatched un, StaticSite& s, Server& ow)
@@ -86,6 +87,8 @@ struct Server::Impl {
     asio::awaitable<Response> dispatch(Request& req) {
         bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path == "/metrics";
         if (!api) {
+            for (auto& [prefix, h] : prefix_handlers)
+                if (req.path.rfind(prefix, 0) == 0) co_return h(req);
             if (req.method != "GET" && req.method != "HEAD") {
                 auto r = simple_error(405, "method_not_allowed",
                                       "Méthode non autorisée pour cette adresse.");
@@ -161,6 +164,56 @@ struct Server::Impl {
     static void prepare(Res& res, const Response& r, bool keep) {
         for (auto& [k, v] : r.headers) res.insert(k, v);
         res.keep_alive(keep);
+    }
+
+    // Files and archives: the header, then the body in chunks read from the BodySource, each
+    // write under the usual deadline. A source that fails mid-way ends the connection, so the
+    // client sees a short body (and retries with Range) rather than a wrong complete one.
+    asio::awaitable<beast::error_code> write_streamed(beast::tcp_stream& stream, Response& r,
+                                                      unsigned version, bool keep, bool with_body) {
+        bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(r.status), version};
+        prepare(res, r, keep);
+        res.content_length(r.stream_body->size());
+        res.body().data = nullptr;
+        res.body().more = with_body && r.stream_body->size() > 0;
+        bhttp::response_serializer<bhttp::buffer_body> sr{res};
+        stream.expires_after(opts.read_timeout);
+        auto [hec, hn] =
+            co_await bhttp::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+        (void)hn;
+        if (hec || !res.body().more) co_return hec;
+        std::vector<char> buf(256 * 1024);
+        std::uint64_t left = r.stream_body->size();
+        while (left > 0) {
+            std::size_t n = 0;
+            try {
+                n = r.stream_body->read(buf.data(), buf.size());
+            } catch (const std::exception& e) {
+                spdlog::warn("téléchargement interrompu : {}", e.what());
+                co_return beast::error_code(asio::error::connection_aborted);
+            }
+            if (n == 0) co_return beast::error_code(asio::error::connection_aborted);
+            left -= std::min<std::uint64_t>(n, left);
+            res.body().data = buf.data();
+            res.body().size = n;
+            res.body().more = left > 0;
+            stream.expires_after(opts.read_timeout);
+            auto [ec, wn] =
+                co_await bhttp::async_write(stream, sr, asio::as_tuple(asio::use_awaitable));
+            (void)wn;
+            if (ec == bhttp::error::need_buffer) ec = {};
+            if (ec) co_return ec;
+        }
+        if (!sr.is_done()) {
+            res.body().data = nullptr;
+            res.body().size = 0;
+            res.body().more = false;
+            auto [ec, wn] =
+                co_await bhttp::async_write(stream, sr, asio::as_tuple(asio::use_awaitable));
+            (void)wn;
+            if (ec) co_return ec;
+        }
+        co_return beast::error_code{};
     }
 
     // Returns false when the connection must close.
@@ -260,9 +313,13 @@ struct Server::Impl {
 
         bool keep = breq.keep_alive() && !stopping.load();
         bool with_body = method != "HEAD" && r.status != 204 && r.status != 304;
-        auto size = r.shared_body ? r.shared_body->size() : r.body.size();
+        auto size = r.stream_body   ? r.stream_body->size()
+                    : r.shared_body ? r.shared_body->size()
+                                    : r.body.size();
         beast::error_code wec;
-        if (r.shared_body) {
+        if (r.stream_body) {
+            wec = co_await write_streamed(stream, r, breq.version(), keep, with_body);
+        } else if (r.shared_body) {
             // Bodies cached by the API (torrent lists) are written without being copied.
             bhttp::response<bhttp::span_body<const char>> res{static_cast<bhttp::status>(r.status),
                                                               breq.version()};
@@ -329,6 +386,10 @@ Server::~Server() = default;
 
 void Server::add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {
     impl_->websockets.emplace_back(std::move(path), std::move(endpoint));
+}
+
+void Server::add_prefix_handler(std::string prefix, Handler h) {
+    impl_->prefix_handlers.emplace_back(std::move(prefix), std::move(h));
 }
 
 void Server::start() {

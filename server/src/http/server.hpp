@@ -57,6 +57,9 @@ class Server {
     ~Server();
 
     void add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint);
+    // Every GET/HEAD whose path starts with `prefix` (e.g. "/dl/") goes to `h` on the I/O thread,
+    // with the raw path: for handlers that decode and check paths themselves (signed downloads).
+    void add_prefix_handler(std::string prefix, Handler h);
     // Binds and starts accepting. Throws std::runtime_error (French) if the address is taken.
     void start();
     // Stops accepting; connections close after their current response.

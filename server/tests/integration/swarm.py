@@ -847,11 +847,12 @@ class Portal:
     """An essaim server connected to the swarm's main qBittorrent, with its admin and two
     ordinary users A ("Alice Essaim") and B ("Bruno Essaim"), each a logged-in Browser."""
 
-    def __init__(self, factory, swarm: Swarm, browser_cls, register_name):
+    def __init__(self, factory, swarm: Swarm, browser_cls, register_name, env: dict | None = None):
         self.factory = factory
         self.swarm = swarm
         self.browser_cls = browser_cls
-        self.server = factory.start(env=essaim_env(swarm.main_url))
+        self.env = dict(essaim_env(swarm.main_url), **(env or {}))
+        self.server = factory.start(env=self.env)
         wait_link(self.server, "ok")
         self.admin = browser_cls(self.server)
         res = self.admin.login(self.server.admin_username, self.server.admin_password)
@@ -877,8 +878,7 @@ class Portal:
         assert old.stop() == 0, old.output()[-2000:]
         if between:
             between()
-        self.server = self.factory.start(data_dir=old.data_dir, port=old.port,
-                                         env=essaim_env(self.swarm.main_url))
+        self.server = self.factory.start(data_dir=old.data_dir, port=old.port, env=self.env)
         for b in self.browsers:
             b.server = self.server
         wait_link(self.server, "ok")

@@ -1,4 +1,5 @@
 // Signed links (vectors computed with openssl, as in nginx's documentation), path rules, Range.
+#include "download/direct.hpp"
 #include "download/lists.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
@@ -132,4 +133,38 @@ TEST(DownloadLists, MetalinkEscapesAndPlainList) {
     EXPECT_NE(m.find("<size>12</size>"), std::string::npos);
     EXPECT_NE(m.find("<url>http://h/dl/a?md5=x&amp;expires=1</url>"), std::string::npos);
     EXPECT_EQ(url_list(files), "http://h/dl/a?md5=x&expires=1\nhttp://h/dl/c?md5=y&expires=2\n");
+}
+
+TEST(DirectServing, ParseRangeLikeNginx) {
+    auto r = parse_range("bytes=0-99", 5000);
+    ASSERT_EQ(r.kind, RangeKind::single);
+    EXPECT_EQ(r.range.first, 0u);
+    EXPECT_EQ(r.range.last, 99u);
+    r = parse_range("bytes=4900-", 5000);
+    EXPECT_EQ(r.range.first, 4900u);
+    EXPECT_EQ(r.range.last, 4999u);
+    r = parse_range("bytes=-50", 5000);
+    EXPECT_EQ(r.range.first, 4950u);
+    EXPECT_EQ(r.range.last, 4999u);
+    r = parse_range("bytes=-9000", 5000);  // longer than the file: all of it
+    EXPECT_EQ(r.range.first, 0u);
+    r = parse_range("bytes=10-999999", 5000);  // clamped
+    EXPECT_EQ(r.range.last, 4999u);
+    EXPECT_EQ(parse_range("bytes=6000-", 5000).kind, RangeKind::unsatisfiable);
+    EXPECT_EQ(parse_range("bytes=-0", 5000).kind, RangeKind::unsatisfiable);
+    EXPECT_EQ(parse_range("bytes=0-", 0).kind, RangeKind::unsatisfiable);
+    for (const char* ignored :
+         {"", "items=0-1", "bytes=0-1,10-11", "bytes=5-1", "bytes=a-b", "bytes=-", "bytes=1"})
+        EXPECT_EQ(parse_range(ignored, 5000).kind, RangeKind::none) << ignored;
+}
+
+TEST(DirectServing, ContentTypeAndDisposition) {
+    EXPECT_EQ(content_type_for("a.MP4"), "video/mp4");
+    EXPECT_EQ(content_type_for("film.mkv"), "video/x-matroska");
+    EXPECT_EQ(content_type_for("noext"), "application/octet-stream");
+    EXPECT_EQ(content_disposition(true, "épisode \"1\".mkv"),
+              "attachment; filename=\"_pisode _1_.mkv\"; "
+              "filename*=UTF-8''%C3%A9pisode%20%221%22.mkv");
+    EXPECT_EQ(content_disposition(false, "a;b%.txt"),
+              "inline; filename=\"a_b_.txt\"; filename*=UTF-8''a%3Bb%25.txt");
 }

@@ -1,0 +1,36 @@
+#include "api/torrent_access.hpp"
+
+#include "api/errors.hpp"
+#include "auth/policy.hpp"
+#include "qbt/client.hpp"
+#include "util/strings.hpp"
+
+namespace essaim::api {
+
+const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                const http::Request& req) {
+    auto hash = str::to_lower(req.params.at("hash"));
+    const auto* e = s.find(hash);
+    if (!e || !auth::can_see(auth::Viewer::of(a.user), *e))
+        throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
+    return *e;
+}
+
+const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                   const http::Request& req) {
+    const auto& e = visible_entry(s, a, req);
+    if (!auth::can_act(auth::Viewer::of(a.user), e))
+        throw ApiError(403, "forbidden",
+                       "Vous ne pouvez pas agir sur le torrent d'un autre utilisateur.");
+    return e;
+}
+
+void rethrow_qbt(const qbt::QbtError& e) {
+    if (e.kind == qbt::FailKind::not_found)
+        throw ApiError(404, "torrent_not_found",
+                       "Ce torrent n'existe plus sur le serveur qBittorrent.");
+    if (e.kind == qbt::FailKind::refused) throw ApiError(502, "qbittorrent_refused", e.what());
+    throw ApiError(503, "qbittorrent_unreachable", e.what());
+}
+
+}  // namespace essaim::api
