@@ -16,6 +16,9 @@ TMP=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 export ESSAIM_DATA_DIR=$TMP/essaim ESSAIM_LISTEN=127.0.0.1:$PORT ESSAIM_QBT_MANAGED=0 ESSAIM_LOG_LEVEL=warn
+# Downloads served by essaim itself from $FILES (the 1 GiB throughput comparison).
+FILES=$TMP/files; mkdir -p "$FILES"; DL_SECRET=bench-download-secret-0123456789
+export ESSAIM_DOWNLOAD_ROOT=$FILES ESSAIM_DOWNLOAD_SECRET=$DL_SECRET ESSAIM_DOWNLOAD_DIRECT=1
 PID=""; SWARM=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
@@ -73,6 +76,53 @@ COOKIE=$(login bench bench-password-123)
 header
 run "GET /api/health" "http://127.0.0.1:$PORT/api/health"
 run "GET /api/me (authenticated)" "http://127.0.0.1:$PORT/api/me" "Cookie: $COOKIE"
+
+
+# Direct serving of a signed 1 GiB file (essaim's /dl/) against nginx serving the same file with
+# the snippet `essaim nginx-snippet` prints (sendfile on, as in Debian's nginx.conf).
+if command -v nginx >/dev/null; then
+  echo
+  echo "Signed downloads, 1 GiB file on loopback (curl, best of 3; RSS of essaim sampled during the runs):"
+  dd if=/dev/urandom of="$FILES/bench 1 Go.bin" bs=1M count=1024 status=none
+  NPORT=$(free_port)
+  mkdir -p "$TMP/nginx"
+  SNIP=$("$BIN" nginx-snippet 2>/dev/null)
+  cat >"$TMP/nginx/nginx.conf" <<NGX
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+daemon off; worker_processes 1; pid $TMP/nginx/nginx.pid; error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+  include /etc/nginx/mime.types; default_type application/octet-stream; server_tokens off;
+  access_log off; sendfile on; client_body_temp_path $TMP/nginx/cb; proxy_temp_path $TMP/nginx/px;
+  fastcgi_temp_path $TMP/nginx/fc; uwsgi_temp_path $TMP/nginx/uw; scgi_temp_path $TMP/nginx/sc;
+  ${SNIP%%"# 2)"*}
+  server { listen 127.0.0.1:$NPORT;
+  # 2)${SNIP#*"# 2)"}
+  }
+}
+NGX
+  nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" & NGINX_PID=$!
+  sleep 0.5
+  SIGNED=$(python3 - "$DL_SECRET" <<'PY'
+import base64, hashlib, sys, time, urllib.parse
+uri = "/dl/bench 1 Go.bin"; e = int(time.time()) + 3600
+m = base64.urlsafe_b64encode(hashlib.md5(f"{e}{uri} {sys.argv[1]}".encode()).digest()).rstrip(b"=").decode()
+print(f"{urllib.parse.quote(uri)}?md5={m}&expires={e}")
+PY
+)
+  best() { # url → best MB/s of 3
+    for _ in 1 2 3; do curl -s -o /dev/null -w '%{speed_download}\n' "$1"; done | sort -n | tail -1 | awk '{printf "%.0f", $1/1048576}'
+  }
+  RSS_BEFORE=$(rss "$PID")
+  ( peak=0; while kill -0 "$PID" 2>/dev/null; do r=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status"); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$TMP/rss.peak"; sleep 0.1; done ) & SAMPLER=$!
+  E=$(best "http://127.0.0.1:$PORT$SIGNED")
+  kill $SAMPLER 2>/dev/null; wait $SAMPLER 2>/dev/null || true
+  N=$(best "http://127.0.0.1:$NPORT$SIGNED")
+  kill -QUIT $NGINX_PID; wait $NGINX_PID 2>/dev/null || true
+  printf '| %-40s | %10s MB/s |\n' "essaim /dl/ (direct serving)" "$E" "nginx secure_link (sendfile)" "$N"
+  echo "ratio essaim/nginx: $(awk -v e="$E" -v n="$N" 'BEGIN {printf "%.2f", e/n}') (target ≥ 0.8); essaim RSS before $RSS_BEFORE, peak while streaming $(cat "$TMP/rss.peak") kB"
+  rm -f "$FILES/bench 1 Go.bin"
+fi
 
 [ "$TORRENTS" -gt 0 ] || exit 0
 
