@@ -101,7 +101,7 @@ def test_torrent_files_upload_ids_hashes_files_and_download(portal):
         got = res.json["files"]
         assert sorted(f["path"] for f in got) == sorted(paths), (name, got)
         for f in got:
-            assert set(f) == {"index", "path", "size", "progress", "priority"}, f
+            assert set(f) == {"index", "path", "size", "progress", "priority", "downloadable"}, f
             assert f["progress"] == 1, (name, f)
             assert (s.downloads / f["path"]).stat().st_size == f["size"], (name, f)
     # Bytes identical to the committed content.
