@@ -96,9 +96,10 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, localMessage(res.status, code), undefined, retryAfter);
 }
 
-export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+/** Sends the call (CSRF header on mutations, session cookie); throws an ApiError unless it succeeded. */
+async function send(path: string, opts: RequestOptions, accept: string): Promise<Response> {
   const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: accept };
   const multipart = opts.body instanceof FormData;
   if (opts.body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   if (MUTATING.has(method)) {
@@ -127,7 +128,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     }
     throw error;
   }
+  return res;
+}
 
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(path, opts, 'application/json');
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   if (text === '') return undefined as T;
@@ -136,6 +141,44 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   } catch {
     throw new ApiError(res.status, 'unexpected_response', i18n.t('errors.unexpected'));
   }
+}
+
+/**
+ * The file name a `Content-Disposition` header gives (`filename*=UTF-8''…` first, then
+ * `filename="…"`), without any folder part; null when there is none.
+ */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  let name: string | null = null;
+  const star = /filename\*\s*=\s*([^;]+)/i.exec(header);
+  if (star) {
+    const value = star[1]!.trim().replace(/^"(.*)"$/, '$1');
+    const quote = value.indexOf("''");
+    try {
+      name = decodeURIComponent(quote >= 0 ? value.slice(quote + 2) : value);
+    } catch {
+      name = null;
+    }
+  }
+  if (!name) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header);
+    if (plain) name = (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1').trim();
+  }
+  name = name?.split(/[\\/]/).pop()?.trim() ?? null;
+  return name || null;
+}
+
+/** A download that is not JSON (a Metalink, a list of addresses): its body and its file name. */
+export interface BlobDownload {
+  blob: Blob;
+  /** From `Content-Disposition`; null when the server gave none. */
+  filename: string | null;
+}
+
+/** Like `request`, for answers that are files: same headers, cookies and errors. */
+export async function requestBlob(path: string, opts: RequestOptions = {}): Promise<BlobDownload> {
+  const res = await send(path, opts, '*/*');
+  return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
 }
 
 /** A French message for anything caught while talking to the server. */

@@ -1,10 +1,13 @@
-import { request } from './client';
+import { request, requestBlob } from './client';
 import type {
   AddResults,
   AdminUserList,
   AddTorrentsInput,
+  FileLinks,
+  FolderZip,
   Health,
   Instance,
+  LinkListFormat,
   LoginInput,
   PasswordInput,
   ProfileInput,
@@ -16,7 +19,7 @@ import type {
   SearchResponse,
   Torrent,
   TorrentDetail,
-  TorrentFile,
+  TorrentFileList,
   TorrentList,
   TorrentScope,
   User,
@@ -43,8 +46,18 @@ export const api = {
   torrents: (scope: TorrentScope, signal?: AbortSignal) =>
     request<TorrentList>(`/api/torrents?scope=${scope}`, { signal }),
   torrent: (hash: string, signal?: AbortSignal) => request<TorrentDetail>(torrentPath(hash), { signal }),
+  /** The files, and whether (and how) they may be downloaded. */
   torrentFiles: (hash: string, signal?: AbortSignal) =>
-    request<{ files: TorrentFile[] }>(`${torrentPath(hash)}/files`, { signal }),
+    request<TorrentFileList>(`${torrentPath(hash)}/files`, { signal }),
+  /** Signed links for complete files, `paths` exactly as `torrentFiles` lists them. */
+  fileLinks: (hash: string, paths: readonly string[]) =>
+    request<FileLinks>(`${torrentPath(hash)}/links`, { method: 'POST', body: { paths, format: 'json' } }),
+  /** The same links as a file for a download manager (Metalink 4 or a list of addresses). */
+  fileLinkList: (hash: string, paths: readonly string[], format: LinkListFormat) =>
+    requestBlob(`${torrentPath(hash)}/links`, { method: 'POST', body: { paths, format } }),
+  /** Direct mode only (`downloads.zip`): a signed link streaming a folder as a .zip. */
+  folderZip: (hash: string, folder: string) =>
+    request<FolderZip>(`${torrentPath(hash)}/zip`, { method: 'POST', body: { folder } }),
   /** Magnet links and/or addresses of .torrent files, as JSON. */
   addTorrents: (input: AddTorrentsInput) => request<AddResults>('/api/torrents', { method: 'POST', body: input }),
   /** .torrent files, as multipart parts named `torrents`. */

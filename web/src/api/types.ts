@@ -140,6 +140,56 @@ export interface TorrentFile {
   size: number;
   progress: number;
   priority: number;
+  /** Downloads are available for this torrent and the file is complete. */
+  downloadable: boolean;
+}
+
+/** Why the files of a torrent may not be downloaded. */
+export type DownloadsUnavailableReason = 'forbidden' | 'not_configured' | 'outside_root';
+
+/** What `GET /api/torrents/{hash}/files` says about downloading them. */
+export interface DownloadsInfo {
+  available: boolean;
+  reason: DownloadsUnavailableReason | null;
+  /** essaim serves the files itself (otherwise a separate file server does). */
+  direct: boolean;
+  /** A folder may be downloaded as a .zip (`POST /api/torrents/{hash}/zip`). */
+  zip: boolean;
+  /** Seconds a signed link stays valid. */
+  ttl: number;
+}
+
+export interface TorrentFileList {
+  files: TorrentFile[];
+  downloads: DownloadsInfo;
+}
+
+/** A signed, expiring address of one file (absolute; add `&dl=1` to force a download). */
+export interface FileLink {
+  path: string;
+  url: string;
+  /** Unix seconds. */
+  expires: number;
+  size: number;
+}
+
+export interface FileLinks {
+  links: FileLink[];
+  /** Unix seconds. */
+  expires: number;
+}
+
+/** Lists of links for download managers: Metalink 4 or plain addresses, one a line. */
+export type LinkListFormat = 'meta4' | 'txt';
+
+/** A signed, expiring address streaming a folder as a .zip. */
+export interface FolderZip {
+  url: string;
+  /** Unix seconds. */
+  expires: number;
+  /** e.g. "Sous.zip". */
+  name: string;
+  size: number;
 }
 
 /* ---------- Administration ---------- */

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Check, Copy } from 'lucide-react';
 
-async function copyText(text: string): Promise<boolean> {
+/** Puts `text` on the clipboard (falls back to a hidden text area where the Clipboard API is missing); true when it worked. */
+export async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);

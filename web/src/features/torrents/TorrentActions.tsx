@@ -1,6 +1,7 @@
+import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { Info, Pause, Play, Trash2, UserPlus } from 'lucide-react';
+import { FolderOpen, Info, Pause, Play, Trash2, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { Torrent } from '../../api/types';
 import { Button } from '../../components/Button';
@@ -13,6 +14,14 @@ import { canPause, canResume } from './states';
 
 export function torrentPath(hash: string): string {
   return `/torrents/${encodeURIComponent(hash)}`;
+}
+
+/** Id of the detail page's "Fichiers" heading, and the anchor the "Fichiers" links go to. */
+export const FILES_ANCHOR = 'fichiers';
+
+/** The detail page, scrolled to its files. */
+export function torrentFilesPath(hash: string): string {
+  return `${torrentPath(hash)}#${FILES_ANCHOR}`;
 }
 
 /** Router state given to links towards a detail page: its "back" link returns to this list, filters included. */
@@ -35,13 +44,18 @@ export interface ActionsProps {
   /** `icons`: table rows; `buttons`: phone cards and the detail page (visible labels). */
   variant?: 'icons' | 'buttons';
   showDetails?: boolean;
+  /**
+   * "Fichiers" (browse and download the files): `named` in the lists ("Fichiers de « name »"),
+   * `here` on the detail page itself (just "Fichiers", keeps the folder shown).
+   */
+  files?: 'named' | 'here';
   /** Smaller icon buttons (table rows). */
   compact?: boolean;
   className?: string;
 }
 
 /**
- * Pause or Reprendre (depending on the state), Attribuer…, Supprimer, Détails. Pause,
+ * Pause or Reprendre (depending on the state), Attribuer…, Supprimer, Fichiers, Détails. Pause,
  * Reprendre and Supprimer only when the server says the user may act on this
  * torrent (`can_act`) and the user's group allows it (permissions.ts); Attribuer…
  * only for administrators, highlighted when the torrent has no owner.
@@ -53,10 +67,12 @@ export function TorrentActions({
   onError,
   variant = 'icons',
   showDetails = true,
+  files = 'named',
   compact = false,
   className,
 }: ActionsProps) {
   const { t } = useTranslation();
+  const location = useLocation();
   const pause = useTorrentAction('pause');
   const resume = useTorrentAction('resume');
   const name = torrent.name;
@@ -70,6 +86,10 @@ export function TorrentActions({
   const assignLabel = unowned
     ? t('torrents.actions.assignNamedUnowned', { name })
     : t('torrents.actions.assignNamed', { name });
+  const filesLink =
+    files === 'here'
+      ? { to: `${location.pathname}${location.search}#${FILES_ANCHOR}`, state: location.state as unknown, label: undefined }
+      : { to: torrentFilesPath(torrent.hash), state: linkState as unknown, label: t('files.openNamed', { name }) };
   const run = (m: typeof pause, verb: string) =>
     m.mutate(torrent.hash, {
       onError: (e) => onError(t('torrents.actions.failed', { action: verb, name, message: errorMessage(e) })),
@@ -121,11 +141,20 @@ export function TorrentActions({
             {t('torrents.actions.delete')}
           </Button>
         )}
+        <IconLinkButton
+          to={filesLink.to}
+          state={filesLink.state}
+          label={filesLink.label}
+          icon={<FolderOpen aria-hidden="true" className="size-4" />}
+        >
+          {t('files.open')}
+        </IconLinkButton>
         {showDetails && (
           <IconLinkButton
             to={torrentPath(torrent.hash)}
             state={linkState}
             label={t('torrents.actions.detailsNamed', { name })}
+            icon={<Info aria-hidden="true" className="size-4" />}
           >
             {t('torrents.actions.details')}
           </IconLinkButton>
@@ -176,6 +205,14 @@ export function TorrentActions({
           onClick={() => onDelete(torrent)}
         />
       )}
+      <IconLink
+        to={filesLink.to}
+        state={filesLink.state}
+        label={filesLink.label ?? t('files.open')}
+        tip={t('files.open')}
+        small={compact}
+        icon={<FolderOpen aria-hidden="true" className="size-4" />}
+      />
       {showDetails && (
         <IconLink
           to={torrentPath(torrent.hash)}
@@ -195,11 +232,14 @@ function IconLinkButton({
   to,
   state,
   label,
+  icon,
   children,
 }: {
   to: string;
-  state: DetailLinkState;
-  label: string;
+  state: unknown;
+  /** Accessible name, when the visible text needs more context. */
+  label?: string;
+  icon: ReactNode;
   children: string;
 }) {
   return (
@@ -209,7 +249,7 @@ function IconLinkButton({
       aria-label={label}
       className="inline-flex min-h-10 items-center justify-center gap-2 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-semibold text-stone-900 hover:bg-stone-100 dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100 dark:hover:bg-stone-800"
     >
-      <Info aria-hidden="true" className="size-4" />
+      {icon}
       <span>{children}</span>
     </Link>
   );

@@ -35,10 +35,11 @@ const detail = makeDetail({
 });
 
 const files = [
-  { index: 0, path: 'sample-multi/a.bin', size: 1024, progress: 1, priority: 1 },
-  { index: 1, path: 'sample-multi/sous-dossier/b.bin', size: 2048, progress: 0.5, priority: 1 },
-  { index: 2, path: 'sample-multi/sous-dossier/données/é.txt', size: 1024, progress: 0, priority: 0 },
+  { index: 0, path: 'sample-multi/a.bin', size: 1024, progress: 1, priority: 1, downloadable: true },
+  { index: 1, path: 'sample-multi/sous-dossier/b.bin', size: 2048, progress: 0.5, priority: 1, downloadable: false },
+  { index: 2, path: 'sample-multi/sous-dossier/données/é.txt', size: 1024, progress: 0, priority: 0, downloadable: false },
 ];
+const downloads = { available: true, reason: null, direct: true, zip: true, ttl: 21_600 };
 
 function renderDetail(fetchImpl?: (url: string, init: RequestInit) => Response, state?: unknown, me: User = alice) {
   const fetch = mockFetch(
@@ -46,7 +47,7 @@ function renderDetail(fetchImpl?: (url: string, init: RequestInit) => Response, 
       ((url) => {
         if (url === '/api/instance') return jsonResponse(200, instance);
         if (url === `/api/torrents/${hash}`) return jsonResponse(200, detail);
-        if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+        if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files, downloads });
         return errorResponse(404, 'not_found', 'Introuvable.');
       }),
   );
@@ -86,24 +87,34 @@ describe('TorrentDetailPage', () => {
     expect(document.title).toBe('sample-multi · essaim');
   });
 
-  it('shows the files as a tree of collapsible folders with sizes and progress', async () => {
+  it('browses the files folder by folder, with sizes, progress and downloads', async () => {
     renderDetail();
-    const tree = await screen.findByTestId('file-tree');
-    const top = within(tree).getByRole('button', { name: /^sample-multi/ });
-    expect(top.getAttribute('aria-expanded')).toBe('true');
-    expect(top.parentElement!.textContent).toContain('3 fichiers');
-    expect(within(tree).getByText('4 Ko')).toBeTruthy();
-    const sub = within(tree).getByRole('button', { name: /^sous-dossier/ });
-    expect(within(tree).getByRole('progressbar', { name: 'Progression de « sous-dossier »' }).getAttribute('aria-valuenow')).toBe('33.3');
-    expect(within(tree).getByText('é.txt')).toBeTruthy();
-    expect(within(tree).getAllByText('non téléchargé')).toHaveLength(2); // données/ and é.txt
+    const section = await screen.findByRole('region', { name: 'Fichiers' });
+    const browser = await within(section).findByTestId('file-tree');
+    const crumbs = within(browser).getByRole('navigation', { name: 'Emplacement dans le torrent' });
+    expect(crumbs.textContent).toBe('sample-multi');
+    const sub = within(browser).getByRole('link', { name: 'sous-dossier' });
+    expect(sub.closest('th')!.textContent).toContain('2 fichiers');
+    expect(within(browser).getByRole('progressbar', { name: 'Progression de « sous-dossier »' }).getAttribute('aria-valuenow')).toBe('33.3');
+    expect(within(browser).getByRole('button', { name: 'Télécharger « a.bin »' })).toBeTruthy();
+    expect(within(browser).getByText('Seuls les fichiers terminés peuvent être téléchargés.')).toBeTruthy();
 
     fireEvent.click(sub);
-    expect(sub.getAttribute('aria-expanded')).toBe('false');
-    expect(within(tree).queryByText('b.bin')).toBeNull();
-    expect(within(tree).getByText('a.bin')).toBeTruthy();
-    fireEvent.click(sub);
-    expect(within(tree).getByText('b.bin')).toBeTruthy();
+    expect(crumbs.textContent).toBe('sample-multisous-dossier');
+    expect(within(browser).getByText('En cours – 50 %')).toBeTruthy();
+    expect(within(browser).getByRole('link', { name: 'données' }).closest('th')!.textContent).toContain('non téléchargé');
+    expect(within(browser).queryByRole('rowheader', { name: 'a.bin' })).toBeNull();
+    // The page keeps its "back" link while browsing.
+    expect(screen.getByRole('link', { name: 'Mes torrents' }).getAttribute('href')).toBe('/torrents');
+  });
+
+  it('has a "Fichiers" link to its files section, which takes the focus', async () => {
+    renderDetail();
+    const link = await screen.findByRole('link', { name: 'Fichiers' });
+    expect(link.getAttribute('href')).toBe(`/torrents/${hash}#fichiers`);
+    await screen.findByTestId('file-tree');
+    fireEvent.click(link);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Fichiers', level: 2 })));
   });
 
   it('goes back to the list it came from, filters included', async () => {
@@ -127,7 +138,7 @@ describe('TorrentDetailPage', () => {
     const { fetch } = renderDetail((url) => {
       if (url === '/api/instance') return jsonResponse(200, instance);
       if (url === `/api/torrents/${hash}`) return jsonResponse(200, detail);
-      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files, downloads });
       if (url.startsWith(`/api/torrents/${hash}?delete_files=`)) return new Response(null, { status: 204 });
       return errorResponse(404, 'not_found', 'Introuvable.');
     });
@@ -157,7 +168,7 @@ describe('TorrentDetailPage', () => {
     const serve = (assign: (init: RequestInit) => Response) => (url: string, init: RequestInit) => {
       if (url === '/api/instance') return jsonResponse(200, instance);
       if (url === `/api/torrents/${hash}`) return jsonResponse(200, orphan);
-      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files });
+      if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files, downloads });
       if (url === '/api/admin/users') return jsonResponse(200, { users });
       if (url === `/api/torrents/${hash}/owner` && init.method === 'POST') return assign(init);
       return errorResponse(404, 'not_found', 'Introuvable.');

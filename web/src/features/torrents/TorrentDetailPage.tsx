@@ -17,13 +17,13 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
 import { AssignTorrentDialog } from './AssignTorrentDialog';
 import { DeleteTorrentDialog } from './DeleteTorrentDialog';
-import { FileTree } from './FileTree';
 import { LiveBanner } from './LiveBanner';
-import { useTorrentDetail, useTorrentFiles } from './queries';
+import { useTorrentDetail } from './queries';
 import { StateBadge, progressTone } from './StateBadge';
 import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
-import { TorrentActions, type DetailLinkState } from './TorrentActions';
+import { FILES_ANCHOR, TorrentActions, type DetailLinkState } from './TorrentActions';
+import { TorrentFiles } from '../files/TorrentFiles';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
   return (
@@ -73,16 +73,6 @@ function Hash({ copyLabel, value }: { copyLabel: string; value: string | null })
       <CopyButton text={value} label={copyLabel} />
     </span>
   );
-}
-
-function Files({ torrent }: { torrent: TorrentDetail }) {
-  const { t } = useTranslation();
-  const files = useTorrentFiles(torrent.hash, torrent.progress >= 1);
-  if (files.isPending) return <Loading />;
-  if (files.isError && !files.data) return <Alert>{errorMessage(files.error)}</Alert>;
-  if (files.data.length === 0)
-    return <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.files.none')}</p>;
-  return <FileTree files={files.data} />;
 }
 
 function Detail({ torrent }: { torrent: TorrentDetail }) {
@@ -159,6 +149,7 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
           torrent={torrent}
           variant="buttons"
           showDetails={false}
+          files="here"
           onDelete={() => setDeleting(true)}
           onAssign={canAssign ? () => setAssigning(true) : undefined}
           onError={setActionError}
@@ -192,8 +183,8 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
           <Trackers trackers={torrent.trackers ?? []} />
         </Card>
       </div>
-      <Card title={t('torrents.detail.files')} titleId="fichiers">
-        <Files torrent={torrent} />
+      <Card title={t('torrents.detail.files')} titleId={FILES_ANCHOR} className="scroll-mt-20">
+        <TorrentFiles torrent={torrent} headingId={FILES_ANCHOR} />
       </Card>
 
       <DeleteTorrentDialog

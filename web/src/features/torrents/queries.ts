@@ -29,16 +29,6 @@ export function useTorrentDetail(hash: string) {
   });
 }
 
-/** File list; refreshed while the torrent is still downloading (or has no metadata yet). */
-export function useTorrentFiles(hash: string, finished: boolean) {
-  return useQuery({
-    queryKey: queryKeys.torrentFiles(hash),
-    queryFn: ({ signal }) => api.torrentFiles(hash, signal),
-    select: (d) => d.files,
-    refetchInterval: (q) => (finished && (q.state.data?.files.length ?? 0) > 0 ? false : POLL_MS),
-  });
-}
-
 /** Pause and resume; resolves once the lists have been fetched again. */
 export function useTorrentAction(kind: 'pause' | 'resume') {
   const client = useQueryClient();

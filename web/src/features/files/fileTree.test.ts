@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TorrentFile } from '../../api/types';
-import { buildFileTree, countNodes, type FileNode } from './fileTree';
+import { buildFileTree, type FileNode } from './fileTree';
 
-const file = (index: number, path: string, size: number, progress = 0, priority = 1): TorrentFile => ({
+const file = (index: number, path: string, size: number, progress = 0, priority = 1, downloadable = false): TorrentFile => ({
   index,
   path,
   size,
   progress,
   priority,
+  downloadable,
 });
 
 /** "name size progress" lines, indented by depth, to compare whole trees at once. */
@@ -42,7 +43,6 @@ describe('buildFileTree', () => {
     expect(top.children[0]!.path).toBe('sample-multi/sub');
     expect(top.children[0]!.children[1]).toMatchObject({ kind: 'file', path: 'sample-multi/sub/b.bin', index: 1 });
     expect(root.size).toBe(4000);
-    expect(countNodes(root)).toBe(7);
   });
 
   it('weights folder progress by size, not by number of files', () => {
@@ -87,6 +87,31 @@ describe('buildFileTree', () => {
       ['a', 0],
       ['b', 1],
     ]);
+  });
+
+  it('counts, per folder, the files that may be downloaded and their bytes', () => {
+    const root = buildFileTree([
+      file(0, 'Série/S01/e01.mkv', 700, 1, 1, true),
+      file(1, 'Série/S01/e02.mkv', 800, 0.4, 1, false),
+      file(2, 'Série/S02/e01.mkv', 900, 1, 1, true),
+      file(3, 'Série/lisez-moi.txt', 10, 1, 1, true),
+    ]);
+    const top = root.children[0]!;
+    expect([top.downloadableCount, top.downloadableSize, top.fileCount]).toEqual([3, 1610, 4]);
+    const [s01, s02, readme] = top.children;
+    expect([s01!.name, s01!.downloadableCount, s01!.downloadableSize]).toEqual(['S01', 1, 700]);
+    expect([s02!.name, s02!.downloadableCount, s02!.fileCount]).toEqual(['S02', 1, 1]);
+    expect([readme!.kind, readme!.downloadableCount, readme!.downloadableSize]).toEqual(['file', 1, 10]);
+    expect(s01!.children.map((f) => [f.name, f.downloadableCount])).toEqual([
+      ['e01.mkv', 1],
+      ['e02.mkv', 0],
+    ]);
+  });
+
+  it('takes a missing `downloadable` (older server) as not downloadable', () => {
+    const root = buildFileTree([{ index: 0, path: 'a.iso', size: 5, progress: 1, priority: 1 } as TorrentFile]);
+    expect(root.children[0]!.downloadableCount).toBe(0);
+    expect(root.downloadableCount).toBe(0);
   });
 
   it('gives an empty root for an empty list (no metadata yet)', () => {

@@ -15,6 +15,10 @@ export interface FileNode {
   index?: number;
   /** qBittorrent's priority: 0 = not downloaded. A folder is 0 only when all its files are. */
   priority: number;
+  /** Files under it that may be downloaded now (complete, downloads allowed): 1 or 0 for a file. */
+  downloadableCount: number;
+  /** Bytes of those files. */
+  downloadableSize: number;
   children: FileNode[];
 }
 
@@ -27,7 +31,18 @@ const collator = new Intl.Collator('fr', { numeric: true, sensitivity: 'base' })
 
 function folder(name: string, path: string): Building {
   return {
-    node: { kind: 'folder', name, path, size: 0, progress: 0, fileCount: 0, priority: 0, children: [] },
+    node: {
+      kind: 'folder',
+      name,
+      path,
+      size: 0,
+      progress: 0,
+      fileCount: 0,
+      priority: 0,
+      downloadableCount: 0,
+      downloadableSize: 0,
+      children: [],
+    },
     folders: new Map(),
   };
 }
@@ -39,6 +54,8 @@ function finish(node: FileNode): void {
   let progressSum = 0;
   let files = 0;
   let priority = 0;
+  let downloadable = 0;
+  let downloadableSize = 0;
   for (const c of node.children) {
     finish(c);
     size += c.size;
@@ -46,10 +63,14 @@ function finish(node: FileNode): void {
     progressSum += c.progress;
     files += c.fileCount;
     priority = Math.max(priority, c.priority);
+    downloadable += c.downloadableCount;
+    downloadableSize += c.downloadableSize;
   }
   node.size = size;
   node.fileCount = files;
   node.priority = priority;
+  node.downloadableCount = downloadable;
+  node.downloadableSize = downloadableSize;
   // Empty files count by number when the folder has no bytes at all.
   node.progress = size > 0 ? done / size : node.children.length > 0 ? progressSum / node.children.length : 0;
   node.children.sort((a, b) =>
@@ -60,7 +81,8 @@ function finish(node: FileNode): void {
 /**
  * Turns qBittorrent's flat file list into a tree: one folder per path segment,
  * folders first then files, each level sorted by name (French order, numbers
- * as numbers). Returns the root folder (name '', path '').
+ * as numbers). Returns the root folder (name '', path ''). A node's `path`
+ * is the server's path (the one `POST /links` and `POST /zip` take).
  */
 export function buildFileTree(files: readonly TorrentFile[]): FileNode {
   const root = folder('', '');
@@ -78,6 +100,7 @@ export function buildFileTree(files: readonly TorrentFile[]): FileNode {
       dir = next;
     }
     const name = parts[parts.length - 1]!;
+    const downloadable = f.downloadable === true;
     dir.node.children.push({
       kind: 'file',
       name,
@@ -87,14 +110,11 @@ export function buildFileTree(files: readonly TorrentFile[]): FileNode {
       fileCount: 1,
       index: f.index,
       priority: f.priority,
+      downloadableCount: downloadable ? 1 : 0,
+      downloadableSize: downloadable ? f.size : 0,
       children: [],
     });
   }
   finish(root.node);
   return root.node;
-}
-
-/** Number of nodes (folders and files) below `node`. */
-export function countNodes(node: FileNode): number {
-  return node.children.reduce((n, c) => n + 1 + countNodes(c), 0);
 }

@@ -1,0 +1,272 @@
+import { useEffect, useRef } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ChevronRight, Download, File as FileGlyph, FileMusic, FilePlay, Folder, FolderArchive, Play } from 'lucide-react';
+import type { DownloadsInfo } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { IconButton } from '../../components/IconAction';
+import { ProgressBar } from '../../components/ProgressBar';
+import { cx } from '../../lib/cx';
+import { formatPercent, formatSize, progressPercent } from '../../lib/format';
+import { breadcrumbs, canZip, folderSearch, mediaKind, resolveFolder, startFolder } from './browse';
+import type { FileNode } from './fileTree';
+import type { FileActions } from './useFileActions';
+
+/** The icon of a file, from what a browser could do with it. */
+export function FileIcon({ name, className }: { name: string; className?: string }) {
+  const kind = mediaKind(name);
+  const Icon = kind === 'video' ? FilePlay : kind === 'audio' ? FileMusic : FileGlyph;
+  return <Icon aria-hidden="true" className={cx('shrink-0 text-stone-500 dark:text-stone-400', className)} />;
+}
+
+/**
+ * A file's state in words, where it cannot be downloaded: "En cours – 42 %",
+ * "non téléchargé" (not selected in qBittorrent), "Terminé" or "indisponible".
+ */
+export function useFileStatus() {
+  const { t } = useTranslation();
+  return (file: FileNode, downloads: DownloadsInfo): string => {
+    if (file.progress < 1) {
+      return file.priority === 0
+        ? t('torrents.files.skipped')
+        : t('files.inProgress', { percent: formatPercent(progressPercent(file.progress)) });
+    }
+    return downloads.available ? t('files.unavailableFile') : t('files.complete');
+  };
+}
+
+/**
+ * A multi-file torrent, one folder at a time: breadcrumbs ("Dossier › Sous-dossier"),
+ * "Télécharger tout" and the folder's .zip, then a table of its sub-folders (links that
+ * open them) and files (size, progress, "Lire" and "Télécharger"). The folder shown is
+ * `?dossier=<path>` in the address, so Back goes up and a folder can be bookmarked.
+ */
+export function FileBrowser({
+  root,
+  rootName,
+  downloads,
+  actions,
+}: {
+  root: FileNode;
+  /** Names the root when the torrent has no top folder of its own. */
+  rootName: string;
+  downloads: DownloadsInfo;
+  actions: FileActions;
+}) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const [params] = useSearchParams();
+  const start = startFolder(root);
+  const folder = resolveFolder(root, params.get('dossier'));
+  const crumbs = breadcrumbs(root, folder, rootName);
+  const folderName = crumbs[crumbs.length - 1]!.name;
+  const status = useFileStatus();
+  const to = (path: string) => ({
+    pathname: location.pathname,
+    search: folderSearch(params, path === start.path ? null : path),
+  });
+  // Keeps what the detail page's "back" link needs.
+  const linkState: unknown = location.state;
+
+  // Opening a folder replaces the rows: focus goes to its name in the breadcrumbs, and the
+  // top of the browser comes back into view.
+  const boxRef = useRef<HTMLDivElement>(null);
+  const currentRef = useRef<HTMLSpanElement>(null);
+  const shown = useRef(folder.path);
+  useEffect(() => {
+    if (shown.current === folder.path) return;
+    shown.current = folder.path;
+    const box = boxRef.current;
+    if (box && box.getBoundingClientRect().top < 80) box.scrollIntoView?.({ block: 'start' });
+    currentRef.current?.focus({ preventScroll: true });
+  }, [folder.path]);
+
+  const allKey = `all:${folder.path}`;
+  const zipKey = `zip:${folder.path}`;
+
+  return (
+    <div ref={boxRef} className="flex scroll-mt-20 flex-col gap-3">
+      <nav aria-label={t('files.location')}>
+        <ol className="flex flex-wrap items-center gap-x-1 gap-y-0.5 text-sm">
+          {crumbs.map((c, i) => (
+            <li key={c.path} className="flex min-w-0 items-center gap-1">
+              {i > 0 && <ChevronRight aria-hidden="true" className="size-4 shrink-0 text-stone-400" />}
+              {i < crumbs.length - 1 ? (
+                <Link
+                  to={to(c.path)}
+                  state={linkState}
+                  className="rounded font-medium text-amber-800 underline underline-offset-2 [overflow-wrap:anywhere] dark:text-amber-300"
+                >
+                  {c.name}
+                </Link>
+              ) : (
+                <span
+                  ref={currentRef}
+                  tabIndex={-1}
+                  aria-current="location"
+                  className="rounded font-semibold [overflow-wrap:anywhere]"
+                >
+                  {c.name}
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      {downloads.available && (
+        <div className="flex flex-wrap items-center gap-2">
+          <Button
+            disabled={folder.downloadableCount === 0}
+            busy={actions.isBusy(allKey)}
+            busyLabel={t('files.preparing')}
+            icon={<Download aria-hidden="true" className="size-4" />}
+            onClick={() => void actions.downloadAll(folder, folderName)}
+          >
+            {t('files.downloadAll')}
+          </Button>
+          {canZip(folder, downloads) && (
+            <Button
+              variant="secondary"
+              busy={actions.isBusy(zipKey)}
+              icon={<FolderArchive aria-hidden="true" className="size-4" />}
+              className="[overflow-wrap:anywhere]"
+              onClick={() => void actions.zip(folder)}
+            >
+              {t('files.zipNamed', { name: folderName })}
+            </Button>
+          )}
+          <span className="text-sm text-stone-600 dark:text-stone-400">
+            {folder.downloadableCount > 0
+              ? t('files.ready', {
+                  count: folder.downloadableCount,
+                  total: folder.fileCount,
+                  size: formatSize(folder.downloadableSize),
+                })
+              : t('files.nothingReady')}
+          </span>
+        </div>
+      )}
+      {downloads.available && folder.downloadableCount < folder.fileCount && (
+        <Alert tone="info">{t('files.onlyComplete')}</Alert>
+      )}
+
+      <div className="overflow-x-auto">
+        <table className="w-full border-collapse text-sm">
+          <caption className="sr-only">{t('files.contents', { name: folderName })}</caption>
+          <thead className="border-b border-stone-200 text-xs text-stone-600 dark:border-stone-700 dark:text-stone-400">
+            <tr>
+              <th scope="col" className="py-2 pr-2 text-left font-semibold">
+                {t('files.columns.name')}
+              </th>
+              <th scope="col" className="px-2 py-2 text-right font-semibold">
+                {t('files.columns.size')}
+              </th>
+              <th scope="col" className="hidden w-44 px-2 py-2 text-left font-semibold sm:table-cell">
+                {t('files.columns.progress')}
+              </th>
+              <th scope="col" className="py-2 pl-2 text-right">
+                <span className="sr-only">{t('files.columns.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100 dark:divide-stone-800">
+            {folder.children.map((node) => {
+              const skipped = node.priority === 0;
+              const progress = (
+                <td className="hidden px-2 py-2 sm:table-cell">
+                  <ProgressBar
+                    progress={node.progress}
+                    tone={node.progress >= 1 ? 'green' : 'blue'}
+                    label={t('torrents.progressOf', { name: node.name })}
+                  />
+                </td>
+              );
+              const size = (
+                <td className="px-2 py-2 text-right whitespace-nowrap tabular-nums">{formatSize(node.size)}</td>
+              );
+              if (node.kind === 'folder') {
+                const zipBusy = actions.isBusy(`zip:${node.path}`);
+                return (
+                  <tr key={`d:${node.path}`} className={cx(skipped && 'opacity-60')}>
+                    <th scope="row" className="py-2 pr-2 text-left font-normal">
+                      <Link
+                        to={to(node.path)}
+                        state={linkState}
+                        className="inline-flex items-start gap-2 rounded font-medium hover:text-amber-800 hover:underline dark:hover:text-amber-300"
+                      >
+                        <Folder aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" />
+                        <span className="[overflow-wrap:anywhere]">{node.name}</span>
+                      </Link>
+                      <span className="block pl-6 text-xs text-stone-600 dark:text-stone-400">
+                        {t('torrents.files.count', { count: node.fileCount })}
+                        {skipped && ` · ${t('torrents.files.skipped')}`}
+                        {node.progress < 1 && (
+                          <span className="sm:hidden"> · {formatPercent(progressPercent(node.progress))}</span>
+                        )}
+                      </span>
+                    </th>
+                    {size}
+                    {progress}
+                    <td className="py-1 pl-2 text-right">
+                      {canZip(node, downloads) && (
+                        <IconButton
+                          label={t('files.zipNamed', { name: node.name })}
+                          tip={t('files.zip')}
+                          busy={zipBusy}
+                          icon={<FolderArchive aria-hidden="true" className="size-4" />}
+                          onClick={() => void actions.zip(node)}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                );
+              }
+              const ready = node.downloadableCount > 0;
+              const playable = ready && mediaKind(node.name) !== null;
+              return (
+                <tr key={`f:${node.path}`} className={cx(skipped && 'opacity-60')}>
+                  <th scope="row" className="py-2 pr-2 text-left font-normal">
+                    <span className="inline-flex items-start gap-2">
+                      <FileIcon name={node.name} className="mt-0.5 size-4" />
+                      <span className="[overflow-wrap:anywhere]">{node.name}</span>
+                    </span>
+                  </th>
+                  {size}
+                  {progress}
+                  <td className="py-1 pl-2 text-right">
+                    {ready ? (
+                      <span className="inline-flex items-center justify-end gap-0.5">
+                        {playable && (
+                          <IconButton
+                            label={t('files.playNamed', { name: node.name })}
+                            tip={t('files.play')}
+                            busy={actions.isBusy(`play:${node.path}`)}
+                            icon={<Play aria-hidden="true" className="size-4" />}
+                            onClick={() => void actions.play(node)}
+                          />
+                        )}
+                        <IconButton
+                          label={t('files.downloadNamed', { name: node.name })}
+                          tip={t('files.download')}
+                          busy={actions.isBusy(`download:${node.path}`)}
+                          icon={<Download aria-hidden="true" className="size-4" />}
+                          onClick={() => void actions.download(node)}
+                        />
+                      </span>
+                    ) : (
+                      <span className="text-xs whitespace-nowrap text-stone-600 dark:text-stone-400">
+                        {status(node, downloads)}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
