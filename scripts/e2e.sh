@@ -29,4 +29,4 @@ JURL=$(head -1 "$DIR/jackett.url")
 export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3],"jackett_url":sys.argv[4],"jackett_key":sys.argv[5],"media_torrent":sys.argv[6],"seed_peer":sys.argv[7],"downloads_dir":sys.argv[8]}))' \
   "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT" "$JURL" "$JKEY" "$MEDIA" "127.0.0.1:$SBP" "$DIR/swarm/downloads")
 cd "$ROOT/web"
-PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- "$@"

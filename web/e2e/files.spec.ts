@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { expectFrenchPage } from './helpers';
+import { startServer, type ServerState } from './server';
+
+/**
+ * The file browser against real parts: a folder with a WebM clip, seeded by the loopback swarm
+ * (scripts/e2e-media.py), downloaded to 100 % by the real qBittorrent, then browsed, downloaded
+ * (bytes checked) and played in Chromium through essaim's direct serving of signed links.
+ *
+ * Runs only when ESSAIM_E2E_SWARM carries "media_torrent", "seed_peer" and "downloads_dir"
+ * (scripts/e2e.sh sets them).
+ */
+
+interface Swarm {
+  qbt_url: string;
+  qbt_username: string;
+  qbt_password: string;
+  media_torrent: string;
+  seed_peer: string;
+  downloads_dir: string;
+}
+
+const RAW = process.env.ESSAIM_E2E_SWARM;
+const swarm: Partial<Swarm> = RAW ? (JSON.parse(RAW) as Partial<Swarm>) : {};
+test.skip(!swarm.media_torrent, 'ESSAIM_E2E_SWARM has no media torrent (run through scripts/e2e.sh)');
+test.describe.configure({ mode: 'serial' });
+
+const screenshots = path.join(import.meta.dirname, 'screenshots');
+const NOTE = 'Bonjour depuis essaim : fichier téléchargé.\n';
+let server: ServerState | undefined;
+
+test.beforeAll(async () => {
+  if (!swarm.media_torrent) return;
+  server = await startServer({
+    env: {
+      ESSAIM_QBT_URL: swarm.qbt_url!,
+      ESSAIM_QBT_USERNAME: swarm.qbt_username!,
+      ESSAIM_QBT_PASSWORD: swarm.qbt_password!,
+      ESSAIM_DOWNLOAD_ROOT: swarm.downloads_dir!,
+      ESSAIM_DOWNLOAD_SECRET: 'e2e-secret-de-telechargement-0123',
+      ESSAIM_DOWNLOAD_DIRECT: '1',
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+/** Tells the main qBittorrent where the seeder is (the tracker does not know this torrent). */
+async function connectToSeeder(hash: string) {
+  const login = await fetch(`${swarm.qbt_url}/api/v2/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ username: swarm.qbt_username!, password: swarm.qbt_password! }),
+  });
+  const sid = /SID=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  expect(sid, 'qBittorrent login').toBeTruthy();
+  const headers = { Cookie: `SID=${sid}` };
+  await expect
+    .poll(async () => (await (await fetch(`${swarm.qbt_url}/api/v2/torrents/info?hashes=${hash}`, { headers })).json()).length, {
+      timeout: 15_000,
+    })
+    .toBe(1);
+  const res = await fetch(`${swarm.qbt_url}/api/v2/torrents/addPeers`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams({ hashes: hash, peers: swarm.seed_peer! }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function addMediaTorrent(page: Page): Promise<string> {
+  const username = `fichiers-${Date.now().toString(36)}`;
+  const reg = await page.request.post(`${server!.url}/api/auth/register`, {
+    data: { username, password: 'une-ruche-bien-remplie', display_name: 'Abeille Curieuse' },
+  });
+  expect(reg.status(), await reg.text()).toBe(201);
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
+  const res = await page.request.post(`${server!.url}/api/torrents`, {
+    headers: { 'X-CSRF-Token': csrf, Origin: server!.url },
+    multipart: {
+      torrents: { name: 'media.torrent', mimeType: 'application/x-bittorrent', buffer: readFileSync(swarm.media_torrent!) },
+    },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  const hash = (await res.json()).results[0].hash as string;
+  await connectToSeeder(hash);
+  return hash;
+}
+
+test('browse a torrent folder, download a file, list every link, play the video', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const hash = await addMediaTorrent(page);
+
+  await page.goto(`${server!.url}/torrents/${hash}#fichiers`);
+  const files = page.getByTestId('file-tree');
+  // Complete files get their buttons once qBittorrent reports them at 100 %.
+  await expect(files.getByRole('button', { name: 'Lire « clip été.webm »' })).toBeVisible({ timeout: 90_000 });
+  await expectFrenchPage(page, 'Vidéos essaim');
+
+  // Into the sub-folder, then download the text file: the bytes are the seeded ones.
+  await files.getByRole('link', { name: /^notes/ }).click();
+  await expect(page).toHaveURL(/dossier=/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    files.getByRole('button', { name: 'Télécharger « à lire.txt »' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('à lire.txt');
+  expect(readFileSync(await download.path(), 'utf-8')).toBe(NOTE);
+  await page.goBack();
+  await expect(files.getByRole('button', { name: 'Lire « clip été.webm »' })).toBeVisible();
+
+  // Télécharger tout: the links dialog, and a Metalink for a download manager.
+  await page.getByRole('button', { name: 'Télécharger tout' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Liens de téléchargement' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('Ces liens expirent le');
+  await expect(dialog.getByRole('button', { name: 'Copier les liens' })).toBeVisible();
+  const [meta4] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Fichier Metalink (.meta4)' }).click(),
+  ]);
+  const xml = readFileSync(await meta4.path(), 'utf-8');
+  expect(xml).toContain('<metalink xmlns="urn:ietf:params:xml:ns:metalink">');
+  expect(xml).toContain('name="Vidéos essaim/notes/à lire.txt"');
+  await page.screenshot({ path: path.join(screenshots, 'fichiers-liens.png') });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  // The clip plays in the page from its signed URL.
+  await files.getByRole('button', { name: 'Lire « clip été.webm »' }).click();
+  const player = page.getByRole('dialog');
+  const video = player.locator('video');
+  await expect(video).toBeVisible();
+  expect(await video.getAttribute('src')).toMatch(/\/dl\/.*\?md5=[\w-]{22}&expires=\d+$/);
+  await video.evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.3);
+  expect(await video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(160);
+  await page.screenshot({ path: path.join(screenshots, 'fichiers-lecteur.png') });
+});
