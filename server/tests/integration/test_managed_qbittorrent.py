@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import raw_request
+from conftest import raw_request, run_cli
 
 QBT = Path("/usr/bin/qbittorrent-nox")
 
@@ -108,6 +108,14 @@ def test_managed_qbittorrent(essaim):
 
         # The password is never written to essaim's log.
         assert creds["password"] not in srv.output()
+
+        # One-machine default: essaim serves the downloads itself from qBittorrent's save path.
+        listed = run_cli(["settings"], data_dir=srv.data_dir)
+        assert listed.returncode == 0, listed.stderr
+        lines = dict(l.split(" = ", 1) for l in listed.stdout.splitlines())
+        assert lines["download_direct"] == "true"
+        assert lines["download_root"].startswith(str(srv.data_dir)), lines
+        assert lines["download_secret"] == "••••• (défini)"
 
         t0 = time.monotonic()
         srv.proc.send_signal(signal.SIGTERM)
