@@ -54,7 +54,10 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate
     auto path = cfg.sqlite_path();
     auto parent = fs::path(path).parent_path();
     if (!parent.empty()) fs::create_directories(parent);
-    return store::open_sqlite_store(path, migrate);
+    auto store = store::open_sqlite_store(path, migrate);
+    if (migrate)
+        store->set_cipher(std::make_shared<store::SettingsCipher>(load_or_create_secret(cfg)));
+    return store;
 }
 
 std::string generate_password() {

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <boost/json.hpp>
@@ -274,12 +275,38 @@ class SqliteStore final : public Store {
         Stmt q = stmt("SELECT value FROM settings WHERE key = ?");
         q->bind(1, key);
         if (!q->executeStep()) return std::nullopt;
-        return q->getColumn(0).getString();
+        auto v = q->getColumn(0).getString();
+        if (SettingsCipher::is_sealed(v)) {
+            if (!cipher_) return std::nullopt;
+            auto plain = cipher_->open(v);
+            if (!plain)
+                spdlog::warn("réglage secret {} illisible (clé secrète changée ?) : ignoré", key);
+            return plain;
+        }
+        return v;
     }
 
-    void set_setting(const std::string& key, const std::string& value) override {
+    void set_cipher(std::shared_ptr<const SettingsCipher> cipher) override {
+        std::vector<std::pair<std::string, std::string>> clear;
+        {
+            std::lock_guard lock(mu_);
+            cipher_ = std::move(cipher);
+            Stmt q = stmt("SELECT key, value FROM settings");
+            while (q->executeStep()) {
+                auto k = q->getColumn(0).getString();
+                auto v = q->getColumn(1).getString();
+                if (is_secret_setting(k) && !v.empty() && !SettingsCipher::is_sealed(v))
+                    clear.emplace_back(k, v);
+            }
+        }
+        for (auto& [k, v] : clear) set_setting(k, v);
+    }
+
+    void set_setting(const std::string& key, const std::string& plain) override {
         std::lock_guard lock(mu_);
         generation_.fetch_add(1);
+        std::string value =
+            cipher_ && is_secret_setting(key) && !plain.empty() ? cipher_->seal(plain) : plain;
         Stmt q = stmt(
             "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = "
@@ -545,6 +572,7 @@ class SqliteStore final : public Store {
     std::shared_mutex cache_mu_;
     std::unordered_map<std::string, CachedSession> session_cache_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+    std::shared_ptr<const SettingsCipher> cipher_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "store/settings_cipher.hpp"
 
 namespace essaim::store {
 
@@ -135,9 +136,13 @@ class Store {
     virtual void delete_user_sessions(std::int64_t user_id, const std::string& except_id) = 0;
     virtual void prune_sessions(std::int64_t now) = 0;
 
-    // Settings (typed in code, stored as text)
+    // Settings (typed in code, stored as text). With a cipher, secret settings
+    // (is_secret_setting) are sealed on write and opened on read; a sealed value that does not
+    // open (the secret key changed) reads as absent.
     virtual std::optional<std::string> setting(const std::string& key) = 0;
     virtual void set_setting(const std::string& key, const std::string& value) = 0;
+    // Installs the cipher and seals any secret setting still stored in clear.
+    virtual void set_cipher(std::shared_ptr<const SettingsCipher> cipher) = 0;
 
     // Audit log
     virtual void audit(const AuditEntry& e) = 0;

@@ -153,3 +153,47 @@ TEST(SqliteStore, RecentSearchesKeepTheLastOnesPerUser) {
     EXPECT_TRUE(s->recent_searches(a).empty());
     EXPECT_EQ(s->recent_searches(b).size(), 1u);
 }
+
+TEST(SettingsCipher, SealsSecretsAndReadsThemBackOnlyWithTheKey) {
+    TempDir dir;
+    auto path = (dir.path / "t.db").string();
+    auto key = std::string(32, 'k');
+    {
+        auto s = open_sqlite_store(path);
+        s->set_setting("qbt_password", "mot-de-passe-en-clair");  // before the cipher: clear
+        s->set_setting("qbt_url", "http://127.0.0.1:8081");
+        s->set_cipher(std::make_shared<SettingsCipher>(key));  // seals what was clear
+        s->set_setting("jackett_api_key", "cle-jackett-secrete");
+        EXPECT_EQ(s->setting("qbt_password"), "mot-de-passe-en-clair");
+        EXPECT_EQ(s->setting("jackett_api_key"), "cle-jackett-secrete");
+        EXPECT_EQ(s->setting("qbt_url"), "http://127.0.0.1:8081");  // not a secret
+    }
+    {
+        SQLite::Database raw(path);
+        SQLite::Statement q(raw, "SELECT key, value FROM settings");
+        while (q.executeStep()) {
+            std::string k = q.getColumn(0).getString(), v = q.getColumn(1).getString();
+            EXPECT_EQ(v.find("en-clair"), std::string::npos) << k;
+            EXPECT_EQ(v.find("secrete"), std::string::npos) << k;
+            if (is_secret_setting(k)) {
+                EXPECT_TRUE(SettingsCipher::is_sealed(v)) << k;
+            }
+        }
+    }
+    auto s = open_sqlite_store(path);
+    EXPECT_FALSE(s->setting("qbt_password"));  // no cipher: sealed values read as absent
+    s->set_cipher(std::make_shared<SettingsCipher>(std::string(32, 'x')));
+    EXPECT_FALSE(s->setting("qbt_password"));  // wrong key: absent, never garbage
+    s->set_cipher(std::make_shared<SettingsCipher>(key));
+    EXPECT_EQ(s->setting("qbt_password"), "mot-de-passe-en-clair");
+
+    SettingsCipher c(key);
+    auto a = c.seal("x"), b = c.seal("x");
+    EXPECT_NE(a, b);  // random nonce
+    EXPECT_EQ(c.open(a), "x");
+    auto tampered = a;
+    tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(c.open(tampered));
+    EXPECT_FALSE(c.open("enc:v1:"));
+    EXPECT_FALSE(c.open("plain"));
+}
