@@ -20,5 +20,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Page tests render whole routes; on a busy 2-core CI machine 5 s is too tight.
+    testTimeout: 20_000,
   },
 });
