@@ -1,22 +1,248 @@
-// GET /api/admin/users: the accounts, for administrators (assigning a torrent to a user now;
-// the full user administration comes with the admin pages).
+// /api/admin/users…: the accounts, for administrators — list with usage, create, edit,
+// disable/enable (sessions end at once), reset password, delete (torrents reassigned or deleted
+// with their data). The last active administrator can be neither demoted, disabled nor deleted.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "api/torrent_access.hpp"
+#include "app/bootstrap.hpp"
+#include "auth/limits.hpp"
+#include "auth/password.hpp"
+#include "auth/validation.hpp"
+#include "qbt/client.hpp"
+#include "qbt/registry.hpp"
+#include "qbt/sync_loop.hpp"
+#include "util/strings.hpp"
 
+#include "http/run_on.hpp"
+
+#include <boost/asio.hpp>
 #include <boost/json.hpp>
 
 namespace essaim::api {
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t path_id(const http::Request& req) {
+    auto id = str::parse_uint(req.params.at("id"));
+    if (!id) throw ApiError(404, "user_not_found", "Utilisateur introuvable.");
+    return *id;
+}
+
+store::User load_user(const Context& ctx, std::int64_t id) {
+    auto u = ctx.store.user_by_id(id);
+    if (!u) throw ApiError(404, "user_not_found", "Utilisateur introuvable.");
+    return *u;
+}
+
+json::object admin_user_json(const store::User& u, const auth::Usage& usage) {
+    auto o = user_json(u);
+    o["disabled"] = u.disabled;
+    o["torrents"] = usage.torrents;
+    o["disk_used"] = usage.disk_used;
+    return o;
+}
+
+store::Group checked_group(const Context& ctx, std::int64_t id) {
+    auto g = ctx.store.group_by_id(id);
+    if (!g) throw ApiError(422, "invalid_group", "Ce groupe n'existe pas.", "group_id");
+    return *g;
+}
+
+std::string checked_role(const std::string& role) {
+    if (role != "admin" && role != "user")
+        throw ApiError(422, "invalid_role", "Rôle inconnu (admin ou user).", "role");
+    return role;
+}
+
+// Would this change leave no active administrator?
+void keep_an_admin(const Context& ctx, const store::User& target, bool loses_admin) {
+    if (!loses_admin || !target.is_admin() || target.disabled) return;
+    if (ctx.store.count_active_admins() <= 1)
+        throw ApiError(409, "last_admin",
+                       "C'est le dernier administrateur actif : nommez d'abord un autre "
+                       "administrateur.");
+}
+
+http::Response list(const Context& ctx, http::Request& req) {
+    require_admin(ctx, req);
+    auto q = str::to_lower(req.query_param("q").value_or(""));
+    auto group = str::parse_uint(req.query_param("group_id").value_or(""));
+    auto role = req.query_param("role").value_or("");
+    auto state = req.query_param("state").value_or("");
+    auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
+    json::array out;
+    for (const auto& u : ctx.store.list_users()) {
+        if (!q.empty() && str::to_lower(u.username).find(q) == std::string::npos &&
+            str::to_lower(u.display_name).find(q) == std::string::npos &&
+            str::to_lower(u.email.value_or("")).find(q) == std::string::npos)
+            continue;
+        if (group && u.group_id != *group) continue;
+        if (!role.empty() && u.role != role) continue;
+        if (state == "active" && u.disabled) continue;
+        if (state == "disabled" && !u.disabled) continue;
+        out.push_back(admin_user_json(u, snap ? auth::usage_of(*snap, u.id) : auth::Usage{}));
+    }
+    return http::Response::json(200, json::object{{"users", std::move(out)}});
+}
+
+http::Response create(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto body = parse_json_object(req);
+    auto username = auth::validate_username(req_string(body, "username"));
+    auto display = opt_string(body, "display_name");
+    auto email = opt_string(body, "email");
+    auto role = checked_role(opt_string(body, "role").value_or("user"));
+    auto group = checked_group(ctx, opt_int(body, "group_id").value_or(2));
+    auto password = opt_string(body, "password").value_or("");
+    bool generated = password.empty();
+    if (generated)
+        password = app::generate_password();
+    else
+        auth::validate_password(password);
+    store::NewUser nu{
+        username,
+        display && !str::trim(*display).empty() ? auth::validate_display_name(*display) : username,
+        email && !email->empty() ? auth::validate_email(*email) : std::nullopt,
+        auth::hash_password(password),
+        role,
+        group.id};
+    std::int64_t id;
+    try {
+        id = ctx.store.create_user(nu);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+    }
+    audit(ctx, a, req, "user.create", "user", std::to_string(id),
+          {{"username", username}, {"role", role}, {"group", group.name}});
+    if (ctx.registry) ctx.registry->refresh_users();
+    return http::Response::json(
+        201, json::object{{"user", admin_user_json(load_user(ctx, id), {})},
+                          {"password", generated ? json::value(password) : json::value(nullptr)}});
+}
+
+http::Response update(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto target = load_user(ctx, path_id(req));
+    auto body = parse_json_object(req);
+    store::UserUpdate up;
+    json::array changed;
+    if (auto d = opt_string(body, "display_name")) {
+        up.display_name = auth::validate_display_name(*d);
+        changed.emplace_back("display_name");
+    }
+    if (body.contains("email")) {
+        auto e = opt_string(body, "email");
+        up.email = e && !e->empty() ? auth::validate_email(*e) : std::nullopt;
+        changed.emplace_back("email");
+    }
+    if (auto r = opt_string(body, "role")) {
+        up.role = checked_role(*r);
+        keep_an_admin(ctx, target, *up.role != "admin");
+        changed.emplace_back("role");
+    }
+    if (auto g = opt_int(body, "group_id")) {
+        up.group_id = checked_group(ctx, *g).id;
+        changed.emplace_back("group_id");
+    }
+    if (auto d = opt_bool(body, "disabled")) {
+        up.disabled = *d;
+        if (*d) keep_an_admin(ctx, target, true);
+        changed.emplace_back("disabled");
+    }
+    ctx.store.update_user(target.id, up);
+    if (up.display_name && ctx.registry) ctx.registry->refresh_users();
+    if (up.disabled && *up.disabled) ctx.store.delete_user_sessions(target.id, "");
+    std::string action = "user.update";
+    if (up.disabled) action = *up.disabled ? "user.disable" : "user.enable";
+    if (up.role && *up.role != target.role) action = "user.role";
+    audit(ctx, a, req, action, "user", std::to_string(target.id),
+          {{"username", target.username}, {"changed", changed}});
+    auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
+    return http::Response::json(
+        200, admin_user_json(load_user(ctx, target.id),
+                             snap ? auth::usage_of(*snap, target.id) : auth::Usage{}));
+}
+
+http::Response reset(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto target = load_user(ctx, path_id(req));
+    std::string password;
+    if (!req.body.empty()) password = opt_string(parse_json_object(req), "password").value_or("");
+    bool generated = password.empty();
+    if (generated)
+        password = app::generate_password();
+    else
+        auth::validate_password(password);
+    ctx.store.set_password(target.id, auth::hash_password(password), true);
+    ctx.store.delete_user_sessions(target.id, "");
+    audit(ctx, a, req, "user.password_reset", "user", std::to_string(target.id),
+          {{"username", target.username}});
+    return http::Response::json(
+        200, json::object{{"password", generated ? json::value(password) : json::value(nullptr)}});
+}
+
+http::Response remove(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto target = load_user(ctx, path_id(req));
+    if (target.id == a.user.id)
+        throw ApiError(409, "self", "Vous ne pouvez pas supprimer votre propre compte.");
+    keep_an_admin(ctx, target, true);
+    auto mode = req.query_param("torrents").value_or("");
+    json::object details{{"username", target.username}, {"torrents", mode}};
+    if (mode == "reassign") {
+        auto to = str::parse_uint(req.query_param("to").value_or(""));
+        if (!to || *to == target.id || !ctx.store.user_by_id(*to))
+            throw ApiError(422, "invalid_parameter",
+                           "Choisissez l'utilisateur qui reprend ses torrents.", "to");
+        details["to"] = *to;
+        details["moved"] = ctx.store.reassign_torrents(target.id, *to);
+    } else if (mode == "delete") {
+        auto snap = ctx.registry->snapshot();
+        json::array deleted;
+        for (const auto& e : snap->entries) {
+            if (e.removed || !e.owner_id || *e.owner_id != target.id) continue;
+            if (e.in_qbt) {
+                try {
+                    http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, true));
+                } catch (const qbt::QbtError& err) {
+                    if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
+                }
+            }
+            ctx.registry->mark_removed(e.hash, now_unix());
+            deleted.emplace_back(e.hash);
+        }
+        details["deleted"] = std::move(deleted);
+    } else {
+        throw ApiError(422, "invalid_parameter",
+                       "Précisez ce que deviennent ses torrents : torrents=reassign&to=ID ou "
+                       "torrents=delete.",
+                       "torrents");
+    }
+    ctx.store.delete_user(target.id);
+    audit(ctx, a, req, "user.delete", "user", std::to_string(target.id), details);
+    if (ctx.registry) ctx.registry->load();
+    if (ctx.sync) ctx.sync->poke();
+    return http::Response::no_content();
+}
+
+}  // namespace
 
 void register_admin_user_routes(http::Router& r, const Context& ctx) {
-    r.add("GET", "/api/admin/users", [&ctx](http::Request& req) {
-        auto a = require_user(ctx, req);
-        if (!a.user.is_admin()) throw ApiError(403, "forbidden", "Réservé aux administrateurs.");
-        boost::json::array users;
-        for (const auto& u : ctx.store.user_names())
-            users.push_back(boost::json::object{
-                {"id", u.id}, {"username", u.username}, {"display_name", u.display_name}});
-        return http::Response::json(200, boost::json::object{{"users", std::move(users)}});
-    });
+    using http::Exec;
+    r.add("GET", "/api/admin/users", [&ctx](http::Request& q) { return list(ctx, q); });
+    r.add(
+        "POST", "/api/admin/users", [&ctx](http::Request& q) { return create(ctx, q); },
+        Exec::worker);
+    r.add(
+        "PATCH", "/api/admin/users/{id}", [&ctx](http::Request& q) { return update(ctx, q); },
+        Exec::worker);
+    r.add(
+        "DELETE", "/api/admin/users/{id}", [&ctx](http::Request& q) { return remove(ctx, q); },
+        Exec::worker);
+    r.add(
+        "POST", "/api/admin/users/{id}/password",
+        [&ctx](http::Request& q) { return reset(ctx, q); }, Exec::worker);
 }
 
 }  // namespace essaim::api

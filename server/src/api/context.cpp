@@ -1,5 +1,7 @@
 #include "api/context.hpp"
 
+#include <boost/json.hpp>
+
 #include "api/errors.hpp"
 #include "util/strings.hpp"
 
@@ -82,6 +84,19 @@ auth::Authed require_user(const Context& ctx, const http::Request& req) {
             403, "csrf_failed",
             "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et réessayez.");
     return std::move(*a);
+}
+
+auth::Authed require_admin(const Context& ctx, const http::Request& req) {
+    auto a = require_user(ctx, req);
+    if (!a.user.is_admin()) throw ApiError(403, "forbidden", "Réservé aux administrateurs.");
+    return a;
+}
+
+void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
+           const std::string& action, const std::string& target_type, const std::string& target_id,
+           const boost::json::object& details) {
+    ctx.store.audit({a.user.id, a.user.username, action, target_type, target_id,
+                     boost::json::serialize(details), req.remote_ip});
 }
 
 boost::json::object user_json(const store::User& u) {

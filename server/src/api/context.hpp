@@ -49,6 +49,13 @@ http::Response unmatched(const http::Match& m);
 // The signed-in user, or 401. For mutating requests also checks CSRF (403).
 auth::Authed require_user(const Context& ctx, const http::Request& req);
 
+// require_user + the admin role, else 403.
+auth::Authed require_admin(const Context& ctx, const http::Request& req);
+// Writes an audit row for this request's user.
+void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
+           const std::string& action, const std::string& target_type, const std::string& target_id,
+           const boost::json::object& details = {});
+
 boost::json::object user_json(const store::User& u);
 std::int64_t now_unix();
 
@@ -58,7 +65,10 @@ void register_me_routes(http::Router& r, const Context& ctx);
 void register_admin_user_routes(http::Router& r, const Context& ctx);
 void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_file_routes(http::Router& r, const Context& ctx);     // essaim_net
-void register_search_routes(http::Router& r, const Context& ctx);   // essaim_net
-void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
+void register_admin_group_routes(http::Router& r, const Context& ctx);
+void register_audit_routes(http::Router& r, const Context& ctx);
+void register_admin_settings_routes(http::Router& r, const Context& ctx);  // essaim_net
+void register_search_routes(http::Router& r, const Context& ctx);          // essaim_net
+void register_metrics_routes(http::Router& r, const Context& ctx);         // essaim_net
 
 }  // namespace essaim::api

@@ -1,6 +1,7 @@
 // GET/PATCH /api/me and POST /api/me/password: the signed-in user's own account.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "auth/limits.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "qbt/registry.hpp"
@@ -8,8 +9,18 @@
 namespace essaim::api {
 namespace {
 
+// The account, with the user's usage against their group's limits.
+boost::json::object me_json(const Context& ctx, const store::User& u) {
+    auto o = user_json(u);
+    auto usage = ctx.registry ? auth::usage_of(*ctx.registry->snapshot(), u.id) : auth::Usage{};
+    o["usage"] = boost::json::object{
+        {"torrents", usage.torrents}, {"active", usage.active}, {"disk_used", usage.disk_used}};
+    o["limits"] = auth::limits_json(auth::parse_limits(u.limits_json));
+    return o;
+}
+
 http::Response get_me(const Context& ctx, http::Request& req) {
-    return http::Response::json(200, user_json(require_user(ctx, req).user));
+    return http::Response::json(200, me_json(ctx, require_user(ctx, req).user));
 }
 
 http::Response patch_me(const Context& ctx, http::Request& req) {
@@ -28,7 +39,7 @@ http::Response patch_me(const Context& ctx, http::Request& req) {
     auto user = ctx.store.user_by_id(a.user.id);
     if (!user) throw std::runtime_error("user vanished");
     if (ctx.registry) ctx.registry->refresh_users();  // owner names shown in torrent lists
-    return http::Response::json(200, user_json(*user));
+    return http::Response::json(200, me_json(ctx, *user));
 }
 
 http::Response change_password(const Context& ctx, http::Request& req) {

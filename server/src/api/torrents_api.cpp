@@ -113,6 +113,7 @@ http::Response add(const Context& ctx, http::Request& req, qbt::AddService& adde
         if (r.ok) {
             o["hash"] = r.hash;
             o["name"] = r.name;
+            if (r.queued) o["queued"] = json::object{{"message", r.message}};
         } else {
             o["error"] = json::object{{"code", r.code}, {"message", r.message}};
         }

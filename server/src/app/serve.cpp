@@ -6,6 +6,7 @@
 #include "download/direct.hpp"
 #include "http/server.hpp"
 #include "qbt/client.hpp"
+#include "qbt/limit_enforcer.hpp"
 #include "qbt/managed.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
@@ -112,6 +113,8 @@ int serve(const config::Config& cfg) {
         if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
     });
     qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
+    qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
+    limits.attach();
 
     api::Context ctx{cfg,       *store,    sessions,    throttle_user, throttle_ip,
                      qbt_state, &registry, &qbt_client, &sync,         &ioc};
@@ -120,6 +123,9 @@ int serve(const config::Config& cfg) {
     api::register_auth_routes(router, ctx);
     api::register_me_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);
+    api::register_admin_group_routes(router, ctx);
+    api::register_admin_settings_routes(router, ctx);
+    api::register_audit_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
     api::register_file_routes(router, ctx);
     api::register_search_routes(router, ctx);

@@ -6,6 +6,14 @@
 
 namespace essaim::auth {
 
+const std::vector<std::string_view>& all_permissions() {
+    static const std::vector<std::string_view> all = {
+        "add_torrents", "add_torrent_files", "add_magnets",     "search",
+        "pause_own",    "delete_own",        "delete_own_data", "see_all",
+        "act_all",      "download_own",      "download_any",    "see_charts"};
+    return all;
+}
+
 bool has_permission(const store::User& u, std::string_view permission) {
     if (u.is_admin()) return true;
     return std::find(u.permissions.begin(), u.permissions.end(), permission) != u.permissions.end();

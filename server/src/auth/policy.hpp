@@ -10,8 +10,12 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace essaim::auth {
+
+// Every permission a group can grant, in the order the admin page shows them.
+const std::vector<std::string_view>& all_permissions();
 
 bool has_permission(const store::User& u, std::string_view permission);
 // Throws api::ApiError 403 `forbidden` with a French message.

@@ -1,5 +1,7 @@
 #include "qbt/adder.hpp"
 
+#include "auth/limits.hpp"
+
 #include "auth/policy.hpp"
 #include "http/client.hpp"
 #include "torrent/error.hpp"
@@ -149,6 +151,19 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         if (auto ex = registry_.find_existing(id.v1, id.v2, id.qbt_id))
             throw TorrentError("duplicate_torrent", duplicate_message(*ex, user, store_));
 
+        // The group's limits: refused now when the size is known, queued behind the active
+        // limit, transfer limits set on the torrent by qBittorrent itself at add.
+        auto limits = auth::parse_limits(user.limits_json);
+        auth::AddVerdict verdict = auth::AddVerdict::add;
+        if (auto no = auth::check_add(limits, auth::usage_of(*registry_.snapshot(), user.id),
+                                      id.size, verdict))
+            throw TorrentError(no->code, no->message);
+        req.paused = verdict == auth::AddVerdict::add_stopped;
+        req.download_limit = limits.download_limit;
+        req.upload_limit = limits.upload_limit;
+        req.ratio_limit = limits.ratio_limit;
+        req.seeding_time_limit = limits.seeding_time_limit;
+
         store::TorrentRow row;
         row.qbt_hash = id.qbt_id;
         row.hash_v1 = id.v1;
@@ -158,6 +173,9 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         row.name = id.name;
         row.size = id.size;
         row.added_at = static_cast<std::int64_t>(std::time(nullptr));
+        if (req.paused) row.limit_state = "queued";
+        // A magnet's size is unknown until its metadata arrives: the limit enforcer checks it.
+        if (!id.size && (limits.max_torrent_size || limits.quota_bytes)) row.size_checked = false;
         std::int64_t row_id;
         try {
             row_id = registry_.add_row(row);
@@ -184,6 +202,13 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         r.ok = true;
         r.hash = id.qbt_id;
         r.name = id.name;
+        if (req.paused) {
+            r.queued = true;
+            r.message = "Ajouté en file d'attente : vous avez déjà " +
+                        std::to_string(*limits.max_active) +
+                        " téléchargements en cours (maximum de votre groupe). Il démarrera dès "
+                        "qu'un se termine.";
+        }
     } catch (const TorrentError& e) {
         r.code = e.code;
         r.message = e.what();

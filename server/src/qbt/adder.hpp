@@ -32,7 +32,8 @@ struct AddResult {
     std::string input;
     bool ok = false;
     std::string hash, name;
-    std::string code, message;  // when !ok (French message)
+    std::string code, message;  // when !ok (French message); when queued, why
+    bool queued = false;        // added stopped, behind the group's active-downloads limit
 };
 
 class AddService {

@@ -211,6 +211,10 @@ asio::awaitable<void> Client::add(const AddRequest& r) {
         field("tags", joined);
     }
     if (!r.save_path.empty()) field("savepath", r.save_path);
+    if (r.download_limit) field("dlLimit", std::to_string(*r.download_limit));
+    if (r.upload_limit) field("upLimit", std::to_string(*r.upload_limit));
+    if (r.ratio_limit) field("ratioLimit", std::to_string(*r.ratio_limit));
+    if (r.seeding_time_limit) field("seedingTimeLimit", std::to_string(*r.seeding_time_limit));
     auto v = co_await api_version();
     field(v.stop_start() ? "stopped" : "paused", r.paused ? "true" : "false");
     body += "--" + boundary + "--\r\n";

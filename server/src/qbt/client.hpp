@@ -66,6 +66,10 @@ struct AddRequest {
     std::vector<std::string> tags;
     std::string save_path;  // empty = qBittorrent's default
     bool paused = false;
+    // Per-torrent limits from the owner's group (absent = qBittorrent's global settings).
+    std::optional<std::int64_t> download_limit, upload_limit;  // bytes/s
+    std::optional<double> ratio_limit;
+    std::optional<std::int64_t> seeding_time_limit;  // minutes
 };
 
 class Client {

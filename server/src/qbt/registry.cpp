@@ -41,6 +41,12 @@ std::shared_ptr<const std::string> fragment(const json::object& o) {
 }
 
 // A torrent qBittorrent has.
+// {"state":"queued"|"stopped","reason":"…"} while a group limit holds the torrent, else null.
+json::value limit_json(const store::TorrentRow* row) {
+    if (!row || row->limit_state.empty()) return nullptr;
+    return json::object{{"state", row->limit_state}, {"reason", row->limit_reason}};
+}
+
 Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
                  const std::unordered_map<std::int64_t, store::UserName>& users) {
     Entry e;
@@ -50,6 +56,8 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
     if (row) {
         e.owner_id = row->owner_id;
         e.row_id = row->id;
+        e.limit_state = row->limit_state;
+        e.size_checked = row->size_checked;
     }
     e.in_qbt = true;
     const std::string& name = t.name.empty() && row ? row->name : t.name;
@@ -80,7 +88,8 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
                    {"completion_on", nullptr},
                    {"save_path", t.save_path},
                    {"tracker", t.tracker},
-                   {"removed", false}};
+                   {"removed", false},
+                   {"limit", limit_json(row)}};
     if (t.eta >= 0 && t.eta < kInfiniteEta) o["eta"] = t.eta;
     if (t.completion_on > 0) o["completion_on"] = t.completion_on;
     e.json = fragment(o);
@@ -97,6 +106,8 @@ Entry row_entry(const store::TorrentRow& r,
     e.hash_v2 = r.hash_v2;
     e.owner_id = r.owner_id;
     e.row_id = r.id;
+    e.limit_state = r.limit_state;
+    e.size_checked = r.size_checked;
     e.removed = r.removed_at.has_value();
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
@@ -124,7 +135,8 @@ Entry row_entry(const store::TorrentRow& r,
         {"completion_on", r.completed_at ? json::value(*r.completed_at) : json::value(nullptr)},
         {"save_path", ""},
         {"tracker", ""},
-        {"removed", e.removed}};
+        {"removed", e.removed},
+        {"limit", limit_json(&r)}};
     e.json = fragment(o);
     return e;
 }
@@ -174,6 +186,20 @@ void Registry::load() {
     for (auto& u : store_.user_names()) users_[u.id] = u;
     reindex_rows_locked();
     rebuild_locked(nullptr, true, false);
+}
+
+void Registry::set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
+                         bool size_checked) {
+    std::lock_guard lock(mu_);
+    for (auto& r : rows_) {
+        if (r.id != row_id) continue;
+        store_.set_torrent_limit(row_id, state, reason, size_checked);
+        r.limit_state = state;
+        r.limit_reason = reason;
+        r.size_checked = size_checked;
+        rebuild_locked(nullptr, true, false);
+        return;
+    }
 }
 
 void Registry::refresh_users() {

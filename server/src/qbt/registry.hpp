@@ -35,6 +35,8 @@ struct Entry {
     std::string state;  // essaim state (short: fits the small-string buffer)
     double progress = 0;
     std::int64_t size = 0, completion_on = 0;
+    std::string limit_state;   // from the row: "", "queued" or "stopped" (auth/limits.hpp)
+    bool size_checked = true;  // from the row
     // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
     std::shared_ptr<const std::string> json;
     std::uint64_t stamp = 0;  // changes whenever json is rebuilt
@@ -98,6 +100,9 @@ class Registry {
     void mark_removed(const std::string& hash, std::int64_t now);    // deleted through essaim
     void set_owner(const std::string& hash, std::int64_t owner_id);  // creates a row if needed
     void refresh_users();                                            // owner names changed
+    // Records a limit decision on the row (database and memory) and republishes the torrent.
+    void set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
+                   bool size_checked);
 
     static constexpr std::int64_t kPendingGrace = 90;  // s before a row not seen is removed
     static constexpr std::int64_t kShowRemovedFor = 7 * 86400;  // removed rows stay listed

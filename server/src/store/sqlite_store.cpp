@@ -36,9 +36,15 @@ std::vector<std::string> parse_permissions(const std::string& json) {
     return out;
 }
 
+std::string permissions_json(const std::vector<std::string>& perms) {
+    boost::json::array a;
+    for (const auto& p : perms) a.emplace_back(p);
+    return boost::json::serialize(a);
+}
+
 constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, g.name,"
-    " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at";
+    " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at, g.limits";
 
 User read_user(SQLite::Statement& q) {
     User u;
@@ -55,6 +61,7 @@ User read_user(SQLite::Statement& q) {
     u.token_version = q.getColumn(10).getInt64();
     u.created_at = q.getColumn(11).getInt64();
     if (!q.getColumn(12).isNull()) u.last_login_at = q.getColumn(12).getInt64();
+    u.limits_json = q.getColumn(13).getString();
     return u;
 }
 
@@ -173,6 +180,203 @@ class SqliteStore final : public Store {
         q->bind(1, now);
         q->bind(2, id);
         q->exec();
+    }
+
+    std::vector<User> list_users() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(std::string("SELECT ") + kUserColumns +
+                      " FROM users u JOIN groups g ON g.id = u.group_id ORDER BY u.username");
+        std::vector<User> out;
+        while (q->executeStep()) out.push_back(read_user(*q));
+        return out;
+    }
+
+    void update_user(std::int64_t id, const UserUpdate& u) override {
+        std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
+        SQLite::Transaction tx(db_);
+        auto exec = [&](const char* sql, auto&& bind) {
+            Stmt q = stmt(sql);
+            bind(*q);
+            q->bind(q->getBindParameterCount(), id);
+            if (q->exec() == 0) throw NotFound("no such user");
+        };
+        try {
+            if (u.display_name)
+                exec("UPDATE users SET display_name = ? WHERE id = ?",
+                     [&](SQLite::Statement& q) { q.bind(1, *u.display_name); });
+            if (u.email)
+                exec("UPDATE users SET email = ? WHERE id = ?", [&](SQLite::Statement& q) {
+                    if (*u.email)
+                        q.bind(1, **u.email);
+                    else
+                        q.bind(1);
+                });
+            if (u.role)
+                exec("UPDATE users SET role = ? WHERE id = ?",
+                     [&](SQLite::Statement& q) { q.bind(1, *u.role); });
+            if (u.group_id)
+                exec("UPDATE users SET group_id = ? WHERE id = ?",
+                     [&](SQLite::Statement& q) { q.bind(1, *u.group_id); });
+            if (u.disabled)
+                exec("UPDATE users SET disabled = ? WHERE id = ?",
+                     [&](SQLite::Statement& q) { q.bind(1, *u.disabled ? 1 : 0); });
+            exec("UPDATE users SET updated_at = ? WHERE id = ?",
+                 [&](SQLite::Statement& q) { q.bind(1, now_unix()); });
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY)
+                throw Conflict("no such group");
+            throw;
+        }
+        tx.commit();
+    }
+
+    void delete_user(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
+        Stmt q = stmt("DELETE FROM users WHERE id = ?");
+        q->bind(1, id);
+        if (q->exec() == 0) throw NotFound("no such user");
+    }
+
+    std::int64_t count_active_admins() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0");
+        q->executeStep();
+        return q->getColumn(0).getInt64();
+    }
+
+    std::int64_t reassign_torrents(std::int64_t from, std::int64_t to) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "UPDATE torrents SET owner_id = ?, source = 'assigned' WHERE owner_id = ? AND "
+            "removed_at IS NULL");
+        q->bind(1, to);
+        q->bind(2, from);
+        return q->exec();
+    }
+
+    std::vector<Group> list_groups() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT id, name, permissions, limits FROM groups ORDER BY id");
+        std::vector<Group> out;
+        while (auto g = read_group(*q)) out.push_back(std::move(*g));
+        return out;
+    }
+
+    std::int64_t count_group_members(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT COUNT(*) FROM users WHERE group_id = ?");
+        q->bind(1, id);
+        q->executeStep();
+        return q->getColumn(0).getInt64();
+    }
+
+    std::int64_t create_group(const Group& g) override {
+        std::lock_guard lock(mu_);
+        Stmt q =
+            stmt("INSERT INTO groups (name, permissions, limits, created_at) VALUES (?, ?, ?, ?)");
+        q->bind(1, g.name);
+        q->bind(2, permissions_json(g.permissions));
+        q->bind(3, g.limits_json);
+        q->bind(4, now_unix());
+        try {
+            q->exec();
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+                throw Conflict("group name taken");
+            throw;
+        }
+        return db_.getLastInsertRowid();
+    }
+
+    void update_group(const Group& g) override {
+        std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
+        Stmt q = stmt("UPDATE groups SET name = ?, permissions = ?, limits = ? WHERE id = ?");
+        q->bind(1, g.name);
+        q->bind(2, permissions_json(g.permissions));
+        q->bind(3, g.limits_json);
+        q->bind(4, g.id);
+        try {
+            if (q->exec() == 0) throw NotFound("no such group");
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
+                throw Conflict("group name taken");
+            throw;
+        }
+    }
+
+    void delete_group(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM groups WHERE id = ?");
+        q->bind(1, id);
+        try {
+            if (q->exec() == 0) throw NotFound("no such group");
+        } catch (const SQLite::Exception& e) {
+            if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY)
+                throw Conflict("group has members");
+            throw;
+        }
+    }
+
+    std::vector<AuditRow> audit_entries(const AuditFilter& f, std::int64_t& total) override {
+        std::lock_guard lock(mu_);
+        std::string where =
+            " WHERE (?1 = '' OR actor_name LIKE '%' || ?1 || '%')"
+            " AND (?2 = '' OR action = ?2 OR (substr(?2, -1) = '.' AND action LIKE ?2 || '%'))"
+            " AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at <= ?4)";
+        auto bind = [&](SQLite::Statement& q) {
+            q.bind(1, f.actor);
+            q.bind(2, f.action);
+            if (f.from)
+                q.bind(3, *f.from);
+            else
+                q.bind(3);
+            if (f.to)
+                q.bind(4, *f.to);
+            else
+                q.bind(4);
+        };
+        {
+            Stmt c = stmt("SELECT COUNT(*) FROM audit_log" + where);
+            bind(*c);
+            c->executeStep();
+            total = c->getColumn(0).getInt64();
+        }
+        Stmt q = stmt(
+            "SELECT id, at, actor_id, actor_name, action, target_type, target_id, details, ip "
+            "FROM audit_log" +
+            where + " ORDER BY id DESC LIMIT ?5 OFFSET ?6");
+        bind(*q);
+        q->bind(5, f.limit);
+        q->bind(6, f.offset);
+        std::vector<AuditRow> out;
+        auto text = [&](int i) {
+            return q->getColumn(i).isNull() ? std::string() : q->getColumn(i).getString();
+        };
+        while (q->executeStep()) {
+            AuditRow r;
+            r.id = q->getColumn(0).getInt64();
+            r.at = q->getColumn(1).getInt64();
+            if (!q->getColumn(2).isNull()) r.actor_id = q->getColumn(2).getInt64();
+            r.actor_name = text(3);
+            r.action = text(4);
+            r.target_type = text(5);
+            r.target_id = text(6);
+            r.details_json = text(7);
+            r.ip = text(8);
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+    std::vector<std::string> audit_actions() override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT DISTINCT action FROM audit_log ORDER BY action");
+        std::vector<std::string> out;
+        while (q->executeStep()) out.push_back(q->getColumn(0).getString());
+        return out;
     }
 
     std::optional<Group> group_by_id(std::int64_t id) override {
@@ -403,8 +607,8 @@ class SqliteStore final : public Store {
         std::lock_guard lock(mu_);
         Stmt q = stmt(
             "INSERT INTO torrents (qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, "
-            "added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            "added_at, limit_state, limit_reason, size_checked)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind(1, r.qbt_hash);
         bind_text_or_null(*q, 2, r.hash_v1);
         bind_text_or_null(*q, 3, r.hash_v2);
@@ -419,6 +623,9 @@ class SqliteStore final : public Store {
         else
             q->bind(7);
         q->bind(8, r.added_at);
+        bind_text_or_null(*q, 9, r.limit_state);
+        bind_text_or_null(*q, 10, r.limit_reason);
+        q->bind(11, r.size_checked ? 1 : 0);
         try {
             q->exec();
         } catch (const SQLite::Exception& e) {
@@ -441,8 +648,8 @@ class SqliteStore final : public Store {
         Stmt q = stmt(
             "SELECT id, qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, added_at, "
             "removed_at,"
-            " completed_at, removal FROM torrents WHERE removed_at IS NULL OR removed_at >= ? "
-            "ORDER BY id");
+            " completed_at, removal, limit_state, limit_reason, size_checked FROM torrents"
+            " WHERE removed_at IS NULL OR removed_at >= ? ORDER BY id");
         q->bind(1, removed_since);
         std::vector<TorrentRow> out;
         auto opt = [&](int i) -> std::optional<std::int64_t> {
@@ -463,6 +670,9 @@ class SqliteStore final : public Store {
             r.removed_at = opt(9);
             r.completed_at = opt(10);
             r.removal = q->getColumn(11).getString();
+            r.limit_state = q->getColumn(12).getString();
+            r.limit_reason = q->getColumn(13).getString();
+            r.size_checked = q->getColumn(14).getInt() != 0;
             out.push_back(std::move(r));
         }
         return out;
@@ -496,6 +706,18 @@ class SqliteStore final : public Store {
         else
             q->bind(5);
         q->bind(6, id);
+        q->exec();
+    }
+
+    void set_torrent_limit(std::int64_t id, const std::string& state, const std::string& reason,
+                           bool size_checked) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "UPDATE torrents SET limit_state = ?, limit_reason = ?, size_checked = ? WHERE id = ?");
+        bind_text_or_null(*q, 1, state);
+        bind_text_or_null(*q, 2, reason);
+        q->bind(3, size_checked ? 1 : 0);
+        q->bind(4, id);
         q->exec();
     }
 

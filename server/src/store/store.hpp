@@ -38,6 +38,7 @@ struct User {
     std::int64_t group_id = 0;
     std::string group_name;
     std::vector<std::string> permissions;  // from the group
+    std::string limits_json = "{}";        // from the group
     bool disabled = false;
     std::int64_t token_version = 0;
     std::int64_t created_at = 0;
@@ -53,6 +54,29 @@ struct NewUser {
     std::string password_hash;
     std::string role = "user";
     std::int64_t group_id = 0;
+};
+
+// Fields an administrator may change; absent = unchanged. `email` holds nullopt inside to clear.
+struct UserUpdate {
+    std::optional<std::string> display_name;
+    std::optional<std::optional<std::string>> email;
+    std::optional<std::string> role;
+    std::optional<std::int64_t> group_id;
+    std::optional<bool> disabled;
+};
+
+struct AuditFilter {
+    std::string actor;   // actor name contains (case-insensitive)
+    std::string action;  // exact action, or a prefix ending with '.'
+    std::optional<std::int64_t> from, to;
+    std::int64_t offset = 0, limit = 50;
+};
+
+struct AuditRow {
+    std::int64_t id = 0;
+    std::int64_t at = 0;
+    std::optional<std::int64_t> actor_id;
+    std::string actor_name, action, target_type, target_id, details_json, ip;
 };
 
 struct Session {
@@ -87,6 +111,10 @@ struct TorrentRow {
     std::optional<std::int64_t> removed_at;
     std::string removal;  // "deleted" (through essaim) or "vanished" (gone from qBittorrent)
     std::optional<std::int64_t> completed_at;
+    std::string
+        limit_state;  // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
+    std::string limit_reason;  // French, when stopped
+    bool size_checked = true;  // false: a magnet whose size must be checked against limits
 };
 
 struct RecentSearch {
@@ -123,9 +151,23 @@ class Store {
                               bool bump_token_version) = 0;
     virtual void touch_login(std::int64_t id, std::int64_t now) = 0;
 
-    // Groups
+    // Administration of users. update_user throws NotFound, Conflict for an unknown group.
+    virtual std::vector<User> list_users() = 0;
+    virtual void update_user(std::int64_t id, const UserUpdate& u) = 0;
+    virtual void delete_user(std::int64_t id) = 0;  // sessions go with it; torrents lose owner
+    virtual std::int64_t count_active_admins() = 0;
+    // Moves every live ownership row of `from` to `to`; returns how many.
+    virtual std::int64_t reassign_torrents(std::int64_t from, std::int64_t to) = 0;
+
+    // Groups. create/update throw Conflict when the name is taken; delete throws Conflict when
+    // the group still has members.
     virtual std::optional<Group> group_by_id(std::int64_t id) = 0;
     virtual std::optional<Group> group_by_name(const std::string& name) = 0;
+    virtual std::vector<Group> list_groups() = 0;
+    virtual std::int64_t count_group_members(std::int64_t id) = 0;
+    virtual std::int64_t create_group(const Group& g) = 0;
+    virtual void update_group(const Group& g) = 0;
+    virtual void delete_group(std::int64_t id) = 0;
 
     // Sessions
     virtual void create_session(const Session& s) = 0;
@@ -144,8 +186,11 @@ class Store {
     // Installs the cipher and seals any secret setting still stored in clear.
     virtual void set_cipher(std::shared_ptr<const SettingsCipher> cipher) = 0;
 
-    // Audit log
+    // Audit log: append-only (nothing here edits or deletes an entry).
     virtual void audit(const AuditEntry& e) = 0;
+    // Newest first; `total` = rows matching the filter.
+    virtual std::vector<AuditRow> audit_entries(const AuditFilter& f, std::int64_t& total) = 0;
+    virtual std::vector<std::string> audit_actions() = 0;  // distinct, sorted
 
     // Users, light: for showing owners' names.
     virtual std::vector<UserName> user_names() = 0;
@@ -170,6 +215,8 @@ class Store {
                                          const std::string& name,
                                          std::optional<std::int64_t> size) = 0;
     virtual void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) = 0;
+    virtual void set_torrent_limit(std::int64_t id, const std::string& state,
+                                   const std::string& reason, bool size_checked) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path`, WAL mode, foreign keys on, and

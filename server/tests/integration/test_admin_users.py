@@ -1,4 +1,4 @@
-"""GET /api/admin/users: administrators only (used to assign torrents)."""
+"""GET /api/admin/users: administrators only (the Utilisateurs page, assigning torrents)."""
 
 from conftest import Browser, assert_error, unique_name
 
@@ -15,7 +15,10 @@ def test_admin_lists_users_others_are_refused(shared_server):
     users = {u["username"]: u for u in res.json["users"]}
     assert "admin" in users
     assert users[name]["display_name"] == "Lise Ter"
-    assert set(users[name]) == {"id", "username", "display_name"}  # no hashes, no e-mails
+    assert set(users[name]) == {"id", "username", "display_name", "email", "role", "group",
+                                "permissions", "created_at", "last_login_at", "disabled",
+                                "torrents", "disk_used"}  # never a password hash
+    assert "argon2" not in res.text
 
     assert_error(user.get("/api/admin/users"), 403, "forbidden")
     assert_error(Browser(shared_server).get("/api/admin/users"), 401, "unauthenticated")

@@ -1,0 +1,159 @@
+// /api/admin/groups…: groups, their permissions (auth/policy.cpp reads them) and limits
+// (auth/limits.hpp). Changing a group applies at once to its members' next request.
+#include "api/context.hpp"
+#include "api/errors.hpp"
+#include "auth/limits.hpp"
+#include "auth/policy.hpp"
+#include "util/strings.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace essaim::api {
+namespace json = boost::json;
+
+namespace {
+
+json::object group_json(const Context& ctx, const store::Group& g) {
+    json::array perms;
+    for (const auto& p : g.permissions) perms.emplace_back(p);
+    return json::object{{"id", g.id},
+                        {"name", g.name},
+                        {"permissions", std::move(perms)},
+                        {"limits", auth::limits_json(auth::parse_limits(g.limits_json))},
+                        {"members", ctx.store.count_group_members(g.id)}};
+}
+
+std::int64_t path_id(const http::Request& req) {
+    auto id = str::parse_uint(req.params.at("id"));
+    if (!id) throw ApiError(404, "group_not_found", "Groupe introuvable.");
+    return *id;
+}
+
+store::Group load_group(const Context& ctx, std::int64_t id) {
+    auto g = ctx.store.group_by_id(id);
+    if (!g) throw ApiError(404, "group_not_found", "Groupe introuvable.");
+    return *g;
+}
+
+// Fills `g` from the body (absent fields keep their value); returns the changed field names.
+json::array apply_body(const json::object& body, store::Group& g) {
+    json::array changed;
+    if (auto name = opt_string(body, "name")) {
+        auto n = std::string(str::trim(*name));
+        if (n.empty() || str::utf8_length(n) > 64)
+            throw ApiError(422, "invalid_name", "Donnez un nom de 1 à 64 caractères.", "name");
+        g.name = n;
+        changed.emplace_back("name");
+    }
+    if (auto* p = body.if_contains("permissions")) {
+        if (!p->is_array())
+            throw ApiError(422, "invalid_permissions", "Liste de permissions attendue.",
+                           "permissions");
+        std::vector<std::string> perms;
+        for (const auto& v : p->as_array()) {
+            auto known = auth::all_permissions();
+            if (!v.is_string() ||
+                std::find(known.begin(), known.end(), v.as_string()) == known.end())
+                throw ApiError(422, "invalid_permissions", "Permission inconnue.", "permissions");
+            std::string s(v.as_string());
+            if (std::find(perms.begin(), perms.end(), s) == perms.end()) perms.push_back(s);
+        }
+        g.permissions = std::move(perms);
+        changed.emplace_back("permissions");
+    }
+    if (auto* l = body.if_contains("limits")) {
+        g.limits_json = json::serialize(auth::limits_json(auth::limits_from_request(*l)));
+        changed.emplace_back("limits");
+    }
+    return changed;
+}
+
+http::Response list(const Context& ctx, http::Request& req) {
+    require_admin(ctx, req);
+    json::array groups, perms;
+    for (const auto& g : ctx.store.list_groups()) groups.push_back(group_json(ctx, g));
+    for (auto p : auth::all_permissions()) perms.emplace_back(p);
+    return http::Response::json(
+        200, json::object{{"groups", std::move(groups)}, {"permissions", std::move(perms)}});
+}
+
+http::Response create(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto body = parse_json_object(req);
+    if (!body.contains("name"))
+        throw ApiError(422, "invalid_name", "Donnez un nom au groupe.", "name");
+    store::Group g;
+    apply_body(body, g);
+    try {
+        g.id = ctx.store.create_group(g);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "group_name_taken", "Un groupe porte déjà ce nom.", "name");
+    }
+    audit(ctx, a, req, "group.create", "group", std::to_string(g.id),
+          {{"name", g.name},
+           {"permissions", json::value_from(g.permissions)},
+           {"limits", json::parse(g.limits_json)}});
+    return http::Response::json(201, group_json(ctx, load_group(ctx, g.id)));
+}
+
+http::Response update(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto g = load_group(ctx, path_id(req));
+    auto old_name = g.name;
+    auto changed = apply_body(parse_json_object(req), g);
+    try {
+        ctx.store.update_group(g);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "group_name_taken", "Un groupe porte déjà ce nom.", "name");
+    }
+    // The default group of new accounts is kept by name: follow a rename.
+    if (old_name != g.name && ctx.store.setting("default_group") == old_name)
+        ctx.store.set_setting("default_group", g.name);
+    audit(ctx, a, req, "group.update", "group", std::to_string(g.id),
+          {{"name", g.name},
+           {"changed", std::move(changed)},
+           {"permissions", json::value_from(g.permissions)},
+           {"limits", json::parse(g.limits_json)}});
+    return http::Response::json(200, group_json(ctx, load_group(ctx, g.id)));
+}
+
+http::Response remove(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto g = load_group(ctx, path_id(req));
+    auto def = ctx.store.setting("default_group");
+    if (g.id == 1 || g.id == 2 || (def && (*def == g.name || *def == std::to_string(g.id))))
+        throw ApiError(409, "default_group",
+                       "Ce groupe ne peut pas être supprimé (groupe prédéfini ou groupe par défaut "
+                       "des nouveaux comptes).");
+    if (ctx.store.count_group_members(g.id) > 0)
+        throw ApiError(409, "group_not_empty",
+                       "Ce groupe a encore des membres : déplacez-les d'abord dans un autre "
+                       "groupe.");
+    try {
+        ctx.store.delete_group(g.id);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "group_not_empty", "Ce groupe a encore des membres.");
+    }
+    audit(ctx, a, req, "group.delete", "group", std::to_string(g.id), {{"name", g.name}});
+    return http::Response::no_content();
+}
+
+}  // namespace
+
+void register_admin_group_routes(http::Router& r, const Context& ctx) {
+    using http::Exec;
+    r.add("GET", "/api/admin/groups", [&ctx](http::Request& q) { return list(ctx, q); });
+    r.add(
+        "POST", "/api/admin/groups", [&ctx](http::Request& q) { return create(ctx, q); },
+        Exec::worker);
+    r.add(
+        "PATCH", "/api/admin/groups/{id}", [&ctx](http::Request& q) { return update(ctx, q); },
+        Exec::worker);
+    r.add(
+        "DELETE", "/api/admin/groups/{id}", [&ctx](http::Request& q) { return remove(ctx, q); },
+        Exec::worker);
+}
+
+}  // namespace essaim::api
