@@ -49,14 +49,15 @@ json::array apply_body(const json::object& body, store::Group& g) {
     }
     if (auto* p = body.if_contains("permissions")) {
         if (!p->is_array())
-            throw ApiError(422, "invalid_permissions", "Liste de permissions attendue.",
+            throw ApiError(422, "invalid_permissions", "Indiquez une liste de permissions.",
                            "permissions");
         std::vector<std::string> perms;
         for (const auto& v : p->as_array()) {
             auto known = auth::all_permissions();
             if (!v.is_string() ||
                 std::find(known.begin(), known.end(), v.as_string()) == known.end())
-                throw ApiError(422, "invalid_permissions", "Permission inconnue.", "permissions");
+                throw ApiError(422, "invalid_permissions", "Cette permission n'existe pas.",
+                               "permissions");
             std::string s(v.as_string());
             if (std::find(perms.begin(), perms.end(), s) == perms.end()) perms.push_back(s);
         }

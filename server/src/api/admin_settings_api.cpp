@@ -84,10 +84,10 @@ std::int64_t checked_int(const json::object& o, const char* key, std::int64_t mi
                          const std::string& field) {
     auto v = opt_int(o, key);
     if (!v || *v < min || *v > max)
-        throw ApiError(
-            422, "invalid_number",
-            "Valeur attendue entre " + std::to_string(min) + " et " + std::to_string(max) + ".",
-            field);
+        throw ApiError(422, "invalid_number",
+                       "La valeur doit être comprise entre " + std::to_string(min) + " et " +
+                           std::to_string(max) + ".",
+                       field);
     return *v;
 }
 
@@ -105,7 +105,8 @@ void read_secret(const json::object& o, const char* field, const char* key, cons
                  Changes& c, std::size_t min_len = 0) {
     auto* v = o.if_contains(field);
     if (!v || v->is_null()) return;
-    if (!v->is_string()) throw ApiError(422, "invalid_settings", "Texte attendu.", path);
+    if (!v->is_string())
+        throw ApiError(422, "invalid_settings", "Ce champ doit être un texte.", path);
     std::string s(v->as_string());
     if (!s.empty() && s.size() < min_len)
         throw ApiError(

@@ -86,14 +86,16 @@ Limits limits_from_request(const json::value& v) {
                                     "Politique inconnue (« queue » ou « refuse »).", field);
             l.queue_when_busy = val.as_string() == "queue";
         } else {
-            throw api::ApiError(422, "invalid_limits", "Limite inconnue.", field);
+            throw api::ApiError(422, "invalid_limits", "Cette limite n'existe pas.", field);
         }
     }
     return l;
 }
 
 bool is_active(const qbt::Entry& e) {
-    if (!e.in_qbt || e.removed) return false;
+    if (e.removed) return false;
+    // Just added, not yet listed by qBittorrent: it will start (unless added queued).
+    if (!e.in_qbt) return e.limit_state != "queued";
     const auto& s = e.state;
     return s == "metadata" || s == "downloading" || s == "stalled" ||
            (s == "queued" && e.progress < 1.0);
