@@ -4,7 +4,13 @@
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
+#include "http/run_on.hpp"
+#include "qbt/client.hpp"
+#include "qbt/registry.hpp"
 #include "util/strings.hpp"
+
+#include <boost/asio.hpp>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -71,6 +77,30 @@ json::array apply_body(const json::object& body, store::Group& g) {
     return changed;
 }
 
+// New speed and share limits reach the members' existing torrents at once (three calls for the
+// whole group, whatever the number of torrents).
+void apply_transfer_limits(const Context& ctx, const store::Group& g) {
+    if (!ctx.registry || !ctx.qbt) return;
+    std::unordered_set<std::int64_t> members;
+    for (const auto& u : ctx.store.list_users())
+        if (u.group_id == g.id) members.insert(u.id);
+    std::string hashes;
+    for (const auto& e : ctx.registry->snapshot()->entries)
+        if (e.in_qbt && !e.removed && e.owner_id && members.count(*e.owner_id))
+            hashes += (hashes.empty() ? "" : "|") + e.hash;
+    if (hashes.empty()) return;
+    auto l = auth::parse_limits(g.limits_json);
+    try {
+        http::run_on(*ctx.ioc, ctx.qbt->set_limits(hashes, l.download_limit, l.upload_limit,
+                                                   l.ratio_limit, l.seeding_time_limit));
+    } catch (const qbt::QbtError& e) {
+        throw ApiError(502, "limits_not_applied",
+                       std::string("Groupe enregistré, mais les limites n'ont pas pu être "
+                                   "appliquées aux torrents existants : ") +
+                           e.what());
+    }
+}
+
 http::Response list(const Context& ctx, http::Request& req) {
     require_admin(ctx, req);
     json::array groups, perms;
@@ -112,11 +142,14 @@ http::Response update(const Context& ctx, http::Request& req) {
     // The default group of new accounts is kept by name: follow a rename.
     if (old_name != g.name && ctx.store.setting("default_group") == old_name)
         ctx.store.set_setting("default_group", g.name);
+    bool limits_changed =
+        std::find(changed.begin(), changed.end(), json::value("limits")) != changed.end();
     audit(ctx, a, req, "group.update", "group", std::to_string(g.id),
           {{"name", g.name},
            {"changed", std::move(changed)},
            {"permissions", json::value_from(g.permissions)},
            {"limits", json::parse(g.limits_json)}});
+    if (limits_changed) apply_transfer_limits(ctx, g);
     return http::Response::json(200, group_json(ctx, load_group(ctx, g.id)));
 }
 

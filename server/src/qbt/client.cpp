@@ -237,6 +237,43 @@ asio::awaitable<void> Client::resume(const std::string& hash) {
                   "hashes=" + form_encode(hash), "application/x-www-form-urlencoded");
 }
 
+namespace {
+
+const std::string kForm = "application/x-www-form-urlencoded";
+
+struct LimitBodies {
+    std::string download, upload, share;
+};
+
+// Plain function on purpose: g++ 12 miscompiles string temporaries built inside the coroutine.
+LimitBodies limit_bodies(const std::string& hashes, std::optional<std::int64_t> download_limit,
+                         std::optional<std::int64_t> upload_limit,
+                         std::optional<double> ratio_limit,
+                         std::optional<std::int64_t> seeding_time_limit) {
+    const std::string h = "hashes=" + form_encode(hashes);
+    std::string ratio = "-2", seeding = "-2";  // -2 = qBittorrent's global setting
+    if (ratio_limit) ratio = std::to_string(*ratio_limit);
+    if (seeding_time_limit) seeding = std::to_string(*seeding_time_limit);
+    // inactiveSeedingTimeLimit is required since qBittorrent 4.6 (ignored before).
+    return {h + "&limit=" + std::to_string(download_limit.value_or(0)),
+            h + "&limit=" + std::to_string(upload_limit.value_or(0)),
+            h + "&ratioLimit=" + ratio + "&seedingTimeLimit=" + seeding +
+                "&inactiveSeedingTimeLimit=-2"};
+}
+
+}  // namespace
+
+asio::awaitable<void> Client::set_limits(const std::string& hashes,
+                                         std::optional<std::int64_t> download_limit,
+                                         std::optional<std::int64_t> upload_limit,
+                                         std::optional<double> ratio_limit,
+                                         std::optional<std::int64_t> seeding_time_limit) {
+    auto b = limit_bodies(hashes, download_limit, upload_limit, ratio_limit, seeding_time_limit);
+    co_await call("POST", "/api/v2/torrents/setDownloadLimit", b.download, kForm);
+    co_await call("POST", "/api/v2/torrents/setUploadLimit", b.upload, kForm);
+    co_await call("POST", "/api/v2/torrents/setShareLimits", b.share, kForm);
+}
+
 asio::awaitable<void> Client::remove(const std::string& hash, bool delete_files) {
     co_await call(
         "POST", "/api/v2/torrents/delete",

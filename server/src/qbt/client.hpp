@@ -91,6 +91,13 @@ class Client {
     boost::asio::awaitable<void> pause(const std::string& hash);
     boost::asio::awaitable<void> resume(const std::string& hash);
     boost::asio::awaitable<void> remove(const std::string& hash, bool delete_files);
+    // setDownloadLimit, setUploadLimit, setShareLimits for several torrents ("h1|h2"); absent
+    // limits reset to unlimited (speed) or to qBittorrent's global setting (share).
+    boost::asio::awaitable<void> set_limits(const std::string& hashes,
+                                            std::optional<std::int64_t> download_limit,
+                                            std::optional<std::int64_t> upload_limit,
+                                            std::optional<double> ratio_limit,
+                                            std::optional<std::int64_t> seeding_time_limit);
     boost::asio::awaitable<boost::json::value> files(const std::string& hash);
     boost::asio::awaitable<boost::json::value> properties(const std::string& hash);
     boost::asio::awaitable<boost::json::value> trackers(const std::string& hash);

@@ -290,6 +290,15 @@ def test_limits_refuse_set_transfer_limits_and_stop_magnets_over_quota(portal):
     assert third.json["results"][0]["error"]["code"] == "limit_torrents"
     assert b.get("/api/me").json["usage"]["torrents"] == 2
 
+    # New limits reach the torrents already there (setDownloadLimit/setUploadLimit/setShareLimits).
+    res = portal.admin.patch(f"/api/admin/groups/{g['id']}", {"limits": {
+        "max_torrents": 2, "download_limit": 500000, "ratio_limit": None}}, csrf=True)
+    assert res.status == 200 and res.json["limits"]["upload_limit"] is None, res
+    t = sw.wait_until(lambda: (x := s.main.torrent(h))["dl_limit"] == 500000 and x, 5,
+                      what=f"new limits in qBittorrent; essaim log: {portal.server.output()[-1500:]}")
+    assert t["up_limit"] in (0, -1), t
+    assert t["ratio_limit"] == -2 and t["seeding_time_limit"] == -2, t
+
 
 def test_magnet_over_quota_is_stopped_once_its_size_is_known(portal):
     s = portal.swarm
