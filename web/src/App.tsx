@@ -1,5 +1,5 @@
 import { lazy } from 'react';
-import { Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { AccountPage } from './features/account/AccountPage';
 import { GuestOnly, RequireAuth, SessionExpiryWatcher } from './features/auth/guards';
@@ -15,6 +15,12 @@ const TorrentDetailPage = lazy(() =>
   import('./features/torrents/TorrentDetailPage').then((m) => ({ default: m.TorrentDetailPage })),
 );
 const SearchPage = lazy(() => import('./features/search/SearchPage').then((m) => ({ default: m.SearchPage })));
+const SettingsPage = lazy(() =>
+  import('./features/admin/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+);
+const AuditPage = lazy(() => import('./features/admin/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const UsersPage = lazy(() => import('./features/admin/users/UsersPage').then((m) => ({ default: m.UsersPage })));
+const GroupsPage = lazy(() => import('./features/admin/groups/GroupsPage').then((m) => ({ default: m.GroupsPage })));
 
 export function App() {
   return (
@@ -39,6 +45,11 @@ export function App() {
             <Route path="/torrents/:hash" element={<TorrentDetailPage />} />
             <Route path="/recherche" element={<SearchPage />} />
             <Route path="/compte" element={<AccountPage />} />
+            <Route path="/admin" element={<Navigate to="/admin/reglages" replace />} />
+            <Route path="/admin/reglages" element={<SettingsPage />} />
+            <Route path="/admin/journal" element={<AuditPage />} />
+            <Route path="/admin/utilisateurs" element={<UsersPage />} />
+            <Route path="/admin/groupes" element={<GroupsPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -10,6 +10,36 @@ export interface User {
   permissions: string[];
   created_at: number;
   last_login_at: number | null;
+  /** `GET /api/me` only, from issue 6 on (absent from older servers). */
+  usage?: Usage;
+  /** The limits of the user's group (`GET /api/me`, issue 6 on). */
+  limits?: Limits;
+}
+
+/** What a user currently uses (`GET /api/me`). */
+export interface Usage {
+  torrents: number;
+  active: number;
+  /** Bytes. */
+  disk_used: number;
+}
+
+/** A group's limits (docs/api-admin.md): an absent or null field means unlimited. */
+export interface Limits {
+  max_torrents?: number | null;
+  max_active?: number | null;
+  /** What happens to a torrent beyond `max_active`. */
+  active_policy?: 'queue' | 'refuse' | null;
+  /** Bytes. */
+  max_torrent_size?: number | null;
+  /** Bytes. */
+  quota_bytes?: number | null;
+  /** Bytes per second, per torrent. */
+  download_limit?: number | null;
+  upload_limit?: number | null;
+  ratio_limit?: number | null;
+  /** Minutes. */
+  seeding_time_limit?: number | null;
 }
 
 export interface Instance {

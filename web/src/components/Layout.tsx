@@ -8,6 +8,7 @@ import { api } from '../api/endpoints';
 import { ApiError, errorMessage } from '../api/client';
 import { useInstance, useMe } from '../api/queries';
 import { endSession } from '../features/auth/session';
+import { ADMIN_PATH, AdminMenuItem, AdminNav, isAdmin } from '../features/admin/AdminNav';
 import { maySearch } from '../features/search/permissions';
 import { canSeeAll } from '../features/torrents/permissions';
 import { Alert } from './Alert';
@@ -26,7 +27,7 @@ const links = [
 ] as const;
 
 /** Pages whose content uses the whole width: the torrent lists (not the detail pages). */
-const WIDE_PAGES = /^\/(torrents|tous|recherche)\/?$/;
+const WIDE_PAGES = /^\/(torrents|tous|recherche|admin\/journal)\/?$/;
 
 function useLogout() {
   const client = useQueryClient();
@@ -79,6 +80,7 @@ function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: bo
           </NavLink>
         </li>
       ))}
+      {isAdmin(me) && <AdminMenuItem mobile={mobile} onNavigate={onNavigate} />}
     </ul>
   );
 }
@@ -89,7 +91,8 @@ export function Layout({ children }: { children?: ReactNode }) {
   const { data: me } = useMe();
   const { logout, busy, error } = useLogout();
   const [menuOpen, setMenuOpen] = useState(false);
-  const wide = WIDE_PAGES.test(useLocation().pathname);
+  const { pathname } = useLocation();
+  const wide = WIDE_PAGES.test(pathname);
   const siteName = instance?.site_name || t('app.defaultSiteName');
   const displayName = me?.display_name || me?.username || '';
 
@@ -112,13 +115,14 @@ export function Layout({ children }: { children?: ReactNode }) {
             <NavItems />
           </nav>
 
-          <div className="ml-auto hidden items-center gap-3 lg:flex">
+          <div className="ml-auto hidden min-w-0 items-center gap-3 lg:flex">
             <span className="max-w-48 truncate text-sm text-stone-600 dark:text-stone-300" data-testid="nav-user">
               <span className="sr-only">{t('nav.signedInAs', { name: displayName })}</span>
               <span aria-hidden="true">{displayName}</span>
             </span>
             <Button
               variant="secondary"
+              className="shrink-0 whitespace-nowrap"
               onClick={logout}
               busy={busy}
               busyLabel={t('nav.loggingOut')}
@@ -190,6 +194,7 @@ export function Layout({ children }: { children?: ReactNode }) {
         tabIndex={-1}
         className={cx('mx-auto w-full flex-1 px-4 py-6 focus:outline-none sm:py-8', wide ? 'max-w-[96rem]' : 'max-w-5xl')}
       >
+        {ADMIN_PATH.test(pathname) && isAdmin(me) && <AdminNav />}
         <Suspense fallback={<Loading />}>{children ?? <Outlet />}</Suspense>
       </main>
     </div>

@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { AccountSummary } from './AccountSummary';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
+import { UsageCard } from './UsageSummary';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -24,6 +25,7 @@ export function AccountPage() {
           <PasswordForm />
         </Card>
       </div>
+      <UsageCard title={t('usage.title')} titleId="utilisation" description={t('usage.intro')} />
       <Card title={t('dashboard.accountTitle')} titleId="resume">
         <AccountSummary user={user} />
       </Card>

@@ -5,6 +5,7 @@ import { useHealth, useInstance, useMe } from '../../api/queries';
 import { Card } from '../../components/Card';
 import { Loading } from '../../components/Loading';
 import { AccountSummary } from '../account/AccountSummary';
+import { UsageCard } from '../account/UsageSummary';
 import { TorrentsSummary } from '../torrents/TorrentsSummary';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { cx } from '../../lib/cx';
@@ -96,6 +97,7 @@ export function DashboardPage() {
         <Card title={t('dashboard.torrentsTitle')} titleId="mes-torrents">
           <TorrentsSummary />
         </Card>
+        <UsageCard title={t('usage.dashboardTitle')} titleId="votre-utilisation" />
         <Card title={t('dashboard.statusTitle')} titleId="etat-serveur">
           <ServerStatus />
         </Card>

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Locator } from '@playwright/test';
+import { expectFrenchPage, login, logout } from './helpers';
+
+/**
+ * Administration against the real server: the first administrator (printed by `essaim serve`
+ * on its first start, passed on by global-setup.ts) creates a limited group without search and
+ * a user in it; that user sees the limits and no "Recherche"; the journal records both creations.
+ */
+
+// Read in the worker, which starts after global setup has set them.
+test.use({ baseURL: process.env.ESSAIM_E2E_URL });
+test.describe.configure({ mode: 'serial' });
+
+const ADMIN = process.env.ESSAIM_E2E_ADMIN ?? '';
+const ADMIN_PASSWORD = process.env.ESSAIM_E2E_ADMIN_PASSWORD ?? '';
+test.skip(!ADMIN || !ADMIN_PASSWORD, "the server printed no administrator's credentials");
+
+const GROUP = 'Famille';
+const USER = 'dominique';
+const DISPLAY_NAME = 'Dominique';
+const PASSWORD = 'une-ruche-familiale-2026';
+
+/** The journal's French labels (the Journal page's block of fr.json), or a loose pattern without them. */
+const fr = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'src', 'i18n', 'fr.json'), 'utf8')) as {
+  adminAudit?: { actions?: Record<string, Record<string, string> | undefined> };
+};
+const auditLabel = (kind: 'group' | 'user', fallback: RegExp): string | RegExp => {
+  const label = fr.adminAudit?.actions?.[kind]?.create;
+  return typeof label === 'string' && label !== '' ? label : fallback;
+};
+
+/** The table row whose row header starts with `name` (a user's header also holds their display name and e-mail). */
+const rowOf = (table: Locator, name: string) =>
+  table.getByRole('row').filter({ has: table.page().getByRole('rowheader', { name: new RegExp(`^${name}\\b`) }) });
+
+test('a limited group without search, a user in it, their usage, and the journal', async ({ page }) => {
+  await page.goto('/connexion');
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await expect(page.getByTestId('nav-user')).toBeVisible();
+
+  // Groupes: "Famille", at most 2 torrents, 1 active, 5 Go, no "Rechercher".
+  await page.goto('/admin/groupes');
+  await expect(page.getByRole('heading', { name: 'Groupes', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('group-table')).toBeVisible();
+  await expectFrenchPage(page, 'Groupes');
+  await page.getByRole('button', { name: 'Créer un groupe' }).click();
+  const groupDialog = page.getByRole('dialog', { name: 'Créer un groupe' });
+  await groupDialog.getByLabel('Nom du groupe').fill(GROUP);
+  for (const permission of [
+    'Ajouter des torrents',
+    'Ajouter par lien magnet',
+    'Mettre en pause / reprendre ses torrents',
+    'Supprimer ses torrents',
+    'Télécharger les fichiers de ses torrents',
+  ]) {
+    await groupDialog.getByLabel(permission, { exact: true }).check();
+  }
+  await groupDialog.getByLabel('Rechercher', { exact: true }).uncheck();
+  await groupDialog.getByLabel('Nombre maximal de torrents', { exact: true }).fill('2');
+  await groupDialog.getByLabel('Nombre maximal de torrents actifs', { exact: true }).fill('1');
+  await groupDialog.getByLabel('Quota disque total (Go)').fill('5');
+  await groupDialog.getByRole('button', { name: 'Créer le groupe' }).click();
+  await expect(page.getByText(`Le groupe « ${GROUP} » a été créé.`)).toBeVisible();
+  await expect(groupDialog).toBeHidden();
+  const groupRow = rowOf(page.getByTestId('group-table'), GROUP);
+  await expect(groupRow).toContainText('2 torrents au plus');
+  await expect(groupRow).toContainText('quota de 5 Go');
+  await expect(groupRow).toContainText('5 sur 12');
+
+  // Utilisateurs: "dominique" in "Famille", with a typed password.
+  await page.goto('/admin/utilisateurs');
+  await expect(page.getByRole('heading', { name: 'Utilisateurs', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('user-table')).toBeVisible();
+  await expectFrenchPage(page, 'Utilisateurs');
+  await page.getByRole('button', { name: 'Créer un utilisateur' }).click();
+  const userDialog = page.getByRole('dialog', { name: 'Créer un utilisateur' });
+  await userDialog.getByLabel("Nom d'utilisateur").fill(USER);
+  await userDialog.getByLabel(/^Nom affiché/).fill(DISPLAY_NAME);
+  await userDialog.getByLabel('Groupe').selectOption({ label: GROUP });
+  await userDialog.getByLabel(/^Mot de passe/).fill(PASSWORD);
+  await userDialog.getByRole('button', { name: "Créer l'utilisateur" }).click();
+  await expect(page.getByText(`L'utilisateur « ${USER} » a été créé.`)).toBeVisible();
+  await expect(userDialog).toBeHidden();
+  const userRow = rowOf(page.getByTestId('user-table'), USER);
+  await expect(userRow).toContainText(GROUP);
+  await expect(userRow).toContainText('Actif');
+  await expect(userRow).toContainText('jamais');
+
+  // The group filter asks the server for the members of "Famille" only.
+  await page.getByRole('search').getByLabel('Groupe').selectOption({ label: GROUP });
+  await expect(page.getByTestId('user-table').getByRole('rowheader')).toHaveCount(1);
+  await expect(page.getByText('1 utilisateur', { exact: true })).toBeVisible();
+  await logout(page);
+
+  // The new user: no "Recherche", their usage against the group's limits.
+  await login(page, USER, PASSWORD);
+  await expect(page.getByRole('heading', { name: `Bonjour, ${DISPLAY_NAME} !` })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+  await expect(nav.getByRole('link', { name: 'Mes torrents', exact: true })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Recherche', exact: true })).toHaveCount(0);
+  const usage = page.getByRole('region', { name: 'Votre utilisation' });
+  await expect(usage.locator('[data-usage="torrents"]')).toContainText('0 sur 2');
+  await expect(usage.locator('[data-usage="active"]')).toContainText('0 sur 1');
+  await expect(usage.locator('[data-usage="disk"]')).toContainText('0 o sur 5 Go');
+  await expectFrenchPage(page, 'Tableau de bord');
+
+  await nav.getByRole('link', { name: 'Mon compte', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Utilisation' })).toContainText('0 sur 2');
+
+  // Administration is not theirs (and the server would refuse it anyway).
+  await page.goto('/admin/utilisateurs');
+  await expect(page.getByText('Réservé aux administrateurs.')).toBeVisible();
+  await expect(page.getByTestId('user-table')).toHaveCount(0);
+  await logout(page);
+
+  // Back as the administrator: the journal has both creations, in French.
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await expect(page.getByTestId('nav-user')).toBeVisible();
+  await page.goto('/admin/journal');
+  await expect(page.getByRole('heading', { name: 'Journal', level: 1 })).toBeVisible();
+  const journal = page.getByTestId('audit-table');
+  await expect(journal.getByRole('row').filter({ hasText: auditLabel('group', /Groupe/) }).first()).toBeVisible();
+  await expect(journal.getByRole('row').filter({ hasText: auditLabel('user', /Utilisateur/) }).first()).toBeVisible();
+  await expectFrenchPage(page, 'Journal');
+});

@@ -1,0 +1,266 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes, useLocation } from 'react-router-dom';
+import { AuditPage } from './AuditPage';
+import type { AuditEntry, AuditPage as AuditAnswer } from './api';
+import { actionLabel, dayEnd, dayStart, detailValue, filtersFromParams, targetLabel } from './auditView';
+import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
+import { formatDate } from '../../../lib/format';
+import type { User } from '../../../api/types';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin' };
+const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
+const ACTIONS = ['settings.update', 'torrent.delete', 'user.login', 'plugin.reload'];
+
+function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    id: 1,
+    at: 1_795_681_907,
+    actor_id: 1,
+    actor_name: 'root',
+    action: 'user.login',
+    target_type: null,
+    target_id: null,
+    details: {},
+    ip: '192.0.2.10',
+    ...overrides,
+  };
+}
+
+const entries = [
+  entry({
+    id: 3,
+    action: 'settings.update',
+    target_type: 'settings',
+    details: { changed: ['qbittorrent.url', 'jackett.api_key'], restart: false },
+  }),
+  entry({ id: 2, action: 'torrent.delete', target_type: 'torrent', target_id: 'abcdef', details: { name: 'Dune', with_data: true } }),
+  entry({ id: 1, action: 'plugin.reload', actor_id: null, actor_name: null, ip: null, details: null }),
+];
+
+function answer(extra: Partial<AuditAnswer> = {}): AuditAnswer {
+  return { entries, total: 1234, page: 1, per_page: 50, actions: ACTIONS, ...extra };
+}
+
+function serve(handler: (params: URLSearchParams) => Response = (p) => jsonResponse(200, answer({ page: Number(p.get('page')) }))) {
+  return mockFetch((url) => {
+    if (url === '/api/instance') return jsonResponse(200, instance);
+    if (url.startsWith('/api/admin/audit?')) return handler(new URLSearchParams(url.split('?')[1]));
+    return errorResponse(404, 'not_found', 'Introuvable.');
+  });
+}
+
+/** Query strings of every audit call. */
+const auditCalls = (fetch: ReturnType<typeof serve>) =>
+  fetch.mock.calls
+    .map(([url]) => String(url))
+    .filter((u) => u.startsWith('/api/admin/audit?'))
+    .map((u) => new URLSearchParams(u.split('?')[1]));
+
+function Where() {
+  const { search } = useLocation();
+  return <span data-testid="where">{search}</span>;
+}
+
+function renderPage(route = '/admin/journal', me: User = admin) {
+  return renderWithProviders(
+    <Routes>
+      <Route
+        path="/admin/journal"
+        element={
+          <>
+            <AuditPage />
+            <Where />
+          </>
+        }
+      />
+    </Routes>,
+    { route, me },
+  );
+}
+
+const where = () => screen.getByTestId('where').textContent;
+const rows = () => within(screen.getByTestId('audit-table')).getAllByRole('row').slice(1);
+const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent);
+
+describe('Journal', () => {
+  it('is reserved to administrators', async () => {
+    const fetch = serve();
+    renderPage('/admin/journal', alice);
+    expect(screen.getByRole('alert').textContent).toBe('Réservé aux administrateurs.');
+    await waitFor(() => expect(fetch).toHaveBeenCalled());
+    expect(auditCalls(fetch)).toHaveLength(0);
+  });
+
+  it('lists the entries with French labels, dates and details', async () => {
+    const fetch = serve();
+    renderPage();
+    expect(screen.getByRole('heading', { name: 'Journal', level: 1 })).toBeTruthy();
+    await screen.findByTestId('audit-table');
+    expect(document.title).toBe('Journal · essaim');
+    expect(auditCalls(fetch)[0]!.toString()).toBe('page=1&per_page=50');
+
+    const headers = within(screen.getByTestId('audit-table')).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['Date', 'Acteur', 'Action', 'Cible', 'Détails', 'IP']);
+    const [settings, deleted, unknown] = rows();
+    expect(cells(settings!)).toEqual([
+      formatDate(1_795_681_907),
+      'root',
+      'Réglages modifiéssettings.update',
+      'Réglages',
+      'changed :qbittorrent.url, jackett.api_keyrestart :non',
+      '192.0.2.10',
+    ]);
+    expect(cells(deleted!)[2]).toBe('Torrent supprimétorrent.delete');
+    expect(cells(deleted!)[3]).toBe('Torrent abcdef');
+    expect(cells(deleted!)[4]).toBe('name :Dunewith_data :oui');
+    // Unknown action: shown as is; no actor, no IP, no details.
+    expect(cells(unknown!)).toEqual([formatDate(1_795_681_907), '—', 'plugin.reload', '—', '—', '—']);
+    expect(screen.getByRole('status').textContent).toBe('1\u202f234 entrées');
+    expect(screen.queryByRole('button', { name: /supprimer|modifier/i })).toBeNull();
+  });
+
+  it('offers the actions of the log by their French names', async () => {
+    serve();
+    renderPage();
+    await screen.findByTestId('audit-table');
+    const select = screen.getByLabelText("Type d'action") as HTMLSelectElement;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'Tous'],
+      ['user.login', 'Connexion'],
+      ['plugin.reload', 'plugin.reload'],
+      ['settings.update', 'Réglages modifiés'],
+      ['torrent.delete', 'Torrent supprimé'],
+    ]);
+  });
+
+  it('puts the filters in the address and sends them, days as Unix seconds ("au" inclusive)', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByTestId('audit-table');
+    fireEvent.change(screen.getByLabelText('Acteur'), { target: { value: ' alice ' } });
+    fireEvent.change(screen.getByLabelText("Type d'action"), { target: { value: 'user.login' } });
+    fireEvent.change(screen.getByLabelText('Du'), { target: { value: '2026-11-01' } });
+    fireEvent.change(screen.getByLabelText('Au'), { target: { value: '2026-11-24' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Filtrer' }));
+
+    await waitFor(() => expect(auditCalls(fetch)).toHaveLength(2));
+    const from = new Date(2026, 10, 1).getTime() / 1000;
+    const to = new Date(2026, 10, 25).getTime() / 1000 - 1;
+    expect(auditCalls(fetch)[1]!.toString()).toBe(
+      `actor=alice&action=user.login&from=${from}&to=${to}&page=1&per_page=50`,
+    );
+    expect(where()).toBe('?actor=alice&action=user.login&from=2026-11-01&to=2026-11-24');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Réinitialiser' }));
+    await waitFor(() => expect(where()).toBe(''));
+    expect((screen.getByLabelText('Acteur') as HTMLInputElement).value).toBe('');
+  });
+
+  it('reads its filters and page from the address', async () => {
+    const fetch = serve();
+    renderPage('/admin/journal?actor=bob&action=torrent.&from=2026-11-01&page=3');
+    await screen.findByTestId('audit-table');
+    const sent = auditCalls(fetch)[0]!;
+    expect(sent.get('actor')).toBe('bob');
+    expect(sent.get('action')).toBe('torrent.');
+    expect(sent.get('from')).toBe(String(new Date(2026, 10, 1).getTime() / 1000));
+    expect(sent.get('to')).toBeNull();
+    expect(sent.get('page')).toBe('3');
+    expect((screen.getByLabelText('Acteur') as HTMLInputElement).value).toBe('bob');
+    expect((screen.getByLabelText('Du') as HTMLInputElement).value).toBe('2026-11-01');
+    // A prefix not in the list stays selected.
+    expect((screen.getByLabelText("Type d'action") as HTMLSelectElement).value).toBe('torrent.');
+  });
+
+  it('refuses an end date before the start date', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByTestId('audit-table');
+    fireEvent.change(screen.getByLabelText('Du'), { target: { value: '2026-11-24' } });
+    fireEvent.change(screen.getByLabelText('Au'), { target: { value: '2026-11-01' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Filtrer' }));
+    expect(screen.getByText('La date de fin doit suivre la date de début.')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Au'));
+    expect(auditCalls(fetch)).toHaveLength(1);
+    expect(where()).toBe('');
+  });
+
+  it('pages through the log, keeping the filters', async () => {
+    const fetch = serve();
+    renderPage('/admin/journal?actor=root');
+    await screen.findByTestId('audit-table');
+    const pager = screen.getByRole('navigation', { name: 'Pages du journal' });
+    expect(within(pager).getByText('Page 1 sur 25')).toBeTruthy();
+    const previous = within(pager).getByRole('button', { name: 'Précédent' }) as HTMLButtonElement;
+    const next = within(pager).getByRole('button', { name: 'Suivant' }) as HTMLButtonElement;
+    expect(previous.disabled).toBe(true);
+
+    fireEvent.click(next);
+    expect(await within(pager).findByText('Page 2 sur 25')).toBeTruthy();
+    expect(where()).toBe('?actor=root&page=2');
+    expect(auditCalls(fetch).at(-1)!.toString()).toBe('actor=root&page=2&per_page=50');
+    expect(previous.disabled).toBe(false);
+
+    fireEvent.click(previous);
+    await waitFor(() => expect(where()).toBe('?actor=root'));
+  });
+
+  it('disables Suivant on the last page', async () => {
+    serve(() => jsonResponse(200, answer({ total: 120, page: 3 })));
+    renderPage('/admin/journal?page=3');
+    const pager = await screen.findByRole('navigation', { name: 'Pages du journal' });
+    expect(within(pager).getByText('Page 3 sur 3')).toBeTruthy();
+    expect((within(pager).getByRole('button', { name: 'Suivant' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('says when nothing matches and shows errors in French', async () => {
+    serve(() => jsonResponse(200, answer({ entries: [], total: 0 })));
+    const first = renderPage('/admin/journal?actor=personne');
+    expect(await screen.findByText('Aucune entrée ne correspond à ces filtres.')).toBeTruthy();
+    expect(screen.queryByRole('navigation', { name: 'Pages du journal' })).toBeNull();
+    first.unmount();
+
+    serve(() => errorResponse(403, 'forbidden', 'Réservé aux administrateurs.'));
+    renderPage();
+    expect((await screen.findByRole('alert')).textContent).toBe('Réservé aux administrateurs.');
+  });
+});
+
+describe('audit helpers', () => {
+  it('labels the known actions in French and keeps the others', () => {
+    expect(actionLabel('user.login')).toBe('Connexion');
+    expect(actionLabel('user.register')).toBe('Inscription');
+    expect(actionLabel('settings.update')).toBe('Réglages modifiés');
+    expect(actionLabel('user.password_reset')).toBe('Mot de passe réinitialisé');
+    expect(actionLabel('group.delete')).toBe('Groupe supprimé');
+    expect(actionLabel('torrent.zip')).toBe('Archive .zip créée');
+    expect(actionLabel('user.unknown')).toBe('user.unknown');
+    expect(actionLabel('user')).toBe('user');
+  });
+
+  it('reads days in local time, "au" up to its last second', () => {
+    expect(dayStart('2026-11-24')).toBe(new Date(2026, 10, 24).getTime() / 1000);
+    expect(dayEnd('2026-11-24')).toBe(new Date(2026, 10, 25).getTime() / 1000 - 1);
+    expect(dayStart('2026-02-30')).toBeNull();
+    expect(dayStart('24/11/2026')).toBeNull();
+    expect(filtersFromParams(new URLSearchParams('from=hier&to=2026-11-24'))).toEqual({
+      actor: '',
+      action: '',
+      from: '',
+      to: '2026-11-24',
+    });
+  });
+
+  it('writes targets and details compactly', () => {
+    expect(targetLabel('user', 5)).toBe('Utilisateur 5');
+    expect(targetLabel('widget', 'x')).toBe('widget x');
+    expect(targetLabel(null, null)).toBe('—');
+    expect(detailValue(['a', 'b'])).toBe('a, b');
+    expect(detailValue(true)).toBe('oui');
+    expect(detailValue({ a: 1 })).toBe('{"a":1}');
+    expect(detailValue(null)).toBe('—');
+  });
+});

@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Pencil, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { errorMessage } from '../../../api/client';
+import { Alert, DismissibleAlert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { IconButton } from '../../../components/IconAction';
+import { Loading } from '../../../components/Loading';
+import { Modal } from '../../../components/Modal';
+import { cx } from '../../../lib/cx';
+import { AdminGate, DialogButtons, bodyCell, headCell, stickyCell, tableFrame } from '../users/ui';
+import { PERMISSIONS, type Group } from './api';
+import { GroupFormDialog } from './GroupFormDialog';
+import { limitsSummary } from './limits';
+import { useDeleteGroup, useGroups } from './queries';
+
+/** "Groupes" (/admin/groupes): the groups, their members, permissions and limits. */
+export function GroupsPage() {
+  const { t } = useTranslation();
+  return (
+    <AdminGate title={t('adminGroups.title')}>
+      <GroupsContent />
+    </AdminGate>
+  );
+}
+
+function GroupsContent() {
+  const { t } = useTranslation();
+  const groups = useGroups();
+  const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Group | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const permissions = groups.data?.permissions?.length ? groups.data.permissions : [...PERMISSIONS];
+
+  let content;
+  if (groups.isPending) {
+    content = <Loading />;
+  } else if (groups.isError) {
+    content = (
+      <div className="flex flex-col items-start gap-2">
+        <Alert className="w-full">{t('adminGroups.loadFailed', { message: errorMessage(groups.error) })}</Alert>
+        <Button
+          variant="secondary"
+          onClick={() => void groups.refetch()}
+          busy={groups.isFetching}
+          icon={<RefreshCw aria-hidden="true" className="size-4" />}
+        >
+          {t('errors.retry')}
+        </Button>
+      </div>
+    );
+  } else if (groups.data.groups.length === 0) {
+    content = <p className="text-stone-600 dark:text-stone-400">{t('adminGroups.empty')}</p>;
+  } else {
+    content = (
+      <GroupTable
+        groups={groups.data.groups}
+        total={permissions.length}
+        onEdit={(g) => {
+          setNotice(null);
+          setEditing(g);
+        }}
+        onDelete={(g) => {
+          setNotice(null);
+          setDeleting(g);
+        }}
+      />
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        <div>
+          <h1 className="text-2xl font-bold">{t('adminGroups.title')}</h1>
+          <p className="mt-1 text-stone-600 dark:text-stone-400">{t('adminGroups.intro')}</p>
+        </div>
+        <Button
+          onClick={() => {
+            setNotice(null);
+            setEditing('new');
+          }}
+          icon={<Plus aria-hidden="true" className="size-4" />}
+        >
+          {t('adminGroups.create')}
+        </Button>
+      </div>
+      {notice && (
+        <DismissibleAlert tone="success" dismissLabel={t('adminUsers.dismiss')} onDismiss={() => setNotice(null)}>
+          {notice}
+        </DismissibleAlert>
+      )}
+      {content}
+      <GroupFormDialog
+        group={editing === 'new' ? null : editing}
+        open={editing !== null}
+        permissions={permissions}
+        onClose={() => setEditing(null)}
+        onSaved={(g, created) => {
+          setEditing(null);
+          setNotice(t(created ? 'adminGroups.created' : 'adminGroups.saved', { name: g.name }));
+        }}
+      />
+      <DeleteGroupDialog
+        group={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(g) => {
+          setDeleting(null);
+          setNotice(t('adminGroups.delete.deleted', { name: g.name }));
+        }}
+      />
+    </div>
+  );
+}
+
+function GroupTable({
+  groups,
+  total,
+  onEdit,
+  onDelete,
+}: {
+  groups: Group[];
+  total: number;
+  onEdit: (g: Group) => void;
+  onDelete: (g: Group) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className={tableFrame}>
+      <table className="w-full border-collapse text-sm" data-testid="group-table">
+        <caption className="sr-only">{t('adminGroups.caption')}</caption>
+        <thead className="bg-stone-100 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
+          <tr>
+            <th scope="col" className={headCell}>
+              {t('adminGroups.columns.name')}
+            </th>
+            <th scope="col" className={cx(headCell, 'text-right')}>
+              {t('adminGroups.columns.members')}
+            </th>
+            <th scope="col" className={cx(headCell, 'text-right')}>
+              {t('adminGroups.columns.permissions')}
+            </th>
+            <th scope="col" className={headCell}>
+              {t('adminGroups.columns.limits')}
+            </th>
+            <th scope="col" className={cx(headCell, stickyCell, 'bg-stone-100 dark:bg-stone-800')}>
+              <span className="sr-only">{t('adminGroups.columns.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
+          {groups.map((g) => {
+            const summary = limitsSummary(g.limits);
+            return (
+              <tr key={g.id} data-group-id={g.id} className="group hover:bg-stone-50 dark:hover:bg-stone-800">
+                <th scope="row" className={cx(bodyCell, 'text-left font-medium break-words')}>
+                  {g.name}
+                </th>
+                <td className={cx(bodyCell, 'text-right tabular-nums')}>{g.members}</td>
+                <td className={cx(bodyCell, 'text-right whitespace-nowrap tabular-nums')}>
+                  {t('adminGroups.permissionsCount', { count: g.permissions.length, total })}
+                </td>
+                <td className={cx(bodyCell, 'min-w-48')}>
+                  {summary.length === 0 ? (
+                    <span className="text-stone-500 dark:text-stone-400">{t('adminGroups.summary.none')}</span>
+                  ) : (
+                    summary.join(' · ')
+                  )}
+                </td>
+                <td
+                  className={cx(
+                    bodyCell,
+                    'py-1',
+                    stickyCell,
+                    'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800',
+                  )}
+                >
+                  <div className="flex justify-end gap-1">
+                    <IconButton
+                      label={t('adminGroups.actions.editLabel', { name: g.name })}
+                      tip={t('adminGroups.actions.edit')}
+                      icon={<Pencil aria-hidden="true" className="size-4" />}
+                      onClick={() => onEdit(g)}
+                    />
+                    <IconButton
+                      label={t('adminGroups.actions.deleteLabel', { name: g.name })}
+                      tip={t('adminGroups.actions.delete')}
+                      tone="danger"
+                      icon={<Trash2 aria-hidden="true" className="size-4" />}
+                      onClick={() => onDelete(g)}
+                    />
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** "Supprimer le groupe « X » ?": the server refuses a group with members or the default one (its message shows). */
+function DeleteGroupDialog({
+  group,
+  onClose,
+  onDeleted,
+}: {
+  group: Group | null;
+  onClose: () => void;
+  onDeleted: (g: Group) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={group !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={group ? t('adminGroups.delete.title', { name: group.name }) : ''}
+      description={t('adminGroups.delete.text')}
+    >
+      {group && <DeleteGroupForm key={group.id} group={group} onClose={onClose} onDeleted={onDeleted} />}
+    </Modal>
+  );
+}
+
+function DeleteGroupForm({
+  group,
+  onClose,
+  onDeleted,
+}: {
+  group: Group;
+  onClose: () => void;
+  onDeleted: (g: Group) => void;
+}) {
+  const { t } = useTranslation();
+  const del = useDeleteGroup();
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!del.isPending) del.mutate(group.id, { onSuccess: () => onDeleted(group) });
+      }}
+      className="flex flex-col gap-4"
+    >
+      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
+      {group.members > 0 && (
+        <p className="text-sm text-stone-700 dark:text-stone-300">
+          {t('adminGroups.delete.members', { count: group.members })}
+        </p>
+      )}
+      <DialogButtons>
+        <Button variant="secondary" onClick={onClose}>
+          {t('adminGroups.delete.cancel')}
+        </Button>
+        <Button
+          type="submit"
+          variant="danger"
+          busy={del.isPending}
+          busyLabel={t('adminGroups.delete.submitting')}
+          icon={<Trash2 aria-hidden="true" className="size-4" />}
+        >
+          {t('adminGroups.delete.submit')}
+        </Button>
+      </DialogButtons>
+    </form>
+  );
+}

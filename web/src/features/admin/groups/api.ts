@@ -1,0 +1,55 @@
+import { request } from '../../../api/client';
+import type { Limits } from '../../../api/types';
+
+/** The 12 permissions, in the server's order (the page prefers the list `GET /api/admin/groups` sends). */
+export const PERMISSIONS = [
+  'add_torrents',
+  'add_torrent_files',
+  'add_magnets',
+  'search',
+  'pause_own',
+  'delete_own',
+  'delete_own_data',
+  'see_all',
+  'act_all',
+  'download_own',
+  'download_any',
+  'see_charts',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export function isKnownPermission(p: string): p is Permission {
+  return (PERMISSIONS as readonly string[]).includes(p);
+}
+
+/** A group as `GET /api/admin/groups` lists it (docs/api-admin.md). */
+export interface Group {
+  id: number;
+  name: string;
+  permissions: string[];
+  limits: Limits;
+  members: number;
+}
+
+export interface GroupList {
+  groups: Group[];
+  /** Every permission the server knows. */
+  permissions: string[];
+}
+
+export interface GroupInput {
+  name: string;
+  permissions: string[];
+  /** Every field present: `null` = unlimited. */
+  limits: Limits;
+}
+
+export const groupsApi = {
+  list: (signal?: AbortSignal) => request<GroupList>('/api/admin/groups', { signal }),
+  create: (input: GroupInput) => request<Group>('/api/admin/groups', { method: 'POST', body: input }),
+  update: (id: number, input: Partial<GroupInput>) =>
+    request<Group>(`/api/admin/groups/${id}`, { method: 'PATCH', body: input }),
+  /** 409 `group_not_empty` or `default_group`: the server's French message is shown as is. */
+  remove: (id: number) => request<void>(`/api/admin/groups/${id}`, { method: 'DELETE' }),
+};

@@ -1,0 +1,389 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { SettingsPage } from './SettingsPage';
+import type { AdminSettings } from './api';
+import { joinTtl, splitTtl } from './DownloadsSection';
+import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
+import type { User } from '../../../api/types';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin' };
+const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
+const SNIPPET = 'location /dl/ {\n  secure_link_md5 "$secure_link_expires$uri <SECRET>";\n}';
+const TO = 1024 ** 4;
+
+function settings(overrides: Partial<AdminSettings> = {}): AdminSettings {
+  return {
+    qbittorrent: { url: 'http://127.0.0.1:8081', username: 'admin', password_set: true, managed: false },
+    jackett: { url: 'http://127.0.0.1:9117', api_key_set: true, timeout: 30 },
+    downloads: {
+      base_url: 'https://seed.example/dl/',
+      root: '/srv/qbittorrent',
+      secret_set: true,
+      ttl: 21600,
+      bind_ip: false,
+      direct: false,
+      nginx_snippet: SNIPPET,
+    },
+    general: { registration_open: true, default_group_id: 2, site_name: 'essaim' },
+    ...overrides,
+  };
+}
+
+const groups = {
+  groups: [
+    { id: 1, name: 'Administrateurs', permissions: [], limits: {}, members: 1 },
+    { id: 2, name: 'Utilisateurs', permissions: [], limits: {}, members: 4 },
+    { id: 3, name: 'Invités', permissions: [], limits: {}, members: 0 },
+  ],
+  permissions: [],
+};
+
+interface Answers {
+  get?: () => Response;
+  put?: (body: unknown) => Response;
+  testQbt?: (body: unknown) => Response;
+  testJackett?: (body: unknown) => Response;
+  testDownloads?: () => Response;
+}
+
+function serve(answers: Answers = {}, current: AdminSettings = settings()) {
+  return mockFetch((url, init) => {
+    const method = init.method ?? 'GET';
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    if (url === '/api/instance') return jsonResponse(200, instance);
+    if (url === '/api/admin/groups') return jsonResponse(200, groups);
+    if (url === '/api/admin/settings' && method === 'GET') return answers.get?.() ?? jsonResponse(200, current);
+    if (url === '/api/admin/settings' && method === 'PUT') return answers.put?.(body) ?? jsonResponse(200, current);
+    if (url === '/api/admin/settings/test/qbittorrent') return answers.testQbt!(body);
+    if (url === '/api/admin/settings/test/jackett') return answers.testJackett!(body);
+    if (url === '/api/admin/settings/test/downloads') return answers.testDownloads!();
+    return errorResponse(404, 'not_found', 'Introuvable.');
+  });
+}
+
+function renderPage(me: User = admin) {
+  return renderWithProviders(
+    <Routes>
+      <Route path="/admin/reglages" element={<SettingsPage />} />
+    </Routes>,
+    { route: '/admin/reglages', me },
+  );
+}
+
+const section = (name: string) => screen.getByRole('form', { name });
+const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
+const fill = (label: string, value: string) => fireEvent.change(input(label), { target: { value } });
+const save = (name: string) => fireEvent.click(within(section(name)).getByRole('button', { name: 'Enregistrer' }));
+
+/** Bodies sent with PUT /api/admin/settings. */
+function puts(fetch: ReturnType<typeof serve>) {
+  return fetch.mock.calls
+    .filter(([url, init]) => url === '/api/admin/settings' && init?.method === 'PUT')
+    .map(([, init]) => JSON.parse(String(init!.body)));
+}
+
+function errorOf(label: string): string | null {
+  const el = input(label);
+  if (el.getAttribute('aria-invalid') !== 'true') return null;
+  const ids = (el.getAttribute('aria-describedby') ?? '').split(' ');
+  return ids.map((id) => document.getElementById(id)).find((n) => n?.id.endsWith('-error'))?.textContent ?? null;
+}
+
+describe('Réglages', () => {
+  it('is reserved to administrators', async () => {
+    const fetch = serve();
+    renderPage(alice);
+    expect(screen.getByRole('heading', { name: 'Réglages', level: 1 })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('Réservé aux administrateurs.');
+    expect(screen.queryByLabelText("Adresse de l'interface web")).toBeNull();
+    await waitFor(() => expect(fetch).toHaveBeenCalled());
+    expect(fetch.mock.calls.some(([url]) => String(url).startsWith('/api/admin/'))).toBe(false);
+  });
+
+  it('fills the four sections and never puts a secret in an input', async () => {
+    serve();
+    renderPage();
+    expect(await screen.findByRole('heading', { name: 'qBittorrent' })).toBeTruthy();
+    expect(document.title).toBe('Réglages · essaim');
+    for (const name of ['qBittorrent', 'Jackett', 'Téléchargements', 'Général']) expect(section(name)).toBeTruthy();
+
+    expect(input("Adresse de l'interface web").value).toBe('http://127.0.0.1:8081');
+    expect(input("Nom d'utilisateur").value).toBe('admin');
+    expect(input('Adresse de Jackett').value).toBe('http://127.0.0.1:9117');
+    expect(input('Délai de réponse (secondes)').value).toBe('30');
+    expect(input('Adresse de base des liens').value).toBe('https://seed.example/dl/');
+    expect(input('Dossier racine').value).toBe('/srv/qbittorrent');
+    expect(input('Heures').value).toBe('6');
+    expect(input('Minutes').value).toBe('0');
+    expect(input("Lier le lien à l'adresse IP du client").checked).toBe(false);
+    expect(input('Service direct par essaim').checked).toBe(false);
+    expect(input('Inscriptions ouvertes').checked).toBe(true);
+    expect(input('Nom du site').value).toBe('essaim');
+
+    for (const label of ['Mot de passe', "Clé d'API", 'Secret de signature']) {
+      const secret = input(label);
+      expect(secret.type).toBe('password');
+      expect(secret.value).toBe('');
+      expect(secret.placeholder).toBe('••••• (inchangé)');
+      expect(secret.autocomplete).toBe('new-password');
+    }
+    expect(screen.queryByText('qBittorrent géré par essaim', { exact: false })).toBeNull();
+
+    const group = (await screen.findByLabelText('Groupe par défaut')) as HTMLSelectElement;
+    await waitFor(() => expect(group.options.length).toBe(3));
+    expect(group.value).toBe('2');
+    expect([...group.options].map((o) => o.textContent)).toEqual(['Administrateurs', 'Utilisateurs', 'Invités']);
+  });
+
+  it('says when qBittorrent is managed by essaim and when a secret is not set', async () => {
+    const base = settings();
+    serve({}, { ...base, qbittorrent: { ...base.qbittorrent, managed: true, password_set: false } });
+    renderPage();
+    expect(await screen.findByText('qBittorrent géré par essaim', { exact: false })).toBeTruthy();
+    expect(input('Mot de passe').placeholder).toBe('Non défini');
+  });
+
+  it('saves only its own section, and a secret only when one was typed', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'qBittorrent' });
+
+    // Something typed in another section must neither be sent nor lost.
+    fill('Adresse de Jackett', 'http://jackett:9117');
+    fill("Adresse de l'interface web", 'http://qbt:8080');
+    save('qBittorrent');
+    expect(await within(section('qBittorrent')).findByText('Réglages de qBittorrent enregistrés.')).toBeTruthy();
+    expect(puts(fetch)).toEqual([{ qbittorrent: { url: 'http://qbt:8080', username: 'admin' } }]);
+    expect(input('Adresse de Jackett').value).toBe('http://jackett:9117');
+
+    fill('Mot de passe', 'nouveau-secret');
+    save('qBittorrent');
+    await waitFor(() => expect(puts(fetch)).toHaveLength(2));
+    expect(puts(fetch)[1]).toEqual({
+      qbittorrent: { url: 'http://127.0.0.1:8081', username: 'admin', password: 'nouveau-secret' },
+    });
+    // The answer refills the form; the typed password is gone.
+    await waitFor(() => expect(input('Mot de passe').value).toBe(''));
+
+    save('Jackett');
+    await waitFor(() => expect(puts(fetch)).toHaveLength(3));
+    expect(puts(fetch)[2]).toEqual({ jackett: { url: 'http://jackett:9117', timeout: 30 } });
+  });
+
+  it('sends the link lifetime in seconds, the checkboxes and the new secret', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'Téléchargements' });
+    fill('Heures', '1');
+    fill('Minutes', '30');
+    fireEvent.click(input("Lier le lien à l'adresse IP du client"));
+    fill('Secret de signature', 'un-secret-de-32-caracteres-ok!!!');
+    save('Téléchargements');
+    await waitFor(() => expect(puts(fetch)).toHaveLength(1));
+    expect(puts(fetch)[0]).toEqual({
+      downloads: {
+        base_url: 'https://seed.example/dl/',
+        root: '/srv/qbittorrent',
+        secret: 'un-secret-de-32-caracteres-ok!!!',
+        ttl: 5400,
+        bind_ip: true,
+        direct: false,
+      },
+    });
+  });
+
+  it('checks the secret length and the lifetime before sending', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'Téléchargements' });
+    fill('Secret de signature', 'court');
+    fill('Heures', '0');
+    fill('Minutes', '0');
+    save('Téléchargements');
+    expect(errorOf('Secret de signature')).toBe('Le secret doit contenir au moins 16 caractères.');
+    expect(errorOf('Heures')).toMatch(/^Saisissez une durée entre 1 minute et 30 jours/);
+    expect(document.activeElement).toBe(input('Secret de signature'));
+    expect(puts(fetch)).toHaveLength(0);
+  });
+
+  it("shows a 422 error next to the field it names", async () => {
+    serve({
+      put: () =>
+        errorResponse(422, 'invalid_parameter', "L'adresse doit commencer par http:// ou https://.", 'qbittorrent.url'),
+    });
+    renderPage();
+    await screen.findByRole('heading', { name: 'qBittorrent' });
+    fill("Adresse de l'interface web", 'ftp://qbt');
+    save('qBittorrent');
+    await waitFor(() =>
+      expect(errorOf("Adresse de l'interface web")).toBe("L'adresse doit commencer par http:// ou https://."),
+    );
+    expect(document.activeElement).toBe(input("Adresse de l'interface web"));
+    expect(within(section('qBittorrent')).queryByText('Réglages de qBittorrent enregistrés.')).toBeNull();
+  });
+
+  it('shows a 422 error on the default group and a general error at the top of its section', async () => {
+    let calls = 0;
+    serve({
+      put: () =>
+        ++calls === 1
+          ? errorResponse(422, 'invalid_parameter', "Ce groupe n'existe pas.", 'general.default_group_id')
+          : errorResponse(500, 'internal', 'Le serveur a rencontré une erreur.'),
+    });
+    renderPage();
+    const group = (await screen.findByLabelText('Groupe par défaut')) as HTMLSelectElement;
+    await waitFor(() => expect(group.options.length).toBe(3));
+    fireEvent.change(group, { target: { value: '3' } });
+    save('Général');
+    expect(await within(section('Général')).findByText("Ce groupe n'existe pas.")).toBeTruthy();
+    expect(group.getAttribute('aria-invalid')).toBe('true');
+
+    save('Général');
+    expect((await within(section('Général')).findByRole('alert')).textContent).toBe('Le serveur a rencontré une erreur.');
+  });
+
+  it('saves the general section with the chosen group', async () => {
+    const fetch = serve();
+    renderPage();
+    const group = (await screen.findByLabelText('Groupe par défaut')) as HTMLSelectElement;
+    await waitFor(() => expect(group.options.length).toBe(3));
+    fireEvent.change(group, { target: { value: '3' } });
+    fireEvent.click(input('Inscriptions ouvertes'));
+    fill('Nom du site', '  La ruche ');
+    save('Général');
+    await waitFor(() => expect(puts(fetch)).toHaveLength(1));
+    expect(puts(fetch)[0]).toEqual({ general: { registration_open: false, default_group_id: 3, site_name: 'La ruche' } });
+  });
+
+  it('tests qBittorrent with the unsaved values and shows the version and free space', async () => {
+    const testQbt = vi.fn(() =>
+      jsonResponse(200, { ok: true, version: 'v4.5.2', api_version: '2.8.19', free_space: 1.5 * TO }),
+    );
+    serve({ testQbt });
+    renderPage();
+    await screen.findByRole('heading', { name: 'qBittorrent' });
+    fill("Adresse de l'interface web", 'http://qbt:8080');
+    fireEvent.click(screen.getByRole('button', { name: 'Tester la connexion' }));
+    const ok = await within(section('qBittorrent')).findByText('Connexion réussie : qBittorrent v4.5.2 (API 2.8.19).');
+    expect(ok.closest('[role="status"]')).toBeTruthy();
+    expect(screen.getByText('Espace libre : 1,5 To')).toBeTruthy();
+    // Untouched password: left out, the server uses the stored one.
+    expect(testQbt).toHaveBeenCalledWith({ url: 'http://qbt:8080', username: 'admin' });
+
+    fill('Mot de passe', 'essai');
+    fireEvent.click(screen.getByRole('button', { name: 'Tester la connexion' }));
+    await waitFor(() => expect(testQbt).toHaveBeenCalledTimes(2));
+    expect(testQbt).toHaveBeenLastCalledWith({ url: 'http://qbt:8080', username: 'admin', password: 'essai' });
+  });
+
+  it('shows why the qBittorrent test failed', async () => {
+    serve({
+      testQbt: () =>
+        jsonResponse(200, { ok: false, code: 'bad_credentials', message: 'qBittorrent a refusé ces identifiants.' }),
+    });
+    renderPage();
+    await screen.findByRole('heading', { name: 'qBittorrent' });
+    fireEvent.click(screen.getByRole('button', { name: 'Tester la connexion' }));
+    const alert = await within(section('qBittorrent')).findByRole('alert');
+    expect(alert.textContent).toBe('qBittorrent a refusé ces identifiants.');
+  });
+
+  it('shows a transport failure of a test in French', async () => {
+    serve({ testQbt: () => new Response('<html>Bad gateway</html>', { status: 502 }) });
+    renderPage();
+    await screen.findByRole('heading', { name: 'qBittorrent' });
+    fireEvent.click(screen.getByRole('button', { name: 'Tester la connexion' }));
+    const alert = await within(section('qBittorrent')).findByRole('alert');
+    expect(alert.textContent).toBe('Le serveur a rencontré une erreur. Réessayez dans un instant.');
+  });
+
+  it('tests Jackett and lists its indexers, or shows the message', async () => {
+    let ok = true;
+    const testJackett = vi.fn(() =>
+      ok
+        ? jsonResponse(200, { ok: true, indexers: [{ id: 'yggtorrent', name: 'YGGtorrent' }, { id: 'cpasbien', name: 'Cpasbien' }] })
+        : jsonResponse(200, { ok: false, code: 'bad_credentials', message: "Jackett a refusé la clé d'API." }),
+    );
+    serve({ testJackett });
+    renderPage();
+    await screen.findByRole('heading', { name: 'Jackett' });
+    fill('Délai de réponse (secondes)', '45');
+    fireEvent.click(within(section('Jackett')).getByRole('button', { name: 'Tester' }));
+    expect(await screen.findByText('Connexion réussie : 2 indexeurs configurés.')).toBeTruthy();
+    const list = screen.getByRole('list', { name: 'Indexeurs configurés' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['YGGtorrent', 'Cpasbien']);
+    expect(testJackett).toHaveBeenCalledWith({ url: 'http://127.0.0.1:9117', timeout: 45 });
+
+    ok = false;
+    fireEvent.click(within(section('Jackett')).getByRole('button', { name: 'Tester' }));
+    expect((await within(section('Jackett')).findByRole('alert')).textContent).toBe("Jackett a refusé la clé d'API.");
+    expect(screen.queryByText('Connexion réussie : 2 indexeurs configurés.')).toBeNull();
+  });
+
+  it('refuses a Jackett timeout out of range', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'Jackett' });
+    fill('Délai de réponse (secondes)', '301');
+    save('Jackett');
+    expect(errorOf('Délai de réponse (secondes)')).toBe('Saisissez un nombre entier de secondes entre 1 et 300.');
+    expect(puts(fetch)).toHaveLength(0);
+  });
+
+  it('shows the nginx snippet with a copy button and tests a link', async () => {
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    let ok = true;
+    serve({
+      testDownloads: () =>
+        ok
+          ? jsonResponse(200, { ok: true, url: 'https://seed.example/dl/x?md5=y', status: 206, file: 'Dossier/a.mkv' })
+          : jsonResponse(200, { ok: false, code: 'refused', message: 'nginx a refusé le lien signé.', status: 403 }),
+    });
+    renderPage();
+    await screen.findByRole('heading', { name: 'Téléchargements' });
+
+    const pre = screen.getByRole('region', { name: 'Configuration nginx' });
+    expect(pre.tagName).toBe('PRE');
+    expect(pre.textContent).toBe(SNIPPET);
+    expect(screen.getByText('essaim nginx-snippet').tagName).toBe('CODE');
+    fireEvent.click(screen.getByRole('button', { name: 'Copier la configuration nginx' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(SNIPPET));
+    expect(await screen.findByText('Copié !')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Tester un lien' }));
+    expect(await screen.findByText('Le lien fonctionne : réponse HTTP 206 pour « Dossier/a.mkv ».')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Ouvrir le lien testé' }).getAttribute('href')).toBe(
+      'https://seed.example/dl/x?md5=y',
+    );
+
+    ok = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Tester un lien' }));
+    const alert = await within(section('Téléchargements')).findByRole('alert');
+    expect(alert.textContent).toBe('nginx a refusé le lien signé.Réponse HTTP : 403');
+  });
+
+  it('offers to retry when the settings cannot be loaded', async () => {
+    serve({ get: () => errorResponse(500, 'internal', 'Base de données indisponible.') });
+    renderPage();
+    expect((await screen.findByRole('alert')).textContent).toBe('Base de données indisponible.');
+    expect(screen.getByRole('button', { name: 'Réessayer' })).toBeTruthy();
+  });
+});
+
+describe('link lifetime', () => {
+  it('shows seconds as hours and minutes and back', () => {
+    expect(splitTtl(21600)).toEqual({ hours: '6', minutes: '0' });
+    expect(splitTtl(5400)).toEqual({ hours: '1', minutes: '30' });
+    expect(joinTtl('1', '30')).toBe(5400);
+    expect(joinTtl('', '1')).toBe(60);
+    expect(joinTtl('720', '0')).toBe(2_592_000);
+    expect(joinTtl('720', '1')).toBeNull();
+    expect(joinTtl('0', '0')).toBeNull();
+    expect(joinTtl('1', '60')).toBeNull();
+    expect(joinTtl('1.5', '0')).toBeNull();
+  });
+});

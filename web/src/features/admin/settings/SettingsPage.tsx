@@ -1,0 +1,101 @@
+import { useTranslation } from 'react-i18next';
+import { RefreshCw } from 'lucide-react';
+import { errorMessage } from '../../../api/client';
+import { useMe } from '../../../api/queries';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { Card } from '../../../components/Card';
+import { Loading } from '../../../components/Loading';
+import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { isAdmin } from '../AdminNav';
+import { useAdminSettings } from './api';
+import { DownloadsSection } from './DownloadsSection';
+import { GeneralSection } from './GeneralSection';
+import { JackettSection } from './JackettSection';
+import { QbittorrentSection } from './QbittorrentSection';
+
+/** "Réglages" (administrators): four independent forms, each saved on its own. */
+export function SettingsPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('adminSettings.title'));
+  const { data: me } = useMe();
+  const admin = isAdmin(me);
+  const settings = useAdminSettings(admin);
+
+  const header = (
+    <div>
+      <h1 className="text-2xl font-bold">{t('adminSettings.title')}</h1>
+      <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('adminSettings.intro')}</p>
+    </div>
+  );
+
+  if (me === undefined) return <Loading />;
+  if (!admin) {
+    return (
+      <div className="flex flex-col gap-4">
+        {header}
+        <Alert>{t('admin.forbidden')}</Alert>
+      </div>
+    );
+  }
+
+  let body;
+  if (settings.isPending) {
+    body = <Loading />;
+  } else if (settings.isError) {
+    body = (
+      <div className="flex flex-col items-start gap-3">
+        <Alert>{errorMessage(settings.error)}</Alert>
+        <Button
+          variant="secondary"
+          onClick={() => void settings.refetch()}
+          busy={settings.isFetching}
+          icon={<RefreshCw aria-hidden="true" className="size-4" />}
+        >
+          {t('errors.retry')}
+        </Button>
+      </div>
+    );
+  } else {
+    const s = settings.data;
+    body = (
+      <>
+        <Card
+          title={t('adminSettings.qbittorrent.title')}
+          titleId="reglages-qbittorrent"
+          description={t('adminSettings.qbittorrent.description')}
+        >
+          <QbittorrentSection initial={s.qbittorrent} titleId="reglages-qbittorrent" />
+        </Card>
+        <Card
+          title={t('adminSettings.jackett.title')}
+          titleId="reglages-jackett"
+          description={t('adminSettings.jackett.description')}
+        >
+          <JackettSection initial={s.jackett} titleId="reglages-jackett" />
+        </Card>
+        <Card
+          title={t('adminSettings.downloads.title')}
+          titleId="reglages-telechargements"
+          description={t('adminSettings.downloads.description')}
+        >
+          <DownloadsSection initial={s.downloads} titleId="reglages-telechargements" />
+        </Card>
+        <Card
+          title={t('adminSettings.general.title')}
+          titleId="reglages-general"
+          description={t('adminSettings.general.description')}
+        >
+          <GeneralSection initial={s.general} titleId="reglages-general" />
+        </Card>
+      </>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-6">
+      {header}
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+import { useQuery } from '@tanstack/react-query';
+import { request } from '../../../api/client';
+
+/* ---------- Shapes (docs/api-admin.md, "Settings") ---------- */
+
+export interface QbittorrentSettings {
+  url: string;
+  username: string;
+  password_set: boolean;
+  /** qBittorrent is started and configured by essaim itself. */
+  managed: boolean;
+}
+
+export interface JackettSettings {
+  url: string;
+  api_key_set: boolean;
+  /** Seconds. */
+  timeout: number;
+}
+
+export interface DownloadsSettings {
+  base_url: string;
+  root: string;
+  secret_set: boolean;
+  /** Link lifetime in seconds. */
+  ttl: number;
+  bind_ip: boolean;
+  direct: boolean;
+  /** Ready-to-paste nginx configuration; the secret appears as a placeholder. */
+  nginx_snippet: string;
+}
+
+export interface GeneralSettings {
+  registration_open: boolean;
+  default_group_id: number | null;
+  site_name: string;
+}
+
+export interface AdminSettings {
+  qbittorrent: QbittorrentSettings;
+  jackett: JackettSettings;
+  downloads: DownloadsSettings;
+  general: GeneralSettings;
+}
+
+/** Secrets: absent or null = unchanged, a string = new value. */
+export interface SettingsUpdate {
+  qbittorrent?: { url?: string; username?: string; password?: string | null };
+  jackett?: { url?: string; api_key?: string | null; timeout?: number };
+  downloads?: {
+    base_url?: string;
+    root?: string;
+    secret?: string | null;
+    ttl?: number;
+    bind_ip?: boolean;
+    direct?: boolean;
+  };
+  general?: { registration_open?: boolean; default_group_id?: number | null; site_name?: string };
+}
+
+export type SettingsSection = keyof AdminSettings;
+
+/** A failed connection test: the server's French message and a code. */
+export interface TestFailure {
+  ok: false;
+  code: string;
+  message: string;
+  status?: number;
+}
+
+export type QbittorrentTest =
+  | { ok: true; version: string; api_version: string; free_space: number | null }
+  | TestFailure;
+
+export type JackettTest = { ok: true; indexers: Array<{ id: string; name: string }> } | TestFailure;
+
+export type DownloadsTest = { ok: true; url: string; status: number; file: string } | TestFailure;
+
+export interface QbittorrentTestInput {
+  url?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface JackettTestInput {
+  url?: string;
+  api_key?: string;
+  timeout?: number;
+}
+
+export interface AdminGroupSummary {
+  id: number;
+  name: string;
+}
+
+/* ---------- Calls ---------- */
+
+export const settingsApi = {
+  get: (signal?: AbortSignal) => request<AdminSettings>('/api/admin/settings', { signal }),
+  update: (body: SettingsUpdate) => request<AdminSettings>('/api/admin/settings', { method: 'PUT', body }),
+  testQbittorrent: (body: QbittorrentTestInput) =>
+    request<QbittorrentTest>('/api/admin/settings/test/qbittorrent', { method: 'POST', body }),
+  testJackett: (body: JackettTestInput) =>
+    request<JackettTest>('/api/admin/settings/test/jackett', { method: 'POST', body }),
+  testDownloads: () => request<DownloadsTest>('/api/admin/settings/test/downloads', { method: 'POST', body: {} }),
+  /** Only the names are used here (the groups page has the full shape). */
+  groups: (signal?: AbortSignal) =>
+    request<{ groups: AdminGroupSummary[] }>('/api/admin/groups', { signal }),
+};
+
+export const settingsKeys = {
+  settings: ['admin', 'settings'] as const,
+  /** Kept apart from the groups page's own cache entry: only `{id, name}` is relied on here. */
+  groups: ['admin', 'settings', 'groups'] as const,
+};
+
+export function useAdminSettings(enabled: boolean) {
+  return useQuery({
+    queryKey: settingsKeys.settings,
+    queryFn: ({ signal }) => settingsApi.get(signal),
+    enabled,
+    // The forms are filled once from this: no background refetch while they are open, and a
+    // fresh copy on every visit (dropped as soon as the page is left).
+    staleTime: Infinity,
+    gcTime: 0,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useGroupChoices(enabled: boolean) {
+  return useQuery({
+    queryKey: settingsKeys.groups,
+    queryFn: ({ signal }) => settingsApi.groups(signal),
+    enabled,
+  });
+}

@@ -1,0 +1,207 @@
+import { useCallback, useId, useState, type ReactNode, type Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQueryClient } from '@tanstack/react-query';
+import { Save } from 'lucide-react';
+import { errorMessage } from '../../../api/client';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { TextField, type TextFieldProps } from '../../../components/TextField';
+import { useFormErrors, type FieldErrors } from '../../../lib/useFormErrors';
+import { settingsApi, settingsKeys, type AdminSettings, type SettingsUpdate, type TestFailure } from './api';
+
+/**
+ * A stored secret: never shown, never prefilled. Empty means "keep the stored value",
+ * hence the "••••• (inchangé)" placeholder when one is set. `new-password` keeps the
+ * browser from filling in the administrator's own password.
+ */
+export function SecretField({
+  isSet,
+  hint,
+  ...rest
+}: Omit<TextFieldProps, 'type' | 'placeholder'> & { isSet: boolean }) {
+  const { t } = useTranslation();
+  const keepHint = isSet ? t('adminSettings.secretKeepHint') : t('adminSettings.secretUnsetHint');
+  return (
+    <TextField
+      type="password"
+      autoComplete="new-password"
+      spellCheck={false}
+      placeholder={isSet ? t('adminSettings.secretSet') : t('adminSettings.secretUnset')}
+      hint={hint ? `${hint} ${keepHint}` : keepHint}
+      {...rest}
+    />
+  );
+}
+
+export function CheckboxField({
+  label,
+  hint,
+  checked,
+  onChange,
+  name,
+  error,
+  inputRef,
+}: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  name: string;
+  error?: string;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  const id = useId();
+  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="flex items-start gap-3">
+      <input
+        id={id}
+        ref={inputRef}
+        name={name}
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className="mt-0.5 size-5 shrink-0 accent-amber-700 dark:accent-amber-500"
+      />
+      <div>
+        <label htmlFor={id} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+          {label}
+        </label>
+        {error && (
+          <p id={`${id}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
+            {error}
+          </p>
+        )}
+        {hint && (
+          <p id={`${id}-hint`} className="text-sm text-stone-600 dark:text-stone-400">
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Saving one section: `PUT /api/admin/settings` with that section only, the answer
+ * replaces the cached settings (the other sections' forms keep what is typed in them),
+ * 422 errors go next to their field (`"qbittorrent.url"`…).
+ */
+export function useSectionSave<F extends string>(order: readonly F[]) {
+  const client = useQueryClient();
+  const errors = useFormErrors(order);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const { show, showApiError, clear } = errors;
+
+  const save = useCallback(
+    async (
+      local: FieldErrors<F>,
+      body: SettingsUpdate,
+      onSaved: (settings: AdminSettings) => void,
+    ) => {
+      setSaved(false);
+      if (Object.keys(local).length > 0) {
+        show(local);
+        return;
+      }
+      clear();
+      setBusy(true);
+      try {
+        const settings = await settingsApi.update(body);
+        client.setQueryData(settingsKeys.settings, settings);
+        onSaved(settings);
+        setSaved(true);
+      } catch (e) {
+        showApiError(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [client, show, showApiError, clear],
+  );
+
+  /** Any edit hides the "saved" message. */
+  const edited = useCallback(() => setSaved(false), []);
+
+  return { ...errors, busy, saved, save, edited };
+}
+
+/** The section's "Enregistrer" button, its confirmation and its general error. */
+export function SectionFooter({
+  busy,
+  saved,
+  savedText,
+  children,
+}: {
+  busy: boolean;
+  saved: boolean;
+  savedText: string;
+  /** Other buttons (tests) shown beside "Enregistrer". */
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex flex-col gap-3">
+      {saved && <Alert tone="success">{savedText}</Alert>}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button
+          type="submit"
+          busy={busy}
+          busyLabel={t('adminSettings.saving')}
+          icon={<Save aria-hidden="true" className="size-4" />}
+        >
+          {t('adminSettings.save')}
+        </Button>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** State of a "Tester" button: the answer, or a transport error already in French. */
+export type TestState<T> =
+  | { status: 'idle' }
+  | { status: 'busy' }
+  | { status: 'done'; result: T }
+  | { status: 'error'; message: string };
+
+/** The outcome of a connection test: success content, or the server's French message. */
+export function TestOutcome<T extends { ok: boolean }>({
+  state,
+  success,
+}: {
+  state: TestState<T>;
+  success: (result: Exclude<T, TestFailure>) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  if (state.status === 'idle' || state.status === 'busy') return null;
+  if (state.status === 'error') return <Alert>{state.message}</Alert>;
+  const result = state.result;
+  if (result.ok) return <Alert tone="success">{success(result as Exclude<T, TestFailure>)}</Alert>;
+  const failure = result as unknown as TestFailure;
+  return (
+    <Alert>
+      <p>{failure.message || t('errors.unexpected')}</p>
+      {failure.status !== undefined && failure.status !== null && (
+        <p>{t('adminSettings.testHttpStatus', { status: failure.status })}</p>
+      )}
+    </Alert>
+  );
+}
+
+/** Runs a connection test; a new run replaces the previous outcome. */
+export function useConnectionTest<T>(run: () => Promise<T>) {
+  const [state, setState] = useState<TestState<T>>({ status: 'idle' });
+  const start = useCallback(async () => {
+    setState({ status: 'busy' });
+    try {
+      setState({ status: 'done', result: await run() });
+    } catch (e) {
+      setState({ status: 'error', message: errorMessage(e) });
+    }
+  }, [run]);
+  return { state, start, busy: state.status === 'busy' };
+}

@@ -1,0 +1,94 @@
+import { request } from '../../../api/client';
+import type { Role } from '../../../api/types';
+
+/**
+ * An account as `GET /api/admin/users` lists it (docs/api-admin.md). A superset of the
+ * `AdminUser` the torrent "Attribuer" dialog reads from the same route.
+ */
+export interface ManagedUser {
+  id: number;
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: Role;
+  group: { id: number; name: string } | null;
+  disabled: boolean;
+  created_at: number;
+  last_login_at: number | null;
+  /** Live torrents owned. */
+  torrents: number;
+  /** Sum of their sizes, in bytes. */
+  disk_used: number;
+}
+
+export interface ManagedUserList {
+  users: ManagedUser[];
+}
+
+/** The list's filters, as the page holds them ('' = any). */
+export interface UserFilters {
+  q: string;
+  /** A group id, as text. */
+  group_id: string;
+  role: '' | Role;
+  state: '' | 'active' | 'disabled';
+}
+
+export const NO_FILTERS: UserFilters = { q: '', group_id: '', role: '', state: '' };
+
+/** `/api/admin/users` with only the filters that are set (`q` trimmed). */
+export function usersPath(f: UserFilters): string {
+  const qs = new URLSearchParams();
+  const q = f.q.trim();
+  if (q) qs.set('q', q);
+  if (f.group_id) qs.set('group_id', f.group_id);
+  if (f.role) qs.set('role', f.role);
+  if (f.state) qs.set('state', f.state);
+  const s = qs.toString();
+  return s ? `/api/admin/users?${s}` : '/api/admin/users';
+}
+
+export interface CreateUserInput {
+  username: string;
+  display_name?: string;
+  email?: string;
+  role: Role;
+  group_id: number;
+  /** Absent: the server generates one and answers it once. */
+  password?: string;
+}
+
+export interface CreatedUser {
+  user: ManagedUser;
+  /** The generated password (shown once), or null when one was given. */
+  password: string | null;
+}
+
+export interface UserPatch {
+  display_name?: string;
+  email?: string | null;
+  role?: Role;
+  group_id?: number;
+  disabled?: boolean;
+}
+
+/** What becomes of a deleted user's torrents. */
+export type TorrentFate = { torrents: 'reassign'; to: number } | { torrents: 'delete' };
+
+export function deleteUserPath(id: number, fate: TorrentFate): string {
+  const qs = new URLSearchParams({ torrents: fate.torrents });
+  if (fate.torrents === 'reassign') qs.set('to', String(fate.to));
+  return `/api/admin/users/${id}?${qs.toString()}`;
+}
+
+export const usersApi = {
+  list: (filters: UserFilters, signal?: AbortSignal) => request<ManagedUserList>(usersPath(filters), { signal }),
+  create: (input: CreateUserInput) => request<CreatedUser>('/api/admin/users', { method: 'POST', body: input }),
+  /** 409 `last_admin` when it would leave no active administrator. Disabling ends the sessions. */
+  update: (id: number, patch: UserPatch) =>
+    request<ManagedUser>(`/api/admin/users/${id}`, { method: 'PATCH', body: patch }),
+  /** A new generated password (the user's sessions end). */
+  resetPassword: (id: number) =>
+    request<{ password: string | null }>(`/api/admin/users/${id}/password`, { method: 'POST', body: {} }),
+  remove: (id: number, fate: TorrentFate) => request<void>(deleteUserPath(id, fate), { method: 'DELETE' }),
+};
