@@ -21,7 +21,7 @@ void throw_throttled(std::int64_t retry) {
 http::Response signed_in(const Context& ctx, const store::User& u, const http::Request& req,
                          int status) {
     auto issued = ctx.sessions.issue(u, req.remote_ip, std::string(req.header("user-agent")));
-    auto r = http::Response::json(status, user_json(u));
+    auto r = http::Response::json(status, me_json(ctx, u));
     ctx.sessions.set_cookies(r, issued);
     return r;
 }

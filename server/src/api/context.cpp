@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include "api/errors.hpp"
+#include "auth/limits.hpp"
+#include "qbt/registry.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>
@@ -97,6 +99,15 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const boost::json::object& details) {
     ctx.store.audit({a.user.id, a.user.username, action, target_type, target_id,
                      boost::json::serialize(details), req.remote_ip});
+}
+
+boost::json::object me_json(const Context& ctx, const store::User& u) {
+    auto o = user_json(u);
+    auto usage = ctx.registry ? auth::usage_of(*ctx.registry->snapshot(), u.id) : auth::Usage{};
+    o["usage"] = boost::json::object{
+        {"torrents", usage.torrents}, {"active", usage.active}, {"disk_used", usage.disk_used}};
+    o["limits"] = auth::limits_json(auth::parse_limits(u.limits_json));
+    return o;
 }
 
 boost::json::object user_json(const store::User& u) {

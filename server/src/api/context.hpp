@@ -57,6 +57,8 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const boost::json::object& details = {});
 
 boost::json::object user_json(const store::User& u);
+// user_json + the user's usage against their group's limits (GET /api/me, login, register).
+boost::json::object me_json(const Context& ctx, const store::User& u);
 std::int64_t now_unix();
 
 void register_health_routes(http::Router& r, const Context& ctx);

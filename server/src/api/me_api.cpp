@@ -9,16 +9,6 @@
 namespace essaim::api {
 namespace {
 
-// The account, with the user's usage against their group's limits.
-boost::json::object me_json(const Context& ctx, const store::User& u) {
-    auto o = user_json(u);
-    auto usage = ctx.registry ? auth::usage_of(*ctx.registry->snapshot(), u.id) : auth::Usage{};
-    o["usage"] = boost::json::object{
-        {"torrents", usage.torrents}, {"active", usage.active}, {"disk_used", usage.disk_used}};
-    o["limits"] = auth::limits_json(auth::parse_limits(u.limits_json));
-    return o;
-}
-
 http::Response get_me(const Context& ctx, http::Request& req) {
     return http::Response::json(200, me_json(ctx, require_user(ctx, req).user));
 }

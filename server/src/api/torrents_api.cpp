@@ -220,10 +220,13 @@ http::Response remove(const Context& ctx, http::Request& req) {
         }
     }
     ctx.registry->mark_removed(e.hash, now_unix());
-    ctx.store.audit({a.user.id, a.user.username, own ? "torrent.delete" : "torrent.delete_other",
-                     "torrent", e.hash,
-                     with_files ? "{\"delete_files\":true}" : "{\"delete_files\":false}",
-                     req.remote_ip});
+    // Whose torrent it was, by name too: the owner may be deleted later.
+    json::object details{{"delete_files", with_files}, {"owner_id", nullptr}, {"owner", nullptr}};
+    if (e.owner_id) {
+        details["owner_id"] = *e.owner_id;
+        if (auto o = ctx.store.user_by_id(*e.owner_id)) details["owner"] = o->username;
+    }
+    audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash, details);
     ctx.sync->poke();
     return http::Response::no_content();
 }

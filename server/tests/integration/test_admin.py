@@ -234,6 +234,17 @@ def test_delete_user_reassigns_or_deletes_torrents_with_data(portal):
     assert {d["details"]["torrents"] for d in details} == {"reassign", "delete"}
 
 
+def test_torrent_deletion_is_audited_with_its_owner(portal):
+    res = sw.add_magnets(portal.a, f"magnet:?xt=urn:btih:{os.urandom(20).hex()}&dn=audit")
+    h = res.json["results"][0]["hash"]
+    portal.swarm.main.wait_listed(h)
+    assert portal.admin.delete(f"/api/torrents/{h}?delete_files=true", csrf=True).status == 204
+    e = audit(portal, action="torrent.delete_other")["entries"][0]
+    assert e["target_id"] == h and e["actor_name"] == portal.server.admin_username
+    assert e["details"] == {"delete_files": True, "owner_id": portal.a_id,
+                            "owner": portal.a_user["username"]}
+
+
 def test_group_permissions_apply_at_once(portal):
     g = group(portal, "Lecteurs", ["see_all"])
     assert g["members"] == 0 and g["limits"]["max_torrents"] is None
