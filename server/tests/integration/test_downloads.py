@@ -297,8 +297,10 @@ def test_link_requests_are_checked_before_signing(mode, odd_torrent):
     assert b.get(f"/api/torrents/{h}/files").json["downloads"]["reason"] == "forbidden"
     err = assert_error(links(b, h, [f"{TOP}/plain.txt"]), 403, "forbidden")
     assert "télécharger" in err["message"]
-    # The admin may.
+    # The admin may — and "Tester un lien" proves the whole chain (nginx or direct).
     assert links(portal.admin, h, [f"{TOP}/plain.txt"]).status == 200
+    probe = portal.admin.post("/api/admin/settings/test/downloads", {}, csrf=True).json
+    assert probe["ok"] is True and probe["status"] == 206 and probe["file"].startswith(TOP), probe
     # No CSRF token: refused before anything else.
     assert a.post(f"/api/torrents/{h}/links", {"paths": [f"{TOP}/plain.txt"]}).status == 403
 
