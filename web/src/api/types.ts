@@ -137,6 +137,18 @@ export interface Torrent {
   removed: boolean;
   /** The caller may pause, resume and delete it. */
   can_act: boolean;
+  /**
+   * Held back by a group limit: "queued" waits for a download slot (started
+   * automatically), "stopped" was stopped for exceeding a limit (`reason`, in
+   * French). Absent from older servers.
+   */
+  limit?: TorrentLimit | null;
+}
+
+export interface TorrentLimit {
+  state: 'queued' | 'stopped';
+  /** French sentence from the server ("" when queued). */
+  reason: string;
 }
 
 export type TorrentScope = 'mine' | 'all';
@@ -241,7 +253,7 @@ export interface AddTorrentsInput {
 }
 
 export type AddResult =
-  | { input: string; ok: true; hash: string; name: string }
+  | { input: string; ok: true; hash: string; name: string; queued?: { message: string } }
   | { input: string; ok: false; error: { code: string; message: string } };
 
 export interface AddResults {

@@ -1,18 +1,19 @@
 import type { ReactNode, Ref } from 'react';
-import { CircleAlert, CircleCheck, Info } from 'lucide-react';
+import { CircleAlert, CircleCheck, Info, TriangleAlert } from 'lucide-react';
 import { cx } from '../lib/cx';
 import { Button } from './Button';
 
-type Tone = 'error' | 'success' | 'info';
+type Tone = 'error' | 'success' | 'info' | 'warning';
 
 const tones: Record<Tone, string> = {
   error: 'border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950/60 dark:text-red-100',
   success:
     'border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-100',
   info: 'border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-100',
+  warning: 'border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100',
 };
 
-const icons = { error: CircleAlert, success: CircleCheck, info: Info };
+const icons = { error: CircleAlert, success: CircleCheck, info: Info, warning: TriangleAlert };
 
 export interface AlertProps {
   tone?: Tone;
@@ -40,7 +41,7 @@ export function DismissibleAlert({ dismissLabel, onDismiss, className, ...alert 
   );
 }
 
-/** Errors are `role="alert"`; success and info messages are polite `role="status"`. */
+/** Errors are `role="alert"`; success, info and warning messages are polite `role="status"`. */
 export function Alert({ tone = 'error', children, alertRef, className }: AlertProps) {
   const Icon = icons[tone];
   return (

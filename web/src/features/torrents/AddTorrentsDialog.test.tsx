@@ -78,6 +78,30 @@ describe('AddTorrentsDialog', () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['torrents'] });
   });
 
+  it('says when an added torrent waits for a download slot', async () => {
+    const message = 'Votre groupe limite les téléchargements simultanés à 1 : ce torrent démarrera dès qu’une place se libère.';
+    mockFetch((url, init) => {
+      if (url === '/api/torrents' && init.method === 'POST') {
+        return jsonResponse(200, {
+          results: [
+            { input: M1, ok: true, hash: 'a'.repeat(40), name: 'Un film', queued: { message } },
+            { input: M2, ok: true, hash: 'b'.repeat(40), name: 'Deux' },
+          ],
+        });
+      }
+      return jsonResponse(200, listBody([]));
+    });
+    renderDialog();
+    fireEvent.change(screen.getByLabelText('Liens magnet à ajouter'), { target: { value: `${M1}\n${M2}` } });
+    submit();
+
+    const items = within(await screen.findByTestId('add-results')).getAllByRole('listitem');
+    expect(items[0]!.textContent).toContain('« Un film » ajouté');
+    expect(within(items[0]!).getByText(`En file d'attente : ${message}`)).toBeTruthy();
+    expect(items[1]!.textContent).not.toContain("En file d'attente");
+    expect(screen.getByText('2 torrents ajoutés')).toBeTruthy();
+  });
+
   it('sends magnets and addresses together', async () => {
     const fetch = mockFetch(() => jsonResponse(200, { results: [] }));
     renderDialog();

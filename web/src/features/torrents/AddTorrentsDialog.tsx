@@ -294,6 +294,11 @@ function AddForm({ onClose }: { onClose: () => void }) {
                   <span className="min-w-0 [overflow-wrap:anywhere]">
                     <span className="sr-only">{t('torrents.add.okPrefix')} </span>
                     {t('torrents.add.added', { name: r.name || r.input })}
+                    {r.queued?.message && (
+                      <span className="block text-amber-800 dark:text-amber-300">
+                        {t('torrents.add.queued', { message: r.queued.message })}
+                      </span>
+                    )}
                   </span>
                 </li>
               ) : (

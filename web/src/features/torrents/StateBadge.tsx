@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Hourglass, OctagonX } from 'lucide-react';
 import type { Torrent } from '../../api/types';
 import type { ProgressTone } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
@@ -58,6 +59,34 @@ export function StateBadge({ torrent, wrap }: { torrent: Torrent; wrap?: boolean
       wrap={wrap}
       title={torrent.qbt_state ? t('torrents.qbtState', { state: torrent.qbt_state }) : undefined}
     />
+  );
+}
+
+/** Why a group limit holds the torrent back, under its state in the lists (nothing when it does not). */
+export function LimitNote({ torrent, className }: { torrent: Torrent; className?: string }) {
+  const { t } = useTranslation();
+  const limit = torrent.limit;
+  if (!limit) return null;
+  const queued = limit.state === 'queued';
+  const Icon = queued ? Hourglass : OctagonX;
+  // The server's reason (stopped) is the tooltip, and is read out after the note.
+  const reason = queued ? '' : limit.reason || t('torrents.limit.stoppedUnknown');
+  return (
+    <span
+      data-limit={limit.state}
+      title={queued ? t('torrents.limit.queuedDetail') : reason}
+      className={cx(
+        'inline-flex items-start gap-1 text-xs font-medium leading-tight',
+        queued ? 'text-amber-800 dark:text-amber-300' : 'text-red-800 dark:text-red-300',
+        className,
+      )}
+    >
+      <Icon aria-hidden="true" className="mt-px size-3 shrink-0" />
+      <span>
+        {queued ? t('torrents.limit.queued') : t('torrents.limit.stopped')}
+        {reason && <span className="sr-only"> : {reason}</span>}
+      </span>
+    </span>
   );
 }
 

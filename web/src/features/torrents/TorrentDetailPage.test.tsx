@@ -158,6 +158,35 @@ describe('TorrentDetailPage', () => {
     expect(screen.getByText('Métadonnées')).toBeTruthy();
   });
 
+  it('explains in a warning why a group limit stopped the torrent', async () => {
+    const reason = 'Ce torrent (2,0 Mo) dépasse votre quota : 2,0 Mo sur 1,0 Mo. Il a été arrêté.';
+    renderDetail((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === `/api/torrents/${hash}`) return jsonResponse(200, { ...detail, state: 'paused', limit: { state: 'stopped', reason } });
+      return jsonResponse(200, { files, downloads });
+    });
+    await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+    const alert = screen.getAllByRole('status').find((el) => el.textContent?.includes(reason));
+    expect(alert?.textContent).toBe(`Arrêté par une limite. ${reason}`);
+  });
+
+  it('says a queued torrent will start by itself when a slot frees', async () => {
+    renderDetail((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === `/api/torrents/${hash}`) return jsonResponse(200, { ...detail, state: 'paused', limit: { state: 'queued', reason: '' } });
+      return jsonResponse(200, { files, downloads });
+    });
+    await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+    expect(screen.getByText(/^En file d'attente : votre groupe limite le nombre de téléchargements simultanés\./)).toBeTruthy();
+    expect(screen.queryByText(/Arrêté par une limite/)).toBeNull();
+  });
+
+  it('shows no limit warning without a limit', async () => {
+    renderDetail();
+    await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+    expect(screen.queryByText(/En file d'attente|Arrêté par une limite/)).toBeNull();
+  });
+
   describe('Attribuer…', () => {
     const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
     const users = [

@@ -156,6 +156,18 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
         />
         <LiveBanner />
         {torrent.removed && <Alert tone="info">{t('torrents.detail.removedNotice')}</Alert>}
+        {torrent.limit && (
+          <Alert tone="warning">
+            {torrent.limit.state === 'queued' ? (
+              t('torrents.limit.queuedDetail')
+            ) : (
+              <>
+                <strong>{t('torrents.limit.stopped')}.</strong>{' '}
+                {torrent.limit.reason || t('torrents.limit.stoppedUnknown')}
+              </>
+            )}
+          </Alert>
+        )}
         {actionError && <Alert>{actionError}</Alert>}
         {notice && (
           <DismissibleAlert tone="success" dismissLabel={t('torrents.dismiss')} onDismiss={() => setNotice(null)}>

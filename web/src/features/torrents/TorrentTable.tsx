@@ -8,7 +8,7 @@ import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
 import type { ListView, SortKey } from './listView';
-import { StateBadge, progressTone } from './StateBadge';
+import { LimitNote, StateBadge, progressTone } from './StateBadge';
 import { TorrentActions, torrentPath, useDetailLinkState } from './TorrentActions';
 
 interface Column {
@@ -59,7 +59,16 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
         </Link>
       ),
     },
-    { key: 'state', label: t('torrents.columns.state'), cell: (x) => <StateBadge torrent={x} wrap /> },
+    {
+      key: 'state',
+      label: t('torrents.columns.state'),
+      cell: (x) => (
+        <span className="flex flex-col items-start gap-1">
+          <StateBadge torrent={x} wrap />
+          <LimitNote torrent={x} className="max-w-36" />
+        </span>
+      ),
+    },
     {
       key: 'progress',
       label: t('torrents.columns.progress'),

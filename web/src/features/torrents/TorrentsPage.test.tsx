@@ -221,6 +221,48 @@ describe('Mes torrents', () => {
   });
 });
 
+describe('Group limits', () => {
+  const reason = 'Ce torrent (2,0 Mo) dépasse votre quota : 2,0 Mo sur 1,0 Mo. Il a été arrêté.';
+  const waiting = makeTorrent({ name: 'En attente', state: 'paused', owner, limit: { state: 'queued', reason: '' } });
+  const stopped = makeTorrent({ name: 'Trop gros', state: 'paused', owner, limit: { state: 'stopped', reason } });
+
+  it('shows why a limit holds a torrent back, under its state', async () => {
+    serve([waiting, stopped, film]);
+    renderPage();
+    const waitingRow = (await screen.findByRole('rowheader', { name: 'En attente' })).closest('tr')!;
+    expect(within(waitingRow).getByText("En file d'attente (limite de votre groupe)")).toBeTruthy();
+    expect(waitingRow.textContent).not.toContain('Arrêté par une limite');
+
+    const stoppedRow = screen.getByRole('rowheader', { name: 'Trop gros' }).closest('tr')!;
+    const note = within(stoppedRow).getByText('Arrêté par une limite').closest('[data-limit]')!;
+    expect(note.getAttribute('data-limit')).toBe('stopped');
+    expect(note.getAttribute('title')).toBe(reason);
+    // Screen readers hear the reason after the note.
+    expect(note.textContent).toBe(`Arrêté par une limite : ${reason}`);
+
+    const filmRow = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
+    expect(filmRow.querySelector('[data-limit]')).toBeNull();
+  });
+
+  it('shows the same notes on phone cards', async () => {
+    vi.stubGlobal('matchMedia', (q: string) => ({
+      matches: false,
+      media: q,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+    serve([waiting, stopped]);
+    renderPage();
+    const cards = await screen.findByTestId('torrent-cards');
+    const waitingCard = within(cards).getByRole('article', { name: 'En attente' });
+    expect(within(waitingCard).getByText("En file d'attente (limite de votre groupe)")).toBeTruthy();
+    const stoppedCard = within(cards).getByRole('article', { name: 'Trop gros' });
+    const note = within(stoppedCard).getByText('Arrêté par une limite').closest('[data-limit]')!;
+    expect(note.getAttribute('title')).toBe(reason);
+    expect(note.textContent).toContain(reason);
+  });
+});
+
 describe('Tous les torrents', () => {
   it("adds the owner's name, or sans propriétaire", async () => {
     serve([film, { ...iso, owner: null }]);
