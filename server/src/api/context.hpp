@@ -22,6 +22,10 @@ class Registry;
 class SyncLoop;
 }  // namespace essaim::qbt
 
+namespace essaim::notify {
+class Notifier;
+}
+
 namespace essaim::api {
 
 enum class QbtState : int { unconfigured = 0, ok = 1, down = 2 };
@@ -38,6 +42,7 @@ struct Context {
     qbt::Client* qbt = nullptr;
     qbt::SyncLoop* sync = nullptr;
     boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
+    notify::Notifier* notifier = nullptr;    // null in unit tests
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error
@@ -70,7 +75,9 @@ void register_file_routes(http::Router& r, const Context& ctx);     // essaim_ne
 void register_admin_group_routes(http::Router& r, const Context& ctx);
 void register_audit_routes(http::Router& r, const Context& ctx);
 void register_admin_settings_routes(http::Router& r, const Context& ctx);  // essaim_net
-void register_search_routes(http::Router& r, const Context& ctx);          // essaim_net
-void register_metrics_routes(http::Router& r, const Context& ctx);         // essaim_net
+void register_notification_routes(http::Router& r, const Context& ctx);
+boost::json::object notification_json(const store::Notification& n);
+void register_search_routes(http::Router& r, const Context& ctx);   // essaim_net
+void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
 
 }  // namespace essaim::api

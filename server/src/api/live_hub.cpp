@@ -77,6 +77,14 @@ void LiveHub::attach() {
     });
 }
 
+void LiveHub::send_to_user(std::int64_t user_id, std::string message) {
+    auto m = std::make_shared<const std::string>(std::move(message));
+    std::lock_guard lock(mu_);
+    for (const auto& client : clients_)
+        if (client->viewer.user_id == user_id)
+            asio::post(client->wake.get_executor(), [client, m] { client->push(m); });
+}
+
 std::size_t LiveHub::clients() const {
     std::lock_guard lock(mu_);
     return clients_.size();

@@ -27,6 +27,8 @@ class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_t
                                             std::shared_ptr<void>& state) override;
     boost::asio::awaitable<void> run(http::WebSocket ws, std::shared_ptr<void> state) override;
     std::size_t clients() const;
+    // Sends `message` to every open socket of that user (notifications).
+    void send_to_user(std::int64_t user_id, std::string message);
 
     struct Client;
 

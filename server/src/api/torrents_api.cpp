@@ -6,6 +6,7 @@
 #include "api/torrent_views.hpp"
 #include "auth/policy.hpp"
 #include "http/multipart.hpp"
+#include "notify/notifier.hpp"
 #include "qbt/adder.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
@@ -227,6 +228,14 @@ http::Response remove(const Context& ctx, http::Request& req) {
         if (auto o = ctx.store.user_by_id(*e.owner_id)) details["owner"] = o->username;
     }
     audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash, details);
+    if (!own && e.owner_id && ctx.notifier) {
+        auto name = entry_object(e, auth::Viewer::of(a.user))["name"];
+        std::string n = name.is_string() ? std::string(name.as_string()) : e.hash;
+        ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, n,
+                              "« " + n + " » a été supprimé par " + a.user.display_name +
+                                  (with_files ? " (avec ses fichiers)." : "."),
+                              0, std::nullopt});
+    }
     ctx.sync->poke();
     return http::Response::no_content();
 }

@@ -5,6 +5,7 @@
 #include "app/bootstrap.hpp"
 #include "download/direct.hpp"
 #include "http/server.hpp"
+#include "notify/notifier.hpp"
 #include "qbt/client.hpp"
 #include "qbt/limit_enforcer.hpp"
 #include "qbt/managed.hpp"
@@ -14,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
+#include <boost/json.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -113,11 +115,14 @@ int serve(const config::Config& cfg) {
         if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
     });
     qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
+    notify::Notifier notifier(ioc.get_executor(), *store, registry);
+    notifier.attach();
     qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
+    limits.set_on_stopped([&notifier](store::Notification n) { notifier.notify(std::move(n)); });
     limits.attach();
 
-    api::Context ctx{cfg,       *store,    sessions,    throttle_user, throttle_ip,
-                     qbt_state, &registry, &qbt_client, &sync,         &ioc};
+    api::Context ctx{cfg,       *store,      sessions, throttle_user, throttle_ip, qbt_state,
+                     &registry, &qbt_client, &sync,    &ioc,          &notifier};
     http::Router router;
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
@@ -128,6 +133,7 @@ int serve(const config::Config& cfg) {
     api::register_audit_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
     api::register_file_routes(router, ctx);
+    api::register_notification_routes(router, ctx);
     api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
 
@@ -148,6 +154,14 @@ int serve(const config::Config& cfg) {
         [](const http::Match& m) { return api::unmatched(m); }, site);
     auto hub = std::make_shared<api::LiveHub>(ctx);
     hub->attach();
+    notifier.set_sink([hub, &store](const store::Notification& n) {
+        std::int64_t unread = 0;
+        store->notifications(n.user_id, 1, unread);
+        hub->send_to_user(n.user_id, boost::json::serialize(boost::json::object{
+                                         {"type", "notification"},
+                                         {"notification", api::notification_json(n)},
+                                         {"unread", unread}}));
+    });
     server.add_websocket("/api/ws", hub);
     // Signed downloads served by essaim itself (direct mode; refused with a page otherwise).
     auto serve_download = [&store](http::Request& q) {

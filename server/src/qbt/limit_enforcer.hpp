@@ -15,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <functional>
 
 namespace essaim::qbt {
 
@@ -26,6 +27,8 @@ class LimitEnforcer {
 
     // Subscribes to the registry; call once before the sync loop starts.
     void attach();
+    // Told when a torrent is stopped over a limit (the owner is notified).
+    void set_on_stopped(std::function<void(store::Notification)> f) { on_stopped_ = std::move(f); }
 
   private:
     void schedule();
@@ -36,6 +39,7 @@ class LimitEnforcer {
     Registry& registry_;
     Client& client_;
     std::atomic<bool> running_{false}, again_{false};
+    std::function<void(store::Notification)> on_stopped_;
 };
 
 }  // namespace essaim::qbt

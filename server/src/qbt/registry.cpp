@@ -58,6 +58,7 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
         e.row_id = row->id;
         e.limit_state = row->limit_state;
         e.size_checked = row->size_checked;
+        e.completion_notified = row->completion_notified;
     }
     e.in_qbt = true;
     const std::string& name = t.name.empty() && row ? row->name : t.name;

@@ -35,8 +35,9 @@ struct Entry {
     std::string state;  // essaim state (short: fits the small-string buffer)
     double progress = 0;
     std::int64_t size = 0, completion_on = 0;
-    std::string limit_state;   // from the row: "", "queued" or "stopped" (auth/limits.hpp)
-    bool size_checked = true;  // from the row
+    std::string limit_state;          // from the row: "", "queued" or "stopped" (auth/limits.hpp)
+    bool size_checked = true;         // from the row
+    bool completion_notified = true;  // from the row (no row: nobody to notify)
     // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
     std::shared_ptr<const std::string> json;
     std::uint64_t stamp = 0;  // changes whenever json is rebuilt

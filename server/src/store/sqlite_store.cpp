@@ -648,7 +648,8 @@ class SqliteStore final : public Store {
         Stmt q = stmt(
             "SELECT id, qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, added_at, "
             "removed_at,"
-            " completed_at, removal, limit_state, limit_reason, size_checked FROM torrents"
+            " completed_at, removal, limit_state, limit_reason, size_checked, completion_notified"
+            " FROM torrents"
             " WHERE removed_at IS NULL OR removed_at >= ? ORDER BY id");
         q->bind(1, removed_since);
         std::vector<TorrentRow> out;
@@ -673,6 +674,7 @@ class SqliteStore final : public Store {
             r.limit_state = q->getColumn(12).getString();
             r.limit_reason = q->getColumn(13).getString();
             r.size_checked = q->getColumn(14).getInt() != 0;
+            r.completion_notified = q->getColumn(15).getInt() != 0;
             out.push_back(std::move(r));
         }
         return out;
@@ -709,6 +711,102 @@ class SqliteStore final : public Store {
         q->exec();
     }
 
+    std::optional<Notification> record_completion(std::int64_t row_id, std::int64_t completed_at,
+                                                  const std::string& hash, const std::string& name,
+                                                  const std::string& message) override {
+        std::lock_guard lock(mu_);
+        SQLite::Transaction tx(db_);
+        std::optional<std::int64_t> owner;
+        {
+            Stmt q = stmt(
+                "UPDATE torrents SET completion_notified = 1, completed_at = ? WHERE id = ? AND "
+                "completion_notified = 0 RETURNING owner_id");
+            q->bind(1, completed_at);
+            q->bind(2, row_id);
+            if (!q->executeStep()) return std::nullopt;  // already notified
+            if (!q->getColumn(0).isNull()) owner = q->getColumn(0).getInt64();
+        }
+        if (!owner) {
+            tx.commit();
+            return std::nullopt;
+        }
+        Notification n{0, *owner, "completed", hash, name, message, now_unix(), std::nullopt};
+        n.id = insert_notification_locked(n);
+        tx.commit();
+        return n;
+    }
+
+    Notification add_notification(const Notification& in) override {
+        std::lock_guard lock(mu_);
+        Notification n = in;
+        if (!n.created_at) n.created_at = now_unix();
+        n.id = insert_notification_locked(n);
+        return n;
+    }
+
+    std::vector<Notification> notifications(std::int64_t user_id, std::int64_t limit,
+                                            std::int64_t& unread) override {
+        std::lock_guard lock(mu_);
+        {
+            Stmt c =
+                stmt("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL");
+            c->bind(1, user_id);
+            c->executeStep();
+            unread = c->getColumn(0).getInt64();
+        }
+        Stmt q = stmt(
+            "SELECT id, user_id, kind, torrent_hash, torrent_name, message, created_at, read_at "
+            "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+        q->bind(1, user_id);
+        q->bind(2, limit);
+        std::vector<Notification> out;
+        while (q->executeStep()) {
+            Notification n;
+            n.id = q->getColumn(0).getInt64();
+            n.user_id = q->getColumn(1).getInt64();
+            n.kind = q->getColumn(2).getString();
+            n.torrent_hash = q->getColumn(3).getString();
+            n.torrent_name = q->getColumn(4).getString();
+            n.message = q->getColumn(5).getString();
+            n.created_at = q->getColumn(6).getInt64();
+            if (!q->getColumn(7).isNull()) n.read_at = q->getColumn(7).getInt64();
+            out.push_back(std::move(n));
+        }
+        return out;
+    }
+
+    std::int64_t mark_notifications_read(std::int64_t user_id, const std::vector<std::int64_t>& ids,
+                                         std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        if (ids.empty()) {
+            Stmt q =
+                stmt("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL");
+            q->bind(1, now);
+            q->bind(2, user_id);
+            return q->exec();
+        }
+        std::int64_t n = 0;
+        SQLite::Transaction tx(db_);
+        for (auto id : ids) {
+            Stmt q = stmt(
+                "UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? AND read_at "
+                "IS NULL");
+            q->bind(1, now);
+            q->bind(2, user_id);
+            q->bind(3, id);
+            n += q->exec();
+        }
+        tx.commit();
+        return n;
+    }
+
+    std::int64_t clear_notifications(std::int64_t user_id) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("DELETE FROM notifications WHERE user_id = ?");
+        q->bind(1, user_id);
+        return q->exec();
+    }
+
     void set_torrent_limit(std::int64_t id, const std::string& state, const std::string& reason,
                            bool size_checked) override {
         std::lock_guard lock(mu_);
@@ -733,6 +831,20 @@ class SqliteStore final : public Store {
     }
 
   private:
+    std::int64_t insert_notification_locked(const Notification& n) {
+        Stmt q = stmt(
+            "INSERT INTO notifications (user_id, kind, torrent_hash, torrent_name, message, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)");
+        q->bind(1, n.user_id);
+        q->bind(2, n.kind);
+        q->bind(3, n.torrent_hash);
+        q->bind(4, n.torrent_name);
+        q->bind(5, n.message);
+        q->bind(6, n.created_at);
+        q->exec();
+        return db_.getLastInsertRowid();
+    }
+
     static void bind_text_or_null(SQLite::Statement& q, int i, const std::string& v) {
         if (v.empty())
             q.bind(i);

@@ -115,6 +115,16 @@ struct TorrentRow {
         limit_state;  // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
     std::string limit_reason;  // French, when stopped
     bool size_checked = true;  // false: a magnet whose size must be checked against limits
+    bool completion_notified = false;
+};
+
+struct Notification {
+    std::int64_t id = 0;
+    std::int64_t user_id = 0;
+    std::string kind;  // completed | limit_stopped | error | removed
+    std::string torrent_hash, torrent_name, message;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> read_at;
 };
 
 struct RecentSearch {
@@ -215,6 +225,23 @@ class Store {
                                          const std::string& name,
                                          std::optional<std::int64_t> size) = 0;
     virtual void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) = 0;
+    // Exactly-once completion: flips the row's completion_notified and inserts the notification
+    // in one transaction; nullopt when it was already notified (or the row has no owner).
+    virtual std::optional<Notification> record_completion(std::int64_t row_id,
+                                                          std::int64_t completed_at,
+                                                          const std::string& hash,
+                                                          const std::string& name,
+                                                          const std::string& message) = 0;
+    virtual Notification add_notification(const Notification& n) = 0;
+    // Newest first, at most `limit`; `unread` = the user's unread count.
+    virtual std::vector<Notification> notifications(std::int64_t user_id, std::int64_t limit,
+                                                    std::int64_t& unread) = 0;
+    // Marks read (ids empty = all); returns how many changed.
+    virtual std::int64_t mark_notifications_read(std::int64_t user_id,
+                                                 const std::vector<std::int64_t>& ids,
+                                                 std::int64_t now) = 0;
+    virtual std::int64_t clear_notifications(std::int64_t user_id) = 0;
+
     virtual void set_torrent_limit(std::int64_t id, const std::string& state,
                                    const std::string& reason, bool size_checked) = 0;
 };

@@ -197,3 +197,37 @@ TEST(SettingsCipher, SealsSecretsAndReadsThemBackOnlyWithTheKey) {
     EXPECT_FALSE(c.open("enc:v1:"));
     EXPECT_FALSE(c.open("plain"));
 }
+
+TEST(SqliteStore, CompletionIsRecordedExactlyOnceAcrossReopen) {
+    TempDir dir;
+    auto path = (dir.path / "t.db").string();
+    std::int64_t row = 0, uid = 0;
+    {
+        auto s = open_sqlite_store(path);
+        uid = s->create_user({"ana", "Ana", std::nullopt, "h", "user", 2});
+        TorrentRow r;
+        r.qbt_hash = std::string(40, 'a');
+        r.owner_id = uid;
+        r.source = "magnet";
+        r.added_at = 1;
+        row = s->insert_torrent(r);
+        auto n = s->record_completion(row, 100, r.qbt_hash, "film", "« film » est terminé.");
+        ASSERT_TRUE(n);
+        EXPECT_EQ(n->user_id, uid);
+        EXPECT_EQ(n->kind, "completed");
+        EXPECT_FALSE(s->record_completion(row, 101, r.qbt_hash, "film", "x"));
+    }
+    auto s = open_sqlite_store(path);
+    EXPECT_FALSE(s->record_completion(row, 102, std::string(40, 'a'), "film", "x"));
+    std::int64_t unread = 0;
+    auto list = s->notifications(uid, 10, unread);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(unread, 1);
+    EXPECT_TRUE(s->torrent_rows(0).front().completion_notified);
+    EXPECT_EQ(s->torrent_rows(0).front().completed_at, 100);
+    EXPECT_EQ(s->mark_notifications_read(uid + 1, {}, 5), 0);  // someone else: nothing
+    EXPECT_EQ(s->mark_notifications_read(uid, {list[0].id}, 5), 1);
+    s->notifications(uid, 10, unread);
+    EXPECT_EQ(unread, 0);
+    EXPECT_EQ(s->clear_notifications(uid), 1);
+}

@@ -1,0 +1,96 @@
+#include "notify/notifier.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+
+namespace essaim::notify {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::string name_of(const std::string& fragment, const std::string& fallback) {
+    boost::system::error_code ec;
+    auto v = json::parse(fragment + "}", ec);
+    if (!ec && v.is_object())
+        if (auto* n = v.as_object().if_contains("name"); n && n->is_string())
+            return std::string(n->as_string());
+    return fallback;
+}
+
+}  // namespace
+
+std::string completion_message(const std::string& name) {
+    return "« " + name + " » est entièrement téléchargé.";
+}
+
+void Notifier::attach() {
+    registry_.on_change([this](const qbt::Change& c) { on_change(c); });
+}
+
+// Runs under the registry's lock: only picks candidates; the database work is posted.
+void Notifier::on_change(const qbt::Change& c) {
+    std::vector<Candidate> found;
+    std::vector<store::Notification> errors;
+    auto look = [&](const qbt::Entry& e) {
+        if (!e.owner_id || !e.row_id || e.removed || !e.in_qbt) return;
+        if (!e.completion_notified && e.progress >= 1.0 && e.completion_on > 0) {
+            std::lock_guard lock(mu_);
+            if (!done_.count(e.row_id))
+                found.push_back({e.row_id, e.hash, *e.json, e.completion_on});
+        }
+        std::lock_guard lock(mu_);
+        if (e.state == "error") {
+            if (errored_.insert(e.hash).second)
+                errors.push_back({0, *e.owner_id, "error", e.hash, name_of(*e.json, e.hash),
+                                  "« " + name_of(*e.json, e.hash) +
+                                      " » est en erreur dans qBittorrent (fichiers manquants ou "
+                                      "disque plein ?).",
+                                  0, std::nullopt});
+        } else {
+            errored_.erase(e.hash);
+        }
+    };
+    // A full update lists every torrent as changed; a delta only the ones that moved.
+    for (const auto& h : c.changed)
+        if (const auto* e = c.snapshot->find(h); e && e->hash == h) look(*e);
+    if (found.empty() && errors.empty()) return;
+    asio::post(ex_, [this, found = std::move(found), errors = std::move(errors)] {
+        complete(found);
+        for (auto n : errors) notify(std::move(n));
+    });
+}
+
+void Notifier::complete(const std::vector<Candidate>& found) {
+    for (const auto& c : found) {
+        {
+            std::lock_guard lock(mu_);
+            if (!done_.insert(c.row_id).second) continue;
+        }
+        try {
+            auto name = name_of(c.json, c.hash);
+            auto n = store_.record_completion(c.row_id, c.completion_on, c.hash, name,
+                                              completion_message(name));
+            if (n) deliver(*n);
+        } catch (const std::exception& e) {
+            std::lock_guard lock(mu_);
+            done_.erase(c.row_id);  // retried on the next change
+            spdlog::warn("notification de fin de téléchargement non enregistrée : {}", e.what());
+        }
+    }
+}
+
+void Notifier::notify(store::Notification n) {
+    try {
+        deliver(store_.add_notification(n));
+    } catch (const std::exception& e) {
+        spdlog::warn("notification non enregistrée : {}", e.what());
+    }
+}
+
+void Notifier::deliver(const store::Notification& n) {
+    if (sink_) sink_(n);
+}
+
+}  // namespace essaim::notify
