@@ -25,6 +25,9 @@ class SyncLoop;
 namespace essaim::notify {
 class Notifier;
 }
+namespace essaim::stats {
+class SpeedHistory;
+}
 
 namespace essaim::api {
 
@@ -43,6 +46,7 @@ struct Context {
     qbt::SyncLoop* sync = nullptr;
     boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
     notify::Notifier* notifier = nullptr;    // null in unit tests
+    stats::SpeedHistory* speed = nullptr;
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error
@@ -77,6 +81,7 @@ void register_audit_routes(http::Router& r, const Context& ctx);
 void register_admin_settings_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_notification_routes(http::Router& r, const Context& ctx);
 boost::json::object notification_json(const store::Notification& n);
+void register_stats_routes(http::Router& r, const Context& ctx);
 void register_search_routes(http::Router& r, const Context& ctx);   // essaim_net
 void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
 

@@ -25,6 +25,7 @@ struct LiveHub::Client {
     auth::Viewer viewer;
     http::Request request;  // headers kept to re-check the session
     std::string session_id;
+    bool see_charts = false;
     asio::steady_timer wake;
     std::deque<std::shared_ptr<const std::string>> queue;  // touched on the client's executor only
     bool closing = false;
@@ -82,6 +83,14 @@ void LiveHub::send_to_user(std::int64_t user_id, std::string message) {
     std::lock_guard lock(mu_);
     for (const auto& client : clients_)
         if (client->viewer.user_id == user_id)
+            asio::post(client->wake.get_executor(), [client, m] { client->push(m); });
+}
+
+void LiveHub::send_to_chart_viewers(std::string message) {
+    auto m = std::make_shared<const std::string>(std::move(message));
+    std::lock_guard lock(mu_);
+    for (const auto& client : clients_)
+        if (client->see_charts)
             asio::post(client->wake.get_executor(), [client, m] { client->push(m); });
 }
 
@@ -165,6 +174,7 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
     auto st = std::static_pointer_cast<AuthState>(state);
     auto client = std::make_shared<Client>(co_await asio::this_coro::executor);
     client->viewer = auth::Viewer::of(st->authed.user);
+    client->see_charts = auth::has_permission(st->authed.user, "see_charts");
     client->request = st->request;
     client->session_id = st->authed.session_id;
     ws.text(true);

@@ -29,6 +29,8 @@ class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_t
     std::size_t clients() const;
     // Sends `message` to every open socket of that user (notifications).
     void send_to_user(std::int64_t user_id, std::string message);
+    // Sends `message` to every socket whose user may see the speed charts.
+    void send_to_chart_viewers(std::string message);
 
     struct Client;
 

@@ -11,6 +11,7 @@
 #include "qbt/managed.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
+#include "stats/speed_history.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>
@@ -115,6 +116,7 @@ int serve(const config::Config& cfg) {
         if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
     });
     qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
+    stats::SpeedHistory speed;
     notify::Notifier notifier(ioc.get_executor(), *store, registry);
     notifier.attach();
     qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
@@ -122,7 +124,7 @@ int serve(const config::Config& cfg) {
     limits.attach();
 
     api::Context ctx{cfg,       *store,      sessions, throttle_user, throttle_ip, qbt_state,
-                     &registry, &qbt_client, &sync,    &ioc,          &notifier};
+                     &registry, &qbt_client, &sync,    &ioc,          &notifier,   &speed};
     http::Router router;
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
@@ -134,6 +136,7 @@ int serve(const config::Config& cfg) {
     api::register_torrent_routes(router, ctx);
     api::register_file_routes(router, ctx);
     api::register_notification_routes(router, ctx);
+    api::register_stats_routes(router, ctx);
     api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
 
@@ -154,6 +157,29 @@ int serve(const config::Config& cfg) {
         [](const http::Match& m) { return api::unmatched(m); }, site);
     auto hub = std::make_shared<api::LiveHub>(ctx);
     hub->attach();
+    // Once a second: the latest snapshot's speeds into the history, and to the charts.
+    asio::steady_timer sampler(ioc);
+    std::function<void()> sample = [&] {
+        sampler.expires_after(std::chrono::seconds(1));
+        sampler.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            auto snap = registry.snapshot();
+            auto now = api::now_unix();
+            std::vector<std::pair<std::string, stats::Sample>> per;
+            for (const auto& e : snap->entries)
+                if (e.in_qbt && (e.dlspeed || e.upspeed || speed.tracks(e.hash)))
+                    per.push_back({e.hash, {now, e.dlspeed, e.upspeed}});
+            speed.add(now, snap->server.dl_info_speed, snap->server.up_info_speed, per);
+            if (snap->link == qbt::LinkState::ok)
+                hub->send_to_chart_viewers(boost::json::serialize(
+                    boost::json::object{{"type", "speed"},
+                                        {"t", now},
+                                        {"dl", snap->server.dl_info_speed},
+                                        {"up", snap->server.up_info_speed}}));
+            sample();
+        });
+    };
+    sample();
     notifier.set_sink([hub, &store](const store::Notification& n) {
         std::int64_t unread = 0;
         store->notifications(n.user_id, 1, unread);

@@ -66,6 +66,8 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
     e.progress = t.progress;
     e.size = t.size;
     e.completion_on = t.completion_on;
+    e.dlspeed = t.dlspeed;
+    e.upspeed = t.upspeed;
     json::object o{{"hash", e.hash},
                    {"info_hash_v1", str_or_null(e.hash_v1)},
                    {"info_hash_v2", str_or_null(e.hash_v2)},

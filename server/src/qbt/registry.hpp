@@ -35,6 +35,7 @@ struct Entry {
     std::string state;  // essaim state (short: fits the small-string buffer)
     double progress = 0;
     std::int64_t size = 0, completion_on = 0;
+    std::int64_t dlspeed = 0, upspeed = 0;
     std::string limit_state;          // from the row: "", "queued" or "stopped" (auth/limits.hpp)
     bool size_checked = true;         // from the row
     bool completion_notified = true;  // from the row (no row: nobody to notify)
