@@ -8,6 +8,8 @@
 #include "download/settings.hpp"
 #include "http/client.hpp"
 #include "jackett/client.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/messages.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
@@ -30,6 +32,14 @@ std::string get(const Context& ctx, const char* key, std::string def = "") {
 }
 bool is_set(const Context& ctx, const char* key) {
     return !get(ctx, key).empty();
+}
+
+std::int64_t smtp_port(const Context& ctx) {
+    try {
+        return std::stoll(get(ctx, "smtp_port", "587"));
+    } catch (const std::exception&) {
+        return 587;
+    }
 }
 
 json::object settings_json(const Context& ctx) {
@@ -56,6 +66,15 @@ json::object settings_json(const Context& ctx) {
                                    {"bind_ip", ds.bind_ip},
                                    {"direct", ds.direct},
                                    {"nginx_snippet", download::nginx_snippet(ds, "<SECRET>")}}},
+        {"notifications",
+         json::object{{"smtp_host", get(ctx, "smtp_host")},
+                      {"smtp_port", smtp_port(ctx)},
+                      {"smtp_username", get(ctx, "smtp_username")},
+                      {"smtp_password_set", is_set(ctx, "smtp_password")},
+                      {"smtp_from", get(ctx, "smtp_from")},
+                      {"smtp_starttls", get(ctx, "smtp_starttls", "true") == "true"},
+                      {"smtp_verify_tls", get(ctx, "smtp_verify_tls", "true") == "true"},
+                      {"webhook_allow_private", get(ctx, "webhook_allow_private") == "true"}}},
         {"general",
          json::object{{"registration_open", get(ctx, "registration_open", "true") != "false"},
                       {"default_group_id", def ? json::value(def->id) : json::value(2)},
@@ -156,6 +175,27 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
                   std::to_string(checked_int(*d, "ttl", 60, 30LL * 86400, "downloads.ttl")));
         if (auto b = opt_bool(*d, "bind_ip")) c.set("download_bind_ip", *b ? "true" : "false");
         if (auto b = opt_bool(*d, "direct")) c.set("download_direct", *b ? "true" : "false");
+    }
+    if (auto* n = section(body, "notifications")) {
+        if (auto h = opt_string(*n, "smtp_host")) c.set("smtp_host", std::string(str::trim(*h)));
+        if (n->contains("smtp_port"))
+            c.set("smtp_port", std::to_string(checked_int(*n, "smtp_port", 1, 65535,
+                                                          "notifications.smtp_port")));
+        if (auto u = opt_string(*n, "smtp_username")) c.set("smtp_username", *u);
+        read_secret(*n, "smtp_password", "smtp_password", "notifications.smtp_password", c);
+        if (auto f = opt_string(*n, "smtp_from")) {
+            auto from = std::string(str::trim(*f));
+            if (!from.empty() && from.find('@') == std::string::npos)
+                throw ApiError(422, "invalid_email",
+                               "L'expéditeur doit être une adresse e-mail (essaim@example.org).",
+                               "notifications.smtp_from");
+            c.set("smtp_from", from);
+        }
+        if (auto b = opt_bool(*n, "smtp_starttls")) c.set("smtp_starttls", *b ? "true" : "false");
+        if (auto b = opt_bool(*n, "smtp_verify_tls"))
+            c.set("smtp_verify_tls", *b ? "true" : "false");
+        if (auto b = opt_bool(*n, "webhook_allow_private"))
+            c.set("webhook_allow_private", *b ? "true" : "false");
     }
     if (auto* g = section(body, "general")) {
         if (auto b = opt_bool(*g, "registration_open"))
@@ -351,6 +391,39 @@ http::Response test_downloads(const Context& ctx, http::Request& req) {
         200, json::object{{"ok", true}, {"url", link.url}, {"status", res.status}, {"file", path}});
 }
 
+// "Envoyer un e-mail de test": to the given address, else the admin's own.
+http::Response test_smtp(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    json::object body;
+    if (!req.body.empty()) body = parse_json_object(req);
+    auto to = opt_string(body, "to").value_or(a.user.email.value_or(""));
+    if (to.empty() || to.find('@') == std::string::npos)
+        throw ApiError(422, "email_required",
+                       "Indiquez l'adresse qui doit recevoir l'e-mail de test (ou renseignez la "
+                       "vôtre sur la page « Mon compte »).",
+                       "to");
+    auto smtp = notify::SmtpSettings::load(ctx.store);
+    store::Notification n{0,
+                          a.user.id,
+                          "test",
+                          "",
+                          "",
+                          "Ceci est un e-mail de test envoyé depuis la page Réglages d'essaim. "
+                          "Les notifications par e-mail fonctionnent.",
+                          now_unix(),
+                          std::nullopt};
+    json::object res;
+    try {
+        notify::send_email(smtp, to,
+                           notify::email_message(smtp.from, to, n, ctx.cfg.base_url, now_unix()));
+        res = {{"ok", true}, {"to", to}};
+    } catch (const std::exception& e) {
+        res = {{"ok", false}, {"code", "smtp_failed"}, {"message", e.what()}};
+    }
+    audit(ctx, a, req, "settings.test", "settings", "smtp", {{"ok", res["ok"]}});
+    return http::Response::json(200, res);
+}
+
 }  // namespace
 
 void register_admin_settings_routes(http::Router& r, const Context& ctx) {
@@ -367,6 +440,9 @@ void register_admin_settings_routes(http::Router& r, const Context& ctx) {
     r.add(
         "POST", "/api/admin/settings/test/jackett",
         [&ctx](http::Request& q) { return test_jackett(ctx, q); }, Exec::worker);
+    r.add(
+        "POST", "/api/admin/settings/test/smtp",
+        [&ctx](http::Request& q) { return test_smtp(ctx, q); }, Exec::worker);
     r.add(
         "POST", "/api/admin/settings/test/downloads",
         [&ctx](http::Request& q) { return test_downloads(ctx, q); }, Exec::worker);

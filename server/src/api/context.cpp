@@ -107,6 +107,9 @@ boost::json::object me_json(const Context& ctx, const store::User& u) {
     o["usage"] = boost::json::object{
         {"torrents", usage.torrents}, {"active", usage.active}, {"disk_used", usage.disk_used}};
     o["limits"] = auth::limits_json(auth::parse_limits(u.limits_json));
+    o["notify_email"] = u.notify_email;
+    o["webhook_url"] =
+        u.webhook_url ? boost::json::value(*u.webhook_url) : boost::json::value(nullptr);
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "qbt/registry.hpp"
+#include "util/strings.hpp"
 
 namespace essaim::api {
 namespace {
@@ -23,7 +24,30 @@ http::Response patch_me(const Context& ctx, http::Request& req) {
         email.reset();
     else if (auto e = opt_string(body, "email"))
         email = auth::validate_email(*e);
+    // Notification channels (opt-in): e-mail needs an address; a webhook is an http(s) URL.
+    bool notify_email = opt_bool(body, "notify_email").value_or(a.user.notify_email);
+    auto webhook = a.user.webhook_url;
+    if (is_null(body, "webhook_url")) {
+        webhook.reset();
+    } else if (auto w = opt_string(body, "webhook_url")) {
+        auto t = std::string(str::trim(*w));
+        if (t.empty()) {
+            webhook.reset();
+        } else {
+            if ((!str::starts_with(t, "http://") && !str::starts_with(t, "https://")) ||
+                t.size() > 500 || t.find_first_of(" \t\r\n") != std::string::npos)
+                throw ApiError(422, "invalid_url",
+                               "L'adresse du webhook doit commencer par http:// ou https://.",
+                               "webhook_url");
+            webhook = t;
+        }
+    }
+    if (notify_email && !email)
+        throw ApiError(422, "email_required",
+                       "Indiquez une adresse e-mail pour recevoir les notifications par e-mail.",
+                       "notify_email");
     ctx.store.update_profile(a.user.id, display_name, email);
+    ctx.store.set_notify_prefs(a.user.id, notify_email, webhook);
     ctx.store.audit({a.user.id, a.user.username, "user.profile_update", "user",
                      std::to_string(a.user.id), "{}", req.remote_ip});
     auto user = ctx.store.user_by_id(a.user.id);
@@ -57,11 +81,32 @@ http::Response change_password(const Context& ctx, http::Request& req) {
 
 }  // namespace
 
+// The user's recent e-mail/webhook deliveries, failures included (their account page).
+http::Response deliveries(const Context& ctx, http::Request& req) {
+    auto a = require_user(ctx, req);
+    boost::json::array out;
+    for (const auto& d : ctx.store.user_deliveries(a.user.id, 20))
+        out.push_back(boost::json::object{
+            {"id", d.id},
+            {"channel", d.channel},
+            {"target", d.target},
+            {"status", d.status},
+            {"attempts", d.attempts},
+            {"last_error",
+             d.last_error.empty() ? boost::json::value(nullptr) : boost::json::value(d.last_error)},
+            {"updated_at", d.updated_at},
+            {"notification", notification_json(d.notification)}});
+    return http::Response::json(200, boost::json::object{{"deliveries", std::move(out)}});
+}
+
 void register_me_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
     r.add("GET", "/api/me", [&ctx](http::Request& q) { return get_me(ctx, q); });
     r.add(
         "PATCH", "/api/me", [&ctx](http::Request& q) { return patch_me(ctx, q); }, Exec::worker);
+    r.add(
+        "GET", "/api/me/deliveries", [&ctx](http::Request& q) { return deliveries(ctx, q); },
+        Exec::worker);
     r.add(
         "POST", "/api/me/password", [&ctx](http::Request& q) { return change_password(ctx, q); },
         Exec::worker);

@@ -5,6 +5,7 @@
 #include "app/bootstrap.hpp"
 #include "download/direct.hpp"
 #include "http/server.hpp"
+#include "notify/dispatcher.hpp"
 #include "notify/notifier.hpp"
 #include "qbt/client.hpp"
 #include "qbt/limit_enforcer.hpp"
@@ -119,6 +120,11 @@ int serve(const config::Config& cfg) {
     stats::SpeedHistory speed;
     notify::Notifier notifier(ioc.get_executor(), *store, registry);
     notifier.attach();
+    std::int64_t retry_base = 10;
+    if (const char* r = std::getenv("ESSAIM_NOTIFY_RETRY_SECONDS")) retry_base = std::atoll(r);
+    notify::Dispatcher dispatcher(*store, cfg.base_url, retry_base);
+    notifier.set_on_queued([&dispatcher] { dispatcher.poke(); });
+    dispatcher.start();
     qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
     limits.set_on_stopped([&notifier](store::Notification n) { notifier.notify(std::move(n)); });
     limits.attach();
@@ -233,6 +239,7 @@ int serve(const config::Config& cfg) {
     ioc.run();
     for (auto& t : pool) t.join();
     workers.join();
+    dispatcher.stop();
     if (managed) managed->stop();
     spdlog::info("essaim arrêté");
     return 0;

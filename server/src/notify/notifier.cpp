@@ -4,6 +4,8 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include <ctime>
+
 namespace essaim::notify {
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -91,6 +93,24 @@ void Notifier::notify(store::Notification n) {
 
 void Notifier::deliver(const store::Notification& n) {
     if (sink_) sink_(n);
+    // E-mail and webhook, as the user chose on their account page.
+    try {
+        auto u = store_.user_by_id(n.user_id);
+        if (!u || u->disabled) return;
+        bool queued = false;
+        auto now = static_cast<std::int64_t>(std::time(nullptr));
+        if (u->notify_email && u->email) {
+            store_.enqueue_delivery(n.id, u->id, "email", *u->email, now);
+            queued = true;
+        }
+        if (u->webhook_url && !u->webhook_url->empty()) {
+            store_.enqueue_delivery(n.id, u->id, "webhook", *u->webhook_url, now);
+            queued = true;
+        }
+        if (queued && on_queued_) on_queued_();
+    } catch (const std::exception& e) {
+        spdlog::warn("notification {} : envoi e-mail/webhook non programmé : {}", n.id, e.what());
+    }
 }
 
 }  // namespace essaim::notify

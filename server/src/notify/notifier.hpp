@@ -25,6 +25,8 @@ class Notifier {
         : ex_(std::move(ex)), store_(store), registry_(registry) {}
 
     void set_sink(Sink s) { sink_ = std::move(s); }
+    // Called after e-mail/webhook deliveries were queued (wakes the dispatcher).
+    void set_on_queued(std::function<void()> f) { on_queued_ = std::move(f); }
     void attach();  // subscribes to the registry; call before the sync loop starts
 
     // Stores and delivers a notification of another kind (limit_stopped, removed…).
@@ -44,6 +46,7 @@ class Notifier {
     store::Store& store_;
     qbt::Registry& registry_;
     Sink sink_;
+    std::function<void()> on_queued_;
     std::mutex mu_;
     std::unordered_set<std::int64_t> done_;    // rows notified during this run
     std::unordered_set<std::string> errored_;  // hashes whose error was notified

@@ -44,7 +44,8 @@ std::string permissions_json(const std::vector<std::string>& perms) {
 
 constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, g.name,"
-    " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at, g.limits";
+    " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at, g.limits,"
+    " u.notify_email, u.webhook_url";
 
 User read_user(SQLite::Statement& q) {
     User u;
@@ -62,6 +63,8 @@ User read_user(SQLite::Statement& q) {
     u.created_at = q.getColumn(11).getInt64();
     if (!q.getColumn(12).isNull()) u.last_login_at = q.getColumn(12).getInt64();
     u.limits_json = q.getColumn(13).getString();
+    u.notify_email = q.getColumn(14).getInt() != 0;
+    if (!q.getColumn(15).isNull()) u.webhook_url = q.getColumn(15).getString();
     return u;
 }
 
@@ -807,6 +810,70 @@ class SqliteStore final : public Store {
         return q->exec();
     }
 
+    void set_notify_prefs(std::int64_t user_id, bool email,
+                          const std::optional<std::string>& webhook_url) override {
+        std::lock_guard lock(mu_);
+        generation_.fetch_add(1);
+        Stmt q = stmt("UPDATE users SET notify_email = ?, webhook_url = ? WHERE id = ?");
+        q->bind(1, email ? 1 : 0);
+        if (webhook_url)
+            q->bind(2, *webhook_url);
+        else
+            q->bind(2);
+        q->bind(3, user_id);
+        if (q->exec() == 0) throw NotFound("no such user");
+    }
+
+    void enqueue_delivery(std::int64_t notification_id, std::int64_t user_id,
+                          const std::string& channel, const std::string& target,
+                          std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "INSERT INTO deliveries (notification_id, user_id, channel, target, next_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+        q->bind(1, notification_id);
+        q->bind(2, user_id);
+        q->bind(3, channel);
+        q->bind(4, target);
+        q->bind(5, now);
+        q->bind(6, now);
+        q->exec();
+    }
+
+    std::vector<Delivery> due_deliveries(std::int64_t now, std::int64_t limit) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(std::string(kDeliverySelect) +
+                      " WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT ?");
+        q->bind(1, now);
+        q->bind(2, limit);
+        return read_deliveries(*q);
+    }
+
+    void update_delivery(std::int64_t id, const std::string& status, std::int64_t attempts,
+                         std::int64_t next_at, const std::string& error,
+                         std::int64_t now) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt(
+            "UPDATE deliveries SET status = ?, attempts = ?, next_at = ?, last_error = ?, "
+            "updated_at = ? WHERE id = ?");
+        q->bind(1, status);
+        q->bind(2, attempts);
+        q->bind(3, next_at);
+        bind_text_or_null(*q, 4, error);
+        q->bind(5, now);
+        q->bind(6, id);
+        q->exec();
+    }
+
+    std::vector<Delivery> user_deliveries(std::int64_t user_id, std::int64_t limit) override {
+        std::lock_guard lock(mu_);
+        Stmt q =
+            stmt(std::string(kDeliverySelect) + " WHERE d.user_id = ? ORDER BY d.id DESC LIMIT ?");
+        q->bind(1, user_id);
+        q->bind(2, limit);
+        return read_deliveries(*q);
+    }
+
     void set_torrent_limit(std::int64_t id, const std::string& state, const std::string& reason,
                            bool size_checked) override {
         std::lock_guard lock(mu_);
@@ -831,6 +898,38 @@ class SqliteStore final : public Store {
     }
 
   private:
+    static constexpr const char* kDeliverySelect =
+        "SELECT d.id, d.notification_id, d.user_id, d.channel, d.target, d.status, d.attempts, "
+        "d.next_at, d.last_error, d.updated_at, n.kind, n.torrent_hash, n.torrent_name, "
+        "n.message, n.created_at FROM deliveries d JOIN notifications n ON n.id = "
+        "d.notification_id";
+
+    static std::vector<Delivery> read_deliveries(SQLite::Statement& q) {
+        std::vector<Delivery> out;
+        while (q.executeStep()) {
+            Delivery d;
+            d.id = q.getColumn(0).getInt64();
+            d.notification_id = q.getColumn(1).getInt64();
+            d.user_id = q.getColumn(2).getInt64();
+            d.channel = q.getColumn(3).getString();
+            d.target = q.getColumn(4).getString();
+            d.status = q.getColumn(5).getString();
+            d.attempts = q.getColumn(6).getInt64();
+            d.next_at = q.getColumn(7).getInt64();
+            if (!q.getColumn(8).isNull()) d.last_error = q.getColumn(8).getString();
+            d.updated_at = q.getColumn(9).getInt64();
+            d.notification.id = d.notification_id;
+            d.notification.user_id = d.user_id;
+            d.notification.kind = q.getColumn(10).getString();
+            d.notification.torrent_hash = q.getColumn(11).getString();
+            d.notification.torrent_name = q.getColumn(12).getString();
+            d.notification.message = q.getColumn(13).getString();
+            d.notification.created_at = q.getColumn(14).getInt64();
+            out.push_back(std::move(d));
+        }
+        return out;
+    }
+
     std::int64_t insert_notification_locked(const Notification& n) {
         Stmt q = stmt(
             "INSERT INTO notifications (user_id, kind, torrent_hash, torrent_name, message, "

@@ -39,6 +39,8 @@ struct User {
     std::string group_name;
     std::vector<std::string> permissions;  // from the group
     std::string limits_json = "{}";        // from the group
+    bool notify_email = false;             // completion e-mails (opt-in)
+    std::optional<std::string> webhook_url;
     bool disabled = false;
     std::int64_t token_version = 0;
     std::int64_t created_at = 0;
@@ -125,6 +127,14 @@ struct Notification {
     std::string torrent_hash, torrent_name, message;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> read_at;
+};
+
+struct Delivery {
+    std::int64_t id = 0, notification_id = 0, user_id = 0;
+    std::string channel, target, status;
+    std::int64_t attempts = 0, next_at = 0, updated_at = 0;
+    std::string last_error;
+    Notification notification;  // filled by due_deliveries / user_deliveries
 };
 
 struct RecentSearch {
@@ -241,6 +251,18 @@ class Store {
                                                  const std::vector<std::int64_t>& ids,
                                                  std::int64_t now) = 0;
     virtual std::int64_t clear_notifications(std::int64_t user_id) = 0;
+
+    // Notification preferences and deliveries (e-mail, webhook).
+    virtual void set_notify_prefs(std::int64_t user_id, bool email,
+                                  const std::optional<std::string>& webhook_url) = 0;
+    virtual void enqueue_delivery(std::int64_t notification_id, std::int64_t user_id,
+                                  const std::string& channel, const std::string& target,
+                                  std::int64_t now) = 0;
+    virtual std::vector<Delivery> due_deliveries(std::int64_t now, std::int64_t limit) = 0;
+    virtual void update_delivery(std::int64_t id, const std::string& status, std::int64_t attempts,
+                                 std::int64_t next_at, const std::string& error,
+                                 std::int64_t now) = 0;
+    virtual std::vector<Delivery> user_deliveries(std::int64_t user_id, std::int64_t limit) = 0;
 
     virtual void set_torrent_limit(std::int64_t id, const std::string& state,
                                    const std::string& reason, bool size_checked) = 0;

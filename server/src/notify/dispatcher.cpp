@@ -1,0 +1,208 @@
+#include "notify/dispatcher.hpp"
+
+#include "http/client.hpp"
+#include "notify/messages.hpp"
+
+#include <curl/curl.h>
+#include <netdb.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <boost/asio.hpp>
+#include <boost/url.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+namespace essaim::notify {
+
+namespace {
+
+std::int64_t now_unix() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+struct Upload {
+    const std::string* data;
+    std::size_t pos = 0;
+};
+
+std::size_t read_cb(char* buf, std::size_t size, std::size_t n, void* user) {
+    auto* u = static_cast<Upload*>(user);
+    std::size_t left = u->data->size() - u->pos;
+    std::size_t len = std::min(left, size * n);
+    std::memcpy(buf, u->data->data() + u->pos, len);
+    u->pos += len;
+    return len;
+}
+
+std::string address_of(const std::string& from) {
+    auto lt = from.find('<'), gt = from.find('>');
+    if (lt != std::string::npos && gt != std::string::npos && gt > lt)
+        return from.substr(lt, gt - lt + 1);
+    return "<" + from + ">";
+}
+
+// The webhook's host must not resolve to this machine or its network, unless allowed.
+void check_webhook_target(const std::string& url, bool allow_private) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u || (u->scheme() != "http" && u->scheme() != "https"))
+        throw std::runtime_error("adresse de webhook invalide (http:// ou https:// attendu)");
+    if (allow_private) return;
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    std::string host(u->host());
+    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
+        throw std::runtime_error("nom d'hôte du webhook introuvable : " + host);
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(res, &::freeaddrinfo);
+    for (auto* p = res; p; p = p->ai_next) {
+        char ip[INET6_ADDRSTRLEN] = {};
+        if (::getnameinfo(p->ai_addr, p->ai_addrlen, ip, sizeof ip, nullptr, 0, NI_NUMERICHOST) ==
+                0 &&
+            is_private_address(ip))
+            throw std::runtime_error(
+                "le webhook vise une adresse locale ou privée (" + std::string(ip) +
+                "), refusée : un administrateur peut l'autoriser dans les réglages");
+    }
+}
+
+}  // namespace
+
+SmtpSettings SmtpSettings::load(store::Store& s) {
+    SmtpSettings m;
+    m.host = s.setting("smtp_host").value_or("");
+    m.username = s.setting("smtp_username").value_or("");
+    m.password = s.setting("smtp_password").value_or("");
+    m.from = s.setting("smtp_from").value_or("");
+    try {
+        m.port = std::stoi(s.setting("smtp_port").value_or("587"));
+    } catch (const std::exception&) {
+    }
+    m.starttls = s.setting("smtp_starttls").value_or("true") == "true";
+    m.verify_tls = s.setting("smtp_verify_tls").value_or("true") == "true";
+    return m;
+}
+
+void send_email(const SmtpSettings& smtp, const std::string& to, const std::string& message) {
+    if (!smtp.configured())
+        throw std::runtime_error("serveur d'e-mail (SMTP) non configuré par l'administrateur");
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) throw std::runtime_error("libcurl indisponible");
+    std::string url = "smtp://" + smtp.host + ":" + std::to_string(smtp.port);
+    std::string from = address_of(smtp.from), rcpt = "<" + to + ">";
+    curl_slist* rcpts = curl_slist_append(nullptr, rcpt.c_str());
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(rcpts, &curl_slist_free_all);
+    Upload up{&message};
+    char err[CURL_ERROR_SIZE] = {};
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(c, CURLOPT_READDATA, &up);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (smtp.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    if (!smtp.verify_tls) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!smtp.username.empty()) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, smtp.username.c_str());
+        curl_easy_setopt(c, CURLOPT_PASSWORD, smtp.password.c_str());
+    }
+    auto rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        throw std::runtime_error("envoi de l'e-mail impossible : " +
+                                 std::string(err[0] ? err : curl_easy_strerror(rc)));
+}
+
+void Dispatcher::start() {
+    thread_ = std::thread([this] { loop(); });
+}
+
+void Dispatcher::poke() {
+    std::lock_guard lock(mu_);
+    poked_ = true;
+    cv_.notify_one();
+}
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+        cv_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait_for(lock, std::chrono::seconds(retry_base_ > 0 ? 2 : 1),
+                         [this] { return stopping_ || poked_; });
+            if (stopping_) return;
+            poked_ = false;
+        }
+        std::vector<store::Delivery> due;
+        try {
+            due = store_.due_deliveries(now_unix(), 20);
+        } catch (const std::exception& e) {
+            spdlog::warn("notifications : lecture de la file impossible : {}", e.what());
+            continue;
+        }
+        for (const auto& d : due) {
+            {
+                std::lock_guard lock(mu_);
+                if (stopping_) return;
+            }
+            auto attempts = d.attempts + 1;
+            try {
+                send(d);
+                store_.update_delivery(d.id, "sent", attempts, d.next_at, "", now_unix());
+            } catch (const std::exception& e) {
+                bool last = attempts >= kMaxAttempts;
+                store_.update_delivery(d.id, last ? "failed" : "pending", attempts,
+                                       now_unix() + retry_base_ * backoff_seconds(attempts) / 10,
+                                       e.what(), now_unix());
+                spdlog::info("notification {} ({}) : échec {}/{} : {}", d.notification_id,
+                             d.channel, attempts, kMaxAttempts, e.what());
+            }
+        }
+    }
+}
+
+void Dispatcher::send(const store::Delivery& d) {
+    if (d.channel == "email") {
+        auto smtp = SmtpSettings::load(store_);
+        send_email(smtp, d.target,
+                   email_message(smtp.from, d.target, d.notification, base_url_, now_unix()));
+        return;
+    }
+    check_webhook_target(d.target, store_.setting("webhook_allow_private") == "true");
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = d.target;
+    req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "essaim"}};
+    req.body = webhook_body(d.notification, base_url_);
+    req.timeout = std::chrono::seconds(10);
+    req.max_response_bytes = 64 * 1024;
+    // Its own I/O context: a slow receiver never holds the server's threads, and stopping
+    // essaim never waits on an I/O context that is already stopped.
+    boost::asio::io_context io;
+    auto fut = boost::asio::co_spawn(io, http::fetch(req), boost::asio::use_future);
+    io.run();
+    auto res = fut.get();
+    if (res.status == 0) throw std::runtime_error("webhook injoignable : " + res.error);
+    if (res.status < 200 || res.status >= 300)
+        throw std::runtime_error("le webhook a répondu " + std::to_string(res.status));
+}
+
+}  // namespace essaim::notify

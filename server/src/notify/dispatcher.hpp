@@ -1,0 +1,52 @@
+// Sends the queued e-mails and webhooks (the `deliveries` outbox) on a thread of its own:
+// SMTP through libcurl (STARTTLS when configured), webhooks as a JSON POST through essaim's
+// HTTP client. A failure is retried with backoff (notify/messages.hpp), then marked failed
+// with its French reason, which the user sees on their account page.
+#pragma once
+
+#include "store/store.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace essaim::notify {
+
+struct SmtpSettings {
+    std::string host, username, password, from;
+    int port = 587;
+    bool starttls = true;
+    bool verify_tls = true;
+    static SmtpSettings load(store::Store& s);
+    bool configured() const { return !host.empty() && !from.empty(); }
+};
+
+// Sends one message. Throws std::runtime_error with a French reason.
+void send_email(const SmtpSettings& smtp, const std::string& to, const std::string& message);
+
+class Dispatcher {
+  public:
+    // `retry_base`: seconds before the first retry (then ×3 each time); 0 retries at once
+    // (tests: ESSAIM_NOTIFY_RETRY_SECONDS).
+    Dispatcher(store::Store& store, std::string base_url, std::int64_t retry_base = 10)
+        : store_(store), base_url_(std::move(base_url)), retry_base_(retry_base) {}
+    ~Dispatcher() { stop(); }
+    void start();
+    void poke();
+    void stop();
+
+  private:
+    void loop();
+    void send(const store::Delivery& d);  // throws std::runtime_error (French)
+
+    store::Store& store_;
+    std::string base_url_;
+    std::int64_t retry_base_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false, poked_ = false;
+    std::thread thread_;
+};
+
+}  // namespace essaim::notify
