@@ -229,8 +229,7 @@ http::Response remove(const Context& ctx, http::Request& req) {
     }
     audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash, details);
     if (!own && e.owner_id && ctx.notifier) {
-        auto name = entry_object(e, auth::Viewer::of(a.user))["name"];
-        std::string n = name.is_string() ? std::string(name.as_string()) : e.hash;
+        auto n = qbt::entry_name(e);
         ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, n,
                               "« " + n + " » a été supprimé par " + a.user.display_name +
                                   (with_files ? " (avec ses fichiers)." : "."),

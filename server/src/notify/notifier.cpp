@@ -8,20 +8,6 @@
 
 namespace essaim::notify {
 namespace asio = boost::asio;
-namespace json = boost::json;
-
-namespace {
-
-std::string name_of(const std::string& fragment, const std::string& fallback) {
-    boost::system::error_code ec;
-    auto v = json::parse(fragment + "}", ec);
-    if (!ec && v.is_object())
-        if (auto* n = v.as_object().if_contains("name"); n && n->is_string())
-            return std::string(n->as_string());
-    return fallback;
-}
-
-}  // namespace
 
 std::string completion_message(const std::string& name) {
     return "« " + name + " » est entièrement téléchargé.";
@@ -40,13 +26,13 @@ void Notifier::on_change(const qbt::Change& c) {
         if (!e.completion_notified && e.progress >= 1.0 && e.completion_on > 0) {
             std::lock_guard lock(mu_);
             if (!done_.count(e.row_id))
-                found.push_back({e.row_id, e.hash, *e.json, e.completion_on});
+                found.push_back({e.row_id, e.hash, qbt::entry_name(e), e.completion_on});
         }
         std::lock_guard lock(mu_);
         if (e.state == "error") {
             if (errored_.insert(e.hash).second)
-                errors.push_back({0, *e.owner_id, "error", e.hash, name_of(*e.json, e.hash),
-                                  "« " + name_of(*e.json, e.hash) +
+                errors.push_back({0, *e.owner_id, "error", e.hash, qbt::entry_name(e),
+                                  "« " + qbt::entry_name(e) +
                                       " » est en erreur dans qBittorrent (fichiers manquants ou "
                                       "disque plein ?).",
                                   0, std::nullopt});
@@ -71,7 +57,7 @@ void Notifier::complete(const std::vector<Candidate>& found) {
             if (!done_.insert(c.row_id).second) continue;
         }
         try {
-            auto name = name_of(c.json, c.hash);
+            auto name = c.name;
             auto n = store_.record_completion(c.row_id, c.completion_on, c.hash, name,
                                               completion_message(name));
             if (n) deliver(*n);

@@ -35,7 +35,7 @@ class Notifier {
   private:
     struct Candidate {
         std::int64_t row_id = 0;
-        std::string hash, json;  // json: the entry's fragment, for the name
+        std::string hash, name;
         std::int64_t completion_on = 0;
     };
     void on_change(const qbt::Change& c);

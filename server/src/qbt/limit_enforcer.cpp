@@ -75,12 +75,7 @@ asio::awaitable<void> LimitEnforcer::pass() {
                       ""});
         spdlog::info("torrent {} de {} arrêté : {}", e.hash, u->username, no->message);
         if (on_stopped_) {
-            boost::system::error_code ec;
-            auto v = boost::json::parse(*e.json + "}", ec);
-            std::string name = e.hash;
-            if (!ec && v.is_object())
-                if (auto* n = v.as_object().if_contains("name"); n && n->is_string())
-                    name = std::string(n->as_string());
+            auto name = entry_name(e);
             on_stopped_({0, u->id, "limit_stopped", e.hash, name,
                          "« " + name + " » : " + no->message, 0, std::nullopt});
         }

@@ -191,6 +191,16 @@ void Registry::load() {
     rebuild_locked(nullptr, true, false);
 }
 
+std::string entry_name(const Entry& e) {
+    if (!e.json) return e.hash;
+    boost::system::error_code ec;
+    auto v = json::parse(*e.json + "}", ec);
+    if (!ec && v.is_object())
+        if (auto* n = v.as_object().if_contains("name"); n && n->is_string())
+            return std::string(n->as_string());
+    return e.hash;
+}
+
 void Registry::set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
                          bool size_checked) {
     std::lock_guard lock(mu_);

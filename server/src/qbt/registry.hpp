@@ -44,6 +44,9 @@ struct Entry {
     std::uint64_t stamp = 0;  // changes whenever json is rebuilt
 };
 
+// The torrent's name, read from its JSON fragment (for messages; not on hot paths).
+std::string entry_name(const Entry& e);
+
 struct Snapshot {
     std::uint64_t version = 0;
     std::vector<Entry> entries;
