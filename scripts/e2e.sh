@@ -17,7 +17,8 @@ QP=$(free_port); SWP=$(free_port); SBP=$(free_port)
 OUT=$(WEBUI_PORT=$QP SEED_WEBUI_PORT=$SWP BT_PORT=$(free_port) SEED_BT_PORT=$SBP \
       TRACKER_PORT=$(free_port) "$ROOT/scripts/local-swarm.sh" start "$DIR/swarm")
 # A folder with a playable video, seeded too (file browser, download and player tests).
-MEDIA=$(python3 "$ROOT/scripts/e2e-media.py" "$DIR/swarm" "$SWP")
+MEDIA_OUT=$(python3 "$ROOT/scripts/e2e-media.py" "$DIR/swarm" "$SWP")
+MEDIA=$(sed -n 1p <<<"$MEDIA_OUT"); ALBUM=$(sed -n 2p <<<"$MEDIA_OUT")
 MAGNET=$(awk '/^Magnet:/ && /sample-single/ {print $2}' <<<"$OUT")
 TORRENT=$(awk '/^Torrent:/ && /sample-multi/ {print $2}' <<<"$OUT")
 # A fake Jackett (server/tests/integration/fake_jackett.py) whose results point at the swarm.
@@ -26,7 +27,7 @@ python3 "$ROOT/server/tests/integration/fake_jackett.py" "$JKEY" "$TORRENT" "$MA
 JPID=$!
 for _ in $(seq 1 50); do [ -s "$DIR/jackett.url" ] && break; sleep 0.1; done
 JURL=$(head -1 "$DIR/jackett.url")
-export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3],"jackett_url":sys.argv[4],"jackett_key":sys.argv[5],"media_torrent":sys.argv[6],"seed_peer":sys.argv[7],"downloads_dir":sys.argv[8]}))' \
-  "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT" "$JURL" "$JKEY" "$MEDIA" "127.0.0.1:$SBP" "$DIR/swarm/downloads")
+export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3],"jackett_url":sys.argv[4],"jackett_key":sys.argv[5],"media_torrent":sys.argv[6],"seed_peer":sys.argv[7],"downloads_dir":sys.argv[8],"album_torrent":sys.argv[9]}))' \
+  "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT" "$JURL" "$JKEY" "$MEDIA" "127.0.0.1:$SBP" "$DIR/swarm/downloads" "$ALBUM")
 cd "$ROOT/web"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- "$@"
