@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectFrenchPage } from './helpers';
 import { startServer, type ServerState } from './server';
+import { addTorrentFile, connectToSeeder, qbtEnv, registerUser, swarmEnv } from './swarm';
 
 /**
  * The file browser against real parts: a folder with a WebM clip, seeded by the loopback swarm
@@ -13,18 +14,7 @@ import { startServer, type ServerState } from './server';
  * (scripts/e2e.sh sets them).
  */
 
-interface Swarm {
-  qbt_url: string;
-  qbt_username: string;
-  qbt_password: string;
-  media_torrent: string;
-  seed_peer: string;
-  downloads_dir: string;
-}
-
-const RAW = process.env.ESSAIM_E2E_SWARM;
-const swarm: Partial<Swarm> = RAW ? (JSON.parse(RAW) as Partial<Swarm>) : {};
-test.skip(!swarm.media_torrent, 'ESSAIM_E2E_SWARM has no media torrent (run through scripts/e2e.sh)');
+test.skip(!swarmEnv.media_torrent, 'ESSAIM_E2E_SWARM has no media torrent (run through scripts/e2e.sh)');
 test.describe.configure({ mode: 'serial' });
 
 const screenshots = path.join(import.meta.dirname, 'screenshots');
@@ -32,13 +22,11 @@ const NOTE = 'Bonjour depuis essaim : fichier téléchargé.\n';
 let server: ServerState | undefined;
 
 test.beforeAll(async () => {
-  if (!swarm.media_torrent) return;
+  if (!swarmEnv.media_torrent) return;
   server = await startServer({
     env: {
-      ESSAIM_QBT_URL: swarm.qbt_url!,
-      ESSAIM_QBT_USERNAME: swarm.qbt_username!,
-      ESSAIM_QBT_PASSWORD: swarm.qbt_password!,
-      ESSAIM_DOWNLOAD_ROOT: swarm.downloads_dir!,
+      ...qbtEnv(),
+      ESSAIM_DOWNLOAD_ROOT: swarmEnv.downloads_dir!,
       ESSAIM_DOWNLOAD_SECRET: 'e2e-secret-de-telechargement-0123',
       ESSAIM_DOWNLOAD_DIRECT: '1',
     },
@@ -49,43 +37,9 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** Tells the main qBittorrent where the seeder is (the tracker does not know this torrent). */
-async function connectToSeeder(hash: string) {
-  const login = await fetch(`${swarm.qbt_url}/api/v2/auth/login`, {
-    method: 'POST',
-    body: new URLSearchParams({ username: swarm.qbt_username!, password: swarm.qbt_password! }),
-  });
-  const sid = /SID=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  expect(sid, 'qBittorrent login').toBeTruthy();
-  const headers = { Cookie: `SID=${sid}` };
-  await expect
-    .poll(async () => (await (await fetch(`${swarm.qbt_url}/api/v2/torrents/info?hashes=${hash}`, { headers })).json()).length, {
-      timeout: 15_000,
-    })
-    .toBe(1);
-  const res = await fetch(`${swarm.qbt_url}/api/v2/torrents/addPeers`, {
-    method: 'POST',
-    headers,
-    body: new URLSearchParams({ hashes: hash, peers: swarm.seed_peer! }),
-  });
-  expect(res.status).toBe(200);
-}
-
 async function addMediaTorrent(page: Page): Promise<string> {
-  const username = `fichiers-${Date.now().toString(36)}`;
-  const reg = await page.request.post(`${server!.url}/api/auth/register`, {
-    data: { username, password: 'une-ruche-bien-remplie', display_name: 'Abeille Curieuse' },
-  });
-  expect(reg.status(), await reg.text()).toBe(201);
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
-  const res = await page.request.post(`${server!.url}/api/torrents`, {
-    headers: { 'X-CSRF-Token': csrf, Origin: server!.url },
-    multipart: {
-      torrents: { name: 'media.torrent', mimeType: 'application/x-bittorrent', buffer: readFileSync(swarm.media_torrent!) },
-    },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  const hash = (await res.json()).results[0].hash as string;
+  await registerUser(page, server!, 'fichiers', 'Abeille Curieuse');
+  const hash = await addTorrentFile(page, server!, swarmEnv.media_torrent!);
   await connectToSeeder(hash);
   return hash;
 }

@@ -41,12 +41,13 @@ describe('session handling in the app', () => {
       if (url === '/api/instance') return jsonResponse(200, instance);
       if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok' });
       if (url === '/api/me' && init.method === 'GET') return jsonResponse(200, alice);
+      if (url === '/api/me/deliveries') return jsonResponse(200, { deliveries: [] });
       return errorResponse(401, 'unauthenticated', 'Session expirée.');
     });
     renderWithProviders(<App />, { route: '/compte' });
 
     fireEvent.change(await screen.findByLabelText('Nom affiché'), { target: { value: 'Alice B.' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Enregistrer' }));
+    fireEvent.click(within(screen.getByRole('region', { name: 'Profil' })).getByRole('button', { name: 'Enregistrer' }));
     expect(await screen.findByText('Votre session a expiré. Reconnectez-vous.')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Connexion' })).toBeTruthy();
   });

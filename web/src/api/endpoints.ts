@@ -3,6 +3,7 @@ import type {
   AddResults,
   AdminUserList,
   AddTorrentsInput,
+  NotificationList,
   FileLinks,
   FolderZip,
   Health,
@@ -92,4 +93,16 @@ export const api = {
   clearRecentSearches: () => request<void>('/api/search/recent', { method: 'DELETE' }),
   /** Adds a search result by its id; a refusal comes back as `{ ok: false, error }`. */
   addSearchResult: (id: string) => request<SearchAddResult>('/api/search/add', { method: 'POST', body: { id } }),
+
+  /**
+   * The user's last notifications, newest first, with the number of unread ones. A background
+   * call of the header on every page: a 401 here does not end the session by itself (the page's
+   * own calls and `/api/me` do).
+   */
+  notifications: (limit: number, signal?: AbortSignal) =>
+    request<NotificationList>(`/api/notifications?limit=${limit}`, { signal, noSessionRedirect: true }),
+  /** Marks these notifications read, or all of them without `ids`; answers what stays unread. */
+  markNotificationsRead: (ids?: readonly number[]) =>
+    request<{ unread: number }>('/api/notifications/read', { method: 'POST', body: ids ? { ids } : {} }),
+  clearNotifications: () => request<void>('/api/notifications', { method: 'DELETE' }),
 };

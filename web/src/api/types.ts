@@ -14,6 +14,10 @@ export interface User {
   usage?: Usage;
   /** The limits of the user's group (`GET /api/me`, issue 6 on). */
   limits?: Limits;
+  /** E-mail on completed torrents (needs `email`); absent from older servers. */
+  notify_email?: boolean;
+  /** Where completed torrents are POSTed (Gotify format); null = no webhook. */
+  webhook_url?: string | null;
 }
 
 /** What a user currently uses (`GET /api/me`). */
@@ -330,3 +334,27 @@ export interface RecentSearchList {
 export type SearchAddResult =
   | { ok: true; hash: string; name: string }
   | { ok: false; error: { code: string; message: string } };
+
+/** What a notification is about (`GET /api/notifications`, WebSocket `notification` frames). */
+export type NotificationKind = 'completed' | 'limit_stopped' | 'error' | 'removed';
+
+/** One of the user's notifications (named so as not to clash with the browser's `Notification`). */
+export interface AppNotification {
+  id: number;
+  kind: NotificationKind;
+  /** '' (or null) when the notification is about no particular torrent. */
+  torrent_hash: string | null;
+  torrent_name: string | null;
+  /** A French sentence written by the server. */
+  message: string;
+  /** Unix seconds. */
+  created_at: number;
+  /** Unix seconds; null while unread. */
+  read_at: number | null;
+}
+
+/** `GET /api/notifications`: newest first, and how many are unread in all. */
+export interface NotificationList {
+  notifications: AppNotification[];
+  unread: number;
+}

@@ -11,6 +11,7 @@ import { endSession } from '../features/auth/session';
 import { ADMIN_PATH, AdminMenuItem, AdminNav, isAdmin } from '../features/admin/AdminNav';
 import { maySearch } from '../features/search/permissions';
 import { canSeeAll } from '../features/torrents/permissions';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { Alert } from './Alert';
 import { Button } from './Button';
 import { Loading } from './Loading';
@@ -67,7 +68,7 @@ function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: bo
             onClick={onNavigate}
             className={({ isActive }) =>
               cx(
-                'flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap',
+                'flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap lg:px-2 xl:px-3',
                 mobile && 'text-base',
                 isActive
                   ? 'bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200'
@@ -105,30 +106,37 @@ export function Layout({ children }: { children?: ReactNode }) {
         {t('app.skipToContent')}
       </a>
       <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
-        <div className="mx-auto flex h-14 max-w-[96rem] items-center gap-4 px-4">
-          <Link to="/" className="flex items-center gap-2 rounded-md text-lg font-bold tracking-tight">
-            <Logo />
-            <span>{siteName}</span>
+        <div className="mx-auto flex h-14 max-w-[96rem] items-center gap-4 px-4 lg:gap-3 xl:gap-4">
+          <Link to="/" className="flex min-w-0 items-center gap-2 rounded-md text-lg font-bold tracking-tight lg:shrink-0">
+            <Logo className="size-7 shrink-0" />
+            <span className="truncate">{siteName}</span>
           </Link>
 
           <nav aria-label={t('nav.label')} className="hidden lg:block">
             <NavItems />
           </nav>
 
-          <div className="ml-auto hidden min-w-0 items-center gap-3 lg:flex">
+          {/* The bell stays in the bar on phones too, beside the menu button. */}
+          <NotificationBell className="ml-auto shrink-0 lg:-mr-2" />
+
+          <div className="hidden min-w-0 items-center lg:flex xl:gap-3">
             <span className="max-w-48 truncate text-sm text-stone-600 dark:text-stone-300" data-testid="nav-user">
               <span className="sr-only">{t('nav.signedInAs', { name: displayName })}</span>
-              <span aria-hidden="true">{displayName}</span>
+              {/* From lg to xl the bar is short of room: no visible name, an icon-only logout button. */}
+              <span aria-hidden="true" className="hidden xl:inline">
+                {displayName}
+              </span>
             </span>
             <Button
               variant="secondary"
-              className="shrink-0 whitespace-nowrap"
+              className="shrink-0 whitespace-nowrap px-3 xl:px-4"
               onClick={logout}
               busy={busy}
               busyLabel={t('nav.loggingOut')}
+              title={t('nav.logout')}
               icon={<LogOut aria-hidden="true" className="size-4" />}
             >
-              {t('nav.logout')}
+              <span className="sr-only xl:not-sr-only">{t('nav.logout')}</span>
             </Button>
           </div>
 
@@ -136,7 +144,7 @@ export function Layout({ children }: { children?: ReactNode }) {
             <Dialog.Trigger asChild>
               <button
                 type="button"
-                className="ml-auto inline-flex size-10 items-center justify-center rounded-md text-stone-700 hover:bg-stone-200/70 lg:hidden dark:text-stone-200 dark:hover:bg-stone-800"
+                className="-ml-2 inline-flex size-10 shrink-0 items-center justify-center rounded-md text-stone-700 hover:bg-stone-200/70 lg:hidden dark:text-stone-200 dark:hover:bg-stone-800"
                 aria-label={t('nav.openMenu')}
               >
                 <Menu aria-hidden="true" className="size-6" />

@@ -4,6 +4,8 @@ import { Card } from '../../components/Card';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { AccountSummary } from './AccountSummary';
+import { DeliveriesList } from './DeliveriesList';
+import { NotificationsForm } from './NotificationsForm';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
 import { UsageCard } from './UsageSummary';
@@ -25,6 +27,16 @@ export function AccountPage() {
           <PasswordForm />
         </Card>
       </div>
+      <Card
+        title={t('account.notifications.title')}
+        titleId="notifications"
+        description={t('account.notifications.intro')}
+      >
+        <div className="flex flex-col gap-6">
+          <NotificationsForm user={user} />
+          <DeliveriesList />
+        </div>
+      </Card>
       <UsageCard title={t('usage.title')} titleId="utilisation" description={t('usage.intro')} />
       <Card title={t('dashboard.accountTitle')} titleId="resume">
         <AccountSummary user={user} />

@@ -1,88 +1,51 @@
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ArrowRight, RefreshCw } from 'lucide-react';
-import { useHealth, useInstance, useMe } from '../../api/queries';
+import { ArrowRight } from 'lucide-react';
+import { useEffect, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useInstance, useMe } from '../../api/queries';
 import { Card } from '../../components/Card';
 import { Loading } from '../../components/Loading';
 import { AccountSummary } from '../account/AccountSummary';
 import { UsageCard } from '../account/UsageSummary';
 import { TorrentsSummary } from '../torrents/TorrentsSummary';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { cx } from '../../lib/cx';
-import { errorMessage } from '../../api/client';
+import { useLive } from '../torrents/LiveProvider';
+import {
+  ActiveDownloadsBody,
+  FreeSpaceBody,
+  GlobalSpeedBody,
+  QbtStatusBody,
+  RecentCompletionsBody,
+  UserTotalsTable,
+} from './DashboardCards';
+import { dashboardKey, useDashboard } from './queries';
 
-type Tone = 'ok' | 'bad' | 'neutral';
-
-function Dot({ tone }: { tone: Tone }) {
-  return (
-    <span
-      aria-hidden="true"
-      className={cx(
-        'inline-block size-2.5 shrink-0 rounded-full',
-        tone === 'ok' && 'bg-emerald-500',
-        tone === 'bad' && 'bg-red-500',
-        tone === 'neutral' && 'bg-stone-400',
-      )}
-    />
-  );
-}
-
-function ServerStatus() {
-  const { t } = useTranslation();
-  const health = useHealth();
-
-  if (health.isPending) return <Loading />;
-
-  let lines: Array<{ tone: Tone; text: string }>;
-  if (health.isError) {
-    lines = [{ tone: 'bad', text: `${t('dashboard.serverUnreachable')} ${errorMessage(health.error)}` }];
-  } else {
-    const q = health.data.qbittorrent;
-    const qbtTone: Tone = q === 'ok' ? 'ok' : q === 'down' ? 'bad' : 'neutral';
-    const qbtText =
-      q === 'ok' || q === 'down' || q === 'unconfigured' ? t(`dashboard.qbt.${q}`) : t('dashboard.qbt.unknown');
-    lines = [{ tone: qbtTone, text: t('dashboard.qbtLine', { state: qbtText }) }];
-    if (health.data.database) {
-      const ok = health.data.database === 'ok';
-      lines.push({
-        tone: ok ? 'ok' : 'bad',
-        text: t('dashboard.databaseLine', { state: ok ? t('dashboard.database.ok') : t('dashboard.database.error') }),
-      });
-    }
-  }
-
-  return (
-    <div className="flex flex-col gap-3">
-      <ul className="flex flex-col gap-2" data-testid="server-status">
-        {lines.map((l) => (
-          <li key={l.text} className="flex items-center gap-2">
-            <Dot tone={l.tone} />
-            <span>{l.text}</span>
-          </li>
-        ))}
-      </ul>
-      <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-stone-500 dark:text-stone-400">
-        <span>{health.data?.version ? t('dashboard.version', { version: health.data.version }) : null}</span>
-        <button
-          type="button"
-          onClick={() => void health.refetch()}
-          className="inline-flex items-center gap-1 rounded-md px-2 py-1 font-medium text-stone-700 hover:bg-stone-200/70 dark:text-stone-300 dark:hover:bg-stone-800"
-        >
-          <RefreshCw aria-hidden="true" className={cx('size-4', health.isFetching && 'animate-spin')} />
-          {t('dashboard.refresh')}
-        </button>
-      </div>
-    </div>
-  );
-}
-
+/**
+ * "Tableau de bord", the landing page: one `GET /api/dashboard` (refreshed every 10 s,
+ * and at once when the socket reports a change of qBittorrent's state), whose cards
+ * also follow the socket: live speeds, the active downloads' progress.
+ */
 export function DashboardPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('dashboard.title'));
   const { data: user } = useMe();
   const { data: instance } = useInstance();
+  const dashboard = useDashboard();
+  const client = useQueryClient();
+  const qbtLive = useLive()?.qbittorrent ?? null;
+  const lastQbt = useRef(qbtLive);
+  useEffect(() => {
+    // A change, not the first state the socket reports (the dashboard was just fetched).
+    if (qbtLive && lastQbt.current && qbtLive !== lastQbt.current) {
+      void client.invalidateQueries({ queryKey: dashboardKey, exact: true });
+    }
+    lastQbt.current = qbtLive ?? lastQbt.current;
+  }, [client, qbtLive]);
+
   if (!user) return <Loading />;
   const site = instance?.site_name || t('app.defaultSiteName');
+  const totals = user.role === 'admin' ? dashboard.data?.totals : undefined;
 
   return (
     <div className="flex flex-col gap-6">
@@ -93,14 +56,28 @@ export function DashboardPage() {
         <h1 className="mt-1 text-2xl font-bold sm:text-3xl">{t('dashboard.welcome', { name: user.display_name })}</h1>
         <p className="mt-1 text-stone-600 dark:text-stone-400">{t('dashboard.intro', { site })}</p>
       </div>
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <Card title={t('dashboard.speedTitle')} titleId="vitesse-globale" className="min-w-0 lg:col-span-2 lg:row-span-2">
+          <GlobalSpeedBody query={dashboard} />
+        </Card>
+        <Card title={t('dashboard.freeSpaceTitle')} titleId="espace-libre">
+          <FreeSpaceBody query={dashboard} />
+        </Card>
+        <Card title={t('dashboard.qbtTitle')} titleId="etat-qbittorrent">
+          <QbtStatusBody query={dashboard} />
+        </Card>
+      </div>
       <div className="grid items-start gap-6 md:grid-cols-2">
+        <Card title={t('dashboard.activeTitle')} titleId="en-cours">
+          <ActiveDownloadsBody query={dashboard} />
+        </Card>
+        <Card title={t('dashboard.recentTitle')} titleId="termines-recemment">
+          <RecentCompletionsBody query={dashboard} />
+        </Card>
         <Card title={t('dashboard.torrentsTitle')} titleId="mes-torrents">
           <TorrentsSummary />
         </Card>
         <UsageCard title={t('usage.dashboardTitle')} titleId="votre-utilisation" />
-        <Card title={t('dashboard.statusTitle')} titleId="etat-serveur">
-          <ServerStatus />
-        </Card>
         <Card title={t('dashboard.accountTitle')} titleId="votre-compte">
           <AccountSummary user={user} />
           <Link
@@ -112,6 +89,11 @@ export function DashboardPage() {
           </Link>
         </Card>
       </div>
+      {totals && (
+        <Card title={t('dashboard.totalsTitle')} titleId="par-utilisateur">
+          <UserTotalsTable totals={totals} />
+        </Card>
+      )}
     </div>
   );
 }

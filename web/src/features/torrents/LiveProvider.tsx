@@ -4,6 +4,10 @@ import { useMe } from '../../api/queries';
 import { LiveClient, liveUrl, type LiveSnapshot, type SocketLike } from './live';
 import { applyLiveMessage } from './liveCache';
 import { canSeeAll } from './permissions';
+import { receiveNotificationFrame } from '../notifications/live';
+import { receiveSpeedFrame } from '../charts/liveSpeed';
+import { ToastProvider } from '../notifications/Toaster';
+import { ToastStore } from '../notifications/toastStore';
 
 const LiveContext = createContext<LiveSnapshot | null>(null);
 
@@ -34,12 +38,19 @@ export function LiveProvider({
   const ctx = useRef({ userId: me?.id ?? -1, seeAll: canSeeAll(me), asked });
   ctx.current = { userId: me?.id ?? -1, seeAll: canSeeAll(me), asked };
 
+  // Toasts (notifications arriving over the socket, and any page that wants one).
+  const [toasts] = useState(() => new ToastStore());
+
   const [live] = useState(
     () =>
       new LiveClient({
         url: liveUrl(),
         createSocket,
         onMessage: (msg) => applyLiveMessage(client, msg, ctx.current),
+        // `speed` frames feed the charts (features/charts); anything else may be a notification.
+        onOtherFrame: (data) => {
+          if (!receiveSpeedFrame(data)) receiveNotificationFrame(client, toasts, data);
+        },
       }),
   );
 
@@ -54,5 +65,9 @@ export function LiveProvider({
   }, [live]);
 
   const snapshot = useSyncExternalStore(live.subscribe, live.getSnapshot);
-  return <LiveContext.Provider value={snapshot}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={snapshot}>
+      <ToastProvider store={toasts}>{children}</ToastProvider>
+    </LiveContext.Provider>
+  );
 }

@@ -24,6 +24,8 @@ import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
 import { FILES_ANCHOR, TorrentActions, type DetailLinkState } from './TorrentActions';
 import { TorrentFiles } from '../files/TorrentFiles';
+import { canSeeCharts } from '../charts/queries';
+import { TorrentSpeedChart } from '../charts/TorrentSpeedChart';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
   return (
@@ -195,6 +197,11 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
           <Trackers trackers={torrent.trackers ?? []} />
         </Card>
       </div>
+      {canSeeCharts(me) && (
+        <Card title={t('charts.torrentTitle')} titleId="vitesse" description={t('charts.torrentIntro')} className="min-w-0">
+          <TorrentSpeedChart torrent={torrent} />
+        </Card>
+      )}
       <Card title={t('torrents.detail.files')} titleId={FILES_ANCHOR} className="scroll-mt-20">
         <TorrentFiles torrent={torrent} headingId={FILES_ANCHOR} />
       </Card>

@@ -118,6 +118,8 @@ export interface SocketLike {
 export interface LiveClientOptions {
   url: string;
   onMessage: (msg: LiveMessage) => void;
+  /** Frames that are none of the messages above (e.g. `notification`, handled by features/notifications). */
+  onOtherFrame?: (data: unknown) => void;
   createSocket?: (url: string) => SocketLike;
 }
 
@@ -202,7 +204,10 @@ export class LiveClient {
     socket.onopen = () => this.set({ connection: 'open' });
     socket.onmessage = (ev) => {
       const msg = parseLiveMessage(ev.data);
-      if (!msg) return;
+      if (!msg) {
+        this.opts.onOtherFrame?.(ev.data);
+        return;
+      }
       // Only a connection that delivers resets the backoff (not one closed right after opening).
       this.failures = 0;
       if (msg.type === 'status') this.set({ qbittorrent: msg.qbittorrent, error: msg.error });

@@ -28,6 +28,16 @@ function settings(overrides: Partial<AdminSettings> = {}): AdminSettings {
       nginx_snippet: SNIPPET,
     },
     general: { registration_open: true, default_group_id: 2, site_name: 'essaim' },
+    notifications: {
+      smtp_host: 'smtp.example.org',
+      smtp_port: 587,
+      smtp_username: 'essaim',
+      smtp_password_set: true,
+      smtp_from: 'essaim <essaim@example.org>',
+      smtp_starttls: true,
+      smtp_verify_tls: true,
+      webhook_allow_private: false,
+    },
     ...overrides,
   };
 }
@@ -47,6 +57,7 @@ interface Answers {
   testQbt?: (body: unknown) => Response;
   testJackett?: (body: unknown) => Response;
   testDownloads?: () => Response;
+  testSmtp?: (body: unknown) => Response;
 }
 
 function serve(answers: Answers = {}, current: AdminSettings = settings()) {
@@ -60,6 +71,7 @@ function serve(answers: Answers = {}, current: AdminSettings = settings()) {
     if (url === '/api/admin/settings/test/qbittorrent') return answers.testQbt!(body);
     if (url === '/api/admin/settings/test/jackett') return answers.testJackett!(body);
     if (url === '/api/admin/settings/test/downloads') return answers.testDownloads!();
+    if (url === '/api/admin/settings/test/smtp') return answers.testSmtp!(body);
     return errorResponse(404, 'not_found', 'Introuvable.');
   });
 }
@@ -103,12 +115,14 @@ describe('Réglages', () => {
     expect(fetch.mock.calls.some(([url]) => String(url).startsWith('/api/admin/'))).toBe(false);
   });
 
-  it('fills the four sections and never puts a secret in an input', async () => {
+  it('fills the five sections and never puts a secret in an input', async () => {
     serve();
     renderPage();
     expect(await screen.findByRole('heading', { name: 'qBittorrent' })).toBeTruthy();
     expect(document.title).toBe('Réglages · essaim');
-    for (const name of ['qBittorrent', 'Jackett', 'Téléchargements', 'Général']) expect(section(name)).toBeTruthy();
+    for (const name of ['qBittorrent', 'Jackett', 'Téléchargements', 'Général', 'E-mails et webhooks']) {
+      expect(section(name)).toBeTruthy();
+    }
 
     expect(input("Adresse de l'interface web").value).toBe('http://127.0.0.1:8081');
     expect(input("Nom d'utilisateur").value).toBe('admin');
@@ -123,7 +137,7 @@ describe('Réglages', () => {
     expect(input('Inscriptions ouvertes').checked).toBe(true);
     expect(input('Nom du site').value).toBe('essaim');
 
-    for (const label of ['Mot de passe', "Clé d'API", 'Secret de signature']) {
+    for (const label of ['Mot de passe', "Clé d'API", 'Secret de signature', 'Mot de passe SMTP']) {
       const secret = input(label);
       expect(secret.type).toBe('password');
       expect(secret.value).toBe('');
@@ -364,6 +378,153 @@ describe('Réglages', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Tester un lien' }));
     const alert = await within(section('Téléchargements')).findByRole('alert');
     expect(alert.textContent).toBe('nginx a refusé le lien signé.Réponse HTTP : 403');
+  });
+
+  it('fills the e-mails and webhooks section, never with the SMTP password', async () => {
+    serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    const s = within(section('E-mails et webhooks'));
+    expect((s.getByLabelText('Serveur SMTP') as HTMLInputElement).value).toBe('smtp.example.org');
+    expect((s.getByLabelText('Port') as HTMLInputElement).value).toBe('587');
+    expect((s.getByLabelText('Utilisateur SMTP') as HTMLInputElement).value).toBe('essaim');
+    expect((s.getByLabelText('Expéditeur') as HTMLInputElement).value).toBe('essaim <essaim@example.org>');
+    expect((s.getByLabelText('STARTTLS') as HTMLInputElement).checked).toBe(true);
+    expect((s.getByLabelText('Vérifier le certificat TLS') as HTMLInputElement).checked).toBe(true);
+    const allowPrivate = s.getByLabelText('Autoriser les webhooks vers des adresses locales ou privées') as HTMLInputElement;
+    expect(allowPrivate.checked).toBe(false);
+    const note = document.getElementById(allowPrivate.getAttribute('aria-describedby')!)!.textContent;
+    expect(note).toMatch(/^Désactivé par défaut, par sécurité.*réseau interne/);
+
+    const password = input('Mot de passe SMTP');
+    expect(password.type).toBe('password');
+    expect(password.value).toBe('');
+    expect(password.placeholder).toBe('••••• (inchangé)');
+    expect(password.autocomplete).toBe('new-password');
+  });
+
+  it('warns when the TLS certificate is not checked', async () => {
+    serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    const s = within(section('E-mails et webhooks'));
+    expect(s.queryByText(/ne sera pas vérifié/)).toBeNull();
+    fireEvent.click(input('Vérifier le certificat TLS'));
+    const warning = s.getByText(/Le certificat du serveur SMTP ne sera pas vérifié/);
+    expect(warning.closest('[role="status"]')).toBeTruthy();
+  });
+
+  it('saves only the e-mails and webhooks section, and the SMTP password only when typed', async () => {
+    const fetch = serve();
+    renderPage();
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    fill('Adresse de Jackett', 'http://jackett:9117');
+    fill('Serveur SMTP', ' mail.example.org ');
+    fill('Port', '465');
+    fireEvent.click(input('STARTTLS'));
+    fireEvent.click(input('Autoriser les webhooks vers des adresses locales ou privées'));
+    save('E-mails et webhooks');
+    expect(
+      await within(section('E-mails et webhooks')).findByText('Réglages des e-mails et webhooks enregistrés.'),
+    ).toBeTruthy();
+    expect(puts(fetch)).toEqual([
+      {
+        notifications: {
+          smtp_host: 'mail.example.org',
+          smtp_port: 465,
+          smtp_username: 'essaim',
+          smtp_from: 'essaim <essaim@example.org>',
+          smtp_starttls: false,
+          smtp_verify_tls: true,
+          webhook_allow_private: true,
+        },
+      },
+    ]);
+    expect(input('Adresse de Jackett').value).toBe('http://jackett:9117');
+
+    fill('Mot de passe SMTP', 'mot-de-passe-smtp');
+    save('E-mails et webhooks');
+    await waitFor(() => expect(puts(fetch)).toHaveLength(2));
+    expect(puts(fetch)[1].notifications.smtp_password).toBe('mot-de-passe-smtp');
+    expect(Object.keys(puts(fetch)[1])).toEqual(['notifications']);
+    await waitFor(() => expect(input('Mot de passe SMTP').value).toBe(''));
+  });
+
+  it('checks the port before sending and shows 422 errors at their field', async () => {
+    const fetch = serve({
+      put: () => errorResponse(422, 'invalid_parameter', "Cette adresse d'expéditeur n'est pas valide.", 'notifications.smtp_from'),
+    });
+    renderPage();
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    fill('Port', '70000');
+    save('E-mails et webhooks');
+    expect(errorOf('Port')).toBe('Saisissez un numéro de port entre 1 et 65535.');
+    expect(document.activeElement).toBe(input('Port'));
+    expect(puts(fetch)).toHaveLength(0);
+
+    fill('Port', '25');
+    fill('Expéditeur', 'pas une adresse');
+    save('E-mails et webhooks');
+    await waitFor(() => expect(errorOf('Expéditeur')).toBe("Cette adresse d'expéditeur n'est pas valide."));
+    expect(errorOf('Port')).toBeNull();
+    expect(document.activeElement).toBe(input('Expéditeur'));
+  });
+
+  it('sends a test e-mail and shows the success or the French message', async () => {
+    let ok = true;
+    const testSmtp = vi.fn((body: unknown) =>
+      ok
+        ? jsonResponse(200, { ok: true, to: (body as { to?: string }).to ?? 'root@example.org' })
+        : jsonResponse(200, { ok: false, code: 'smtp_failed', message: 'Le serveur SMTP a refusé les identifiants.' }),
+    );
+    const fetch = serve({ testSmtp });
+    renderPage({ ...admin, email: 'root@example.org' });
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    const to = screen.getByLabelText(/^Adresse du destinataire/) as HTMLInputElement;
+    expect(document.getElementById(to.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'Laissez vide pour l\'envoyer à votre adresse (root@example.org).',
+    );
+    const send = screen.getByRole('button', { name: 'Envoyer un e-mail de test' });
+
+    fireEvent.click(send);
+    const success = await screen.findByText(/^E-mail de test envoyé à root@example\.org\./);
+    expect(success.closest('[role="status"]')).toBeTruthy();
+    expect(testSmtp).toHaveBeenLastCalledWith({});
+
+    fireEvent.change(to, { target: { value: ' bob@example.org ' } });
+    fireEvent.click(send);
+    expect(await screen.findByText(/^E-mail de test envoyé à bob@example\.org\./)).toBeTruthy();
+    expect(testSmtp).toHaveBeenLastCalledWith({ to: 'bob@example.org' });
+
+    ok = false;
+    fireEvent.click(send);
+    const test = screen.getByRole('form', { name: 'E-mail de test' });
+    expect((await within(test).findByRole('alert')).textContent).toBe('Le serveur SMTP a refusé les identifiants.');
+    expect(within(test).queryByText(/E-mail de test envoyé/)).toBeNull();
+    // Testing never saves.
+    expect(puts(fetch)).toHaveLength(0);
+  });
+
+  it('puts email_required next to the test address, and checks it before sending', async () => {
+    const testSmtp = vi.fn(() =>
+      errorResponse(422, 'email_required', 'Saisissez une adresse : votre compte n\'en a pas.', 'to'),
+    );
+    serve({ testSmtp });
+    renderPage();
+    await screen.findByRole('heading', { name: 'E-mails et webhooks' });
+    const to = () => screen.getByLabelText(/^Adresse du destinataire/) as HTMLInputElement;
+    const err = () => {
+      const ids = (to().getAttribute('aria-describedby') ?? '').split(' ');
+      return ids.map((id) => document.getElementById(id)).find((n) => n?.id.endsWith('-error'))?.textContent ?? null;
+    };
+    fireEvent.click(screen.getByRole('button', { name: 'Envoyer un e-mail de test' }));
+    await waitFor(() => expect(err()).toBe("Saisissez une adresse : votre compte n'en a pas."));
+    expect(document.activeElement).toBe(to());
+
+    fireEvent.change(to(), { target: { value: 'pas-une-adresse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Envoyer un e-mail de test' }));
+    expect(err()).toBe('Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.');
+    expect(testSmtp).toHaveBeenCalledTimes(1);
   });
 
   it('offers to retry when the settings cannot be loaded', async () => {

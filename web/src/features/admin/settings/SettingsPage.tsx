@@ -12,9 +12,10 @@ import { useAdminSettings } from './api';
 import { DownloadsSection } from './DownloadsSection';
 import { GeneralSection } from './GeneralSection';
 import { JackettSection } from './JackettSection';
+import { NotificationsSection } from './NotificationsSection';
 import { QbittorrentSection } from './QbittorrentSection';
 
-/** "Réglages" (administrators): four independent forms, each saved on its own. */
+/** "Réglages" (administrators): five independent forms, each saved on its own. */
 export function SettingsPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('adminSettings.title'));
@@ -88,6 +89,15 @@ export function SettingsPage() {
         >
           <GeneralSection initial={s.general} titleId="reglages-general" />
         </Card>
+        {s.notifications && (
+          <Card
+            title={t('adminSettings.notifications.title')}
+            titleId="reglages-notifications"
+            description={t('adminSettings.notifications.description')}
+          >
+            <NotificationsSection initial={s.notifications} titleId="reglages-notifications" />
+          </Card>
+        )}
       </>
     );
   }

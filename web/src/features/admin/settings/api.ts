@@ -36,11 +36,27 @@ export interface GeneralSettings {
   site_name: string;
 }
 
+/** E-mails (SMTP) and webhooks sent for notifications. */
+export interface NotificationSettings {
+  /** '' = no SMTP server: no e-mail is sent. */
+  smtp_host: string;
+  smtp_port: number;
+  smtp_username: string;
+  smtp_password_set: boolean;
+  /** Sender, e.g. `essaim <essaim@example.org>`. */
+  smtp_from: string;
+  smtp_starttls: boolean;
+  smtp_verify_tls: boolean;
+  /** Webhooks may target loopback, private or link-local addresses. */
+  webhook_allow_private: boolean;
+}
+
 export interface AdminSettings {
   qbittorrent: QbittorrentSettings;
   jackett: JackettSettings;
   downloads: DownloadsSettings;
   general: GeneralSettings;
+  notifications: NotificationSettings;
 }
 
 /** Secrets: absent or null = unchanged, a string = new value. */
@@ -56,6 +72,16 @@ export interface SettingsUpdate {
     direct?: boolean;
   };
   general?: { registration_open?: boolean; default_group_id?: number | null; site_name?: string };
+  notifications?: {
+    smtp_host?: string;
+    smtp_port?: number;
+    smtp_username?: string;
+    smtp_password?: string | null;
+    smtp_from?: string;
+    smtp_starttls?: boolean;
+    smtp_verify_tls?: boolean;
+    webhook_allow_private?: boolean;
+  };
 }
 
 export type SettingsSection = keyof AdminSettings;
@@ -75,6 +101,8 @@ export type QbittorrentTest =
 export type JackettTest = { ok: true; indexers: Array<{ id: string; name: string }> } | TestFailure;
 
 export type DownloadsTest = { ok: true; url: string; status: number; file: string } | TestFailure;
+
+export type SmtpTest = { ok: true; to: string } | TestFailure;
 
 export interface QbittorrentTestInput {
   url?: string;
@@ -103,6 +131,9 @@ export const settingsApi = {
   testJackett: (body: JackettTestInput) =>
     request<JackettTest>('/api/admin/settings/test/jackett', { method: 'POST', body }),
   testDownloads: () => request<DownloadsTest>('/api/admin/settings/test/downloads', { method: 'POST', body: {} }),
+  /** Sends a test e-mail with the saved SMTP settings, to `to` or else to the administrator's own address. */
+  testSmtp: (to?: string) =>
+    request<SmtpTest>('/api/admin/settings/test/smtp', { method: 'POST', body: to ? { to } : {} }),
   /** Only the names are used here (the groups page has the full shape). */
   groups: (signal?: AbortSignal) =>
     request<{ groups: AdminGroupSummary[] }>('/api/admin/groups', { signal }),

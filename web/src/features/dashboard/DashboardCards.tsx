@@ -1,0 +1,330 @@
+import { useEffect } from 'react';
+import { Link } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ArrowDown, ArrowRight, ArrowUp, CircleCheck, RefreshCw } from 'lucide-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { errorMessage } from '../../api/client';
+import { useHealth } from '../../api/queries';
+import { Alert } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { ProgressBar } from '../../components/ProgressBar';
+import { cx } from '../../lib/cx';
+import { formatDate, formatSize, formatSpeed } from '../../lib/format';
+import { GlobalSpeedChart } from '../charts/GlobalSpeedChart';
+import { freshSpeed, useLatestSpeed } from '../charts/liveSpeed';
+import { etaText } from '../torrents/cells';
+import { useLive } from '../torrents/LiveProvider';
+import { useTorrentList } from '../torrents/queries';
+import { progressTone } from '../torrents/StateBadge';
+import { overlayLive } from './active';
+import { dashboardKey, useDashboard, type UserTotals } from './queries';
+
+type DashboardQuery = ReturnType<typeof useDashboard>;
+
+/** Loading, or the error when the dashboard could not be fetched at all; null once there is data. */
+function Pending({ query }: { query: DashboardQuery }) {
+  if (query.data) return null;
+  if (query.isError) return <Alert>{errorMessage(query.error)}</Alert>;
+  return <Loading />;
+}
+
+const torrentPath = (hash: string) => `/torrents/${encodeURIComponent(hash)}`;
+
+function SpeedFigure({ kind, value }: { kind: 'dl' | 'up'; value: number | null }) {
+  const { t } = useTranslation();
+  const Icon = kind === 'dl' ? ArrowDown : ArrowUp;
+  return (
+    <div className="flex flex-col">
+      <dt className="text-sm font-medium text-stone-600 dark:text-stone-400">
+        {t(kind === 'dl' ? 'charts.download' : 'charts.upload')}
+      </dt>
+      <dd className="flex items-center gap-1 text-2xl font-bold tabular-nums">
+        <Icon
+          aria-hidden="true"
+          className={cx('size-5', kind === 'dl' ? 'text-sky-600 dark:text-sky-400' : 'text-amber-600 dark:text-amber-400')}
+        />
+        {value === null ? '—' : formatSpeed(value)}
+      </dd>
+    </div>
+  );
+}
+
+/** "Vitesse globale": the whole server's speeds now (live when the socket sends them), and the chart. */
+export function GlobalSpeedBody({ query }: { query: DashboardQuery }) {
+  // Re-rendered by each live sample; the latest one wins while it is fresh.
+  useLatestSpeed();
+  const live = freshSpeed();
+  const dl = live ? live[1] : (query.data?.speed.dl ?? null);
+  const up = live ? live[2] : (query.data?.speed.up ?? null);
+  return (
+    <div className="flex min-w-0 flex-col gap-4">
+      {query.isError && !query.data && !live ? (
+        <Alert>{errorMessage(query.error)}</Alert>
+      ) : (
+        <dl className="flex flex-wrap gap-x-8 gap-y-2" data-testid="global-speed">
+          <SpeedFigure kind="dl" value={dl} />
+          <SpeedFigure kind="up" value={up} />
+        </dl>
+      )}
+      <GlobalSpeedChart />
+    </div>
+  );
+}
+
+/** "Espace libre sur le serveur". */
+export function FreeSpaceBody({ query }: { query: DashboardQuery }) {
+  const { t } = useTranslation();
+  if (!query.data) return <Pending query={query} />;
+  const free = query.data.free_space;
+  return (
+    <div data-testid="free-space">
+      {typeof free === 'number' && free >= 0 ? (
+        <p className="text-2xl font-bold tabular-nums">{formatSize(free)}</p>
+      ) : (
+        <p className="text-stone-600 dark:text-stone-400">{t('dashboard.freeSpaceUnknown')}</p>
+      )}
+      <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('dashboard.freeSpaceHint')}</p>
+    </div>
+  );
+}
+
+type Tone = 'ok' | 'bad' | 'neutral';
+
+function Dot({ tone }: { tone: Tone }) {
+  return (
+    <span
+      aria-hidden="true"
+      className={cx(
+        'inline-block size-2.5 shrink-0 rounded-full',
+        tone === 'ok' && 'bg-emerald-500',
+        tone === 'bad' && 'bg-red-500',
+        tone === 'neutral' && 'bg-stone-400',
+      )}
+    />
+  );
+}
+
+/**
+ * "État de qBittorrent": connecté / injoignable (with the error) / non configuré. The
+ * socket's `status` frames are the freshest source, then the dashboard, then
+ * `/api/health` (which also tells about the database and the version).
+ */
+export function QbtStatusBody({ query }: { query: DashboardQuery }) {
+  const { t } = useTranslation();
+  const health = useHealth();
+  const live = useLive();
+
+  const liveState = live?.connection === 'open' ? live.qbittorrent : null;
+  const state = liveState ?? query.data?.qbittorrent ?? health.data?.qbittorrent;
+  const error = (liveState ? live?.error : query.data?.qbittorrent_error) || '';
+
+  if (!state) {
+    if (health.isError && query.isError) {
+      return <Alert>{`${t('dashboard.serverUnreachable')} ${errorMessage(health.error)}`}</Alert>;
+    }
+    return <Loading />;
+  }
+
+  const known = state === 'ok' || state === 'down' || state === 'unconfigured';
+  const tone: Tone = state === 'ok' ? 'ok' : state === 'down' ? 'bad' : 'neutral';
+  const lines: Array<{ tone: Tone; text: string; detail?: string }> = [
+    {
+      tone,
+      text: t('dashboard.qbtLine', { state: known ? t(`dashboard.qbt.${state}`) : t('dashboard.qbt.unknown') }),
+      detail: state === 'down' && error ? error : undefined,
+    },
+  ];
+  if (health.data?.database) {
+    const ok = health.data.database === 'ok';
+    lines.push({
+      tone: ok ? 'ok' : 'bad',
+      text: t('dashboard.databaseLine', { state: ok ? t('dashboard.database.ok') : t('dashboard.database.error') }),
+    });
+  }
+  const fetching = health.isFetching || query.isFetching;
+
+  return (
+    <div className="flex flex-col gap-3">
+      <ul className="flex flex-col gap-2" data-testid="server-status">
+        {lines.map((l) => (
+          <li key={l.text} className="flex flex-col gap-0.5">
+            <span className="flex items-center gap-2">
+              <Dot tone={l.tone} />
+              <span>{l.text}</span>
+            </span>
+            {l.detail && (
+              <span className="pl-4.5 text-sm text-red-800 [overflow-wrap:anywhere] dark:text-red-300">
+                {t('dashboard.qbtError', { error: l.detail })}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-stone-500 dark:text-stone-400">
+        <span>{health.data?.version ? t('dashboard.version', { version: health.data.version }) : null}</span>
+        <button
+          type="button"
+          onClick={() => {
+            void health.refetch();
+            void query.refetch();
+          }}
+          className="inline-flex items-center gap-1 rounded-md px-2 py-1 font-medium text-stone-700 hover:bg-stone-200/70 dark:text-stone-300 dark:hover:bg-stone-800"
+        >
+          <RefreshCw aria-hidden="true" className={cx('size-4', fetching && 'animate-spin')} />
+          {t('dashboard.refresh')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * "Mes téléchargements en cours": the dashboard's list, with progress and speeds taken
+ * from the live "Mes torrents" (the socket keeps it current); one that finished makes
+ * the dashboard refresh at once (it then shows under "Terminés récemment").
+ */
+export function ActiveDownloadsBody({ query }: { query: DashboardQuery }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const mine = useTorrentList('mine');
+  const { torrents, finished } = overlayLive(query.data?.active ?? [], mine.data?.torrents);
+  const finishedKey = finished.join(',');
+  useEffect(() => {
+    if (finishedKey) void client.invalidateQueries({ queryKey: dashboardKey, exact: true });
+  }, [client, finishedKey]);
+
+  if (!query.data) return <Pending query={query} />;
+  const link = (
+    <Link
+      to="/torrents"
+      className="mt-4 inline-flex items-center gap-1 rounded-md text-sm font-semibold text-amber-800 underline dark:text-amber-300"
+    >
+      {t('dashboard.torrentsLink')}
+      <ArrowRight aria-hidden="true" className="size-4" />
+    </Link>
+  );
+  if (torrents.length === 0) {
+    return (
+      <div data-testid="active-downloads">
+        <p className="text-stone-600 dark:text-stone-400">{t('dashboard.activeNone')}</p>
+        {link}
+      </div>
+    );
+  }
+  return (
+    <div data-testid="active-downloads">
+      <ul role="list" className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800">
+        {torrents.map((tor) => (
+          <li key={tor.hash} className="flex flex-col gap-1.5 py-3 first:pt-0 last:pb-0">
+            <Link
+              to={torrentPath(tor.hash)}
+              className="min-w-0 font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
+            >
+              {tor.name}
+            </Link>
+            <ProgressBar
+              progress={tor.progress}
+              tone={progressTone(tor)}
+              label={t('torrents.progressOf', { name: tor.name })}
+            />
+            <p className="flex flex-wrap gap-x-4 text-xs text-stone-600 tabular-nums dark:text-stone-400">
+              <span>{t('dashboard.activeSpeeds', { down: formatSpeed(tor.dlspeed), up: formatSpeed(tor.upspeed) })}</span>
+              <span>{t('dashboard.activeEta', { eta: etaText(tor) })}</span>
+            </p>
+          </li>
+        ))}
+      </ul>
+      {link}
+    </div>
+  );
+}
+
+/** "Terminés récemment": the user's last completion notifications. */
+export function RecentCompletionsBody({ query }: { query: DashboardQuery }) {
+  const { t } = useTranslation();
+  if (!query.data) return <Pending query={query} />;
+  const items = query.data.recent_completions;
+  if (items.length === 0) {
+    return (
+      <p className="text-stone-600 dark:text-stone-400" data-testid="recent-completions">
+        {t('dashboard.recentNone')}
+      </p>
+    );
+  }
+  return (
+    <ul role="list" className="flex flex-col gap-3" data-testid="recent-completions">
+      {items.map((n) => {
+        const name = n.torrent_name || n.message;
+        return (
+          <li key={n.id} className="flex items-start gap-2">
+            <CircleCheck aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-emerald-600 dark:text-emerald-400" />
+            <div className="flex min-w-0 flex-col">
+              {n.torrent_hash ? (
+                <Link
+                  to={torrentPath(n.torrent_hash)}
+                  className="font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
+                >
+                  {name}
+                </Link>
+              ) : (
+                <span className="font-semibold [overflow-wrap:anywhere]">{name}</span>
+              )}
+              <span className="text-xs text-stone-600 dark:text-stone-400">
+                {t('dashboard.recentAt', { date: formatDate(n.created_at) })}
+              </span>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Administrators' "Par utilisateur": torrents, active ones and disk used per account. */
+export function UserTotalsTable({ totals }: { totals: readonly UserTotals[] }) {
+  const { t } = useTranslation();
+  if (totals.length === 0) return <p className="text-stone-600 dark:text-stone-400">{t('dashboard.totalsNone')}</p>;
+  const th = 'px-3 py-2 font-semibold first:pl-0 last:pr-0';
+  const td = 'px-3 py-2 first:pl-0 last:pr-0';
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[28rem] text-left text-sm" data-testid="user-totals">
+        <caption className="sr-only">{t('dashboard.totalsCaption')}</caption>
+        <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
+          <tr>
+            <th scope="col" className={th}>
+              {t('dashboard.totals.user')}
+            </th>
+            <th scope="col" className={cx(th, 'text-right')}>
+              {t('dashboard.totals.torrents')}
+            </th>
+            <th scope="col" className={cx(th, 'text-right')}>
+              {t('dashboard.totals.active')}
+            </th>
+            <th scope="col" className={cx(th, 'text-right')}>
+              {t('dashboard.totals.disk')}
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
+          {totals.map((u) => (
+            <tr key={u.id}>
+              <th scope="row" className={cx(td, 'font-medium')}>
+                {u.display_name || u.username}
+                {u.display_name && u.display_name !== u.username && (
+                  <>
+                    {' '}
+                    <span className="font-normal text-stone-500 dark:text-stone-400">({u.username})</span>
+                  </>
+                )}
+              </th>
+              <td className={cx(td, 'text-right tabular-nums')}>{u.torrents}</td>
+              <td className={cx(td, 'text-right tabular-nums')}>{u.active}</td>
+              <td className={cx(td, 'text-right tabular-nums')}>{formatSize(u.disk_used)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
