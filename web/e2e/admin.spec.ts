@@ -38,7 +38,8 @@ const rowOf = (table: Locator, name: string) =>
 test('a limited group without search, a user in it, their usage, and the journal', async ({ page }) => {
   await page.goto('/connexion');
   await login(page, ADMIN, ADMIN_PASSWORD);
-  await expect(page.getByTestId('nav-user')).toBeVisible();
+  await expect(page.getByTestId('nav-user')).toBeAttached();
+  await expect(page.getByRole('button', { name: 'Se déconnecter' }).locator('visible=true')).toBeVisible();
 
   // Groupes: "Famille", at most 2 torrents, 1 active, 5 Go, no "Rechercher".
   await page.goto('/admin/groupes');
@@ -117,7 +118,8 @@ test('a limited group without search, a user in it, their usage, and the journal
 
   // Back as the administrator: the journal has both creations, in French.
   await login(page, ADMIN, ADMIN_PASSWORD);
-  await expect(page.getByTestId('nav-user')).toBeVisible();
+  await expect(page.getByTestId('nav-user')).toBeAttached();
+  await expect(page.getByRole('button', { name: 'Se déconnecter' }).locator('visible=true')).toBeVisible();
   await page.goto('/admin/journal');
   await expect(page.getByRole('heading', { name: 'Journal', level: 1 })).toBeVisible();
   const journal = page.getByTestId('audit-table');

@@ -62,7 +62,7 @@ test('register, log out, log in, edit the account, change the password', async (
   await expectFrenchPage(page, 'Mon compte');
   await page.getByLabel('Nom affiché', { exact: true }).fill('Camille D.');
   await page.getByLabel('Adresse e-mail').fill('camille@exemple.fr');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('region', { name: 'Profil' }).getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page.getByText('Vos modifications ont été enregistrées.')).toBeVisible();
   await expect(page.getByTestId('nav-user')).toContainText('Camille D.');
 
@@ -106,14 +106,15 @@ test('a visitor is sent to Connexion and comes back to the page asked for', asyn
 test('an ended session sends back to Connexion with a notice', async ({ page, context }) => {
   await page.goto('/connexion');
   await login(page, username, newPassword);
-  await expect(page.getByTestId('nav-user')).toBeVisible();
+  await expect(page.getByTestId('nav-user')).toBeAttached();
+  await expect(page.getByRole('button', { name: 'Se déconnecter' }).locator('visible=true')).toBeVisible();
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Mon compte' }).click();
   // The session cookie disappears (as when it expires); the next call answers 401.
   const cookies = await context.cookies();
   await context.clearCookies();
   await context.addCookies(cookies.filter((c) => c.name !== 'essaim_session'));
   await page.getByLabel('Nom affiché', { exact: true }).fill('Camille E.');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('region', { name: 'Profil' }).getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page).toHaveURL(/\/connexion$/);
   await expect(page.getByText('Votre session a expiré. Reconnectez-vous.')).toBeVisible();
 });
@@ -150,7 +151,8 @@ test('keyboard only: log in, skip link, reach Mon compte, with a visible focus r
   await expect(page.getByLabel('Mot de passe', { exact: true })).toBeFocused();
   await page.keyboard.type(newPassword);
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('nav-user')).toBeVisible();
+  await expect(page.getByTestId('nav-user')).toBeAttached();
+  await expect(page.getByRole('button', { name: 'Se déconnecter' }).locator('visible=true')).toBeVisible();
 
   // First Tab: the skip link appears, with a focus outline.
   await page.keyboard.press('Tab');
