@@ -1,0 +1,53 @@
+"""Walks the route table — every `r.add("METHOD", "/api/…")` in server/src/api — so a new route
+cannot forget its permission check: without a session every route but the public ones answers
+401 in French; with a session but without the CSRF token, every mutation answers 403; as an
+ordinary user, every /api/admin route answers 403."""
+
+import re
+from pathlib import Path
+
+from conftest import Browser, assert_error, unique_name
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "api"
+ROUTE = re.compile(r'r\.add\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
+PUBLIC = {("GET", "/api/health"), ("GET", "/api/instance"), ("POST", "/api/auth/login"),
+          ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics")}
+HASH = "a" * 40
+
+
+def routes() -> list:
+    found = set()
+    for f in SRC.glob("*.cpp"):
+        found.update(ROUTE.findall(f.read_text(encoding="utf-8")))
+    assert len(found) > 40, found  # the walk really sees the table
+    return sorted(found)
+
+
+def concrete(path: str) -> str:
+    return path.replace("{hash}", HASH).replace("{id}", "1")
+
+
+def test_every_non_public_route_needs_a_session(shared_server):
+    anon = Browser(shared_server)
+    checked = 0
+    for method, path in routes():
+        if (method, path) in PUBLIC or not path.startswith("/api/"):
+            continue
+        res = anon.request(method, concrete(path), {} if method != "GET" else None)
+        assert_error(res, 401, "unauthenticated")
+        checked += 1
+    assert checked > 40
+
+
+def test_mutations_need_the_csrf_token_and_admin_routes_the_admin_role(shared_server):
+    user = Browser(shared_server)
+    assert user.register(unique_name("marcheur")).status == 201
+    for method, path in routes():
+        if not path.startswith("/api/") or (method, path) in PUBLIC:
+            continue
+        if method != "GET":
+            res = user.request(method, concrete(path), {})  # session cookie, no X-CSRF-Token
+            assert_error(res, 403, "csrf_failed")
+        if path.startswith("/api/admin/"):
+            res = user.request(method, concrete(path), {} if method != "GET" else None, csrf=True)
+            assert_error(res, 403, "forbidden")
