@@ -3,7 +3,8 @@
 #   make test   every test: C++ unit tests (+ ASan/UBSan build), server integration tests,
 #               web unit tests, Playwright end-to-end tests in Debian's Chromium
 #   make build  build server and web app without starting
-#   make bench  benchmarks (wrk), printing a table
+#   make bench  benchmarks (wrk, side by side with Flood and a reference), printing tables
+#   make fuzz-long  every libFuzzer target 10 min, new coverage merged into server/fuzz/corpus
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 JOBS ?= $(shell nproc)
@@ -12,7 +13,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz test-integration test-web test-e2e bench format format-check clean
+.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-web test-e2e bench format format-check clean
 
 all: build
 
@@ -58,12 +59,18 @@ $(FUZZ_BUILD)/build.ninja: deps
 
 fuzz: $(FUZZ_BUILD)/build.ninja
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@for f in $(FUZZ_BUILD)/fuzz_*; do echo "== $$f ($(FUZZ_SECONDS) s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR' ; done
+	@server/fuzz/run.sh $(FUZZ_SECONDS)
 
 test-fuzz:
-	@echo "== fuzz targets (smoke run, 5 s each)"
+	@echo "== fuzz targets (smoke run, 5 s each, from the corpora in server/fuzz/corpus)"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+
+# Every target for FUZZ_LONG_SECONDS (10 min) — two at a time on two cores, so about 45 min —
+# then new inputs that add coverage are merged into server/fuzz/corpus (commit them).
+FUZZ_LONG_SECONDS ?= 600
+fuzz-long: $(FUZZ_BUILD)/build.ninja
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@FUZZ_MERGE=1 server/fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
 test-integration: server
 	@echo "== server integration tests (pytest, real essaim binary)"
