@@ -129,7 +129,7 @@ function Toolbar({
 function EmptyState({ scope, onAdd }: { scope: TorrentScope; onAdd?: () => void }) {
   const { t } = useTranslation();
   return (
-    <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-stone-300 bg-white px-4 py-12 text-center dark:border-stone-700 dark:bg-stone-900">
+    <div data-testid="torrents-empty" className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-stone-300 bg-white px-4 py-12 text-center dark:border-stone-700 dark:bg-stone-900">
       <HardDriveDownload aria-hidden="true" className="size-10 text-amber-600 dark:text-amber-400" />
       <h2 className="text-lg font-semibold">{scope === 'mine' ? t('torrents.empty.mineTitle') : t('torrents.empty.allTitle')}</h2>
       <p className="max-w-md text-stone-600 dark:text-stone-400">
