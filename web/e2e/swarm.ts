@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { ServerState } from './server';
 
@@ -70,4 +72,88 @@ export async function addTorrentFile(page: Page, server: ServerState, file: stri
   const result = (await res.json()).results[0];
   expect(result.ok, JSON.stringify(result)).toBe(true);
   return result.hash as string;
+}
+
+/** Adds magnet links as the logged-in user; returns their hashes. */
+export async function addMagnets(page: Page, server: ServerState, magnets: string[]): Promise<string[]> {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
+  const res = await page.request.post(`${server.url}/api/torrents`, {
+    headers: { 'X-CSRF-Token': csrf, Origin: server.url },
+    data: { magnets },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  const results = (await res.json()).results as { ok: boolean; hash: string }[];
+  for (const r of results) expect(r.ok, JSON.stringify(r)).toBe(true);
+  return results.map((r) => r.hash);
+}
+
+/** One call to the main qBittorrent's WebUI API (a fresh login each time). */
+export async function qbtCall(endpoint: string, form: Record<string, string>): Promise<number> {
+  const login = await fetch(`${swarmEnv.qbt_url}/api/v2/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ username: swarmEnv.qbt_username!, password: swarmEnv.qbt_password! }),
+  });
+  const sid = /SID=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  expect(sid, 'qBittorrent login').toBeTruthy();
+  const res = await fetch(`${swarmEnv.qbt_url}/api/v2/${endpoint}`, {
+    method: 'POST',
+    headers: { Cookie: `SID=${sid}` },
+    body: new URLSearchParams(form),
+  });
+  return res.status;
+}
+
+/**
+ * The swarm's directory (scripts/local-swarm.sh DIR): its main qBittorrent's profile is DIR/main,
+ * its PID in DIR/main.pid (what `local-swarm.sh stop` and e2e.sh's cleanup kill), and its
+ * downloads in DIR/downloads.
+ */
+function swarmDir(): string {
+  return path.dirname(swarmEnv.downloads_dir!);
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // A zombie (exited, not reaped yet) is not running.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function mainAnswers(): Promise<boolean> {
+  try {
+    const res = await fetch(`${swarmEnv.qbt_url}/api/v2/app/version`, { signal: AbortSignal.timeout(2_000) });
+    return res.status === 200 || res.status === 403;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the swarm's main qBittorrent (SIGTERM by its PID) and waits until it is gone. */
+export async function stopMainQbt(): Promise<void> {
+  const pid = Number(readFileSync(path.join(swarmDir(), 'main.pid'), 'utf8').trim());
+  expect(pid, 'main.pid').toBeGreaterThan(0);
+  if (running(pid)) process.kill(pid, 'SIGTERM');
+  await expect.poll(() => running(pid), { timeout: 30_000, message: 'main qBittorrent exit' }).toBe(false);
+  expect(await mainAnswers(), 'main qBittorrent still answers').toBe(false);
+}
+
+/**
+ * Starts the main qBittorrent again on the same profile (its ports are in its configuration),
+ * detached, its PID written to main.pid so that the swarm's stop still finds it.
+ */
+export async function startMainQbt(): Promise<void> {
+  const profile = path.join(swarmDir(), 'main');
+  const out = openSync(path.join(profile, 'stdout.log'), 'a');
+  const child = spawn('qbittorrent-nox', [`--profile=${profile}`], { detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  writeFileSync(path.join(swarmDir(), 'main.pid'), `${child.pid}\n`);
+  await expect.poll(mainAnswers, { timeout: 30_000, message: 'main qBittorrent WebUI' }).toBe(true);
 }

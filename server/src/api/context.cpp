@@ -53,6 +53,8 @@ http::Response invoke(const http::Route& route, http::Request& req, const Contex
     } catch (const std::exception& e) {
         spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path,
                       e.what());
+        if (store::is_storage_full(e))
+            return error_response(507, "storage_full", store::kStorageFullMessage);
         return error_response(500, "internal_error",
                               "Erreur interne du serveur. Réessayez ; si le problème persiste, "
                               "prévenez l'administrateur (référence " +

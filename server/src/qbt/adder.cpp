@@ -182,6 +182,12 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         } catch (const store::Conflict&) {
             throw TorrentError("duplicate_torrent",
                                "Ce torrent vient d'être ajouté par quelqu'un d'autre.");
+        } catch (const std::exception& e) {
+            // Disk full: this item fails before qBittorrent is called; the ones before it in
+            // the same request stay reported as added.
+            if (store::is_storage_full(e))
+                throw TorrentError("storage_full", store::kStorageFullMessage);
+            throw;
         }
         req.tags = {owner_tag(user.id)};
         try {
@@ -196,8 +202,12 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
                                    std::string("qBittorrent a refusé ce torrent : ") + e.what());
             throw TorrentError("qbittorrent_unreachable", e.what());
         }
-        store_.audit({user.id, user.username, "torrent.add", "torrent", id.qbt_id,
-                      "{\"source\":\"" + source + "\"}", ""});
+        try {  // the torrent is added and owned: a failed audit row must not report a failure
+            store_.audit({user.id, user.username, "torrent.add", "torrent", id.qbt_id,
+                          "{\"source\":\"" + source + "\"}", ""});
+        } catch (const std::exception& e) {
+            spdlog::error("journal d'audit : ajout de {} non enregistré : {}", id.qbt_id, e.what());
+        }
         sync_.poke();
         r.ok = true;
         r.hash = id.qbt_id;

@@ -11,6 +11,13 @@ namespace essaim::qbt {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
+namespace {
+// Retries of an unreachable qBittorrent: 1, 2, 4, 8, then every 10 s. One failed connection
+// every 10 s costs nothing, and essaim is live again at most ~10 s after qBittorrent is back
+// (with 30 s, a restart of qBittorrent could leave essaim saying "injoignable" for 30 s more).
+constexpr std::chrono::seconds kMaxBackoff = 10s;
+}  // namespace
+
 SyncLoop::SyncLoop(asio::any_io_executor ex, store::Store& store, Client& client,
                    Registry& registry, std::chrono::milliseconds period)
     : store_(store), client_(client), registry_(registry), period_(period), timer_(ex) {}
@@ -72,7 +79,7 @@ asio::awaitable<void> SyncLoop::run() {
                     e.what());
                 rid = 0;  // a restarted qBittorrent has a new session: start from a full update
                 wait = backoff;
-                backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
+                backoff = std::min<std::chrono::seconds>(backoff * 2, kMaxBackoff);
                 if (e.kind == FailKind::bad_credentials || e.kind == FailKind::banned) wait = 5s;
             } catch (const std::exception& e) {
                 spdlog::error("sync loop: {}", e.what());
@@ -80,7 +87,7 @@ asio::awaitable<void> SyncLoop::run() {
                                    std::string("réponse illisible de qBittorrent : ") + e.what());
                 rid = 0;
                 wait = backoff;
-                backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
+                backoff = std::min<std::chrono::seconds>(backoff * 2, kMaxBackoff);
             }
         }
         if (stopping_) break;

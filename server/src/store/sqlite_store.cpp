@@ -5,6 +5,7 @@
 #include "store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
@@ -1012,6 +1013,11 @@ class SqliteStore final : public Store {
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool run_migrations) {
     return std::make_unique<SqliteStore>(path, run_migrations);
+}
+
+bool is_storage_full(const std::exception& e) noexcept {
+    const auto* s = dynamic_cast<const SQLite::Exception*>(&e);
+    return s && (s->getErrorCode() & 0xff) == SQLITE_FULL;
 }
 
 }  // namespace essaim::store

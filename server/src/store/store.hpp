@@ -272,4 +272,11 @@ class Store {
 // applies the pending migrations when `migrate` is true.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool migrate = true);
 
+// True when `e` is the store failing because the disk (or the database's size limit) is full
+// (SQLite's SQLITE_FULL): the API answers 507 `storage_full` instead of a generic 500.
+bool is_storage_full(const std::exception& e) noexcept;
+inline constexpr const char* kStorageFullMessage =
+    "Le disque du serveur essaim est plein : la modification n'a pas été enregistrée. "
+    "Prévenez l'administrateur pour qu'il libère de la place, puis réessayez.";
+
 }  // namespace essaim::store
