@@ -18,6 +18,47 @@ void throw_throttled(std::int64_t retry) {
     throw e;
 }
 
+// One login attempt, in flight in both throttles (user name, address) from the check until it
+// is settled: parallel attempts cannot all pass the check before the first failures count.
+class Attempt {
+  public:
+    Attempt(const Context& ctx, std::string user_key, std::string ip_key, std::int64_t now)
+        : ctx_(ctx), user_key_(std::move(user_key)), ip_key_(std::move(ip_key)) {
+        auto wait_user = ctx_.throttle_user.begin_attempt(user_key_, now);
+        auto wait_ip = ctx_.throttle_ip.begin_attempt(ip_key_, now);
+        user_open_ = wait_user == 0;
+        ip_open_ = wait_ip == 0;
+        wait_ = std::max(wait_user, wait_ip);
+    }
+    Attempt(const Attempt&) = delete;
+    Attempt& operator=(const Attempt&) = delete;
+    ~Attempt() { end(); }
+
+    std::int64_t wait() const { return wait_; }
+    void failed(std::int64_t now) {
+        ctx_.throttle_user.record_failure(user_key_, now);
+        ctx_.throttle_ip.record_failure(ip_key_, now);
+        user_open_ = ip_open_ = false;
+    }
+    void succeeded() {
+        ctx_.throttle_user.record_success(user_key_);
+        user_open_ = false;
+        end();
+    }
+    // Neither (refused, disabled account, an error): frees the places without counting.
+    void end() {
+        if (user_open_) ctx_.throttle_user.end_attempt(user_key_);
+        if (ip_open_) ctx_.throttle_ip.end_attempt(ip_key_);
+        user_open_ = ip_open_ = false;
+    }
+
+  private:
+    const Context& ctx_;
+    std::string user_key_, ip_key_;
+    bool user_open_ = false, ip_open_ = false;
+    std::int64_t wait_ = 0;
+};
+
 http::Response signed_in(const Context& ctx, const store::User& u, const http::Request& req,
                          int status) {
     auto issued = ctx.sessions.issue(u, req.remote_ip, std::string(req.header("user-agent")));
@@ -64,11 +105,11 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     auto username = std::string(str::trim(req_string(body, "username")));
     auto password = req_string(body, "password");
     auto now = now_unix();
-    auto user_key = "u:" + str::to_lower(username);
-    auto ip_key = "ip:" + req.remote_ip;
-    auto wait = std::max(ctx.throttle_user.retry_after(user_key, now),
-                         ctx.throttle_ip.retry_after(ip_key, now));
-    if (wait > 0) throw_throttled(wait);
+    Attempt attempt(ctx, "u:" + str::to_lower(username), "ip:" + req.remote_ip, now);
+    if (attempt.wait() > 0) {
+        attempt.end();
+        throw_throttled(attempt.wait());
+    }
 
     std::optional<store::User> user;
     if (username.size() <= 64 && password.size() <= auth::kMaxPasswordLength)
@@ -76,8 +117,7 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     bool ok = user ? auth::verify_password(user->password_hash, password)
                    : (auth::verify_password(auth::dummy_hash(), password), false);
     if (!ok) {
-        ctx.throttle_user.record_failure(user_key, now);
-        ctx.throttle_ip.record_failure(ip_key, now);
+        attempt.failed(now);
         ctx.store.audit({user ? std::optional(user->id) : std::nullopt, username.substr(0, 64),
                          "user.login_failed", "user", user ? std::to_string(user->id) : "", "{}",
                          req.remote_ip});
@@ -86,7 +126,7 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     if (user->disabled)
         throw ApiError(403, "account_disabled",
                        "Ce compte est désactivé. Contactez l'administrateur.");
-    ctx.throttle_user.record_success(user_key);
+    attempt.succeeded();
     if (auth::needs_rehash(user->password_hash))
         ctx.store.set_password(user->id, auth::hash_password(password), false);
     ctx.store.touch_login(user->id, now);

@@ -221,6 +221,17 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
                                             asio::as_tuple(asio::use_awaitable));
                     co_return;
                 }
+                // Role or group permissions changed: this feed is filtered with the old ones.
+                // Closing makes the app reconnect and get a full list filtered with the new ones.
+                auto now_viewer = auth::Viewer::of(still->user);
+                if (now_viewer.admin != client->viewer.admin ||
+                    now_viewer.see_all != client->viewer.see_all ||
+                    now_viewer.act_all != client->viewer.act_all ||
+                    auth::has_permission(still->user, "see_charts") != client->see_charts) {
+                    co_await ws.async_close(beast::websocket::close_code::try_again_later,
+                                            asio::as_tuple(asio::use_awaitable));
+                    co_return;
+                }
             }
             client->wake.expires_at(next_check);
             co_await client->wake.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -60,10 +60,22 @@ struct Target {
     bool tls = false;
 };
 
+// The URL as error messages may show it: without its query string and user info, which can
+// hold secrets (Jackett's API key is a query parameter) and errors reach users.
+std::string shown_url(const std::string& url) {
+    auto out = url.substr(0, url.find_first_of("?#"));
+    auto scheme = out.find("://");
+    auto start = scheme == std::string::npos ? 0 : scheme + 3;
+    auto at = out.find('@', start);
+    if (at != std::string::npos && at < out.find('/', start)) out.erase(start, at + 1 - start);
+    return out;
+}
+
 bool parse_target(const std::string& url, Target& t, std::string& error) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty()) {
-        error = "adresse invalide ou non prise en charge (http:// ou https:// attendu) : " + url;
+        error = "adresse invalide ou non prise en charge (http:// ou https:// attendu) : " +
+                shown_url(url);
         return false;
     }
     t.tls = u->scheme() == "https";

@@ -307,7 +307,7 @@ struct Server::Impl {
             r = co_await dispatch(req);
         add_security_headers(r);
         r.set_header("X-Request-Id", rid);
-        if ((req.path == "/api" || req.path.rfind("/api/", 0) == 0) &&
+        if ((req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path == "/metrics") &&
             r.header("Cache-Control").empty())
             r.set_header("Cache-Control", "no-store");
 

@@ -110,6 +110,37 @@ TEST(Throttle, DefaultPolicyLocksTheSixthAttemptForFiveSeconds) {
     EXPECT_EQ(t.retry_after("u", 105), 10);
 }
 
+TEST(Throttle, ParallelAttemptsGetNoMoreTriesThanSequentialOnes) {
+    LoginThrottle t({5, 1, 900, 900, 1000});
+    // Five attempts may be in flight together (the five free failures); the sixth waits 1 s
+    // for them instead of passing the check before any of them has failed.
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(t.begin_attempt("u", 100), 0) << i;
+    EXPECT_EQ(t.begin_attempt("u", 100), 1);
+    for (int i = 0; i < 5; ++i) t.record_failure("u", 100);
+    EXPECT_EQ(t.begin_attempt("u", 100), 1);  // now locked by the 5th failure
+    EXPECT_EQ(t.retry_after("u", 100), 1);
+    // Once the lock is over, one attempt at a time: each could lock the key again.
+    EXPECT_EQ(t.begin_attempt("u", 101), 0);
+    EXPECT_EQ(t.begin_attempt("u", 101), 1);
+    t.end_attempt("u");  // neither failed nor succeeded (an error): the place is free again
+    EXPECT_EQ(t.begin_attempt("u", 101), 0);
+    t.record_failure("u", 101);  // 6th failure → 2 s
+    EXPECT_EQ(t.begin_attempt("u", 101), 2);
+    EXPECT_EQ(t.begin_attempt("other", 101), 0);  // other keys are not affected
+}
+
+TEST(Throttle, EndedAttemptsLeaveNothingBehind) {
+    LoginThrottle t({5, 1, 900, 900, 1000});
+    for (int round = 0; round < 100; ++round) {
+        ASSERT_EQ(t.begin_attempt("u", 100), 0);
+        t.end_attempt("u");
+    }
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(t.begin_attempt("u", 100), 0);
+    t.record_success("u");  // clears the key, attempts still in flight included
+    t.end_attempt("u");     // a late end for a cleared key is harmless
+    EXPECT_EQ(t.begin_attempt("u", 100), 0);
+}
+
 TEST(Throttle, TableIsBounded) {
     LoginThrottle t({5, 1, 900, 900, 100});
     for (int i = 0; i < 1000; ++i) t.record_failure("user" + std::to_string(i), i);
