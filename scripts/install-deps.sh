@@ -15,6 +15,11 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk
   qbittorrent-nox mktorrent opentracker nginx aria2 chromium clang-format
   clang libclang-rt-14-dev
+  # make bench / make soak: the reference portal (FastAPI on uvicorn), WebSocket load clients
+  python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-websockets
+  # PostgreSQL store (issue 9): the client library essaim links, and the server that
+  # scripts/pg-test.sh starts in a temporary directory for the tests (no system cluster needed)
+  libpq-dev postgresql
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include "api/errors.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
+#include "store/pg_store.hpp"
 #include "util/crypto.hpp"
 
 #include <sys/stat.h>
@@ -51,10 +52,15 @@ std::string load_or_create_secret(const config::Config& cfg) {
 }
 
 std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate) {
-    auto path = cfg.sqlite_path();
-    auto parent = fs::path(path).parent_path();
-    if (!parent.empty()) fs::create_directories(parent);
-    auto store = store::open_sqlite_store(path, migrate);
+    std::unique_ptr<store::Store> store;
+    if (store::pg::is_postgres_url(cfg.database_url)) {
+        store = store::open_postgres_store(cfg.database_url, migrate);
+    } else {
+        auto path = cfg.sqlite_path();
+        auto parent = fs::path(path).parent_path();
+        if (!parent.empty()) fs::create_directories(parent);
+        store = store::open_sqlite_store(path, migrate);
+    }
     if (migrate)
         store->set_cipher(std::make_shared<store::SettingsCipher>(load_or_create_secret(cfg)));
     return store;

@@ -6,12 +6,14 @@
 #include "download/settings.hpp"
 #include "http/client.hpp"
 #include "store/migrate.hpp"
+#include "store/pg_store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -25,6 +27,9 @@ Utilisation : essaim [--config FICHIER] <commande> [options]
 Commandes :
   serve                              démarre le serveur (commande par défaut)
   migrate                            applique les migrations de la base de données puis quitte
+  migrate-sqlite-to-postgres --from FICHIER --to URL [--force]
+                                     copie une base SQLite dans PostgreSQL (identifiants
+                                     conservés) ; --force remplace une base cible non vide
   create-admin --username NOM [--password-stdin]
                                      crée un administrateur
   create-user --username NOM [--password-stdin] [--group GROUPE]
@@ -189,6 +194,25 @@ int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
     return 0;
 }
 
+int cmd_copy_to_postgres(const Args& a) {
+    if (!a.from || !a.to) throw std::runtime_error("--from FICHIER et --to URL sont obligatoires");
+    if (!store::pg::is_postgres_url(*a.to))
+        throw std::runtime_error("--to attend une URL postgresql://… ou postgres://…");
+    if (!std::filesystem::exists(*a.from))
+        throw std::runtime_error("base SQLite introuvable : " + *a.from);
+    std::cout << "Copie de " << *a.from << " vers " << store::pg::redact_url(*a.to) << "…\n";
+    auto copied = store::copy_sqlite_to_postgres(*a.from, *a.to, a.force);
+    std::int64_t total = 0;
+    for (const auto& t : copied) {
+        std::cout << "  " << t.table << " : " << t.rows << (t.rows > 1 ? " lignes" : " ligne")
+                  << " copiée" << (t.rows > 1 ? "s" : "") << "\n";
+        total += t.rows;
+    }
+    std::cout << "Copie terminée : " << total << " lignes. Les secrets des réglages restent "
+              << "chiffrés : gardez la même clé secrète (secret.key ou ESSAIM_SECRET).\n";
+    return 0;
+}
+
 }  // namespace
 
 Args parse_args(const std::vector<std::string>& argv) {
@@ -213,9 +237,15 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.group = value(i, s);
         else if (s == "--url")
             a.url = value(i, s);
+        else if (s == "--from")
+            a.from = value(i, s);
+        else if (s == "--to")
+            a.to = value(i, s);
+        else if (s == "--force")
+            a.force = true;
         else if (s == "--password-stdin")
             a.password_stdin = true;
-        else if (s.rfind("-", 0) == 0)
+        else if (s.rfind("-", 0) == 0 && s != "-")  // "-" alone: a value read from stdin
             throw std::runtime_error("option inconnue : " + s);
         else if (!have_command) {
             a.command = s;
@@ -224,9 +254,17 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.positional.push_back(s);
         }
     }
-    static const char* known[] = {"serve",          "migrate",      "create-admin", "create-user",
-                                  "reset-password", "health",       "version",      "help",
-                                  "settings",       "nginx-snippet"};
+    static const char* known[] = {"serve",
+                                  "migrate",
+                                  "create-admin",
+                                  "create-user",
+                                  "reset-password",
+                                  "health",
+                                  "version",
+                                  "help",
+                                  "settings",
+                                  "nginx-snippet",
+                                  "migrate-sqlite-to-postgres"};
     if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
         throw std::runtime_error("commande inconnue : " + a.command);
     if (a.command == "help") a.help = true;
@@ -255,10 +293,19 @@ int run_cli(int argc, char** argv) {
         if (a.command == "serve") return serve(cfg);
         if (a.command == "health") return cmd_health(a, cfg);
 
+        if (a.command == "migrate-sqlite-to-postgres") return cmd_copy_to_postgres(a);
+
         ensure_data_dir(cfg.data_dir);
         if (a.command == "migrate") {
-            SQLite::Database db(cfg.sqlite_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-            auto r = store::migrate(db, store::builtin_migrations());
+            store::MigrateResult r;
+            if (store::pg::is_postgres_url(cfg.database_url)) {
+                store::pg::Connection c(cfg.database_url);
+                r = store::migrate(c, store::builtin_pg_migrations());
+            } else {
+                SQLite::Database db(cfg.sqlite_path(),
+                                    SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+                r = store::migrate(db, store::builtin_migrations());
+            }
             if (r.applied.empty())
                 std::cout << "Base de données à jour (version " << r.to_version << ").\n";
             for (const auto& m : r.applied) std::cout << "Migration appliquée : " << m << "\n";

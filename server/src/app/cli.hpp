@@ -16,6 +16,8 @@ struct Args {
     std::optional<std::string> username;
     std::optional<std::string> group;
     std::optional<std::string> url;
+    std::optional<std::string> from, to;  // migrate-sqlite-to-postgres
+    bool force = false;
     std::vector<std::string> positional;
     bool password_stdin = false;
     bool help = false;

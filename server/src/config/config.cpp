@@ -113,9 +113,9 @@ void from_env(Config& c, const Getenv& getenv) {
 std::string Config::sqlite_path() const {
     if (database_url.empty()) return data_dir + "/essaim.db";
     if (database_url.rfind("sqlite://", 0) == 0) return database_url.substr(9);
+    // app::open_store sends postgresql:// and postgres:// URLs to the PostgreSQL store.
     if (database_url.rfind("postgres", 0) == 0)
-        throw std::runtime_error(
-            "PostgreSQL n'est pas encore pris en charge (ESSAIM_DATABASE_URL)");
+        throw std::runtime_error("ESSAIM_DATABASE_URL désigne PostgreSQL, pas un fichier SQLite");
     return database_url;
 }
 

@@ -6,17 +6,14 @@
 #include <stdexcept>
 
 namespace essaim::store {
-namespace {
 
-int version_of(const Migration& m) {
+int migration_version(const Migration& m) {
     std::size_t used = 0;
     int v = std::stoi(m.name, &used);
     if (used == 0 || m.name[used] != '_')
         throw std::invalid_argument("bad migration name " + m.name);
     return v;
 }
-
-}  // namespace
 
 int schema_version(SQLite::Database& db) {
     db.exec(
@@ -31,14 +28,14 @@ MigrateResult migrate(SQLite::Database& db, const std::vector<Migration>& migrat
     MigrateResult r;
     r.from_version = r.to_version = schema_version(db);
     int newest = 0;
-    for (const auto& m : migrations) newest = std::max(newest, version_of(m));
+    for (const auto& m : migrations) newest = std::max(newest, migration_version(m));
     if (r.from_version > newest)
         throw std::runtime_error("la base de données (version " + std::to_string(r.from_version) +
                                  ") est plus récente que ce binaire (version " +
                                  std::to_string(newest) + ")");
     int previous = 0;
     for (const auto& m : migrations) {
-        int v = version_of(m);
+        int v = migration_version(m);
         if (v <= previous) throw std::invalid_argument("migrations out of order at " + m.name);
         previous = v;
         if (v <= r.from_version) continue;

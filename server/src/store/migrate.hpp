@@ -15,7 +15,11 @@ struct Migration {
     std::string sql;
 };
 
-const std::vector<Migration>& builtin_migrations();
+const std::vector<Migration>& builtin_migrations();     // SQLite: migrations/*.sql
+const std::vector<Migration>& builtin_pg_migrations();  // PostgreSQL: migrations_pg/*.sql
+
+// The number before '_' ("0004_limits.sql" → 4); throws std::invalid_argument otherwise.
+int migration_version(const Migration& m);
 
 struct MigrateResult {
     int from_version = 0;

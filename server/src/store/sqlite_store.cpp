@@ -2,6 +2,7 @@
 // anyway, and reads by primary key take microseconds, so a pool would buy little here.
 // Prepared statements are cached per SQL text to keep the per-request cost low.
 #include "store/migrate.hpp"
+#include "store/pg.hpp"
 #include "store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -1016,6 +1017,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool run_migra
 }
 
 bool is_storage_full(const std::exception& e) noexcept {
+    if (const auto* p = dynamic_cast<const pg::Error*>(&e)) return p->sqlstate == pg::kDiskFull;
     const auto* s = dynamic_cast<const SQLite::Exception*>(&e);
     return s && (s->getErrorCode() & 0xff) == SQLITE_FULL;
 }

@@ -1,5 +1,6 @@
-// The storage contract. SQLite (sqlite_store.cpp) is the embedded default; a PostgreSQL
-// implementation fills the same interface later. Every method is safe to call from any thread.
+// The storage contract. SQLite (sqlite_store.cpp) is the embedded default; PostgreSQL
+// (pg_store.cpp, opened by open_postgres_store in pg_store.hpp) fills the same interface for
+// larger installs. Every method is safe to call from any thread.
 // Errors: Conflict for unique-key violations, NotFound for a missing row on update, any other
 // failure as std::runtime_error (the HTTP layer turns it into a 500 and logs it).
 #pragma once
@@ -273,7 +274,8 @@ class Store {
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool migrate = true);
 
 // True when `e` is the store failing because the disk (or the database's size limit) is full
-// (SQLite's SQLITE_FULL): the API answers 507 `storage_full` instead of a generic 500.
+// (SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100): the API answers 507 `storage_full`
+// instead of a generic 500.
 bool is_storage_full(const std::exception& e) noexcept;
 inline constexpr const char* kStorageFullMessage =
     "Le disque du serveur essaim est plein : la modification n'a pas été enregistrée. "

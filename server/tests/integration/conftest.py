@@ -81,6 +81,26 @@ def base_env() -> dict:
     return env
 
 
+# Issue 9: with ESSAIM_IT_PG_URL (a PostgreSQL URL whose user may create databases, e.g. from
+# scripts/pg-test.sh start DIR), every data dir gets its own fresh PostgreSQL database instead of
+# data/essaim.db, for the servers and the CLI alike. Unset (the default): SQLite, as always.
+PG_ADMIN_URL = os.environ.get("ESSAIM_IT_PG_URL", "")
+_pg_databases: dict = {}
+
+
+def pg_database_for(data_dir: Path | None) -> str | None:
+    """The PostgreSQL URL standing for `data_dir`'s database (created on first use), or None."""
+    if not PG_ADMIN_URL or data_dir is None:
+        return None
+    key = str(Path(data_dir).resolve())
+    if key not in _pg_databases:
+        name = "it_" + uuid.uuid4().hex[:16]
+        subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c", f"CREATE DATABASE {name}"],
+                       check=True, capture_output=True, timeout=30)
+        _pg_databases[key] = PG_ADMIN_URL.rpartition("/")[0] + "/" + name
+    return _pg_databases[key]
+
+
 def unique_name(prefix: str = "u") -> str:
     """A valid, unique user name (3–32 chars of [a-z0-9._-])."""
     return f"{prefix}{uuid.uuid4().hex[:12]}"
@@ -462,6 +482,9 @@ class EssaimFactory:
                 e["ESSAIM_QBT_MANAGED"] = "0"
             if web_dir is not None:
                 e["ESSAIM_WEB_DIR"] = str(web_dir)
+            pg_url = pg_database_for(dd)
+            if pg_url:
+                e["ESSAIM_DATABASE_URL"] = pg_url
             for k, v in (env or {}).items():
                 if v is None:
                     e.pop(k, None)
@@ -507,6 +530,9 @@ def run_cli(args: list, *, data_dir: Path | None = None, stdin: str | None = Non
     e["ESSAIM_QBT_MANAGED"] = "0"
     if data_dir is not None:
         e["ESSAIM_DATA_DIR"] = str(data_dir)
+    pg_url = pg_database_for(data_dir)
+    if pg_url:
+        e["ESSAIM_DATABASE_URL"] = pg_url
     for k, v in (env or {}).items():
         if v is None:
             e.pop(k, None)
