@@ -35,9 +35,12 @@ run: build
 test: build format-check test-unit test-asan test-fuzz test-integration test-web test-e2e
 	@echo "make test: every suite passed"
 
+# The store contract tests run on SQLite and on a throw-away PostgreSQL (scripts/pg-test.sh).
 test-unit: server
-	@echo "== C++ unit tests (ctest)"
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) | tail -n 4
+	@echo "== C++ unit tests (ctest; store contract on SQLite and on PostgreSQL)"
+	@pg=$$(mktemp -d); trap '$(CURDIR)/scripts/pg-test.sh stop "$$pg" >/dev/null 2>&1; rm -rf "$$pg"' EXIT; \
+	  url=$$(scripts/pg-test.sh start "$$pg"); \
+	  cd $(BUILD) && ESSAIM_TEST_PG_URL=$$url ctest --output-on-failure -j $(JOBS) | tail -n 4
 
 # The pure modules (auth, store, router, config…) and their tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer; the network layer is exercised by the integration tests.
