@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 namespace boost::asio {
@@ -47,6 +48,9 @@ struct Context {
     boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
     notify::Notifier* notifier = nullptr;    // null in unit tests
     stats::SpeedHistory* speed = nullptr;
+    // Several instances on one PostgreSQL: {"role": "leader"|"follower", "id": …} for
+    // /api/health. Unset with SQLite (one process, nothing to show).
+    std::function<boost::json::object()> instance;
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error

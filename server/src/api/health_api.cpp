@@ -9,11 +9,12 @@ void register_health_routes(http::Router& r, const Context& ctx) {
         static constexpr const char* names[] = {"unconfigured", "ok", "down"};
         int q = ctx.qbt_state.load();
         bool db = ctx.store.ping();
-        return http::Response::json(
-            db ? 200 : 503, boost::json::object{{"status", db ? "ok" : "degraded"},
-                                                {"version", ESSAIM_VERSION},
-                                                {"database", db ? "ok" : "down"},
-                                                {"qbittorrent", names[q >= 0 && q <= 2 ? q : 2]}});
+        boost::json::object body{{"status", db ? "ok" : "degraded"},
+                                 {"version", ESSAIM_VERSION},
+                                 {"database", db ? "ok" : "down"},
+                                 {"qbittorrent", names[q >= 0 && q <= 2 ? q : 2]}};
+        if (ctx.instance) body["instance"] = ctx.instance();
+        return http::Response::json(db ? 200 : 503, std::move(body));
     });
     r.add("GET", "/api/instance", [&ctx](http::Request&) {
         auto open = ctx.store.setting("registration_open").value_or("true") == "true";

@@ -3,6 +3,7 @@
 #include "api/context.hpp"
 #include "api/live_hub.hpp"
 #include "app/bootstrap.hpp"
+#include "app/cluster.hpp"
 #include "download/direct.hpp"
 #include "http/server.hpp"
 #include "notify/dispatcher.hpp"
@@ -13,6 +14,7 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "stats/speed_history.hpp"
+#include "store/pg.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>
@@ -124,13 +126,30 @@ int serve(const config::Config& cfg) {
     if (const char* r = std::getenv("ESSAIM_NOTIFY_RETRY_SECONDS")) retry_base = std::atoll(r);
     notify::Dispatcher dispatcher(*store, cfg.base_url, retry_base);
     notifier.set_on_queued([&dispatcher] { dispatcher.poke(); });
-    dispatcher.start();
     qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
     limits.set_on_stopped([&notifier](store::Notification n) { notifier.notify(std::move(n)); });
     limits.attach();
+    // Several instances on one PostgreSQL: only the elected one polls qBittorrent, detects
+    // completions, enforces limits and sends e-mails; the others are fed by it (app/cluster.hpp).
+    // SQLite: no cluster, everything runs here as before.
+    std::unique_ptr<Cluster> cluster;
+    if (store::pg::is_postgres_url(cfg.database_url)) {
+        cluster = std::make_unique<Cluster>(cfg.database_url, registry, sync);
+        auto leading = [c = cluster.get()] { return c->leader(); };
+        notifier.set_active(leading);
+        limits.set_active(leading);
+        dispatcher.set_active(leading);
+    }
+
+    dispatcher.start();
 
     api::Context ctx{cfg,       *store,      sessions, throttle_user, throttle_ip, qbt_state,
                      &registry, &qbt_client, &sync,    &ioc,          &notifier,   &speed};
+    if (cluster)
+        ctx.instance = [c = cluster.get()] {
+            return boost::json::object{{"role", c->leader() ? "leader" : "follower"},
+                                       {"id", c->id()}};
+        };
     http::Router router;
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
@@ -186,14 +205,23 @@ int serve(const config::Config& cfg) {
         });
     };
     sample();
-    notifier.set_sink([hub, &store](const store::Notification& n) {
+    notifier.set_sink([hub, &store, c = cluster.get()](const store::Notification& n) {
         std::int64_t unread = 0;
         store->notifications(n.user_id, 1, unread);
-        hub->send_to_user(n.user_id, boost::json::serialize(boost::json::object{
-                                         {"type", "notification"},
-                                         {"notification", api::notification_json(n)},
-                                         {"unread", unread}}));
+        auto message =
+            boost::json::serialize(boost::json::object{{"type", "notification"},
+                                                       {"notification", api::notification_json(n)},
+                                                       {"unread", unread}});
+        // The user's other tabs may be open on other instances.
+        if (c) c->broadcast_to_user(n.user_id, message);
+        hub->send_to_user(n.user_id, std::move(message));
     });
+    if (cluster) {
+        cluster->set_on_user_message([hub](std::int64_t user_id, std::string message) {
+            hub->send_to_user(user_id, std::move(message));
+        });
+        cluster->start();
+    }
     server.add_websocket("/api/ws", hub);
     // Signed downloads served by essaim itself (direct mode; refused with a page otherwise).
     auto serve_download = [&store](http::Request& q) {
@@ -238,6 +266,7 @@ int serve(const config::Config& cfg) {
     for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
     ioc.run();
     for (auto& t : pool) t.join();
+    if (cluster) cluster->stop();
     workers.join();
     dispatcher.stop();
     if (managed) managed->stop();

@@ -151,6 +151,7 @@ void Dispatcher::loop() {
             if (stopping_) return;
             poked_ = false;
         }
+        if (active_ && !active_()) continue;
         std::vector<store::Delivery> due;
         try {
             due = store_.due_deliveries(now_unix(), 20);

@@ -7,6 +7,7 @@
 #include "store/store.hpp"
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,6 +36,9 @@ class Dispatcher {
     void start();
     void poke();
     void stop();
+    // Several instances (app/cluster.hpp): only one reads the outbox, so that an e-mail is
+    // not sent by two instances at once. Unset: always active. Set before start().
+    void set_active(std::function<bool()> f) { active_ = std::move(f); }
 
   private:
     void loop();
@@ -43,6 +47,7 @@ class Dispatcher {
     store::Store& store_;
     std::string base_url_;
     std::int64_t retry_base_;
+    std::function<bool()> active_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false, poked_ = false;

@@ -19,6 +19,7 @@ void Notifier::attach() {
 
 // Runs under the registry's lock: only picks candidates; the database work is posted.
 void Notifier::on_change(const qbt::Change& c) {
+    if (active_ && !active_()) return;
     std::vector<Candidate> found;
     std::vector<store::Notification> errors;
     auto look = [&](const qbt::Entry& e) {

@@ -28,6 +28,10 @@ class Notifier {
     // Called after e-mail/webhook deliveries were queued (wakes the dispatcher).
     void set_on_queued(std::function<void()> f) { on_queued_ = std::move(f); }
     void attach();  // subscribes to the registry; call before the sync loop starts
+    // Several instances (app/cluster.hpp): only the one polling qBittorrent detects
+    // completions and errors, so that errors are not told once per instance. (Completions are
+    // exactly-once in the database anyway.) Unset: always active.
+    void set_active(std::function<bool()> f) { active_ = std::move(f); }
 
     // Stores and delivers a notification of another kind (limit_stopped, removed…).
     void notify(store::Notification n);
@@ -47,6 +51,7 @@ class Notifier {
     qbt::Registry& registry_;
     Sink sink_;
     std::function<void()> on_queued_;
+    std::function<bool()> active_;
     std::mutex mu_;
     std::unordered_set<std::int64_t> done_;    // rows notified during this run
     std::unordered_set<std::string> errored_;  // hashes whose error was notified

@@ -14,6 +14,7 @@ namespace asio = boost::asio;
 void LimitEnforcer::attach() {
     registry_.on_change([this](const Change& c) {
         // Cheap test under the registry's lock; the work happens on the I/O context.
+        if (active_ && !active_()) return;
         for (const auto& e : c.snapshot->entries)
             if (!e.size_checked || e.limit_state == "queued") {
                 schedule();

@@ -29,6 +29,9 @@ class LimitEnforcer {
     void attach();
     // Told when a torrent is stopped over a limit (the owner is notified).
     void set_on_stopped(std::function<void(store::Notification)> f) { on_stopped_ = std::move(f); }
+    // Several instances (app/cluster.hpp): only the one polling qBittorrent enforces, so that a
+    // queued torrent is not started twice. Unset: always active.
+    void set_active(std::function<bool()> f) { active_ = std::move(f); }
 
   private:
     void schedule();
@@ -40,6 +43,7 @@ class LimitEnforcer {
     Client& client_;
     std::atomic<bool> running_{false}, again_{false};
     std::function<void(store::Notification)> on_stopped_;
+    std::function<bool()> active_;
 };
 
 }  // namespace essaim::qbt

@@ -211,6 +211,7 @@ void Registry::set_limit(std::int64_t row_id, const std::string& state, const st
         r.limit_reason = reason;
         r.size_checked = size_checked;
         rebuild_locked(nullptr, true, false);
+        rows_changed_locked();
         return;
     }
 }
@@ -296,7 +297,10 @@ void Registry::apply(const json::object& maindata) {
         if (const auto* row = row_for_locked(t); row && !row->removed_at)
             relinked |= relink_locked(t, *row);
     }
-    if (relinked) reindex_rows_locked();
+    if (relinked) {
+        reindex_rows_locked();
+        rows_changed_locked();
+    }
     bool link_changed = link_ != LinkState::ok;
     link_ = LinkState::ok;
     link_error_.clear();
@@ -384,7 +388,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         id.row_id = r.id;
         id.owner_id = r.owner_id;
         id.removed = r.removed_at.has_value();
-        if (const Entry* old = reuse(id)) {
+        if (const Entry* old = dirty.count(r.qbt_hash) ? nullptr : reuse(id)) {
             s->entries.push_back(*old);
         } else {
             s->entries.push_back(row_entry(r, users_));
@@ -482,6 +486,7 @@ Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
     if (rep.restored || rep.removed || rep.relinked) {
         reindex_rows_locked();
         rebuild_locked(nullptr, true, false);
+        rows_changed_locked();
         spdlog::info(
             "réconciliation : {} propriétaire(s) retrouvé(s) par étiquette, {} torrent(s) "
             "disparu(s), {} "
@@ -515,6 +520,7 @@ std::int64_t Registry::add_row(store::TorrentRow row) {
     rows_.push_back(row);
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
+    rows_changed_locked();
     return row.id;
 }
 
@@ -524,6 +530,7 @@ void Registry::drop_row(std::int64_t row_id) {
     std::erase_if(rows_, [&](const store::TorrentRow& r) { return r.id == row_id; });
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
+    rows_changed_locked();
 }
 
 void Registry::mark_removed(const std::string& hash, std::int64_t now) {
@@ -535,6 +542,7 @@ void Registry::mark_removed(const std::string& hash, std::int64_t now) {
     rows_[it->second].removal = "deleted";
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
+    rows_changed_locked();
 }
 
 void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
@@ -561,6 +569,50 @@ void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
     }
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
+    rows_changed_locked();
+}
+
+void Registry::set_on_rows_changed(std::function<void()> f) {
+    std::lock_guard lock(mu_);
+    on_rows_changed_ = std::move(f);
+}
+
+namespace {
+bool same_row(const store::TorrentRow& a, const store::TorrentRow& b) {
+    return a.qbt_hash == b.qbt_hash && a.hash_v1 == b.hash_v1 && a.hash_v2 == b.hash_v2 &&
+           a.owner_id == b.owner_id && a.source == b.source && a.name == b.name &&
+           a.size == b.size && a.removed_at == b.removed_at && a.removal == b.removal &&
+           a.completed_at == b.completed_at && a.limit_state == b.limit_state &&
+           a.limit_reason == b.limit_reason && a.size_checked == b.size_checked &&
+           a.completion_notified == b.completion_notified;
+}
+}  // namespace
+
+void Registry::reload_rows() {
+    auto fresh = store_.torrent_rows(unix_now() - kShowRemovedFor);
+    std::lock_guard lock(mu_);
+    std::unordered_map<std::int64_t, const store::TorrentRow*> old;
+    for (const auto& r : rows_) old[r.id] = &r;
+    // Every id a changed row is known by, old and new: the entries to rebuild.
+    MainDataDelta d;
+    auto touch = [&](const store::TorrentRow& r) {
+        for (const auto* h : {&r.qbt_hash, &r.hash_v1, &r.hash_v2})
+            if (!h->empty()) d.changed.push_back(*h);
+    };
+    std::unordered_set<std::int64_t> seen;
+    for (const auto& r : fresh) {
+        seen.insert(r.id);
+        auto it = old.find(r.id);
+        if (it != old.end() && same_row(*it->second, r)) continue;
+        touch(r);
+        if (it != old.end()) touch(*it->second);
+    }
+    for (const auto& r : rows_)
+        if (!seen.count(r.id)) touch(r);
+    if (d.changed.empty()) return;
+    rows_ = std::move(fresh);
+    reindex_rows_locked();
+    rebuild_locked(&d, false, false);
 }
 
 }  // namespace essaim::qbt

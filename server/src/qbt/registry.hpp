@@ -109,6 +109,14 @@ class Registry {
     void set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
                    bool size_checked);
 
+    // Several instances on one database (app/cluster.hpp): `f` is told (under the registry's
+    // lock: it must only queue) after this instance changed ownership rows, so that the others
+    // reload theirs with reload_rows(). Rows written by another instance are otherwise unknown
+    // here until a restart.
+    void set_on_rows_changed(std::function<void()> f);
+    // Re-reads the ownership rows from the store and republishes the torrents whose row changed.
+    void reload_rows();
+
     static constexpr std::int64_t kPendingGrace = 90;  // s before a row not seen is removed
     static constexpr std::int64_t kShowRemovedFor = 7 * 86400;  // removed rows stay listed
 
@@ -128,6 +136,10 @@ class Registry {
     std::string link_error_;
     std::uint64_t version_ = 0, stamp_ = 0;
     std::vector<std::function<void(const Change&)>> listeners_;
+    std::function<void()> on_rows_changed_;
+    void rows_changed_locked() {
+        if (on_rows_changed_) on_rows_changed_();
+    }
     mutable std::mutex snap_mu_;
     std::shared_ptr<const Snapshot> snap_;
     void reindex_rows_locked();

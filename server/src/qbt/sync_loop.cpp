@@ -27,13 +27,44 @@ Connection SyncLoop::read_connection() {
             store_.setting("qbt_password").value_or("")};
 }
 
-void SyncLoop::poke() {
+void SyncLoop::wake() {
     asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+}
+
+void SyncLoop::poke() {
+    if (leading_ && !leading_()) {
+        if (remote_poke_) remote_poke_();
+        return;
+    }
+    wake();
 }
 
 void SyncLoop::stop() {
     stopping_ = true;
-    poke();
+    wake();
+}
+
+void SyncLoop::set_gate(std::function<bool()> leading, std::function<void()> remote_poke) {
+    leading_ = std::move(leading);
+    remote_poke_ = std::move(remote_poke);
+}
+
+void SyncLoop::set_publisher(MaindataSink on_maindata, LinkSink on_link) {
+    on_maindata_ = std::move(on_maindata);
+    on_link_ = std::move(on_link);
+}
+
+void SyncLoop::request_full() {
+    want_full_ = true;
+    wake();
+}
+
+void SyncLoop::set_link(LinkState s, const std::string& error) {
+    registry_.set_link(s, error);
+    if (!on_link_ || (published_link_ == static_cast<int>(s) && published_error_ == error)) return;
+    published_link_ = static_cast<int>(s);
+    published_error_ = error;
+    on_link_(s, error);
 }
 
 asio::awaitable<void> SyncLoop::run() {
@@ -41,7 +72,29 @@ asio::awaitable<void> SyncLoop::run() {
     auto backoff = 1s;
     auto last_reconcile = std::chrono::steady_clock::time_point{};
     Connection current;
+    bool was_leading = true;
     while (!stopping_) {
+        if (leading_ && !leading_()) {
+            // Another instance polls qBittorrent; this one is fed by it (app/cluster.cpp).
+            // When this one takes over, it starts from a full update of its own session.
+            if (was_leading) {
+                rid = 0;
+                published_link_ = -1;
+                was_leading = false;
+            }
+            // Actions (add, pause, delete…) still call qBittorrent from here, with the
+            // connection settings of the moment.
+            if (auto conn = read_connection(); !(conn == current)) {
+                client_.set_connection(conn);
+                current = conn;
+            }
+            // Woken by poke() when this instance is elected.
+            timer_.expires_after(2s);
+            co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        was_leading = true;
+        if (want_full_.exchange(false)) rid = 0;
         auto conn = read_connection();
         if (!(conn == current)) {
             client_.set_connection(conn);
@@ -50,7 +103,7 @@ asio::awaitable<void> SyncLoop::run() {
         }
         std::chrono::milliseconds wait = period_;
         if (conn.url.empty()) {
-            registry_.set_link(LinkState::unconfigured, "");
+            set_link(LinkState::unconfigured, "");
             wait = 2s;
         } else {
             try {
@@ -59,6 +112,8 @@ asio::awaitable<void> SyncLoop::run() {
                     throw QbtError(FailKind::protocol, "réponse inattendue de qBittorrent");
                 bool full = rid == 0;
                 registry_.apply(md.as_object());
+                if (on_maindata_) on_maindata_(md.as_object(), rid);
+                set_link(LinkState::ok, "");
                 if (auto* r = md.as_object().if_contains("rid"); r && r->is_int64())
                     rid = r->as_int64();
                 backoff = 1s;
@@ -74,7 +129,7 @@ asio::awaitable<void> SyncLoop::run() {
                     last_reconcile = now;
                 }
             } catch (const QbtError& e) {
-                registry_.set_link(
+                set_link(
                     e.kind == FailKind::unconfigured ? LinkState::unconfigured : LinkState::down,
                     e.what());
                 rid = 0;  // a restarted qBittorrent has a new session: start from a full update
@@ -83,8 +138,8 @@ asio::awaitable<void> SyncLoop::run() {
                 if (e.kind == FailKind::bad_credentials || e.kind == FailKind::banned) wait = 5s;
             } catch (const std::exception& e) {
                 spdlog::error("sync loop: {}", e.what());
-                registry_.set_link(LinkState::down,
-                                   std::string("réponse illisible de qBittorrent : ") + e.what());
+                set_link(LinkState::down,
+                         std::string("réponse illisible de qBittorrent : ") + e.what());
                 rid = 0;
                 wait = backoff;
                 backoff = std::min<std::chrono::seconds>(backoff * 2, kMaxBackoff);

@@ -13,8 +13,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <string>
 
 namespace essaim::qbt {
 
@@ -27,8 +31,31 @@ class SyncLoop {
     void poke();  // thread-safe: poll now instead of waiting for the period
     void stop();
 
+    // Several instances on one PostgreSQL (app/cluster.hpp); all unset with SQLite, where the
+    // loop polls unconditionally as it always did. Set before run().
+    // `leading`: while it answers false the loop does not poll qBittorrent (another instance
+    // does) and poke() calls `remote_poke` instead (the leader polls at once).
+    void set_gate(std::function<bool()> leading, std::function<void()> remote_poke);
+    // Told of every maindata answer applied (with the rid it was asked with; 0 = full update)
+    // and of every change of link state, so that the followers can apply the same.
+    using MaindataSink = std::function<void(const boost::json::object&, std::int64_t base_rid)>;
+    using LinkSink = std::function<void(LinkState, const std::string&)>;
+    void set_publisher(MaindataSink on_maindata, LinkSink on_link);
+    // Thread-safe: the next poll asks for a full update (a follower lost the thread).
+    void request_full();
+
   private:
     Connection read_connection();
+    void wake();
+    void set_link(LinkState s, const std::string& error);
+    std::function<bool()> leading_;
+    std::function<void()> remote_poke_;
+    MaindataSink on_maindata_;
+    LinkSink on_link_;
+    std::atomic<bool> want_full_{false};
+    // Last link state told to on_link_ (only changes are published).
+    int published_link_ = -1;
+    std::string published_error_;
     store::Store& store_;
     Client& client_;
     Registry& registry_;

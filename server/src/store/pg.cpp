@@ -94,6 +94,21 @@ bool Connection::idle() const {
     return ok() && PQtransactionStatus(c_.get()) == PQTRANS_IDLE;
 }
 
+int Connection::socket() const {
+    return PQsocket(c_.get());
+}
+
+std::vector<Connection::Notify> Connection::notifications() {
+    if (PQconsumeInput(c_.get()) == 0)
+        throw Error("PostgreSQL : connexion perdue : " + trimmed(PQerrorMessage(c_.get())), "");
+    std::vector<Notify> out;
+    while (PGnotify* n = PQnotifies(c_.get())) {
+        out.push_back({n->relname ? n->relname : "", n->extra ? n->extra : ""});
+        PQfreemem(n);
+    }
+    return out;
+}
+
 namespace {
 
 Result checked(pg_conn* c, pg_result* raw) {

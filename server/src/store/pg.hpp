@@ -87,6 +87,16 @@ class Connection {
     // Connected and outside any transaction: safe to hand to the next caller.
     bool idle() const;
 
+    // LISTEN/NOTIFY (several instances on one database, app/cluster.hpp).
+    struct Notify {
+        std::string channel, payload;
+    };
+    // The socket to wait on (poll) for notifications; -1 when not connected.
+    int socket() const;
+    // Reads what the server sent without blocking and returns the notifications received so
+    // far (also those that arrived during an exec()). Throws Error when the connection broke.
+    std::vector<Notify> notifications();
+
   private:
     struct Free {
         void operator()(pg_conn* c) const;

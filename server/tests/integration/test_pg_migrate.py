@@ -66,9 +66,10 @@ def test_migrate_command_on_postgres(tmp_path, pg_url):
     assert r.returncode == 0, r.stderr
     assert "Migration appliquée : 0001_init.sql" in r.stdout
     assert "0006_deliveries.sql" in r.stdout
+    assert "0007_sync_feed.sql" in r.stdout
     r = run_cli(["migrate"], data_dir=tmp_path, env=env)
     assert r.returncode == 0, r.stderr
-    assert "Base de données à jour (version 6)" in r.stdout, r.stdout
+    assert "Base de données à jour (version 7)" in r.stdout, r.stdout
     assert password_of(pg_url) not in r.stdout + r.stderr
 
 

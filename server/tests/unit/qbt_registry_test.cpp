@@ -156,6 +156,46 @@ TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
     EXPECT_EQ(rows[0].hash_v2, "2222222222222222222222222222222222222222aaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
+// Two instances on one database (app/cluster.hpp): the leader's registry is fed by qBittorrent,
+// the follower's by the same maindata documents; rows written by one reach the other through
+// reload_rows(), and only changed torrents are republished.
+TEST(Registry, RowsWrittenByAnotherInstanceAreReloaded) {
+    TempStore ts;
+    qbt::Registry leader(*ts.s), follower(*ts.s);
+    int told = 0;
+    leader.set_on_rows_changed([&] { ++told; });
+    for (auto* r : {&leader, &follower}) {
+        r->load();
+        r->apply(md(kFull));
+    }
+    std::vector<qbt::Change> seen;
+    leader.on_change([&](const qbt::Change& c) { seen.push_back(c); });
+    EXPECT_FALSE(leader.snapshot()->find("bbbb")->owner_id);
+
+    // The follower records ownership of bbbb (as an add through it would).
+    store::TorrentRow row;
+    row.qbt_hash = "bbbb";
+    row.hash_v1 = "bbbb";
+    row.owner_id = 2;
+    row.source = "assigned";
+    row.name = "B";
+    row.added_at = now();
+    follower.add_row(row);
+    EXPECT_EQ(follower.snapshot()->find("bbbb")->owner_id, 2);
+    EXPECT_FALSE(leader.snapshot()->find("bbbb")->owner_id);  // not yet known there
+
+    leader.reload_rows();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].changed, std::vector<std::string>{"bbbb"});  // aaaa untouched
+    EXPECT_EQ(leader.snapshot()->find("bbbb")->owner_id, 2);
+    leader.reload_rows();  // nothing changed: nothing published
+    EXPECT_EQ(seen.size(), 1u);
+    EXPECT_EQ(told, 0);  // reloading is not a change of this instance's own
+
+    leader.set_owner("aaaa", 1);
+    EXPECT_EQ(told, 1);  // the other instances are told to reload
+}
+
 TEST(Registry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
     TempStore ts;
     qbt::Registry r(*ts.s);

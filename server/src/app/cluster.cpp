@@ -1,0 +1,279 @@
+#include "app/cluster.hpp"
+
+#include "util/crypto.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <ctime>
+
+namespace essaim::app {
+namespace json = boost::json;
+namespace pg = store::pg;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+// NOTIFY payloads are limited to 8000 bytes by PostgreSQL; what does not fit is not sent.
+constexpr std::size_t kMaxNotifyPayload = 7900;
+// How many feed rows one query reads (a full update of 10,000 torrents is ~10 MB).
+constexpr int kFeedBatch = 50;
+
+std::string host_name() {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "?";
+    return buf;
+}
+
+}  // namespace
+
+Cluster::Cluster(std::string url, qbt::Registry& registry, qbt::SyncLoop& sync)
+    : url_(std::move(url)),
+      registry_(registry),
+      sync_(sync),
+      // Unique per process (a restarted instance is a new source: its feed rows never continue
+      // the dead one's). Shown by the unauthenticated /api/health, hence no host name in it:
+      // the log line at start pairs it with the host.
+      id_(std::to_string(::getpid()) + "-" + crypto::random_token(3)) {}
+
+Cluster::~Cluster() {
+    stop();
+}
+
+void Cluster::start() {
+    sync_.set_gate([this] { return leader_.load(); }, [this] { poke_leader(); });
+    sync_.set_publisher(
+        [this](const json::object& md, std::int64_t base_rid) { publish_maindata(md, base_rid); },
+        [this](qbt::LinkState s, const std::string& error) { publish_link(s, error); });
+    registry_.set_on_rows_changed([this] { queue("essaim_rows", id_); });
+    spdlog::info(
+        "instance {} (hôte {}) : plusieurs instances possibles (PostgreSQL), élection en cours",
+        id_, host_name());
+    thread_ = std::thread([this] { run(); });
+}
+
+void Cluster::stop() {
+    stopping_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+void Cluster::queue(std::string channel, std::string payload) {
+    std::lock_guard lock(out_mu_);
+    // A burst of the same message (pokes, rows changed) needs to be sent once.
+    for (const auto& [c, p] : out_)
+        if (c == channel && p == payload) return;
+    out_.emplace_back(std::move(channel), std::move(payload));
+}
+
+void Cluster::poke_leader() {
+    queue("essaim_leader", "poke");
+}
+
+void Cluster::broadcast_to_user(std::int64_t user_id, const std::string& message) {
+    auto payload =
+        json::serialize(json::object{{"from", id_}, {"user", user_id}, {"message", message}});
+    if (payload.size() > kMaxNotifyPayload) return;  // the notification centre still has it
+    queue("essaim_notify", std::move(payload));
+}
+
+void Cluster::connect() {
+    conn_ = std::make_unique<pg::Connection>(url_);
+    for (const char* ch : {"essaim_sync", "essaim_leader", "essaim_rows", "essaim_notify"})
+        conn_->exec(std::string("LISTEN ") + ch);
+    // A follower starts from the latest full update still in the feed (and every delta after
+    // it); without one it asks the leader for one.
+    auto r = conn_->exec(
+        "SELECT COALESCE((SELECT max(seq) FROM sync_feed WHERE kind = 'maindata' AND base_rid = "
+        "0), 0), COALESCE((SELECT max(seq) FROM sync_feed), 0)");
+    auto full = r.int64(0, 0);
+    last_seq_ = full > 0 ? full - 1 : r.int64(0, 1);
+    applied_source_.clear();
+    applied_rid_ = -1;
+    feed_due_ = true;
+    rows_due_ = true;  // rows may have changed while this connection was down
+    next_lock_try_ = {};
+}
+
+void Cluster::run() {
+    while (!stopping_) {
+        try {
+            if (!conn_) connect();
+            auto now = std::chrono::steady_clock::now();
+            if (now >= next_lock_try_) {
+                next_lock_try_ = now + 2s;
+                if (!leader_) {
+                    auto r = conn_->exec("SELECT pg_try_advisory_lock($1::bigint)", {kLockKey});
+                    if (r.text(0, 0) == "t") {
+                        leader_ = true;
+                        spdlog::info(
+                            "instance {} : meneuse — elle interroge qBittorrent pour toutes les "
+                            "instances",
+                            id_);
+                        sync_.poke();
+                    } else if (!told_follower_) {
+                        told_follower_ = true;
+                        spdlog::info(
+                            "instance {} : suiveuse — l'état de qBittorrent vient de l'instance "
+                            "meneuse (nouvel essai du verrou toutes les 2 s)",
+                            id_);
+                    }
+                } else {
+                    // The lock lives as long as this connection: a dead connection must be
+                    // noticed (and leadership dropped) even when nothing else is sent on it.
+                    conn_->exec("SELECT 1");
+                }
+            }
+            for (const auto& n : conn_->notifications()) handle(n);
+            send_queued();
+            if (!leader_ && (feed_due_ || now >= next_feed_read_)) read_feed();
+            if (rows_due_) {
+                rows_due_ = false;
+                registry_.reload_rows();
+            }
+            pollfd p{conn_->socket(), POLLIN, 0};
+            ::poll(&p, 1, 200);
+        } catch (const std::exception& e) {
+            if (leader_.exchange(false))
+                spdlog::error(
+                    "instance {} : connexion du verrou perdue, elle cesse d'être meneuse : {}", id_,
+                    e.what());
+            else
+                spdlog::warn("instance {} : PostgreSQL (LISTEN) : {}", id_, e.what());
+            conn_.reset();
+            for (int i = 0; i < 20 && !stopping_; ++i) std::this_thread::sleep_for(100ms);
+        }
+    }
+    conn_.reset();  // releases the lock at once for the next leader
+}
+
+void Cluster::handle(const pg::Connection::Notify& n) {
+    if (n.channel == "essaim_sync") {
+        feed_due_ = true;
+    } else if (n.channel == "essaim_leader") {
+        if (!leader_) return;
+        if (n.payload == "full")
+            sync_.request_full();
+        else
+            sync_.poke();
+    } else if (n.channel == "essaim_rows") {
+        if (n.payload != id_) rows_due_ = true;
+    } else if (n.channel == "essaim_notify") {
+        boost::system::error_code ec;
+        auto v = json::parse(n.payload, ec);
+        if (ec || !v.is_object()) return;
+        const auto& o = v.as_object();
+        const auto* from = o.if_contains("from");
+        const auto* user = o.if_contains("user");
+        const auto* message = o.if_contains("message");
+        if (!from || !from->is_string() || from->as_string() == id_ || !user || !user->is_int64() ||
+            !message || !message->is_string())
+            return;
+        if (on_user_message_) on_user_message_(user->as_int64(), std::string(message->as_string()));
+    }
+}
+
+void Cluster::send_queued() {
+    std::deque<std::pair<std::string, std::string>> out;
+    {
+        std::lock_guard lock(out_mu_);
+        out.swap(out_);
+    }
+    for (const auto& [channel, payload] : out)
+        conn_->exec("SELECT pg_notify($1, $2)", {channel, payload});
+}
+
+void Cluster::read_feed() {
+    feed_due_ = false;
+    auto now = std::chrono::steady_clock::now();
+    next_feed_read_ = now + 2s;  // NOTIFY is the fast path; this catches anything missed
+    for (;;) {
+        auto r = conn_->exec(
+            "SELECT seq, source, base_rid, kind, payload FROM sync_feed WHERE seq > $1 ORDER BY "
+            "seq LIMIT " +
+                std::to_string(kFeedBatch),
+            {last_seq_});
+        for (int i = 0; i < r.rows(); ++i) {
+            last_seq_ = r.int64(i, 0);
+            auto source = r.text(i, 1);
+            auto base = r.int64(i, 2);
+            auto kind = r.text(i, 3);
+            if (source == id_) continue;  // written while this instance led
+            try {
+                if (kind == "link") {
+                    auto v = json::parse(r.text(i, 4));
+                    const auto& o = v.as_object();
+                    auto state = static_cast<qbt::LinkState>(o.at("state").as_int64());
+                    registry_.set_link(state, std::string(o.at("error").as_string()));
+                } else if (base == 0 || (applied_rid_ >= 0 && source == applied_source_ &&
+                                         base == applied_rid_)) {
+                    auto v = json::parse(r.text(i, 4));
+                    const auto& md = v.as_object();
+                    registry_.apply(md);
+                    applied_source_ = source;
+                    const auto* rid = md.if_contains("rid");
+                    applied_rid_ = rid && rid->is_int64() ? rid->as_int64() : -1;
+                } else {
+                    // A delta on top of an answer this instance did not apply: the state it
+                    // describes cannot be rebuilt from here. Wait for a full update.
+                    applied_rid_ = -1;
+                }
+            } catch (const std::exception& e) {
+                spdlog::warn("instance {} : mise à jour {} illisible : {}", id_, last_seq_,
+                             e.what());
+                applied_rid_ = -1;
+            }
+        }
+        if (r.rows() < kFeedBatch) break;
+    }
+    if (applied_rid_ < 0 && now - last_full_ask_ > 5s) {
+        last_full_ask_ = now;
+        queue("essaim_leader", "full");
+    }
+}
+
+void Cluster::publish_maindata(const json::object& md, std::int64_t base_rid) {
+    bool full = base_rid == 0;
+    if (const auto* f = md.if_contains("full_update"); f && f->is_bool() && f->as_bool())
+        full = true;
+    publish("maindata", full ? 0 : base_rid, json::serialize(md));
+}
+
+void Cluster::publish_link(qbt::LinkState s, const std::string& error) {
+    publish("link", -1,
+            json::serialize(json::object{{"state", static_cast<int>(s)}, {"error", error}}));
+}
+
+void Cluster::publish(const std::string& kind, std::int64_t base_rid, const std::string& payload) {
+    if (!leader_) return;  // demoted while the request was in flight: the new leader publishes
+    std::lock_guard lock(pub_mu_);
+    try {
+        if (!pub_ || !pub_->ok()) pub_ = std::make_unique<pg::Connection>(url_);
+        pg::Transaction t(*pub_);
+        auto r = pub_->exec(
+            "INSERT INTO sync_feed (at, source, base_rid, kind, payload) VALUES ($1, $2, $3, $4, "
+            "$5) RETURNING seq",
+            {unix_now(), id_, base_rid, kind, payload});
+        // Delivered at commit, so a follower woken by it always finds the row.
+        pub_->exec("SELECT pg_notify('essaim_sync', $1)", {r.text(0, 0)});
+        t.commit();
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_prune_ > 60s) {
+            last_prune_ = now;
+            pub_->exec("DELETE FROM sync_feed WHERE at < $1", {unix_now() - kFeedKeepSeconds});
+        }
+    } catch (const std::exception& e) {
+        // The followers see a gap in the chain and ask for a full update.
+        spdlog::warn("instance {} : publication de l'état qBittorrent impossible : {}", id_,
+                     e.what());
+        pub_.reset();
+    }
+}
+
+}  // namespace essaim::app
