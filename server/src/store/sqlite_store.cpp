@@ -447,7 +447,8 @@ class SqliteStore final : public Store {
         q->bind(3, now);
         if (!q->executeStep()) return std::nullopt;
         auto user = read_user(*q);
-        auto expires_at = q->getColumn(13).getInt64();
+        // The last column, after kUserColumns (a fixed index went stale when columns were added).
+        auto expires_at = q->getColumn(q->getColumnCount() - 1).getInt64();
         std::unique_lock wl(cache_mu_);
         if (session_cache_.size() > 10000) session_cache_.clear();
         session_cache_[session_id] = {user, expires_at, gen};
