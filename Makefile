@@ -76,8 +76,20 @@ fuzz-long: $(FUZZ_BUILD)/build.ninja
 	@FUZZ_MERGE=1 server/fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
 test-integration: server
-	@echo "== server integration tests (pytest, real essaim binary)"
+	@echo "== server integration tests (pytest, real essaim binary, SQLite store)"
 	@ESSAIM_BIN=$(ESSAIM_BIN) /usr/bin/python3 -m pytest -q -p no:cacheprovider server/tests/integration
+
+# The same suite on a throw-away PostgreSQL (scripts/pg-test.sh): with ESSAIM_IT_PG_URL every
+# test data dir gets its own database (server/tests/integration/conftest.py).
+test-integration-pg: server
+	@echo "== server integration tests on PostgreSQL (pytest, real essaim binary)"
+	@pg=$$(mktemp -d); trap '$(CURDIR)/scripts/pg-test.sh stop "$$pg" >/dev/null 2>&1 || true; rm -rf "$$pg"' EXIT; \
+	  url=$$($(CURDIR)/scripts/pg-test.sh start "$$pg"); \
+	  if ESSAIM_IT_PG_URL=$$url ESSAIM_BIN=$(ESSAIM_BIN) /usr/bin/python3 -m pytest -q -p no:cacheprovider server/tests/integration; then \
+	    echo "test-integration-pg: every test passed on PostgreSQL"; \
+	  else \
+	    echo "test-integration-pg: FAILED on PostgreSQL" >&2; exit 1; \
+	  fi
 
 test-web: deps
 	@echo "== web unit tests (vitest)"

@@ -18,8 +18,9 @@ PACKAGES=(
   # make bench / make soak: the reference portal (FastAPI on uvicorn), WebSocket load clients
   python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-websockets
   # PostgreSQL store (issue 9): the client library essaim links, and the server that
-  # scripts/pg-test.sh starts in a temporary directory for the tests (no system cluster needed)
-  libpq-dev postgresql
+  # scripts/pg-test.sh starts in a temporary directory for the tests (no system cluster needed);
+  # psycopg2 for the integration tests that read or write the database (make test-integration-pg)
+  libpq-dev postgresql python3-psycopg2
 )
 
 missing=()

@@ -1,7 +1,7 @@
 """Fixtures for the essaim server integration tests.
 
 Every test talks to the REAL binary (``server/build/essaim`` or ``$ESSAIM_BIN``) over HTTP on
-127.0.0.1. Standard library only (plus pytest).
+127.0.0.1. Standard library only (plus pytest; psycopg2 when the suite runs on PostgreSQL).
 
 Fixtures
 - ``essaim_bin``: path of the binary.
@@ -23,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -99,6 +100,115 @@ def pg_database_for(data_dir: Path | None) -> str | None:
                        check=True, capture_output=True, timeout=30)
         _pg_databases[key] = PG_ADMIN_URL.rpartition("/")[0] + "/" + name
     return _pg_databases[key]
+
+
+# The database of a data dir, whichever store the suite runs on: tests write their SQL once, in
+# the dialect both engines share, with `?` placeholders (turned into psycopg2's `%s` on
+# PostgreSQL). SQLite: data/essaim.db through the standard library. PostgreSQL: that data dir's
+# database through psycopg2 (Debian python3-psycopg2, scripts/install-deps.sh), imported only
+# then, so a SQLite run needs nothing beyond the standard library. Integers and NULLs come back as
+# int/None on both (flags are INTEGER 0/1 on PostgreSQL too).
+ON_PG = bool(PG_ADMIN_URL)
+
+
+def db_file(data_dir: Path) -> Path:
+    return Path(data_dir) / "essaim.db"
+
+
+def _pg_run(data_dir: Path, sql: str, params) -> tuple:
+    import psycopg2  # noqa: PLC0415 — PostgreSQL runs only
+
+    url = pg_database_for(data_dir)
+    con = psycopg2.connect(url, connect_timeout=10)
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute(sql.replace("%", "%%").replace("?", "%s") if params else sql,
+                        tuple(params) or None)
+            rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
+            return rows, cur.rowcount
+    finally:
+        con.close()
+
+
+def db_query(data_dir: Path, sql: str, params=()) -> list:
+    """Rows (tuples) of a read. On SQLite the file is opened read-only: essaim may be running,
+    or dead after kill -9 with its WAL not checkpointed (SQLite reads the WAL too, and a
+    read-only connection does not touch the files)."""
+    if ON_PG:
+        return _pg_run(data_dir, sql, params)[0]
+    con = sqlite3.connect(f"file:{db_file(data_dir)}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(sql, tuple(params)).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(data_dir: Path, sql: str, params=()) -> int:
+    """A write, committed at once (as another process would: the CLI, an operator) → the number
+    of rows changed."""
+    if ON_PG:
+        return _pg_run(data_dir, sql, params)[1]
+    con = sqlite3.connect(db_file(data_dir), timeout=10)
+    try:
+        with con:
+            return con.execute(sql, tuple(params)).rowcount
+    finally:
+        con.close()
+
+
+def db_set_setting(data_dir: Path, key: str, value: str) -> None:
+    """Writes one row of the settings table behind essaim's back (an upsert both engines know)."""
+    db_exec(data_dir, "INSERT INTO settings(key, value, updated_at) VALUES (?, ?, 0) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+                      "updated_at = excluded.updated_at", (key, value))
+
+
+def db_integrity(data_dir: Path) -> str:
+    """"ok" when the database is sound. SQLite: `PRAGMA integrity_check` (read-only). PostgreSQL
+    keeps its own files sound across a client's crash; the equivalent check is amcheck's
+    `bt_index_check(index, heapallindexed)` on every B-tree index of essaim's tables (each index
+    matches its table, every heap tuple is in its indexes): "ok", or the first error."""
+    if not ON_PG:
+        return db_query(data_dir, "PRAGMA integrity_check")[0][0]
+    import psycopg2  # noqa: PLC0415
+
+    try:
+        _pg_run(data_dir, "CREATE EXTENSION IF NOT EXISTS amcheck", ())
+        _pg_run(data_dir, "SELECT bt_index_check(c.oid, true) FROM pg_index i "
+                          "JOIN pg_class c ON c.oid = i.indexrelid "
+                          "JOIN pg_am am ON am.oid = c.relam "
+                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE am.amname = 'btree' AND n.nspname = 'public'", ())
+    except psycopg2.Error as e:
+        return f"amcheck: {e}".strip()
+    return "ok"
+
+
+def db_raw_dumps(data_dir: Path) -> list:
+    """[(label, bytes)]: everything the store holds, as raw bytes, to look for secrets in clear.
+    SQLite: each file data/essaim.db* (the WAL too). PostgreSQL: a full pg_dump of the data
+    dir's database (every table, every row, as text)."""
+    if not ON_PG:
+        return [(f.name, f.read_bytes()) for f in Path(data_dir).glob("essaim.db*")]
+    url = pg_database_for(data_dir)
+    out = subprocess.run(["pg_dump", "--no-owner", url], check=True, capture_output=True,
+                         timeout=60).stdout
+    assert b"CREATE TABLE public.settings" in out, out[:500]
+    return [("pg_dump", out)]
+
+
+def pg_drop_database_for(data_dir: Path | None) -> None:
+    """Drops `data_dir`'s PostgreSQL database, if it has one (at the end of the test that used
+    it: ~8 MB each, hundreds per run). Errors are ignored: cleanup must go on."""
+    if not PG_ADMIN_URL or data_dir is None:
+        return
+    url = _pg_databases.pop(str(Path(data_dir).resolve()), None)
+    if url:
+        name = url.rpartition("/")[2]
+        subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c",
+                        f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       capture_output=True, timeout=30)
 
 
 def unique_name(prefix: str = "u") -> str:
@@ -356,6 +466,7 @@ class EssaimServer:
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file (absent when the suite runs on PostgreSQL: use db_query/db_exec)."""
         assert self.data_dir is not None
         return self.data_dir / "essaim.db"
 
@@ -513,6 +624,8 @@ class EssaimFactory:
                 s.stop()
             except Exception:  # noqa: BLE001 — cleanup must go on
                 s.kill()
+        for d in {s.data_dir for s in self.servers}:
+            pg_drop_database_for(d)
         self.servers.clear()
         for r in self.roots:
             shutil.rmtree(r, ignore_errors=True)
@@ -578,6 +691,19 @@ def _per_test_timeout(request):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(autouse=True)
+def _pg_drop_tmp_path_databases(request):
+    """On PostgreSQL, drops the databases of data dirs under the test's tmp_path (CLI tests) when
+    the test ends; the servers' ones go with their EssaimFactory."""
+    root = None
+    if PG_ADMIN_URL and "tmp_path" in request.fixturenames:
+        root = str(Path(request.getfixturevalue("tmp_path")).resolve())
+    yield
+    if root is not None:
+        for key in [k for k in _pg_databases if k == root or k.startswith(root + os.sep)]:
+            pg_drop_database_for(Path(key))
 
 
 @pytest.fixture(scope="session")

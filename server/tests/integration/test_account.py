@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import GOOD_PASSWORD, Browser, assert_error, unique_name
+from conftest import GOOD_PASSWORD, Browser, assert_error, db_exec, unique_name
 
 NEW_PASSWORD = "brand-new-password-7"
 
@@ -129,10 +129,7 @@ def test_password_change_ends_other_sessions(server):
 
 
 def _disable(srv, name):
-    import sqlite3
-    with sqlite3.connect(srv.db_path, timeout=5) as db:
-        assert db.execute("UPDATE users SET disabled = 1 WHERE username = ?", (name,)).rowcount == 1
-    db.close()
+    assert db_exec(srv.data_dir, "UPDATE users SET disabled = 1 WHERE username = ?", (name,)) == 1
 
 
 def test_disabled_account_cannot_log_in(server):

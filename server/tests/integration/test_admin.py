@@ -1,14 +1,13 @@
 """Administration through the HTTP API, against a real qbittorrent-nox: settings (secrets
-write-only and sealed in the SQLite file, connection tests, reconnection without restart),
+write-only and sealed in the database, connection tests, reconnection without restart),
 users, groups with permissions and limits (enforced in qBittorrent), and the audit log."""
 
 import os
-import sqlite3
 
 import pytest
 
 import swarm as sw
-from conftest import Browser, assert_error, free_port, unique_name
+from conftest import Browser, assert_error, db_query, db_raw_dumps, free_port, unique_name
 from fake_jackett import FakeJackett
 
 pytestmark = pytest.mark.timeout(150)
@@ -92,14 +91,14 @@ def test_settings_round_trip_never_returns_secrets_and_stores_them_sealed(portal
     assert instance["registration_open"] is False and instance["site_name"] == "La Ruche"
     assert_error(Browser(portal.server).register(unique_name("tard")), 403, "registration_closed")
 
-    # Not in the database file in clear (nor in its WAL).
-    for f in portal.server.data_dir.glob("essaim.db*"):
-        raw = f.read_bytes()
-        assert JACKETT_KEY.encode() not in raw and DL_SECRET.encode() not in raw, f
+    # Not in the database in clear: neither in the SQLite file nor in its WAL, nor anywhere in
+    # a full dump of the PostgreSQL database.
+    for label, raw in db_raw_dumps(portal.server.data_dir):
+        assert JACKETT_KEY.encode() not in raw and DL_SECRET.encode() not in raw, label
     # ("adminadmin", the swarm's password, also appears as user name + display name "admin").
-    db = sqlite3.connect(portal.server.data_dir / "essaim.db")
     for key in ("jackett_api_key", "download_secret", "qbt_password"):
-        value = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+        [(value,)] = db_query(portal.server.data_dir, "SELECT value FROM settings WHERE key = ?",
+                              (key,))
         assert value.startswith("enc:v1:") and sw.QBT_PASS not in value, (key, value)
 
     # Validation: nothing is written when one field is wrong.

@@ -1,11 +1,11 @@
 """13. The essaim command line (create-user, create-admin, reset-password, migrate, health…)."""
 
 import json
-import sqlite3
 
 import pytest
 
-from conftest import Browser, assert_error, free_port, looks_french, run_cli
+from conftest import (ON_PG, Browser, assert_error, db_file, db_query, free_port, looks_french,
+                      run_cli)
 
 BOB_PW = "bob-password-123"
 BOB_NEW_PW = "bob-new-password-456"
@@ -97,9 +97,7 @@ def test_cli_errors_are_french_and_non_zero(tmp_path, args, stdin):
 def test_cli_users_are_in_the_database(tmp_path):
     assert run_cli(["create-user", "--username", "gina", "--password-stdin"], data_dir=tmp_path,
                    stdin="gina-password-1\n").returncode == 0
-    with sqlite3.connect(tmp_path / "essaim.db") as db:
-        row = db.execute("SELECT role, password_hash FROM users WHERE username='gina'").fetchone()
-    db.close()
+    [row] = db_query(tmp_path, "SELECT role, password_hash FROM users WHERE username='gina'")
     assert row[0] == "user"
     assert row[1].startswith("$argon2id$"), row[1]
 
@@ -107,7 +105,9 @@ def test_cli_users_are_in_the_database(tmp_path):
 def test_migrate(tmp_path):
     r = run_cli(["migrate"], data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "essaim.db").exists()
+    # The schema is there, in data/essaim.db or in PostgreSQL (and then no SQLite file at all).
+    assert db_file(tmp_path).exists() != ON_PG
+    assert db_query(tmp_path, "SELECT COUNT(*) FROM schema_migrations")[0][0] >= 6
     r2 = run_cli(["migrate"], data_dir=tmp_path)
     assert r2.returncode == 0, r2.stderr
     assert "à jour" in r2.stdout, r2.stdout

@@ -1,11 +1,10 @@
 """3–4. POST /api/auth/register: success, cookies, validation errors, closed registration."""
 
 import json
-import sqlite3
 
 import pytest
 
-from conftest import GOOD_PASSWORD, Browser, assert_error, unique_name
+from conftest import GOOD_PASSWORD, Browser, assert_error, db_query, db_set_setting, unique_name
 
 
 def test_register_creates_user_and_signs_in(shared_server):
@@ -175,11 +174,9 @@ def test_json_content_type_with_charset_is_accepted(shared_server):
 
 
 def test_registration_closed(server):
-    # The setting is written straight into the SQLite file while the server runs (WAL mode).
-    with sqlite3.connect(server.db_path, timeout=5) as db:
-        db.execute("INSERT OR REPLACE INTO settings(key,value,updated_at) "
-                   "VALUES('registration_open','false',0)")
-    db.close()
+    # The setting is written straight into the database while the server runs (SQLite in WAL
+    # mode, or PostgreSQL), as another process would.
+    db_set_setting(server.data_dir, "registration_open", "false")
 
     inst = server.request("GET", "/api/instance")
     assert inst.status == 200
@@ -190,10 +187,8 @@ def test_registration_closed(server):
     assert_error(res, 403, "registration_closed")
     assert not res.header_all("Set-Cookie")
     # Nobody was created: the name is still free once registration reopens.
-    with sqlite3.connect(server.db_path, timeout=5) as db:
-        assert db.execute("SELECT COUNT(*) FROM users WHERE username = ?", (name,)).fetchone()[0] == 0
-        db.execute("INSERT OR REPLACE INTO settings(key,value,updated_at) "
-                   "VALUES('registration_open','true',0)")
-    db.close()
+    assert db_query(server.data_dir, "SELECT COUNT(*) FROM users WHERE username = ?",
+                    (name,)) == [(0,)]
+    db_set_setting(server.data_dir, "registration_open", "true")
     assert server.request("GET", "/api/instance").json["registration_open"] is True
     assert Browser(server).register(name).status == 201

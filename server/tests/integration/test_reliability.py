@@ -4,7 +4,8 @@
    and generated .torrent files), three times at different moments: after each restart, every
    torrent qBittorrent accepted is owned in essaim by the user who sent it, every add essaim
    acknowledged is there and owned by the right user, one database row per torrent, and
-   `PRAGMA integrity_check` is ok.
+   the database is sound (SQLite: `PRAGMA integrity_check`; PostgreSQL: amcheck on every index,
+   conftest.db_integrity).
 2. qBittorrent stopped for 60 s and started again (a new process, so a new SID): essaim says
    "down" (health, list, WebSocket), keeps serving the last known list as stale, logs in again
    by itself and is fresh and live again (on a WebSocket opened before the outage) within a
@@ -12,6 +13,7 @@
 3. The data directory's disk full (a small tmpfs): every write answers 507 `storage_full` with a
    French message, reads go on, nothing committed before is lost, a completion that happened
    while the disk was full is notified (once) when space comes back, and writes work again.
+   SQLite only: on PostgreSQL the database is not in the data directory (skipped).
 
 This module stops and restarts the session's shared main qBittorrent (test 2): the swarm is left
 running (restarted) for the modules after it, and `swarm_clean` restarts it if a failure left it
@@ -24,7 +26,6 @@ import hashlib
 import http.client
 import os
 import random
-import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -34,7 +35,8 @@ from pathlib import Path
 import pytest
 
 import swarm as sw
-from conftest import Browser, assert_error, raw_request, unique_name
+from conftest import (ON_PG, Browser, assert_error, db_integrity, db_query, raw_request,
+                      unique_name)
 from swarm import WebSocket
 
 # ---------------------------------------------------------------------------------------------
@@ -46,18 +48,14 @@ def cookie_of(browser) -> str:
     return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
 
 
-def db(path: Path, sql: str, args=()) -> list:
-    """A query on essaim's SQLite file, read-only (essaim may be running, or dead after kill -9
-    with its WAL not checkpointed: SQLite reads the WAL too)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+def db(data_dir: Path, sql: str, args=()) -> list:
+    """A read of essaim's database (conftest.db_query: SQLite read-only — essaim may be running,
+    or dead after kill -9 with its WAL not checkpointed — or PostgreSQL)."""
+    return db_query(data_dir, sql, args)
 
 
-def integrity(path: Path) -> str:
-    return db(path, "PRAGMA integrity_check")[0][0]
+def integrity(data_dir: Path) -> str:
+    return db_integrity(data_dir)
 
 
 def bencode(x) -> bytes:
@@ -209,7 +207,7 @@ def check_nothing_lost(portal, users: dict, acked: dict, sent: dict, unanswered:
                 assert h in mine and mine[h]["owner"]["id"] == uid, (uid, h)
 
     # The database: sound, one row per torrent, every torrent's row names its owner.
-    path = portal.server.db_path
+    path = portal.server.data_dir
     assert integrity(path) == "ok"
     dup = db(path, "SELECT qbt_hash, COUNT(*) FROM torrents GROUP BY qbt_hash HAVING COUNT(*) > 1")
     assert dup == [], f"duplicate rows: {dup[:5]}"
@@ -256,7 +254,7 @@ def test_kill_9_during_a_burst_of_adds_loses_nothing(portal):
               f"{len(burst.acked)} acknowledged, {len(burst.sent)} sent, "
               f"{len(burst.unanswered)} request(s) cut")
         # The crashed database (WAL not checkpointed) is sound before anything touches it.
-        assert integrity(old.db_path) == "ok"
+        assert integrity(old.data_dir) == "ok"
         acked.update(burst.acked)
         sent.update(burst.sent)
         unanswered += burst.unanswered
@@ -373,6 +371,9 @@ def test_qbittorrent_down_60_s_then_back_with_a_new_sid(portal):
 def small_disk(essaim):
     """A 16 MiB tmpfs for essaim's data dir (skips when mounting is not permitted). Stops every
     server of the test before unmounting."""
+    if ON_PG:
+        pytest.skip("PostgreSQL store: the database is not in the data directory, a full disk "
+                    "there cannot refuse its writes (SQLite only)")
     root = Path(tempfile.mkdtemp(prefix="essaim-full-"))
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "essaim-full",
                         str(root)], capture_output=True, text=True)
@@ -440,7 +441,7 @@ def test_disk_full_refuses_writes_clearly_and_loses_nothing(swarm_clean, essaim,
     r = sw.single_result(sw.add_files(a, [("bonjour.torrent", sw.fixture_bytes("v1-single"))]))
     assert r["ok"] and r["hash"] == v1, r
     s.main.wait_listed(v1)
-    path = srv.db_path
+    path = srv.data_dir
     before = {
         "users": db(path, "SELECT id, username, display_name FROM users ORDER BY id"),
         "torrents": db(path, "SELECT id, qbt_hash, owner_id FROM torrents ORDER BY id"),

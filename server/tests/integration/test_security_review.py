@@ -33,7 +33,6 @@ import http.client
 import json
 import os
 import re
-import sqlite3
 import statistics
 import threading
 import time
@@ -44,8 +43,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import swarm as sw
-from conftest import (GOOD_PASSWORD, Browser, Response, assert_error, parse_raw_response,
-                      raw_request, socket_exchange, unique_name)
+from conftest import (GOOD_PASSWORD, Browser, Response, assert_error, db_exec, db_query,
+                      db_raw_dumps, parse_raw_response, raw_request, socket_exchange,
+                      unique_name)
 from fake_jackett import FakeJackett
 from smtp_sink import SmtpSink
 from swarm import WebSocket, WebSocketRefused
@@ -965,18 +965,15 @@ def test_no_secret_in_any_response_websocket_message_or_log_line(swarm_clean, es
             assert needed in labels, needed
 
         # At rest: secrets sealed in the database, passwords as argon2id hashes.
-        for f in srv.data_dir.glob("essaim.db*"):
-            raw = f.read_bytes()
-            assert not find(raw, {k: v for k, v in secrets.items() if k != "qbt_password"}), f
+        for label, raw in db_raw_dumps(srv.data_dir):  # SQLite files + WAL, or a pg_dump
+            assert not find(raw, {k: v for k, v in secrets.items() if k != "qbt_password"}), label
         assert oct((srv.data_dir / "secret.key").stat().st_mode & 0o777) == "0o600"
         assert oct(srv.data_dir.stat().st_mode & 0o777) == "0o700"
-        db = sqlite3.connect(srv.data_dir / "essaim.db")
-        hashes = [h for (h,) in db.execute("SELECT password_hash FROM users")]
+        hashes = [h for (h,) in db_query(srv.data_dir, "SELECT password_hash FROM users")]
         assert hashes and all(x.startswith("$argon2id$") for x in hashes), hashes
         for key in ("jackett_api_key", "download_secret", "qbt_password", "smtp_password"):
-            value = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+            [(value,)] = db_query(srv.data_dir, "SELECT value FROM settings WHERE key = ?", (key,))
             assert value.startswith("enc:v1:"), (key, value[:20])
-        db.close()
     finally:
         fake_jackett.stop()
         fake_qbt.stop()
@@ -1231,10 +1228,8 @@ def test_signed_unexpired_token_is_refused_once_its_session_row_expired(server):
     c = claims_of(token)
     assert c["exp"] > time.time() + 3600
     assert me_with(server, token, False).status == 200
-    db = sqlite3.connect(server.db_path)
-    db.execute("UPDATE sessions SET expires_at = ? WHERE id = ?", (int(time.time()) - 1, c["sid"]))
-    db.commit()
-    db.close()
+    assert db_exec(server.data_dir, "UPDATE sessions SET expires_at = ? WHERE id = ?",
+                   (int(time.time()) - 1, c["sid"])) == 1
     for bearer in (False, True):
         assert_error(me_with(server, token, bearer), 401, "unauthenticated")
     with pytest.raises(WebSocketRefused) as e:

@@ -3,13 +3,13 @@
 essaim reconciles after every full update of qBittorrent's data (so at start) and every 5 min:
 the tests restart essaim on the same data dir instead of waiting. A row vanished from
 qBittorrent is only marked removed once older than the 90 s grace period: the test makes it
-older by editing added_at in essaim's SQLite database while essaim is stopped."""
-
-import sqlite3
+older by editing added_at in essaim's database (SQLite or PostgreSQL) while essaim is
+stopped."""
 
 import pytest
 
 import swarm as sw
+from conftest import db_exec
 from swarm import assert_api_error as assert_error
 
 pytestmark = pytest.mark.timeout(90)
@@ -45,9 +45,8 @@ def test_reconcile_tags_ownerless_assign_and_vanished(portal):
     sw.wait_until(lambda: s.main.torrent(gone) is None, 5, 0.1, "qBittorrent to drop it")
 
     def age_rows():
-        with sqlite3.connect(portal.server.db_path) as db:
-            n = db.execute("UPDATE torrents SET added_at = added_at - 600 WHERE qbt_hash = ?",
-                           (gone,)).rowcount
+        n = db_exec(portal.server.data_dir,
+                    "UPDATE torrents SET added_at = added_at - 600 WHERE qbt_hash = ?", (gone,))
         assert n == 1, n
 
     portal.restart(between=age_rows)
