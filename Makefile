@@ -4,6 +4,7 @@
 #               web unit tests, Playwright end-to-end tests in Debian's Chromium
 #   make build  build server and web app without starting
 #   make bench  benchmarks (wrk, side by side with Flood and a reference), printing tables
+#   make soak   500 WebSocket clients + wrk for SOAK_SECONDS (300): no error, flat memory
 #   make fuzz-long  every libFuzzer target 10 min, new coverage merged into server/fuzz/corpus
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -13,7 +14,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-web test-e2e bench format format-check clean
+.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-pg test-web test-e2e bench soak format format-check clean
 
 all: build
 
@@ -99,8 +100,12 @@ test-e2e: build
 	@echo "== end-to-end tests (Playwright, Debian Chromium)"
 	@ESSAIM_BIN=$(ESSAIM_BIN) scripts/e2e.sh
 
+# The web app table needs web/dist; Flood is installed by run.sh itself.
 bench: build
 	@server/bench/run.sh
+
+soak: server
+	@server/bench/soak.sh
 
 format:
 	@clang-format -i $$(git ls-files 'server/*.cpp' 'server/*.hpp')
