@@ -3,7 +3,7 @@
 #   make test   every test: C++ unit tests (+ ASan/UBSan build), server integration tests,
 #               web unit tests, Playwright end-to-end tests in Debian's Chromium
 #   make build  build server and web app without starting
-#   make bench  benchmarks (wrk, side by side with Flood and a reference), printing tables
+#   make bench  benchmarks (wrk, side by side with Flood and a reference; SQLite vs PostgreSQL), printing tables
 #   make soak   500 WebSocket clients + wrk for SOAK_SECONDS (300): no error, flat memory
 #   make fuzz-long  every libFuzzer target 10 min, new coverage merged into server/fuzz/corpus
 SHELL := /bin/bash
@@ -14,7 +14,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-pg test-web test-e2e bench soak format format-check clean
+.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
 
 all: build
 
@@ -76,21 +76,20 @@ fuzz-long: $(FUZZ_BUILD)/build.ninja
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@FUZZ_MERGE=1 server/fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
+# The integration suite on both stores side by side (scripts/integration-tests.sh): SQLite, and a
+# throw-away PostgreSQL where every test data dir gets its own database. Single store:
+# make test-integration-sqlite / test-integration-pg.
 test-integration: server
-	@echo "== server integration tests (pytest, real essaim binary, SQLite store)"
-	@ESSAIM_BIN=$(ESSAIM_BIN) /usr/bin/python3 -m pytest -q -p no:cacheprovider server/tests/integration
+	@echo "== server integration tests (pytest, real essaim binary), SQLite and PostgreSQL side by side"
+	@ESSAIM_BIN=$(ESSAIM_BIN) scripts/integration-tests.sh both
 
-# The same suite on a throw-away PostgreSQL (scripts/pg-test.sh): with ESSAIM_IT_PG_URL every
-# test data dir gets its own database (server/tests/integration/conftest.py).
+test-integration-sqlite: server
+	@echo "== server integration tests on SQLite (pytest, real essaim binary)"
+	@ESSAIM_BIN=$(ESSAIM_BIN) scripts/integration-tests.sh sqlite
+
 test-integration-pg: server
 	@echo "== server integration tests on PostgreSQL (pytest, real essaim binary)"
-	@pg=$$(mktemp -d); trap '$(CURDIR)/scripts/pg-test.sh stop "$$pg" >/dev/null 2>&1 || true; rm -rf "$$pg"' EXIT; \
-	  url=$$($(CURDIR)/scripts/pg-test.sh start "$$pg"); \
-	  if ESSAIM_IT_PG_URL=$$url ESSAIM_BIN=$(ESSAIM_BIN) /usr/bin/python3 -m pytest -q -p no:cacheprovider server/tests/integration; then \
-	    echo "test-integration-pg: every test passed on PostgreSQL"; \
-	  else \
-	    echo "test-integration-pg: FAILED on PostgreSQL" >&2; exit 1; \
-	  fi
+	@ESSAIM_BIN=$(ESSAIM_BIN) scripts/integration-tests.sh postgresql
 
 test-web: deps
 	@echo "== web unit tests (vitest)"
@@ -103,6 +102,7 @@ test-e2e: build
 # The web app table needs web/dist; Flood is installed by run.sh itself.
 bench: build
 	@server/bench/run.sh
+	@[ "$${SKIP_STORES:-0}" = 1 ] || server/bench/stores.sh
 
 soak: server
 	@server/bench/soak.sh

@@ -34,8 +34,9 @@ std::string host_name() {
 
 }  // namespace
 
-Cluster::Cluster(std::string url, qbt::Registry& registry, qbt::SyncLoop& sync)
+Cluster::Cluster(std::string url, store::Store& store, qbt::Registry& registry, qbt::SyncLoop& sync)
     : url_(std::move(url)),
+      store_(store),
       registry_(registry),
       sync_(sync),
       // Unique per process (a restarted instance is a new source: its feed rows never continue
@@ -85,8 +86,12 @@ void Cluster::broadcast_to_user(std::int64_t user_id, const std::string& message
 
 void Cluster::connect() {
     conn_ = std::make_unique<pg::Connection>(url_);
-    for (const char* ch : {"essaim_sync", "essaim_leader", "essaim_rows", "essaim_notify"})
+    for (const char* ch :
+         {"essaim_sync", "essaim_leader", "essaim_rows", "essaim_notify", "essaim_auth"})
         conn_->exec(std::string("LISTEN ") + ch);
+    // Listening from here on: the store may cache sessions again (changes made while this
+    // connection was down are covered by the generation bump of this call).
+    store_.auth_changed_elsewhere(true);
     // A follower starts from the latest full update still in the feed (and every delta after
     // it); without one it asks the leader for one.
     auto r = conn_->exec(
@@ -146,10 +151,12 @@ void Cluster::run() {
                     e.what());
             else
                 spdlog::warn("instance {} : PostgreSQL (LISTEN) : {}", id_, e.what());
+            store_.auth_changed_elsewhere(false);  // deaf now: no cached sessions
             conn_.reset();
             for (int i = 0; i < 20 && !stopping_; ++i) std::this_thread::sleep_for(100ms);
         }
     }
+    store_.auth_changed_elsewhere(false);
     conn_.reset();  // releases the lock at once for the next leader
 }
 
@@ -162,6 +169,8 @@ void Cluster::handle(const pg::Connection::Notify& n) {
             sync_.request_full();
         else
             sync_.poke();
+    } else if (n.channel == "essaim_auth") {
+        store_.auth_changed_elsewhere(true);
     } else if (n.channel == "essaim_rows") {
         if (n.payload != id_) rows_due_ = true;
     } else if (n.channel == "essaim_notify") {

@@ -16,6 +16,9 @@
 // - Notifications stored by one instance are pushed live to the user's sockets on the others
 //   (NOTIFY essaim_notify with the WebSocket message).
 // - A follower's poke (after an add/pause/delete) becomes NOTIFY essaim_leader 'poke'.
+// - Users, groups or sessions changed by any process: a trigger sends NOTIFY essaim_auth
+//   (migrations_pg/0008) and the store drops its session cache; while this thread is not
+//   listening (not yet connected, connection lost) the store caches nothing.
 //
 // One thread of its own with one dedicated connection (lock + LISTEN + feed reads), waiting on
 // the connection's socket with poll(); the leader publishes from the sync loop on a second
@@ -25,6 +28,7 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "store/pg.hpp"
+#include "store/store.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -43,7 +47,7 @@ namespace essaim::app {
 
 class Cluster {
   public:
-    Cluster(std::string url, qbt::Registry& registry, qbt::SyncLoop& sync);
+    Cluster(std::string url, store::Store& store, qbt::Registry& registry, qbt::SyncLoop& sync);
     ~Cluster();
     Cluster(const Cluster&) = delete;
     Cluster& operator=(const Cluster&) = delete;
@@ -79,6 +83,7 @@ class Cluster {
     void queue(std::string channel, std::string payload);
 
     std::string url_;
+    store::Store& store_;
     qbt::Registry& registry_;
     qbt::SyncLoop& sync_;
     std::string id_;  // random per process: the source of this leader's feed rows

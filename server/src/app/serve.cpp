@@ -134,7 +134,7 @@ int serve(const config::Config& cfg) {
     // SQLite: no cluster, everything runs here as before.
     std::unique_ptr<Cluster> cluster;
     if (store::pg::is_postgres_url(cfg.database_url)) {
-        cluster = std::make_unique<Cluster>(cfg.database_url, registry, sync);
+        cluster = std::make_unique<Cluster>(cfg.database_url, *store, registry, sync);
         auto leading = [c = cluster.get()] { return c->leader(); };
         notifier.set_active(leading);
         limits.set_active(leading);

@@ -4,9 +4,11 @@
 //   connection behind a mutex, because PostgreSQL serves concurrent readers and writers itself;
 //   a lease is held for one method call (one transaction at most), a broken connection is
 //   dropped and reopened on the next call.
-// - No session cache: SQLite's cache is invalidated by watching the WAL file, which cannot see
-//   writes by another essaim instance on the same PostgreSQL, so every lookup asks the
-//   database (one indexed query on loopback).
+// - Session cache: SQLite's is invalidated by watching the WAL file, which cannot see writes by
+//   another essaim instance on the same PostgreSQL. Here a trigger NOTIFYs essaim_auth on every
+//   change to users, groups and sessions (migrations_pg/0008), the cluster thread LISTENs and
+//   calls auth_changed_elsewhere(); until it listens (or after its connection broke) every
+//   lookup asks the database.
 // - Case-insensitive names: lower(x COLLATE "C"), which folds ASCII only, like COLLATE NOCASE
 //   (see migrations_pg/0001_init.sql); orderings SQLite does on binary text use COLLATE "C".
 #include "store/pg_store.hpp"
@@ -14,9 +16,12 @@
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 
 namespace essaim::store {
 namespace {
@@ -217,6 +222,7 @@ class PgStore final : public Store {
     }
 
     std::int64_t create_user(const NewUser& u) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         auto now = now_unix();
         try {
@@ -261,6 +267,7 @@ class PgStore final : public Store {
 
     void update_profile(std::int64_t id, const std::string& display_name,
                         const std::optional<std::string>& email) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         auto r =
             c->exec("UPDATE users SET display_name = $1, email = $2, updated_at = $3 WHERE id = $4",
@@ -269,6 +276,7 @@ class PgStore final : public Store {
     }
 
     void set_password(std::int64_t id, const std::string& hash, bool bump) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         auto r = c->exec(
             "UPDATE users SET password_hash = $1, token_version = token_version + $2::bigint,"
@@ -278,6 +286,7 @@ class PgStore final : public Store {
     }
 
     void touch_login(std::int64_t id, std::int64_t now) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         c->exec("UPDATE users SET last_login_at = $1 WHERE id = $2", {now, id});
     }
@@ -293,6 +302,7 @@ class PgStore final : public Store {
     }
 
     void update_user(std::int64_t id, const UserUpdate& u) override {
+        BumpOnExit written{generation_};
         // One UPDATE carrying every changed field: as atomic as SQLite's per-field updates in
         // one transaction, and NotFound when the row does not exist.
         std::string sql = "UPDATE users SET updated_at = $1";
@@ -318,6 +328,7 @@ class PgStore final : public Store {
     }
 
     void delete_user(std::int64_t id) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         if (c->exec("DELETE FROM users WHERE id = $1", {id}).affected() == 0)
             throw NotFound("no such user");
@@ -353,6 +364,7 @@ class PgStore final : public Store {
     }
 
     std::int64_t create_group(const Group& g) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         try {
             return c
@@ -368,6 +380,7 @@ class PgStore final : public Store {
     }
 
     void update_group(const Group& g) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         std::int64_t n = 0;
         try {
@@ -382,6 +395,7 @@ class PgStore final : public Store {
     }
 
     void delete_group(std::int64_t id) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         std::int64_t n = 0;
         try {
@@ -458,6 +472,7 @@ class PgStore final : public Store {
     }
 
     void create_session(const Session& s) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         c->exec(
             "INSERT INTO sessions (id, user_id, created_at, expires_at, ip, user_agent)"
@@ -467,28 +482,55 @@ class PgStore final : public Store {
 
     std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
                                          std::int64_t now) override {
+        // Hot path (every authenticated request). Cached only while the cluster listens for
+        // NOTIFY essaim_auth, which a trigger sends on any change to users, groups or sessions
+        // by any process (migrations_pg/0008); this process's own writes bump the generation
+        // when they end (BumpOnExit), so a reader that raced a write never caches stale rows.
+        bool cache = listening_.load();
+        auto gen = generation_.load();
+        if (cache) {
+            std::shared_lock rl(cache_mu_);
+            auto it = session_cache_.find(session_id);
+            if (it != session_cache_.end() && it->second.generation == gen &&
+                it->second.user.id == user_id && it->second.expires_at > now)
+                return it->second.user;
+        }
         auto c = pool_.take();
         auto r = c->exec(std::string("SELECT ") + kUserColumns +
-                             " FROM sessions s JOIN users u ON u.id = s.user_id"
+                             ", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
                              " JOIN groups g ON g.id = u.group_id"
                              " WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3",
                          {session_id, user_id, now});
         static_assert(kUserColumnCount == 16);
         if (r.rows() == 0) return std::nullopt;
-        return read_user(r, 0);
+        auto user = read_user(r, 0);
+        if (cache) {
+            std::unique_lock wl(cache_mu_);
+            if (session_cache_.size() > 10000) session_cache_.clear();
+            session_cache_[session_id] = {user, r.int64(0, kUserColumnCount), gen};
+        }
+        return user;
+    }
+
+    void auth_changed_elsewhere(bool listening) override {
+        generation_.fetch_add(1);
+        listening_.store(listening);
     }
 
     void delete_session(const std::string& session_id) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         c->exec("DELETE FROM sessions WHERE id = $1", {session_id});
     }
 
     void delete_user_sessions(std::int64_t user_id, const std::string& except_id) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         c->exec("DELETE FROM sessions WHERE user_id = $1 AND id <> $2", {user_id, except_id});
     }
 
     void prune_sessions(std::int64_t now) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         c->exec("DELETE FROM sessions WHERE expires_at <= $1", {now});
     }
@@ -770,6 +812,7 @@ class PgStore final : public Store {
 
     void set_notify_prefs(std::int64_t user_id, bool email,
                           const std::optional<std::string>& webhook_url) override {
+        BumpOnExit written{generation_};
         auto c = pool_.take();
         if (c->exec("UPDATE users SET notify_email = $1, webhook_url = $2 WHERE id = $3",
                     {email, webhook_url, user_id})
@@ -848,6 +891,22 @@ class PgStore final : public Store {
     }
 
     Pool pool_;
+
+    // Session cache (user_for_session).
+    struct CachedSession {
+        User user;
+        std::int64_t expires_at;
+        std::uint64_t generation;
+    };
+    // Bumps the generation when a writing method returns (or throws): after its commit.
+    struct BumpOnExit {
+        std::atomic<std::uint64_t>& g;
+        ~BumpOnExit() { g.fetch_add(1); }
+    };
+    std::atomic<std::uint64_t> generation_{0};
+    std::atomic<bool> listening_{false};
+    std::shared_mutex cache_mu_;
+    std::unordered_map<std::string, CachedSession> session_cache_;
     std::mutex cipher_mu_;
     std::shared_ptr<const SettingsCipher> cipher_;
 };

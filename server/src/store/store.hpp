@@ -198,6 +198,11 @@ class Store {
     virtual void delete_session(const std::string& session_id) = 0;
     virtual void delete_user_sessions(std::int64_t user_id, const std::string& except_id) = 0;
     virtual void prune_sessions(std::int64_t now) = 0;
+    // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
+    // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
+    // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its
+    // WAL file instead and ignores this.
+    virtual void auth_changed_elsewhere(bool listening) { (void)listening; }
 
     // Settings (typed in code, stored as text). With a cipher, secret settings
     // (is_secret_setting) are sealed on write and opened on read; a sealed value that does not

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import swarm as sw
-from conftest import REPO, Browser, unique_name
+from conftest import GOOD_PASSWORD, REPO, Browser, unique_name
 from swarm import WebSocket
 
 pytestmark = pytest.mark.timeout(150)
@@ -116,6 +116,22 @@ def test_two_instances_one_leader_live_everywhere_and_takeover(pg_url, swarm_cle
     a2 = Browser(two)
     a2.cookies = dict(a1.cookies)
     assert a2.me().status == 200
+
+    # Sessions are cached by each instance: one ended on the other instance (logout, a
+    # password change, a disabled account…) is refused at once, the cache being dropped on
+    # NOTIFY essaim_auth (a trigger on users, groups and sessions).
+    name = a1.me().json["username"]
+    b1 = Browser(one)
+    assert b1.login(name, GOOD_PASSWORD).status == 200
+    b2 = Browser(two)
+    b2.cookies = dict(b1.cookies)
+    for _ in range(3):
+        assert b2.me().status == 200  # cached on the follower after the first
+    assert b1.post("/api/auth/logout", csrf=True).status in (200, 204)
+    t0 = time.monotonic()
+    sw.wait_until(lambda: b2.me().status == 401, 2, 0.01, "logout seen by the other instance")
+    print(f"logout on one instance → refused by the other: {time.monotonic() - t0:.3f} s")
+    assert a2.me().status == 200  # the other session of that user is untouched
 
     ws1 = WebSocket(one.port, cookie=cookie_of(a1))
     ws2 = WebSocket(two.port, cookie=cookie_of(a2))

@@ -7,6 +7,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
@@ -268,6 +270,81 @@ TEST_P(StoreContract, SessionsOfAUserEndTogetherAndExpiredOnesArePruned) {
     EXPECT_TRUE(s->user_for_session("b2", b, 150)->disabled);
     s->delete_user(b);  // its sessions go with it
     EXPECT_FALSE(s->user_for_session("b2", b, 150));
+}
+
+// Two processes on one database (two instances, or the CLI beside the server): what one of
+// them changes about a session or its user, the other sees on the next lookup. SQLite notices
+// from its WAL file; PostgreSQL from NOTIFY essaim_auth, which app/cluster.cpp passes on as
+// auth_changed_elsewhere (called by hand here) — and until told it listens, it caches nothing.
+TEST_P(StoreContract, ASessionChangedByAnotherProcessIsSeenAtOnce) {
+    auto a = add_user("ana");
+    auto other = engine->open();
+    s->create_session({"x1", a, 100, 1000, "", ""});
+    ASSERT_TRUE(s->user_for_session("x1", a, 150));
+    ASSERT_TRUE(s->user_for_session("x1", a, 150));  // from the cache, where there is one
+    other->delete_session("x1");
+    EXPECT_FALSE(s->user_for_session("x1", a, 150));
+
+    s->auth_changed_elsewhere(true);  // now listening: answers may come from the cache
+    s->create_session({"x2", a, 100, 1000, "", ""});
+    ASSERT_TRUE(s->user_for_session("x2", a, 150));
+    ASSERT_TRUE(s->user_for_session("x2", a, 150));
+    other->update_user(a, UserUpdate{.disabled = true});
+    s->auth_changed_elsewhere(true);  // the notification
+    auto u = s->user_for_session("x2", a, 150);
+    ASSERT_TRUE(u);
+    EXPECT_TRUE(u->disabled);
+    other->delete_session("x2");
+    s->auth_changed_elsewhere(true);
+    EXPECT_FALSE(s->user_for_session("x2", a, 150));
+
+    // Its own writes count at once, without any notification.
+    s->create_session({"x3", a, 100, 1000, "", ""});
+    ASSERT_TRUE(s->user_for_session("x3", a, 150));
+    s->delete_session("x3");
+    EXPECT_FALSE(s->user_for_session("x3", a, 150));
+    s->create_session({"x4", a, 100, 1000, "", ""});
+    ASSERT_TRUE(s->user_for_session("x4", a, 150));
+    s->update_user(a, UserUpdate{.disabled = false});
+    EXPECT_FALSE(s->user_for_session("x4", a, 150)->disabled);
+
+    // Deaf again (the cluster's connection broke): no cache, every change seen.
+    s->auth_changed_elsewhere(false);
+    ASSERT_TRUE(s->user_for_session("x4", a, 150));
+    other->delete_session("x4");
+    EXPECT_FALSE(s->user_for_session("x4", a, 150));
+}
+
+// The trigger of migrations_pg/0008: any change to users, groups or sessions, by anyone,
+// NOTIFYs essaim_auth once committed.
+TEST_P(StoreContract, PostgresNotifiesEveryChangeToAccounts) {
+    if (!engine->is_postgres()) GTEST_SKIP() << "PostgreSQL only (SQLite watches its WAL file)";
+    pg::Connection listener(engine->pg_url());
+    listener.exec("LISTEN essaim_auth");
+    auto heard = [&] {
+        for (int i = 0; i < 50; ++i) {
+            auto n = listener.notifications();
+            if (!n.empty()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                listener.notifications();  // drop any later one of the same change
+                return n.front().channel == "essaim_auth";
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    };
+    auto a = add_user("ana");
+    EXPECT_TRUE(heard());
+    s->create_session({"n1", a, 100, 1000, "", ""});
+    EXPECT_TRUE(heard());
+    auto g = s->group_by_name("Utilisateurs");
+    ASSERT_TRUE(g);
+    s->update_group(*g);
+    EXPECT_TRUE(heard());
+    pg::Connection(engine->pg_url()).exec("UPDATE users SET disabled = 1");  // psql, the CLI…
+    EXPECT_TRUE(heard());
+    s->set_setting("k", "v");  // not about accounts: silent
+    EXPECT_FALSE(heard());
 }
 
 TEST_P(StoreContract, AdministrationOfUsers) {
