@@ -21,6 +21,8 @@
 #   REF_UPSTREAM ["hashes"] reference modes of the upstream-load table; "hashes all" adds the whole-list
 #                        reference (with REF_ALL_BROWSERS ["50"]: it is saturated, almost no poll is
 #                        answered, and qBittorrent then needs ~80 s to drain its queue)
+#   QBT_REFRESH_MS [qBittorrent's 1500] qBittorrent's own refresh interval (Session\RefreshInterval):
+#                        the floor of the freshness figures, see server/bench/README.md
 #   WEB_RUNS [7]         first-render runs of the web app table (web/scripts/bench-web.mjs)
 #   SKIP_MICRO, SKIP_DOWNLOADS, SKIP_WEB, SKIP_FLOOD, SKIP_REFERENCE, SKIP_UPSTREAM, SKIP_FRESHNESS = 1 skip a part
 #   ESSAIM_BIN [server/build/essaim], BENCH_PYTHON [/usr/bin/python3]

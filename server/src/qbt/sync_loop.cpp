@@ -67,10 +67,14 @@ void SyncLoop::set_link(LinkState s, const std::string& error) {
     on_link_(s, error);
 }
 
+// Once deltas have carried this many torrents, the full update's malloc_trim (a few ms).
+constexpr std::size_t kTrimAfterTorrents = 1000;
+
 asio::awaitable<void> SyncLoop::run() {
     std::int64_t rid = 0;
     auto backoff = 1s;
     auto last_reconcile = std::chrono::steady_clock::time_point{};
+    std::size_t changed_since_trim = 0;
     Connection current;
     bool was_leading = true;
     while (!stopping_) {
@@ -111,13 +115,18 @@ asio::awaitable<void> SyncLoop::run() {
                 if (!md.is_object())
                     throw QbtError(FailKind::protocol, "réponse inattendue de qBittorrent");
                 bool full = rid == 0;
+                // Deltas that together carried thousands of torrents (a bulk add) weigh as much
+                // as a full update: same treatment of the memory below.
+                if (auto* t = md.as_object().if_contains("torrents"); t && t->is_object())
+                    changed_since_trim += t->as_object().size();
                 registry_.apply(md.as_object());
                 if (on_maindata_) on_maindata_(md.as_object(), rid);
                 set_link(LinkState::ok, "");
                 if (auto* r = md.as_object().if_contains("rid"); r && r->is_int64())
                     rid = r->as_int64();
                 backoff = 1s;
-                if (full) {
+                if (full || changed_since_trim >= kTrimAfterTorrents) {
+                    changed_since_trim = 0;
                     // A full update of 10,000 torrents is a ~10 MB document parsed into a DOM:
                     // hand the freed memory back to the system instead of keeping it in the heap.
                     md = boost::json::value();
