@@ -38,6 +38,7 @@ USER_TORRENTS=${USER_TORRENTS:-100}
 WINDOW=${WINDOW:-20}
 BROWSERS=${BROWSERS:-1 50 500}
 CHANGES=${CHANGES:-100}
+WEB_RUNS=${WEB_RUNS:-7}
 REF_UPSTREAM=${REF_UPSTREAM:-hashes}
 REF_ALL_BROWSERS=${REF_ALL_BROWSERS:-50}
 SKIP_MICRO=${SKIP_MICRO:-0} SKIP_DOWNLOADS=${SKIP_DOWNLOADS:-0} SKIP_WEB=${SKIP_WEB:-0} SKIP_FLOOD=${SKIP_FLOOD:-0}
@@ -142,7 +143,7 @@ if [ "$SKIP_WEB" != 1 ]; then
   if [ -f "$ROOT/web/dist/index.html" ] && command -v node >/dev/null; then
     echo
     note "web app: build sizes and first render ($WEB_RUNS runs)"
-    (cd "$ROOT/web" && WEB_RUNS=${WEB_RUNS:-7} node scripts/bench-web.mjs "http://127.0.0.1:$PORT" bench bench-password-123)
+    (cd "$ROOT/web" && WEB_RUNS=$WEB_RUNS node scripts/bench-web.mjs "http://127.0.0.1:$PORT" bench bench-password-123)
   else
     echo; echo "web app: skipped (no web/dist — run 'make build' — or no node)"
   fi
