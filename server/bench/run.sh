@@ -98,8 +98,10 @@ CPU_PIDS=""
 # the snippet `essaim nginx-snippet` prints (sendfile on, as in Debian's nginx.conf).
 if [ "$SKIP_DOWNLOADS" != 1 ] && command -v nginx >/dev/null; then
   echo
-  echo "Signed downloads, 1 GiB file on loopback (curl, best of 3; RSS of essaim sampled during the runs):"
+  echo "Signed downloads, 1 GiB file on loopback (curl, best of 3, the two alternated; RSS of essaim sampled during the runs):"
   dd if=/dev/urandom of="$FILES/bench 1 Go.bin" bs=1M count=1024 status=none
+  # Written back before measuring: otherwise the first server measured competes with the flush.
+  sync "$FILES/bench 1 Go.bin"
   NPORT=$(free_port)
   mkdir -p "$TMP/nginx"
   SNIP=$("$BIN" nginx-snippet 2>/dev/null)
@@ -126,14 +128,17 @@ m = base64.urlsafe_b64encode(hashlib.md5(f"{e}{uri} {sys.argv[1]}".encode()).dig
 print(f"{urllib.parse.quote(uri)}?md5={m}&expires={e}")
 PY
 )
-  best() { # url → best MB/s of 3
-    for _ in 1 2 3; do curl -s -o /dev/null -w '%{speed_download}\n' "$1"; done | sort -n | tail -1 | awk '{printf "%.0f", $1/1048576}'
-  }
+  speed() { curl -s -o /dev/null -w '%{speed_download}\n' "$1" >>"$2"; }
+  best() { sort -n "$1" | tail -1 | awk '{printf "%.0f", $1/1048576}'; } # file → best MB/s
   RSS_BEFORE=$(rss_kb "$(essaim_pid)")
   peak_start dl "$(essaim_pid)"
-  E=$(best "http://127.0.0.1:$PORT$SIGNED")
+  : >"$TMP/dl.essaim"; : >"$TMP/dl.nginx"
+  for _ in 1 2 3; do # alternated, so that a slow moment of the machine hits both
+    speed "http://127.0.0.1:$PORT$SIGNED" "$TMP/dl.essaim"
+    speed "http://127.0.0.1:$NPORT$SIGNED" "$TMP/dl.nginx"
+  done
   R[rss_dl_peak]=$(peak_stop dl)
-  N=$(best "http://127.0.0.1:$NPORT$SIGNED")
+  E=$(best "$TMP/dl.essaim"); N=$(best "$TMP/dl.nginx")
   stop nginx
   printf '| %-40s | %10s MB/s |\n' "essaim /dl/ (direct serving)" "$E" "nginx secure_link (sendfile)" "$N"
   DLR=$(awk -v e="$E" -v n="$N" 'BEGIN {printf "%.2f", e/n}')

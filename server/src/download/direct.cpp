@@ -27,6 +27,7 @@ class FileSource : public http::BodySource {
     FileSource& operator=(const FileSource&) = delete;
 
     std::uint64_t size() const override { return length_; }
+    std::optional<FileRegion> file_region() const override { return FileRegion{fd_, offset_}; }
     std::size_t read(char* buf, std::size_t n) override {
         if (remaining_ == 0) return 0;
         if (n > remaining_) n = static_cast<std::size_t>(remaining_);

@@ -41,6 +41,15 @@ class BodySource {
     virtual ~BodySource() = default;
     virtual std::uint64_t size() const = 0;
     virtual std::size_t read(char* buf, std::size_t n) = 0;
+
+    // A source that is a region of an open file says so, before any read(): the server then
+    // hands it to sendfile(2) — the kernel copies page cache to socket, as nginx does — and never
+    // calls read(). The descriptor stays owned by the source.
+    struct FileRegion {
+        int fd;
+        std::uint64_t offset;
+    };
+    virtual std::optional<FileRegion> file_region() const { return std::nullopt; }
 };
 
 struct Response {

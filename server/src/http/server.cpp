@@ -5,20 +5,25 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include <sys/sendfile.h>
+
 #include <array>
 #include <chrono>
 #include <tuple>
+#include <variant>
 
 namespace essaim::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using namespace boost::asio::experimental::awaitable_operators;
 
 void add_security_headers(Response& r) {
     r.set_header("X-Content-Type-Options", "nosniff");
@@ -166,6 +171,40 @@ struct Server::Impl {
         res.keep_alive(keep);
     }
 
+    // A file region after its header, by sendfile(2) on the non-blocking socket; each wait for
+    // room in the socket is under the usual deadline. A file that shrinks mid-way ends the
+    // connection (short body), as in write_streamed.
+    asio::awaitable<beast::error_code> send_file(beast::tcp_stream& stream, int fd,
+                                                 std::uint64_t offset, std::uint64_t left) {
+        auto& sock = stream.socket();
+        beast::error_code ec;
+        sock.non_blocking(true, ec);
+        if (ec) co_return ec;
+        auto off = static_cast<off_t>(offset);
+        while (left > 0) {
+            auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, 8u << 20));
+            ssize_t n = ::sendfile(sock.native_handle(), fd, &off, chunk);
+            if (n > 0) {
+                left -= static_cast<std::uint64_t>(n);
+                continue;
+            }
+            if (n == 0) {
+                spdlog::warn("téléchargement interrompu : le fichier a raccourci");
+                co_return beast::error_code(asio::error::connection_aborted);
+            }
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                co_return beast::error_code(errno, boost::system::system_category());
+            asio::steady_timer deadline(sock.get_executor(), opts.read_timeout);
+            auto which = co_await (
+                sock.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
+                deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
+            if (which.index() == 1) co_return beast::error_code(beast::error::timeout);
+            if (auto [wec] = std::get<0>(which); wec) co_return wec;
+        }
+        co_return beast::error_code{};
+    }
+
     // Files and archives: the header, then the body in chunks read from the BodySource, each
     // write under the usual deadline. A source that fails mid-way ends the connection, so the
     // client sees a short body (and retries with Range) rather than a wrong complete one.
@@ -182,6 +221,8 @@ struct Server::Impl {
             co_await bhttp::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
         (void)hn;
         if (hec || !res.body().more) co_return hec;
+        if (auto region = r.stream_body->file_region())
+            co_return co_await send_file(stream, region->fd, region->offset, r.stream_body->size());
         std::vector<char> buf(256 * 1024);
         std::uint64_t left = r.stream_body->size();
         while (left > 0) {

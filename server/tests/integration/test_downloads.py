@@ -410,3 +410,64 @@ def test_downloads_not_configured_is_explained(portal, odd_torrent):
     assert files["downloads"] == {"available": False, "reason": "not_configured", "direct": False,
                                   "zip": False, "ttl": 21600}
     assert_error(links(a, h, [f"{TOP}/plain.txt"]), 503, "downloads_not_configured")
+
+
+def test_direct_mode_streams_large_files_to_slow_readers_and_cuts_a_file_that_shrinks(
+        essaim, tmp_path):
+    """Direct mode sends files with sendfile(2): a reader slower than the disk makes the server
+    wait for room in the socket (the non-blocking path), bytes and ranges stay exact, and a file
+    cut short while it is sent ends the connection early — never a complete-looking body."""
+    import socket
+
+    root = tmp_path / "root"
+    root.mkdir()
+    data = os.urandom(24 << 20)
+    name = "gros fichier été.bin"
+    (root / name).write_bytes(data)
+    server = essaim.start(env={"ESSAIM_DOWNLOAD_ROOT": str(root), "ESSAIM_DOWNLOAD_SECRET": SECRET,
+                               "ESSAIM_DOWNLOAD_DIRECT": "1"})
+    uri = f"/dl/{name}"
+    expires = int(time.time()) + 600
+    path = f"{urllib.parse.quote(uri)}?md5={md5_link(uri, expires)}&expires={expires}"
+
+    def open_get(extra: str = "") -> socket.socket:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 131072)  # before connect: a small window
+        s.settimeout(15)
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n{extra}\r\n".encode())
+        return s
+
+    def read_response(s: socket.socket, before_body_done=None, pause_every=0):
+        raw, head, n = b"", None, 0
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            raw += chunk
+            n += 1
+            if head is None and b"\r\n\r\n" in raw:
+                head, _, raw = raw.partition(b"\r\n\r\n")
+                if before_body_done:
+                    before_body_done()
+            if pause_every and n % pause_every == 0:
+                time.sleep(0.01)  # slower than the disk: the server waits for room
+        s.close()
+        return head.decode(), raw
+
+    head, body = read_response(open_get(), pause_every=8)
+    assert head.startswith("HTTP/1.1 200") and f"content-length: {len(data)}" in head.lower()
+    assert hashlib.sha256(body).digest() == hashlib.sha256(data).digest()
+
+    head, body = read_response(open_get("Range: bytes=10000000-12999999\r\n"))
+    assert head.startswith("HTTP/1.1 206") and body == data[10_000_000:13_000_000]
+
+    # Cut to 1 MiB once the header has arrived: the server must stop early and close.
+    s = open_get()
+    t0 = time.monotonic()
+    head, body = read_response(s, before_body_done=lambda: os.truncate(root / name, 1 << 20))
+    assert head.startswith("HTTP/1.1 200") and f"content-length: {len(data)}" in head.lower()
+    assert len(body) < len(data) and time.monotonic() - t0 < 10, len(body)
+    assert body == data[:len(body)]
+    status, _, _ = fetch(server.base_url + "/api/health")
+    assert status == 200 and server.proc.poll() is None
