@@ -220,7 +220,7 @@ qbt_refresh() { # ms → qBittorrent's refresh interval, changed at runtime (its
 fresh_runs() { # label description → at qBittorrent's refresh, then (FAST_REFRESH_MS) at a faster one
   fresh_run "$1" "$2"
   [ -n "$FAST_REFRESH_MS" ] || return 0
-  local ms; ms=$(curl -s -b "$TMP/qj" "$QBT/api/v2/app/preferences" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["refresh_interval"])')
+  local ms; ms=$(curl -s -b "$TMP/qj" "$QBT/api/v2/app/preferences" | json_get refresh_interval)
   qbt_refresh "$FAST_REFRESH_MS"
   fresh_run "$1_fast" "$2, qBt refresh $FAST_REFRESH_MS ms"
   qbt_refresh "$ms"

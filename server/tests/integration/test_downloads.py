@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -417,8 +418,6 @@ def test_direct_mode_streams_large_files_to_slow_readers_and_cuts_a_file_that_sh
     """Direct mode sends files with sendfile(2): a reader slower than the disk makes the server
     wait for room in the socket (the non-blocking path), bytes and ranges stay exact, and a file
     cut short while it is sent ends the connection early — never a complete-looking body."""
-    import socket
-
     root = tmp_path / "root"
     root.mkdir()
     data = os.urandom(24 << 20)
@@ -439,7 +438,7 @@ def test_direct_mode_streams_large_files_to_slow_readers_and_cuts_a_file_that_sh
         return s
 
     def read_response(s: socket.socket, before_body_done=None, pause_every=0):
-        raw, head, n = b"", None, 0
+        raw, head, n = bytearray(), None, 0
         while True:
             chunk = s.recv(65536)
             if not chunk:
