@@ -420,8 +420,11 @@ class Swarm:
         self.ensure_main()
         self.main.delete_all(timeout)
         self.downloads.mkdir(parents=True, exist_ok=True)
+        # qBittorrent deletes files after it stops listing the torrent, behind the disk writes
+        # still queued: let it finish (seconds on a loaded machine) rather than remove them under
+        # it — a late deletion once hit the next test's torrent of the same name (state "error").
         try:
-            wait_until(lambda: not any(self.downloads.iterdir()), 2, 0.1,
+            wait_until(lambda: not any(self.downloads.iterdir()), 10, 0.1,
                        "an empty downloads dir")
         except AssertionError:
             pass
