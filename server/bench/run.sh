@@ -54,6 +54,9 @@ need_py websockets fastapi uvicorn
 
 PORT=$(free_port)
 export ESSAIM_DATA_DIR=$TMP/essaim ESSAIM_LISTEN=127.0.0.1:$PORT ESSAIM_QBT_MANAGED=0 ESSAIM_LOG_LEVEL=warn
+# Every client of the bench is 127.0.0.1 and one user: 500 WebSocket clients + wrk + pollers
+# are over the per-address (512) and per-user socket (20) caps that protect a real server.
+export ESSAIM_MAX_CONNECTIONS_PER_IP=4000 ESSAIM_MAX_WEBSOCKETS_PER_USER=4000
 # Downloads served by essaim itself from $FILES (the 1 GiB throughput comparison).
 FILES=$TMP/files; mkdir -p "$FILES"; DL_SECRET=bench-download-secret-0123456789
 export ESSAIM_DOWNLOAD_ROOT=$FILES ESSAIM_DOWNLOAD_SECRET=$DL_SECRET ESSAIM_DOWNLOAD_DIRECT=1

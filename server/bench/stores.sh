@@ -71,6 +71,9 @@ PG_URL=$("$ROOT/scripts/pg-test.sh" start "$PG_DIR")
 PG_VERSION=$(psql "$PG_URL" -At -c 'SHOW server_version' | cut -d' ' -f1)
 export ESSAIM_QBT_URL=$QBT ESSAIM_QBT_USERNAME=admin ESSAIM_QBT_PASSWORD=adminadmin ESSAIM_QBT_MANAGED=0
 export ESSAIM_LOG_LEVEL=warn ESSAIM_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# Every client of the bench is 127.0.0.1 and one user: 500 WebSocket clients + wrk + pollers
+# are over the per-address (512) and per-user socket (20) caps that protect a real server.
+export ESSAIM_MAX_CONNECTIONS_PER_IP=4000 ESSAIM_MAX_WEBSOCKETS_PER_USER=4000
 echo "$("$BIN" version 2>&1 | head -1) — SQLite $("$PY" -c 'import sqlite3; print(sqlite3.sqlite_version)') (Python's; essaim links Debian's libsqlite3)" \
   "against PostgreSQL $PG_VERSION (throw-away, loopback, Debian defaults); $(nproc) cores, load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 

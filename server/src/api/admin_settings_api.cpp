@@ -4,6 +4,7 @@
 // The sync loop re-reads qBittorrent's connection every round, so a change applies at once.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "download/file_access.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
@@ -14,6 +15,7 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbt/webapi.hpp"
+#include "store/setting_rules.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
@@ -51,6 +53,7 @@ json::object settings_json(const Context& ctx) {
         timeout = std::stoll(get(ctx, "jackett_timeout", "30"));
     } catch (const std::exception&) {
     }
+    bool allow_private = store::allow_private_targets(ctx.store);
     return json::object{
         {"qbittorrent", json::object{{"url", get(ctx, "qbt_url")},
                                      {"username", get(ctx, "qbt_username")},
@@ -74,11 +77,14 @@ json::object settings_json(const Context& ctx) {
                       {"smtp_from", get(ctx, "smtp_from")},
                       {"smtp_starttls", get(ctx, "smtp_starttls", "true") == "true"},
                       {"smtp_verify_tls", get(ctx, "smtp_verify_tls", "true") == "true"},
-                      {"webhook_allow_private", get(ctx, "webhook_allow_private") == "true"}}},
+                      // Before issue 16: the same setting, for webhooks only. Still read
+                      // and written here (an alias of general.allow_private_targets).
+                      {"webhook_allow_private", allow_private}}},
         {"general",
          json::object{{"registration_open", get(ctx, "registration_open", "true") != "false"},
                       {"default_group_id", def ? json::value(def->id) : json::value(2)},
-                      {"site_name", get(ctx, "site_name", "essaim")}}}};
+                      {"site_name", get(ctx, "site_name", "essaim")},
+                      {"allow_private_targets", allow_private}}}};
 }
 
 const json::object* section(const json::object& body, const char* name) {
@@ -194,8 +200,8 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
         if (auto b = opt_bool(*n, "smtp_starttls")) c.set("smtp_starttls", *b ? "true" : "false");
         if (auto b = opt_bool(*n, "smtp_verify_tls"))
             c.set("smtp_verify_tls", *b ? "true" : "false");
-        if (auto b = opt_bool(*n, "webhook_allow_private"))
-            c.set("webhook_allow_private", *b ? "true" : "false");
+        if (auto b = opt_bool(*n, "webhook_allow_private"))  // alias, see settings_json
+            c.set("allow_private_targets", *b ? "true" : "false");
     }
     if (auto* g = section(body, "general")) {
         if (auto b = opt_bool(*g, "registration_open"))
@@ -214,6 +220,9 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
                                "general.site_name");
             c.set("site_name", name);
         }
+        // Add by URL and webhooks may reach loopback, private and link-local addresses.
+        if (auto b = opt_bool(*g, "allow_private_targets"))
+            c.set("allow_private_targets", *b ? "true" : "false");
     }
     bool direct_now = false;
     for (auto& [k, v] : c.values) {
@@ -226,6 +235,9 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
     if (!c.values.empty()) {
         audit(ctx, a, req, "settings.update", "settings", "", {{"keys", c.keys}});
         if (ctx.sync) ctx.sync->poke();
+        // A new download root changes where every torrent stands against its owner's folder.
+        if (ctx.registry)
+            ctx.registry->set_storage_root(download::load_settings(ctx.store).storage_root);
     }
     return http::Response::json(200, settings_json(ctx));
 }
@@ -336,25 +348,25 @@ http::Response test_downloads(const Context& ctx, http::Request& req) {
                     "enregistrez.");
     auto snap = ctx.registry->snapshot();
     std::string rel, path;
+    // The same rule as every link (download/file_access.hpp): a complete, non-empty file of a
+    // torrent's own list, inside its owner's folder.
     for (const auto& e : snap->entries) {
         if (!e.in_qbt || e.removed || e.progress < 1.0) continue;
+        auto allowed = download::allowed_dir(s.storage_root, e.owner_folder, e.placement);
+        if (allowed.empty()) continue;
         try {
-            auto props = http::run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
-            auto files = http::run_on(*ctx.ioc, ctx.qbt->files(e.hash));
-            if (!props.is_object() || !files.is_array() || files.as_array().empty()) continue;
-            auto* sp = props.as_object().if_contains("save_path");
-            const auto& f = files.as_array().front().as_object();
-            auto* name = f.if_contains("name");
-            if (!sp || !sp->is_string() || !name || !name->is_string()) continue;
-            auto r = download::relative_to_root(s.root, std::string(sp->as_string()),
-                                                std::string(name->as_string()));
-            if (!r) continue;
-            rel = *r;
-            path = std::string(name->as_string());
-            break;
+            for (const auto& f : http::run_on(*ctx.ioc, ctx.qbt->files(e.hash))) {
+                auto v =
+                    download::check_file(s.root, allowed, e.save_path, f.path, f.size, f.progress);
+                if (v.refusal != download::FileRefusal::none) continue;
+                rel = v.rel;
+                path = f.path;
+                break;
+            }
         } catch (const std::exception&) {
             continue;
         }
+        if (!rel.empty()) break;
     }
     if (rel.empty())
         return fail("no_file",

@@ -4,7 +4,6 @@
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
-#include "app/bootstrap.hpp"
 #include "auth/limits.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
@@ -38,6 +37,7 @@ store::User load_user(const Context& ctx, std::int64_t id) {
 json::object admin_user_json(const store::User& u, const auth::Usage& usage) {
     auto o = user_json(u);
     o["disabled"] = u.disabled;
+    o["folder"] = u.folder;
     o["torrents"] = usage.torrents;
     o["disk_used"] = usage.disk_used;
     return o;
@@ -89,30 +89,21 @@ http::Response list(const Context& ctx, http::Request& req) {
 http::Response create(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto body = parse_json_object(req);
-    auto username = auth::validate_username(req_string(body, "username"));
-    auto display = opt_string(body, "display_name");
-    auto email = opt_string(body, "email");
-    auto role = checked_role(opt_string(body, "role").value_or("user"));
+    auth::NewAccount na;
+    na.username = req_string(body, "username");
+    na.display_name = opt_string(body, "display_name");
+    na.email = opt_string(body, "email");
+    na.role = checked_role(opt_string(body, "role").value_or("user"));
     auto group = checked_group(ctx, opt_int(body, "group_id").value_or(2));
-    auto password = opt_string(body, "password").value_or("");
-    bool generated = password.empty();
-    if (generated)
-        password = app::generate_password();
-    else
-        auth::validate_password(password);
-    store::NewUser nu{
-        username,
-        display && !str::trim(*display).empty() ? auth::validate_display_name(*display) : username,
-        email && !email->empty() ? auth::validate_email(*email) : std::nullopt,
-        auth::hash_password(password),
-        role,
-        group.id};
-    std::int64_t id;
-    try {
-        id = ctx.store.create_user(nu);
-    } catch (const store::Conflict&) {
-        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
-    }
+    na.group_id = group.id;
+    na.password = opt_string(body, "password").value_or("");
+    bool generated = na.password.empty();
+    if (generated) na.password = auth::generate_password();
+    auto created = auth::create_account(ctx.store, na, folder_in_use(ctx));
+    auto id = created.id;
+    auto username = created.username;
+    auto role = created.role;
+    auto password = na.password;
     audit(ctx, a, req, "user.create", "user", std::to_string(id),
           {{"username", username}, {"role", role}, {"group", group.name}});
     if (ctx.registry) ctx.registry->refresh_users();
@@ -171,7 +162,7 @@ http::Response reset(const Context& ctx, http::Request& req) {
     if (!req.body.empty()) password = opt_string(parse_json_object(req), "password").value_or("");
     bool generated = password.empty();
     if (generated)
-        password = app::generate_password();
+        password = auth::generate_password();
     else
         auth::validate_password(password);
     ctx.store.set_password(target.id, auth::hash_password(password), true);
@@ -204,7 +195,10 @@ http::Response remove(const Context& ctx, http::Request& req) {
             if (e.removed || !e.owner_id || *e.owner_id != target.id) continue;
             if (e.in_qbt) {
                 try {
-                    http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, true));
+                    // Never another user's files: a torrent whose content overlaps someone
+                    // else's goes without its data.
+                    bool with_files = !content_shared_with_others(*snap, e);
+                    http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
                 } catch (const qbt::QbtError& err) {
                     if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
                 }
@@ -221,7 +215,7 @@ http::Response remove(const Context& ctx, http::Request& req) {
     }
     ctx.store.delete_user(target.id);
     audit(ctx, a, req, "user.delete", "user", std::to_string(target.id), details);
-    if (ctx.registry) ctx.registry->load();
+    if (ctx.registry) ctx.registry->rows_rewritten();
     if (ctx.sync) ctx.sync->poke();
     return http::Response::no_content();
 }

@@ -18,47 +18,6 @@ void throw_throttled(std::int64_t retry) {
     throw e;
 }
 
-// One login attempt, in flight in both throttles (user name, address) from the check until it
-// is settled: parallel attempts cannot all pass the check before the first failures count.
-class Attempt {
-  public:
-    Attempt(const Context& ctx, std::string user_key, std::string ip_key, std::int64_t now)
-        : ctx_(ctx), user_key_(std::move(user_key)), ip_key_(std::move(ip_key)) {
-        auto wait_user = ctx_.throttle_user.begin_attempt(user_key_, now);
-        auto wait_ip = ctx_.throttle_ip.begin_attempt(ip_key_, now);
-        user_open_ = wait_user == 0;
-        ip_open_ = wait_ip == 0;
-        wait_ = std::max(wait_user, wait_ip);
-    }
-    Attempt(const Attempt&) = delete;
-    Attempt& operator=(const Attempt&) = delete;
-    ~Attempt() { end(); }
-
-    std::int64_t wait() const { return wait_; }
-    void failed(std::int64_t now) {
-        ctx_.throttle_user.record_failure(user_key_, now);
-        ctx_.throttle_ip.record_failure(ip_key_, now);
-        user_open_ = ip_open_ = false;
-    }
-    void succeeded() {
-        ctx_.throttle_user.record_success(user_key_);
-        user_open_ = false;
-        end();
-    }
-    // Neither (refused, disabled account, an error): frees the places without counting.
-    void end() {
-        if (user_open_) ctx_.throttle_user.end_attempt(user_key_);
-        if (ip_open_) ctx_.throttle_ip.end_attempt(ip_key_);
-        user_open_ = ip_open_ = false;
-    }
-
-  private:
-    const Context& ctx_;
-    std::string user_key_, ip_key_;
-    bool user_open_ = false, ip_open_ = false;
-    std::int64_t wait_ = 0;
-};
-
 http::Response signed_in(const Context& ctx, const store::User& u, const http::Request& req,
                          int status) {
     auto issued = ctx.sessions.issue(u, req.remote_ip, std::string(req.header("user-agent")));
@@ -72,26 +31,12 @@ http::Response do_register(const Context& ctx, http::Request& req) {
     if (ctx.store.setting("registration_open").value_or("true") != "true")
         throw ApiError(403, "registration_closed",
                        "Les inscriptions sont fermées. Demandez un compte à l'administrateur.");
-    auto username = auth::validate_username(req_string(body, "username"));
-    auto password = req_string(body, "password");
-    auth::validate_password(password);
-    auto email = auth::validate_email(opt_string(body, "email").value_or(""));
-    auto display = opt_string(body, "display_name");
-    auto display_name =
-        auth::validate_display_name(display && !str::trim(*display).empty() ? *display : username);
-    auto group_name = ctx.store.setting("default_group").value_or("Utilisateurs");
-    auto group = ctx.store.group_by_name(group_name);
-    if (!group) group = ctx.store.group_by_id(2);
-    if (!group) throw std::runtime_error("no default group");
-
-    store::NewUser nu{username, display_name, email, auth::hash_password(password),
-                      "user",   group->id};
-    std::int64_t id;
-    try {
-        id = ctx.store.create_user(nu);
-    } catch (const store::Conflict&) {
-        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
-    }
+    auth::NewAccount na;
+    na.username = req_string(body, "username");
+    na.password = req_string(body, "password");
+    na.email = opt_string(body, "email");
+    na.display_name = opt_string(body, "display_name");
+    auto id = auth::create_account(ctx.store, na, folder_in_use(ctx)).id;
     ctx.store.touch_login(id, now_unix());  // registering signs the user in
     auto user = ctx.store.user_by_id(id);
     if (!user) throw std::runtime_error("user vanished after insert");
@@ -105,11 +50,10 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     auto username = std::string(str::trim(req_string(body, "username")));
     auto password = req_string(body, "password");
     auto now = now_unix();
-    Attempt attempt(ctx, "u:" + str::to_lower(username), "ip:" + req.remote_ip, now);
-    if (attempt.wait() > 0) {
-        attempt.end();
-        throw_throttled(attempt.wait());
-    }
+    // In flight in the throttles (auth/throttle.hpp) from here until settled: parallel attempts
+    // cannot all pass the check before the first failures count.
+    auto attempt = ctx.throttle.begin(username, req.remote_ip, now);
+    if (attempt.wait() > 0) throw_throttled(attempt.wait());
 
     std::optional<store::User> user;
     if (username.size() <= 64 && password.size() <= auth::kMaxPasswordLength)

@@ -4,11 +4,15 @@
 
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
+#include "download/layout.hpp"
+#include "download/paths.hpp"
+#include "download/settings.hpp"
 #include "qbt/registry.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace essaim::api {
@@ -42,19 +46,48 @@ std::int64_t now_unix() {
     return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-http::Response invoke(const http::Route& route, http::Request& req, const Context& ctx) {
+void check_origin(const Context& ctx, const http::Request& req) {
+    if (req.is_mutating() && !origin_allowed(req, ctx.cfg))
+        throw ApiError(403, "origin_refused",
+                       "Requête refusée : elle provient d'un autre site que essaim.");
+}
+
+http::Response failure_response(const http::Request& req, const std::exception& e) {
+    if (const auto* api = dynamic_cast<const ApiError*>(&e)) return error_response(*api);
+    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    if (store::is_storage_full(e))
+        return error_response(507, "storage_full", store::kStorageFullMessage);
+    return error_response(500, "internal_error",
+                          "Erreur interne du serveur. Réessayez ; si le problème persiste, "
+                          "prévenez l'administrateur (référence " +
+                              req.request_id + ").");
+}
+
+std::optional<http::Response> preflight(const http::Route& route, const http::Request& req,
+                                        const Context& ctx, std::string& sender) {
+    // Routes that answer without a session: they have no one to charge a large body to.
+    static constexpr std::string_view kNoSession[] = {"/api/auth/login", "/api/auth/register",
+                                                      "/api/auth/logout", "/api/health",
+                                                      "/api/instance"};
     try {
-        if (req.is_mutating() && !origin_allowed(req, ctx.cfg))
-            throw ApiError(403, "origin_refused",
-                           "Requête refusée : elle provient d'un autre site que essaim.");
-        return route.handler(req);
+        check_origin(ctx, req);
+        if (std::ranges::find(kNoSession, route.pattern) != std::end(kNoSession)) {
+            // Their limit is the JSON one whatever the content type (a small form still gets
+            // its 415 from the handler); no length (chunked) is refused too.
+            auto length = str::parse_uint(req.header("content-length"));
+            if (!length || static_cast<std::uint64_t>(*length) > ctx.cfg.max_body_bytes)
+                throw ApiError(413, "payload_too_large",
+                               "Requête trop volumineuse (limite : " +
+                                   std::to_string(ctx.cfg.max_body_bytes / 1024) + " Kio).");
+            return std::nullopt;
+        }
+        sender = "user:" + std::to_string(require_user(ctx, req).user.id);
+        return std::nullopt;
     } catch (const ApiError& e) {
         return error_response(e);
     } catch (const std::exception& e) {
-        spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path,
-                      e.what());
-        if (store::is_storage_full(e))
-            return error_response(507, "storage_full", store::kStorageFullMessage);
+        spdlog::error("request {} {} {} refused before its body: {}", req.request_id, req.method,
+                      req.path, e.what());
         return error_response(500, "internal_error",
                               "Erreur interne du serveur. Réessayez ; si le problème persiste, "
                               "prévenez l'administrateur (référence " +
@@ -101,6 +134,15 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const boost::json::object& details) {
     ctx.store.audit({a.user.id, a.user.username, action, target_type, target_id,
                      boost::json::serialize(details), req.remote_ip});
+}
+
+auth::FolderInUse folder_in_use(const Context& ctx) {
+    auto root = download::load_settings(ctx.store).storage_root;
+    return [root, registry = ctx.registry](const std::string& name) {
+        auto dir = download::user_dir(root, name);
+        if (dir.empty()) return false;
+        return download::exists_on_disk(dir) || (registry && registry->occupies(dir));
+    };
 }
 
 boost::json::object me_json(const Context& ctx, const store::User& u) {

@@ -2,6 +2,7 @@
 // into JSON errors. Handlers are thin: parse, check permission, call a service, shape JSON.
 #pragma once
 
+#include "auth/accounts.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "config/config.hpp"
@@ -18,7 +19,9 @@ namespace boost::asio {
 class io_context;
 }
 namespace essaim::qbt {
+class AddService;
 class Client;
+class StorageMover;
 class Registry;
 class SyncLoop;
 }  // namespace essaim::qbt
@@ -29,6 +32,9 @@ class Notifier;
 namespace essaim::stats {
 class SpeedHistory;
 }
+namespace essaim::http {
+struct ServerCounters;
+}
 
 namespace essaim::api {
 
@@ -38,9 +44,8 @@ struct Context {
     const config::Config& cfg;
     store::Store& store;
     auth::SessionService& sessions;
-    auth::LoginThrottle& throttle_user;  // per user name
-    auth::LoginThrottle& throttle_ip;    // per client address
-    std::atomic<int>& qbt_state;         // QbtState, for /api/health
+    auth::SignInThrottle& throttle;  // password checks: sign-in, current password
+    std::atomic<int>& qbt_state;     // QbtState, for /api/health
     // Torrent side (set by `serve`; null in unit tests of the account routes).
     qbt::Registry* registry = nullptr;
     qbt::Client* qbt = nullptr;
@@ -48,16 +53,36 @@ struct Context {
     boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
     notify::Notifier* notifier = nullptr;    // null in unit tests
     stats::SpeedHistory* speed = nullptr;
+    qbt::AddService* adder = nullptr;  // every way to add a torrent goes through it
+    qbt::StorageMover* mover = nullptr;
     // Several instances on one PostgreSQL: {"role": "leader"|"follower", "id": …} for
     // /api/health. Unset with SQLite (one process, nothing to show).
     std::function<boost::json::object()> instance;
+    // The listener's connection and body counters, for /metrics (set by `serve`).
+    const http::ServerCounters* connections = nullptr;
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error
 // boundary (ApiError → its JSON; anything else → 500 internal_error, logged).
-http::Response invoke(const http::Route& route, http::Request& req, const Context& ctx);
+// A coroutine (api/invoke.cpp): sync handlers run inside it on whichever executor awaits it
+// (the I/O thread or the worker pool), async handlers are awaited.
+boost::asio::awaitable<http::Response> invoke(const http::Route& route, http::Request& req,
+                                              const Context& ctx);
+// The pieces of invoke's boundary: a mutating request from another site → ApiError 403
+// origin_refused; any exception → its JSON answer (ApiError as is; disk full 507; else 500
+// internal_error with the request id, logged).
+void check_origin(const Context& ctx, const http::Request& req);
+http::Response failure_response(const http::Request& req, const std::exception& e);
 // The JSON answer for a request no route matched (404 / 405 / 400).
 http::Response unmatched(const http::Match& m);
+// The server's preflight (http::Preflight), asked from the header alone before a body that may
+// be large is read: the origin check of `invoke`, then the session (require_user, CSRF for
+// mutating requests). Routes that need no session (login, registration, logout, health) only
+// take small JSON bodies: multipart or above cfg.max_body_bytes gets 413. Returns the refusal
+// (ApiError → its JSON), or nullopt with `sender` set to "user:<id>" when a user was found.
+// Runs on an I/O thread: one session lookup, as the inline routes do.
+std::optional<http::Response> preflight(const http::Route& route, const http::Request& req,
+                                        const Context& ctx, std::string& sender);
 
 // The signed-in user, or 401. For mutating requests also checks CSRF (403).
 auth::Authed require_user(const Context& ctx, const http::Request& req);
@@ -68,6 +93,10 @@ auth::Authed require_admin(const Context& ctx, const http::Request& req);
 void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const std::string& action, const std::string& target_type, const std::string& target_id,
            const boost::json::object& details = {});
+
+// For auth::create_account: a folder name is in use when something is at <root>/<name> on this
+// machine's disk or among qBittorrent's torrents.
+auth::FolderInUse folder_in_use(const Context& ctx);
 
 boost::json::object user_json(const store::User& u);
 // user_json + the user's usage against their group's limits (GET /api/me, login, register).
@@ -86,7 +115,8 @@ void register_admin_settings_routes(http::Router& r, const Context& ctx);  // es
 void register_notification_routes(http::Router& r, const Context& ctx);
 boost::json::object notification_json(const store::Notification& n);
 void register_stats_routes(http::Router& r, const Context& ctx);
-void register_search_routes(http::Router& r, const Context& ctx);   // essaim_net
-void register_metrics_routes(http::Router& r, const Context& ctx);  // essaim_net
+void register_search_routes(http::Router& r, const Context& ctx);         // essaim_net
+void register_metrics_routes(http::Router& r, const Context& ctx);        // essaim_net
+void register_admin_storage_routes(http::Router& r, const Context& ctx);  // essaim_net
 
 }  // namespace essaim::api

@@ -2,84 +2,70 @@
 //   GET  /api/torrents/{hash}/files   the file list, with what may be downloaded and why not
 //   POST /api/torrents/{hash}/links   signed links for paths exactly as /files lists them
 //                                     (JSON, or a Metalink / URL list for a download manager)
-//   POST /api/torrents/{hash}/zip     direct mode: a signed link streaming a folder as a .zip
-// Paths are looked up in qBittorrent's own file list and mapped under the download root before
-// anything is signed: a path never goes from the request into a link unchecked.
+//   POST /api/torrents/{hash}/zip     direct mode: a signed link to a folder as a .zip
+//   GET  /api/torrents/{hash}/zip     the .zip itself (?folder, expires, md5: signed, no session,
+//                                     opened by navigation, so refusals are HTML pages)
+// Every file reached here comes from THIS torrent's own file list as qBittorrent reports it,
+// joined to the torrent's save path, and passes download::check_file (inside the owner's folder,
+// complete, not empty) — a path from the request is only ever looked up in that list. The
+// handlers are coroutines: waiting for qBittorrent holds no thread.
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/policy.hpp"
+#include "download/direct.hpp"
+#include "download/file_access.hpp"
 #include "download/lists.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
+#include "download/signer.hpp"
 #include "download/zip_stream.hpp"
 #include "qbt/client.hpp"
 #include "util/strings.hpp"
 
-#include "http/run_on.hpp"
-
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 namespace essaim::api {
+namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
 
-struct TorrentFile {
-    std::string path;  // as qBittorrent names it (relative to the torrent's save path)
-    std::int64_t size = 0;
-    double progress = 0;
-    std::int64_t priority = 1;
-    std::int64_t index = 0;
-};
-
-struct TorrentFiles {
-    std::string save_path;
-    std::vector<TorrentFile> files;
-};
-
-std::int64_t int_of(const json::object& o, const char* k) {
-    auto* v = o.if_contains(k);
-    if (!v) return 0;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
-    return 0;
-}
-
-TorrentFiles fetch_files(const Context& ctx, const qbt::Entry& e) {
-    TorrentFiles out;
-    if (!e.in_qbt) return out;
+asio::awaitable<std::vector<qbt::TorrentFile>> fetch_files(const Context& ctx, std::string hash) {
     try {
-        auto props = http::run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
-        if (props.is_object())
-            if (auto* sp = props.as_object().if_contains("save_path"); sp && sp->is_string())
-                out.save_path = std::string(sp->as_string());
-        auto fl = http::run_on(*ctx.ioc, ctx.qbt->files(e.hash));
-        if (fl.is_array())
-            for (const auto& f : fl.as_array()) {
-                if (!f.is_object()) continue;
-                const auto& o = f.as_object();
-                auto* name = o.if_contains("name");
-                if (!name || !name->is_string()) continue;
-                TorrentFile tf;
-                tf.path = std::string(name->as_string());
-                tf.size = int_of(o, "size");
-                if (auto* p = o.if_contains("progress"); p && p->is_number())
-                    tf.progress = p->to_number<double>();
-                tf.priority = int_of(o, "priority");
-                tf.index = int_of(o, "index");
-                out.files.push_back(std::move(tf));
-            }
+        co_return co_await ctx.qbt->files(hash);
     } catch (const qbt::QbtError& err) {
         if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
     }
-    return out;
+    co_return std::vector<qbt::TorrentFile>{};
 }
 
-bool complete(const TorrentFile& f) {
-    return f.progress >= 1.0;
+// The folder this torrent's files must stay in ("" = none may be served).
+std::string allowed_for(const download::Settings& s, const qbt::Entry& e) {
+    return download::allowed_dir(s.storage_root, e.owner_folder, e.placement);
+}
+
+download::FileVerdict verdict_for(const download::Settings& s, const std::string& allowed,
+                                  const qbt::Entry& e, const qbt::TorrentFile& f) {
+    return download::check_file(s.root, allowed, e.save_path, f.path, f.size, f.progress);
+}
+
+const char* refusal_name(download::FileRefusal r) {
+    switch (r) {
+        case download::FileRefusal::incomplete:
+            return "incomplete";
+        case download::FileRefusal::empty:
+            return "empty";
+        case download::FileRefusal::outside:
+            return "outside_folder";
+        default:
+            return nullptr;
+    }
 }
 
 // Where relative links point when the base URL is a bare path (direct mode): the configured
@@ -119,28 +105,31 @@ void require_downloadable(const download::Settings& s, const store::User& u, con
                        "renseigner l'adresse du serveur de fichiers et le secret.");
 }
 
-http::Response list_files(const Context& ctx, http::Request& req) {
+asio::awaitable<http::Response> list_files(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
+    const auto e = visible_entry(*snap, a, req);
     auto s = download::load_settings(ctx.store);
     const char* reason = unavailable_reason(s, a.user, e);
-    auto tf = fetch_files(ctx, e);
+    std::vector<qbt::TorrentFile> files;
+    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    auto allowed = allowed_for(s, e);
     json::array out;
-    for (const auto& f : tf.files) {
-        bool mapped =
-            !reason && download::relative_to_root(s.root, tf.save_path, f.path).has_value();
+    bool any_inside = false;
+    for (const auto& f : files) {
+        auto v = verdict_for(s, allowed, e, f);
+        any_inside |= v.refusal != download::FileRefusal::outside;
+        const char* why = refusal_name(v.refusal);
         out.push_back(json::object{{"index", f.index},
                                    {"path", f.path},
                                    {"size", f.size},
                                    {"progress", f.progress},
                                    {"priority", f.priority},
-                                   {"downloadable", mapped && complete(f)}});
+                                   {"downloadable", !reason && !why},
+                                   {"unavailable", why ? json::value(why) : json::value(nullptr)}});
     }
-    if (!reason && !tf.files.empty() &&
-        !download::relative_to_root(s.root, tf.save_path, tf.files.front().path))
-        reason = "outside_root";
-    return http::Response::json(
+    if (!reason && !files.empty() && !any_inside) reason = "outside_folder";
+    co_return http::Response::json(
         200, json::object{{"files", std::move(out)},
                           {"downloads", json::object{{"available", reason == nullptr},
                                                      {"reason", reason ? json::value(reason)
@@ -150,39 +139,14 @@ http::Response list_files(const Context& ctx, http::Request& req) {
                                                      {"ttl", s.ttl}}}});
 }
 
-const TorrentFile& find_file(const TorrentFiles& tf, const std::string& path) {
-    for (const auto& f : tf.files)
-        if (f.path == path) return f;
-    throw ApiError(404, "file_not_found", "Ce fichier ne fait pas partie du torrent.", "paths");
-}
-
-std::string checked_relative(const download::Settings& s, const TorrentFiles& tf,
-                             const std::string& path, bool directory) {
-    auto rel = download::relative_to_root(s.root, tf.save_path, path);
-    if (!rel)
-        throw ApiError(409, "outside_root",
-                       "Les fichiers de ce torrent sont hors du dossier servi par le serveur de "
-                       "téléchargement : un administrateur doit vérifier le réglage « dossier "
-                       "racine ».");
-    if (s.direct) {
-        // On this machine: the real path (symlinks resolved) must stay under the root.
-        auto real = directory ? download::resolve_dir_under_root(s.root, *rel)
-                              : download::resolve_under_root(s.root, *rel);
-        if (!real)
-            throw ApiError(404, "file_not_found",
-                           "Ce fichier est introuvable sur le disque du serveur.", "paths");
-    }
-    return *rel;
-}
-
-std::string torrent_label(const TorrentFiles& tf) {
-    if (tf.files.empty()) return "torrent";
-    auto p = tf.files.front().path;
+std::string torrent_label(const std::vector<qbt::TorrentFile>& files) {
+    if (files.empty()) return "torrent";
+    auto p = files.front().path;
     auto slash = p.find('/');
     return slash == std::string::npos ? p : p.substr(0, slash);
 }
 
-http::Response make_links(const Context& ctx, http::Request& req) {
+asio::awaitable<http::Response> make_links(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auto body = parse_json_object(req);
     auto format = opt_string(body, "format").value_or("json");
@@ -205,36 +169,52 @@ http::Response make_links(const Context& ctx, http::Request& req) {
         wanted.push_back(std::move(path));
     }
     auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
+    const auto e = visible_entry(*snap, a, req);
     auto s = download::load_settings(ctx.store);
     require_downloadable(s, a.user, e);
-    auto tf = fetch_files(ctx, e);
+    std::vector<qbt::TorrentFile> files;
+    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    auto allowed = allowed_for(s, e);
     auto now = now_unix();
     auto origin = origin_for(ctx, req);
     json::array links;
     std::vector<download::ListedFile> listed;
     std::int64_t expires = 0;
     for (const auto& path : wanted) {
-        const auto& f = find_file(tf, path);
-        if (!complete(f))
-            throw ApiError(409, "file_incomplete",
-                           "« " + path + " » n'est pas encore entièrement téléchargé.", "paths");
-        auto link = download::file_link(s, checked_relative(s, tf, path, false), now, origin,
-                                        req.remote_ip);
+        auto it = std::find_if(files.begin(), files.end(),
+                               [&](const qbt::TorrentFile& f) { return f.path == path; });
+        if (it == files.end())
+            throw ApiError(404, "file_not_found", "Ce fichier ne fait pas partie du torrent.",
+                           "paths");
+        auto v = verdict_for(s, allowed, e, *it);
+        if (v.refusal != download::FileRefusal::none)
+            throw ApiError(409,
+                           v.refusal == download::FileRefusal::incomplete ? "file_incomplete"
+                           : v.refusal == download::FileRefusal::empty    ? "file_empty"
+                                                                          : "outside_folder",
+                           "« " + path + " » : " + download::refusal_message(v.refusal), "paths");
+        if (s.direct) {  // on this machine: the file must be there, reached without any link
+            int fd = download::open_beneath(s.root, v.rel);
+            if (fd < 0)
+                throw ApiError(404, "file_not_found",
+                               "Ce fichier est introuvable sur le disque du serveur.", "paths");
+            ::close(fd);
+        }
+        auto link = download::file_link(s, v.rel, now, origin, req.remote_ip);
         expires = link.expires;
-        listed.push_back({path, f.size, link.url});
+        listed.push_back({path, it->size, link.url});
         links.push_back(json::object{
-            {"path", path}, {"url", link.url}, {"expires", link.expires}, {"size", f.size}});
+            {"path", path}, {"url", link.url}, {"expires", link.expires}, {"size", it->size}});
     }
     ctx.store.audit({a.user.id, a.user.username, "torrent.links", "torrent", e.hash,
                      json::serialize(json::object{{"files", links.size()}, {"format", format}}),
                      req.remote_ip});
     if (format == "json")
-        return http::Response::json(
+        co_return http::Response::json(
             200, json::object{{"links", std::move(links)}, {"expires", expires}});
     http::Response r;
     r.status = 200;
-    auto label = torrent_label(tf);
+    auto label = torrent_label(files);
     if (format == "meta4") {
         r.body = download::metalink4(listed);
         r.set_header("Content-Type", "application/metalink4+xml; charset=utf-8");
@@ -248,64 +228,162 @@ http::Response make_links(const Context& ctx, http::Request& req) {
     for (unsigned char c : label)
         ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? c : '_';
     r.set_header("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
-    return r;
+    co_return r;
 }
 
-http::Response make_zip(const Context& ctx, http::Request& req) {
+// What a folder's .zip holds: the torrent's files under `folder`, each checked like a link.
+struct ZipPlan {
+    std::vector<download::ZipEntry> entries;
+    std::size_t inside = 0;    // files of the torrent under the folder
+    bool all_servable = true;  // every one of them passes check_file
+    download::FileRefusal first_refusal = download::FileRefusal::none;
+};
+
+ZipPlan plan_zip(const download::Settings& s, const qbt::Entry& e,
+                 const std::vector<qbt::TorrentFile>& files, const std::string& folder) {
+    ZipPlan p;
+    auto allowed = allowed_for(s, e);
+    if (!download::folder_allowed(allowed, e.save_path, folder)) {
+        p.all_servable = false;
+        p.first_refusal = download::FileRefusal::outside;
+    }
+    auto name = folder.substr(folder.rfind('/') == std::string::npos ? 0 : folder.rfind('/') + 1);
+    for (const auto& f : files) {
+        if (!str::starts_with(f.path, folder + "/")) continue;
+        ++p.inside;
+        auto v = verdict_for(s, allowed, e, f);
+        if (v.refusal != download::FileRefusal::none) {
+            if (p.all_servable) p.first_refusal = v.refusal;
+            p.all_servable = false;
+            continue;
+        }
+        std::string entry_name = name + "/" + f.path.substr(folder.size() + 1);
+        // A '\' is a path separator for Windows extractors: never let it through.
+        std::replace(entry_name.begin(), entry_name.end(), '\\', '_');
+        p.entries.push_back(
+            {entry_name, v.rel, static_cast<std::uint64_t>(f.size), e.completion_on, s.root});
+    }
+    std::sort(
+        p.entries.begin(), p.entries.end(),
+        [](const download::ZipEntry& a, const download::ZipEntry& b) { return a.name < b.name; });
+    return p;
+}
+
+// The signed URI of a folder's zip: torrent and folder are both under the signature.
+std::string zip_uri(const std::string& hash, const std::string& folder) {
+    return "/api/torrents/" + hash + "/zip/" + folder;
+}
+
+std::string clean_folder(std::string folder) {
+    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    return folder;
+}
+
+asio::awaitable<http::Response> make_zip(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auto body = parse_json_object(req);
-    auto folder = req_string(body, "folder");
-    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    auto folder = clean_folder(req_string(body, "folder"));
     if (!download::is_clean_relative(folder))
         throw ApiError(422, "invalid_path", "Chemin de dossier refusé.", "folder");
     auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
+    const auto e = visible_entry(*snap, a, req);
     auto s = download::load_settings(ctx.store);
     require_downloadable(s, a.user, e);
     if (!s.direct)
         throw ApiError(409, "zip_unavailable",
                        "Le téléchargement d'un dossier en .zip n'est possible que lorsque essaim "
                        "sert lui-même les fichiers. Utilisez « Télécharger tout ».");
-    auto tf = fetch_files(ctx, e);
-    std::size_t inside = 0;
-    for (const auto& f : tf.files) {
-        if (!str::starts_with(f.path, folder + "/")) continue;
-        ++inside;
-        if (!complete(f))
-            throw ApiError(409, "folder_incomplete",
-                           "Ce dossier contient des fichiers pas encore entièrement téléchargés.",
-                           "folder");
-    }
-    if (inside == 0)
+    std::vector<qbt::TorrentFile> files;
+    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    auto plan = plan_zip(s, e, files, folder);
+    if (plan.inside == 0)
         throw ApiError(404, "folder_not_found", "Ce dossier ne fait pas partie du torrent.",
                        "folder");
-    auto rel = checked_relative(s, tf, folder, true);
-    auto dir = download::resolve_dir_under_root(s.root, rel);
+    if (!plan.all_servable)
+        throw ApiError(409,
+                       plan.first_refusal == download::FileRefusal::outside ? "outside_folder"
+                                                                            : "folder_incomplete",
+                       plan.first_refusal == download::FileRefusal::outside
+                           ? download::refusal_message(plan.first_refusal)
+                           : "Ce dossier contient des fichiers pas encore entièrement téléchargés "
+                             "ou vides.",
+                       "folder");
+    auto size = download::ZipStream(plan.entries).size();
+    auto now = now_unix();
+    auto expires = now + s.ttl;
+    auto md5 = download::link_hash(zip_uri(e.hash, folder), expires, s.secret,
+                                   s.bind_ip ? std::string_view(req.remote_ip) : "");
+    auto url = origin_for(ctx, req) + "/api/torrents/" + e.hash +
+               "/zip?folder=" + download::encode_path(folder) +
+               "&expires=" + std::to_string(expires) + "&md5=" + md5;
     auto name = folder.substr(folder.rfind('/') == std::string::npos ? 0 : folder.rfind('/') + 1);
-    std::uint64_t size = 0;
-    if (dir) size = download::ZipStream(download::entries_for_directory(*dir, name + "/")).size();
-    auto link = download::zip_link(s, rel, now_unix(), origin_for(ctx, req), req.remote_ip);
     ctx.store.audit({a.user.id, a.user.username, "torrent.zip", "torrent", e.hash,
                      json::serialize(json::object{{"folder", folder}}), req.remote_ip});
-    return http::Response::json(
+    co_return http::Response::json(
         200,
-        json::object{
-            {"url", link.url}, {"expires", link.expires}, {"name", name + ".zip"}, {"size", size}});
+        json::object{{"url", url}, {"expires", expires}, {"name", name + ".zip"}, {"size", size}});
+}
+
+// GET …/zip?folder&expires&md5: no session (the link may be opened by a download manager); the
+// signature names the torrent and the folder, and the files come from the torrent's list now.
+asio::awaitable<http::Response> serve_zip(const Context& ctx, http::Request& req) {
+    auto s = download::load_settings(ctx.store);
+    if (!s.direct || !s.configured())
+        co_return download::page(404, "Téléchargement direct désactivé",
+                                 "Ce serveur essaim ne sert pas les fichiers lui-même.");
+    auto hash = str::to_lower(req.params.at("hash"));
+    auto folder = clean_folder(req.query_param("folder").value_or(""));
+    auto check =
+        download::check_link(zip_uri(hash, folder), req.query_param("md5").value_or(""),
+                             req.query_param("expires").value_or(""), s.secret, now_unix(),
+                             s.bind_ip ? std::string_view(req.remote_ip) : std::string_view());
+    if (check == download::LinkCheck::invalid || !download::is_clean_relative(folder))
+        co_return download::page(403, "Lien invalide",
+                                 "Ce lien de téléchargement n'est pas valide (incomplet ou "
+                                 "modifié). Demandez un nouveau lien depuis la page du torrent.");
+    if (check == download::LinkCheck::expired)
+        co_return download::page(410, "Lien expiré",
+                                 "Ce lien de téléchargement a expiré. Générez un nouveau lien "
+                                 "depuis la page du torrent dans essaim.");
+    auto snap = ctx.registry->snapshot();
+    const auto* found = snap->find(hash);
+    if (!found || found->removed || !found->in_qbt)
+        co_return download::page(404, "Dossier introuvable",
+                                 "Ce torrent n'existe plus sur le serveur.");
+    const auto e = *found;
+    std::vector<qbt::TorrentFile> files;
+    try {
+        files = co_await ctx.qbt->files(e.hash);
+    } catch (const qbt::QbtError&) {
+        co_return download::page(
+            503, "Serveur occupé",
+            "Le serveur qBittorrent ne répond pas : réessayez dans un moment.");
+    }
+    auto plan = plan_zip(s, e, files, folder);
+    if (plan.inside == 0 || !plan.all_servable)
+        co_return download::page(404, "Dossier introuvable",
+                                 "Ce dossier n'est plus disponible au téléchargement.");
+    auto name = folder.substr(folder.rfind('/') == std::string::npos ? 0 : folder.rfind('/') + 1);
+    http::Response r;
+    r.set_header("Content-Type", "application/zip");
+    r.set_header("Cache-Control", "private, max-age=0");
+    r.set_header("Accept-Ranges", "none");
+    r.set_header("Content-Disposition", download::content_disposition(true, name + ".zip"));
+    r.stream_body = std::make_shared<download::ZipStream>(std::move(plan.entries));
+    co_return r;
 }
 
 }  // namespace
 
 void register_file_routes(http::Router& r, const Context& ctx) {
-    using http::Exec;
-    r.add(
-        "GET", "/api/torrents/{hash}/files",
-        [&ctx](http::Request& q) { return list_files(ctx, q); }, Exec::worker);
-    r.add(
-        "POST", "/api/torrents/{hash}/links",
-        [&ctx](http::Request& q) { return make_links(ctx, q); }, Exec::worker);
-    r.add(
-        "POST", "/api/torrents/{hash}/zip", [&ctx](http::Request& q) { return make_zip(ctx, q); },
-        Exec::worker);
+    r.add_async("GET", "/api/torrents/{hash}/files",
+                [&ctx](http::Request& q) { return list_files(ctx, q); });
+    r.add_async("POST", "/api/torrents/{hash}/links",
+                [&ctx](http::Request& q) { return make_links(ctx, q); });
+    r.add_async("POST", "/api/torrents/{hash}/zip",
+                [&ctx](http::Request& q) { return make_zip(ctx, q); });
+    r.add_async("GET", "/api/torrents/{hash}/zip",
+                [&ctx](http::Request& q) { return serve_zip(ctx, q); });
 }
 
 }  // namespace essaim::api

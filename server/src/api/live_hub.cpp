@@ -9,7 +9,9 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <deque>
+#include <vector>
 
 namespace essaim::api {
 namespace asio = boost::asio;
@@ -29,6 +31,9 @@ struct LiveHub::Client {
     asio::steady_timer wake;
     std::deque<std::shared_ptr<const std::string>> queue;  // touched on the client's executor only
     bool closing = false;
+    bool replaced = false;    // closed for a newer socket of its user (client's executor)
+    std::uint64_t order = 0;  // under LiveHub::mu_
+    bool evicted = false;     // under LiveHub::mu_: already chosen to make room
     static constexpr std::size_t kMaxQueue = 256;
 
     void push(std::shared_ptr<const std::string> m) {
@@ -170,6 +175,23 @@ void LiveHub::flush() {
     }
 }
 
+void LiveHub::evict_oldest(std::int64_t user_id) {
+    std::vector<std::shared_ptr<Client>> mine;
+    for (const auto& c : clients_)
+        if (c->viewer.user_id == user_id && !c->evicted) mine.push_back(c);
+    auto limit = static_cast<std::size_t>(ctx_.cfg.max_websockets_per_user);
+    if (mine.size() <= limit) return;
+    std::ranges::sort(mine, {}, &Client::order);
+    for (std::size_t i = 0; i + limit < mine.size(); ++i) {
+        auto& old = mine[i];
+        old->evicted = true;
+        asio::post(old->wake.get_executor(), [old] {
+            old->replaced = true;
+            old->wake.cancel();
+        });
+    }
+}
+
 asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> state) {
     auto st = std::static_pointer_cast<AuthState>(state);
     auto client = std::make_shared<Client>(co_await asio::this_coro::executor);
@@ -183,8 +205,10 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
         // Registered and given the current snapshot under the same lock as on_change, so no
         // change can fall between the full list and the first delta.
         clients_.insert(client);
+        client->order = ++opened_;
         client->push(std::make_shared<const std::string>(status_message(*last_)));
         client->push(std::make_shared<const std::string>(full_message(*last_, client->viewer)));
+        evict_oldest(client->viewer.user_id);
     }
     g_ws_clients++;
 
@@ -207,6 +231,16 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
                     co_await ws.async_write(asio::buffer(*m), asio::as_tuple(asio::use_awaitable));
                 (void)n;
                 if (ec) co_return;
+            }
+            if (client->replaced) {
+                // 4001 (a private code), not 1008: the app must tell "replaced by a newer tab,
+                // do not reconnect" from "session ended".
+                co_await ws.async_close(
+                    beast::websocket::close_reason(
+                        static_cast<beast::websocket::close_code>(kReplacedCloseCode),
+                        "Trop de connexions temps réel ouvertes : la plus ancienne est fermée."),
+                    asio::as_tuple(asio::use_awaitable));
+                co_return;
             }
             if (client->closing) {
                 co_await ws.async_close(beast::websocket::close_code::try_again_later,

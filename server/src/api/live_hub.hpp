@@ -4,6 +4,9 @@
 // (the first change after a quiet second goes out at once).
 // Slow consumers are disconnected (bounded queue); sessions are re-checked every 30 s so a
 // logout or a disabled account closes the socket.
+// At most cfg.max_websockets_per_user (default 20) sockets per user: a new one closes that
+// user's OLDEST socket (close code 1008, French reason), so that a user with many tabs keeps a
+// working one where they look, and one account cannot hold thousands of sockets.
 #pragma once
 
 #include "api/context.hpp"
@@ -13,11 +16,16 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
 
 namespace essaim::api {
+
+// Close code of a socket closed because its user opened more than the cap allows (the oldest
+// goes): the web app then polls instead of reconnecting (which would close another tab's).
+inline constexpr std::uint16_t kReplacedCloseCode = 4001;
 
 class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_this<LiveHub> {
   public:
@@ -37,9 +45,12 @@ class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_t
   private:
     void on_change(const qbt::Change& c);
     void flush();
+    // Closes the user's oldest sockets beyond the per-user cap. Called with mu_ held.
+    void evict_oldest(std::int64_t user_id);
     const Context& ctx_;
     mutable std::mutex mu_;
     std::unordered_set<std::shared_ptr<Client>> clients_;
+    std::uint64_t opened_ = 0;  // sockets opened so far: orders a user's sockets by age
     std::shared_ptr<const qbt::Snapshot> last_;  // what clients have been sent
     // Changes waiting for the next flush.
     std::shared_ptr<const qbt::Snapshot> pending_;

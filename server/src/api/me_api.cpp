@@ -1,4 +1,5 @@
-// GET/PATCH /api/me and POST /api/me/password: the signed-in user's own account.
+// GET/PATCH /api/me and POST /api/me/password: the signed-in user's own account. The current
+// password's check is throttled like a sign-in (auth/throttle.hpp).
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
@@ -61,9 +62,24 @@ http::Response change_password(const Context& ctx, http::Request& req) {
     auto body = parse_json_object(req);
     auto current = req_string(body, "current_password");
     auto fresh = req_string(body, "new_password");
-    if (!auth::verify_password(a.user.password_hash, current))
+    // Checking the current password is a way to guess it (a stolen session): throttled like a
+    // sign-in, with the same keys (this user name, this address), failures counted.
+    auto now = now_unix();
+    auto attempt = ctx.throttle.begin(a.user.username, req.remote_ip, now);
+    if (attempt.wait() > 0) {
+        auto retry = attempt.wait();
+        ApiError e(429, "too_many_attempts",
+                   "Trop d'essais du mot de passe actuel. Réessayez dans " + std::to_string(retry) +
+                       (retry > 1 ? " secondes." : " seconde."));
+        e.headers.emplace_back("Retry-After", std::to_string(retry));
+        throw e;
+    }
+    if (!auth::verify_password(a.user.password_hash, current)) {
+        attempt.failed(now);
         throw ApiError(422, "wrong_password", "Le mot de passe actuel est incorrect.",
                        "current_password");
+    }
+    attempt.succeeded();
     auth::validate_password(fresh, "new_password");
     // New hash + token_version bump: every token issued before is dead, on every device.
     ctx.store.set_password(a.user.id, auth::hash_password(fresh), true);

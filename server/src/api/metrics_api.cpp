@@ -1,8 +1,10 @@
 // GET /metrics (Prometheus text format): counters that prove the sync loop's claim — the
-// number of requests sent to qBittorrent does not grow with the number of browsers.
+// number of requests sent to qBittorrent does not grow with the number of browsers; and the
+// listener's abuse counters (connections refused by a cap, large bodies waiting or refused).
 // Admin session, or `Authorization: Bearer <ESSAIM_METRICS_TOKEN>` for scrapers.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "http/server.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
 #include "util/crypto.hpp"
@@ -43,6 +45,25 @@ void register_metrics_routes(http::Router& r, const Context& ctx) {
                snap->link == qbt::LinkState::ok ? 1 : 0);
         metric("essaim_torrents", "torrents in the cache", snap->entries.size());
         metric("essaim_websocket_clients", "connected WebSocket clients", g_ws_clients.load());
+        if (const auto* n = ctx.connections) {
+            metric("essaim_connections_open", "open client connections (HTTP and WebSocket)",
+                   n->connections_open.load());
+            body +=
+                "# HELP essaim_connections_refused_total connections closed at accept by a cap\n"
+                "# TYPE essaim_connections_refused_total counter\n"
+                "essaim_connections_refused_total{reason=\"global\"} " +
+                std::to_string(n->refused_global_total.load()) +
+                "\nessaim_connections_refused_total{reason=\"per_address\"} " +
+                std::to_string(n->refused_per_address_total.load()) + "\n";
+            metric("essaim_accept_errors_total", "failed accepts (e.g. out of descriptors)",
+                   n->accept_errors_total.load());
+            metric("essaim_bodies_reading", "large request bodies being read (slots taken)",
+                   n->bodies_reading.load());
+            metric("essaim_bodies_waiting", "large request bodies waiting for a slot",
+                   n->bodies_waiting.load());
+            metric("essaim_bodies_busy_total", "large request bodies refused with 503 server_busy",
+                   n->bodies_busy_total.load());
+        }
         http::Response res;
         res.body = std::move(body);
         res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

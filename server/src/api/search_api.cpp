@@ -7,12 +7,13 @@
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
 #include "jackett/client.hpp"
+
+#include <spdlog/spdlog.h>
 #include "qbt/adder.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/url_fetch.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
-
-#include "http/run_on.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
@@ -100,15 +101,18 @@ std::vector<int> categories_for(const std::string& c) {
                    "category");
 }
 
+// Jackett's own text (an indexer's error can quote the API key) and address stay in the log.
 [[noreturn]] void rethrow(const jackett::JackettError& e) {
-    throw ApiError(e.status, e.code, e.what());
+    spdlog::warn("Jackett : {} ({})", e.what(), e.code);
+    throw ApiError(e.status, e.code, jackett::user_message(e.code));
 }
 
 json::value opt(const std::optional<std::int64_t>& v) {
     return v ? json::value(*v) : json::value(nullptr);
 }
 
-http::Response do_search(const Context& ctx, SearchService& svc, http::Request& req) {
+asio::awaitable<http::Response> do_search(const Context& ctx, SearchService& svc,
+                                          http::Request& req) {
     auto a = require_user(ctx, req);
     auth::require_permission(a.user, "search");
     auto q = std::string(str::trim(req.query_param("q").value_or("")));
@@ -123,7 +127,7 @@ http::Response do_search(const Context& ctx, SearchService& svc, http::Request& 
     auto started = std::chrono::steady_clock::now();
     jackett::SearchResponse resp;
     try {
-        resp = http::run_on(*ctx.ioc, jackett::search(svc.settings(), q, cats, indexer));
+        resp = co_await jackett::search(svc.settings(), q, cats, indexer);
     } catch (const jackett::JackettError& e) {
         rethrow(e);
     }
@@ -167,29 +171,33 @@ http::Response do_search(const Context& ctx, SearchService& svc, http::Request& 
                          {"ok", i.ok},
                          {"results", i.results},
                          {"elapsed_ms", i.elapsed_ms},
-                         {"error", i.error.empty() ? json::value(nullptr) : json::value(i.error)}});
+                         // Never the indexer's own text: it can carry Jackett's API key.
+                         {"error", i.error.empty() ? json::value(nullptr)
+                                                   : json::value("Cet indexeur n'a pas répondu "
+                                                                 "correctement.")}});
         if (!i.ok) failed.push_back(json::value(i.name));
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    return http::Response::json(200, json::object{{"results", std::move(results)},
-                                                  {"indexers", std::move(indexers)},
-                                                  {"failed", std::move(failed)},
-                                                  {"elapsed_ms", ms.count()}});
+    co_return http::Response::json(200, json::object{{"results", std::move(results)},
+                                                     {"indexers", std::move(indexers)},
+                                                     {"failed", std::move(failed)},
+                                                     {"elapsed_ms", ms.count()}});
 }
 
-http::Response list_indexers(const Context& ctx, SearchService& svc, http::Request& req) {
+asio::awaitable<http::Response> list_indexers(const Context& ctx, SearchService& svc,
+                                              http::Request& req) {
     auto a = require_user(ctx, req);
     auth::require_permission(a.user, "search");
     std::vector<std::pair<std::string, std::string>> list;
     try {
-        list = http::run_on(*ctx.ioc, jackett::indexers(svc.settings()));
+        list = co_await jackett::indexers(svc.settings());
     } catch (const jackett::JackettError& e) {
         rethrow(e);
     }
     json::array out;
     for (auto& [id, name] : list) out.push_back(json::object{{"id", id}, {"name", name}});
-    return http::Response::json(200, json::object{{"indexers", std::move(out)}});
+    co_return http::Response::json(200, json::object{{"indexers", std::move(out)}});
 }
 
 http::Response list_recent(const Context& ctx, http::Request& req) {
@@ -224,8 +232,8 @@ http::Response forget_recent(const Context& ctx, http::Request& req) {
     return http::Response::no_content();
 }
 
-http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddService& adder,
-                          http::Request& req) {
+asio::awaitable<http::Response> add_result(const Context& ctx, SearchService& svc,
+                                           http::Request& req) {
     auto a = require_user(ctx, req);
     auth::require_permission(a.user, "search");
     auto body = parse_json_object(req);
@@ -239,7 +247,7 @@ http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddServic
     in.label = r->title;
     in.data = !r->magnet.empty() ? r->magnet : r->link;
     in.allowed_origin = qbt::url_origin(svc.settings().url);
-    auto res = adder.add(a.user, in);
+    auto res = co_await ctx.adder->add(a.user, std::move(in));
     json::object o{{"ok", res.ok}};
     if (res.ok) {
         o["hash"] = res.hash;
@@ -247,7 +255,7 @@ http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddServic
     } else {
         o["error"] = json::object{{"code", res.code}, {"message", res.message}};
     }
-    return http::Response::json(200, o);
+    co_return http::Response::json(200, o);
 }
 
 }  // namespace
@@ -255,14 +263,10 @@ http::Response add_result(const Context& ctx, SearchService& svc, qbt::AddServic
 void register_search_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
     auto svc = std::make_shared<SearchService>(ctx);
-    auto adder =
-        std::make_shared<qbt::AddService>(ctx.store, *ctx.registry, *ctx.qbt, *ctx.sync, *ctx.ioc);
-    r.add(
-        "GET", "/api/search", [&ctx, svc](http::Request& q) { return do_search(ctx, *svc, q); },
-        Exec::worker);
-    r.add(
-        "GET", "/api/search/indexers",
-        [&ctx, svc](http::Request& q) { return list_indexers(ctx, *svc, q); }, Exec::worker);
+    r.add_async("GET", "/api/search",
+                [&ctx, svc](http::Request& q) { return do_search(ctx, *svc, q); });
+    r.add_async("GET", "/api/search/indexers",
+                [&ctx, svc](http::Request& q) { return list_indexers(ctx, *svc, q); });
     r.add(
         "GET", "/api/search/recent", [&ctx](http::Request& q) { return list_recent(ctx, q); },
         Exec::worker);
@@ -272,10 +276,8 @@ void register_search_routes(http::Router& r, const Context& ctx) {
     r.add(
         "DELETE", "/api/search/recent/{id}",
         [&ctx](http::Request& q) { return forget_recent(ctx, q); }, Exec::worker);
-    r.add(
-        "POST", "/api/search/add",
-        [&ctx, svc, adder](http::Request& q) { return add_result(ctx, *svc, *adder, q); },
-        Exec::worker);
+    r.add_async("POST", "/api/search/add",
+                [&ctx, svc](http::Request& q) { return add_result(ctx, *svc, q); });
 }
 
 }  // namespace essaim::api

@@ -97,6 +97,7 @@ http::Response dashboard(const Context& ctx, http::Request& req) {
                                           {"disk_used", usage.disk_used}}},
                    {"limits", auth::limits_json(auth::parse_limits(a.user.limits_json))}};
     if (a.user.is_admin()) {
+        o["qbittorrent_detail"] = snap->link_detail;
         // Totals per user, from the same snapshot.
         std::map<std::int64_t, auth::Usage> per;
         for (const auto& e : snap->entries) {

@@ -2,8 +2,11 @@
 
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
+#include "download/layout.hpp"
 #include "qbt/client.hpp"
 #include "util/strings.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace essaim::api {
 
@@ -25,12 +28,26 @@ const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a
     return e;
 }
 
+bool content_shared_with_others(const qbt::Snapshot& s, const qbt::Entry& e) {
+    auto content = e.content_path.empty() ? e.save_path : e.content_path;
+    if (content.empty()) return false;
+    for (const auto& other : s.entries) {
+        if (!other.in_qbt || other.hash == e.hash || other.content_path.empty()) continue;
+        if (other.owner_id && e.owner_id && *other.owner_id == *e.owner_id) continue;
+        if (download::paths_overlap(content, other.content_path)) return true;
+    }
+    return false;
+}
+
 void rethrow_qbt(const qbt::QbtError& e) {
     if (e.kind == qbt::FailKind::not_found)
         throw ApiError(404, "torrent_not_found",
                        "Ce torrent n'existe plus sur le serveur qBittorrent.");
-    if (e.kind == qbt::FailKind::refused) throw ApiError(502, "qbittorrent_refused", e.what());
-    throw ApiError(503, "qbittorrent_unreachable", e.what());
+    // qBittorrent's own text and its address stay in the log (admins see the state in Réglages).
+    spdlog::warn("qBittorrent : {}", e.what());
+    if (e.kind == qbt::FailKind::refused)
+        throw ApiError(502, "qbittorrent_refused", qbt::user_message(e.kind));
+    throw ApiError(503, "qbittorrent_unreachable", qbt::user_message(e.kind));
 }
 
 }  // namespace essaim::api

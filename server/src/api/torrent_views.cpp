@@ -17,11 +17,29 @@ const char* link_name(qbt::LinkState s) {
     }
 }
 
+namespace {
+
+// The viewer-specific tail of a torrent object. Where the files are on the qBittorrent machine
+// is for administrators only: `save_path` (absolute) and `placement` ("user_folder", "shared":
+// still in the common folder of the versions before per-user folders, "elsewhere").
+void append_tail(std::string& out, const qbt::Entry& e, const auth::Viewer& v) {
+    if (v.admin) {
+        out += ",\"save_path\":";
+        out += boost::json::serialize(boost::json::value(e.save_path));
+        out += ",\"placement\":\"";
+        out += download::placement_name(e.placement);
+        out += '"';
+    }
+    out += auth::can_act(v, e) ? ",\"can_act\":true}" : ",\"can_act\":false}";
+}
+
+}  // namespace
+
 std::string torrent_json(const qbt::Entry& e, const auth::Viewer& v) {
     std::string out;
     out.reserve(e.json->size() + 20);
     out += *e.json;
-    out += auth::can_act(v, e) ? ",\"can_act\":true}" : ",\"can_act\":false}";
+    append_tail(out, e, v);
     return out;
 }
 
@@ -40,19 +58,26 @@ void append_array(std::string& out, const qbt::Snapshot& s, const auth::Viewer& 
         if (!first) out += ',';
         first = false;
         out += *e.json;
-        out += auth::can_act(v, e) ? ",\"can_act\":true}" : ",\"can_act\":false}";
+        append_tail(out, e, v);
     }
     out += ']';
 }
 
-std::string link_fields(const qbt::Snapshot& s) {
+std::string json_or_null(const std::string& s) {
+    return s.empty() ? std::string("null") : boost::json::serialize(boost::json::value(s));
+}
+
+std::string link_fields(const qbt::Snapshot& s, const auth::Viewer& v) {
     std::string out = "\"qbittorrent\":\"";
     out += link_name(s.link);
     out += "\",\"stale\":";
     out += s.stale ? "true" : "false";
     out += ",\"error\":";
-    out += s.link_error.empty() ? std::string("null")
-                                : boost::json::serialize(boost::json::value(s.link_error));
+    out += json_or_null(s.link_error);
+    if (v.admin) {  // the exact failure (addresses, qBittorrent's text) is for administrators
+        out += ",\"error_detail\":";
+        out += json_or_null(s.link_detail);
+    }
     return out;
 }
 
@@ -89,7 +114,7 @@ std::shared_ptr<const std::string> list_body(const qbt::Snapshot& s, const auth:
     }
     std::string body = "{\"torrents\":";
     append_array(body, s, v, scope);
-    body += ',' + link_fields(s) + '}';
+    body += ',' + link_fields(s, v) + '}';
     auto p = std::make_shared<const std::string>(std::move(body));
     std::lock_guard lock(s.bodies_mu);
     // Bounded: a snapshot lives about a second; many distinct viewers just build their own.

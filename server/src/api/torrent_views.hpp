@@ -12,7 +12,8 @@ namespace essaim::api {
 
 enum class Scope { mine, all };
 
-// One torrent as JSON for this viewer (`can_act` appended).
+// One torrent as JSON for this viewer (`can_act` appended; for administrators also
+// `save_path` and `placement`).
 std::string torrent_json(const qbt::Entry& e, const auth::Viewer& v);
 // The whole GET /api/torrents body; cached in the snapshot per viewer and scope.
 std::shared_ptr<const std::string> list_body(const qbt::Snapshot& s, const auth::Viewer& v,

@@ -1,10 +1,13 @@
 // /api/torrents…: list (from the registry snapshot), add, detail, pause/resume, delete,
-// assign owner. Lists never reach qBittorrent; actions and the detail view do.
+// assign owner. Lists never reach qBittorrent; actions and the detail view do, as coroutines
+// (waiting for qBittorrent or a slow .torrent URL holds no thread).
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "api/torrent_views.hpp"
 #include "auth/policy.hpp"
+#include "download/layout.hpp"
+#include "download/settings.hpp"
 #include "http/multipart.hpp"
 #include "notify/notifier.hpp"
 #include "qbt/adder.hpp"
@@ -12,8 +15,6 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "util/strings.hpp"
-
-#include "http/run_on.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
@@ -55,7 +56,7 @@ http::Response list(const Context& ctx, http::Request& req) {
     return r;
 }
 
-http::Response add(const Context& ctx, http::Request& req, qbt::AddService& adder) {
+asio::awaitable<http::Response> add(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auth::require_permission(a.user, "add_torrents");
     std::vector<qbt::AddInput> inputs;
@@ -108,8 +109,8 @@ http::Response add(const Context& ctx, http::Request& req, qbt::AddService& adde
     if (inputs.size() > 100)
         throw ApiError(400, "too_many_torrents", "Au plus 100 torrents par envoi.");
     json::array results;
-    for (const auto& in : inputs) {
-        auto r = adder.add(a.user, in);
+    for (auto& in : inputs) {
+        auto r = co_await ctx.adder->add(a.user, std::move(in));
         json::object o{{"input", r.input.substr(0, 300)}, {"ok", r.ok}};
         if (r.ok) {
             o["hash"] = r.hash;
@@ -120,7 +121,7 @@ http::Response add(const Context& ctx, http::Request& req, qbt::AddService& adde
         }
         results.push_back(std::move(o));
     }
-    return http::Response::json(200, json::object{{"results", std::move(results)}});
+    co_return http::Response::json(200, json::object{{"results", std::move(results)}});
 }
 
 const char* tracker_status(std::int64_t s) {
@@ -138,22 +139,33 @@ const char* tracker_status(std::int64_t s) {
     }
 }
 
-http::Response detail(const Context& ctx, http::Request& req) {
+// Where the torrent's files are, as its viewer may know it: the path inside the owner's folder
+// ("" = the folder itself), never the absolute path on the qBittorrent machine (administrators
+// get `save_path` in the torrent object).
+json::value location_of(const Context& ctx, const qbt::Entry& e) {
+    if (e.placement != download::Placement::user_folder) return nullptr;
+    auto root = download::load_settings(ctx.store).storage_root;
+    auto rel = download::relative_inside(download::user_dir(root, e.owner_folder), e.save_path);
+    return rel ? json::value(*rel) : json::value(nullptr);
+}
+
+asio::awaitable<http::Response> detail(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
+    const auto e = visible_entry(*snap, a, req);
     auto o = entry_object(e, auth::Viewer::of(a.user));
+    o["location"] = location_of(ctx, e);
     json::array trackers;
     o["piece_size"] = nullptr;
     o["comment"] = "";
     if (e.in_qbt) {
         try {
-            auto props = http::run_on(*ctx.ioc, ctx.qbt->properties(e.hash));
+            auto props = co_await ctx.qbt->properties(e.hash);
             if (props.is_object()) {
                 if (auto* p = props.as_object().if_contains("piece_size")) o["piece_size"] = *p;
                 if (auto* c = props.as_object().if_contains("comment")) o["comment"] = *c;
             }
-            auto tr = http::run_on(*ctx.ioc, ctx.qbt->trackers(e.hash));
+            auto tr = co_await ctx.qbt->trackers(e.hash);
             if (tr.is_array())
                 for (const auto& t : tr.as_array()) {
                     if (!t.is_object()) continue;
@@ -174,13 +186,13 @@ http::Response detail(const Context& ctx, http::Request& req) {
         }
     }
     o["trackers"] = std::move(trackers);
-    return http::Response::json(200, o);
+    co_return http::Response::json(200, o);
 }
 
-http::Response pause_resume(const Context& ctx, http::Request& req, bool pause) {
+asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& req, bool pause) {
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
-    const auto& e = actionable_entry(*snap, a, req);
+    const auto e = actionable_entry(*snap, a, req);
     if (!auth::has_permission(a.user, "pause_own") && !auth::has_permission(a.user, "act_all"))
         throw ApiError(
             403, "forbidden",
@@ -189,20 +201,57 @@ http::Response pause_resume(const Context& ctx, http::Request& req, bool pause) 
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
     try {
-        http::run_on(*ctx.ioc, pause ? ctx.qbt->pause(e.hash) : ctx.qbt->resume(e.hash));
+        if (pause)
+            co_await ctx.qbt->pause(e.hash);
+        else
+            co_await ctx.qbt->resume(e.hash);
     } catch (const qbt::QbtError& err) {
         rethrow_qbt(err);
     }
     ctx.store.audit({a.user.id, a.user.username, pause ? "torrent.pause" : "torrent.resume",
                      "torrent", e.hash, "{}", req.remote_ip});
     ctx.sync->poke();
-    return http::Response::no_content();
+    co_return http::Response::no_content();
 }
 
-http::Response remove(const Context& ctx, http::Request& req) {
+// Deleting with the data removes, on the qBittorrent machine, the files the torrent's own list
+// names under its save path. That is only safe inside its owner's folder, and only when no
+// torrent of someone else has files at, under or above its content path (a look-alike torrent
+// named like another's folder): refused otherwise. A torrent still in the shared folder of the
+// versions before per-user folders may be deleted with its data by an administrator only, after
+// a warning naming what would be deleted (`confirm=true`).
+void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt::Entry& e,
+                        const store::User& actor, bool confirmed) {
+    if (!e.in_qbt) return;
+    auto root = download::load_settings(ctx.store).storage_root;
+    auto content = e.content_path.empty() ? e.save_path : e.content_path;
+    // Inside the owner's folder (the folder itself too: with qBittorrent's "no subfolder" layout
+    // a multi-file torrent's content path is its save path; only its own files are deleted).
+    auto mine = download::user_dir(root, e.owner_folder);
+    bool inside = !mine.empty() && download::path_inside(mine, content);
+    if (!inside && !actor.is_admin())
+        throw ApiError(409, "outside_user_folder",
+                       "Les fichiers de ce torrent ne sont pas dans le dossier de son "
+                       "propriétaire : seul un administrateur peut les supprimer. Supprimez-le "
+                       "sans ses fichiers, ou demandez à un administrateur.");
+    if (content_shared_with_others(snap, e))
+        throw ApiError(409, "content_shared",
+                       "Les fichiers de ce torrent se trouvent au même endroit que ceux d'un "
+                       "autre torrent : supprimez-le sans ses fichiers.");
+    if (!inside && !confirmed) {
+        auto rel = download::relative_inside(root, content);
+        throw ApiError(409, "confirm_required",
+                       "Ce torrent n'est pas dans le dossier de son propriétaire : supprimer ses "
+                       "fichiers effacera « " +
+                           (rel && !rel->empty() ? *rel : std::string("le dossier commun")) +
+                           " » sur le serveur. Confirmez pour continuer.");
+    }
+}
+
+asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
-    const auto& e = actionable_entry(*snap, a, req);
+    const auto e = actionable_entry(*snap, a, req);
     auto param = req.query_param("delete_files").value_or("false");
     if (param != "true" && param != "false")
         throw ApiError(400, "invalid_parameter", "delete_files doit valoir « true » ou « false ».",
@@ -213,9 +262,10 @@ http::Response remove(const Context& ctx, http::Request& req) {
         auth::require_permission(a.user, "delete_own");
         if (with_files) auth::require_permission(a.user, "delete_own_data");
     }
+    if (with_files) check_delete_files(ctx, *snap, e, a.user, req.query_param("confirm") == "true");
     if (e.in_qbt) {
         try {
-            http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
+            co_await ctx.qbt->remove(e.hash, with_files);
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
@@ -236,10 +286,10 @@ http::Response remove(const Context& ctx, http::Request& req) {
                               0, std::nullopt});
     }
     ctx.sync->poke();
-    return http::Response::no_content();
+    co_return http::Response::no_content();
 }
 
-http::Response assign(const Context& ctx, http::Request& req) {
+asio::awaitable<http::Response> assign(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
     if (!a.user.is_admin())
         throw ApiError(403, "forbidden", "Seul un administrateur peut attribuer un torrent.");
@@ -250,7 +300,7 @@ http::Response assign(const Context& ctx, http::Request& req) {
     auto target = ctx.store.user_by_id(*uid);
     if (!target) throw ApiError(422, "unknown_user", "Cet utilisateur n'existe pas.", "user_id");
     auto snap = ctx.registry->snapshot();
-    const auto& e = visible_entry(*snap, a, req);
+    const auto e = visible_entry(*snap, a, req);
     try {
         ctx.registry->set_owner(e.hash, *uid);
     } catch (const store::NotFound&) {
@@ -258,7 +308,7 @@ http::Response assign(const Context& ctx, http::Request& req) {
     }
     if (e.in_qbt) {
         try {
-            http::run_on(*ctx.ioc, ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid)));
+            co_await ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid));
         } catch (const qbt::QbtError&) {
             // The database row is what counts; the tag only helps a later reconciliation.
         }
@@ -268,34 +318,23 @@ http::Response assign(const Context& ctx, http::Request& req) {
     auto fresh = ctx.registry->snapshot();
     const auto* ne = fresh->find(e.hash);
     if (!ne) throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
-    return http::Response::json(200, entry_object(*ne, auth::Viewer::of(a.user)));
+    co_return http::Response::json(200, entry_object(*ne, auth::Viewer::of(a.user)));
 }
 
 }  // namespace
 
 void register_torrent_routes(http::Router& r, const Context& ctx) {
-    using http::Exec;
-    auto adder =
-        std::make_shared<qbt::AddService>(ctx.store, *ctx.registry, *ctx.qbt, *ctx.sync, *ctx.ioc);
     r.add("GET", "/api/torrents", [&ctx](http::Request& q) { return list(ctx, q); });
-    r.add(
-        "POST", "/api/torrents", [&ctx, adder](http::Request& q) { return add(ctx, q, *adder); },
-        Exec::worker);
-    r.add(
-        "GET", "/api/torrents/{hash}", [&ctx](http::Request& q) { return detail(ctx, q); },
-        Exec::worker);
-    r.add(
-        "POST", "/api/torrents/{hash}/pause",
-        [&ctx](http::Request& q) { return pause_resume(ctx, q, true); }, Exec::worker);
-    r.add(
-        "POST", "/api/torrents/{hash}/resume",
-        [&ctx](http::Request& q) { return pause_resume(ctx, q, false); }, Exec::worker);
-    r.add(
-        "DELETE", "/api/torrents/{hash}", [&ctx](http::Request& q) { return remove(ctx, q); },
-        Exec::worker);
-    r.add(
-        "POST", "/api/torrents/{hash}/owner", [&ctx](http::Request& q) { return assign(ctx, q); },
-        Exec::worker);
+    r.add_async("POST", "/api/torrents", [&ctx](http::Request& q) { return add(ctx, q); });
+    r.add_async("GET", "/api/torrents/{hash}", [&ctx](http::Request& q) { return detail(ctx, q); });
+    r.add_async("POST", "/api/torrents/{hash}/pause",
+                [&ctx](http::Request& q) { return pause_resume(ctx, q, true); });
+    r.add_async("POST", "/api/torrents/{hash}/resume",
+                [&ctx](http::Request& q) { return pause_resume(ctx, q, false); });
+    r.add_async("DELETE", "/api/torrents/{hash}",
+                [&ctx](http::Request& q) { return remove(ctx, q); });
+    r.add_async("POST", "/api/torrents/{hash}/owner",
+                [&ctx](http::Request& q) { return assign(ctx, q); });
 }
 
 }  // namespace essaim::api

@@ -1,12 +1,19 @@
 #include "app/bootstrap.hpp"
 
 #include "api/errors.hpp"
+#include "auth/accounts.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
+#include "download/layout.hpp"
+#include "download/paths.hpp"
+#include "download/settings.hpp"
 #include "store/pg_store.hpp"
 #include "util/crypto.hpp"
+#include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +21,20 @@
 
 namespace essaim::app {
 namespace fs = std::filesystem;
+
+namespace {
+
+// Creates `path` empty with mode 0600 from the start (an ofstream would create it with the
+// umask's 0644 and leave a window before a chmod), or tightens an existing file to 0600.
+void make_private_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::fchmod(fd, 0600);
+        ::close(fd);
+    }
+}
+
+}  // namespace
 
 void ensure_data_dir(const std::string& dir) {
     std::error_code ec;
@@ -42,8 +63,8 @@ std::string load_or_create_secret(const config::Config& cfg) {
     auto tmp = path;
     tmp += ".tmp";
     {
+        make_private_file(tmp.string());
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        ::chmod(tmp.c_str(), 0600);
         out.write(key.data(), static_cast<std::streamsize>(key.size()));
         if (!out) throw std::runtime_error("impossible d'écrire " + tmp.string());
     }
@@ -59,6 +80,13 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate
         auto path = cfg.sqlite_path();
         auto parent = fs::path(path).parent_path();
         if (!parent.empty()) fs::create_directories(parent);
+        // The database holds password hashes and sessions: readable by essaim's user only.
+        // SQLite gives its -wal and -shm files the database file's permissions.
+        if (path != ":memory:") {
+            make_private_file(path);
+            for (const char* suffix : {"-wal", "-shm"})
+                if (fs::exists(path + suffix)) ::chmod((path + suffix).c_str(), 0600);
+        }
         store = store::open_sqlite_store(path, migrate);
     }
     if (migrate)
@@ -66,13 +94,9 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate
     return store;
 }
 
-std::string generate_password() {
-    return crypto::random_token(15);
-}
-
 std::optional<Credentials> ensure_first_admin(store::Store& s) {
     if (s.count_users() > 0) return std::nullopt;
-    Credentials c{"admin", generate_password()};
+    Credentials c{"admin", auth::generate_password()};
     create_account(s, c.username, c.password, "admin", "Administrateurs");
     return c;
 }
@@ -80,23 +104,25 @@ std::optional<Credentials> ensure_first_admin(store::Store& s) {
 std::int64_t create_account(store::Store& s, const std::string& username,
                             const std::string& password, const std::string& role,
                             const std::string& group_name) {
-    std::string name;
-    try {
-        name = auth::validate_username(username);
-        auth::validate_password(password);
-    } catch (const api::ApiError& e) {
-        throw std::runtime_error(e.what());
-    }
     auto group = s.group_by_name(group_name);
     if (!group) throw std::runtime_error("groupe inconnu : « " + group_name + " »");
+    // Outside the server nothing knows qBittorrent's torrents; what is on disk under the root
+    // (when this machine sees it) is checked.
+    auto root = download::load_settings(s).storage_root;
     try {
-        auto id = s.create_user(
-            {name, name, std::nullopt, auth::hash_password(password), role, group->id});
+        auto u = auth::create_account(
+            s, {username, password, std::nullopt, std::nullopt, role, group->id},
+            [&](const std::string& name) {
+                return download::exists_on_disk(download::user_dir(root, name));
+            });
         s.audit({std::nullopt, "cli", role == "admin" ? "admin.create" : "user.create", "user",
-                 std::to_string(id), "{}", ""});
-        return id;
-    } catch (const store::Conflict&) {
-        throw std::runtime_error("le nom d'utilisateur « " + name + " » est déjà pris");
+                 std::to_string(u.id), "{}", ""});
+        return u.id;
+    } catch (const api::ApiError& e) {
+        if (e.code() == "username_taken")
+            throw std::runtime_error("le nom d'utilisateur « " + std::string(str::trim(username)) +
+                                     " » est déjà pris");
+        throw std::runtime_error(e.what());
     }
 }
 

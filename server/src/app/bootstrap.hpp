@@ -28,15 +28,13 @@ struct Credentials {
 // and returns it (the caller prints it once; it is never logged).
 std::optional<Credentials> ensure_first_admin(store::Store& s);
 
-// Creates an account (validated like registration). Throws std::runtime_error with a French
-// message (name taken, weak password, unknown group).
+// Creates an account through auth::create_account (validated like registration). Throws
+// std::runtime_error with a French message (name taken, weak password, unknown group).
 std::int64_t create_account(store::Store& s, const std::string& username,
                             const std::string& password, const std::string& role,
                             const std::string& group_name);
 
 // Sets a new password, ends every session of that user. Throws when the user does not exist.
 void reset_password(store::Store& s, const std::string& username, const std::string& password);
-
-std::string generate_password();  // 20 characters, base64url alphabet
 
 }  // namespace essaim::app

@@ -1,7 +1,9 @@
 #include "app/cli.hpp"
 
 #include "app/bootstrap.hpp"
+#include "app/cli_storage.hpp"
 #include "app/serve.hpp"
+#include "auth/accounts.hpp"
 #include "config/config.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
@@ -41,6 +43,8 @@ Commandes :
                                      (« - » : la valeur est lue sur l'entrée standard)
   nginx-snippet                      affiche la configuration nginx des liens de téléchargement
                                      signés, secret compris (à coller sur le serveur de fichiers)
+  storage move-to-user-folders       déplace les torrents encore dans le dossier commun vers le
+                                     dossier de leur propriétaire (qBittorrent doit tourner)
   version                            affiche la version
 
 Sans --password-stdin, un mot de passe est généré et affiché une seule fois.
@@ -66,7 +70,7 @@ std::string read_password(bool from_stdin, bool& generated) {
         return line;
     }
     generated = true;
-    return generate_password();
+    return auth::generate_password();
 }
 
 int cmd_health(const Args& a, const config::Config& cfg) {
@@ -115,6 +119,7 @@ constexpr SettingRule kSettings[] = {
     {"download_ttl", SettingRule::integer, 60, 30L * 24 * 3600},
     {"download_bind_ip", SettingRule::boolean},
     {"download_direct", SettingRule::boolean},
+    {"allow_private_targets", SettingRule::boolean},  // store/setting_rules.hpp
 };
 
 std::string checked_setting(const SettingRule& r, std::string v) {
@@ -254,17 +259,10 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.positional.push_back(s);
         }
     }
-    static const char* known[] = {"serve",
-                                  "migrate",
-                                  "create-admin",
-                                  "create-user",
-                                  "reset-password",
-                                  "health",
-                                  "version",
-                                  "help",
-                                  "settings",
-                                  "nginx-snippet",
-                                  "migrate-sqlite-to-postgres"};
+    static const char* known[] = {"serve",         "migrate",        "create-admin",
+                                  "create-user",   "reset-password", "health",
+                                  "version",       "help",           "settings",
+                                  "nginx-snippet", "storage",        "migrate-sqlite-to-postgres"};
     if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
         throw std::runtime_error("commande inconnue : " + a.command);
     if (a.command == "help") a.help = true;
@@ -325,6 +323,7 @@ int run_cli(int argc, char** argv) {
             return 0;
         }
         if (a.command == "settings") return cmd_settings(*store, a.positional);
+        if (a.command == "storage") return cmd_storage(*store, a.positional);
         if (a.command == "nginx-snippet") {
             auto ds = download::load_settings(*store);
             if (!ds.configured())

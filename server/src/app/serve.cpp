@@ -8,9 +8,11 @@
 #include "http/server.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/notifier.hpp"
+#include "qbt/adder.hpp"
 #include "qbt/client.hpp"
 #include "qbt/limit_enforcer.hpp"
 #include "qbt/managed.hpp"
+#include "qbt/mover.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "stats/speed_history.hpp"
@@ -78,7 +80,8 @@ int serve(const config::Config& cfg) {
     std::unique_ptr<qbt::ManagedQbittorrent> managed;
     bool managed_mode = !store->setting("qbt_url") || store->setting("qbt_managed") == "true";
     if (managed_mode && cfg.qbt_managed.value_or(true)) {
-        managed = std::make_unique<qbt::ManagedQbittorrent>(cfg.data_dir, cfg.qbt_managed_network);
+        managed = std::make_unique<qbt::ManagedQbittorrent>(
+            cfg.data_dir, cfg.qbt_managed_network, std::make_shared<store::SettingsCipher>(key));
         try {
             auto info = managed->start();
             store->set_setting("qbt_managed", "true");
@@ -102,8 +105,7 @@ int serve(const config::Config& cfg) {
         store->set_setting("download_secret", crypto::random_token(24));
 
     auth::SessionService sessions(*store, key, cfg.secure_cookies());
-    auth::LoginThrottle throttle_user;
-    auth::LoginThrottle throttle_ip(auth::LoginThrottle::Policy{20, 5, 15 * 60, 15 * 60, 100000});
+    auth::SignInThrottle throttle;
     std::atomic<int> qbt_state{static_cast<int>(api::QbtState::unconfigured)};
 
     auto [host, port] = config::split_host_port(cfg.listen);
@@ -114,11 +116,14 @@ int serve(const config::Config& cfg) {
     qbt::Counters counters;
     qbt::Client qbt_client(ioc.get_executor(), counters);
     qbt::Registry registry(*store);
+    registry.set_storage_root(download::load_settings(*store).storage_root);
     registry.load();
     registry.on_change([&qbt_state](const qbt::Change& c) {
         if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
     });
     qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
+    qbt::AddService adder(*store, registry, qbt_client, sync);
+    qbt::StorageMover mover(registry, qbt_client);
     stats::SpeedHistory speed;
     notify::Notifier notifier(ioc.get_executor(), *store, registry);
     notifier.attach();
@@ -143,8 +148,10 @@ int serve(const config::Config& cfg) {
 
     dispatcher.start();
 
-    api::Context ctx{cfg,       *store,      sessions, throttle_user, throttle_ip, qbt_state,
-                     &registry, &qbt_client, &sync,    &ioc,          &notifier,   &speed};
+    api::Context ctx{cfg,         *store, sessions, throttle,  qbt_state, &registry,
+                     &qbt_client, &sync,  &ioc,     &notifier, &speed};
+    ctx.adder = &adder;
+    ctx.mover = &mover;
     if (cluster)
         ctx.instance = [c = cluster.get()] {
             return boost::json::object{{"role", c->leader() ? "leader" : "follower"},
@@ -164,6 +171,7 @@ int serve(const config::Config& cfg) {
     api::register_stats_routes(router, ctx);
     api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
+    api::register_admin_storage_routes(router, ctx);
 
     auto web_dir = find_web_dir(cfg);
     http::StaticSite site(web_dir);
@@ -176,10 +184,17 @@ int serve(const config::Config& cfg) {
     opts.port = port;
     opts.max_body_bytes = cfg.max_body_bytes;
     opts.max_upload_bytes = cfg.max_upload_bytes;
+    opts.max_connections = static_cast<std::size_t>(cfg.max_connections);
+    opts.max_connections_per_address = static_cast<std::size_t>(cfg.max_connections_per_ip);
     http::Server server(
         ioc, workers, opts, router,
         [&ctx](const http::Route& r, http::Request& q) { return api::invoke(r, q, ctx); },
         [](const http::Match& m) { return api::unmatched(m); }, site);
+    // Large bodies are read only for a signed-in user (or a small public JSON route).
+    server.set_preflight([&ctx](const http::Route& r, const http::Request& q, std::string& who) {
+        return api::preflight(r, q, ctx, who);
+    });
+    ctx.connections = &server.counters();
     auto hub = std::make_shared<api::LiveHub>(ctx);
     hub->attach();
     // Once a second: the latest snapshot's speeds into the history, and to the charts.
@@ -228,7 +243,6 @@ int serve(const config::Config& cfg) {
         return download::serve_signed(download::load_settings(*store), q, api::now_unix());
     };
     server.add_prefix_handler("/dl/", serve_download);
-    server.add_prefix_handler("/zip/", serve_download);
     try {
         server.start();
     } catch (const std::exception& e) {

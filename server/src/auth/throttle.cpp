@@ -1,5 +1,9 @@
 #include "auth/throttle.hpp"
 
+#include "util/strings.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <vector>
 
@@ -78,6 +82,92 @@ void LoginThrottle::prune(std::int64_t now) {
         std::sort(by_age.begin(), by_age.end());
         for (std::size_t i = 0; i < by_age.size() / 2; ++i) entries_.erase(by_age[i].second);
     }
+}
+
+SignInThrottle::SignInThrottle(Policy p)
+    : policy_(p), pair_(p.pair), address_(p.address), user_(p.user) {}
+
+std::string SignInThrottle::user_key(std::string_view user_name) {
+    // Longer names cannot exist (auth/validation.hpp): cut them, the key stays small.
+    return str::to_lower(user_name.substr(0, 65));
+}
+
+std::string SignInThrottle::address_key(std::string_view address) {
+    boost::system::error_code ec;
+    auto a = boost::asio::ip::make_address(std::string(address), ec);
+    if (ec || !a.is_v6() || a.to_v6().is_v4_mapped()) return std::string(address);
+    auto b = a.to_v6().to_bytes();
+    std::fill(b.begin() + 8, b.end(), 0);
+    return boost::asio::ip::address_v6(b).to_string() + "/64";
+}
+
+bool SignInThrottle::is_known(const std::string& user, const std::string& address) {
+    std::lock_guard lock(mu_);
+    auto it = known_.find(user);
+    if (it == known_.end()) return false;
+    const auto& list = it->second.addresses;
+    return std::find(list.begin(), list.end(), address) != list.end();
+}
+
+void SignInThrottle::remember(const std::string& user, const std::string& address) {
+    std::lock_guard lock(mu_);
+    if (!known_.contains(user) && known_.size() >= policy_.known_users) {
+        // Full: forget the user names that signed in least recently (half of them).
+        std::vector<std::pair<std::uint64_t, std::string>> by_use;
+        for (auto& [k, e] : known_) by_use.emplace_back(e.last_use, k);
+        std::sort(by_use.begin(), by_use.end());
+        for (std::size_t i = 0; i < std::max<std::size_t>(1, by_use.size() / 2); ++i)
+            known_.erase(by_use[i].second);
+    }
+    auto& e = known_[user];
+    e.last_use = ++uses_;
+    std::erase(e.addresses, address);
+    e.addresses.push_front(address);
+    while (e.addresses.size() > policy_.known_per_user) e.addresses.pop_back();
+}
+
+SignInThrottle::Attempt::Attempt(SignInThrottle& t, std::string user, std::string address,
+                                 std::int64_t now)
+    : t_(t), user_(std::move(user)), address_(std::move(address)) {
+    pair_key_ = user_;
+    pair_key_ += '\n';
+    pair_key_ += address_;
+    auto wait_pair = t_.pair_.begin_attempt(pair_key_, now);
+    pair_open_ = wait_pair == 0;
+    auto wait_address = t_.address_.begin_attempt(address_, now);
+    address_open_ = wait_address == 0;
+    // An address that signed in to this account before is not concerned by the ceiling: it
+    // neither counts towards it nor waits for it.
+    std::int64_t wait_user = 0;
+    if (!t_.is_known(user_, address_)) {
+        wait_user = t_.user_.begin_attempt(user_, now);
+        user_open_ = wait_user == 0;
+    }
+    wait_ = std::max({wait_pair, wait_address, wait_user});
+    if (wait_ > 0) end();
+}
+
+void SignInThrottle::Attempt::failed(std::int64_t now) {
+    if (wait_ > 0) return;  // refused: it was no attempt
+    if (pair_open_) t_.pair_.record_failure(pair_key_, now);
+    if (address_open_) t_.address_.record_failure(address_, now);
+    if (user_open_) t_.user_.record_failure(user_, now);
+    pair_open_ = address_open_ = user_open_ = false;
+}
+
+void SignInThrottle::Attempt::succeeded() {
+    if (wait_ > 0) return;
+    if (pair_open_) t_.pair_.record_success(pair_key_);
+    pair_open_ = false;
+    end();
+    t_.remember(user_, address_);
+}
+
+void SignInThrottle::Attempt::end() {
+    if (pair_open_) t_.pair_.end_attempt(pair_key_);
+    if (address_open_) t_.address_.end_attempt(address_);
+    if (user_open_) t_.user_.end_attempt(user_);
+    pair_open_ = address_open_ = user_open_ = false;
 }
 
 }  // namespace essaim::auth

@@ -56,6 +56,9 @@ void from_toml(Config& c, const toml::table& t) {
     integer("workers", c.workers);
     integer("max_body_bytes", c.max_body_bytes);
     integer("max_upload_bytes", c.max_upload_bytes);
+    integer("max_connections", c.max_connections);
+    integer("max_connections_per_ip", c.max_connections_per_ip);
+    integer("max_websockets_per_user", c.max_websockets_per_user);
     str("qbittorrent.url", c.qbt_url);
     str("qbittorrent.username", c.qbt_username);
     str("qbittorrent.password", c.qbt_password);
@@ -91,6 +94,18 @@ void from_env(Config& c, const Getenv& getenv) {
         c.threads = static_cast<int>(parse_int("ESSAIM_THREADS", v));
     if (const char* v = getenv("ESSAIM_MAX_BODY_BYTES"))
         c.max_body_bytes = static_cast<std::size_t>(parse_int("ESSAIM_MAX_BODY_BYTES", v));
+    auto count = [&](const char* name, int& out) {
+        if (const char* v = getenv(name)) {
+            long n = parse_int(name, v);
+            if (n < 1 || n > 10'000'000)
+                throw std::runtime_error(std::string(name) +
+                                         " doit être compris entre 1 et 10000000");
+            out = static_cast<int>(n);
+        }
+    };
+    count("ESSAIM_MAX_CONNECTIONS", c.max_connections);
+    count("ESSAIM_MAX_CONNECTIONS_PER_IP", c.max_connections_per_ip);
+    count("ESSAIM_MAX_WEBSOCKETS_PER_USER", c.max_websockets_per_user);
     str("ESSAIM_QBT_URL", c.qbt_url);
     str("ESSAIM_QBT_USERNAME", c.qbt_username);
     str("ESSAIM_QBT_PASSWORD", c.qbt_password);
@@ -135,6 +150,10 @@ Config load(const std::optional<std::string>& file, const Getenv& getenv) {
         throw std::runtime_error(
             "qbittorrent.managed_network doit valoir « internet » ou « loopback »");
     if (c.threads < 0 || c.workers < 1) throw std::runtime_error("threads/workers invalides");
+    if (c.max_connections < 1 || c.max_connections_per_ip < 1 || c.max_websockets_per_user < 1)
+        throw std::runtime_error(
+            "max_connections, max_connections_per_ip et max_websockets_per_user doivent être "
+            "au moins 1");
     split_host_port(c.listen);
     return c;
 }

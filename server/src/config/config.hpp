@@ -23,6 +23,11 @@ struct Config {
     int workers = 8;                           // blocking-work threads
     std::size_t max_body_bytes = 1024 * 1024;  // JSON bodies
     std::size_t max_upload_bytes = 32u << 20;  // multipart uploads (.torrent files)
+    // Abuse limits (issue 16): open connections in all (lowered below the descriptor limit at
+    // start) and per client address; live sockets per user (a new one closes the oldest).
+    int max_connections = 4096;
+    int max_connections_per_ip = 512;
+    int max_websockets_per_user = 20;
 
     // qBittorrent (initial values)
     std::string qbt_url;

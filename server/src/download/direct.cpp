@@ -2,7 +2,6 @@
 
 #include "download/paths.hpp"
 #include "download/signer.hpp"
-#include "download/zip_stream.hpp"
 #include "util/strings.hpp"
 
 #include <fcntl.h>
@@ -46,19 +45,6 @@ class FileSource : public http::BodySource {
     std::uint64_t offset_, remaining_, length_;
 };
 
-http::Response page(int status, const std::string& title, const std::string& text) {
-    http::Response r;
-    r.status = status;
-    r.set_header("Content-Type", "text/html; charset=utf-8");
-    r.set_header("Cache-Control", "no-store");
-    r.body = "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>" + title +
-             " — essaim</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;"
-             "margin:4rem auto;padding:0 1rem;color:#1c1917}</style></head><body><h1>" +
-             title + "</h1><p>" + text +
-             "</p><p><a href=\"/\">Retour à essaim</a></p></body></html>\n";
-    return r;
-}
-
 http::Response invalid_link() {
     return page(403, "Lien invalide",
                 "Ce lien de téléchargement n'est pas valide (incomplet ou modifié). Demandez un "
@@ -80,9 +66,8 @@ std::string base_name(std::string_view p) {
     return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
 }
 
-http::Response serve_file(const http::Request& req, const std::string& real,
-                          const std::string& name) {
-    int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC);
+// `fd`: the file, opened beneath the root without following links (owned from here on).
+http::Response serve_file(const http::Request& req, int fd, const std::string& name) {
     if (fd < 0) return page(404, "Fichier introuvable", "Ce fichier n'existe plus sur le serveur.");
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -130,23 +115,20 @@ http::Response serve_file(const http::Request& req, const std::string& real,
     return r;
 }
 
-http::Response serve_zip(const std::string& real_dir, const std::string& name) {
-    std::vector<ZipEntry> entries;
-    try {
-        entries = entries_for_directory(real_dir, name + "/");
-    } catch (const std::exception&) {
-        return page(404, "Dossier introuvable", "Ce dossier n'existe plus sur le serveur.");
-    }
+}  // namespace
+
+http::Response page(int status, const std::string& title, const std::string& text) {
     http::Response r;
-    r.set_header("Content-Type", "application/zip");
-    r.set_header("Cache-Control", "private, max-age=0");
-    r.set_header("Accept-Ranges", "none");
-    r.set_header("Content-Disposition", content_disposition(true, name + ".zip"));
-    r.stream_body = std::make_shared<ZipStream>(std::move(entries));
+    r.status = status;
+    r.set_header("Content-Type", "text/html; charset=utf-8");
+    r.set_header("Cache-Control", "no-store");
+    r.body = "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>" + title +
+             " — essaim</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;"
+             "margin:4rem auto;padding:0 1rem;color:#1c1917}</style></head><body><h1>" +
+             title + "</h1><p>" + text +
+             "</p><p><a href=\"/\">Retour à essaim</a></p></body></html>\n";
     return r;
 }
-
-}  // namespace
 
 RangeRequest parse_range(std::string_view h, std::uint64_t size) {
     RangeRequest none;
@@ -258,8 +240,7 @@ http::Response serve_signed(const Settings& s, const http::Request& req, std::in
     auto uri = normalize_uri(req.path);
     if (!uri)
         return page(400, "Adresse invalide", "Cette adresse de téléchargement est mal formée.");
-    bool zip = str::starts_with(*uri, "/zip/");
-    if (!zip && !str::starts_with(*uri, "/dl/"))
+    if (!str::starts_with(*uri, "/dl/"))
         return page(404, "Introuvable", "Cette adresse n'existe pas.");
     auto md5 = req.query_param("md5").value_or("");
     auto expires = req.query_param("expires").value_or("");
@@ -274,17 +255,10 @@ http::Response serve_signed(const Settings& s, const http::Request& req, std::in
         case LinkCheck::ok:
             break;
     }
-    std::string rel = uri->substr(zip ? 5 : 4);
-    if (zip) {
-        if (!rel.empty() && rel.back() == '/') rel.pop_back();
-        auto dir = resolve_dir_under_root(s.root, rel);
-        if (!dir)
-            return page(404, "Dossier introuvable", "Ce dossier n'existe plus sur le serveur.");
-        return serve_zip(*dir, rel.empty() ? std::string("telechargements") : base_name(rel));
-    }
-    auto real = resolve_under_root(s.root, rel);
-    if (!real) return page(404, "Fichier introuvable", "Ce fichier n'existe plus sur le serveur.");
-    return serve_file(req, *real, base_name(rel));
+    // The signature proves essaim derived this path from a torrent's own file list; opening it
+    // without following links keeps a link planted in a folder from leading anywhere else.
+    std::string rel = uri->substr(4);
+    return serve_file(req, open_beneath(s.root, rel), base_name(rel));
 }
 
 }  // namespace essaim::download

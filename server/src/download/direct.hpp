@@ -1,7 +1,9 @@
-// Direct serving (one-machine installs): essaim answers the signed "/dl/…" and "/zip/…" URLs
-// itself, with the checks nginx makes (decoded, normalised $uri; md5 first, then expiry), Range,
-// HEAD, and Content-Disposition with UTF-8 names. Files are streamed (BodySource), never read
-// into memory. Refusals are small French HTML pages: these URLs are opened by navigation.
+// Direct serving (one-machine installs): essaim answers the signed "/dl/…" URLs itself, with the
+// checks nginx makes (decoded, normalised $uri; md5 first, then expiry), Range, HEAD, and
+// Content-Disposition with UTF-8 names. The file is opened beneath the root without following
+// any symlink (paths.hpp). Files are streamed (BodySource), never read into memory. Refusals are
+// small French HTML pages: these URLs are opened by navigation. (Folders as .zip are served by
+// api/files_api.cpp: they need the torrent's file list.)
 #pragma once
 
 #include "download/settings.hpp"
@@ -32,7 +34,10 @@ std::string_view content_type_for(std::string_view name);
 // `attachment` or `inline` with an ASCII fallback name and the RFC 6266 UTF-8 `filename*`.
 std::string content_disposition(bool attachment, std::string_view name);
 
-// GET/HEAD on "/dl/…" or "/zip/…". `now` is the Unix time.
+// GET/HEAD on "/dl/…". `now` is the Unix time.
 http::Response serve_signed(const Settings& s, const http::Request& req, std::int64_t now);
+
+// The small French HTML page of a refusal (status, title, sentence).
+http::Response page(int status, const std::string& title, const std::string& text);
 
 }  // namespace essaim::download

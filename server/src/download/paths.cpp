@@ -3,7 +3,9 @@
 #include "http/message.hpp"
 #include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <climits>
 #include <cstdlib>
@@ -105,6 +107,33 @@ std::optional<std::string> relative_to_root(std::string_view root, std::string_v
         rel_dir.empty() ? std::string(file_name) : rel_dir + "/" + std::string(file_name);
     if (!is_clean_relative(rel)) return std::nullopt;
     return rel;
+}
+
+int open_beneath(const std::string& root, std::string_view rel) {
+    if (root.empty() || !is_clean_relative(rel)) return -1;
+    int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -1;
+    auto segs = str::split(rel, '/');
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        std::string seg(segs[i]);
+        bool last = i + 1 == segs.size();
+        int flags = O_CLOEXEC | O_NOFOLLOW | (last ? O_RDONLY : (O_RDONLY | O_DIRECTORY));
+        int next = ::openat(dir, seg.c_str(), flags);
+        ::close(dir);
+        if (next < 0) return -1;
+        dir = next;
+    }
+    struct stat st {};
+    if (::fstat(dir, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(dir);
+        return -1;
+    }
+    return dir;
+}
+
+bool exists_on_disk(const std::string& path) {
+    struct stat st {};
+    return !path.empty() && ::lstat(path.c_str(), &st) == 0;
 }
 
 std::optional<std::string> resolve_under_root(const std::string& root, std::string_view rel) {

@@ -25,6 +25,16 @@ bool is_clean_relative(std::string_view rel);
 std::optional<std::string> relative_to_root(std::string_view root, std::string_view save_path,
                                             std::string_view file_name);
 
+// Something (file, folder, link) exists at `path` (lstat: a dangling link counts). "" → false.
+bool exists_on_disk(const std::string& path);
+
+// Opens the regular file `root/rel` for reading without following any symbolic link below the
+// root (each component opened with O_NOFOLLOW relative to the previous one, so a link swapped
+// in at any moment is refused, not followed; the root itself may be a link, it is the admin's
+// setting). Returns the descriptor (O_CLOEXEC; the caller closes it), or -1 when `rel` is not
+// clean, a component is missing or a link, or the target is not a regular file.
+int open_beneath(const std::string& root, std::string_view rel);
+
 // Direct serving: the regular file `root/rel` after resolving symlinks, or nullopt when it does
 // not exist, is not a regular file, or resolves outside the (resolved) root.
 std::optional<std::string> resolve_under_root(const std::string& root, std::string_view rel);

@@ -43,6 +43,8 @@ Settings load_settings(store::Store& st) {
     if (!s.base_url.empty() && s.base_url.back() != '/') s.base_url.push_back('/');
     s.root = setting(st, "download_root");
     while (s.root.size() > 1 && s.root.back() == '/') s.root.pop_back();
+    s.storage_root = s.root.empty() ? setting(st, "qbt_save_path") : s.root;
+    while (s.storage_root.size() > 1 && s.storage_root.back() == '/') s.storage_root.pop_back();
     s.secret = setting(st, "download_secret");
     try {
         auto ttl = std::stoll(setting(st, "download_ttl"));

@@ -21,6 +21,9 @@ inline constexpr std::int64_t kDefaultTtl = 6 * 3600;
 struct Settings {
     std::string base_url;  // always ends with '/'; "/dl/" in direct mode
     std::string root;      // qBittorrent-side directory that base_url maps to (no trailing '/')
+    // Where users' folders are made: `root`, or qBittorrent's default save path when no download
+    // root is set (downloads not configured yet). Torrents go to <storage_root>/<user folder>/.
+    std::string storage_root;
     std::string secret;
     std::int64_t ttl = kDefaultTtl;
     bool bind_ip = false;  // the client address is part of the hash ($remote_addr)
@@ -32,7 +35,8 @@ struct Settings {
 };
 
 // Reads download_base_url, download_root, download_secret, download_ttl, download_bind_ip,
-// download_direct. Invalid numbers fall back to the defaults.
+// download_direct (and qbt_save_path for storage_root). Invalid numbers fall back to the
+// defaults.
 Settings load_settings(store::Store& s);
 
 struct Link {

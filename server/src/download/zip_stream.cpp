@@ -1,5 +1,7 @@
 #include "download/zip_stream.hpp"
 
+#include "download/paths.hpp"
+
 #include "util/strings.hpp"
 
 #include <zlib.h>
@@ -301,7 +303,8 @@ void ZipStream::next_piece() {
 
 void ZipStream::open_current() {
     const auto& e = entries_[index_];
-    fd_ = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    fd_ = e.root.empty() ? ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                         : open_beneath(e.root, e.path);
     if (fd_ < 0) {
         throw std::runtime_error("Impossible d'ouvrir le fichier « " + e.path +
                                  " » : " + std::strerror(errno) + ".");
@@ -350,47 +353,6 @@ std::size_t ZipStream::read_data(char* buf, std::size_t n) {
         ::crc32(crc_, reinterpret_cast<const Bytef*>(buf), static_cast<uInt>(got)));
     remaining_ -= got;
     return got;
-}
-
-namespace {
-
-void walk(const std::filesystem::path& dir, const std::string& name_prefix,
-          std::vector<ZipEntry>& out) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const auto& path = it->path();
-        struct stat st {};
-        if (::lstat(path.c_str(), &st) != 0) {
-            if (errno == ENOENT) continue;  // removed while walking
-            throw std::runtime_error("Impossible de lire « " + path.string() +
-                                     " » : " + std::strerror(errno) + ".");
-        }
-        std::string name = name_prefix + path.filename().string();
-        // A '\' is a path separator for Windows extractors: never let it through.
-        std::replace(name.begin() + static_cast<std::ptrdiff_t>(name_prefix.size()), name.end(),
-                     '\\', '_');
-        if (S_ISDIR(st.st_mode)) {
-            walk(path, name + "/", out);
-        } else if (S_ISREG(st.st_mode)) {
-            out.push_back({std::move(name), path.string(), static_cast<std::uint64_t>(st.st_size),
-                           static_cast<std::int64_t>(st.st_mtime)});
-        }
-    }
-    if (ec) {
-        throw std::runtime_error("Impossible de parcourir le dossier « " + dir.string() +
-                                 " » : " + ec.message() + ".");
-    }
-}
-
-}  // namespace
-
-std::vector<ZipEntry> entries_for_directory(const std::string& dir, const std::string& prefix) {
-    std::vector<ZipEntry> out;
-    walk(std::filesystem::path(dir), prefix, out);
-    std::sort(out.begin(), out.end(),
-              [](const ZipEntry& a, const ZipEntry& b) { return a.name < b.name; });
-    return out;
 }
 
 }  // namespace essaim::download

@@ -8,8 +8,10 @@
 // Zip64 is used only where a value does not fit (entry ≥ 0xFFFFFFFF bytes, offset ≥ 0xFFFFFFFF,
 // 65535 entries or more, central directory too large or too far), or everywhere with force_zip64.
 //
+// The entries are planned by the caller from the torrent's own file list (download/
+// file_access.hpp): nothing here walks a folder on disk.
 // read() streams the files in the caller's chunks, one open file at a time. If a file is missing,
-// is no longer a regular file, or is shorter or longer than planned, read() throws
+// is a symlink, is no longer a regular file, or is shorter or longer than planned, read() throws
 // std::runtime_error (French message): the archive is then truncated, never silently wrong.
 // Not thread-safe; one reader at a time.
 #pragma once
@@ -24,9 +26,12 @@ namespace essaim::download {
 
 struct ZipEntry {
     std::string name;  // name inside the archive: UTF-8, '/' separators, relative, no leading '/'
-    std::string path;  // file on disk to read
-    std::uint64_t size = 0;  // expected size (from stat at planning time)
+    std::string path;  // file to read: absolute, or relative to `root` when root is set
+    std::uint64_t size = 0;  // expected size (the torrent's file list says it)
     std::int64_t mtime = 0;  // unix seconds, stored as DOS date/time (local time, 1980..2107)
+    // With a root, `path` is opened beneath it without following any symlink (open_beneath):
+    // how essaim serves torrents' files.
+    std::string root;
 };
 
 class ZipStream : public http::BodySource {
@@ -77,11 +82,5 @@ class ZipStream : public http::BodySource {
     std::uint64_t produced_ = 0;
     bool failed_ = false;
 };
-
-// Walks `dir` (recursively, regular files only; symlinks and special files are skipped, never
-// followed; `dir` itself may be a symlink), sorted by name, and returns entries named
-// `prefix + relative path` (prefix e.g. "MonDossier/"). Empty directories are not represented.
-// Throws std::runtime_error when `dir` or a subdirectory cannot be read.
-std::vector<ZipEntry> entries_for_directory(const std::string& dir, const std::string& prefix);
 
 }  // namespace essaim::download

@@ -1,5 +1,6 @@
 #include "http/client.hpp"
 
+#include "net/address.hpp"
 #include "util/strings.hpp"
 
 #include <boost/asio.hpp>
@@ -55,6 +56,9 @@ struct HttpClient::Pool {
 
 namespace {
 
+using Failure = ClientResponse::Failure;
+using Clock = std::chrono::steady_clock;
+
 struct Target {
     std::string host, port, target, host_header;
     bool tls = false;
@@ -71,11 +75,12 @@ std::string shown_url(const std::string& url) {
     return out;
 }
 
-bool parse_target(const std::string& url, Target& t, std::string& error) {
+bool parse_target(const std::string& url, Target& t, ClientResponse& out) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty()) {
-        error = "adresse invalide ou non prise en charge (http:// ou https:// attendu) : " +
-                shown_url(url);
+        out.failure = Failure::bad_url;
+        out.error = "adresse invalide ou non prise en charge (http:// ou https:// attendu) : " +
+                    shown_url(url);
         return false;
     }
     t.tls = u->scheme() == "https";
@@ -89,6 +94,23 @@ bool parse_target(const std::string& url, Target& t, std::string& error) {
     return true;
 }
 
+// When the step starting now must end: `timeout` from now, or the request's deadline if sooner.
+Clock::time_point step_deadline(const ClientRequest& req) {
+    auto d = Clock::now() + req.timeout;
+    return req.deadline != Clock::time_point{} && req.deadline < d ? req.deadline : d;
+}
+
+void fail(ClientResponse& r, Failure f, std::string error) {
+    r.failure = f;
+    r.timed_out = f == Failure::timeout;
+    r.too_large = f == Failure::too_large;
+    r.error = std::move(error);
+}
+
+bool is_timeout(const boost::system::error_code& ec) {
+    return ec == beast::error::timeout || ec == asio::error::operation_aborted;
+}
+
 enum class Stage { connect, write, read, done };
 
 struct Attempt {
@@ -96,11 +118,6 @@ struct Attempt {
     Stage failed_at = Stage::done;
     bool keep_alive = false;
 };
-
-template <class Stream>
-void set_deadline(Stream& s, std::chrono::milliseconds d) {
-    beast::get_lowest_layer(s).expires_after(d);
-}
 
 template <class Stream>
 asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientRequest& req) {
@@ -114,14 +131,15 @@ asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientR
         r.body() = req.body;
         r.prepare_payload();
     }
-    set_deadline(stream, req.timeout);
+    beast::get_lowest_layer(stream).expires_at(step_deadline(req));
     auto [wec, wn] = co_await bhttp::async_write(stream, r, asio::as_tuple(asio::use_awaitable));
     (void)wn;
     if (wec) {
         a.failed_at = Stage::write;
-        a.res.timed_out = (wec == beast::error::timeout || wec == asio::error::operation_aborted);
-        a.res.error =
-            a.res.timed_out ? "délai dépassé" : "échec de l'envoi de la requête : " + wec.message();
+        if (is_timeout(wec))
+            fail(a.res, Failure::timeout, "délai dépassé");
+        else
+            fail(a.res, Failure::unreachable, "échec de l'envoi de la requête : " + wec.message());
         co_return a;
     }
     beast::flat_buffer buf;
@@ -133,11 +151,12 @@ asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientR
     (void)rn;
     if (rec) {
         a.failed_at = Stage::read;
-        a.res.timed_out = (rec == beast::error::timeout || rec == asio::error::operation_aborted);
-        a.res.too_large = rec == bhttp::error::body_limit;
-        a.res.error = a.res.timed_out   ? "délai de réponse dépassé"
-                      : a.res.too_large ? "réponse trop volumineuse"
-                                        : "réponse illisible : " + rec.message();
+        if (is_timeout(rec))
+            fail(a.res, Failure::timeout, "délai de réponse dépassé");
+        else if (rec == bhttp::error::body_limit)
+            fail(a.res, Failure::too_large, "réponse trop volumineuse");
+        else
+            fail(a.res, Failure::unreachable, "réponse illisible : " + rec.message());
         co_return a;
     }
     auto res = parser.release();
@@ -149,27 +168,59 @@ asio::awaitable<Attempt> exchange(Stream& stream, const Target& t, const ClientR
     co_return a;
 }
 
+// Resolves the host once, applies the address rule to every result (allow_private = false),
+// then connects to one of exactly those endpoints.
 asio::awaitable<std::unique_ptr<beast::tcp_stream>> connect(const Target& t,
                                                             const ClientRequest& req,
                                                             ClientResponse& out) {
     auto ex = co_await asio::this_coro::executor;
-    asio::ip::tcp::resolver resolver(ex);
-    auto stream = std::make_unique<beast::tcp_stream>(ex);
-    stream->expires_after(req.timeout);
+    auto deadline = step_deadline(req);
+    if (deadline <= Clock::now()) {
+        fail(out, Failure::timeout, "délai dépassé avant de contacter " + t.host);
+        co_return nullptr;
+    }
+    // getaddrinfo runs on a thread of Asio's and knows no deadline: a timer cancels the wait
+    // (the handler sees the resolver only while this frame holds it).
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(ex);
+    asio::steady_timer timer(ex);
+    timer.expires_at(deadline);
+    timer.async_wait([weak = std::weak_ptr(resolver)](boost::system::error_code ec) {
+        if (auto r = weak.lock(); r && !ec) r->cancel();
+    });
     auto [rec, results] =
-        co_await resolver.async_resolve(t.host, t.port, asio::as_tuple(asio::use_awaitable));
+        co_await resolver->async_resolve(t.host, t.port, asio::as_tuple(asio::use_awaitable));
+    timer.cancel();
     if (rec) {
-        out.error = "nom d'hôte introuvable : " + t.host;
+        if (Clock::now() >= deadline)
+            fail(out, Failure::timeout, "délai dépassé pour trouver l'hôte " + t.host);
+        else
+            fail(out, Failure::unreachable, "nom d'hôte introuvable : " + t.host);
         co_return nullptr;
     }
+    if (!req.allow_private) {
+        for (const auto& r : results) {
+            auto addr = r.endpoint().address();
+            auto cls = net::classify(addr);
+            if (cls != net::AddressClass::public_address) {
+                fail(out, Failure::refused_address,
+                     "adresse refusée : " + t.host + " désigne " + addr.to_string() + " (" +
+                         net::describe(cls) + ")");
+                co_return nullptr;
+            }
+        }
+    }
+    auto stream = std::make_unique<beast::tcp_stream>(ex);
+    stream->expires_at(deadline);
     auto [cec, ep] = co_await stream->async_connect(results, asio::as_tuple(asio::use_awaitable));
-    (void)ep;
     if (cec) {
-        out.timed_out = (cec == beast::error::timeout || cec == asio::error::operation_aborted);
-        out.error = out.timed_out ? "délai dépassé pour se connecter à " + t.host + ":" + t.port
-                                  : "connexion refusée par " + t.host + ":" + t.port;
+        if (is_timeout(cec))
+            fail(out, Failure::timeout,
+                 "délai dépassé pour se connecter à " + t.host + ":" + t.port);
+        else
+            fail(out, Failure::unreachable, "connexion refusée par " + t.host + ":" + t.port);
         co_return nullptr;
     }
+    out.peer = ep.address().to_string() + ":" + std::to_string(ep.port());
     co_return stream;
 }
 
@@ -187,19 +238,24 @@ asio::awaitable<ClientResponse> exchange_tls(const Target& t, const ClientReques
     }();
     beast::ssl_stream<beast::tcp_stream> stream(std::move(*plain), ctx);
     if (!SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str())) {
-        out.error = "TLS : nom d'hôte invalide";
+        fail(out, Failure::tls, "TLS : nom d'hôte invalide");
         co_return out;
     }
     stream.set_verify_callback(asio::ssl::host_name_verification(t.host));
-    set_deadline(stream, req.timeout);
+    beast::get_lowest_layer(stream).expires_at(step_deadline(req));
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
                                                  asio::as_tuple(asio::use_awaitable));
     if (hec) {
-        out.error = "échec de la connexion chiffrée (TLS) avec " + t.host +
-                    " : certificat refusé ou protocole incompatible";
+        if (is_timeout(hec))
+            fail(out, Failure::timeout, "délai dépassé pour la connexion chiffrée avec " + t.host);
+        else
+            fail(out, Failure::tls,
+                 "échec de la connexion chiffrée (TLS) avec " + t.host +
+                     " : certificat refusé ou protocole incompatible");
         co_return out;
     }
     auto a = co_await exchange(stream, t, req);
+    a.res.peer = std::move(out.peer);
     co_return std::move(a.res);
 }
 
@@ -221,13 +277,16 @@ void HttpClient::drop_idle() {
 asio::awaitable<ClientResponse> HttpClient::request(ClientRequest req) {
     ClientResponse out;
     Target t;
-    if (!parse_target(req.url, t, out.error)) co_return out;
+    if (!parse_target(req.url, t, out)) co_return out;
     if (t.tls) co_return co_await exchange_tls(t, req);
     auto pool = pool_;
     auto key = t.host + ":" + t.port;
+    // A pooled connection was checked by nobody (it may come from a request that allowed
+    // private addresses): a request that must stay public always opens its own.
+    bool pooled = req.allow_private;
     // A pooled connection may have been closed by the server meanwhile: if it fails before
     // any response byte, try once more on a fresh connection.
-    if (auto stream = pool->take(key)) {
+    if (auto stream = pooled ? pool->take(key) : nullptr) {
         auto a = co_await exchange(*stream, t, req);
         if (a.failed_at == Stage::done) {
             if (a.keep_alive) pool->give(key, std::move(stream));
@@ -238,7 +297,8 @@ asio::awaitable<ClientResponse> HttpClient::request(ClientRequest req) {
     auto stream = co_await connect(t, req, out);
     if (!stream) co_return out;
     auto a = co_await exchange(*stream, t, req);
-    if (a.failed_at == Stage::done && a.keep_alive) pool->give(key, std::move(stream));
+    a.res.peer = std::move(out.peer);
+    if (pooled && a.failed_at == Stage::done && a.keep_alive) pool->give(key, std::move(stream));
     co_return std::move(a.res);
 }
 

@@ -33,6 +33,11 @@ void Router::add(std::string method, std::string pattern, Handler h, Exec exec) 
     routes_.push_back(std::move(r));
 }
 
+void Router::add_async(std::string method, std::string pattern, AsyncHandler h) {
+    add(std::move(method), std::move(pattern), nullptr, Exec::async);
+    routes_.back().async_handler = std::move(h);
+}
+
 Match Router::match(std::string_view method, std::string_view path) const {
     Match m;
     if (path.empty() || path.front() != '/') {

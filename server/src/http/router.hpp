@@ -8,6 +8,8 @@
 
 #include "http/message.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,16 +18,22 @@
 namespace essaim::http {
 
 using Handler = std::function<Response(Request&)>;
+// A handler that waits for upstreams (qBittorrent, Jackett, a .torrent URL) by co_await: it runs
+// on the I/O threads and holds no thread while it waits, so a slow upstream delays only the
+// requests that need it.
+using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
-// How the server must run a handler: on the I/O thread (cheap, never blocks) or on the
-// worker pool (password hashing, database writes, calls to qBittorrent).
-enum class Exec { inline_io, worker };
+// How the server must run a handler: on the I/O thread (cheap, never blocks), on the worker
+// pool (password hashing, heavy database work), or as a coroutine on the I/O threads (calls to
+// upstreams; it must not block either, apart from quick database calls).
+enum class Exec { inline_io, worker, async };
 
 struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;  // "{x}" marks a parameter
-    Handler handler;
+    Handler handler;                    // inline_io and worker
+    AsyncHandler async_handler;         // async
     Exec exec = Exec::inline_io;
 };
 
@@ -39,6 +47,7 @@ struct Match {
 class Router {
   public:
     void add(std::string method, std::string pattern, Handler h, Exec exec = Exec::inline_io);
+    void add_async(std::string method, std::string pattern, AsyncHandler h);
     Match match(std::string_view method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 

@@ -50,6 +50,17 @@ std::string xml_unescape(std::string s) {
 
 }  // namespace
 
+std::string user_message(const std::string& code) {
+    if (code == "jackett_not_configured")
+        return "La recherche n'est pas disponible : aucun serveur Jackett n'est configuré.";
+    if (code == "jackett_timeout")
+        return "Jackett n'a pas répondu à temps. Réessayez, ou limitez la recherche à un indexeur.";
+    if (code == "jackett_auth_failed")
+        return "La recherche est indisponible : Jackett refuse la connexion d'essaim. Prévenez "
+               "l'administrateur.";
+    return "La recherche est indisponible pour le moment : Jackett ne répond pas.";
+}
+
 std::vector<std::pair<std::string, std::string>> parse_torznab_indexers(std::string_view xml) {
     std::vector<std::pair<std::string, std::string>> out;
     std::size_t pos = 0;

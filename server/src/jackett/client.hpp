@@ -31,6 +31,10 @@ class JackettError : public std::runtime_error {
     int status;  // HTTP status essaim answers with
 };
 
+// The sentence users read for an error code: never Jackett's address, its text or the key
+// (the exception's own message, with details, is for the log and the admin's "Tester").
+std::string user_message(const std::string& code);
+
 boost::asio::awaitable<SearchResponse> search(Settings s, std::string query,
                                               std::vector<int> categories, std::string indexer);
 boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> indexers(Settings s);

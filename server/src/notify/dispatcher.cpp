@@ -2,13 +2,11 @@
 
 #include "http/client.hpp"
 #include "notify/messages.hpp"
+#include "store/setting_rules.hpp"
 
 #include <curl/curl.h>
-#include <netdb.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <boost/asio.hpp>
-#include <boost/url.hpp>
 
 #include <chrono>
 #include <cstring>
@@ -43,31 +41,6 @@ std::string address_of(const std::string& from) {
     if (lt != std::string::npos && gt != std::string::npos && gt > lt)
         return from.substr(lt, gt - lt + 1);
     return "<" + from + ">";
-}
-
-// The webhook's host must not resolve to this machine or its network, unless allowed.
-void check_webhook_target(const std::string& url, bool allow_private) {
-    auto u = boost::urls::parse_uri(url);
-    if (!u || (u->scheme() != "http" && u->scheme() != "https"))
-        throw std::runtime_error("adresse de webhook invalide (http:// ou https:// attendu)");
-    if (allow_private) return;
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    std::string host(u->host());
-    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-    if (::getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
-        throw std::runtime_error("nom d'hôte du webhook introuvable : " + host);
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(res, &::freeaddrinfo);
-    for (auto* p = res; p; p = p->ai_next) {
-        char ip[INET6_ADDRSTRLEN] = {};
-        if (::getnameinfo(p->ai_addr, p->ai_addrlen, ip, sizeof ip, nullptr, 0, NI_NUMERICHOST) ==
-                0 &&
-            is_private_address(ip))
-            throw std::runtime_error(
-                "le webhook vise une adresse locale ou privée (" + std::string(ip) +
-                "), refusée : un administrateur peut l'autoriser dans les réglages");
-    }
 }
 
 }  // namespace
@@ -187,7 +160,6 @@ void Dispatcher::send(const store::Delivery& d) {
                    email_message(smtp.from, d.target, d.notification, base_url_, now_unix()));
         return;
     }
-    check_webhook_target(d.target, store_.setting("webhook_allow_private") == "true");
     http::ClientRequest req;
     req.method = "POST";
     req.url = d.target;
@@ -195,13 +167,28 @@ void Dispatcher::send(const store::Delivery& d) {
     req.body = webhook_body(d.notification, base_url_);
     req.timeout = std::chrono::seconds(10);
     req.max_response_bytes = 64 * 1024;
+    // The user chose this address: the client resolves it once, refuses it unless every
+    // address is public, and connects to exactly what it checked (no DNS rebinding window).
+    req.allow_private = store::allow_private_targets(store_);
     // Its own I/O context: a slow receiver never holds the server's threads, and stopping
     // essaim never waits on an I/O context that is already stopped.
     boost::asio::io_context io;
     auto fut = boost::asio::co_spawn(io, http::fetch(req), boost::asio::use_future);
     io.run();
     auto res = fut.get();
-    if (res.status == 0) throw std::runtime_error("webhook injoignable : " + res.error);
+    // The reason is stored for the user (last_error): never the host's addresses or ports, nor
+    // whether a port was closed or silent. The details go to the log.
+    if (res.status == 0) {
+        spdlog::info("webhook de la notification {} : {}", d.notification_id, res.error);
+        using F = http::ClientResponse::Failure;
+        if (res.failure == F::refused_address)
+            throw std::runtime_error(
+                "adresse refusée : essaim ne contacte pas les adresses locales ou privées (un "
+                "administrateur peut les autoriser dans les réglages)");
+        if (res.failure == F::bad_url)
+            throw std::runtime_error("adresse de webhook invalide (http:// ou https:// attendu)");
+        throw std::runtime_error("webhook inaccessible");
+    }
     if (res.status < 200 || res.status >= 300)
         throw std::runtime_error("le webhook a répondu " + std::to_string(res.status));
 }

@@ -1,7 +1,10 @@
 // Sends the queued e-mails and webhooks (the `deliveries` outbox) on a thread of its own:
 // SMTP through libcurl (STARTTLS when configured), webhooks as a JSON POST through essaim's
-// HTTP client. A failure is retried with backoff (notify/messages.hpp), then marked failed
-// with its French reason, which the user sees on their account page.
+// HTTP client — to public addresses only unless store::allow_private_targets, checked on the
+// very address connected to (http/client.hpp). A failure is retried with backoff
+// (notify/messages.hpp), then marked failed with its French reason, which the user sees on
+// their account page: generic ("adresse refusée", "webhook inaccessible", "a répondu 500"),
+// never a resolved address or port (those go to the log).
 #pragma once
 
 #include "store/store.hpp"

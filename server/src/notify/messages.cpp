@@ -2,7 +2,6 @@
 
 #include "util/crypto.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 
 #include <array>
@@ -85,23 +84,6 @@ std::int64_t backoff_seconds(std::int64_t attempts) {
     std::int64_t s = 10;
     for (std::int64_t i = 1; i < attempts && s < 3600; ++i) s *= 3;
     return s;
-}
-
-bool is_private_address(std::string_view ip) {
-    boost::system::error_code ec;
-    auto a = boost::asio::ip::make_address(std::string(ip), ec);
-    if (ec) return true;  // not an address: refuse
-    if (a.is_v6() && a.to_v6().is_v4_mapped())
-        a = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
-    if (a.is_loopback() || a.is_unspecified() || a.is_multicast()) return true;
-    if (a.is_v4()) {
-        auto b = a.to_v4().to_bytes();
-        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] == 0;
-    }
-    auto v6 = a.to_v6();
-    auto b = v6.to_bytes();
-    return v6.is_link_local() || (b[0] & 0xFE) == 0xFC;
 }
 
 }  // namespace essaim::notify

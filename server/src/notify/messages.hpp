@@ -22,8 +22,5 @@ std::string email_subject(const store::Notification& n);
 // Seconds before attempt `attempts + 1` (after `attempts` failures): 10 s, 30 s, 90 s, 270 s.
 std::int64_t backoff_seconds(std::int64_t attempts);
 inline constexpr std::int64_t kMaxAttempts = 5;
-// Loopback, private (RFC 1918, fc00::/7), link-local, unspecified: not a webhook target unless
-// the administrator allows it.
-bool is_private_address(std::string_view ip);
 
 }  // namespace essaim::notify

@@ -1,19 +1,19 @@
 #include "qbt/adder.hpp"
 
 #include "auth/limits.hpp"
-
 #include "auth/policy.hpp"
-#include "http/client.hpp"
+#include "download/layout.hpp"
+#include "download/settings.hpp"
+#include "qbt/url_fetch.hpp"
+#include "store/setting_rules.hpp"
 #include "torrent/error.hpp"
 #include "torrent/magnet.hpp"
 #include "torrent/metainfo.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>
-#include "http/run_on.hpp"
 
 #include <boost/asio.hpp>
-#include <boost/url.hpp>
 
 #include <ctime>
 
@@ -41,68 +41,64 @@ std::string duplicate_message(const Registry::Existing& ex, const store::User& u
     return "Ce torrent a déjà été ajouté par un autre utilisateur.";
 }
 
+// One URL fetch counted against the user's limit for as long as it runs.
+class FetchSlot {
+  public:
+    FetchSlot(std::mutex& mu, std::unordered_map<std::int64_t, int>& counts, std::int64_t user,
+              int max)
+        : mu_(mu), counts_(counts), user_(user) {
+        std::lock_guard lock(mu_);
+        if (counts_[user_] >= max)
+            throw TorrentError("too_many_fetches",
+                               "Vous avez déjà " + std::to_string(max) +
+                                   " adresses en cours de téléchargement : attendez qu'elles "
+                                   "aboutissent, puis réessayez.");
+        ++counts_[user_];
+    }
+    FetchSlot(const FetchSlot&) = delete;
+    FetchSlot& operator=(const FetchSlot&) = delete;
+    ~FetchSlot() {
+        std::lock_guard lock(mu_);
+        if (--counts_[user_] <= 0) counts_.erase(user_);
+    }
+
+  private:
+    std::mutex& mu_;
+    std::unordered_map<std::int64_t, int>& counts_;
+    std::int64_t user_;
+};
+
 }  // namespace
 
-std::pair<std::string, std::string> resolve_torrent_url(asio::io_context& ioc,
-                                                        const std::string& start,
-                                                        const std::string& allowed_origin) {
-    std::string url = start;
-    for (int hop = 0; hop <= 5; ++hop) {
-        auto u = boost::urls::parse_absolute_uri(url);
-        if (!allowed_origin.empty() && url_origin(url) != allowed_origin)
-            throw TorrentError(
-                "url_fetch_failed",
-                "Ce résultat pointe hors du serveur Jackett configuré : essaim ne le suit pas.");
-        if (!u || (u->scheme() != "http" && u->scheme() != "https"))
-            throw TorrentError("url_fetch_failed",
-                               "Adresse invalide : seules les adresses http(s) sont acceptées.");
-        http::ClientRequest req{"GET",
-                                url,
-                                {{"Accept", "application/x-bittorrent, */*"}},
-                                {},
-                                std::chrono::seconds(20),
-                                AddService::kMaxTorrentBytes};
-        auto res = http::run_on(ioc, http::fetch(std::move(req)));
-        if (res.too_large)
-            throw TorrentError(
-                "torrent_too_large",
-                "Le fichier à cette adresse dépasse 10 Mio : ce n'est pas un .torrent.");
-        if (res.status == 0)
-            throw TorrentError("url_fetch_failed",
-                               "Impossible de télécharger l'adresse : " + res.error + ".");
-        if (res.status >= 300 && res.status < 400) {
-            auto loc = res.header("location");
-            if (loc.empty())
-                throw TorrentError("url_fetch_failed", "Redirection sans destination.");
-            if (str::starts_with(str::to_lower(loc), "magnet:")) return {"magnet", loc};
-            boost::urls::url next;
-            auto ref = boost::urls::parse_uri_reference(loc);
-            if (!ref)
-                throw TorrentError("url_fetch_failed", "Redirection vers une adresse invalide.");
-            if (boost::urls::resolve(*u, *ref, next))
-                throw TorrentError("url_fetch_failed", "Redirection invalide.");
-            url = std::string(next.buffer());
-            continue;
+asio::awaitable<std::string> AddService::save_path_for(const store::User& user) {
+    auto root = download::load_settings(store_).storage_root;
+    if (root.empty()) {
+        // No download root configured: users' folders go under qBittorrent's default save path,
+        // asked once and remembered (the registry places torrents against it).
+        try {
+            root = co_await client_.default_save_path();
+        } catch (const QbtError& e) {
+            spdlog::warn("qBittorrent : {}", e.what());
+            throw TorrentError("qbittorrent_unreachable", user_message(e.kind));
         }
-        if (res.status != 200)
-            throw TorrentError("url_fetch_failed",
-                               "Le serveur distant a répondu par une erreur (HTTP " +
-                                   std::to_string(res.status) + ").");
-        return {"torrent", std::move(res.body)};
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        if (root.empty() || root.front() != '/')
+            throw TorrentError("storage_unknown",
+                               "Le dossier de téléchargement de qBittorrent est inconnu : un "
+                               "administrateur doit renseigner le dossier racine des "
+                               "téléchargements.");
+        store_.set_setting("qbt_save_path", root);
+        registry_.set_storage_root(root);
     }
-    throw TorrentError("url_fetch_failed", "Trop de redirections.");
+    auto dir = download::user_dir(root, user.folder);
+    if (dir.empty())
+        throw TorrentError("storage_unknown",
+                           "Votre dossier de téléchargement n'est pas défini : prévenez "
+                           "l'administrateur.");
+    co_return dir;
 }
 
-std::string url_origin(const std::string& url) {
-    auto u = boost::urls::parse_absolute_uri(url);
-    if (!u || (u->scheme() != "http" && u->scheme() != "https")) return {};
-    std::string port =
-        u->has_port() ? std::string(u->port()) : (u->scheme() == "https" ? "443" : "80");
-    return std::string(u->scheme()) + "://" + str::to_lower(std::string(u->encoded_host())) + ":" +
-           port;
-}
-
-AddResult AddService::add(const store::User& user, const AddInput& in) {
+asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
     AddResult r;
     r.input = in.label;
     try {
@@ -115,9 +111,17 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         if (kind == AddInput::Kind::url || kind == AddInput::Kind::search) {
             auth::require_permission(user,
                                      kind == AddInput::Kind::url ? "add_torrent_files" : "search");
-            auto [what, payload] = str::starts_with(str::to_lower(data), "magnet:")
-                                       ? std::pair<std::string, std::string>{"magnet", data}
-                                       : resolve_torrent_url(ioc_, data, in.allowed_origin);
+            std::pair<std::string, std::string> fetched{"magnet", data};
+            if (!str::starts_with(str::to_lower(data), "magnet:")) {
+                FetchSlot slot(mu_, fetching_, user.id, kMaxFetchesPerUser);
+                // A search result may only lead within the configured Jackett's origin, which
+                // the admin chose (often on this machine or the LAN): private addresses are
+                // allowed there. A user's own URL follows the setting.
+                UrlPolicy policy{in.allowed_origin, !in.allowed_origin.empty() ||
+                                                        store::allow_private_targets(store_)};
+                fetched = co_await fetch_torrent_url(data, std::move(policy));
+            }
+            auto& [what, payload] = fetched;
             source = kind == AddInput::Kind::url ? "url" : "search";
             kind = what == "magnet" ? AddInput::Kind::magnet : AddInput::Kind::file;
             data = std::move(payload);
@@ -190,17 +194,24 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
             throw;
         }
         req.tags = {owner_tag(user.id)};
+        std::optional<TorrentError> failed;
         try {
-            http::run_on(ioc_, client_.add(req));
+            req.save_path = co_await save_path_for(user);
+            co_await client_.add(req);
+        } catch (const TorrentError& e) {
+            failed = e;
         } catch (const QbtError& e) {
+            // qBittorrent's own text and address stay in the log: users get a French sentence.
+            spdlog::warn("ajout de {} refusé par qBittorrent : {}", id.qbt_id, e.what());
+            failed = e.kind == FailKind::refused
+                         ? TorrentError("qbittorrent_refused",
+                                        "qBittorrent a refusé ce torrent (déjà présent ou "
+                                        "invalide).")
+                         : TorrentError("qbittorrent_unreachable", user_message(e.kind));
+        }
+        if (failed) {
             registry_.drop_row(row_id);
-            if (e.kind == FailKind::refused && e.status == 200)
-                throw TorrentError("qbittorrent_refused",
-                                   "qBittorrent a refusé ce torrent (déjà présent ou invalide).");
-            if (e.kind == FailKind::refused)
-                throw TorrentError("qbittorrent_refused",
-                                   std::string("qBittorrent a refusé ce torrent : ") + e.what());
-            throw TorrentError("qbittorrent_unreachable", e.what());
+            throw *failed;
         }
         try {  // the torrent is added and owned: a failed audit row must not report a failure
             store_.audit({user.id, user.username, "torrent.add", "torrent", id.qbt_id,
@@ -223,7 +234,7 @@ AddResult AddService::add(const store::User& user, const AddInput& in) {
         r.code = e.code;
         r.message = e.what();
     }
-    return r;
+    co_return r;
 }
 
 }  // namespace essaim::qbt

@@ -2,9 +2,13 @@
 //   1. essaim computes the ids itself (magnet xt, or SHA-1/SHA-256 of the raw `info` bytes);
 //   2. refuses a duplicate with a clear message;
 //   3. records ownership in the database;
-//   4. only then sends the torrent to qBittorrent, tagged "essaim:<user id>";
+//   4. only then sends the torrent to qBittorrent, tagged "essaim:<user id>" and saved in the
+//      owner's own folder, <download root>/<user folder>/ (download/layout.hpp);
 //   5. removes the row again if qBittorrent refuses it.
-// Blocking: called from the worker pool; qBittorrent calls run on the I/O context.
+// Every way in (the web form, a search result, the qBittorrent-compatible API) comes here.
+// Asynchronous: a slow URL or a slow qBittorrent holds no thread. Each user may have at most
+// kMaxFetchesPerUser URLs being fetched at once (others are refused at once), so one user's
+// slow URLs cannot pile up. Thread-safe.
 #pragma once
 
 #include "qbt/client.hpp"
@@ -12,9 +16,11 @@
 #include "qbt/sync_loop.hpp"
 #include "store/store.hpp"
 
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/awaitable.hpp>
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace essaim::qbt {
@@ -38,30 +44,25 @@ struct AddResult {
 
 class AddService {
   public:
-    AddService(store::Store& store, Registry& registry, Client& client, SyncLoop& sync,
-               boost::asio::io_context& ioc)
-        : store_(store), registry_(registry), client_(client), sync_(sync), ioc_(ioc) {}
+    AddService(store::Store& store, Registry& registry, Client& client, SyncLoop& sync)
+        : store_(store), registry_(registry), client_(client), sync_(sync) {}
 
-    AddResult add(const store::User& user, const AddInput& in);
+    // Never throws for a refused item: the reason is in the result (code + French message).
+    boost::asio::awaitable<AddResult> add(store::User user, AddInput in);
 
     static constexpr std::size_t kMaxTorrentBytes = 10u << 20;
+    static constexpr int kMaxFetchesPerUser = 4;
 
   private:
+    // The owner's folder on the qBittorrent machine; throws TorrentError when it cannot be known.
+    boost::asio::awaitable<std::string> save_path_for(const store::User& user);
+
     store::Store& store_;
     Registry& registry_;
     Client& client_;
     SyncLoop& sync_;
-    boost::asio::io_context& ioc_;
+    std::mutex mu_;
+    std::unordered_map<std::int64_t, int> fetching_;  // user id → URLs being fetched
 };
-
-// Fetches a .torrent URL the way Jackett links need it: redirects followed by hand (at most 5),
-// a `magnet:` redirect target accepted, 10 MiB and 20 s at most. Returns {"magnet", uri} or
-// {"torrent", bytes}; throws torrent::TorrentError (url_fetch_failed, not_a_torrent,
-// torrent_too_large) with a French message.
-std::pair<std::string, std::string> resolve_torrent_url(boost::asio::io_context& ioc,
-                                                        const std::string& url,
-                                                        const std::string& allowed_origin = {});
-// "http://host:port" of a URL (default port made explicit), or "" when it is not http(s).
-std::string url_origin(const std::string& url);
 
 }  // namespace essaim::qbt

@@ -210,7 +210,11 @@ asio::awaitable<void> Client::add(const AddRequest& r) {
         for (const auto& t : r.tags) joined += (joined.empty() ? "" : ",") + t;
         field("tags", joined);
     }
-    if (!r.save_path.empty()) field("savepath", r.save_path);
+    if (!r.save_path.empty()) {
+        field("savepath", r.save_path);
+        field("autoTMM", "false");
+        field("useDownloadPath", "false");  // qBittorrent ≥ 4.4; ignored before
+    }
     if (r.download_limit) field("dlLimit", std::to_string(*r.download_limit));
     if (r.upload_limit) field("upLimit", std::to_string(*r.upload_limit));
     if (r.ratio_limit) field("ratioLimit", std::to_string(*r.ratio_limit));
@@ -287,9 +291,34 @@ asio::awaitable<void> Client::add_tags(const std::string& hash, const std::strin
                   "application/x-www-form-urlencoded");
 }
 
-asio::awaitable<boost::json::value> Client::files(const std::string& hash) {
-    co_return parse_json(co_await call("GET", "/api/v2/torrents/files?hash=" + form_encode(hash)),
-                         "torrents/files");
+std::string user_message(FailKind k) {
+    switch (k) {
+        case FailKind::unconfigured:
+            return "Aucun serveur qBittorrent n'est configuré.";
+        case FailKind::bad_credentials:
+        case FailKind::banned:
+            return "essaim ne parvient pas à se connecter à qBittorrent (identifiants refusés) : "
+                   "un administrateur doit vérifier les réglages.";
+        case FailKind::refused:
+            return "qBittorrent a refusé l'opération.";
+        default:
+            return "Le serveur qBittorrent ne répond pas.";
+    }
+}
+
+asio::awaitable<std::string> Client::default_save_path() {
+    co_return co_await call("GET", "/api/v2/app/defaultSavePath");
+}
+
+asio::awaitable<void> Client::set_location(const std::string& hashes, const std::string& location) {
+    co_await call("POST", "/api/v2/torrents/setLocation",
+                  "hashes=" + form_encode(hashes) + "&location=" + form_encode(location),
+                  "application/x-www-form-urlencoded");
+}
+
+asio::awaitable<std::vector<TorrentFile>> Client::files(const std::string& hash) {
+    auto body = co_await call("GET", "/api/v2/torrents/files?hash=" + form_encode(hash));
+    co_return parse_torrent_files(parse_json(body, "torrents/files"));
 }
 
 asio::awaitable<boost::json::value> Client::properties(const std::string& hash) {

@@ -52,6 +52,10 @@ class QbtError : public std::runtime_error {
     int status;
 };
 
+// What any user may read about a failure of this kind: no address, no upstream text (those go
+// to the log and to administrators).
+std::string user_message(FailKind kind);
+
 struct Counters {
     std::atomic<std::uint64_t> requests{0};  // every HTTP request sent to qBittorrent
     std::atomic<std::uint64_t> maindata{0};  // of which sync/maindata
@@ -64,6 +68,9 @@ struct AddRequest {
     std::string torrent_bytes;      // one .torrent file, or empty
     std::string torrent_filename = "upload.torrent";
     std::vector<std::string> tags;
+    // The owner's folder. When set, automatic torrent management and qBittorrent's separate
+    // folder for incomplete downloads are turned off for this torrent: its files live in this
+    // folder from the first byte (nowhere shared with other users).
     std::string save_path;  // empty = qBittorrent's default
     bool paused = false;
     // Per-torrent limits from the owner's group (absent = qBittorrent's global settings).
@@ -98,10 +105,17 @@ class Client {
                                             std::optional<std::int64_t> upload_limit,
                                             std::optional<double> ratio_limit,
                                             std::optional<std::int64_t> seeding_time_limit);
-    boost::asio::awaitable<boost::json::value> files(const std::string& hash);
+    // torrents/files, typed. QbtError not_found for an unknown hash.
+    boost::asio::awaitable<std::vector<TorrentFile>> files(const std::string& hash);
     boost::asio::awaitable<boost::json::value> properties(const std::string& hash);
     boost::asio::awaitable<boost::json::value> trackers(const std::string& hash);
     boost::asio::awaitable<void> add_tags(const std::string& hash, const std::string& tags);
+    // app/defaultSavePath: where qBittorrent saves torrents added without a save path.
+    boost::asio::awaitable<std::string> default_save_path();
+    // torrents/setLocation: moves the torrents' files ("h1|h2") into `location` (qBittorrent
+    // creates it; the move itself runs in qBittorrent after the answer, state "moving").
+    boost::asio::awaitable<void> set_location(const std::string& hashes,
+                                              const std::string& location);
 
     Counters& counters() { return counters_; }
 

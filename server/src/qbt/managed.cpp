@@ -1,5 +1,6 @@
 #include "qbt/managed.hpp"
 
+#include "store/settings_cipher.hpp"
 #include "util/crypto.hpp"
 
 #include <arpa/inet.h>
@@ -86,9 +87,15 @@ bool find_in_path(const std::string& name) {
 struct State {
     std::string username, password;
     std::uint16_t webui_port = 0, bt_port = 0;
+    bool created = false;          // new credentials: qBittorrent.conf must be written again
+    bool stored_in_clear = false;  // read from an older version's file: to be sealed
 };
 
-State load_or_create_state(const fs::path& file) {
+// The password is stored sealed with essaim's secret key (like the secrets in the database):
+// the state file alone does not give qBittorrent away. A password in clear (an older version)
+// is read once and sealed on the next save; one that no longer opens (secret key replaced)
+// means new credentials.
+State load_or_create_state(const fs::path& file, const store::SettingsCipher& cipher) {
     State st;
     if (fs::exists(file)) {
         std::ifstream in(file);
@@ -106,11 +113,18 @@ State load_or_create_state(const fs::path& file) {
                 return x && x->is_int64() ? static_cast<std::uint16_t>(x->as_int64())
                                           : std::uint16_t{0};
             };
-            st = {s("username"), s("password"), n("webui_port"), n("bt_port")};
+            auto stored = s("password");
+            auto password = store::SettingsCipher::is_sealed(stored)
+                                ? cipher.open(stored).value_or("")
+                                : stored;
+            st = {s("username"), password, n("webui_port"),
+                  n("bt_port"),  false,    !store::SettingsCipher::is_sealed(stored)};
             if (!st.username.empty() && !st.password.empty() && st.webui_port && st.bt_port)
                 return st;
         }
     }
+    st = State{};
+    st.created = true;
     st.username = "essaim";
     st.password = crypto::random_token(18);
     st.webui_port = free_loopback_port();
@@ -118,16 +132,19 @@ State load_or_create_state(const fs::path& file) {
     return st;
 }
 
-void save_state(const fs::path& file, const State& st) {
+void save_state(const fs::path& file, const State& st, const store::SettingsCipher& cipher) {
     boost::json::object o{{"username", st.username},
-                          {"password", st.password},
+                          {"password", cipher.seal(st.password)},
                           {"webui_port", st.webui_port},
                           {"bt_port", st.bt_port}};
     auto tmp = file;
     tmp += ".tmp";
     {
+        // Created 0600 (not chmod'ed after being written).
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0) throw std::runtime_error("impossible d'écrire " + tmp.string());
+        ::close(fd);
         std::ofstream out(tmp, std::ios::trunc);
-        ::chmod(tmp.c_str(), 0600);
         out << boost::json::serialize(o) << "\n";
     }
     fs::rename(tmp, file);
@@ -167,9 +184,11 @@ std::string qbittorrent_password_hash(const std::string& password, const std::st
     return "@ByteArray(" + crypto::base64_encode(salt) + ":" + crypto::base64_encode(dk) + ")";
 }
 
-ManagedQbittorrent::ManagedQbittorrent(std::string data_dir, std::string network)
+ManagedQbittorrent::ManagedQbittorrent(std::string data_dir, std::string network,
+                                       std::shared_ptr<const store::SettingsCipher> cipher)
     : dir_(fs::absolute(fs::path(data_dir) / "qbittorrent").lexically_normal().string()),
-      network_(std::move(network)) {}
+      network_(std::move(network)),
+      cipher_(std::move(cipher)) {}
 
 ManagedQbittorrent::~ManagedQbittorrent() {
     stop();
@@ -183,9 +202,10 @@ ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
     fs::create_directories(save_path);
     auto state_file = fs::path(dir_) / "essaim-credentials.json";
     auto pid_file = fs::path(dir_) / "qbittorrent.pid";
-    auto st = load_or_create_state(state_file);
+    auto st = load_or_create_state(state_file, *cipher_);
     bool fresh_conf = !fs::exists(profile / "qBittorrent" / "config" / "qBittorrent.conf") ||
-                      !fs::exists(state_file);
+                      !fs::exists(state_file) || st.created;
+    if (st.stored_in_clear && !fresh_conf) save_state(state_file, st, *cipher_);
 
     // Adopt an instance left running by a previous essaim (e.g. after kill -9).
     if (fs::exists(pid_file) && !fresh_conf) {
@@ -210,7 +230,7 @@ ManagedInfo ManagedQbittorrent::start(int timeout_seconds) {
         fresh_conf = true;
     }
     if (fresh_conf) {
-        save_state(state_file, st);
+        save_state(state_file, st, *cipher_);
         write_conf(profile, st, save_path, network_);
     }
 

@@ -1,16 +1,22 @@
 // A private qbittorrent-nox run by essaim when no qBittorrent server is configured, so that a
 // newcomer gets a working seedbox from `make run` alone.
 //
-// Profile, downloads and credentials live under <data_dir>/qbittorrent/. The WebUI listens on
-// 127.0.0.1 only, with a generated user/password (PBKDF2 hash written into qBittorrent.conf
-// before the first start, as qBittorrent expects). On restart, a still-running instance of the
+// Profile, downloads and credentials live under <data_dir>/qbittorrent/ (0700). The WebUI listens
+// on 127.0.0.1 only, with a generated user/password (PBKDF2 hash written into qBittorrent.conf
+// before the first start, as qBittorrent expects); essaim keeps the password sealed with its
+// secret key in essaim-credentials.json (0600). On restart, a still-running instance of the
 // same profile (pid file) is adopted instead of started twice. stop() sends SIGTERM and waits.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+namespace essaim::store {
+class SettingsCipher;
+}
 
 namespace essaim::qbt {
 
@@ -25,7 +31,8 @@ class ManagedQbittorrent {
   public:
     // network: "internet" (BitTorrent on every interface, DHT/PeX/LSD on) or "loopback"
     // (BitTorrent on lo only, no DHT/PeX/LSD: tests and offline machines).
-    ManagedQbittorrent(std::string data_dir, std::string network);
+    ManagedQbittorrent(std::string data_dir, std::string network,
+                       std::shared_ptr<const store::SettingsCipher> cipher);
     ~ManagedQbittorrent();
     ManagedQbittorrent(const ManagedQbittorrent&) = delete;
     ManagedQbittorrent& operator=(const ManagedQbittorrent&) = delete;
@@ -39,6 +46,7 @@ class ManagedQbittorrent {
   private:
     std::string dir_;
     std::string network_;
+    std::shared_ptr<const store::SettingsCipher> cipher_;
     pid_t pid_ = -1;
     bool own_child_ = false;
 };

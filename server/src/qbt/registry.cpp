@@ -47,8 +47,28 @@ json::value limit_json(const store::TorrentRow* row) {
     return json::object{{"state", row->limit_state}, {"reason", row->limit_reason}};
 }
 
+// qBittorrent 4.5.2 reports `content_path` relative to the save path while a torrent is in
+// checkingResumeData ("Victime/secret.bin"), absolute otherwise (observed): made absolute here so
+// that every comparison of paths is between absolute paths.
+std::string absolute_content(const TorrentInfo& t) {
+    if (t.content_path.empty() || t.content_path.front() == '/' || t.save_path.empty())
+        return t.content_path;
+    auto base = t.save_path;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    return base + "/" + t.content_path;
+}
+
+void place(Entry& e, const std::unordered_map<std::int64_t, store::UserName>& users,
+           const std::string& root) {
+    if (e.owner_id)
+        if (auto it = users.find(*e.owner_id); it != users.end())
+            e.owner_folder = it->second.folder;
+    e.placement = download::placement_of(root, e.owner_folder, e.save_path);
+}
+
 Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
-                 const std::unordered_map<std::int64_t, store::UserName>& users) {
+                 const std::unordered_map<std::int64_t, store::UserName>& users,
+                 const std::string& root) {
     Entry e;
     e.hash = t.hash;
     e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
@@ -68,6 +88,9 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
     e.completion_on = t.completion_on;
     e.dlspeed = t.dlspeed;
     e.upspeed = t.upspeed;
+    e.save_path = t.save_path;
+    e.content_path = absolute_content(t);
+    place(e, users, root);
     json::object o{{"hash", e.hash},
                    {"info_hash_v1", str_or_null(e.hash_v1)},
                    {"info_hash_v2", str_or_null(e.hash_v2)},
@@ -89,7 +112,6 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
                    {"ratio", t.ratio},
                    {"added_on", t.added_on},
                    {"completion_on", nullptr},
-                   {"save_path", t.save_path},
                    {"tracker", t.tracker},
                    {"removed", false},
                    {"limit", limit_json(row)}};
@@ -102,7 +124,8 @@ Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
 // A torrent essaim knows from its row only: just added (not yet listed by qBittorrent), or
 // removed from qBittorrent.
 Entry row_entry(const store::TorrentRow& r,
-                const std::unordered_map<std::int64_t, store::UserName>& users) {
+                const std::unordered_map<std::int64_t, store::UserName>& users,
+                const std::string& root) {
     Entry e;
     e.hash = r.qbt_hash;
     e.hash_v1 = r.hash_v1;
@@ -114,6 +137,7 @@ Entry row_entry(const store::TorrentRow& r,
     e.removed = r.removed_at.has_value();
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
+    place(e, users, root);
     json::object o{
         {"hash", e.hash},
         {"info_hash_v1", str_or_null(e.hash_v1)},
@@ -136,7 +160,6 @@ Entry row_entry(const store::TorrentRow& r,
         {"ratio", 0.0},
         {"added_on", r.added_at},
         {"completion_on", r.completed_at ? json::value(*r.completed_at) : json::value(nullptr)},
-        {"save_path", ""},
         {"tracker", ""},
         {"removed", e.removed},
         {"limit", limit_json(&r)}};
@@ -147,6 +170,18 @@ Entry row_entry(const store::TorrentRow& r,
 bool same_identity(const Entry& a, const Entry& b) {
     return a.row_id == b.row_id && a.owner_id == b.owner_id && a.removed == b.removed &&
            a.in_qbt == b.in_qbt;
+}
+
+bool same_names(const std::unordered_map<std::int64_t, store::UserName>& a,
+                const std::vector<store::UserName>& b) {
+    if (a.size() != b.size()) return false;
+    for (const auto& u : b) {
+        auto it = a.find(u.id);
+        if (it == a.end() || it->second.username != u.username ||
+            it->second.display_name != u.display_name || it->second.folder != u.folder)
+            return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -191,6 +226,31 @@ void Registry::load() {
     rebuild_locked(nullptr, true, false);
 }
 
+void Registry::rows_rewritten() {
+    load();
+    std::lock_guard lock(mu_);
+    rows_changed_locked();
+}
+
+void Registry::set_storage_root(std::string root) {
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    std::lock_guard lock(mu_);
+    if (root == storage_root_) return;
+    storage_root_ = std::move(root);
+    rebuild_locked(nullptr, true, false);
+}
+
+bool Registry::occupies(const std::string& path) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [hash, t] : md_.torrents()) {
+        auto content = absolute_content(t);
+        if (!content.empty() && download::paths_overlap(content, path)) return true;
+        // A torrent saved in a folder below `path` (its content path may not be known yet).
+        if (!t.save_path.empty() && download::path_inside(path, t.save_path)) return true;
+    }
+    return false;
+}
+
 std::string entry_name(const Entry& e) {
     if (!e.json) return e.hash;
     boost::system::error_code ec;
@@ -221,6 +281,7 @@ void Registry::refresh_users() {
     users_.clear();
     for (auto& u : store_.user_names()) users_[u.id] = u;
     rebuild_locked(nullptr, true, false);
+    rows_changed_locked();  // names show in every instance's lists
 }
 
 std::shared_ptr<const Snapshot> Registry::snapshot() const {
@@ -304,15 +365,17 @@ void Registry::apply(const json::object& maindata) {
     bool link_changed = link_ != LinkState::ok;
     link_ = LinkState::ok;
     link_error_.clear();
+    link_detail_.clear();
     if (delta.empty() && !link_changed) return;
     rebuild_locked(&delta, delta.full, link_changed);
 }
 
-void Registry::set_link(LinkState s, std::string error) {
+void Registry::set_link(LinkState s, std::string error, std::string detail) {
     std::lock_guard lock(mu_);
-    if (s == link_ && error == link_error_) return;
+    if (s == link_ && error == link_error_ && detail == link_detail_) return;
     link_ = s;
     link_error_ = std::move(error);
+    link_detail_ = std::move(detail);
     rebuild_locked(nullptr, false, true);
 }
 
@@ -327,6 +390,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     s->version = ++version_;
     s->link = link_;
     s->link_error = link_error_;
+    s->link_detail = link_detail_;
     s->stale = link_ != LinkState::ok && !md_.torrents().empty();
     s->server = md_.server();
     std::unordered_set<std::string> dirty;
@@ -372,7 +436,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         if (old) {
             s->entries.push_back(*old);
         } else {
-            s->entries.push_back(live_entry(t, row, users_));
+            s->entries.push_back(live_entry(t, row, users_, storage_root_));
             s->entries.back().stamp = ++stamp_;
         }
     }
@@ -391,7 +455,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         if (const Entry* old = dirty.count(r.qbt_hash) ? nullptr : reuse(id)) {
             s->entries.push_back(*old);
         } else {
-            s->entries.push_back(row_entry(r, users_));
+            s->entries.push_back(row_entry(r, users_, storage_root_));
             s->entries.back().stamp = ++stamp_;
         }
         listed.insert(r.qbt_hash);
@@ -590,7 +654,17 @@ bool same_row(const store::TorrentRow& a, const store::TorrentRow& b) {
 
 void Registry::reload_rows() {
     auto fresh = store_.torrent_rows(unix_now() - kShowRemovedFor);
+    auto names = store_.user_names();
     std::lock_guard lock(mu_);
+    // Another instance renamed, created or deleted a user: every list shows owners' names.
+    if (!same_names(users_, names)) {
+        users_.clear();
+        for (auto& u : names) users_[u.id] = u;
+        rows_ = std::move(fresh);
+        reindex_rows_locked();
+        rebuild_locked(nullptr, true, false);
+        return;
+    }
     std::unordered_map<std::int64_t, const store::TorrentRow*> old;
     for (const auto& r : rows_) old[r.id] = &r;
     // Every id a changed row is known by, old and new: the entries to rebuild.

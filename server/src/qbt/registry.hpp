@@ -7,6 +7,7 @@
 // snapshots; whole response bodies are cached per snapshot and viewer.
 #pragma once
 
+#include "download/layout.hpp"
 #include "qbt/maindata.hpp"
 #include "store/store.hpp"
 
@@ -39,6 +40,12 @@ struct Entry {
     std::string limit_state;          // from the row: "", "queued" or "stopped" (auth/limits.hpp)
     bool size_checked = true;         // from the row
     bool completion_notified = true;  // from the row (no row: nobody to notify)
+    // Where qBittorrent keeps the files (absolute, qBittorrent's side): never shown to users.
+    std::string save_path, content_path;
+    std::string owner_folder;  // the owner's folder name ("" without owner)
+    // Inside the owner's folder, in the shared download root (added before per-user folders),
+    // or elsewhere (download/layout.hpp).
+    download::Placement placement = download::Placement::elsewhere;
     // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
     std::shared_ptr<const std::string> json;
     std::uint64_t stamp = 0;  // changes whenever json is rebuilt
@@ -53,8 +60,9 @@ struct Snapshot {
     // qbt hash, v1, v2 → entries[i]; the keys point into `entries` (never resized once built).
     std::unordered_map<std::string_view, std::size_t> index;
     LinkState link = LinkState::unconfigured;
-    std::string link_error;  // French, when down
-    bool stale = false;      // entries are the last known state, qBittorrent is not answering
+    std::string link_error;   // French, when down: a sentence any user may read
+    std::string link_detail;  // what failed exactly (addresses, qBittorrent's text): admins only
+    bool stale = false;       // entries are the last known state, qBittorrent is not answering
     ServerState server;
 
     const Entry* find(const std::string& any_hash) const;
@@ -76,12 +84,22 @@ class Registry {
     explicit Registry(store::Store& store);
 
     void load();  // ownership rows from the store
+    // After rows were changed in bulk in the store (a deleted user's torrents reassigned or
+    // removed): reloads them and tells the other instances to do the same.
+    void rows_rewritten();
+    // The download root under which users' folders lie (download::Settings::storage_root): each
+    // torrent's placement is computed against it. A change republishes every torrent.
+    void set_storage_root(std::string root);
+    // Whether any torrent qBittorrent holds has its files at, under or above `path` (absolute):
+    // a new user's folder must not be such a path.
+    bool occupies(const std::string& path) const;
     std::shared_ptr<const Snapshot> snapshot() const;
     void on_change(std::function<void(const Change&)> cb);  // before any publish
 
     // Sync loop side.
     void apply(const boost::json::object& maindata);  // throws std::runtime_error on bad data
-    void set_link(LinkState s, std::string error);
+    // `error`: for every user (no address, no upstream text); `detail`: for administrators.
+    void set_link(LinkState s, std::string error, std::string detail = {});
     bool complete() const;  // a full update has been applied since start
 
     struct ReconcileReport {
@@ -104,7 +122,7 @@ class Registry {
     void drop_row(std::int64_t row_id);                              // qBittorrent refused: undo
     void mark_removed(const std::string& hash, std::int64_t now);    // deleted through essaim
     void set_owner(const std::string& hash, std::int64_t owner_id);  // creates a row if needed
-    void refresh_users();                                            // owner names changed
+    void refresh_users();  // owner names changed (announced to other instances)
     // Records a limit decision on the row (database and memory) and republishes the torrent.
     void set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
                    bool size_checked);
@@ -133,7 +151,8 @@ class Registry {
         row_index_;  // qbt_hash/v1/v2 → rows_[i] (live rows win)
     std::unordered_map<std::int64_t, store::UserName> users_;
     LinkState link_ = LinkState::unconfigured;
-    std::string link_error_;
+    std::string link_error_, link_detail_;
+    std::string storage_root_;
     std::uint64_t version_ = 0, stamp_ = 0;
     std::vector<std::function<void(const Change&)>> listeners_;
     std::function<void()> on_rows_changed_;

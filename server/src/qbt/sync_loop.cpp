@@ -16,6 +16,7 @@ namespace {
 // every 10 s costs nothing, and essaim is live again at most ~10 s after qBittorrent is back
 // (with 30 s, a restart of qBittorrent could leave essaim saying "injoignable" for 30 s more).
 constexpr std::chrono::seconds kMaxBackoff = 10s;
+
 }  // namespace
 
 SyncLoop::SyncLoop(asio::any_io_executor ex, store::Store& store, Client& client,
@@ -59,8 +60,11 @@ void SyncLoop::request_full() {
     wake();
 }
 
-void SyncLoop::set_link(LinkState s, const std::string& error) {
-    registry_.set_link(s, error);
+void SyncLoop::set_link(LinkState s, const std::string& error, const std::string& detail) {
+    if (!detail.empty() && detail != published_detail_)
+        spdlog::warn("qBittorrent : {}", detail);  // once per change, not every retry
+    published_detail_ = detail;
+    registry_.set_link(s, error, detail);
     if (!on_link_ || (published_link_ == static_cast<int>(s) && published_error_ == error)) return;
     published_link_ = static_cast<int>(s);
     published_error_ = error;
@@ -140,14 +144,14 @@ asio::awaitable<void> SyncLoop::run() {
             } catch (const QbtError& e) {
                 set_link(
                     e.kind == FailKind::unconfigured ? LinkState::unconfigured : LinkState::down,
-                    e.what());
+                    user_message(e.kind), e.what());
                 rid = 0;  // a restarted qBittorrent has a new session: start from a full update
                 wait = backoff;
                 backoff = std::min<std::chrono::seconds>(backoff * 2, kMaxBackoff);
                 if (e.kind == FailKind::bad_credentials || e.kind == FailKind::banned) wait = 5s;
             } catch (const std::exception& e) {
                 spdlog::error("sync loop: {}", e.what());
-                set_link(LinkState::down,
+                set_link(LinkState::down, user_message(FailKind::protocol),
                          std::string("réponse illisible de qBittorrent : ") + e.what());
                 rid = 0;
                 wait = backoff;

@@ -47,7 +47,7 @@ class SyncLoop {
   private:
     Connection read_connection();
     void wake();
-    void set_link(LinkState s, const std::string& error);
+    void set_link(LinkState s, const std::string& error, const std::string& detail = {});
     std::function<bool()> leading_;
     std::function<void()> remote_poke_;
     MaindataSink on_maindata_;
@@ -56,6 +56,7 @@ class SyncLoop {
     // Last link state told to on_link_ (only changes are published).
     int published_link_ = -1;
     std::string published_error_;
+    std::string published_detail_;  // last detail logged
     store::Store& store_;
     Client& client_;
     Registry& registry_;

@@ -1,8 +1,12 @@
-// Small pure pieces of qBittorrent's Web API: version numbers and form encoding.
+// Small pure pieces of qBittorrent's Web API: version numbers, form encoding, typed answers.
 #pragma once
 
+#include <boost/json/fwd.hpp>
+
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace essaim::qbt {
 
@@ -16,5 +20,17 @@ ApiVersion parse_api_version(const std::string& s);
 
 // application/x-www-form-urlencoded value (RFC 3986 unreserved characters kept).
 std::string form_encode(std::string_view v);
+
+// One entry of torrents/files: `path` is relative to the torrent's save path, '/' separated
+// ("Folder/sub/file.mkv" for a multi-file torrent).
+struct TorrentFile {
+    std::string path;
+    std::int64_t size = 0;
+    double progress = 0;
+    std::int64_t priority = 1;
+    std::int64_t index = 0;
+};
+// torrents/files' answer, typed; entries without a name are skipped, missing numbers are 0.
+std::vector<TorrentFile> parse_torrent_files(const boost::json::value& v);
 
 }  // namespace essaim::qbt

@@ -68,8 +68,8 @@ bool is(const pg::Error& e, const char* state) {
 constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, g.name,"
     " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at, g.limits,"
-    " u.notify_email, u.webhook_url";
-constexpr int kUserColumnCount = 16;
+    " u.notify_email, u.webhook_url, u.folder";
+constexpr int kUserColumnCount = 17;
 
 User read_user(const pg::Result& r, int i) {
     User u;
@@ -89,6 +89,7 @@ User read_user(const pg::Result& r, int i) {
     u.limits_json = r.text(i, 13);
     u.notify_email = r.int64(i, 14) != 0;
     u.webhook_url = r.opt_text(i, 15);
+    u.folder = r.opt_text(i, 16).value_or("");
     return u;
 }
 
@@ -229,10 +230,10 @@ class PgStore final : public Store {
             return c
                 ->exec(
                     "INSERT INTO users (username, display_name, email, password_hash, role, "
-                    "group_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-                    " RETURNING id",
+                    "group_id, created_at, updated_at, folder) VALUES ($1, $2, $3, $4, $5, $6, "
+                    "$7, $8, COALESCE(NULLIF($9, ''), lower($1 COLLATE \"C\"))) RETURNING id",
                     {u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, now,
-                     now})
+                     now, u.folder})
                 .int64(0, 0);
         } catch (const pg::Error& e) {
             if (is(e, pg::kUniqueViolation)) throw Conflict("username taken");
@@ -501,7 +502,7 @@ class PgStore final : public Store {
                              " JOIN groups g ON g.id = u.group_id"
                              " WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3",
                          {session_id, user_id, now});
-        static_assert(kUserColumnCount == 16);
+        static_assert(kUserColumnCount == 17);
         if (r.rows() == 0) return std::nullopt;
         auto user = read_user(r, 0);
         if (cache) {
@@ -596,11 +597,17 @@ class PgStore final : public Store {
 
     std::vector<UserName> user_names() override {
         auto c = pool_.take();
-        auto r = c->exec("SELECT id, username, display_name FROM users");
+        auto r = c->exec("SELECT id, username, display_name, folder FROM users");
         std::vector<UserName> out;
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2)});
+            out.push_back(
+                {r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.opt_text(i, 3).value_or("")});
         return out;
+    }
+
+    bool folder_in_use(const std::string& folder) override {
+        auto c = pool_.take();
+        return c->exec("SELECT 1 FROM users WHERE folder = $1", {folder}).rows() > 0;
     }
 
     void record_search(std::int64_t user_id, const RecentSearch& s, std::size_t keep) override {

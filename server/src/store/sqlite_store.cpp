@@ -47,7 +47,7 @@ std::string permissions_json(const std::vector<std::string>& perms) {
 constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.password_hash, u.role, u.group_id, g.name,"
     " g.permissions, u.disabled, u.token_version, u.created_at, u.last_login_at, g.limits,"
-    " u.notify_email, u.webhook_url";
+    " u.notify_email, u.webhook_url, u.folder";
 
 User read_user(SQLite::Statement& q) {
     User u;
@@ -67,6 +67,7 @@ User read_user(SQLite::Statement& q) {
     u.limits_json = q.getColumn(13).getString();
     u.notify_email = q.getColumn(14).getInt() != 0;
     if (!q.getColumn(15).isNull()) u.webhook_url = q.getColumn(15).getString();
+    if (!q.getColumn(16).isNull()) u.folder = q.getColumn(16).getString();
     return u;
 }
 
@@ -102,7 +103,8 @@ class SqliteStore final : public Store {
         generation_.fetch_add(1);
         Stmt q = stmt(
             "INSERT INTO users (username, display_name, email, password_hash, role, group_id,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            " created_at, updated_at, folder) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " COALESCE(NULLIF(?, ''), lower(?)))");
         auto now = now_unix();
         q->bind(1, u.username);
         q->bind(2, u.display_name);
@@ -115,6 +117,8 @@ class SqliteStore final : public Store {
         q->bind(6, u.group_id);
         q->bind(7, now);
         q->bind(8, now);
+        q->bind(9, u.folder);
+        q->bind(10, u.username);
         try {
             q->exec();
         } catch (const SQLite::Exception& e) {
@@ -548,12 +552,20 @@ class SqliteStore final : public Store {
 
     std::vector<UserName> user_names() override {
         std::lock_guard lock(mu_);
-        Stmt q = stmt("SELECT id, username, display_name FROM users");
+        Stmt q = stmt("SELECT id, username, display_name, folder FROM users");
         std::vector<UserName> out;
         while (q->executeStep())
             out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
-                           q->getColumn(2).getString()});
+                           q->getColumn(2).getString(),
+                           q->getColumn(3).isNull() ? "" : q->getColumn(3).getString()});
         return out;
+    }
+
+    bool folder_in_use(const std::string& folder) override {
+        std::lock_guard lock(mu_);
+        Stmt q = stmt("SELECT 1 FROM users WHERE folder = ?");
+        q->bind(1, folder);
+        return q->executeStep();
     }
 
     void record_search(std::int64_t user_id, const RecentSearch& r, std::size_t keep) override {

@@ -46,6 +46,9 @@ struct User {
     std::int64_t token_version = 0;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> last_login_at;
+    // The user's own folder under the download root (one path segment, unique, chosen at account
+    // creation and never changed): every torrent they add is saved in <root>/<folder>/.
+    std::string folder;
 
     bool is_admin() const { return role == "admin"; }
 };
@@ -57,6 +60,9 @@ struct NewUser {
     std::string password_hash;
     std::string role = "user";
     std::int64_t group_id = 0;
+    // Chosen by auth/accounts (download/layout.hpp rules); empty: the user name in lower case,
+    // as migration 0009 gave existing accounts.
+    std::string folder;
 };
 
 // Fields an administrator may change; absent = unchanged. `email` holds nullopt inside to clear.
@@ -151,6 +157,7 @@ struct UserName {
     std::int64_t id = 0;
     std::string username;
     std::string display_name;
+    std::string folder;
 };
 
 class Store {
@@ -161,7 +168,9 @@ class Store {
     virtual bool ping() = 0;
 
     // Users
-    virtual std::int64_t create_user(const NewUser& u) = 0;  // Conflict when the name is taken
+    // Conflict when the name (or the folder) is taken.
+    virtual std::int64_t create_user(const NewUser& u) = 0;
+    virtual bool folder_in_use(const std::string& folder) = 0;
     virtual std::optional<User> user_by_id(std::int64_t id) = 0;
     virtual std::optional<User> user_by_username(const std::string& username) = 0;
     virtual std::int64_t count_users() = 0;

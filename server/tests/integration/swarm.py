@@ -423,9 +423,15 @@ class Swarm:
         # qBittorrent deletes files after it stops listing the torrent, behind the disk writes
         # still queued: let it finish (seconds on a loaded machine) rather than remove them under
         # it — a late deletion once hit the next test's torrent of the same name (state "error").
+        # Users' folders stay behind (qBittorrent deletes files, not the folders it made): wait
+        # for the files only.
+        def no_files():
+            for _, _, names in os.walk(self.downloads):  # ignores what vanishes meanwhile
+                if names:
+                    return False
+            return True
         try:
-            wait_until(lambda: not any(self.downloads.iterdir()), 10, 0.1,
-                       "an empty downloads dir")
+            wait_until(no_files, 10, 0.1, "an empty downloads dir")
         except AssertionError:
             pass
         for p in self.downloads.iterdir():
@@ -433,6 +439,11 @@ class Swarm:
                 shutil.rmtree(p, ignore_errors=True)
             else:
                 p.unlink(missing_ok=True)
+
+    def user_dir(self, username: str) -> Path:
+        """Where essaim saves `username`'s torrents: their own folder under the downloads dir
+        (the lower-case user name for accounts whose name was free on disk)."""
+        return self.downloads / username.lower()
 
     def connect_to_seed(self, any_hash: str, timeout: float = 10.0) -> str:
         """Waits until the main instance lists the torrent (by hash, v1 or v2), then tells it

@@ -230,7 +230,7 @@ def test_delete_user_reassigns_or_deletes_torrents_with_data(portal):
     assert {h, h2} <= mine
     assert_error(portal.b.get("/api/me"), 401, "unauthenticated")
 
-    data = s.downloads / "sample-multi"
+    data = s.user_dir(portal.a_user["username"]) / "sample-multi"
     assert data.exists()
     assert adm.delete(f"/api/admin/users/{portal.a_id}?torrents=delete", csrf=True).status == 204
     sw.wait_until(lambda: not s.main.info(), 20, what="qBittorrent emptied")

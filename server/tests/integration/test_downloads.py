@@ -274,7 +274,8 @@ def test_every_odd_name_downloads_with_exact_bytes_range_and_clear_refusals(mode
     exp = int(dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(big).query))["expires"])
     status, _, _ = fetch(with_query(big, expires=str(exp + 1)))
     assert status == 403
-    uri = "/dl/" + f"{TOP}/{BIG}"
+    uri = urllib.parse.unquote(urllib.parse.urlsplit(big).path)  # /dl/<A's folder>/TOP/BIG
+    assert uri == f"/dl/{a.me().json['username'].lower()}/{TOP}/{BIG}", uri
     old = int(time.time()) - 60
     status, _, body = fetch(with_query(big, md5=md5_link(uri, old), expires=str(old)))
     assert status == 410 and "expiré" in body.decode(), body
@@ -354,7 +355,7 @@ def test_direct_mode_zip_and_symlink_refusal(swarm_clean, essaim, odd_torrent):
                  "folder_not_found")
 
     # A file replaced by a symlink leading outside the root: never signed, never served.
-    plain = swarm_clean.downloads / TOP / "plain.txt"
+    plain = swarm_clean.user_dir(portal.a_user["username"]) / TOP / "plain.txt"
     signed = links(a, h, [f"{TOP}/plain.txt"]).json["links"][0]["url"]
     outside = Path(tempfile.mkdtemp()) / "secret.txt"
     outside.write_text("ne pas lire")
@@ -379,7 +380,7 @@ def test_nginx_refuses_symlinks_and_incomplete_files_are_not_offered(swarm_clean
     try:
         a = portal.a
         h = downloaded(portal, a, odd_torrent)
-        plain = swarm_clean.downloads / TOP / "plain.txt"
+        plain = swarm_clean.user_dir(portal.a_user["username"]) / TOP / "plain.txt"
         signed = links(a, h, [f"{TOP}/plain.txt"]).json["links"][0]["url"]
         outside = tmp_path / "secret.txt"
         outside.write_text("ne pas lire")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import raw_request, run_cli
+from conftest import ON_PG, raw_request, run_cli
 
 QBT = Path("/usr/bin/qbittorrent-nox")
 
@@ -81,19 +81,26 @@ def test_managed_qbittorrent(essaim):
 
         creds = json.loads((qdir / "essaim-credentials.json").read_text())
         assert isinstance(creds["username"], str) and creds["username"]
-        assert isinstance(creds["password"], str) and len(creds["password"]) >= 16
+        # The password is sealed with essaim's secret key, like the secrets of the database: the
+        # file alone does not give qBittorrent away.
+        assert isinstance(creds["password"], str) and creds["password"].startswith("enc:v1:")
         port = creds["webui_port"]
         assert isinstance(port, int) and 0 < port < 65536
-        assert creds["username"] != "admin" and creds["password"] != "adminadmin"
+        assert creds["username"] != "admin"
         mode = (qdir / "essaim-credentials.json").stat().st_mode & 0o777
         assert mode & 0o077 == 0, f"credentials file is readable by others: {oct(mode)}"
+        # The data folder and the database: essaim's user only.
+        assert srv.data_dir.stat().st_mode & 0o777 == 0o700
+        if not ON_PG:
+            for f in srv.data_dir.glob("essaim.db*"):
+                assert f.stat().st_mode & 0o077 == 0, (f, oct(f.stat().st_mode))
 
         pid = int((qdir / "qbittorrent.pid").read_text().strip())
         assert is_our_qbittorrent(pid, srv.data_dir), pid
 
-        ok = qbt_login(port, creds["username"], creds["password"])
-        assert ok.status == 200 and ok.text.strip() == "Ok.", ok
-        assert any(c.startswith("SID=") for c in ok.header_all("Set-Cookie")), ok.headers
+        # essaim signed in with it (health "ok" above); the sealed text is not the password.
+        sealed = qbt_login(port, creds["username"], creds["password"])
+        assert sealed.text.strip() == "Fails.", sealed
         bad = qbt_login(port, "admin", "adminadmin")
         assert bad.text.strip() == "Fails.", bad
 

@@ -236,3 +236,55 @@ def test_graceful_stop_hands_over_and_sqlite_shows_no_role(pg_url, essaim):
     lone = essaim.start(env={"ESSAIM_DATABASE_URL": None})
     assert "instance" not in sw.health(lone)
     assert "meneuse" not in lone.output() and "suiveuse" not in lone.output()
+
+
+def test_row_changes_reach_every_instance_in_both_directions(pg_url, swarm_clean, essaim):
+    """Issue 16: deleting a user with their torrents reassigned, and renaming a user, change the
+    rows every list shows; the other instance (leader or follower) shows it within a second."""
+    s = swarm_clean
+    env = dict(sw.essaim_env(s.main_url), ESSAIM_DATABASE_URL=pg_url,
+               ESSAIM_SECRET=secrets.token_hex(32))
+    leader = essaim.start(env=env)
+    sw.wait_until(lambda: role(leader) == "leader", 10, 0.1, "first instance leader")
+    follower = essaim.start(env=env)
+    sw.wait_until(lambda: role(follower) == "follower", 10, 0.1, "second instance follower")
+    sw.wait_link(follower, "ok", 10)
+    admins = {}
+    for srv in (leader, follower):
+        b = Browser(srv)
+        assert b.login(leader.admin_username, leader.admin_password).status == 200
+        admins[srv.port] = b
+
+    def user(name):
+        b = Browser(leader)
+        res = b.register(unique_name(name), display_name=name.capitalize())
+        assert res.status == 201, res
+        return b, res.json["id"]
+
+    def owner_seen(srv, h, uid, display=None):
+        t = sw.entry(admins[srv.port], h, "all")
+        return t is not None and t["owner"] is not None and t["owner"]["id"] == uid and \
+            (display is None or t["owner"]["display_name"] == display)
+
+    for acting, other in ((follower, leader), (leader, follower)):
+        old, old_id = user("ancien")
+        _, new_id = user("repreneur")
+        h = "%040x" % uuid.uuid4().int
+        r = sw.single_result(sw.add_magnets(old, f"magnet:?xt=urn:btih:{h[:40]}&dn=reprise"))
+        assert r["ok"], r
+        for srv in (leader, follower):
+            sw.wait_until(lambda: owner_seen(srv, r["hash"], old_id), 10, 0.1,
+                          "the torrent listed with its owner on both")
+        adm = admins[acting.port]
+        res = adm.delete(f"/api/admin/users/{old_id}?torrents=reassign&to={new_id}", csrf=True)
+        assert res.status == 204, res
+        t0 = time.monotonic()
+        sw.wait_until(lambda: owner_seen(other, r["hash"], new_id), 1.0, 0.02,
+                      f"reassignment made on :{acting.port} seen on :{other.port}")
+        print(f"reassignment on {role(acting)} → seen on {role(other)}: "
+              f"{time.monotonic() - t0:.3f} s")
+        # A rename shows in the lists of the other instance too.
+        assert adm.patch(f"/api/admin/users/{new_id}", {"display_name": "Nouveau Nom"},
+                         csrf=True).status == 200
+        sw.wait_until(lambda: owner_seen(other, r["hash"], new_id, "Nouveau Nom"), 1.0, 0.02,
+                      "rename seen on the other instance")

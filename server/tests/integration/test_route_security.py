@@ -1,4 +1,5 @@
-"""Walks the route table — every `r.add("METHOD", "/api/…")` in server/src/api — so a new route
+"""Walks the route table — every `r.add("METHOD", "/api/…")` and `r.add_async(…)` in
+server/src/api — so a new route
 cannot forget its permission check: without a session every route but the public ones answers
 401 in French; with a session but without the CSRF token, every mutation answers 403; as an
 ordinary user, every /api/admin route answers 403."""
@@ -9,9 +10,12 @@ from pathlib import Path
 from conftest import Browser, assert_error, unique_name
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "api"
-ROUTE = re.compile(r'r\.add\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
+ROUTE = re.compile(r'r\.add(?:_async)?\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
+# The folder .zip link is opened by navigation or a download manager: no session, a signature
+# naming the torrent and the folder instead (test_user_folders.py, test_downloads.py).
 PUBLIC = {("GET", "/api/health"), ("GET", "/api/instance"), ("POST", "/api/auth/login"),
-          ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics")}
+          ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics"),
+          ("GET", "/api/torrents/{hash}/zip")}
 HASH = "a" * 40
 
 

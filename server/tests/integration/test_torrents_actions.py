@@ -73,7 +73,7 @@ def test_pause_before_completion_is_paused(portal):
 def test_delete_with_files_removes_the_data(portal):
     s, a = portal.swarm, portal.a
     h = add_seeding(portal, a, "sample-multi")
-    root = s.downloads / "sample-multi"
+    root = s.user_dir(portal.a_user["username"]) / "sample-multi"
     assert (root / "sub" / "b.bin").is_file()
 
     res = a.delete(f"/api/torrents/{h}?delete_files=true", csrf=True)
@@ -91,7 +91,7 @@ def test_delete_with_files_removes_the_data(portal):
 def test_delete_without_files_keeps_the_data(portal):
     s, a = portal.swarm, portal.a
     h = add_seeding(portal, a, "sample-single")
-    f = s.downloads / "sample-single.bin"
+    f = s.user_dir(portal.a_user["username"]) / "sample-single.bin"
     assert f.stat().st_size == 2 * 1024 * 1024
 
     res = a.delete(f"/api/torrents/{h}?delete_files=false", csrf=True)

@@ -45,7 +45,11 @@ def test_magnet_add_is_owned_tagged_and_completes(portal):
     assert t["completion_on"], t
     q = s.main.torrent(btih)
     assert q["progress"] == 1 and q["state"] in sw.COMPLETE_STATES, q
-    assert (s.downloads / "sample-single.bin").stat().st_size == 2 * 1024 * 1024
+    # Saved in A's own folder (issue 16), not in the shared downloads dir.
+    mine = s.user_dir(portal.a_user["username"])
+    assert (mine / "sample-single.bin").stat().st_size == 2 * 1024 * 1024
+    assert not (s.downloads / "sample-single.bin").exists()
+    assert q["save_path"].rstrip("/") == str(mine), q
 
     # The owner object names A (A registered after essaim started, as every user does).
     sw.assert_owner(t, portal.a_id, portal.a_user)
@@ -89,7 +93,9 @@ def test_torrent_files_upload_ids_hashes_files_and_download(portal):
         sw.wait_entry(portal.a, qid, sw.is_seeding, 30, scope="mine",
                       what=f"{name} downloaded from the seeder")
 
-    # Files: paths with the root folder and sub-folders, accented names intact.
+    # Files: paths with the root folder and sub-folders, accented names intact, on disk in A's
+    # own folder.
+    mine = s.user_dir(portal.a_user["username"])
     want_files = {
         "sample-multi": ["sample-multi/a.bin", "sample-multi/sub/b.bin", "sample-multi/sub/c.txt"],
     }
@@ -101,13 +107,14 @@ def test_torrent_files_upload_ids_hashes_files_and_download(portal):
         got = res.json["files"]
         assert sorted(f["path"] for f in got) == sorted(paths), (name, got)
         for f in got:
-            assert set(f) == {"index", "path", "size", "progress", "priority", "downloadable"}, f
+            assert set(f) == {"index", "path", "size", "progress", "priority", "downloadable",
+                              "unavailable"}, f
             assert f["progress"] == 1, (name, f)
-            assert (s.downloads / f["path"]).stat().st_size == f["size"], (name, f)
+            assert (mine / f["path"]).stat().st_size == f["size"], (name, f)
     # Bytes identical to the committed content.
     for name in UPLOADED:
         for p in sw.FIXTURES[name][3]:
-            assert (s.downloads / p).read_bytes() == \
+            assert (mine / p).read_bytes() == \
                 (sw.FIXTURES_DIR / "content" / name / p).read_bytes(), (name, p)
 
 
@@ -144,7 +151,7 @@ def test_hybrid_magnet_with_v1_btih_only_follows_the_id_change(portal):
     q = s.main.torrent(qid)
     assert f"essaim:{portal.a_id}" in qbt_tags(q), q
     for p in sw.FIXTURES["hybrid-multi"][3]:
-        assert (s.downloads / p).read_bytes() == \
+        assert (s.user_dir(portal.a_user["username"]) / p).read_bytes() == \
             (sw.FIXTURES_DIR / "content" / "hybrid-multi" / p).read_bytes()
 
 
@@ -212,6 +219,10 @@ def test_upload_over_the_request_limit_is_413(portal):
 
 def test_urls_html_redirect_to_magnet_and_torrent(portal):
     s, a = portal.swarm, portal.a
+    # The test server is on loopback: refused unless allowed (issue 16, test_ssrf.py).
+    assert portal.admin.request("PUT", "/api/admin/settings",
+                                {"general": {"allow_private_targets": True}},
+                                csrf=True).status == 200
     before = s.main.hashes()
     v1_single = sw.fixture_bytes("v1-single")
     html = b"<!doctype html><html><head><title>Pas un torrent</title></head><body>x</body></html>"

@@ -3,6 +3,7 @@
 qBittorrent bans an IP after 5 failed logins and every test shares 127.0.0.1: the wrong-password
 test below makes exactly ONE failed login (essaim's) and checks that essaim does not retry."""
 
+import json
 import re
 import time
 
@@ -33,7 +34,11 @@ def test_qbittorrent_unreachable(essaim):
     assert body["qbittorrent"] == "down", body
     assert body["torrents"] == [] and body["stale"] is False, body
     assert isinstance(body["error"], str) and looks_french(body["error"]), body
-    assert "injoignable" in body["error"], body
+    # Users read a sentence without the address; the admin sees what failed.
+    assert "ne répond pas" in body["error"] and "127.0.0.1" not in body["error"], body
+    assert str(closed) not in json.dumps(body) and "error_detail" not in body, body
+    detail = sw.listing(admin_of(srv), "all")["error_detail"]
+    assert "injoignable" in detail and str(closed) in detail, detail
 
     magnet = "magnet:?xt=urn:btih:" + "7" * 40 + "&dn=rien"
     r = sw.single_result(sw.add_magnets(a, magnet))
@@ -69,7 +74,8 @@ def test_wrong_password_is_reported_and_not_retried(swarm_clean, essaim):
     body = sw.listing(admin, "all")
     assert body["qbittorrent"] == "down", body
     err = body["error"] or ""
-    assert looks_french(err) and re.search(r"identifiant|mot de passe", err, re.I), err
+    assert looks_french(err) and re.search(r"identifiant", err, re.I), err
+    assert re.search(r"identifiant|mot de passe", body["error_detail"] or "", re.I), body
 
     t0 = time.monotonic()
     time.sleep(10)
@@ -89,6 +95,6 @@ def test_wrong_password_is_reported_and_not_retried(swarm_clean, essaim):
     assert a.register(unique_name("alice")).status == 201
     r = sw.single_result(sw.add_magnets(a, s.magnets["sample-single"]))
     assert r["ok"] is False and r["error"]["code"] == "qbittorrent_unreachable", r
-    assert re.search(r"identifiant|mot de passe", r["error"]["message"], re.I), r
+    assert re.search(r"identifiants refusés", r["error"]["message"], re.I), r
     assert sw.metrics(admin)["essaim_qbittorrent_logins_total"] == 1
     assert s.main.info() == []

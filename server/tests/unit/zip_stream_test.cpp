@@ -164,6 +164,35 @@ std::uint16_t le16(const std::string& s, std::size_t at) {
                                       (static_cast<unsigned char>(s[at + 1]) << 8));
 }
 
+// The test fixtures' planning: every regular file under `dir` (symlinks and special files
+// skipped), sorted by name. essaim itself never walks a folder: it plans from a torrent's file
+// list (api/files_api.cpp); the tests only need entries for real files.
+void walk(const fs::path& dir, const std::string& name_prefix, std::vector<ZipEntry>& out) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto& path = it->path();
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) continue;
+        std::string name = name_prefix + path.filename().string();
+        std::replace(name.begin() + static_cast<std::ptrdiff_t>(name_prefix.size()), name.end(),
+                     '\\', '_');
+        if (S_ISDIR(st.st_mode))
+            walk(path, name + "/", out);
+        else if (S_ISREG(st.st_mode))
+            out.push_back({std::move(name), path.string(), static_cast<std::uint64_t>(st.st_size),
+                           static_cast<std::int64_t>(st.st_mtime)});
+    }
+    if (ec) throw std::runtime_error("walk: " + ec.message());
+}
+
+std::vector<ZipEntry> entries_for_directory(const std::string& dir, const std::string& prefix) {
+    std::vector<ZipEntry> out;
+    walk(fs::path(dir), prefix, out);
+    std::sort(out.begin(), out.end(),
+              [](const ZipEntry& a, const ZipEntry& b) { return a.name < b.name; });
+    return out;
+}
+
 }  // namespace
 
 TEST(ZipEntries, SkipsSymlinksAndSpecialFilesAndSorts) {
@@ -188,9 +217,35 @@ TEST(ZipEntries, SkipsSymlinksAndSpecialFilesAndSorts) {
     EXPECT_EQ(names, expected);
 }
 
-TEST(ZipEntries, MissingDirectoryThrows) {
+// Entries with a root are opened beneath it without following links: a symlink planted where
+// a torrent's file should be is refused, even one pointing inside the root.
+TEST(ZipStream, RootedEntryRefusesSymlinks) {
     TempDir tmp;
-    EXPECT_THROW(entries_for_directory((tmp.path() / "absent").string(), ""), std::runtime_error);
+    write_file(tmp.path() / "root/mine/a.txt", "abc");
+    write_file(tmp.path() / "root/other/secret.bin", "secret");
+    fs::create_directories(tmp.path() / "root/mine/d");
+    fs::create_symlink(tmp.path() / "root/other/secret.bin", tmp.path() / "root/mine/link.bin");
+    fs::create_directory_symlink(tmp.path() / "root/other", tmp.path() / "root/mine/d/up");
+    const auto root = (tmp.path() / "root").string();
+    char buf[4096];
+    {
+        ZipStream ok({{"x/a.txt", "mine/a.txt", 3, 0, root}});
+        std::string out;
+        while (std::size_t n = ok.read(buf, sizeof buf)) out.append(buf, n);
+        EXPECT_NE(out.find("abc"), std::string::npos);
+    }
+    for (const char* rel : {"mine/link.bin", "mine/d/up/secret.bin"}) {
+        SCOPED_TRACE(rel);
+        ZipStream z({{"x/s.bin", rel, 6, 0, root}});
+        bool threw = false;
+        try {
+            while (z.read(buf, sizeof buf) > 0) {
+            }
+        } catch (const std::runtime_error&) {
+            threw = true;
+        }
+        EXPECT_TRUE(threw);
+    }
 }
 
 TEST(ZipEntries, BackslashInFileNameIsReplaced) {

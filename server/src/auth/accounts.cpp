@@ -1,0 +1,62 @@
+#include "auth/accounts.hpp"
+
+#include "api/errors.hpp"
+#include "auth/password.hpp"
+#include "auth/validation.hpp"
+#include "download/layout.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+namespace essaim::auth {
+using api::ApiError;
+
+namespace {
+
+store::Group group_for(store::Store& s, const std::optional<std::int64_t>& id) {
+    std::optional<store::Group> g;
+    if (id) {
+        g = s.group_by_id(*id);
+        if (!g) throw ApiError(422, "unknown_group", "Ce groupe n'existe pas.", "group_id");
+        return *g;
+    }
+    g = s.group_by_name(s.setting("default_group").value_or("Utilisateurs"));
+    if (!g) g = s.group_by_id(2);  // the built-in "Utilisateurs"
+    if (!g) throw std::runtime_error("le groupe par défaut « Utilisateurs » n'existe plus");
+    return *g;
+}
+
+}  // namespace
+
+store::User create_account(store::Store& s, const NewAccount& a, const FolderInUse& in_use) {
+    auto username = validate_username(a.username);
+    validate_password(a.password);
+    auto email = validate_email(a.email.value_or(""));
+    auto display = a.display_name && !str::trim(*a.display_name).empty()
+                       ? validate_display_name(*a.display_name)
+                       : username;
+    if (a.role != "user" && a.role != "admin")
+        throw ApiError(422, "invalid_role", "Le rôle doit être « user » ou « admin ».", "role");
+    auto group = group_for(s, a.group_id);
+    if (s.user_by_username(username))
+        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+    auto folder = download::choose_folder(username, [&](const std::string& name) {
+        return s.folder_in_use(name) || (in_use && in_use(name));
+    });
+    store::NewUser nu{username, display,  email, hash_password(a.password),
+                      a.role,   group.id, folder};
+    std::int64_t id;
+    try {
+        id = s.create_user(nu);
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+    }
+    auto user = s.user_by_id(id);
+    if (!user) throw std::runtime_error("compte introuvable juste après sa création");
+    return *user;
+}
+
+std::string generate_password() {
+    return crypto::random_token(15);
+}
+
+}  // namespace essaim::auth
