@@ -6,7 +6,8 @@ import { expectFrenchPage, login, logout } from './helpers';
 /**
  * Administration against the real server: the first administrator (printed by `essaim serve`
  * on its first start, passed on by global-setup.ts) creates a limited group without search and
- * a user in it; that user sees the limits and no "Recherche"; the journal records both creations.
+ * a user in it (with their own folder); that user sees the limits and no "Recherche"; the
+ * journal records both creations; Réglages → Stockage has nothing in the shared folder.
  */
 
 // Read in the worker, which starts after global setup has set them.
@@ -88,6 +89,8 @@ test('a limited group without search, a user in it, their usage, and the journal
   await expect(userRow).toContainText(GROUP);
   await expect(userRow).toContainText('Actif');
   await expect(userRow).toContainText('jamais');
+  // Their own folder, chosen by the server from the username.
+  await expect(userRow.locator('code')).toHaveText(/^dominique(-\d+)?$/);
 
   // The group filter asks the server for the members of "Famille" only.
   await page.getByRole('search').getByLabel('Groupe').selectOption({ label: GROUP });
@@ -126,4 +129,13 @@ test('a limited group without search, a user in it, their usage, and the journal
   await expect(journal.getByRole('row').filter({ hasText: auditLabel('group', /Groupe/) }).first()).toBeVisible();
   await expect(journal.getByRole('row').filter({ hasText: auditLabel('user', /Utilisateur/) }).first()).toBeVisible();
   await expectFrenchPage(page, 'Journal');
+
+  // Réglages → Stockage: a new server has nothing left in the shared folder.
+  await page.goto('/admin/reglages');
+  const storage = page.getByRole('region', { name: 'Stockage' });
+  await expect(storage.getByText('Tous les torrents sont dans le dossier de leur propriétaire.')).toBeVisible();
+  await expect(storage.getByTestId('storage-counts')).toContainText('aucun dans le dossier commun');
+  await expect(storage.getByRole('button', { name: 'Tout déplacer dans les dossiers des utilisateurs' })).toHaveCount(0);
+  await expect(page.getByRole('form', { name: 'Général' }).getByLabel('Autoriser les adresses locales et privées')).not.toBeChecked();
+  await expectFrenchPage(page, 'Réglages');
 });

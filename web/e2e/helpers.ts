@@ -1,4 +1,14 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+
+/** Where the layout screenshots go, and the two widths every page is looked at. */
+export const screenshotDir = path.join(import.meta.dirname, 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+export const viewports = {
+  bureau: { width: 1280, height: 800 },
+  telephone: { width: 375, height: 740 },
+} as const;
 
 export const baseURL = () => {
   const url = process.env.ESSAIM_E2E_URL;

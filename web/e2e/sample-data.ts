@@ -37,7 +37,6 @@ function torrent(n: number, name: string, fields: Record<string, unknown>, owner
     ratio: 0,
     added_on: now - n * 3_600,
     completion_on: null,
-    save_path: `/srv/telechargements/${owner?.username ?? 'commun'}`,
     tracker: 'https://tracker.exemple.fr/announce',
     removed: false,
     can_act: canAct,
@@ -64,9 +63,30 @@ export function sampleTorrents(me: { id: number; username: string; display_name:
   return { mine, all: [...mine, ...others] };
 }
 
+/** Torrents still in the shared folder (added before per-user folders), in the administrator's view. */
+const SHARED = new Set([hex(9), hex(10)]);
+export const sampleRoot = '/srv/telechargements';
+
+/**
+ * What an administrator gets on top of a torrent: its absolute folder and `placement`
+ * (ordinary users get neither, only the detail's `location`).
+ */
+export function asAdmin<T extends { hash: string; owner: Owner }>(t: T) {
+  const shared = SHARED.has(t.hash);
+  return {
+    ...t,
+    save_path: shared ? sampleRoot : `${sampleRoot}/${t.owner?.username ?? ''}`,
+    placement: shared ? 'shared' : t.owner ? 'user_folder' : 'elsewhere',
+    // An administrator may act on every torrent.
+    can_act: true,
+  };
+}
+
 export function sampleDetail(t: ReturnType<typeof sampleTorrents>['mine'][number]) {
   return {
     ...t,
+    // The folder inside the owner's own ("" = that folder), null when outside it.
+    location: SHARED.has(t.hash) ? null : '',
     piece_size: 4 * MiB,
     comment: 'Image officielle, vérifiez la somme SHA256.',
     trackers: [
@@ -78,19 +98,40 @@ export function sampleDetail(t: ReturnType<typeof sampleTorrents>['mine'][number
   };
 }
 
+const file = (index: number, path: string, size: number, progress: number, priority = 1) => ({
+  index,
+  path,
+  size,
+  progress,
+  priority,
+  downloadable: false,
+  unavailable: progress < 1 ? 'incomplete' : null,
+});
+
 export const sampleFiles = [
-  { index: 0, path: 'ubuntu-24.04.1/casper/filesystem.squashfs', size: 5.2 * GiB, progress: 0.4, priority: 1 },
-  { index: 1, path: 'ubuntu-24.04.1/casper/vmlinuz', size: 14 * MiB, progress: 1, priority: 1 },
-  { index: 2, path: 'ubuntu-24.04.1/casper/initrd', size: 70 * MiB, progress: 1, priority: 1 },
-  { index: 3, path: 'ubuntu-24.04.1/pool/main/é/éditeur/éditeur_1.0_amd64.deb', size: 2 * MiB, progress: 0, priority: 0 },
-  { index: 4, path: 'ubuntu-24.04.1/boot/grub/grub.cfg', size: 1200, progress: 1, priority: 1 },
-  { index: 5, path: 'ubuntu-24.04.1/LISEZ-MOI.txt', size: 4200, progress: 1, priority: 1 },
-  { index: 6, path: 'ubuntu-24.04.1/SHA256SUMS', size: 300, progress: 0, priority: 1 },
+  file(0, 'ubuntu-24.04.1/casper/filesystem.squashfs', 5.2 * GiB, 0.4),
+  file(1, 'ubuntu-24.04.1/casper/vmlinuz', 14 * MiB, 1),
+  file(2, 'ubuntu-24.04.1/casper/initrd', 70 * MiB, 1),
+  file(3, 'ubuntu-24.04.1/pool/main/é/éditeur/éditeur_1.0_amd64.deb', 2 * MiB, 0, 0),
+  file(4, 'ubuntu-24.04.1/boot/grub/grub.cfg', 1200, 1),
+  file(5, 'ubuntu-24.04.1/LISEZ-MOI.txt', 4200, 1),
+  file(6, 'ubuntu-24.04.1/SHA256SUMS', 300, 0),
 ];
 
-/** Serves the example torrents for this page (lists, one detail, its files, adds, and the live socket). */
-export async function withSampleTorrents(page: Page, me: { id: number; username: string; display_name: string }) {
-  const data = sampleTorrents(me);
+/**
+ * Serves the example torrents for this page (lists, one detail, its files, adds, and the live
+ * socket). `admin`: as an administrator gets them (`save_path`, `placement`: two are still in
+ * the shared folder).
+ */
+export async function withSampleTorrents(
+  page: Page,
+  me: { id: number; username: string; display_name: string },
+  { admin = false }: { admin?: boolean } = {},
+) {
+  type Sample = ReturnType<typeof sampleTorrents>['all'][number] & { save_path?: string; placement?: string };
+  const view = (t: Sample): Sample => (admin ? asAdmin(t) : t);
+  const base = sampleTorrents(me);
+  const data = { mine: base.mine.map(view), all: base.all.map(view) };
   const list = (torrents: unknown[]) => ({ torrents, qbittorrent: 'ok', stale: false, error: null });
   await page.route(/\/api\/torrents\?scope=(mine|all)$/, (route) =>
     route.fulfill({ json: list(route.request().url().endsWith('all') ? data.all : data.mine) }),

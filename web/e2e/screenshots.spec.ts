@@ -1,19 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { expectFrenchPage, registerByApi } from './helpers';
+import { expectFrenchPage, registerByApi, screenshotDir, viewports } from './helpers';
 import { withSampleTorrents } from './sample-data';
 
 // Read in the worker, which starts after global setup has set it.
 test.use({ baseURL: process.env.ESSAIM_E2E_URL });
 
-const dir = path.join(import.meta.dirname, 'screenshots');
-mkdirSync(dir, { recursive: true });
-
-const viewports = {
-  bureau: { width: 1280, height: 800 },
-  telephone: { width: 375, height: 740 },
-} as const;
+const dir = screenshotDir;
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });

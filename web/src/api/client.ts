@@ -181,6 +181,15 @@ export async function requestBlob(path: string, opts: RequestOptions = {}): Prom
   return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
 }
 
+/**
+ * The French fallback for an error code of a per-item result (`{ ok: false, error }`) that came
+ * without a message: `errors.codes.<code>`, else "unexpected".
+ */
+export function codeMessage(code: string): string {
+  const key = `errors.codes.${code}`;
+  return i18n.exists(key) ? i18n.t(key as 'errors.codes.invalid_credentials') : i18n.t('errors.unexpected');
+}
+
 /** A French message for anything caught while talking to the server. */
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;

@@ -18,6 +18,7 @@ import type {
   SearchIndexer,
   SearchParams,
   SearchResponse,
+  StorageState,
   Torrent,
   TorrentDetail,
   TorrentFileList,
@@ -69,14 +70,32 @@ export const api = {
   },
   pauseTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/pause`, { method: 'POST' }),
   resumeTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/resume`, { method: 'POST' }),
-  deleteTorrent: (hash: string, deleteFiles: boolean) =>
-    request<void>(`${torrentPath(hash)}?delete_files=${deleteFiles ? 'true' : 'false'}`, { method: 'DELETE' }),
+  /**
+   * With the files, the server may answer 409: `outside_user_folder` and `content_shared`
+   * (refused), or, to an administrator, `confirm_required` (its message names what would be
+   * deleted): the same call with `confirm` then deletes them.
+   */
+  deleteTorrent: (hash: string, deleteFiles: boolean, confirm = false) =>
+    request<void>(
+      `${torrentPath(hash)}?delete_files=${deleteFiles ? 'true' : 'false'}${deleteFiles && confirm ? '&confirm=true' : ''}`,
+      { method: 'DELETE' },
+    ),
   /** Admin only: gives the torrent to a user; answers the updated torrent (`owner` filled). */
   assignTorrent: (hash: string, userId: number) =>
     request<Torrent>(`${torrentPath(hash)}/owner`, { method: 'POST', body: { user_id: userId } }),
 
   /** Admin only: every account (id, username, display name). */
   adminUsers: (signal?: AbortSignal) => request<AdminUserList>('/api/admin/users', { signal }),
+
+  /** Admin only: the download root, the torrents still in the shared folder, the last move. */
+  adminStorage: (signal?: AbortSignal) => request<StorageState>('/api/admin/storage', { signal }),
+  /**
+   * Admin only: moves these torrents (all those of `shared` without `hashes`) from the shared
+   * folder into their owners' folders, in the background; answers 202 with the new state, or
+   * 409 `nothing_to_move` / `move_running`.
+   */
+  moveToUserFolders: (hashes?: readonly string[]) =>
+    request<StorageState>('/api/admin/storage/move', { method: 'POST', body: hashes ? { hashes } : {} }),
 
   /** Jackett search (permission `search`); the indexer is left out when it is ''. */
   search: (params: SearchParams, signal?: AbortSignal) => {

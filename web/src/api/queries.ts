@@ -13,6 +13,7 @@ export const queryKeys = {
   torrent: (hash: string) => ['torrent', hash] as const,
   torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
   adminUsers: ['admin', 'users'] as const,
+  adminStorage: ['admin', 'storage'] as const,
   searchIndexers: ['search', 'indexers'] as const,
   searchRecent: ['search', 'recent'] as const,
   /** Prefix of every search's results. */

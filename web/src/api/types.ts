@@ -135,7 +135,13 @@ export interface Torrent {
   ratio: number;
   added_on: number;
   completion_on: number | null;
-  save_path: string;
+  /**
+   * Administrators only (issue 16 on): the absolute folder on the qBittorrent machine. Ordinary
+   * users never get it (the detail's `location` says where the files are, inside the owner's folder).
+   */
+  save_path?: string;
+  /** Administrators only: where `save_path` is, see `TorrentPlacement`. */
+  placement?: TorrentPlacement;
   tracker: string;
   /** essaim still knows it but qBittorrent no longer has it. */
   removed: boolean;
@@ -149,6 +155,13 @@ export interface Torrent {
   limit?: TorrentLimit | null;
 }
 
+/**
+ * Where a torrent's files are (administrators only): in its owner's own folder, still in the
+ * shared folder of the versions before per-user folders ("dossier commun", which
+ * `POST /api/admin/storage/move` empties), or anywhere else (outside the root, not known yet).
+ */
+export type TorrentPlacement = 'user_folder' | 'shared' | 'elsewhere';
+
 export interface TorrentLimit {
   state: 'queued' | 'stopped';
   /** French sentence from the server ("" when queued). */
@@ -161,7 +174,10 @@ export interface TorrentList {
   torrents: Torrent[];
   qbittorrent: QbtStatus;
   stale: boolean;
+  /** A French sentence for everyone, without addresses. */
   error: string | null;
+  /** Administrators only: the exact failure (addresses, qBittorrent's own text). */
+  error_detail?: string | null;
 }
 
 export type TrackerStatus = 'working' | 'not_working' | 'updating' | 'not_contacted' | 'disabled';
@@ -177,6 +193,11 @@ export interface TorrentDetail extends Torrent {
   /** null while qBittorrent does not know it (no metadata, or not reachable). */
   piece_size: number | null;
   comment: string;
+  /**
+   * The folder of the files inside their owner's folder ("" = that folder itself); null when
+   * they are not in it (shared folder, elsewhere, not known yet). Absent from older servers.
+   */
+  location?: string | null;
 }
 
 export interface TorrentFile {
@@ -188,10 +209,21 @@ export interface TorrentFile {
   priority: number;
   /** Downloads are available for this torrent and the file is complete. */
   downloadable: boolean;
+  /** Why this file may not be downloaded (null when nothing about the file itself stops it). */
+  unavailable?: FileUnavailableReason | null;
 }
 
-/** Why the files of a torrent may not be downloaded. */
-export type DownloadsUnavailableReason = 'forbidden' | 'not_configured' | 'outside_root';
+/**
+ * Why one file may not be downloaded: not complete yet, 0 bytes, or outside its owner's folder
+ * (still in the shared folder: an administrator must move the torrent).
+ */
+export type FileUnavailableReason = 'incomplete' | 'empty' | 'outside_folder';
+
+/**
+ * Why the files of a torrent may not be downloaded. `outside_folder` (none of the files is in
+ * the owner's folder) replaced `outside_root`, which older servers still send.
+ */
+export type DownloadsUnavailableReason = 'forbidden' | 'not_configured' | 'outside_folder' | 'outside_root';
 
 /** What `GET /api/torrents/{hash}/files` says about downloading them. */
 export interface DownloadsInfo {
@@ -249,6 +281,50 @@ export interface AdminUser {
 
 export interface AdminUserList {
   users: AdminUser[];
+}
+
+/* ---------- Storage (administrators): per-user folders and the shared folder ---------- */
+
+/** One torrent to move out of the shared folder, or being moved. */
+export interface StorageItem {
+  hash: string;
+  name: string;
+  /** null: the account is gone. */
+  owner: TorrentOwner | null;
+  /** Absolute folders on the qBittorrent machine. */
+  from: string;
+  to: string;
+  status: 'waiting' | 'moving' | 'done' | 'failed';
+  /** Why it failed (French), or null. */
+  message: string | null;
+}
+
+export type StorageItemStatus = StorageItem['status'];
+
+/** The last move (or the running one), item by item. */
+export interface StorageMove {
+  running: boolean;
+  /** Unix seconds. */
+  started_at: number;
+  finished_at: number | null;
+  total: number;
+  done: number;
+  failed: number;
+  items: StorageItem[];
+}
+
+/** `GET /api/admin/storage` (and the 202 answer of `POST /api/admin/storage/move`). */
+export interface StorageState {
+  /** The folder holding the users' folders; null while it is not known. */
+  root: string | null;
+  /** Where `root` comes from: the "Téléchargements" setting, or qBittorrent's default folder. */
+  root_from: 'download_root' | 'qbittorrent';
+  /** e.g. "/srv/dl/<dossier de l'utilisateur>/<torrent>". */
+  layout: string;
+  counts: { user_folder: number; shared: number; elsewhere: number };
+  /** The torrents still in the shared folder that can be moved (those with an owner). */
+  shared: StorageItem[];
+  move: StorageMove | null;
 }
 
 export interface AddTorrentsInput {

@@ -28,7 +28,7 @@ export function makeTorrent(overrides: Partial<Torrent> = {}): Torrent {
     ratio: 0,
     added_on: 1_795_681_907,
     completion_on: null,
-    save_path: '/srv/downloads/alice',
+    // As an ordinary user gets it: no `save_path` nor `placement` (administrators only).
     tracker: 'http://127.0.0.1:16969/announce',
     removed: false,
     can_act: true,
@@ -42,10 +42,16 @@ export function makeDetail(overrides: Partial<TorrentDetail> = {}): TorrentDetai
     trackers: [],
     piece_size: 262_144,
     comment: '',
+    location: '',
     ...overrides,
   };
 }
 
 export function listBody(torrents: Torrent[], extra: Record<string, unknown> = {}) {
   return { torrents, qbittorrent: 'ok', stale: false, error: null, ...extra };
+}
+
+/** What an administrator gets on top: the absolute folder and where it is. */
+export function asAdminView<T extends Torrent>(t: T, savePath: string, placement: Torrent['placement'] = 'user_folder'): T {
+  return { ...t, save_path: savePath, placement };
 }

@@ -117,6 +117,8 @@ export function QbtStatusBody({ query }: { query: DashboardQuery }) {
   const liveState = live?.connection === 'open' ? live.qbittorrent : null;
   const state = liveState ?? query.data?.qbittorrent ?? health.data?.qbittorrent;
   const error = (liveState ? live?.error : query.data?.qbittorrent_error) || '';
+  // Administrators: the exact failure (refreshed with the dashboard, every 10 s).
+  const detail = query.data?.qbittorrent === 'down' ? query.data.qbittorrent_detail?.trim() || '' : '';
 
   if (!state) {
     if (health.isError && query.isError) {
@@ -127,11 +129,12 @@ export function QbtStatusBody({ query }: { query: DashboardQuery }) {
 
   const known = state === 'ok' || state === 'down' || state === 'unconfigured';
   const tone: Tone = state === 'ok' ? 'ok' : state === 'down' ? 'bad' : 'neutral';
-  const lines: Array<{ tone: Tone; text: string; detail?: string }> = [
+  const lines: Array<{ tone: Tone; text: string; detail?: string; more?: string }> = [
     {
       tone,
       text: t('dashboard.qbtLine', { state: known ? t(`dashboard.qbt.${state}`) : t('dashboard.qbt.unknown') }),
       detail: state === 'down' && error ? error : undefined,
+      more: state === 'down' && detail ? detail : undefined,
     },
   ];
   if (health.data?.database) {
@@ -155,6 +158,14 @@ export function QbtStatusBody({ query }: { query: DashboardQuery }) {
             {l.detail && (
               <span className="pl-4.5 text-sm text-red-800 [overflow-wrap:anywhere] dark:text-red-300">
                 {t('dashboard.qbtError', { error: l.detail })}
+              </span>
+            )}
+            {l.more && (
+              <span
+                data-testid="qbt-detail"
+                className="pl-4.5 font-mono text-xs text-stone-600 [overflow-wrap:anywhere] dark:text-stone-400"
+              >
+                {t('dashboard.qbtDetail', { detail: l.more })}
               </span>
             )}
           </li>

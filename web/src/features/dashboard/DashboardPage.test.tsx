@@ -117,6 +117,21 @@ describe('DashboardPage', () => {
     expect(urls(fetch)).toContain('/api/stats/speed?range=10m');
   });
 
+  it("shows an administrator qBittorrent's exact failure under the generic one", async () => {
+    serve({ qbittorrent_error: 'Le serveur qBittorrent ne répond pas.', qbittorrent_detail: 'connexion refusée par 127.0.0.1:8081' });
+    renderWithProviders(<DashboardPage />, { me: { ...alice, role: 'admin', permissions: [] } });
+    const detail = await screen.findByTestId('qbt-detail');
+    expect(detail.textContent).toBe('Détail : connexion refusée par 127.0.0.1:8081');
+    expect(screen.getByTestId('server-status').textContent).toContain('Erreur : Le serveur qBittorrent ne répond pas.');
+  });
+
+  it('shows no detail when the server sends none (ordinary users)', async () => {
+    serve({ qbittorrent_error: 'Le serveur qBittorrent ne répond pas.' });
+    renderWithProviders(<DashboardPage />, { me: alice });
+    await waitFor(() => expect(screen.getByTestId('server-status').textContent).toContain('Erreur : Le serveur qBittorrent ne répond pas.'));
+    expect(screen.queryByTestId('qbt-detail')).toBeNull();
+  });
+
   it('has the "Par utilisateur" table for an administrator', async () => {
     serve();
     renderWithProviders(<DashboardPage />, { me: { ...alice, role: 'admin', permissions: [] } });

@@ -16,8 +16,10 @@ export interface UserTotals {
 /** `GET /api/dashboard`: the landing page in one call. */
 export interface Dashboard {
   qbittorrent: QbtStatus;
-  /** '' when there is none. */
+  /** '' when there is none. A French sentence for everyone, without addresses. */
   qbittorrent_error: string;
+  /** Administrators only: the exact failure (addresses, qBittorrent's own text); '' or null when none. */
+  qbittorrent_detail?: string | null;
   /** The whole qBittorrent server, bytes per second. */
   speed: { dl: number; up: number };
   /** Bytes free on qBittorrent's download disk; null while unknown. */

@@ -21,19 +21,44 @@ export function FileIcon({ name, className }: { name: string; className?: string
 }
 
 /**
- * A file's state in words, where it cannot be downloaded: "En cours – 42 %",
- * "non téléchargé" (not selected in qBittorrent), "Terminé" or "indisponible".
+ * A file's state in words, where it cannot be downloaded: "Fichier vide", "En cours – 42 %",
+ * "non téléchargé" (not selected in qBittorrent), and for a complete file why the server will
+ * not serve it ("Hors du dossier du propriétaire"…), "Terminé" when downloads are off for the
+ * whole torrent (the notice above says why), or "indisponible". `title` is the longer
+ * explanation, when there is one.
  */
 export function useFileStatus() {
   const { t } = useTranslation();
-  return (file: FileNode, downloads: DownloadsInfo): string => {
+  return (file: FileNode, downloads: DownloadsInfo): { text: string; title?: string } => {
+    if (file.unavailable === 'empty') return { text: t('files.fileReason.empty') };
     if (file.progress < 1) {
-      return file.priority === 0
-        ? t('torrents.files.skipped')
-        : t('files.inProgress', { percent: formatPercent(progressPercent(file.progress)) });
+      return {
+        text:
+          file.priority === 0
+            ? t('torrents.files.skipped')
+            : t('files.inProgress', { percent: formatPercent(progressPercent(file.progress)) }),
+      };
     }
-    return downloads.available ? t('files.unavailableFile') : t('files.complete');
+    if (!downloads.available) return { text: t('files.complete') };
+    switch (file.unavailable) {
+      case 'outside_folder':
+        return { text: t('files.fileReason.outside_folder'), title: t('files.fileReason.outside_folderHint') };
+      case 'incomplete':
+        return { text: t('files.fileReason.incomplete') };
+      default:
+        return { text: t('files.unavailableFile') };
+    }
   };
+}
+
+/** A file's state (`useFileStatus`), its explanation as a tooltip and read out after it. */
+export function FileStatus({ status, className }: { status: { text: string; title?: string }; className?: string }) {
+  return (
+    <span title={status.title} className={className}>
+      {status.text}
+      {status.title && <span className="sr-only"> ({status.title})</span>}
+    </span>
+  );
 }
 
 /**
@@ -256,9 +281,10 @@ export function FileBrowser({
                         />
                       </span>
                     ) : (
-                      <span className="text-xs whitespace-nowrap text-stone-600 dark:text-stone-400">
-                        {status(node, downloads)}
-                      </span>
+                      <FileStatus
+                        status={status(node, downloads)}
+                        className="inline-block max-w-40 text-xs text-stone-600 sm:max-w-none sm:whitespace-nowrap dark:text-stone-400"
+                      />
                     )}
                   </td>
                 </tr>

@@ -281,6 +281,8 @@ describe('TorrentFiles: when downloads are unavailable', () => {
   it.each([
     ['forbidden', 'Votre groupe ne vous autorise pas à télécharger les fichiers de ce torrent.'],
     ['not_configured', 'Les téléchargements ne sont pas encore configurés par un administrateur.'],
+    ['outside_folder', 'Les fichiers de ce torrent sont hors du dossier de son propriétaire : un administrateur doit déplacer ce torrent.'],
+    // Older servers.
     ['outside_root', 'Les fichiers de ce torrent sont hors du dossier servi : un administrateur doit vérifier le réglage.'],
   ] as const)('%s: explains why and offers no download', async (reason, text) => {
     setup({
@@ -294,6 +296,36 @@ describe('TorrentFiles: when downloads are unavailable', () => {
     // The files stay browsable.
     expect(screen.getByRole('link', { name: 'Saison 1' })).toBeTruthy();
     expect(within(rowOf('lisez-moi.txt')).getByText('Terminé')).toBeTruthy();
+  });
+
+  it("says why a complete file is not served: empty, outside its owner's folder", async () => {
+    setup({
+      route: `/torrents/${hash}?dossier=Ma série/Saison 2`,
+      files: [
+        f(0, 'Ma série/Saison 2/épisode 01.mkv', 2048),
+        f(1, 'Ma série/Saison 2/vide.txt', 0, 1, { downloadable: false, unavailable: 'empty' }),
+        f(2, 'Ma série/Saison 2/ailleurs.mkv', 4096, 1, { downloadable: false, unavailable: 'outside_folder' }),
+        f(3, 'Ma série/Saison 2/presque.mkv', 4096, 1, { downloadable: false, unavailable: 'incomplete' }),
+        f(4, 'Ma série/Saison 2/vide-aussi.txt', 0, 0, { downloadable: false, unavailable: 'empty' }),
+      ],
+    });
+    await screen.findByRole('button', { name: 'Télécharger « épisode 01.mkv »' });
+    expect(within(rowOf('vide.txt')).getByText('Fichier vide')).toBeTruthy();
+    expect(within(rowOf('vide-aussi.txt')).getByText('Fichier vide')).toBeTruthy();
+    expect(within(rowOf('presque.mkv')).getByText('Pas encore téléchargé')).toBeTruthy();
+    const outside = within(rowOf('ailleurs.mkv')).getByText('Hors du dossier du propriétaire');
+    const hint = 'Hors du dossier du propriétaire : un administrateur doit déplacer ce torrent.';
+    expect(outside.getAttribute('title')).toBe(hint);
+    // Screen readers hear the explanation too.
+    expect(outside.textContent).toBe(`Hors du dossier du propriétaire (${hint})`);
+    for (const name of ['vide.txt', 'ailleurs.mkv', 'presque.mkv']) {
+      expect(within(rowOf(name)).queryByRole('button')).toBeNull();
+    }
+  });
+
+  it('says "Fichier vide" for a single empty file', async () => {
+    setup({ files: [f(0, 'vide.txt', 0, 1, { downloadable: false, unavailable: 'empty' })], name: 'vide.txt' });
+    expect((await screen.findByText(/^0 o/)).textContent).toBe('0 o · Fichier vide');
   });
 
   it('says so when the server tells nothing about downloads', async () => {

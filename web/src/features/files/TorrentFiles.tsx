@@ -10,7 +10,7 @@ import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatSize } from '../../lib/format';
 import { isSingleFile, mediaKind } from './browse';
-import { FileBrowser, FileIcon, useFileStatus } from './FileBrowser';
+import { FileBrowser, FileIcon, FileStatus, useFileStatus } from './FileBrowser';
 import { buildFileTree, type FileNode } from './fileTree';
 import { LinksDialog } from './LinksDialog';
 import { PlayerDialog } from './PlayerDialog';
@@ -26,6 +26,8 @@ function useUnavailableText(downloads: DownloadsInfo | undefined): string | null
       return t('files.unavailable.forbidden');
     case 'not_configured':
       return t('files.unavailable.not_configured');
+    case 'outside_folder':
+      return t('files.unavailable.outside_folder');
     case 'outside_root':
       return t('files.unavailable.outside_root');
     default:
@@ -47,7 +49,12 @@ function SingleFile({ file, downloads, actions }: { file: FileNode; downloads: D
             <p className="font-medium [overflow-wrap:anywhere]">{file.name}</p>
             <p className="text-sm text-stone-600 tabular-nums dark:text-stone-400">
               {formatSize(file.size)}
-              {!ready && ` · ${status(file, downloads)}`}
+              {!ready && (
+                <>
+                  {' · '}
+                  <FileStatus status={status(file, downloads)} />
+                </>
+              )}
             </p>
             <ProgressBar
               progress={file.progress}

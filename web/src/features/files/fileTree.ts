@@ -1,4 +1,4 @@
-import type { TorrentFile } from '../../api/types';
+import type { FileUnavailableReason, TorrentFile } from '../../api/types';
 
 export interface FileNode {
   kind: 'folder' | 'file';
@@ -19,6 +19,8 @@ export interface FileNode {
   downloadableCount: number;
   /** Bytes of those files. */
   downloadableSize: number;
+  /** Files only: why the server will not serve it (null: nothing about the file itself). */
+  unavailable?: FileUnavailableReason | null;
   children: FileNode[];
 }
 
@@ -112,6 +114,7 @@ export function buildFileTree(files: readonly TorrentFile[]): FileNode {
       priority: f.priority,
       downloadableCount: downloadable ? 1 : 0,
       downloadableSize: downloadable ? f.size : 0,
+      unavailable: f.unavailable ?? null,
       children: [],
     });
   }

@@ -102,6 +102,32 @@ describe('AddTorrentsDialog', () => {
     expect(screen.getByText('2 torrents ajoutés')).toBeTruthy();
   });
 
+  it("shows the server's message for each refused address (url_refused, too_many_fetches), or a French one", async () => {
+    const refused = 'Adresse refusée : essaim ne contacte pas les adresses locales ou privées.';
+    const busy = 'Vous avez déjà 3 adresses en cours de téléchargement : attendez qu\'elles aboutissent, puis réessayez.';
+    mockFetch(() =>
+      jsonResponse(200, {
+        results: [
+          { input: 'http://192.168.1.2/a.torrent', ok: false, error: { code: 'url_refused', message: refused } },
+          { input: 'https://exemple.fr/b.torrent', ok: false, error: { code: 'too_many_fetches', message: busy } },
+          { input: 'https://exemple.fr/c.torrent', ok: false, error: { code: 'url_refused', message: '' } },
+        ],
+      }),
+    );
+    renderDialog();
+    fireEvent.click(screen.getByRole('tab', { name: "Adresse d'un .torrent" }));
+    fireEvent.change(screen.getByLabelText('Adresses de fichiers .torrent'), {
+      target: { value: 'http://192.168.1.2/a.torrent\nhttps://exemple.fr/b.torrent\nhttps://exemple.fr/c.torrent' },
+    });
+    submit();
+    const items = within(await screen.findByTestId('add-results')).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      `Échec : http://192.168.1.2/a.torrent${refused}`,
+      `Échec : https://exemple.fr/b.torrent${busy}`,
+      `Échec : https://exemple.fr/c.torrent${refused}`,
+    ]);
+  });
+
   it('sends magnets and addresses together', async () => {
     const fetch = mockFetch(() => jsonResponse(200, { results: [] }));
     renderDialog();

@@ -3,7 +3,7 @@ import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, CircleX, FileText, FileUp, Link2, Magnet, Plus, X } from 'lucide-react';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError, codeMessage, errorMessage } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { queryKeys } from '../../api/queries';
 import type { AddResult } from '../../api/types';
@@ -309,7 +309,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
                     <span className="block font-mono text-xs text-stone-600 [overflow-wrap:anywhere] dark:text-stone-400">
                       {r.input}
                     </span>
-                    <span className="text-red-800 dark:text-red-300">{r.error.message || t('errors.unexpected')}</span>
+                    <span className="text-red-800 dark:text-red-300">{r.error.message || codeMessage(r.error.code)}</span>
                   </span>
                 </li>
               ),

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Trash2 } from 'lucide-react';
-import { errorMessage } from '../../api/client';
+import { ApiError, errorMessage } from '../../api/client';
 import type { Torrent } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
@@ -12,7 +12,10 @@ import { useDeleteTorrent } from './queries';
 
 /**
  * "Supprimer « name » ?" with "Supprimer aussi les fichiers sur le serveur"
- * checked by default. Open while `torrent` is set.
+ * checked by default. Open while `torrent` is set. The server's refusals to delete the files
+ * (`outside_user_folder`, `content_shared`) show as they come; an administrator deleting the
+ * files of a torrent outside its owner's folder first gets the server's warning naming what
+ * would be deleted (`confirm_required`), then "Supprimer quand même" sends `confirm=true`.
  */
 export function DeleteTorrentDialog({
   torrent,
@@ -56,19 +59,27 @@ function DeleteForm({
   const mayData = mayDeleteData(me);
   // qBittorrent no longer has a removed torrent: there are no files to delete through it.
   const [withFiles, setWithFiles] = useState(!torrent.removed && mayData);
+  // The server's warning (`confirm_required`): the next submit confirms.
+  const [warning, setWarning] = useState<string | null>(null);
   const del = useDeleteTorrent();
+  const confirming = warning !== null && withFiles;
 
   function submit() {
     del.mutate(
-      { hash: torrent.hash, deleteFiles: withFiles },
+      { hash: torrent.hash, deleteFiles: withFiles, confirm: confirming },
       {
         onSuccess: () => {
           onDeleted?.(torrent);
           onClose();
         },
+        onError: (e) => {
+          if (withFiles && e instanceof ApiError && e.code === 'confirm_required') setWarning(e.message);
+        },
       },
     );
   }
+
+  const refused = del.isError && !(del.error instanceof ApiError && del.error.code === 'confirm_required');
 
   return (
     <form
@@ -79,7 +90,8 @@ function DeleteForm({
       }}
       className="flex flex-col gap-4"
     >
-      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
+      {refused && <Alert>{errorMessage(del.error)}</Alert>}
+      {confirming && !refused && <Alert tone="warning">{warning}</Alert>}
       {!torrent.removed && (
         <div className="flex items-start gap-3">
           <input
@@ -87,7 +99,12 @@ function DeleteForm({
             type="checkbox"
             checked={withFiles}
             disabled={!mayData}
-            onChange={(e) => setWithFiles(e.target.checked)}
+            onChange={(e) => {
+              setWithFiles(e.target.checked);
+              // The warning was about the files: asked again if they are chosen again.
+              setWarning(null);
+              del.reset();
+            }}
             aria-describedby={`${id}-files-hint`}
             className="mt-0.5 size-5 shrink-0 accent-red-700 disabled:opacity-50 dark:accent-red-500"
           />
@@ -116,7 +133,7 @@ function DeleteForm({
           busyLabel={t('torrents.delete.submitting')}
           icon={<Trash2 aria-hidden="true" className="size-4" />}
         >
-          {t('torrents.delete.submit')}
+          {confirming ? t('torrents.delete.confirmAnyway') : t('torrents.delete.submit')}
         </Button>
       </div>
     </form>

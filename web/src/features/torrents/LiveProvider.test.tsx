@@ -24,8 +24,8 @@ class FakeSocket implements SocketLike {
   send(msg: unknown) {
     act(() => this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(msg) })));
   }
-  drop() {
-    act(() => this.onclose?.(new CloseEvent('close', { code: 1006 })));
+  drop(code = 1006) {
+    act(() => this.onclose?.(new CloseEvent('close', { code })));
   }
   close() {}
 }
@@ -130,5 +130,25 @@ describe('live updates', () => {
 
     sockets[3]!.open();
     await waitFor(() => expect(screen.getByTestId('live-banner').textContent).toBe(''));
+  });
+
+  it('falls back to polling for good when the server closed this socket with 4001 (too many tabs)', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { sockets, listCalls } = setup();
+    await screen.findByRole('rowheader', { name: 'Film' });
+    sockets[0]!.open();
+    sockets[0]!.drop(4001);
+    expect(screen.getByTestId('live-banner').textContent).toBe(
+      "Temps réel arrêté dans cet onglet (trop d'onglets ouverts) : cette page se met à jour toutes les 5 secondes.",
+    );
+    const before = listCalls();
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(sockets).toHaveLength(1); // never reopened
+    expect(listCalls()).toBeGreaterThanOrEqual(before + 10); // every 5 s
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    expect(sockets).toHaveLength(1);
+    expect(screen.getByRole('rowheader', { name: 'Film' })).toBeTruthy();
   });
 });

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Hourglass, OctagonX } from 'lucide-react';
+import { FolderOpen, Hourglass, OctagonX } from 'lucide-react';
 import type { Torrent } from '../../api/types';
 import type { ProgressTone } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
@@ -86,6 +86,32 @@ export function LimitNote({ torrent, className }: { torrent: Torrent; className?
         {queued ? t('torrents.limit.queued') : t('torrents.limit.stopped')}
         {reason && <span className="sr-only"> : {reason}</span>}
       </span>
+    </span>
+  );
+}
+
+/**
+ * "Dossier commun": the torrent's files are still in the shared folder of the versions before
+ * per-user folders (`placement`, which only administrators get). The explanation is the tooltip,
+ * and is read out after the badge. Nothing for any other placement.
+ */
+export function SharedFolderBadge({ torrent, className }: { torrent: Pick<Torrent, 'placement'>; className?: string }) {
+  const { t } = useTranslation();
+  if (torrent.placement !== 'shared') return null;
+  const hint = t('torrents.placement.sharedHint');
+  return (
+    <span
+      data-placement="shared"
+      title={hint}
+      className={cx(
+        'inline-flex w-fit items-center gap-1 rounded-full px-2 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset',
+        'bg-orange-50 text-orange-900 ring-orange-300 dark:bg-orange-950/60 dark:text-orange-200 dark:ring-orange-800',
+        className,
+      )}
+    >
+      <FolderOpen aria-hidden="true" className="size-3 shrink-0" />
+      {t('torrents.placement.shared')}
+      <span className="sr-only"> : {hint}</span>
     </span>
   );
 }

@@ -5,7 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
-import { LimitNote, StateBadge, progressTone } from './StateBadge';
+import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
 import { TorrentActions, torrentPath, useDetailLinkState } from './TorrentActions';
 
 /** The torrent list on phones: one card per torrent, actions with visible labels. */
@@ -59,6 +59,7 @@ export function TorrentCards({
                 <StateBadge torrent={x} />
               </div>
               <LimitNote torrent={x} className="self-start" />
+              <SharedFolderBadge torrent={x} />
               <ProgressBar progress={x.progress} tone={progressTone(x)} label={t('torrents.progressOf', { name: x.name })} />
               <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs">
                 {facts.map(([label, value]) => (

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { TorrentDetailPage } from './TorrentDetailPage';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
-import { makeDetail } from '../../test/torrents';
+import { asAdminView, makeDetail } from '../../test/torrents';
 import type { User } from '../../api/types';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -22,7 +22,7 @@ const detail = makeDetail({
   size: 4096,
   uploaded: 2048,
   ratio: 1.5,
-  save_path: '/srv/downloads/alice',
+  location: '',
   added_on: 1_795_681_907,
   completion_on: null,
   owner: { id: 2, username: 'alice', display_name: 'Alice' },
@@ -67,7 +67,8 @@ describe('TorrentDetailPage', () => {
     expect(await screen.findByRole('heading', { name: 'sample-multi', level: 1 })).toBeTruthy();
     expect(screen.getByText('Téléchargement')).toBeTruthy();
     expect(screen.getAllByRole('progressbar', { name: 'Progression de « sample-multi »' })[0]!.getAttribute('aria-valuenow')).toBe('50');
-    expect(screen.getByText('/srv/downloads/alice')).toBeTruthy();
+    expect(screen.getByTestId('torrent-location').textContent).toBe('Votre dossier');
+    expect(screen.queryByText(/\/srv\//)).toBeNull();
     expect(screen.getByText('1,50')).toBeTruthy();
     expect(screen.getByText('pas encore')).toBeTruthy();
     expect(screen.getByText('Un commentaire')).toBeTruthy();
@@ -185,6 +186,148 @@ describe('TorrentDetailPage', () => {
     renderDetail();
     await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
     expect(screen.queryByText(/En file d'attente|Arrêté par une limite/)).toBeNull();
+  });
+
+  describe('Emplacement', () => {
+    const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+    const serveDetail =
+      (body: unknown, more?: (url: string, init: RequestInit) => Response | undefined) => (url: string, init: RequestInit) => {
+        if (url === '/api/instance') return jsonResponse(200, instance);
+        if (url === `/api/torrents/${hash}`) return jsonResponse(200, body);
+        if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files, downloads });
+        return more?.(url, init) ?? errorResponse(404, 'not_found', 'Introuvable.');
+      };
+    const info = () => screen.getByRole('region', { name: 'Informations' });
+
+    it('tells a user the folder inside their own, never a path of the server', async () => {
+      renderDetail(serveDetail({ ...detail, location: 'Films/2024' }));
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      expect(within(info()).getByText('Emplacement')).toBeTruthy();
+      expect(screen.getByTestId('torrent-location').textContent).toBe('Votre dossier / Films/2024');
+      expect(within(info()).queryByText('Emplacement sur le serveur')).toBeNull();
+      expect(screen.queryByText('Dossier commun')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Déplacer dans le dossier de son propriétaire' })).toBeNull();
+    });
+
+    it("names the owner's folder on someone else's torrent, and says when it is outside", async () => {
+      const bob = { id: 3, username: 'bob', display_name: 'Bob' };
+      renderDetail(serveDetail({ ...detail, owner: bob, location: '' }));
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      expect(screen.getByTestId('torrent-location').textContent).toBe('Dossier de Bob');
+    });
+
+    it.each([
+      [2, 'Hors de votre dossier'],
+      [3, 'Hors du dossier de son propriétaire'],
+    ])('location null, owner %i: %s', async (ownerId, text) => {
+      renderDetail(serveDetail({ ...detail, owner: { id: ownerId, username: 'x', display_name: 'X' }, location: null }));
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      expect(screen.getByTestId('torrent-location').textContent).toBe(text);
+    });
+
+    it('shows an administrator the absolute path, without badge in the owner folder', async () => {
+      renderDetail(serveDetail(asAdminView(detail, '/srv/dl/alice', 'user_folder')), undefined, admin);
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      expect(within(info()).getByText('Emplacement sur le serveur')).toBeTruthy();
+      expect(within(info()).getByText('/srv/dl/alice')).toBeTruthy();
+      expect(screen.queryByTestId('torrent-location')).toBeNull();
+      expect(screen.queryByText('Dossier commun')).toBeNull();
+      expect(screen.queryByTestId('move-to-owner')).toBeNull();
+    });
+
+    it('offers an administrator to move a torrent out of the shared folder, and follows the move', async () => {
+      document.cookie = 'csrf_token=jeton; path=/';
+      const item = {
+        hash,
+        name: 'sample-multi',
+        owner: { id: 2, username: 'alice', display_name: 'Alice' },
+        from: '/srv/dl',
+        to: '/srv/dl/alice',
+        message: null,
+      };
+      const state = (status: string, running: boolean) => ({
+        root: '/srv/dl',
+        root_from: 'download_root',
+        layout: "/srv/dl/<dossier de l'utilisateur>/<torrent>",
+        counts: { user_folder: 4, shared: running ? 1 : 0, elsewhere: 0 },
+        shared: running ? [{ ...item, status: 'waiting' }] : [],
+        move: {
+          running,
+          started_at: 1_795_681_907,
+          finished_at: running ? null : 1_795_681_910,
+          total: 1,
+          done: running ? 0 : 1,
+          failed: 0,
+          items: [{ ...item, status }],
+        },
+      });
+      let gets = 0;
+      const shared = asAdminView(detail, '/srv/dl', 'shared');
+      let current: unknown = shared;
+      const { fetch } = renderDetail(
+        (url, init) => {
+          if (url === `/api/torrents/${hash}`) return jsonResponse(200, current);
+          return serveDetail(current, (u, i) => {
+            if (u === '/api/admin/storage/move' && i.method === 'POST') return jsonResponse(202, state('waiting', true));
+            if (u === '/api/admin/storage') {
+              gets += 1;
+              if (gets === 1) return jsonResponse(200, state('moving', true));
+              current = asAdminView(detail, '/srv/dl/alice', 'user_folder');
+              return jsonResponse(200, state('done', false));
+            }
+            return undefined;
+          })(url, init);
+        },
+        undefined,
+        admin,
+      );
+      await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
+      const badge = within(info()).getByText('Dossier commun').closest('[data-placement]')!;
+      expect(badge.getAttribute('title')).toBe('Ajouté avant les dossiers par utilisateur : ses fichiers sont dans le dossier commun.');
+      expect(within(info()).getByText('/srv/dl')).toBeTruthy();
+      const box = screen.getByTestId('move-to-owner');
+      expect(within(box).getByText('Ajouté avant les dossiers par utilisateur : ses fichiers sont dans le dossier commun.')).toBeTruthy();
+
+      fireEvent.click(within(box).getByRole('button', { name: 'Déplacer dans le dossier de son propriétaire' }));
+      expect(await within(box).findByText('Déplacement en attente…')).toBeTruthy();
+      expect(within(box).getByRole('button', { name: 'Déplacement en cours' }).getAttribute('aria-disabled')).toBe('true');
+      const [, init] = fetch.mock.calls.find(([u]) => u === '/api/admin/storage/move')!;
+      expect(JSON.parse(String(init!.body))).toEqual({ hashes: [hash] });
+      expect((init!.headers as Record<string, string>)['X-CSRF-Token']).toBe('jeton');
+
+      // Polled every second while it runs; once done, the torrent is fetched again.
+      expect(await screen.findByText('qBittorrent déplace les fichiers…', {}, { timeout: 3000 })).toBeTruthy();
+      expect(await screen.findByText('Déplacé dans le dossier de son propriétaire.', {}, { timeout: 3000 })).toBeTruthy();
+      await waitFor(() => expect(within(info()).getByText('/srv/dl/alice')).toBeTruthy());
+      expect(screen.queryByText('Dossier commun')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Déplacer dans le dossier de son propriétaire' })).toBeNull();
+      // The button went away: the outcome has the focus.
+      await waitFor(() => expect(document.activeElement?.textContent).toBe('Déplacé dans le dossier de son propriétaire.'));
+    }, 10_000);
+
+    it("says why a torrent without owner cannot be moved, and shows the server's refusal", async () => {
+      renderDetail(serveDetail(asAdminView({ ...detail, owner: null }, '/srv/dl', 'shared')), undefined, admin);
+      const box = await screen.findByTestId('move-to-owner');
+      expect(within(box).getByText(/^Sans propriétaire, il ne peut pas être déplacé/)).toBeTruthy();
+      expect(within(box).queryByRole('button')).toBeNull();
+    });
+
+    it('shows a refused move in French', async () => {
+      renderDetail(
+        serveDetail(asAdminView(detail, '/srv/dl', 'shared'), (u) =>
+          u === '/api/admin/storage/move'
+            ? errorResponse(409, 'move_running', "Un déplacement est déjà en cours : attendez qu'il se termine.")
+            : undefined,
+        ),
+        undefined,
+        admin,
+      );
+      const box = await screen.findByTestId('move-to-owner');
+      fireEvent.click(within(box).getByRole('button', { name: 'Déplacer dans le dossier de son propriétaire' }));
+      expect((await within(box).findByRole('alert')).textContent).toBe(
+        "Un déplacement est déjà en cours : attendez qu'il se termine.",
+      );
+    });
   });
 
   describe('Attribuer…', () => {

@@ -2,9 +2,10 @@ import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ArrowLeft, RefreshCw } from 'lucide-react';
+import type { TFunction } from 'i18next';
 import { ApiError, errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
-import type { TorrentDetail, Tracker } from '../../api/types';
+import type { TorrentDetail, Tracker, User } from '../../api/types';
 import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -19,13 +20,14 @@ import { AssignTorrentDialog } from './AssignTorrentDialog';
 import { DeleteTorrentDialog } from './DeleteTorrentDialog';
 import { LiveBanner } from './LiveBanner';
 import { useTorrentDetail } from './queries';
-import { StateBadge, progressTone } from './StateBadge';
+import { SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
 import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
 import { FILES_ANCHOR, TorrentActions, type DetailLinkState } from './TorrentActions';
 import { TorrentFiles } from '../files/TorrentFiles';
 import { canSeeCharts } from '../charts/queries';
 import { TorrentSpeedChart } from '../charts/TorrentSpeedChart';
+import { MoveToOwnerFolder } from '../admin/storage/MoveToOwnerFolder';
 
 function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
   return (
@@ -77,6 +79,33 @@ function Hash({ copyLabel, value }: { copyLabel: string; value: string | null })
   );
 }
 
+/**
+ * Where the files are. Administrators get the absolute `save_path` (and a "Dossier commun"
+ * badge); everyone else the folder inside the owner's own: "Votre dossier / Films", never a
+ * path of the server.
+ */
+function locationFact(torrent: TorrentDetail, me: User | null | undefined, t: TFunction): [string, ReactNode] {
+  if (torrent.save_path !== undefined) {
+    return [
+      t('torrents.detail.savePath'),
+      <span className="flex flex-col items-start gap-1">
+        <code className="font-mono text-xs [overflow-wrap:anywhere]">{torrent.save_path || '—'}</code>
+        <SharedFolderBadge torrent={torrent} />
+      </span>,
+    ];
+  }
+  const yours = torrent.owner !== null && torrent.owner.id === me?.id;
+  let text: string;
+  if (torrent.location === undefined) text = '—';
+  else if (torrent.location === null) {
+    text = yours ? t('torrents.detail.locationOutsideYours') : t('torrents.detail.locationOutside');
+  } else {
+    const folder = yours ? t('torrents.detail.locationYours') : t('torrents.detail.locationOf', { name: ownerName(torrent) });
+    text = torrent.location ? `${folder} / ${torrent.location}` : folder;
+  }
+  return [t('torrents.detail.location'), <span data-testid="torrent-location">{text}</span>];
+}
+
 function Detail({ torrent }: { torrent: TorrentDetail }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -110,7 +139,7 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
       t('torrents.columns.owner'),
       torrent.owner ? ownerName(torrent) : <span className="italic">{t('torrents.noOwner')}</span>,
     ],
-    [t('torrents.detail.savePath'), <code className="font-mono text-xs">{torrent.save_path || '—'}</code>],
+    locationFact(torrent, me, t),
     [t('torrents.columns.added'), formatDate(torrent.added_on)],
     [t('torrents.detail.completed'), torrent.completion_on ? formatDate(torrent.completion_on) : t('torrents.detail.notCompleted')],
     [t('torrents.detail.pieceSize'), torrent.piece_size ? formatSize(torrent.piece_size) : '—'],
@@ -184,6 +213,11 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
         </Card>
         <Card title={t('torrents.detail.info')} titleId="informations">
           <Facts rows={info} />
+          {torrent.save_path !== undefined && (
+            <div className="mt-4 border-t border-stone-200 pt-4 empty:hidden dark:border-stone-800">
+              <MoveToOwnerFolder torrent={torrent} />
+            </div>
+          )}
         </Card>
         <Card title={t('torrents.detail.hashes')} titleId="empreintes">
           <Facts

@@ -8,7 +8,7 @@ import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
 import type { ListView, SortKey } from './listView';
-import { LimitNote, StateBadge, progressTone } from './StateBadge';
+import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
 import { TorrentActions, torrentPath, useDetailLinkState } from './TorrentActions';
 
 interface Column {
@@ -66,6 +66,7 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
         <span className="flex flex-col items-start gap-1">
           <StateBadge torrent={x} wrap />
           <LimitNote torrent={x} className="max-w-36" />
+          <SharedFolderBadge torrent={x} />
         </span>
       ),
     },

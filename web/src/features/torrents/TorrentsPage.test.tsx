@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { TorrentsPage } from './TorrentsPage';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
-import { listBody, makeTorrent } from '../../test/torrents';
+import { asAdminView, listBody, makeTorrent } from '../../test/torrents';
 import type { Torrent, User } from '../../api/types';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -280,6 +280,65 @@ describe('Tous les torrents', () => {
     renderPage('all');
     await screen.findByRole('rowheader', { name: 'Film été' });
     expect(fetch.mock.calls.some(([u]) => u === '/api/torrents?scope=all')).toBe(true);
+  });
+
+  describe('seen by an administrator', () => {
+    const root: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+    const hint = 'Ajouté avant les dossiers par utilisateur : ses fichiers sont dans le dossier commun.';
+    const old = asAdminView({ ...iso }, '/srv/dl', 'shared');
+    const home = asAdminView({ ...film }, '/srv/dl/alice', 'user_folder');
+
+    it('marks the torrents still in the shared folder with a "Dossier commun" badge', async () => {
+      serve([home, old]);
+      renderPage('all', root);
+      const oldRow = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
+      const badge = within(oldRow).getByText('Dossier commun').closest('[data-placement]')!;
+      expect(badge.getAttribute('data-placement')).toBe('shared');
+      expect(badge.getAttribute('title')).toBe(hint);
+      // Screen readers hear the explanation after the badge.
+      expect(badge.textContent).toBe(`Dossier commun : ${hint}`);
+      const homeRow = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
+      expect(homeRow.querySelector('[data-placement]')).toBeNull();
+    });
+
+    it('marks them on phone cards too', async () => {
+      vi.stubGlobal('matchMedia', (q: string) => ({
+        matches: false,
+        media: q,
+        addEventListener: () => {},
+        removeEventListener: () => {},
+      }));
+      serve([home, old]);
+      renderPage('all', root);
+      const cards = await screen.findByTestId('torrent-cards');
+      expect(within(within(cards).getByRole('article', { name: 'debian.iso' })).getByText('Dossier commun')).toBeTruthy();
+      expect(within(cards).getByRole('article', { name: 'Film été' }).querySelector('[data-placement]')).toBeNull();
+    });
+
+    it("shows the exact failure under qBittorrent's generic one", async () => {
+      serve([home], {
+        qbittorrent: 'down',
+        stale: true,
+        error: 'Le serveur qBittorrent ne répond pas.',
+        error_detail: 'connexion refusée par 127.0.0.1:8081',
+      });
+      renderPage('all', root);
+      await screen.findByRole('rowheader', { name: 'Film été' });
+      const banner = screen.getByTestId('live-banner');
+      expect(banner.textContent).toBe(
+        'qBittorrent est injoignable : Le serveur qBittorrent ne répond pas. Les données affichées peuvent être anciennes.' +
+          'Détail : connexion refusée par 127.0.0.1:8081',
+      );
+      expect(within(banner).getByTestId('qbt-detail').textContent).toBe('Détail : connexion refusée par 127.0.0.1:8081');
+    });
+  });
+
+  it('shows no detail and no badge to a user (the server sends neither)', async () => {
+    serve([film, iso], { qbittorrent: 'down', stale: true, error: 'Le serveur qBittorrent ne répond pas.' });
+    renderPage('all');
+    const row = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
+    expect(row.querySelector('[data-placement]')).toBeNull();
+    expect(screen.queryByTestId('qbt-detail')).toBeNull();
   });
 
   it('sends a user without see_all to Mes torrents', async () => {

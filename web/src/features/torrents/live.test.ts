@@ -232,6 +232,17 @@ describe('LiveClient', () => {
     expect(sockets[1]!.closed).toBe(true);
   });
 
+  it('never reconnects after the server closed it with 4001 (too many sockets: the oldest goes)', () => {
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null });
+    sockets[0]!.onclose?.(new CloseEvent('close', { code: 4001, reason: 'Trop de connexions temps réel ouvertes' }));
+    expect(client.getSnapshot()).toEqual({ connection: 'replaced', qbittorrent: null, error: null });
+    vi.advanceTimersByTime(120_000);
+    client.retryNow(); // back online: still not (it would close another tab's socket)
+    expect(sockets).toHaveLength(1);
+  });
+
   it('retries at once when asked (the browser is back online)', () => {
     client.start();
     sockets[0]!.drop();
@@ -321,6 +332,20 @@ describe('applyLiveMessage (query cache)', () => {
     applyLiveMessage(qc, { type: 'status', qbittorrent: 'down', error: 'connexion refusée' }, ctx);
     expect(qc.getQueryData<TorrentList>(mineKey)).toMatchObject({ qbittorrent: 'down', error: 'connexion refusée', stale: true });
     expect(qc.getQueryData(allKey)).toBeUndefined();
+  });
+
+  it("asks an administrator's lists again when qBittorrent fails (for the exact error), clears it when back", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(mineKey, listBody([a], { error_detail: null }));
+    qc.setQueryData(allKey, listBody([a, b]));
+    applyLiveMessage(qc, { type: 'status', qbittorrent: 'down', error: 'Le serveur qBittorrent ne répond pas.' }, ctx);
+    expect(qc.getQueryState(mineKey)!.isInvalidated).toBe(true);
+    // A user's list has no detail to fetch.
+    expect(qc.getQueryState(allKey)!.isInvalidated).toBe(false);
+
+    qc.setQueryData(mineKey, listBody([a], { qbittorrent: 'down', error: 'x', error_detail: 'refusé par 10.0.0.2:8080' }));
+    applyLiveMessage(qc, { type: 'status', qbittorrent: 'ok', error: null }, ctx);
+    expect(qc.getQueryData<TorrentList>(mineKey)).toMatchObject({ qbittorrent: 'ok', error: null, error_detail: null });
   });
 
   it('forgetTorrent removes a deleted torrent from both lists', () => {

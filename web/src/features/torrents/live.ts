@@ -96,8 +96,19 @@ export function liveUrl(loc: Pick<Location, 'protocol' | 'host'> = window.locati
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
 }
 
-/** `connecting`: first attempt; `open`: receiving; `lost`: closed, retrying with backoff. */
-export type Connection = 'connecting' | 'open' | 'lost';
+/**
+ * `connecting`: first attempt; `open`: receiving; `lost`: closed, retrying with backoff;
+ * `replaced`: closed by the server with 4001 (the user has too many sockets open and this one
+ * was the oldest, or its session ended): not reopened, the pages poll instead.
+ */
+export type Connection = 'connecting' | 'open' | 'lost' | 'replaced';
+
+/**
+ * Close code of the server's policy closes: too many sockets for this user (the oldest is closed),
+ * or a session that is no longer valid. Reconnecting would close another tab's socket, which
+ * would reconnect in turn, forever.
+ */
+export const REPLACED_CLOSE = 4001;
 
 export interface LiveSnapshot {
   connection: Connection;
@@ -159,9 +170,9 @@ export class LiveClient {
     }
   }
 
-  /** Reconnects at once instead of waiting (e.g. when the browser comes back online). */
+  /** Reconnects at once instead of waiting (e.g. when the browser comes back online); never after a 4001. */
   retryNow(): void {
-    if (!this.running || this.socket) return;
+    if (!this.running || this.socket || this.snapshot.connection === 'replaced') return;
     this.clearTimer();
     this.connect();
   }
@@ -216,9 +227,14 @@ export class LiveClient {
     socket.onerror = () => {
       // A close event follows; nothing to do here.
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (ev?.code === REPLACED_CLOSE) {
+        this.clearTimer();
+        this.set({ connection: 'replaced', qbittorrent: null, error: null });
+        return;
+      }
       this.lost();
     };
   }

@@ -45,9 +45,19 @@ export function applyLiveMessage(client: QueryClient, msg: LiveMessage, ctx: Liv
 
   if (msg.type === 'status') {
     for (const [key] of lists) {
-      client.setQueryData<TorrentList>(key, (old) =>
-        old ? { ...old, qbittorrent: msg.qbittorrent, error: msg.error, stale: msg.qbittorrent !== 'ok' } : old,
-      );
+      let refetch = false;
+      client.setQueryData<TorrentList>(key, (old) => {
+        if (!old) return old;
+        const next: TorrentList = { ...old, qbittorrent: msg.qbittorrent, error: msg.error, stale: msg.qbittorrent !== 'ok' };
+        // Administrators' lists carry the exact failure, which the socket does not: gone once
+        // qBittorrent is back, asked again when the failure changed.
+        if ('error_detail' in old) {
+          if (msg.qbittorrent === 'ok') next.error_detail = null;
+          else refetch = old.qbittorrent !== msg.qbittorrent || old.error !== msg.error;
+        }
+        return next;
+      });
+      if (refetch) void client.invalidateQueries({ queryKey: key, exact: true });
     }
     return;
   }

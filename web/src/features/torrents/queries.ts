@@ -45,7 +45,8 @@ export function useTorrentAction(kind: 'pause' | 'resume') {
 export function useDeleteTorrent() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ hash, deleteFiles }: { hash: string; deleteFiles: boolean }) => api.deleteTorrent(hash, deleteFiles),
+    mutationFn: ({ hash, deleteFiles, confirm = false }: { hash: string; deleteFiles: boolean; confirm?: boolean }) =>
+      api.deleteTorrent(hash, deleteFiles, confirm),
     // No refetch here: the server may still list it for a moment; the socket (or the polling) confirms.
     onSuccess: (_data, { hash }) => forgetTorrent(client, hash),
   });

@@ -6,11 +6,21 @@ import { queryKeys } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { TextField } from '../../../components/TextField';
 import { cx } from '../../../lib/cx';
-import { useGroupChoices, type GeneralSettings } from './api';
+import { allowPrivateTargets, useGroupChoices, type GeneralSettings } from './api';
 import { CheckboxField, SectionFooter, useSectionSave } from './fields';
 
-const FIELDS = ['general.registration_open', 'general.default_group_id', 'general.site_name'] as const;
+const FIELDS = [
+  'general.registration_open',
+  'general.default_group_id',
+  'general.site_name',
+  'general.allow_private_targets',
+] as const;
 
+/**
+ * "Général": registration, the default group, the site's name, and whether essaim may reach
+ * local and private addresses (add by URL, webhooks). `initial.allow_private_targets` is
+ * already resolved (see `allowPrivateTargets`).
+ */
 export function GeneralSection({ initial, titleId }: { initial: GeneralSettings; titleId: string }) {
   const { t } = useTranslation();
   const id = useId();
@@ -19,6 +29,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
   const [registrationOpen, setRegistrationOpen] = useState(initial.registration_open);
   const [groupId, setGroupId] = useState(initial.default_group_id === null ? '' : String(initial.default_group_id));
   const [siteName, setSiteName] = useState(initial.site_name);
+  const [allowPrivate, setAllowPrivate] = useState(initial.allow_private_targets ?? false);
   const form = useSectionSave(FIELDS);
   const { fieldErrors, formError, fieldRef, alertRef, edited } = form;
 
@@ -32,12 +43,14 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
           registration_open: registrationOpen,
           ...(groupId !== '' ? { default_group_id: Number(groupId) } : {}),
           site_name: siteName.trim(),
+          allow_private_targets: allowPrivate,
         },
       },
       (s) => {
         setRegistrationOpen(s.general.registration_open);
         setGroupId(s.general.default_group_id === null ? '' : String(s.general.default_group_id));
         setSiteName(s.general.site_name);
+        setAllowPrivate(allowPrivateTargets(s));
         // The header, the titles and the registration page read these.
         void client.invalidateQueries({ queryKey: queryKeys.instance });
       },
@@ -124,6 +137,18 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
         }}
         error={fieldErrors['general.site_name']}
         inputRef={fieldRef('general.site_name')}
+      />
+      <CheckboxField
+        label={t('adminSettings.general.allowPrivate')}
+        hint={t('adminSettings.general.allowPrivateHint')}
+        name="general-allow-private-targets"
+        checked={allowPrivate}
+        onChange={(v) => {
+          setAllowPrivate(v);
+          edited();
+        }}
+        error={fieldErrors['general.allow_private_targets']}
+        inputRef={fieldRef('general.allow_private_targets')}
       />
       <SectionFooter busy={form.busy} saved={form.saved} savedText={t('adminSettings.general.saved')} />
     </form>

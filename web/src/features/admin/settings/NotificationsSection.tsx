@@ -18,7 +18,6 @@ const FIELDS = [
   'notifications.smtp_from',
   'notifications.smtp_starttls',
   'notifications.smtp_verify_tls',
-  'notifications.webhook_allow_private',
 ] as const;
 
 const TEST_FIELDS = ['to'] as const;
@@ -33,7 +32,10 @@ export function parsePort(text: string): number | null {
   return n >= PORT_MIN && n <= PORT_MAX ? n : null;
 }
 
-/** "E-mails et webhooks": the SMTP server that sends the notification e-mails, and the webhooks' reach. */
+/**
+ * "E-mails et webhooks": the SMTP server that sends the notification e-mails. Whether webhooks
+ * may reach local addresses is "Général" → "Autoriser les adresses locales et privées".
+ */
 export function NotificationsSection({ initial, titleId }: { initial: NotificationSettings; titleId: string }) {
   const { t } = useTranslation();
   const [host, setHost] = useState(initial.smtp_host);
@@ -45,7 +47,6 @@ export function NotificationsSection({ initial, titleId }: { initial: Notificati
   const [from, setFrom] = useState(initial.smtp_from);
   const [starttls, setStarttls] = useState(initial.smtp_starttls);
   const [verifyTls, setVerifyTls] = useState(initial.smtp_verify_tls);
-  const [allowPrivate, setAllowPrivate] = useState(initial.webhook_allow_private);
   const form = useSectionSave(FIELDS);
   const { fieldErrors, formError, fieldRef, alertRef, edited } = form;
 
@@ -64,7 +65,6 @@ export function NotificationsSection({ initial, titleId }: { initial: Notificati
         smtp_from: from.trim(),
         smtp_starttls: starttls,
         smtp_verify_tls: verifyTls,
-        webhook_allow_private: allowPrivate,
       },
     };
     void form.save(local, body, (s) => {
@@ -77,7 +77,6 @@ export function NotificationsSection({ initial, titleId }: { initial: Notificati
       setFrom(n.smtp_from);
       setStarttls(n.smtp_starttls);
       setVerifyTls(n.smtp_verify_tls);
-      setAllowPrivate(n.webhook_allow_private);
     });
   }
 
@@ -183,18 +182,6 @@ export function NotificationsSection({ initial, titleId }: { initial: Notificati
           inputRef={fieldRef('notifications.smtp_verify_tls')}
         />
         {!verifyTls && <Alert tone="warning">{t('adminSettings.notifications.verifyTlsOff')}</Alert>}
-        <CheckboxField
-          label={t('adminSettings.notifications.allowPrivate')}
-          hint={t('adminSettings.notifications.allowPrivateHint')}
-          name="webhook-allow-private"
-          checked={allowPrivate}
-          onChange={(v) => {
-            setAllowPrivate(v);
-            edited();
-          }}
-          error={fieldErrors['notifications.webhook_allow_private']}
-          inputRef={fieldRef('notifications.webhook_allow_private')}
-        />
         <SectionFooter busy={form.busy} saved={form.saved} savedText={t('adminSettings.notifications.saved')} />
       </form>
       <TestEmail />

@@ -27,7 +27,7 @@ function settings(overrides: Partial<AdminSettings> = {}): AdminSettings {
       direct: false,
       nginx_snippet: SNIPPET,
     },
-    general: { registration_open: true, default_group_id: 2, site_name: 'essaim' },
+    general: { registration_open: true, default_group_id: 2, site_name: 'essaim', allow_private_targets: false },
     notifications: {
       smtp_host: 'smtp.example.org',
       smtp_port: 587,
@@ -51,6 +51,15 @@ const groups = {
   permissions: [],
 };
 
+const storage = {
+  root: '/srv/qbittorrent',
+  root_from: 'download_root',
+  layout: "/srv/qbittorrent/<dossier de l'utilisateur>/<torrent>",
+  counts: { user_folder: 3, shared: 0, elsewhere: 0 },
+  shared: [],
+  move: null,
+};
+
 interface Answers {
   get?: () => Response;
   put?: (body: unknown) => Response;
@@ -72,6 +81,7 @@ function serve(answers: Answers = {}, current: AdminSettings = settings()) {
     if (url === '/api/admin/settings/test/jackett') return answers.testJackett!(body);
     if (url === '/api/admin/settings/test/downloads') return answers.testDownloads!();
     if (url === '/api/admin/settings/test/smtp') return answers.testSmtp!(body);
+    if (url === '/api/admin/storage') return jsonResponse(200, storage);
     return errorResponse(404, 'not_found', 'Introuvable.');
   });
 }
@@ -269,7 +279,48 @@ describe('Réglages', () => {
     fill('Nom du site', '  La ruche ');
     save('Général');
     await waitFor(() => expect(puts(fetch)).toHaveLength(1));
-    expect(puts(fetch)[0]).toEqual({ general: { registration_open: false, default_group_id: 3, site_name: 'La ruche' } });
+    expect(puts(fetch)[0]).toEqual({
+      general: { registration_open: false, default_group_id: 3, site_name: 'La ruche', allow_private_targets: false },
+    });
+  });
+
+  it('lets local and private addresses be reached, in the general section', async () => {
+    const fetch = serve({ put: () => jsonResponse(200, settings({ general: { ...settings().general, allow_private_targets: true } })) });
+    renderPage();
+    await screen.findByRole('heading', { name: 'Général' });
+    const box = within(section('Général')).getByLabelText('Autoriser les adresses locales et privées') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    const hint = document.getElementById(box.getAttribute('aria-describedby')!)!.textContent;
+    expect(hint).toBe(
+      'Ajout par adresse et webhooks : permet de joindre des adresses du réseau local (tracker privé sur le réseau, Gotify local…). ' +
+        'Désactivé par défaut : un utilisateur ne peut pas faire interroger le réseau interne par essaim.',
+    );
+    // Not in "E-mails et webhooks" any more.
+    expect(within(section('E-mails et webhooks')).queryByRole('checkbox', { name: /adresses locales/ })).toBeNull();
+    fireEvent.click(box);
+    save('Général');
+    expect(await within(section('Général')).findByText('Réglages généraux enregistrés.')).toBeTruthy();
+    expect(puts(fetch)[0].general.allow_private_targets).toBe(true);
+    expect(box.checked).toBe(true);
+  });
+
+  it('reads the older webhook_allow_private when the server has no allow_private_targets', async () => {
+    const base = settings();
+    const { allow_private_targets: _ignored, ...general } = base.general;
+    serve({}, { ...base, general, notifications: { ...base.notifications, webhook_allow_private: true } });
+    renderPage();
+    await screen.findByRole('heading', { name: 'Général' });
+    expect((within(section('Général')).getByLabelText('Autoriser les adresses locales et privées') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('has a "Stockage" section', async () => {
+    serve();
+    renderPage();
+    const card = await screen.findByRole('region', { name: 'Stockage' });
+    expect(await within(card).findByText('Tous les torrents sont dans le dossier de leur propriétaire.')).toBeTruthy();
+    expect(within(card).getByTestId('storage-counts').textContent).toBe(
+      '3 torrents dans le dossier de leur propriétaire, aucun dans le dossier commun.',
+    );
   });
 
   it('tests qBittorrent with the unsaved values and shows the version and free space', async () => {
@@ -391,10 +442,6 @@ describe('Réglages', () => {
     expect((s.getByLabelText('Expéditeur') as HTMLInputElement).value).toBe('essaim <essaim@example.org>');
     expect((s.getByLabelText('STARTTLS') as HTMLInputElement).checked).toBe(true);
     expect((s.getByLabelText('Vérifier le certificat TLS') as HTMLInputElement).checked).toBe(true);
-    const allowPrivate = s.getByLabelText('Autoriser les webhooks vers des adresses locales ou privées') as HTMLInputElement;
-    expect(allowPrivate.checked).toBe(false);
-    const note = document.getElementById(allowPrivate.getAttribute('aria-describedby')!)!.textContent;
-    expect(note).toMatch(/^Désactivé par défaut, par sécurité.*réseau interne/);
 
     const password = input('Mot de passe SMTP');
     expect(password.type).toBe('password');
@@ -422,7 +469,6 @@ describe('Réglages', () => {
     fill('Serveur SMTP', ' mail.example.org ');
     fill('Port', '465');
     fireEvent.click(input('STARTTLS'));
-    fireEvent.click(input('Autoriser les webhooks vers des adresses locales ou privées'));
     save('E-mails et webhooks');
     expect(
       await within(section('E-mails et webhooks')).findByText('Réglages des e-mails et webhooks enregistrés.'),
@@ -436,7 +482,6 @@ describe('Réglages', () => {
           smtp_from: 'essaim <essaim@example.org>',
           smtp_starttls: false,
           smtp_verify_tls: true,
-          webhook_allow_private: true,
         },
       },
     ]);

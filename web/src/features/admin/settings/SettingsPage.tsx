@@ -8,14 +8,18 @@ import { Card } from '../../../components/Card';
 import { Loading } from '../../../components/Loading';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { isAdmin } from '../AdminNav';
-import { useAdminSettings } from './api';
+import { StorageSection } from '../storage/StorageSection';
+import { allowPrivateTargets, useAdminSettings } from './api';
 import { DownloadsSection } from './DownloadsSection';
 import { GeneralSection } from './GeneralSection';
 import { JackettSection } from './JackettSection';
 import { NotificationsSection } from './NotificationsSection';
 import { QbittorrentSection } from './QbittorrentSection';
 
-/** "Réglages" (administrators): five independent forms, each saved on its own. */
+/**
+ * "Réglages" (administrators): five independent forms, each saved on its own, and "Stockage"
+ * (the users' folders, moving torrents out of the shared folder), which has its own calls.
+ */
 export function SettingsPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('adminSettings.title'));
@@ -83,11 +87,21 @@ export function SettingsPage() {
           <DownloadsSection initial={s.downloads} titleId="reglages-telechargements" />
         </Card>
         <Card
+          title={t('adminStorage.title')}
+          titleId="reglages-stockage"
+          description={t('adminStorage.description')}
+        >
+          <StorageSection />
+        </Card>
+        <Card
           title={t('adminSettings.general.title')}
           titleId="reglages-general"
           description={t('adminSettings.general.description')}
         >
-          <GeneralSection initial={s.general} titleId="reglages-general" />
+          <GeneralSection
+            initial={{ ...s.general, allow_private_targets: allowPrivateTargets(s) }}
+            titleId="reglages-general"
+          />
         </Card>
         {s.notifications && (
           <Card

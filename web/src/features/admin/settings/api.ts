@@ -34,6 +34,11 @@ export interface GeneralSettings {
   registration_open: boolean;
   default_group_id: number | null;
   site_name: string;
+  /**
+   * Add by URL and webhooks may reach loopback, private and link-local addresses (issue 16 on;
+   * before, `notifications.webhook_allow_private`, for webhooks only). Read it with `allowPrivateTargets`.
+   */
+  allow_private_targets?: boolean;
 }
 
 /** E-mails (SMTP) and webhooks sent for notifications. */
@@ -47,8 +52,8 @@ export interface NotificationSettings {
   smtp_from: string;
   smtp_starttls: boolean;
   smtp_verify_tls: boolean;
-  /** Webhooks may target loopback, private or link-local addresses. */
-  webhook_allow_private: boolean;
+  /** Older name of `general.allow_private_targets` (still sent, and accepted, by the server). */
+  webhook_allow_private?: boolean;
 }
 
 export interface AdminSettings {
@@ -71,7 +76,12 @@ export interface SettingsUpdate {
     bind_ip?: boolean;
     direct?: boolean;
   };
-  general?: { registration_open?: boolean; default_group_id?: number | null; site_name?: string };
+  general?: {
+    registration_open?: boolean;
+    default_group_id?: number | null;
+    site_name?: string;
+    allow_private_targets?: boolean;
+  };
   notifications?: {
     smtp_host?: string;
     smtp_port?: number;
@@ -80,11 +90,15 @@ export interface SettingsUpdate {
     smtp_from?: string;
     smtp_starttls?: boolean;
     smtp_verify_tls?: boolean;
-    webhook_allow_private?: boolean;
   };
 }
 
 export type SettingsSection = keyof AdminSettings;
+
+/** `general.allow_private_targets`, or its older name from a server before issue 16; false when neither. */
+export function allowPrivateTargets(s: Pick<AdminSettings, 'general'> & { notifications?: NotificationSettings }): boolean {
+  return s.general.allow_private_targets ?? s.notifications?.webhook_allow_private ?? false;
+}
 
 /** A failed connection test: the server's French message and a code. */
 export interface TestFailure {

@@ -323,6 +323,18 @@ function EditForm({
           selectRef={fieldRef('group_id') as unknown as Ref<HTMLSelectElement>}
         />
       </div>
+      {user.folder && (
+        // Read only: chosen by the server at creation, where the user's torrents are saved.
+        <dl className="text-sm" data-testid="user-folder">
+          <dt className="font-medium text-stone-800 dark:text-stone-200">{t('adminUsers.form.folder')}</dt>
+          <dd className="mt-1">
+            <code className="rounded bg-stone-100 px-1 font-mono text-xs [overflow-wrap:anywhere] dark:bg-stone-800">
+              {user.folder}
+            </code>
+          </dd>
+          <dd className="mt-1 text-stone-600 dark:text-stone-400">{t('adminUsers.form.folderHint')}</dd>
+        </dl>
+      )}
       <DialogButtons>
         <Button variant="secondary" onClick={onCancel}>
           {t('adminUsers.form.cancel')}

@@ -24,6 +24,7 @@ const root: ManagedUser = {
   last_login_at: 1_795_681_907,
   torrents: 0,
   disk_used: 0,
+  folder: 'root',
 };
 const aliceRow: ManagedUser = {
   id: 2,
@@ -37,6 +38,7 @@ const aliceRow: ManagedUser = {
   last_login_at: null,
   torrents: 3,
   disk_used: Math.round(12.3 * GIB),
+  folder: 'alice',
 };
 const bob: ManagedUser = {
   ...aliceRow,
@@ -47,6 +49,7 @@ const bob: ManagedUser = {
   disabled: true,
   torrents: 0,
   disk_used: 0,
+  folder: 'bob-2',
 };
 const users = [root, aliceRow, bob];
 const groups = [
@@ -129,6 +132,13 @@ describe('UsersPage', () => {
     expect(r.getByRole('button', { name: 'Modifier « root »' })).toBeTruthy();
     expect(r.queryByRole('button', { name: 'Supprimer « root »' })).toBeNull();
     expect(r.queryByRole('button', { name: 'Désactiver « root »' })).toBeNull();
+
+    // Each user's own folder, in monospace (hidden on phones, where the table is crowded).
+    expect(screen.getByRole('columnheader', { name: 'Dossier' }).className).toContain('hidden md:table-cell');
+    const folder = within(row('bob')).getByText('bob-2');
+    expect(folder.tagName).toBe('CODE');
+    expect(folder.className).toContain('font-mono');
+    expect(folder.closest('td')!.className).toMatch(/\bhidden\b.*\bmd:table-cell\b/);
 
     const b = within(row('bob'));
     expect(b.getByText('Désactivé')).toBeTruthy();
@@ -270,6 +280,11 @@ describe('UsersPage', () => {
     const d = within(screen.getByRole('dialog', { name: 'Modifier « alice »' }));
     expect((d.getByLabelText('Nom affiché') as HTMLInputElement).value).toBe('Alice');
     expect(((await d.findByLabelText('Groupe')) as HTMLSelectElement).value).toBe('2');
+    // The folder is shown, read only.
+    const folder = d.getByTestId('user-folder');
+    expect(within(folder).getByText('Dossier').tagName).toBe('DT');
+    expect(within(folder).getByText('alice').tagName).toBe('CODE');
+    expect(folder.textContent).toContain('Il ne change pas.');
     fireEvent.change(d.getByLabelText('Nom affiché'), { target: { value: 'Alice B.' } });
     fireEvent.change(d.getByLabelText('Groupe'), { target: { value: '3' } });
     fireEvent.click(d.getByRole('button', { name: 'Enregistrer' }));

@@ -283,6 +283,9 @@ function UserTable({
             <th scope="col" className={headCell}>
               {t('adminUsers.columns.group')}
             </th>
+            <th scope="col" className={cx(headCell, 'hidden md:table-cell')}>
+              {t('adminUsers.columns.folder')}
+            </th>
             <th scope="col" className={headCell}>
               {t('adminUsers.columns.state')}
             </th>
@@ -327,6 +330,15 @@ function UserTable({
                 </td>
                 <td className={cx(bodyCell, 'whitespace-nowrap')}>
                   {u.group?.name ?? <span className={muted}>{t('adminUsers.none')}</span>}
+                </td>
+                <td className={cx(bodyCell, 'hidden max-w-40 md:table-cell')}>
+                  {u.folder ? (
+                    <code className="block truncate font-mono text-xs" title={u.folder}>
+                      {u.folder}
+                    </code>
+                  ) : (
+                    <span className={muted}>{t('adminUsers.none')}</span>
+                  )}
                 </td>
                 <td className={bodyCell}>
                   <span

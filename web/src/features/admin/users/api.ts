@@ -19,6 +19,11 @@ export interface ManagedUser {
   torrents: number;
   /** Sum of their sizes, in bytes. */
   disk_used: number;
+  /**
+   * The user's own folder, under the download root (issue 16 on): where their torrents are
+   * saved. Chosen by the server when the account is created; never changes.
+   */
+  folder?: string;
 }
 
 export interface ManagedUserList {
