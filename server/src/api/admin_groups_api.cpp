@@ -85,8 +85,10 @@ void apply_transfer_limits(const Context& ctx, const store::Group& g) {
     for (const auto& u : ctx.store.list_users())
         if (u.group_id == g.id) members.insert(u.id);
     std::string hashes;
+    // Torrents just added count too, before the sync loop has seen them in qBittorrent: their
+    // id is known from the add (qBittorrent ignores ids it does not have in bulk calls).
     for (const auto& e : ctx.registry->snapshot()->entries)
-        if (e.in_qbt && !e.removed && e.owner_id && members.count(*e.owner_id))
+        if (!e.removed && e.owner_id && members.count(*e.owner_id))
             hashes += (hashes.empty() ? "" : "|") + e.hash;
     if (hashes.empty()) return;
     auto l = auth::parse_limits(g.limits_json);
