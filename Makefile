@@ -14,7 +14,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
+.PHONY: all deps build server web run test check-modules test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
 
 all: build
 
@@ -33,7 +33,7 @@ build: server web
 run: build
 	@ESSAIM_WEB_DIR="$${ESSAIM_WEB_DIR:-$(CURDIR)/web/dist}" exec $(ESSAIM_BIN) serve
 
-test: build format-check test-unit test-asan test-fuzz test-integration test-web test-e2e
+test: build format-check check-modules test-unit test-asan test-fuzz test-integration test-web test-e2e
 	@echo "make test: every suite passed"
 
 # The store contract tests run on SQLite and on a throw-away PostgreSQL (scripts/pg-test.sh).
@@ -109,6 +109,12 @@ soak: server
 
 format:
 	@clang-format -i $$(git ls-files 'server/*.cpp' 'server/*.hpp')
+
+# The module graph of server/src has no cycle, and the pure modules include no network or
+# database header (docs/architecture.md).
+check-modules:
+	@echo "== module graph (scripts/check-modules.py)"
+	@scripts/check-modules.py
 
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files 'server/*.cpp' 'server/*.hpp')

@@ -1,6 +1,8 @@
 // /api/admin/groups…: groups, their permissions (auth/policy.cpp reads them) and limits
 // (auth/limits.hpp). Changing a group applies at once to its members' next request.
 #include "api/context.hpp"
+#include "store/builtin.hpp"
+#include "store/settings_view.hpp"
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
@@ -142,8 +144,8 @@ http::Response update(const Context& ctx, http::Request& req) {
         throw ApiError(409, "group_name_taken", "Un groupe porte déjà ce nom.", "name");
     }
     // The default group of new accounts is kept by name: follow a rename.
-    if (old_name != g.name && ctx.store.setting("default_group") == old_name)
-        ctx.store.set_setting("default_group", g.name);
+    if (old_name != g.name && store::text(ctx.store, settings::default_group) == old_name)
+        store::write(ctx.store, settings::default_group, g.name);
     bool limits_changed =
         std::find(changed.begin(), changed.end(), json::value("limits")) != changed.end();
     audit(ctx, a, req, "group.update", "group", std::to_string(g.id),
@@ -158,8 +160,8 @@ http::Response update(const Context& ctx, http::Request& req) {
 http::Response remove(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto g = load_group(ctx, path_id(req));
-    auto def = ctx.store.setting("default_group");
-    if (g.id == 1 || g.id == 2 || (def && (*def == g.name || *def == std::to_string(g.id))))
+    auto def = store::text(ctx.store, settings::default_group);
+    if (g.id == store::kAdminsGroupId || g.id == store::kUsersGroupId || def == g.name || def == std::to_string(g.id))
         throw ApiError(409, "default_group",
                        "Ce groupe ne peut pas être supprimé (groupe prédéfini ou groupe par défaut "
                        "des nouveaux comptes).");
@@ -180,7 +182,9 @@ http::Response remove(const Context& ctx, http::Request& req) {
 
 void register_admin_group_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
-    r.add("GET", "/api/admin/groups", [&ctx](http::Request& q) { return list(ctx, q); });
+    r.add(
+        "GET", "/api/admin/groups", [&ctx](http::Request& q) { return list(ctx, q); },
+        Exec::worker);
     r.add(
         "POST", "/api/admin/groups", [&ctx](http::Request& q) { return create(ctx, q); },
         Exec::worker);

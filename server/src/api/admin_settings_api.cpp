@@ -3,6 +3,8 @@
 // it only when a new value is sent; the store seals them at rest (store/settings_cipher.hpp).
 // The sync loop re-reads qBittorrent's connection every round, so a change applies at once.
 #include "api/context.hpp"
+#include "store/builtin.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "download/file_access.hpp"
 #include "download/paths.hpp"
@@ -15,7 +17,7 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbt/webapi.hpp"
-#include "store/setting_rules.hpp"
+#include "store/settings_view.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
@@ -29,62 +31,68 @@ namespace json = boost::json;
 
 namespace {
 
-std::string get(const Context& ctx, const char* key, std::string def = "") {
-    return ctx.store.setting(key).value_or(def);
-}
-bool is_set(const Context& ctx, const char* key) {
-    return !get(ctx, key).empty();
-}
+// Where each setting of the table (settings/table.hpp) sits in this API's JSON: its section and
+// field. GET and PUT are both driven by this list; a secret shows as "<field>_set".
+struct Field {
+    const char* section;
+    const char* field;
+    const settings::Key* key;
+};
+constexpr Field kFields[] = {
+    {"qbittorrent", "url", &settings::qbt_url},
+    {"qbittorrent", "username", &settings::qbt_username},
+    {"qbittorrent", "password", &settings::qbt_password},
+    {"jackett", "url", &settings::jackett_url},
+    {"jackett", "api_key", &settings::jackett_api_key},
+    {"jackett", "timeout", &settings::jackett_timeout},
+    {"downloads", "base_url", &settings::download_base_url},
+    {"downloads", "root", &settings::download_root},
+    {"downloads", "secret", &settings::download_secret},
+    {"downloads", "ttl", &settings::download_ttl},
+    {"downloads", "bind_ip", &settings::download_bind_ip},
+    {"downloads", "direct", &settings::download_direct},
+    {"notifications", "smtp_host", &settings::smtp_host},
+    {"notifications", "smtp_port", &settings::smtp_port},
+    {"notifications", "smtp_username", &settings::smtp_username},
+    {"notifications", "smtp_password", &settings::smtp_password},
+    {"notifications", "smtp_from", &settings::smtp_from},
+    {"notifications", "smtp_starttls", &settings::smtp_starttls},
+    {"notifications", "smtp_verify_tls", &settings::smtp_verify_tls},
+    // Before issue 16: the same setting, for webhooks only; read and written as an alias.
+    {"notifications", "webhook_allow_private", &settings::allow_private_targets},
+    {"general", "registration_open", &settings::registration_open},
+    {"general", "site_name", &settings::site_name},
+    {"general", "allow_private_targets", &settings::allow_private_targets},
+};
 
-std::int64_t smtp_port(const Context& ctx) {
-    try {
-        return std::stoll(get(ctx, "smtp_port", "587"));
-    } catch (const std::exception&) {
-        return 587;
+json::value shown(const Context& ctx, const settings::Key& k) {
+    switch (k.type) {
+        case settings::Type::flag:
+            return store::flag(ctx.store, k);
+        case settings::Type::number:
+            return store::number(ctx.store, k);
+        case settings::Type::secret:
+            return store::is_set(ctx.store, k);
+        default:
+            return json::value(store::text(ctx.store, k));
     }
 }
 
 json::object settings_json(const Context& ctx) {
-    auto ds = download::load_settings(ctx.store);
-    auto def_name = get(ctx, "default_group", "Utilisateurs");
-    auto def = ctx.store.group_by_name(def_name);
-    std::int64_t timeout = 30;
-    try {
-        timeout = std::stoll(get(ctx, "jackett_timeout", "30"));
-    } catch (const std::exception&) {
+    json::object out;
+    for (const char* name : {"qbittorrent", "jackett", "downloads", "notifications", "general"})
+        out[name] = json::object{};
+    for (const auto& f : kFields) {
+        auto field = std::string(f.field) + (f.key->type == settings::Type::secret ? "_set" : "");
+        out[f.section].as_object()[field] = shown(ctx, *f.key);
     }
-    bool allow_private = store::allow_private_targets(ctx.store);
-    return json::object{
-        {"qbittorrent", json::object{{"url", get(ctx, "qbt_url")},
-                                     {"username", get(ctx, "qbt_username")},
-                                     {"password_set", is_set(ctx, "qbt_password")},
-                                     {"managed", get(ctx, "qbt_managed") == "true"}}},
-        {"jackett", json::object{{"url", get(ctx, "jackett_url")},
-                                 {"api_key_set", is_set(ctx, "jackett_api_key")},
-                                 {"timeout", timeout}}},
-        {"downloads", json::object{{"base_url", get(ctx, "download_base_url")},
-                                   {"root", ds.root},
-                                   {"secret_set", !ds.secret.empty()},
-                                   {"ttl", ds.ttl},
-                                   {"bind_ip", ds.bind_ip},
-                                   {"direct", ds.direct},
-                                   {"nginx_snippet", download::nginx_snippet(ds, "<SECRET>")}}},
-        {"notifications",
-         json::object{{"smtp_host", get(ctx, "smtp_host")},
-                      {"smtp_port", smtp_port(ctx)},
-                      {"smtp_username", get(ctx, "smtp_username")},
-                      {"smtp_password_set", is_set(ctx, "smtp_password")},
-                      {"smtp_from", get(ctx, "smtp_from")},
-                      {"smtp_starttls", get(ctx, "smtp_starttls", "true") == "true"},
-                      {"smtp_verify_tls", get(ctx, "smtp_verify_tls", "true") == "true"},
-                      // Before issue 16: the same setting, for webhooks only. Still read
-                      // and written here (an alias of general.allow_private_targets).
-                      {"webhook_allow_private", allow_private}}},
-        {"general",
-         json::object{{"registration_open", get(ctx, "registration_open", "true") != "false"},
-                      {"default_group_id", def ? json::value(def->id) : json::value(2)},
-                      {"site_name", get(ctx, "site_name", "essaim")},
-                      {"allow_private_targets", allow_private}}}};
+    auto ds = download::load_settings(ctx.store);
+    out["qbittorrent"].as_object()["managed"] = store::flag(ctx.store, settings::qbt_managed);
+    out["downloads"].as_object()["root"] = ds.root;
+    out["downloads"].as_object()["nginx_snippet"] = download::nginx_snippet(ds, "<SECRET>");
+    auto def = ctx.store.group_by_name(store::text(ctx.store, settings::default_group));
+    out["general"].as_object()["default_group_id"] = def ? def->id : store::kUsersGroupId;
+    return out;
 }
 
 const json::object* section(const json::object& body, const char* name) {
@@ -96,49 +104,38 @@ const json::object* section(const json::object& body, const char* name) {
 }
 
 std::string checked_url(const std::string& v, const std::string& field) {
-    auto t = std::string(str::trim(v));
-    if (!t.empty() && !str::starts_with(t, "http://") && !str::starts_with(t, "https://"))
-        throw ApiError(422, "invalid_url", "L'adresse doit commencer par http:// ou https://.",
-                       field);
-    if (t.find_first_of(" \t\r\n") != std::string::npos)
-        throw ApiError(422, "invalid_url", "L'adresse ne doit pas contenir d'espace.", field);
-    return t;
+    try {
+        return settings::checked(settings::qbt_url, v);
+    } catch (const settings::Invalid& e) {
+        throw ApiError(422, e.code, e.what(), field);
+    }
 }
 
-std::int64_t checked_int(const json::object& o, const char* key, std::int64_t min, std::int64_t max,
-                         const std::string& field) {
-    auto v = opt_int(o, key);
-    if (!v || *v < min || *v > max)
-        throw ApiError(422, "invalid_number",
-                       "La valeur doit être comprise entre " + std::to_string(min) + " et " +
-                           std::to_string(max) + ".",
-                       field);
-    return *v;
+// The value a PUT gives for one field, as text for the table's rule, or nullopt when absent
+// (or null: for secrets, "unchanged"). Wrong JSON types are 400 invalid_json naming the field.
+std::optional<std::string> given(const json::object& o, const Field& f) {
+    switch (f.key->type) {
+        case settings::Type::flag:
+            if (auto b = opt_bool(o, f.field)) return *b ? "true" : "false";
+            return std::nullopt;
+        case settings::Type::number:
+            if (!o.contains(f.field)) return std::nullopt;
+            if (auto n = opt_int(o, f.field)) return std::to_string(*n);
+            return std::string("?");  // null or not a number: refused by the rule
+        default:
+            return opt_string(o, f.field);
+    }
 }
 
 // Collects validated changes first, writes them all after: a 422 changes nothing.
 struct Changes {
     std::vector<std::pair<std::string, std::string>> values;
     json::array keys;
-    void set(const std::string& k, std::string v) {
-        values.emplace_back(k, std::move(v));
+    void set(std::string_view k, std::string v) {
+        values.emplace_back(std::string(k), std::move(v));
         keys.emplace_back(k);
     }
 };
-
-void read_secret(const json::object& o, const char* field, const char* key, const std::string& path,
-                 Changes& c, std::size_t min_len = 0) {
-    auto* v = o.if_contains(field);
-    if (!v || v->is_null()) return;
-    if (!v->is_string())
-        throw ApiError(422, "invalid_settings", "Ce champ doit être un texte.", path);
-    std::string s(v->as_string());
-    if (!s.empty() && s.size() < min_len)
-        throw ApiError(
-            422, "secret_too_short",
-            "Le secret doit contenir au moins " + std::to_string(min_len) + " caractères.", path);
-    c.set(key, s);
-}
 
 http::Response get_settings(const Context& ctx, http::Request& req) {
     require_admin(ctx, req);
@@ -149,89 +146,36 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto body = parse_json_object(req);
     Changes c;
-    if (auto* q = section(body, "qbittorrent")) {
-        if (auto u = opt_string(*q, "url")) c.set("qbt_url", checked_url(*u, "qbittorrent.url"));
-        if (auto u = opt_string(*q, "username")) c.set("qbt_username", *u);
-        read_secret(*q, "password", "qbt_password", "qbittorrent.password", c);
+    for (const auto& f : kFields) {
+        const auto* sec = section(body, f.section);
+        if (!sec) continue;
+        auto v = given(*sec, f);
+        if (!v) continue;
+        try {
+            c.set(f.key->name, settings::checked(*f.key, *v));
+        } catch (const settings::Invalid& e) {
+            throw ApiError(422, e.code, e.what(), std::string(f.section) + "." + f.field);
+        }
+    }
+    if (const auto* q = section(body, "qbittorrent"))
         if (q->contains("url") || q->contains("username") || q->contains("password"))
-            c.set("qbt_managed", "false");  // the admin took over the connection
-    }
-    if (auto* j = section(body, "jackett")) {
-        if (auto u = opt_string(*j, "url")) c.set("jackett_url", checked_url(*u, "jackett.url"));
-        read_secret(*j, "api_key", "jackett_api_key", "jackett.api_key", c);
-        if (j->contains("timeout"))
-            c.set("jackett_timeout",
-                  std::to_string(checked_int(*j, "timeout", 1, 300, "jackett.timeout")));
-    }
-    if (auto* d = section(body, "downloads")) {
-        if (auto u = opt_string(*d, "base_url"))
-            c.set("download_base_url", checked_url(*u, "downloads.base_url"));
-        if (auto r = opt_string(*d, "root")) {
-            auto root = std::string(str::trim(*r));
-            if (!root.empty() && (root.front() != '/' || root.find("/../") != std::string::npos ||
-                                  root.ends_with("/..")))
-                throw ApiError(422, "invalid_path",
-                               "Indiquez un chemin absolu (par exemple /srv/qbittorrent).",
-                               "downloads.root");
-            c.set("download_root", root);
-        }
-        read_secret(*d, "secret", "download_secret", "downloads.secret", c, 16);
-        if (d->contains("ttl"))
-            c.set("download_ttl",
-                  std::to_string(checked_int(*d, "ttl", 60, 30LL * 86400, "downloads.ttl")));
-        if (auto b = opt_bool(*d, "bind_ip")) c.set("download_bind_ip", *b ? "true" : "false");
-        if (auto b = opt_bool(*d, "direct")) c.set("download_direct", *b ? "true" : "false");
-    }
-    if (auto* n = section(body, "notifications")) {
-        if (auto h = opt_string(*n, "smtp_host")) c.set("smtp_host", std::string(str::trim(*h)));
-        if (n->contains("smtp_port"))
-            c.set("smtp_port", std::to_string(checked_int(*n, "smtp_port", 1, 65535,
-                                                          "notifications.smtp_port")));
-        if (auto u = opt_string(*n, "smtp_username")) c.set("smtp_username", *u);
-        read_secret(*n, "smtp_password", "smtp_password", "notifications.smtp_password", c);
-        if (auto f = opt_string(*n, "smtp_from")) {
-            auto from = std::string(str::trim(*f));
-            if (!from.empty() && from.find('@') == std::string::npos)
-                throw ApiError(422, "invalid_email",
-                               "L'expéditeur doit être une adresse e-mail (essaim@example.org).",
-                               "notifications.smtp_from");
-            c.set("smtp_from", from);
-        }
-        if (auto b = opt_bool(*n, "smtp_starttls")) c.set("smtp_starttls", *b ? "true" : "false");
-        if (auto b = opt_bool(*n, "smtp_verify_tls"))
-            c.set("smtp_verify_tls", *b ? "true" : "false");
-        if (auto b = opt_bool(*n, "webhook_allow_private"))  // alias, see settings_json
-            c.set("allow_private_targets", *b ? "true" : "false");
-    }
-    if (auto* g = section(body, "general")) {
-        if (auto b = opt_bool(*g, "registration_open"))
-            c.set("registration_open", *b ? "true" : "false");
+            c.set(settings::qbt_managed.name, "false");  // the admin took over the connection
+    if (const auto* g = section(body, "general"))
         if (auto id = opt_int(*g, "default_group_id")) {
             auto grp = ctx.store.group_by_id(*id);
             if (!grp)
                 throw ApiError(422, "invalid_group", "Ce groupe n'existe pas.",
                                "general.default_group_id");
-            c.set("default_group", grp->name);
+            c.set(settings::default_group.name, grp->name);
         }
-        if (auto n = opt_string(*g, "site_name")) {
-            auto name = std::string(str::trim(*n));
-            if (name.empty() || str::utf8_length(name) > 64)
-                throw ApiError(422, "invalid_name", "Donnez un nom de 1 à 64 caractères.",
-                               "general.site_name");
-            c.set("site_name", name);
-        }
-        // Add by URL and webhooks may reach loopback, private and link-local addresses.
-        if (auto b = opt_bool(*g, "allow_private_targets"))
-            c.set("allow_private_targets", *b ? "true" : "false");
-    }
     bool direct_now = false;
     for (auto& [k, v] : c.values) {
         ctx.store.set_setting(k, v);
-        if (k == "download_direct" && v == "true") direct_now = true;
+        if (k == settings::download_direct.name && v == "true") direct_now = true;
     }
     // Direct serving needs a secret even when the admin did not choose one.
-    if (direct_now && !is_set(ctx, "download_secret"))
-        ctx.store.set_setting("download_secret", crypto::random_token(24));
+    if (direct_now && !store::is_set(ctx.store, settings::download_secret))
+        store::write(ctx.store, settings::download_secret, crypto::random_token(24));
     if (!c.values.empty()) {
         audit(ctx, a, req, "settings.update", "settings", "", {{"keys", c.keys}});
         if (ctx.sync) ctx.sync->poke();
@@ -288,7 +232,7 @@ http::Response test_qbittorrent(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     json::object body;
     if (!req.body.empty()) body = parse_json_object(req);
-    qbt::Connection conn{get(ctx, "qbt_url"), get(ctx, "qbt_username"), get(ctx, "qbt_password")};
+    auto conn = qbt::connection_of(ctx.store);
     if (auto u = opt_string(body, "url")) conn.url = checked_url(*u, "url");
     if (auto u = opt_string(body, "username")) conn.username = *u;
     if (auto p = opt_string(body, "password")) conn.password = *p;
@@ -306,13 +250,7 @@ http::Response test_jackett(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     json::object body;
     if (!req.body.empty()) body = parse_json_object(req);
-    jackett::Settings s;
-    s.url = get(ctx, "jackett_url");
-    s.api_key = get(ctx, "jackett_api_key");
-    try {
-        s.timeout = std::chrono::seconds(std::stoi(get(ctx, "jackett_timeout", "30")));
-    } catch (const std::exception&) {
-    }
+    auto s = jackett::settings_of(ctx.store);
     if (auto u = opt_string(body, "url")) s.url = checked_url(*u, "url");
     if (auto k = opt_string(body, "api_key")) s.api_key = *k;
     if (auto t = opt_int(body, "timeout"); t && *t >= 1 && *t <= 300)
@@ -377,7 +315,7 @@ http::Response test_downloads(const Context& ctx, http::Request& req) {
         auto host = req.header("host");
         origin = "http://" + std::string(host.empty() ? "127.0.0.1" : host);
     }
-    auto link = download::file_link(s, rel, now_unix(), origin, req.remote_ip);
+    auto link = download::file_link(s, rel, util::unix_now(), origin, req.remote_ip);
     if (!str::starts_with(link.url, "http://") && !str::starts_with(link.url, "https://"))
         return fail("unreachable", "Adresse de base invalide : " + link.url);
     http::ClientRequest cr;
@@ -422,12 +360,12 @@ http::Response test_smtp(const Context& ctx, http::Request& req) {
                           "",
                           "Ceci est un e-mail de test envoyé depuis la page Réglages d'essaim. "
                           "Les notifications par e-mail fonctionnent.",
-                          now_unix(),
+                          util::unix_now(),
                           std::nullopt};
     json::object res;
     try {
         notify::send_email(smtp, to,
-                           notify::email_message(smtp.from, to, n, ctx.cfg.base_url, now_unix()));
+                           notify::email_message(smtp.from, to, n, ctx.cfg.base_url, util::unix_now()));
         res = {{"ok", true}, {"to", to}};
     } catch (const std::exception& e) {
         res = {{"ok", false}, {"code", "smtp_failed"}, {"message", e.what()}};

@@ -2,22 +2,26 @@
 // disable/enable (sessions end at once), reset password, delete (torrents reassigned or deleted
 // with their data). The last active administrator can be neither demoted, disabled nor deleted.
 #include "api/context.hpp"
+#include "store/builtin.hpp"
+#include "qbt/usage.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/limits.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "qbt/client.hpp"
+#include "qbt/ownership.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "util/strings.hpp"
 
-#include "http/run_on.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
 namespace essaim::api {
+namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
@@ -81,7 +85,7 @@ http::Response list(const Context& ctx, http::Request& req) {
         if (!role.empty() && u.role != role) continue;
         if (state == "active" && u.disabled) continue;
         if (state == "disabled" && !u.disabled) continue;
-        out.push_back(admin_user_json(u, snap ? auth::usage_of(*snap, u.id) : auth::Usage{}));
+        out.push_back(admin_user_json(u, snap ? qbt::usage_of(*snap, u.id) : auth::Usage{}));
     }
     return http::Response::json(200, json::object{{"users", std::move(out)}});
 }
@@ -94,7 +98,7 @@ http::Response create(const Context& ctx, http::Request& req) {
     na.display_name = opt_string(body, "display_name");
     na.email = opt_string(body, "email");
     na.role = checked_role(opt_string(body, "role").value_or("user"));
-    auto group = checked_group(ctx, opt_int(body, "group_id").value_or(2));
+    auto group = checked_group(ctx, opt_int(body, "group_id").value_or(store::kUsersGroupId));
     na.group_id = group.id;
     na.password = opt_string(body, "password").value_or("");
     bool generated = na.password.empty();
@@ -136,23 +140,23 @@ http::Response update(const Context& ctx, http::Request& req) {
         up.group_id = checked_group(ctx, *g).id;
         changed.emplace_back("group_id");
     }
-    if (auto d = opt_bool(body, "disabled")) {
-        up.disabled = *d;
-        if (*d) keep_an_admin(ctx, target, true);
+    auto disabled = opt_bool(body, "disabled");
+    if (disabled) {
+        if (*disabled) keep_an_admin(ctx, target, true);
         changed.emplace_back("disabled");
     }
     ctx.store.update_user(target.id, up);
+    if (disabled) auth::set_disabled(ctx.store, target.id, *disabled);
     if (up.display_name && ctx.registry) ctx.registry->refresh_users();
-    if (up.disabled && *up.disabled) ctx.store.delete_user_sessions(target.id, "");
     std::string action = "user.update";
-    if (up.disabled) action = *up.disabled ? "user.disable" : "user.enable";
+    if (disabled) action = *disabled ? "user.disable" : "user.enable";
     if (up.role && *up.role != target.role) action = "user.role";
     audit(ctx, a, req, action, "user", std::to_string(target.id),
           {{"username", target.username}, {"changed", changed}});
     auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
     return http::Response::json(
         200, admin_user_json(load_user(ctx, target.id),
-                             snap ? auth::usage_of(*snap, target.id) : auth::Usage{}));
+                             snap ? qbt::usage_of(*snap, target.id) : auth::Usage{}));
 }
 
 http::Response reset(const Context& ctx, http::Request& req) {
@@ -161,19 +165,15 @@ http::Response reset(const Context& ctx, http::Request& req) {
     std::string password;
     if (!req.body.empty()) password = opt_string(parse_json_object(req), "password").value_or("");
     bool generated = password.empty();
-    if (generated)
-        password = auth::generate_password();
-    else
-        auth::validate_password(password);
-    ctx.store.set_password(target.id, auth::hash_password(password), true);
-    ctx.store.delete_user_sessions(target.id, "");
+    if (generated) password = auth::generate_password();
+    auth::set_password(ctx.store, target.id, password);
     audit(ctx, a, req, "user.password_reset", "user", std::to_string(target.id),
           {{"username", target.username}});
     return http::Response::json(
         200, json::object{{"password", generated ? json::value(password) : json::value(nullptr)}});
 }
 
-http::Response remove(const Context& ctx, http::Request& req) {
+asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto target = load_user(ctx, path_id(req));
     if (target.id == a.user.id)
@@ -187,26 +187,15 @@ http::Response remove(const Context& ctx, http::Request& req) {
             throw ApiError(422, "invalid_parameter",
                            "Choisissez l'utilisateur qui reprend ses torrents.", "to");
         details["to"] = *to;
-        details["moved"] = ctx.store.reassign_torrents(target.id, *to);
+        details["moved"] = qbt::give_torrents(ctx.store, *ctx.registry, target.id, *to);
     } else if (mode == "delete") {
-        auto snap = ctx.registry->snapshot();
-        json::array deleted;
-        for (const auto& e : snap->entries) {
-            if (e.removed || !e.owner_id || *e.owner_id != target.id) continue;
-            if (e.in_qbt) {
-                try {
-                    // Never another user's files: a torrent whose content overlaps someone
-                    // else's goes without its data.
-                    bool with_files = !content_shared_with_others(*snap, e);
-                    http::run_on(*ctx.ioc, ctx.qbt->remove(e.hash, with_files));
-                } catch (const qbt::QbtError& err) {
-                    if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
-                }
-            }
-            ctx.registry->mark_removed(e.hash, now_unix());
-            deleted.emplace_back(e.hash);
+        std::vector<std::string> deleted;
+        try {
+            deleted = co_await qbt::delete_torrents(*ctx.registry, *ctx.qbt, target.id);
+        } catch (const qbt::QbtError& err) {
+            rethrow_qbt(err);
         }
-        details["deleted"] = std::move(deleted);
+        details["deleted"] = json::array(deleted.begin(), deleted.end());
     } else {
         throw ApiError(422, "invalid_parameter",
                        "Précisez ce que deviennent ses torrents : torrents=reassign&to=ID ou "
@@ -215,25 +204,27 @@ http::Response remove(const Context& ctx, http::Request& req) {
     }
     ctx.store.delete_user(target.id);
     audit(ctx, a, req, "user.delete", "user", std::to_string(target.id), details);
-    if (ctx.registry) ctx.registry->rows_rewritten();
-    if (ctx.sync) ctx.sync->poke();
-    return http::Response::no_content();
+    ctx.registry->rows_rewritten();  // the user's name leaves every list, on every instance
+    ctx.sync->poke();
+    co_return http::Response::no_content();
 }
 
 }  // namespace
 
 void register_admin_user_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
-    r.add("GET", "/api/admin/users", [&ctx](http::Request& q) { return list(ctx, q); });
+    r.add(
+        "GET", "/api/admin/users", [&ctx](http::Request& q) { return list(ctx, q); },
+        Exec::worker);
     r.add(
         "POST", "/api/admin/users", [&ctx](http::Request& q) { return create(ctx, q); },
         Exec::worker);
     r.add(
         "PATCH", "/api/admin/users/{id}", [&ctx](http::Request& q) { return update(ctx, q); },
         Exec::worker);
-    r.add(
-        "DELETE", "/api/admin/users/{id}", [&ctx](http::Request& q) { return remove(ctx, q); },
-        Exec::worker);
+    // Deleting with the torrents waits for qBittorrent: a coroutine.
+    r.add_async("DELETE", "/api/admin/users/{id}",
+                [&ctx](http::Request& q) { return remove(ctx, q); });
     r.add(
         "POST", "/api/admin/users/{id}/password",
         [&ctx](http::Request& q) { return reset(ctx, q); }, Exec::worker);

@@ -2,6 +2,9 @@
 // Login answers the same 401 whether the user exists or not, and spends the same argon2 time
 // either way (dummy hash), so neither the message nor the timing tells user names apart.
 #include "api/context.hpp"
+#include "store/audit.hpp"
+#include "store/settings_view.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
@@ -28,7 +31,7 @@ http::Response signed_in(const Context& ctx, const store::User& u, const http::R
 
 http::Response do_register(const Context& ctx, http::Request& req) {
     auto body = parse_json_object(req);
-    if (ctx.store.setting("registration_open").value_or("true") != "true")
+    if (!store::flag(ctx.store, settings::registration_open))
         throw ApiError(403, "registration_closed",
                        "Les inscriptions sont fermées. Demandez un compte à l'administrateur.");
     auth::NewAccount na;
@@ -37,11 +40,11 @@ http::Response do_register(const Context& ctx, http::Request& req) {
     na.email = opt_string(body, "email");
     na.display_name = opt_string(body, "display_name");
     auto id = auth::create_account(ctx.store, na, folder_in_use(ctx)).id;
-    ctx.store.touch_login(id, now_unix());  // registering signs the user in
+    ctx.store.touch_login(id, util::unix_now());  // registering signs the user in
     auto user = ctx.store.user_by_id(id);
     if (!user) throw std::runtime_error("user vanished after insert");
-    ctx.store.audit({user->id, user->username, "user.register", "user", std::to_string(id), "{}",
-                     req.remote_ip});
+    store::audit(ctx.store, store::Actor::of(*user, req.remote_ip), "user.register", "user",
+                 std::to_string(id));
     return signed_in(ctx, *user, req, 201);
 }
 
@@ -49,7 +52,7 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     auto body = parse_json_object(req);
     auto username = std::string(str::trim(req_string(body, "username")));
     auto password = req_string(body, "password");
-    auto now = now_unix();
+    auto now = util::unix_now();
     // In flight in the throttles (auth/throttle.hpp) from here until settled: parallel attempts
     // cannot all pass the check before the first failures count.
     auto attempt = ctx.throttle.begin(username, req.remote_ip, now);
@@ -62,9 +65,10 @@ http::Response do_login(const Context& ctx, http::Request& req) {
                    : (auth::verify_password(auth::dummy_hash(), password), false);
     if (!ok) {
         attempt.failed(now);
-        ctx.store.audit({user ? std::optional(user->id) : std::nullopt, username.substr(0, 64),
-                         "user.login_failed", "user", user ? std::to_string(user->id) : "", "{}",
-                         req.remote_ip});
+        store::audit(ctx.store,
+                     {user ? std::optional(user->id) : std::nullopt, username.substr(0, 64),
+                      req.remote_ip},
+                     "user.login_failed", "user", user ? std::to_string(user->id) : "");
         throw ApiError(401, "invalid_credentials", "Nom d'utilisateur ou mot de passe incorrect.");
     }
     if (user->disabled)
@@ -75,8 +79,8 @@ http::Response do_login(const Context& ctx, http::Request& req) {
         ctx.store.set_password(user->id, auth::hash_password(password), false);
     ctx.store.touch_login(user->id, now);
     user->last_login_at = now;
-    ctx.store.audit({user->id, user->username, "user.login", "user", std::to_string(user->id), "{}",
-                     req.remote_ip});
+    store::audit(ctx.store, store::Actor::of(*user, req.remote_ip), "user.login", "user",
+                 std::to_string(user->id));
     return signed_in(ctx, *user, req, 200);
 }
 
@@ -88,8 +92,7 @@ http::Response do_logout(const Context& ctx, http::Request& req) {
                            "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et "
                            "réessayez.");
         ctx.sessions.revoke(a->session_id);
-        ctx.store.audit({a->user.id, a->user.username, "user.logout", "user",
-                         std::to_string(a->user.id), "{}", req.remote_ip});
+        audit(ctx, *a, req, "user.logout", "user", std::to_string(a->user.id));
     }
     auto r = http::Response::no_content();
     ctx.sessions.clear_cookies(r);

@@ -1,4 +1,6 @@
 #include "api/context.hpp"
+#include "store/audit.hpp"
+#include "qbt/usage.hpp"
 
 #include <boost/json.hpp>
 
@@ -42,10 +44,6 @@ bool origin_allowed(const http::Request& req, const config::Config& cfg) {
 
 }  // namespace
 
-std::int64_t now_unix() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-
 void check_origin(const Context& ctx, const http::Request& req) {
     if (req.is_mutating() && !origin_allowed(req, ctx.cfg))
         throw ApiError(403, "origin_refused",
@@ -54,6 +52,7 @@ void check_origin(const Context& ctx, const http::Request& req) {
 
 http::Response failure_response(const http::Request& req, const std::exception& e) {
     if (const auto* api = dynamic_cast<const ApiError*>(&e)) return error_response(*api);
+    if (const auto* denied = dynamic_cast<const auth::Denied*>(&e)) return error_response(*denied);
     spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
     if (store::is_storage_full(e))
         return error_response(507, "storage_full", store::kStorageFullMessage);
@@ -83,15 +82,8 @@ std::optional<http::Response> preflight(const http::Route& route, const http::Re
         }
         sender = "user:" + std::to_string(require_user(ctx, req).user.id);
         return std::nullopt;
-    } catch (const ApiError& e) {
-        return error_response(e);
     } catch (const std::exception& e) {
-        spdlog::error("request {} {} {} refused before its body: {}", req.request_id, req.method,
-                      req.path, e.what());
-        return error_response(500, "internal_error",
-                              "Erreur interne du serveur. Réessayez ; si le problème persiste, "
-                              "prévenez l'administrateur (référence " +
-                                  req.request_id + ").");
+        return failure_response(req, e);
     }
 }
 
@@ -132,8 +124,8 @@ auth::Authed require_admin(const Context& ctx, const http::Request& req) {
 void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const std::string& action, const std::string& target_type, const std::string& target_id,
            const boost::json::object& details) {
-    ctx.store.audit({a.user.id, a.user.username, action, target_type, target_id,
-                     boost::json::serialize(details), req.remote_ip});
+    store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type,
+                 target_id, details);
 }
 
 auth::FolderInUse folder_in_use(const Context& ctx) {
@@ -147,7 +139,7 @@ auth::FolderInUse folder_in_use(const Context& ctx) {
 
 boost::json::object me_json(const Context& ctx, const store::User& u) {
     auto o = user_json(u);
-    auto usage = ctx.registry ? auth::usage_of(*ctx.registry->snapshot(), u.id) : auth::Usage{};
+    auto usage = ctx.registry ? qbt::usage_of(*ctx.registry->snapshot(), u.id) : auth::Usage{};
     o["usage"] = boost::json::object{
         {"torrents", usage.torrents}, {"active", usage.active}, {"disk_used", usage.disk_used}};
     o["limits"] = auth::limits_json(auth::parse_limits(u.limits_json));

@@ -38,14 +38,11 @@ struct ServerCounters;
 
 namespace essaim::api {
 
-enum class QbtState : int { unconfigured = 0, ok = 1, down = 2 };
-
 struct Context {
     const config::Config& cfg;
     store::Store& store;
     auth::SessionService& sessions;
     auth::SignInThrottle& throttle;  // password checks: sign-in, current password
-    std::atomic<int>& qbt_state;     // QbtState, for /api/health
     // Torrent side (set by `serve`; null in unit tests of the account routes).
     qbt::Registry* registry = nullptr;
     qbt::Client* qbt = nullptr;
@@ -101,7 +98,6 @@ auth::FolderInUse folder_in_use(const Context& ctx);
 boost::json::object user_json(const store::User& u);
 // user_json + the user's usage against their group's limits (GET /api/me, login, register).
 boost::json::object me_json(const Context& ctx, const store::User& u);
-std::int64_t now_unix();
 
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);

@@ -19,6 +19,13 @@ http::Response error_response(const ApiError& e) {
     return r;
 }
 
+http::Response error_response(const auth::Denied& e) {
+    int status = e.kind == auth::Denied::Kind::forbidden  ? 403
+                 : e.kind == auth::Denied::Kind::conflict ? 409
+                                                          : 422;
+    return error_response(status, e.code, e.what(), e.field);
+}
+
 boost::json::object parse_json_object(const http::Request& req) {
     auto ct = str::to_lower(req.header("content-type"));
     if (ct.rfind("application/json", 0) != 0)

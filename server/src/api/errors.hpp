@@ -5,6 +5,8 @@
 // 500 `internal_error` (logged with the request id, never shown to the client).
 #pragma once
 
+#include "auth/denied.hpp"
+
 #include "http/message.hpp"
 
 #include <boost/json/object.hpp>
@@ -37,6 +39,8 @@ class ApiError : public std::runtime_error {
 http::Response error_response(int status, std::string_view code, std::string_view message,
                               std::string_view field = {});
 http::Response error_response(const ApiError& e);
+// A refusal decided by auth: invalid → 422, forbidden → 403, conflict → 409.
+http::Response error_response(const auth::Denied& e);
 
 // Parses the body as a JSON object. Throws 415 unless the content type is JSON,
 // 400 `invalid_json` when it does not parse, is not an object, or is not valid UTF-8.

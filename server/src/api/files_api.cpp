@@ -10,6 +10,7 @@
 // complete, not empty) — a path from the request is only ever looked up in that list. The
 // handlers are coroutines: waiting for qBittorrent holds no thread.
 #include "api/context.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/policy.hpp"
@@ -89,13 +90,13 @@ std::string origin_for(const Context& ctx, const http::Request& req) {
 
 const char* unavailable_reason(const download::Settings& s, const store::User& u,
                                const qbt::Entry& e) {
-    if (!auth::can_download(u, e)) return "forbidden";
+    if (!auth::can_download(u, e.owner_id)) return "forbidden";
     if (!s.configured()) return "not_configured";
     return nullptr;
 }
 
 void require_downloadable(const download::Settings& s, const store::User& u, const qbt::Entry& e) {
-    if (!auth::can_download(u, e))
+    if (!auth::can_download(u, e.owner_id))
         throw ApiError(
             403, "forbidden",
             "Votre groupe ne vous autorise pas à télécharger les fichiers de ce torrent.");
@@ -175,7 +176,7 @@ asio::awaitable<http::Response> make_links(const Context& ctx, http::Request& re
     std::vector<qbt::TorrentFile> files;
     if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
     auto allowed = allowed_for(s, e);
-    auto now = now_unix();
+    auto now = util::unix_now();
     auto origin = origin_for(ctx, req);
     json::array links;
     std::vector<download::ListedFile> listed;
@@ -206,9 +207,8 @@ asio::awaitable<http::Response> make_links(const Context& ctx, http::Request& re
         links.push_back(json::object{
             {"path", path}, {"url", link.url}, {"expires", link.expires}, {"size", it->size}});
     }
-    ctx.store.audit({a.user.id, a.user.username, "torrent.links", "torrent", e.hash,
-                     json::serialize(json::object{{"files", links.size()}, {"format", format}}),
-                     req.remote_ip});
+    audit(ctx, a, req, "torrent.links", "torrent", e.hash,
+          {{"files", links.size()}, {"format", format}});
     if (format == "json")
         co_return http::Response::json(
             200, json::object{{"links", std::move(links)}, {"expires", expires}});
@@ -309,7 +309,7 @@ asio::awaitable<http::Response> make_zip(const Context& ctx, http::Request& req)
                              "ou vides.",
                        "folder");
     auto size = download::ZipStream(plan.entries).size();
-    auto now = now_unix();
+    auto now = util::unix_now();
     auto expires = now + s.ttl;
     auto md5 = download::link_hash(zip_uri(e.hash, folder), expires, s.secret,
                                    s.bind_ip ? std::string_view(req.remote_ip) : "");
@@ -317,8 +317,7 @@ asio::awaitable<http::Response> make_zip(const Context& ctx, http::Request& req)
                "/zip?folder=" + download::encode_path(folder) +
                "&expires=" + std::to_string(expires) + "&md5=" + md5;
     auto name = folder.substr(folder.rfind('/') == std::string::npos ? 0 : folder.rfind('/') + 1);
-    ctx.store.audit({a.user.id, a.user.username, "torrent.zip", "torrent", e.hash,
-                     json::serialize(json::object{{"folder", folder}}), req.remote_ip});
+    audit(ctx, a, req, "torrent.zip", "torrent", e.hash, {{"folder", folder}});
     co_return http::Response::json(
         200,
         json::object{{"url", url}, {"expires", expires}, {"name", name + ".zip"}, {"size", size}});
@@ -335,7 +334,7 @@ asio::awaitable<http::Response> serve_zip(const Context& ctx, http::Request& req
     auto folder = clean_folder(req.query_param("folder").value_or(""));
     auto check =
         download::check_link(zip_uri(hash, folder), req.query_param("md5").value_or(""),
-                             req.query_param("expires").value_or(""), s.secret, now_unix(),
+                             req.query_param("expires").value_or(""), s.secret, util::unix_now(),
                              s.bind_ip ? std::string_view(req.remote_ip) : std::string_view());
     if (check == download::LinkCheck::invalid || !download::is_clean_relative(folder))
         co_return download::page(403, "Lien invalide",

@@ -1,6 +1,7 @@
 // GET/PATCH /api/me and POST /api/me/password: the signed-in user's own account. The current
 // password's check is throttled like a sign-in (auth/throttle.hpp).
 #include "api/context.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
 #include "auth/password.hpp"
@@ -49,8 +50,7 @@ http::Response patch_me(const Context& ctx, http::Request& req) {
                        "notify_email");
     ctx.store.update_profile(a.user.id, display_name, email);
     ctx.store.set_notify_prefs(a.user.id, notify_email, webhook);
-    ctx.store.audit({a.user.id, a.user.username, "user.profile_update", "user",
-                     std::to_string(a.user.id), "{}", req.remote_ip});
+    audit(ctx, a, req, "user.profile_update", "user", std::to_string(a.user.id));
     auto user = ctx.store.user_by_id(a.user.id);
     if (!user) throw std::runtime_error("user vanished");
     if (ctx.registry) ctx.registry->refresh_users();  // owner names shown in torrent lists
@@ -64,7 +64,7 @@ http::Response change_password(const Context& ctx, http::Request& req) {
     auto fresh = req_string(body, "new_password");
     // Checking the current password is a way to guess it (a stolen session): throttled like a
     // sign-in, with the same keys (this user name, this address), failures counted.
-    auto now = now_unix();
+    auto now = util::unix_now();
     auto attempt = ctx.throttle.begin(a.user.username, req.remote_ip, now);
     if (attempt.wait() > 0) {
         auto retry = attempt.wait();
@@ -80,12 +80,9 @@ http::Response change_password(const Context& ctx, http::Request& req) {
                        "current_password");
     }
     attempt.succeeded();
-    auth::validate_password(fresh, "new_password");
-    // New hash + token_version bump: every token issued before is dead, on every device.
-    ctx.store.set_password(a.user.id, auth::hash_password(fresh), true);
-    ctx.store.delete_user_sessions(a.user.id, "");
-    ctx.store.audit({a.user.id, a.user.username, "user.password_change", "user",
-                     std::to_string(a.user.id), "{}", req.remote_ip});
+    // Every token issued before is dead, on every device (this browser gets a new one below).
+    auth::set_password(ctx.store, a.user.id, fresh, "new_password");
+    audit(ctx, a, req, "user.password_change", "user", std::to_string(a.user.id));
     auto user = ctx.store.user_by_id(a.user.id);
     if (!user) throw std::runtime_error("user vanished");
     // This browser stays signed in with a fresh session.

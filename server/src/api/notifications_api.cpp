@@ -1,6 +1,7 @@
 // /api/notifications: the signed-in user's notification centre (list with the unread count,
 // mark read, clear). New ones also arrive over the WebSocket as {"type":"notification"}.
 #include "api/context.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "util/strings.hpp"
 
@@ -53,7 +54,7 @@ http::Response mark_read(const Context& ctx, http::Request& req) {
             if (ids.empty()) return http::Response::no_content();
         }
     }
-    ctx.store.mark_notifications_read(a.user.id, ids, now_unix());
+    ctx.store.mark_notifications_read(a.user.id, ids, util::unix_now());
     std::int64_t unread = 0;
     ctx.store.notifications(a.user.id, 1, unread);
     return http::Response::json(200, json::object{{"unread", unread}});

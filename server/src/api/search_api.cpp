@@ -4,6 +4,7 @@
 // added by the user who searched for it. Each successful search is also remembered in the
 // user's recent searches (the last 20, in the database; listed, replayed and cleared by the page).
 #include "api/context.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
 #include "jackett/client.hpp"
@@ -38,18 +39,7 @@ class SearchService {
   public:
     explicit SearchService(const Context& ctx) : ctx_(ctx) {}
 
-    jackett::Settings settings() const {
-        jackett::Settings s;
-        s.url = ctx_.store.setting("jackett_url").value_or("");
-        while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
-        s.api_key = ctx_.store.setting("jackett_api_key").value_or("");
-        try {
-            s.timeout = std::chrono::seconds(
-                std::stoi(ctx_.store.setting("jackett_timeout").value_or("30")));
-        } catch (const std::exception&) {
-        }
-        return s;
-    }
+    jackett::Settings settings() const { return jackett::settings_of(ctx_.store); }
 
     std::vector<std::string> keep(std::int64_t user,
                                   const std::vector<jackett::SearchResult>& results) {
@@ -134,7 +124,7 @@ asio::awaitable<http::Response> do_search(const Context& ctx, SearchService& svc
     jackett::sort_by_seeders(resp.results);
     ctx.store.record_search(
         a.user.id,
-        {0, q, category, indexer, static_cast<std::int64_t>(resp.results.size()), now_unix()},
+        {0, q, category, indexer, static_cast<std::int64_t>(resp.results.size()), util::unix_now()},
         kRecentSearches);
     auto ids = svc.keep(a.user.id, resp.results);
     auto snap = ctx.registry->snapshot();

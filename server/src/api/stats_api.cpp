@@ -4,6 +4,7 @@
 //   GET /api/torrents/{hash}/speed          a torrent's last 10 minutes
 //   GET /api/dashboard                      the landing page in one call
 #include "api/context.hpp"
+#include "qbt/usage.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_views.hpp"
 #include "auth/limits.hpp"
@@ -57,7 +58,7 @@ http::Response torrent_speed(const Context& ctx, http::Request& req) {
     auto snap = ctx.registry->snapshot();
     auto hash = str::to_lower(req.params.at("hash"));
     const auto* e = snap->find(hash);
-    if (!e || !auth::can_see(auth::Viewer::of(a.user), *e))
+    if (!e || !auth::can_see(auth::Viewer::of(a.user), e->owner_id))
         throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
     return http::Response::json(
         200,
@@ -70,7 +71,7 @@ http::Response dashboard(const Context& ctx, http::Request& req) {
     auto viewer = auth::Viewer::of(a.user);
     json::array active;
     for (const auto& e : snap->entries) {
-        if (!e.owner_id || *e.owner_id != a.user.id || e.removed || !auth::is_active(e)) continue;
+        if (!e.owner_id || *e.owner_id != a.user.id || e.removed || !qbt::is_active(e)) continue;
         active.push_back(json::parse(torrent_json(e, viewer)));
         if (active.size() >= 20) break;
     }
@@ -81,8 +82,8 @@ http::Response dashboard(const Context& ctx, http::Request& req) {
         completions.push_back(notification_json(n));
         if (completions.size() >= 5) break;
     }
-    auto usage = auth::usage_of(*snap, a.user.id);
-    json::object o{{"qbittorrent", link_name(snap->link)},
+    auto usage = qbt::usage_of(*snap, a.user.id);
+    json::object o{{"qbittorrent", qbt::link_name(snap->link)},
                    {"qbittorrent_error", snap->link_error},
                    {"speed", json::object{{"dl", snap->server.dl_info_speed},
                                           {"up", snap->server.up_info_speed}}},
@@ -105,7 +106,7 @@ http::Response dashboard(const Context& ctx, http::Request& req) {
             auto& u = per[*e.owner_id];
             ++u.torrents;
             u.disk_used += e.size;
-            if (auth::is_active(e)) ++u.active;
+            if (qbt::is_active(e)) ++u.active;
         }
         json::array totals;
         for (const auto& u : ctx.store.user_names()) {

@@ -2,7 +2,6 @@
 
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
-#include "download/layout.hpp"
 #include "qbt/client.hpp"
 #include "util/strings.hpp"
 
@@ -14,7 +13,7 @@ const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
                                 const http::Request& req) {
     auto hash = str::to_lower(req.params.at("hash"));
     const auto* e = s.find(hash);
-    if (!e || !auth::can_see(auth::Viewer::of(a.user), *e))
+    if (!e || !auth::can_see(auth::Viewer::of(a.user), e->owner_id))
         throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
     return *e;
 }
@@ -22,21 +21,10 @@ const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
 const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
                                    const http::Request& req) {
     const auto& e = visible_entry(s, a, req);
-    if (!auth::can_act(auth::Viewer::of(a.user), e))
+    if (!auth::can_act(auth::Viewer::of(a.user), e.owner_id))
         throw ApiError(403, "forbidden",
                        "Vous ne pouvez pas agir sur le torrent d'un autre utilisateur.");
     return e;
-}
-
-bool content_shared_with_others(const qbt::Snapshot& s, const qbt::Entry& e) {
-    auto content = e.content_path.empty() ? e.save_path : e.content_path;
-    if (content.empty()) return false;
-    for (const auto& other : s.entries) {
-        if (!other.in_qbt || other.hash == e.hash || other.content_path.empty()) continue;
-        if (other.owner_id && e.owner_id && *other.owner_id == *e.owner_id) continue;
-        if (download::paths_overlap(content, other.content_path)) return true;
-    }
-    return false;
 }
 
 void rethrow_qbt(const qbt::QbtError& e) {

@@ -19,11 +19,6 @@ const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
 // Visible and actionable (own, or act_all), else 403.
 const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
                                    const http::Request& req);
-// True when a torrent of someone else (or of nobody) has files at, under or above `e`'s content
-// path: deleting `e` with its data would delete them (a look-alike torrent named like another
-// one's folder). Torrents of the same owner do not count: they are that user's own files.
-bool content_shared_with_others(const qbt::Snapshot& s, const qbt::Entry& e);
-
 // 404 torrent_not_found, 502 qbittorrent_refused or 503 qbittorrent_unreachable.
 [[noreturn]] void rethrow_qbt(const qbt::QbtError& e);
 

@@ -6,15 +6,58 @@
 
 namespace essaim::api {
 
-const char* link_name(qbt::LinkState s) {
-    switch (s) {
-        case qbt::LinkState::ok:
-            return "ok";
-        case qbt::LinkState::down:
-            return "down";
-        default:
-            return "unconfigured";
-    }
+namespace {
+
+boost::json::value str_or_null(const std::string& s) {
+    if (s.empty()) return nullptr;
+    return boost::json::value(s);
+}
+
+template <class T>
+boost::json::value or_null(const std::optional<T>& v) {
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+}  // namespace
+
+std::shared_ptr<const std::string> render_entry(const qbt::Entry& e) {
+    namespace json = boost::json;
+    json::value owner = nullptr;
+    if (e.owner_id && !e.owner_username.empty())
+        owner = json::object{{"id", *e.owner_id},
+                             {"username", e.owner_username},
+                             {"display_name", e.owner_display_name}};
+    json::value limit = nullptr;
+    if (!e.limit_state.empty())
+        limit = json::object{{"state", e.limit_state}, {"reason", e.limit_reason}};
+    json::object o{{"hash", e.hash},
+                   {"info_hash_v1", str_or_null(e.hash_v1)},
+                   {"info_hash_v2", str_or_null(e.hash_v2)},
+                   {"name", e.name},
+                   {"owner", std::move(owner)},
+                   {"state", e.state},
+                   {"qbt_state", str_or_null(e.qbt_state)},
+                   {"progress", e.progress},
+                   {"size", e.size},
+                   {"downloaded", e.downloaded},
+                   {"uploaded", e.uploaded},
+                   {"dlspeed", e.dlspeed},
+                   {"upspeed", e.upspeed},
+                   {"eta", or_null(e.eta)},
+                   {"num_seeds", e.num_seeds},
+                   {"num_leechs", e.num_leechs},
+                   {"num_complete", e.num_complete},
+                   {"num_incomplete", e.num_incomplete},
+                   {"ratio", e.ratio},
+                   {"added_on", e.added_on},
+                   {"completion_on", e.completion_on > 0 ? json::value(e.completion_on)
+                                                         : json::value(nullptr)},
+                   {"tracker", e.tracker},
+                   {"removed", e.removed},
+                   {"limit", std::move(limit)}};
+    auto text = json::serialize(o);
+    text.pop_back();  // drop '}' so that the viewer's fields can be appended (append_tail)
+    return std::make_shared<const std::string>(std::move(text));
 }
 
 namespace {
@@ -30,7 +73,7 @@ void append_tail(std::string& out, const qbt::Entry& e, const auth::Viewer& v) {
         out += download::placement_name(e.placement);
         out += '"';
     }
-    out += auth::can_act(v, e) ? ",\"can_act\":true}" : ",\"can_act\":false}";
+    out += auth::can_act(v, e.owner_id) ? ",\"can_act\":true}" : ",\"can_act\":false}";
 }
 
 }  // namespace
@@ -47,7 +90,7 @@ namespace {
 
 bool in_scope(const qbt::Entry& e, const auth::Viewer& v, Scope scope) {
     if (scope == Scope::mine) return e.owner_id && *e.owner_id == v.user_id;
-    return auth::can_see(v, e);
+    return auth::can_see(v, e.owner_id);
 }
 
 void append_array(std::string& out, const qbt::Snapshot& s, const auth::Viewer& v, Scope scope) {
@@ -69,7 +112,7 @@ std::string json_or_null(const std::string& s) {
 
 std::string link_fields(const qbt::Snapshot& s, const auth::Viewer& v) {
     std::string out = "\"qbittorrent\":\"";
-    out += link_name(s.link);
+    out += qbt::link_name(s.link);
     out += "\",\"stale\":";
     out += s.stale ? "true" : "false";
     out += ",\"error\":";
@@ -134,12 +177,12 @@ std::string delta_message(const qbt::Change& c, const qbt::Snapshot* prev, const
     auto was_visible = [&](const std::string& hash) {
         if (!prev) return false;
         const auto* old = prev->find(hash);
-        return old && old->hash == hash && auth::can_see(v, *old);
+        return old && old->hash == hash && auth::can_see(v, old->owner_id);
     };
     for (const auto& hash : c.changed) {
         const auto* e = c.snapshot->find(hash);
         if (!e) continue;
-        if (auth::can_see(v, *e)) {
+        if (auth::can_see(v, e->owner_id)) {
             if (!changed.empty()) changed += ',';
             changed += torrent_json(*e, v);
         } else if (was_visible(hash)) {  // e.g. given to another user
@@ -159,7 +202,7 @@ std::string delta_message(const qbt::Change& c, const qbt::Snapshot* prev, const
 
 std::string status_message(const qbt::Snapshot& s) {
     boost::json::object o{
-        {"type", "status"}, {"qbittorrent", link_name(s.link)}, {"error", nullptr}};
+        {"type", "status"}, {"qbittorrent", qbt::link_name(s.link)}, {"error", nullptr}};
     if (!s.link_error.empty()) o["error"] = s.link_error;
     return boost::json::serialize(o);
 }

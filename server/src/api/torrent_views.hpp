@@ -12,6 +12,10 @@ namespace essaim::api {
 
 enum class Scope { mine, all };
 
+// The registry's renderer (qbt::Registry::set_renderer): a torrent object as every viewer gets it,
+// without its closing brace, the viewer's own fields being appended to it.
+std::shared_ptr<const std::string> render_entry(const qbt::Entry& e);
+
 // One torrent as JSON for this viewer (`can_act` appended; for administrators also
 // `save_path` and `placement`).
 std::string torrent_json(const qbt::Entry& e, const auth::Viewer& v);
@@ -27,6 +31,5 @@ std::string full_message(const qbt::Snapshot& s, const auth::Viewer& v);
 // viewer last saw (to know which torrents left their view).
 std::string delta_message(const qbt::Change& c, const qbt::Snapshot* prev, const auth::Viewer& v);
 std::string status_message(const qbt::Snapshot& s);
-const char* link_name(qbt::LinkState s);
 
 }  // namespace essaim::api

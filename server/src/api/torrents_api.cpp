@@ -2,6 +2,7 @@
 // assign owner. Lists never reach qBittorrent; actions and the detail view do, as coroutines
 // (waiting for qBittorrent or a slow .torrent URL holds no thread).
 #include "api/context.hpp"
+#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "api/torrent_views.hpp"
@@ -124,21 +125,6 @@ asio::awaitable<http::Response> add(const Context& ctx, http::Request& req) {
     co_return http::Response::json(200, json::object{{"results", std::move(results)}});
 }
 
-const char* tracker_status(std::int64_t s) {
-    switch (s) {
-        case 0:
-            return "disabled";
-        case 1:
-            return "not_contacted";
-        case 2:
-            return "working";
-        case 3:
-            return "updating";
-        default:
-            return "not_working";
-    }
-}
-
 // Where the torrent's files are, as its viewer may know it: the path inside the owner's folder
 // ("" = the folder itself), never the absolute path on the qBittorrent machine (administrators
 // get `save_path` in the torrent object).
@@ -161,26 +147,12 @@ asio::awaitable<http::Response> detail(const Context& ctx, http::Request& req) {
     if (e.in_qbt) {
         try {
             auto props = co_await ctx.qbt->properties(e.hash);
-            if (props.is_object()) {
-                if (auto* p = props.as_object().if_contains("piece_size")) o["piece_size"] = *p;
-                if (auto* c = props.as_object().if_contains("comment")) o["comment"] = *c;
-            }
-            auto tr = co_await ctx.qbt->trackers(e.hash);
-            if (tr.is_array())
-                for (const auto& t : tr.as_array()) {
-                    if (!t.is_object()) continue;
-                    const auto& to = t.as_object();
-                    auto url = to.if_contains("url");
-                    if (!url || !url->is_string() || url->as_string().starts_with("** ["))
-                        continue;  // DHT/PeX/LSD rows
-                    auto status = to.if_contains("status");
-                    auto msg = to.if_contains("msg");
-                    trackers.push_back(json::object{
-                        {"url", *url},
-                        {"status",
-                         tracker_status(status && status->is_int64() ? status->as_int64() : 4)},
-                        {"message", msg && msg->is_string() ? *msg : json::value("")}});
-                }
+            if (props.piece_size) o["piece_size"] = *props.piece_size;
+            o["comment"] = props.comment;
+            for (const auto& t : co_await ctx.qbt->trackers(e.hash))
+                trackers.push_back(json::object{{"url", t.url},
+                                                {"status", qbt::status_name(t.status)},
+                                                {"message", t.message}});
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
@@ -193,10 +165,7 @@ asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& 
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
     const auto e = actionable_entry(*snap, a, req);
-    if (!auth::has_permission(a.user, "pause_own") && !auth::has_permission(a.user, "act_all"))
-        throw ApiError(
-            403, "forbidden",
-            "Votre groupe ne vous autorise pas à mettre en pause ou reprendre des torrents.");
+    auth::require_pause(a.user);
     if (!e.in_qbt)
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
@@ -208,8 +177,7 @@ asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& 
     } catch (const qbt::QbtError& err) {
         rethrow_qbt(err);
     }
-    ctx.store.audit({a.user.id, a.user.username, pause ? "torrent.pause" : "torrent.resume",
-                     "torrent", e.hash, "{}", req.remote_ip});
+    audit(ctx, a, req, pause ? "torrent.pause" : "torrent.resume", "torrent", e.hash);
     ctx.sync->poke();
     co_return http::Response::no_content();
 }
@@ -258,19 +226,18 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
                        "delete_files");
     bool with_files = param == "true";
     bool own = e.owner_id && *e.owner_id == a.user.id;
-    if (!auth::has_permission(a.user, "act_all")) {
-        auth::require_permission(a.user, "delete_own");
-        if (with_files) auth::require_permission(a.user, "delete_own_data");
-    }
+    auth::require_delete(a.user, with_files);
     if (with_files) check_delete_files(ctx, *snap, e, a.user, req.query_param("confirm") == "true");
-    if (e.in_qbt) {
+    // Also a torrent the sync loop has not seen yet (added a moment ago): qBittorrent has it,
+    // or ignores the id.
+    if (!e.removed) {
         try {
             co_await ctx.qbt->remove(e.hash, with_files);
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
     }
-    ctx.registry->mark_removed(e.hash, now_unix());
+    ctx.registry->mark_removed(e.hash, util::unix_now());
     // Whose torrent it was, by name too: the owner may be deleted later.
     json::object details{{"delete_files", with_files}, {"owner_id", nullptr}, {"owner", nullptr}};
     if (e.owner_id) {
@@ -279,7 +246,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     }
     audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash, details);
     if (!own && e.owner_id && ctx.notifier) {
-        auto n = qbt::entry_name(e);
+        auto n = e.name;
         ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, n,
                               "« " + n + " » a été supprimé par " + a.user.display_name +
                                   (with_files ? " (avec ses fichiers)." : "."),
@@ -313,8 +280,7 @@ asio::awaitable<http::Response> assign(const Context& ctx, http::Request& req) {
             // The database row is what counts; the tag only helps a later reconciliation.
         }
     }
-    ctx.store.audit({a.user.id, a.user.username, "torrent.assign", "torrent", e.hash,
-                     "{\"user_id\":" + std::to_string(*uid) + "}", req.remote_ip});
+    audit(ctx, a, req, "torrent.assign", "torrent", e.hash, {{"user_id", *uid}});
     auto fresh = ctx.registry->snapshot();
     const auto* ne = fresh->find(e.hash);
     if (!ne) throw ApiError(404, "torrent_not_found", "Torrent introuvable.");

@@ -1,4 +1,6 @@
 #include "app/bootstrap.hpp"
+#include "store/builtin.hpp"
+#include "store/audit.hpp"
 
 #include "api/errors.hpp"
 #include "auth/accounts.hpp"
@@ -97,7 +99,7 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate
 std::optional<Credentials> ensure_first_admin(store::Store& s) {
     if (s.count_users() > 0) return std::nullopt;
     Credentials c{"admin", auth::generate_password()};
-    create_account(s, c.username, c.password, "admin", "Administrateurs");
+    create_account(s, c.username, c.password, "admin", store::kAdminsGroupName);
     return c;
 }
 
@@ -115,11 +117,11 @@ std::int64_t create_account(store::Store& s, const std::string& username,
             [&](const std::string& name) {
                 return download::exists_on_disk(download::user_dir(root, name));
             });
-        s.audit({std::nullopt, "cli", role == "admin" ? "admin.create" : "user.create", "user",
-                 std::to_string(u.id), "{}", ""});
+        store::audit(s, store::Actor::system("cli"),
+                     role == "admin" ? "admin.create" : "user.create", "user", std::to_string(u.id));
         return u.id;
-    } catch (const api::ApiError& e) {
-        if (e.code() == "username_taken")
+    } catch (const auth::Denied& e) {
+        if (e.code == "username_taken")
             throw std::runtime_error("le nom d'utilisateur « " + std::string(str::trim(username)) +
                                      " » est déjà pris");
         throw std::runtime_error(e.what());
@@ -127,16 +129,15 @@ std::int64_t create_account(store::Store& s, const std::string& username,
 }
 
 void reset_password(store::Store& s, const std::string& username, const std::string& password) {
-    try {
-        auth::validate_password(password);
-    } catch (const api::ApiError& e) {
-        throw std::runtime_error(e.what());
-    }
     auto u = s.user_by_username(username);
     if (!u) throw std::runtime_error("utilisateur inconnu : « " + username + " »");
-    s.set_password(u->id, auth::hash_password(password), true);
-    s.delete_user_sessions(u->id, "");
-    s.audit({std::nullopt, "cli", "user.password_reset", "user", std::to_string(u->id), "{}", ""});
+    try {
+        auth::set_password(s, u->id, password);
+    } catch (const auth::Denied& e) {
+        throw std::runtime_error(e.what());
+    }
+    store::audit(s, store::Actor::system("cli"), "user.password_reset", "user",
+                 std::to_string(u->id));
 }
 
 }  // namespace essaim::app

@@ -1,4 +1,5 @@
 #include "app/cli.hpp"
+#include "store/builtin.hpp"
 
 #include "app/bootstrap.hpp"
 #include "app/cli_storage.hpp"
@@ -9,6 +10,7 @@
 #include "http/client.hpp"
 #include "store/migrate.hpp"
 #include "store/pg_store.hpp"
+#include "store/settings_view.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -97,80 +99,16 @@ int cmd_health(const Args& a, const config::Config& cfg) {
     return res.status == 200 ? 0 : 1;
 }
 
-// The settings the CLI may change until the admin pages exist, with how each is checked.
-struct SettingRule {
-    const char* key;
-    enum Kind { text, secret, boolean, integer, url, path } kind;
-    long min = 0, max = 0;
-};
-constexpr SettingRule kSettings[] = {
-    {"site_name", SettingRule::text},
-    {"registration_open", SettingRule::boolean},
-    {"default_group", SettingRule::text},
-    {"qbt_url", SettingRule::url},
-    {"qbt_username", SettingRule::text},
-    {"qbt_password", SettingRule::secret},
-    {"jackett_url", SettingRule::url},
-    {"jackett_api_key", SettingRule::secret},
-    {"jackett_timeout", SettingRule::integer, 1, 300},
-    {"download_base_url", SettingRule::url},
-    {"download_root", SettingRule::path},
-    {"download_secret", SettingRule::secret},
-    {"download_ttl", SettingRule::integer, 60, 30L * 24 * 3600},
-    {"download_bind_ip", SettingRule::boolean},
-    {"download_direct", SettingRule::boolean},
-    {"allow_private_targets", SettingRule::boolean},  // store/setting_rules.hpp
-};
-
-std::string checked_setting(const SettingRule& r, std::string v) {
-    switch (r.kind) {
-        case SettingRule::boolean:
-            if (v == "1" || v == "oui") v = "true";
-            if (v == "0" || v == "non") v = "false";
-            if (v != "true" && v != "false")
-                throw std::runtime_error(std::string(r.key) + " vaut true ou false");
-            return v;
-        case SettingRule::integer: {
-            long n = 0;
-            try {
-                std::size_t used = 0;
-                n = std::stol(v, &used);
-                if (used != v.size()) throw std::invalid_argument(v);
-            } catch (const std::exception&) {
-                throw std::runtime_error(std::string(r.key) + " attend un nombre entier");
-            }
-            if (n < r.min || n > r.max)
-                throw std::runtime_error(std::string(r.key) + " doit être entre " +
-                                         std::to_string(r.min) + " et " + std::to_string(r.max));
-            return std::to_string(n);
-        }
-        case SettingRule::url:
-            if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
-                throw std::runtime_error(std::string(r.key) +
-                                         " doit commencer par http:// ou https://");
-            return v;
-        case SettingRule::path:
-            if (v.empty() || v.front() != '/')
-                throw std::runtime_error(std::string(r.key) + " doit être un chemin absolu");
-            return v;
-        case SettingRule::secret:
-            if (std::string_view(r.key) == "download_secret" && v.size() < 16)
-                throw std::runtime_error("download_secret : 16 caractères au moins");
-            return v;
-        case SettingRule::text:
-            return v;
-    }
-    return v;
-}
-
+// The settings an administrator may change (settings/table.hpp), with the same rules as the
+// admin page; those essaim keeps for itself are listed, not changed.
 int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
     if (args.empty()) {
-        for (const auto& r : kSettings) {
-            auto v = store.setting(r.key);
-            std::cout << r.key << " = ";
+        for (const auto* k : settings::all()) {
+            auto v = store.setting(std::string(k->name));
+            std::cout << k->name << " = ";
             if (!v)
                 std::cout << "(non défini)";
-            else if (r.kind == SettingRule::secret)
+            else if (k->type == settings::Type::secret)
                 std::cout << (v->empty() ? "(vide)" : "••••• (défini)");
             else
                 std::cout << *v;
@@ -178,14 +116,13 @@ int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
         }
         return 0;
     }
-    const SettingRule* rule = nullptr;
-    for (const auto& r : kSettings)
-        if (args[0] == r.key) rule = &r;
-    if (!rule) throw std::runtime_error("réglage inconnu : " + args[0]);
+    const auto* k = settings::find(args[0]);
+    if (!k || k->reader == settings::Reader::server)
+        throw std::runtime_error("réglage inconnu : " + args[0]);
     if (args.size() == 1) {
-        auto v = store.setting(rule->key);
-        std::cout << (rule->kind == SettingRule::secret ? (v ? "••••• (défini)" : "(non défini)")
-                                                        : v.value_or("(non défini)"))
+        auto v = store.setting(std::string(k->name));
+        std::cout << (k->type == settings::Type::secret ? (v ? "••••• (défini)" : "(non défini)")
+                                                         : v.value_or("(non défini)"))
                   << "\n";
         return 0;
     }
@@ -194,8 +131,12 @@ int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
         std::getline(std::cin, value);
         if (!value.empty() && value.back() == '\r') value.pop_back();
     }
-    store.set_setting(rule->key, checked_setting(*rule, value));
-    std::cout << "Réglage " << rule->key << " enregistré.\n";
+    try {
+        store::write(store, *k, value);
+    } catch (const settings::Invalid& e) {
+        throw std::runtime_error(std::string(k->name) + " : " + e.what());
+    }
+    std::cout << "Réglage " << k->name << " enregistré.\n";
     return 0;
 }
 
@@ -315,7 +256,7 @@ int run_cli(int argc, char** argv) {
             bool generated = false;
             auto pw = read_password(a.password_stdin, generated);
             bool admin = a.command == "create-admin";
-            auto group = a.group.value_or(admin ? "Administrateurs" : "Utilisateurs");
+            auto group = a.group.value_or(admin ? store::kAdminsGroupName : store::kUsersGroupName);
             create_account(*store, *a.username, pw, admin ? "admin" : "user", group);
             std::cout << (admin ? "Administrateur créé : " : "Utilisateur créé : ") << *a.username
                       << "\n";

@@ -83,9 +83,7 @@ int cmd_storage(store::Store& store, const std::vector<std::string>& args) {
         std::cerr << "Utilisation : essaim storage move-to-user-folders\n";
         return 2;
     }
-    qbt::Connection conn{store.setting("qbt_url").value_or(""),
-                         store.setting("qbt_username").value_or(""),
-                         store.setting("qbt_password").value_or("")};
+    auto conn = qbt::connection_of(store);
     if (conn.url.empty()) {
         std::cerr << "essaim : aucun serveur qBittorrent n'est configuré.\n";
         return 1;

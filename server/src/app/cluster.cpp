@@ -1,4 +1,5 @@
 #include "app/cluster.hpp"
+#include "util/clock.hpp"
 
 #include "util/crypto.hpp"
 
@@ -16,10 +17,6 @@ namespace pg = store::pg;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::int64_t unix_now() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
 
 // NOTIFY payloads are limited to 8000 bytes by PostgreSQL; what does not fit is not sent.
 constexpr std::size_t kMaxNotifyPayload = 7900;
@@ -268,14 +265,14 @@ void Cluster::publish(const std::string& kind, std::int64_t base_rid, const std:
         auto r = pub_->exec(
             "INSERT INTO sync_feed (at, source, base_rid, kind, payload) VALUES ($1, $2, $3, $4, "
             "$5) RETURNING seq",
-            {unix_now(), id_, base_rid, kind, payload});
+            {util::unix_now(), id_, base_rid, kind, payload});
         // Delivered at commit, so a follower woken by it always finds the row.
         pub_->exec("SELECT pg_notify('essaim_sync', $1)", {r.text(0, 0)});
         t.commit();
         auto now = std::chrono::steady_clock::now();
         if (now - last_prune_ > 60s) {
             last_prune_ = now;
-            pub_->exec("DELETE FROM sync_feed WHERE at < $1", {unix_now() - kFeedKeepSeconds});
+            pub_->exec("DELETE FROM sync_feed WHERE at < $1", {util::unix_now() - kFeedKeepSeconds});
         }
     } catch (const std::exception& e) {
         // The followers see a gap in the chain and ask for a full update.

@@ -1,7 +1,9 @@
 #include "app/serve.hpp"
+#include "util/clock.hpp"
 
 #include "api/context.hpp"
 #include "api/live_hub.hpp"
+#include "api/torrent_views.hpp"
 #include "app/bootstrap.hpp"
 #include "app/cluster.hpp"
 #include "download/direct.hpp"
@@ -17,6 +19,7 @@
 #include "qbt/sync_loop.hpp"
 #include "stats/speed_history.hpp"
 #include "store/pg.hpp"
+#include "store/settings_view.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>
@@ -34,9 +37,15 @@ namespace fs = std::filesystem;
 namespace {
 
 // Environment/file values are initial values: they fill a setting only while it is unset, so
-// what the admin later changes in the app is not overwritten at the next start.
-void seed_setting(store::Store& s, const std::string& key, const std::string& value) {
-    if (!value.empty() && !s.setting(key)) s.set_setting(key, value);
+// what the admin later changes in the app is not overwritten at the next start. A value its
+// rule refuses is left out, with a warning.
+void seed_setting(store::Store& s, const settings::Key& k, const std::string& value) {
+    if (value.empty() || s.setting(std::string(k.name))) return;
+    try {
+        store::write(s, k, value);
+    } catch (const settings::Invalid& e) {
+        spdlog::warn("valeur initiale de {} ignorée : {}", k.name, e.what());
+    }
 }
 
 std::string find_web_dir(const config::Config& cfg) {
@@ -52,7 +61,7 @@ int serve(const config::Config& cfg) {
     ensure_data_dir(cfg.data_dir);
     auto key = load_or_create_secret(cfg);
     auto store = open_store(cfg);
-    store->prune_sessions(api::now_unix());
+    store->prune_sessions(util::unix_now());
 
     if (auto admin = ensure_first_admin(*store)) {
         // Printed once on stdout, never written to the log.
@@ -65,34 +74,35 @@ int serve(const config::Config& cfg) {
                   << std::endl;
     }
 
-    seed_setting(*store, "qbt_url", cfg.qbt_url);
-    seed_setting(*store, "qbt_username", cfg.qbt_username);
-    seed_setting(*store, "qbt_password", cfg.qbt_password);
-    seed_setting(*store, "jackett_url", cfg.jackett_url);
-    seed_setting(*store, "jackett_api_key", cfg.jackett_api_key);
+    seed_setting(*store, settings::qbt_url, cfg.qbt_url);
+    seed_setting(*store, settings::qbt_username, cfg.qbt_username);
+    seed_setting(*store, settings::qbt_password, cfg.qbt_password);
+    seed_setting(*store, settings::jackett_url, cfg.jackett_url);
+    seed_setting(*store, settings::jackett_api_key, cfg.jackett_api_key);
     if (cfg.jackett_timeout > 0)
-        seed_setting(*store, "jackett_timeout", std::to_string(cfg.jackett_timeout));
-    seed_setting(*store, "download_base_url", cfg.download_base_url);
-    seed_setting(*store, "download_root", cfg.download_root);
-    seed_setting(*store, "download_secret", cfg.download_secret);
-    if (cfg.download_direct) seed_setting(*store, "download_direct", "true");
+        seed_setting(*store, settings::jackett_timeout, std::to_string(cfg.jackett_timeout));
+    seed_setting(*store, settings::download_base_url, cfg.download_base_url);
+    seed_setting(*store, settings::download_root, cfg.download_root);
+    seed_setting(*store, settings::download_secret, cfg.download_secret);
+    if (cfg.download_direct) seed_setting(*store, settings::download_direct, "true");
 
     std::unique_ptr<qbt::ManagedQbittorrent> managed;
-    bool managed_mode = !store->setting("qbt_url") || store->setting("qbt_managed") == "true";
+    bool managed_mode = !store::is_set(*store, settings::qbt_url) ||
+                        store::flag(*store, settings::qbt_managed);
     if (managed_mode && cfg.qbt_managed.value_or(true)) {
         managed = std::make_unique<qbt::ManagedQbittorrent>(
             cfg.data_dir, cfg.qbt_managed_network, std::make_shared<store::SettingsCipher>(key));
         try {
             auto info = managed->start();
-            store->set_setting("qbt_managed", "true");
-            store->set_setting("qbt_url", info.url);
-            store->set_setting("qbt_username", info.username);
-            store->set_setting("qbt_password", info.password);
-            store->set_setting("qbt_save_path", info.save_path);
+            store::write(*store, settings::qbt_managed, "true");
+            store::write(*store, settings::qbt_url, info.url);
+            store::write(*store, settings::qbt_username, info.username);
+            store::write(*store, settings::qbt_password, info.password);
+            store::write(*store, settings::qbt_save_path, info.save_path);
             // One-machine default: essaim serves the downloads itself, no nginx needed.
-            if (!store->setting("download_root")) {
-                store->set_setting("download_root", info.save_path);
-                store->set_setting("download_direct", "true");
+            if (!store::is_set(*store, settings::download_root)) {
+                store::write(*store, settings::download_root, info.save_path);
+                store::write(*store, settings::download_direct, "true");
             }
         } catch (const std::exception& e) {
             spdlog::error("qBittorrent local non démarré : {}", e.what());
@@ -101,12 +111,12 @@ int serve(const config::Config& cfg) {
     }
 
     // Direct serving needs a secret even when nobody configured one.
-    if (store->setting("download_direct") == "true" && !store->setting("download_secret"))
-        store->set_setting("download_secret", crypto::random_token(24));
+    if (store::flag(*store, settings::download_direct) &&
+        !store::is_set(*store, settings::download_secret))
+        store::write(*store, settings::download_secret, crypto::random_token(24));
 
     auth::SessionService sessions(*store, key, cfg.secure_cookies());
     auth::SignInThrottle throttle;
-    std::atomic<int> qbt_state{static_cast<int>(api::QbtState::unconfigured)};
 
     auto [host, port] = config::split_host_port(cfg.listen);
     int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -117,10 +127,8 @@ int serve(const config::Config& cfg) {
     qbt::Client qbt_client(ioc.get_executor(), counters);
     qbt::Registry registry(*store);
     registry.set_storage_root(download::load_settings(*store).storage_root);
+    registry.set_renderer(api::render_entry);
     registry.load();
-    registry.on_change([&qbt_state](const qbt::Change& c) {
-        if (c.link_changed) qbt_state.store(static_cast<int>(c.snapshot->link));
-    });
     qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
     qbt::AddService adder(*store, registry, qbt_client, sync);
     qbt::StorageMover mover(registry, qbt_client);
@@ -148,7 +156,7 @@ int serve(const config::Config& cfg) {
 
     dispatcher.start();
 
-    api::Context ctx{cfg,         *store, sessions, throttle,  qbt_state, &registry,
+    api::Context ctx{cfg,         *store, sessions, throttle,  &registry,
                      &qbt_client, &sync,  &ioc,     &notifier, &speed};
     ctx.adder = &adder;
     ctx.mover = &mover;
@@ -204,7 +212,7 @@ int serve(const config::Config& cfg) {
         sampler.async_wait([&](boost::system::error_code ec) {
             if (ec) return;
             auto snap = registry.snapshot();
-            auto now = api::now_unix();
+            auto now = util::unix_now();
             std::vector<std::pair<std::string, stats::Sample>> per;
             for (const auto& e : snap->entries)
                 if (e.in_qbt && (e.dlspeed || e.upspeed || speed.tracks(e.hash)))
@@ -240,7 +248,7 @@ int serve(const config::Config& cfg) {
     server.add_websocket("/api/ws", hub);
     // Signed downloads served by essaim itself (direct mode; refused with a page otherwise).
     auto serve_download = [&store](http::Request& q) {
-        return download::serve_signed(download::load_settings(*store), q, api::now_unix());
+        return download::serve_signed(download::load_settings(*store), q, util::unix_now());
     };
     server.add_prefix_handler("/dl/", serve_download);
     try {

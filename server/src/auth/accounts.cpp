@@ -1,6 +1,8 @@
 #include "auth/accounts.hpp"
+#include "store/builtin.hpp"
+#include "store/settings_view.hpp"
 
-#include "api/errors.hpp"
+#include "auth/denied.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "download/layout.hpp"
@@ -8,7 +10,6 @@
 #include "util/strings.hpp"
 
 namespace essaim::auth {
-using api::ApiError;
 
 namespace {
 
@@ -16,11 +17,11 @@ store::Group group_for(store::Store& s, const std::optional<std::int64_t>& id) {
     std::optional<store::Group> g;
     if (id) {
         g = s.group_by_id(*id);
-        if (!g) throw ApiError(422, "unknown_group", "Ce groupe n'existe pas.", "group_id");
+        if (!g) throw Denied(Denied::Kind::invalid, "unknown_group", "Ce groupe n'existe pas.", "group_id");
         return *g;
     }
-    g = s.group_by_name(s.setting("default_group").value_or("Utilisateurs"));
-    if (!g) g = s.group_by_id(2);  // the built-in "Utilisateurs"
+    g = s.group_by_name(store::text(s, settings::default_group));
+    if (!g) g = s.group_by_id(store::kUsersGroupId);
     if (!g) throw std::runtime_error("le groupe par défaut « Utilisateurs » n'existe plus");
     return *g;
 }
@@ -35,10 +36,10 @@ store::User create_account(store::Store& s, const NewAccount& a, const FolderInU
                        ? validate_display_name(*a.display_name)
                        : username;
     if (a.role != "user" && a.role != "admin")
-        throw ApiError(422, "invalid_role", "Le rôle doit être « user » ou « admin ».", "role");
+        throw Denied(Denied::Kind::invalid, "invalid_role", "Le rôle doit être « user » ou « admin ».", "role");
     auto group = group_for(s, a.group_id);
     if (s.user_by_username(username))
-        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+        throw Denied(Denied::Kind::conflict, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
     auto folder = download::choose_folder(username, [&](const std::string& name) {
         return s.folder_in_use(name) || (in_use && in_use(name));
     });
@@ -48,11 +49,25 @@ store::User create_account(store::Store& s, const NewAccount& a, const FolderInU
     try {
         id = s.create_user(nu);
     } catch (const store::Conflict&) {
-        throw ApiError(409, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+        throw Denied(Denied::Kind::conflict, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
     }
     auto user = s.user_by_id(id);
     if (!user) throw std::runtime_error("compte introuvable juste après sa création");
     return *user;
+}
+
+void set_password(store::Store& s, std::int64_t user_id, const std::string& password,
+                  const char* field) {
+    validate_password(password, field);
+    s.set_password(user_id, hash_password(password), true);
+    s.delete_user_sessions(user_id, "");
+}
+
+void set_disabled(store::Store& s, std::int64_t user_id, bool disabled) {
+    store::UserUpdate up;
+    up.disabled = disabled;
+    s.update_user(user_id, up);
+    if (disabled) s.delete_user_sessions(user_id, "");
 }
 
 std::string generate_password() {

@@ -1,6 +1,7 @@
-// Creating an account — the one place for it: registration, an administrator's form, the first
-// start and the CLI all come here, so the rules (validation, password hash, default group, the
-// user's own folder) are written once.
+// Accounts — the one place they are created, given a new password and disabled: registration,
+// an administrator's form, the first start and the CLI all come here, so the rules (validation,
+// password hash, default group, the user's own folder, sessions ended) are written once. (What
+// becomes of a deleted user's torrents is qBittorrent's side: qbt/ownership.hpp.)
 // Blocking (argon2id, ~70 ms): call it from the worker pool or the CLI, never an I/O thread.
 #pragma once
 
@@ -27,10 +28,18 @@ struct NewAccount {
 // root): the new user's folder must not be one of them.
 using FolderInUse = std::function<bool(const std::string&)>;
 
-// Validates every field (api::ApiError 422 naming the field), hashes the password, picks the
-// user's folder (download/layout.hpp), inserts the row. Throws ApiError 409 `username_taken`,
-// 422 `unknown_group`. Returns the new user as the store reads it.
+// Validates every field (auth::Denied invalid, naming the field), hashes the password, picks the
+// user's folder (download/layout.hpp), inserts the row. Throws Denied conflict `username_taken`,
+// invalid `unknown_group`. Returns the new user as the store reads it.
 store::User create_account(store::Store& s, const NewAccount& a, const FolderInUse& in_use = {});
+
+// Sets a new password (checked like at creation; `field` names it in a refusal) and ends every
+// session of the user, on every device: tokens issued before stop working (token_version).
+void set_password(store::Store& s, std::int64_t user_id, const std::string& password,
+                  const char* field = "password");
+
+// Disables (every session ends at once) or enables the account.
+void set_disabled(store::Store& s, std::int64_t user_id, bool disabled);
 
 // A generated password: 20 characters of the base64url alphabet.
 std::string generate_password();

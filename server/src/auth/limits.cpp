@@ -1,6 +1,6 @@
 #include "auth/limits.hpp"
 
-#include "api/errors.hpp"
+#include "auth/denied.hpp"
 
 #include <boost/json.hpp>
 
@@ -61,14 +61,14 @@ json::object limits_json(const Limits& l) {
 
 Limits limits_from_request(const json::value& v) {
     if (!v.is_object())
-        throw api::ApiError(422, "invalid_limits", "Les limites doivent être un objet.", "limits");
+        throw Denied(Denied::Kind::invalid, "invalid_limits", "Les limites doivent être un objet.", "limits");
     Limits l;
     for (const auto& [key, val] : v.as_object()) {
         std::string field = "limits." + std::string(key);
         if (auto* f = int_field(l, key)) {
             if (val.is_null()) continue;
             if (!val.is_int64() || val.as_int64() < 0)
-                throw api::ApiError(422, "invalid_limits",
+                throw Denied(Denied::Kind::invalid, "invalid_limits",
                                     "Indiquez un nombre entier positif, ou rien pour illimité.",
                                     field);
             *f = val.as_int64();
@@ -76,40 +76,20 @@ Limits limits_from_request(const json::value& v) {
             if (val.is_null()) continue;
             if (!val.is_number() || val.to_number<double>() < 0 ||
                 !std::isfinite(val.to_number<double>()))
-                throw api::ApiError(422, "invalid_limits",
+                throw Denied(Denied::Kind::invalid, "invalid_limits",
                                     "Le ratio doit être un nombre positif, ou rien pour illimité.",
                                     field);
             l.ratio_limit = val.to_number<double>();
         } else if (key == "active_policy") {
             if (!val.is_string() || (val.as_string() != "queue" && val.as_string() != "refuse"))
-                throw api::ApiError(422, "invalid_limits",
+                throw Denied(Denied::Kind::invalid, "invalid_limits",
                                     "Politique inconnue (« queue » ou « refuse »).", field);
             l.queue_when_busy = val.as_string() == "queue";
         } else {
-            throw api::ApiError(422, "invalid_limits", "Cette limite n'existe pas.", field);
+            throw Denied(Denied::Kind::invalid, "invalid_limits", "Cette limite n'existe pas.", field);
         }
     }
     return l;
-}
-
-bool is_active(const qbt::Entry& e) {
-    if (e.removed) return false;
-    // Just added, not yet listed by qBittorrent: it will start (unless added queued).
-    if (!e.in_qbt) return e.limit_state != "queued";
-    const auto& s = e.state;
-    return s == "metadata" || s == "downloading" || s == "stalled" ||
-           (s == "queued" && e.progress < 1.0);
-}
-
-Usage usage_of(const qbt::Snapshot& s, std::int64_t user_id) {
-    Usage u;
-    for (const auto& e : s.entries) {
-        if (e.removed || !e.owner_id || *e.owner_id != user_id) continue;
-        ++u.torrents;
-        u.disk_used += e.size;
-        if (is_active(e)) ++u.active;
-    }
-    return u;
 }
 
 std::string french_size(std::int64_t bytes) {

@@ -1,5 +1,5 @@
 // A group's limits (stored as JSON in groups.limits; an absent or null key = unlimited) and the
-// checks made when a user adds a torrent. Pure: usage comes from a registry snapshot.
+// checks made when a user adds a torrent. Pure: usage is given (qbt/usage.hpp counts it).
 //
 // What each limit does:
 //  - max_torrents: adding one more is refused;
@@ -10,8 +10,6 @@
 //  - download_limit, upload_limit (bytes/s), ratio_limit, seeding_time_limit (minutes): set on
 //    the torrent in qBittorrent when it is added.
 #pragma once
-
-#include "qbt/registry.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -28,16 +26,12 @@ struct Limits {
     std::optional<std::int64_t> download_limit, upload_limit, seeding_time_limit;
     std::optional<double> ratio_limit;
     bool queue_when_busy = true;  // active_policy "queue" (default) or "refuse"
-
-    bool any_transfer_limit() const {
-        return download_limit || upload_limit || ratio_limit || seeding_time_limit;
-    }
 };
 
 // Tolerant: unknown keys and wrong types are ignored (the database only holds validated JSON).
 Limits parse_limits(std::string_view json);
 boost::json::object limits_json(const Limits& l);
-// From an API request: throws api::ApiError 422 with field "limits.<key>" on a bad value.
+// From an API request: throws auth::Denied (invalid) with field "limits.<key>" on a bad value.
 Limits limits_from_request(const boost::json::value& v);
 
 struct Usage {
@@ -45,8 +39,6 @@ struct Usage {
     std::int64_t active = 0;     // of which downloading (metadata, downloading, stalled, queued)
     std::int64_t disk_used = 0;  // sum of their sizes
 };
-Usage usage_of(const qbt::Snapshot& s, std::int64_t user_id);
-bool is_active(const qbt::Entry& e);
 
 struct Refusal {
     std::string code, message;  // French message

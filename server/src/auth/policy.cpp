@@ -1,6 +1,6 @@
 #include "auth/policy.hpp"
 
-#include "api/errors.hpp"
+#include "auth/denied.hpp"
 
 #include <algorithm>
 
@@ -21,8 +21,7 @@ bool has_permission(const store::User& u, std::string_view permission) {
 
 void require_permission(const store::User& u, std::string_view permission) {
     if (!has_permission(u, permission))
-        throw api::ApiError(
-            403, "forbidden",
+        throw Denied(Denied::Kind::forbidden, "forbidden",
             "Votre groupe ne vous autorise pas à faire cela. Demandez à un administrateur.");
 }
 
@@ -30,22 +29,35 @@ Viewer Viewer::of(const store::User& u) {
     return {u.id, u.is_admin(), has_permission(u, "see_all"), has_permission(u, "act_all")};
 }
 
-bool can_see(const Viewer& v, const qbt::Entry& e) {
-    if (!e.owner_id) return v.admin;
-    return *e.owner_id == v.user_id || v.see_all || v.admin;
+bool can_see(const Viewer& v, Owner owner) {
+    if (!owner) return v.admin;
+    return *owner == v.user_id || v.see_all || v.admin;
 }
 
-bool can_act(const Viewer& v, const qbt::Entry& e) {
+bool can_act(const Viewer& v, Owner owner) {
     if (v.admin || v.act_all) return true;
-    return e.owner_id && *e.owner_id == v.user_id;
+    return owner && *owner == v.user_id;
 }
 
-bool can_download(const store::User& u, const qbt::Entry& e) {
+bool can_download(const store::User& u, Owner owner) {
     auto v = Viewer::of(u);
-    if (!can_see(v, e)) return false;
+    if (!can_see(v, owner)) return false;
     if (v.admin) return true;
-    bool own = e.owner_id && *e.owner_id == u.id;
+    bool own = owner && *owner == u.id;
     return own ? has_permission(u, "download_own") : has_permission(u, "download_any");
+}
+
+void require_pause(const store::User& u) {
+    if (!has_permission(u, "pause_own") && !has_permission(u, "act_all"))
+        throw Denied(
+            Denied::Kind::forbidden, "forbidden",
+            "Votre groupe ne vous autorise pas à mettre en pause ou reprendre des torrents.");
+}
+
+void require_delete(const store::User& u, bool with_files) {
+    if (has_permission(u, "act_all")) return;
+    require_permission(u, "delete_own");
+    if (with_files) require_permission(u, "delete_own_data");
 }
 
 }  // namespace essaim::auth

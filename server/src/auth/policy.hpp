@@ -4,7 +4,6 @@
 // delete_own_data, see_all, act_all, download_own, download_any, see_charts).
 #pragma once
 
-#include "qbt/registry.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>
@@ -18,7 +17,7 @@ namespace essaim::auth {
 const std::vector<std::string_view>& all_permissions();
 
 bool has_permission(const store::User& u, std::string_view permission);
-// Throws api::ApiError 403 `forbidden` with a French message.
+// Throws auth::Denied (forbidden) `forbidden` with a French message.
 void require_permission(const store::User& u, std::string_view permission);
 
 struct Viewer {
@@ -29,14 +28,23 @@ struct Viewer {
     static Viewer of(const store::User& u);
 };
 
+// The torrent is given by its owner (nullopt: "sans propriétaire").
+using Owner = std::optional<std::int64_t>;
+
 // May this viewer see the torrent? Own torrents always; everyone's with see_all; torrents
 // without an owner only admins (they assign them).
-bool can_see(const Viewer& v, const qbt::Entry& e);
+bool can_see(const Viewer& v, Owner owner);
 // May this viewer pause/resume/delete it? Own torrents, or any with act_all (admins).
-bool can_act(const Viewer& v, const qbt::Entry& e);
+bool can_act(const Viewer& v, Owner owner);
 
 // May this user get download links for the torrent's files? Own torrents with download_own,
 // any torrent they can see with download_any (admins always).
-bool can_download(const store::User& u, const qbt::Entry& e);
+bool can_download(const store::User& u, Owner owner);
+
+// On a torrent the user may act on (can_act): pausing and resuming need pause_own (or act_all);
+// deleting needs delete_own, and delete_own_data with the files (or act_all). Throw Denied
+// (forbidden) with a French message otherwise.
+void require_pause(const store::User& u);
+void require_delete(const store::User& u, bool with_files);
 
 }  // namespace essaim::auth

@@ -1,4 +1,5 @@
 #include "auth/sessions.hpp"
+#include "util/clock.hpp"
 
 #include "auth/csrf.hpp"
 #include "auth/jwt.hpp"
@@ -10,7 +11,7 @@ namespace essaim::auth {
 
 SessionService::Issued SessionService::issue(const store::User& u, const std::string& ip,
                                              const std::string& user_agent) {
-    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    auto now = util::unix_now();
     Issued s;
     s.session_id = crypto::random_token(18);
     s.expires_at = now + ttl_;
@@ -45,7 +46,7 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
         token = *c;
     }
     if (token.empty() || token.size() > 4096) return std::nullopt;
-    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    auto now = util::unix_now();
     auto claims = jwt_decode(token, key_, now);
     if (!claims) return std::nullopt;
     auto user = store_.user_for_session(claims->session_id, claims->user_id, now);

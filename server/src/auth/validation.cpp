@@ -1,11 +1,10 @@
 #include "auth/validation.hpp"
 
-#include "api/errors.hpp"
+#include "auth/denied.hpp"
 #include "util/strings.hpp"
 
 namespace essaim::auth {
 
-using api::ApiError;
 
 std::string validate_username(const std::string& username) {
     std::string u(str::trim(username));
@@ -14,8 +13,7 @@ std::string validate_username(const std::string& username) {
         ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-');
     if (!ok)
-        throw ApiError(
-            422, "invalid_username",
+        throw Denied(Denied::Kind::invalid, "invalid_username",
             "Le nom d'utilisateur doit faire de 3 à 32 caractères : lettres sans accent, "
             "chiffres, point, tiret ou tiret bas.",
             "username");
@@ -25,10 +23,10 @@ std::string validate_username(const std::string& username) {
 void validate_password(const std::string& password, const char* field) {
     auto n = str::utf8_length(password);
     if (n < kMinPasswordLength)
-        throw ApiError(422, "weak_password",
+        throw Denied(Denied::Kind::invalid, "weak_password",
                        "Le mot de passe doit contenir au moins 10 caractères.", field);
     if (password.size() > kMaxPasswordLength)
-        throw ApiError(422, "weak_password",
+        throw Denied(Denied::Kind::invalid, "weak_password",
                        "Le mot de passe ne doit pas dépasser 1024 caractères.", field);
 }
 
@@ -38,7 +36,7 @@ std::string validate_display_name(const std::string& name) {
     bool control = false;
     for (unsigned char c : n) control = control || c < 0x20 || c == 0x7F;
     if (len < 1 || len > 64 || control)
-        throw ApiError(422, "invalid_display_name",
+        throw Denied(Denied::Kind::invalid, "invalid_display_name",
                        "Le nom affiché doit faire de 1 à 64 caractères.", "display_name");
     return n;
 }
@@ -55,7 +53,7 @@ std::optional<std::string> validate_email(const std::string& email) {
         ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
     }
     for (unsigned char c : e) ok = ok && c > 0x20 && c != 0x7F;
-    if (!ok) throw ApiError(422, "invalid_email", "L'adresse e-mail n'est pas valide.", "email");
+    if (!ok) throw Denied(Denied::Kind::invalid, "invalid_email", "L'adresse e-mail n'est pas valide.", "email");
     return e;
 }
 

@@ -1,4 +1,4 @@
-// Account field rules. Each function returns the cleaned value or throws api::ApiError (422)
+// Account field rules. Each function returns the cleaned value or throws auth::Denied (invalid, 422 in the API)
 // with the field name and a French message.
 #pragma once
 

@@ -2,17 +2,10 @@
 
 #include "download/signer.hpp"
 #include "http/message.hpp"
+#include "store/settings_view.hpp"
 
 namespace essaim::download {
 namespace {
-
-std::string setting(store::Store& s, const char* key) {
-    return s.setting(key).value_or("");
-}
-
-bool is_true(const std::string& v) {
-    return v == "true" || v == "1" || v == "yes";
-}
 
 std::string with_origin(std::string_view path, std::string_view origin) {
     std::string o(origin);
@@ -38,20 +31,16 @@ std::string Settings::uri_prefix() const {
 
 Settings load_settings(store::Store& st) {
     Settings s;
-    s.direct = is_true(setting(st, "download_direct"));
-    s.base_url = s.direct ? "/dl/" : setting(st, "download_base_url");
+    s.direct = store::flag(st, settings::download_direct);
+    s.base_url = s.direct ? "/dl/" : store::text(st, settings::download_base_url);
     if (!s.base_url.empty() && s.base_url.back() != '/') s.base_url.push_back('/');
-    s.root = setting(st, "download_root");
+    s.root = store::text(st, settings::download_root);
     while (s.root.size() > 1 && s.root.back() == '/') s.root.pop_back();
-    s.storage_root = s.root.empty() ? setting(st, "qbt_save_path") : s.root;
+    s.storage_root = s.root.empty() ? store::text(st, settings::qbt_save_path) : s.root;
     while (s.storage_root.size() > 1 && s.storage_root.back() == '/') s.storage_root.pop_back();
-    s.secret = setting(st, "download_secret");
-    try {
-        auto ttl = std::stoll(setting(st, "download_ttl"));
-        if (ttl >= 60 && ttl <= 30LL * 24 * 3600) s.ttl = ttl;
-    } catch (const std::exception&) {
-    }
-    s.bind_ip = is_true(setting(st, "download_bind_ip"));
+    s.secret = store::text(st, settings::download_secret);
+    s.ttl = store::number(st, settings::download_ttl);
+    s.bind_ip = store::flag(st, settings::download_bind_ip);
     return s;
 }
 
@@ -68,16 +57,6 @@ Link file_link(const Settings& s, std::string_view rel, std::int64_t now, std::s
     } else {
         l.url = with_origin(path, origin);
     }
-    return l;
-}
-
-Link zip_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
-              std::string_view ip) {
-    Link l;
-    l.expires = now + s.ttl;
-    std::string uri = "/zip/" + std::string(rel);
-    l.url = with_origin(signed_path(uri, l.expires, s.secret, s.bind_ip ? ip : std::string_view()),
-                        origin);
     return l;
 }
 

@@ -16,8 +16,6 @@
 
 namespace essaim::download {
 
-inline constexpr std::int64_t kDefaultTtl = 6 * 3600;
-
 struct Settings {
     std::string base_url;  // always ends with '/'; "/dl/" in direct mode
     std::string root;      // qBittorrent-side directory that base_url maps to (no trailing '/')
@@ -25,7 +23,7 @@ struct Settings {
     // root is set (downloads not configured yet). Torrents go to <storage_root>/<user folder>/.
     std::string storage_root;
     std::string secret;
-    std::int64_t ttl = kDefaultTtl;
+    std::int64_t ttl = 6 * 3600;  // settings::download_ttl
     bool bind_ip = false;  // the client address is part of the hash ($remote_addr)
     bool direct = false;
 
@@ -48,10 +46,6 @@ struct Link {
 // prefixed when base_url is a bare path (direct mode). `ip` is used only when bind_ip is set.
 Link file_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
                std::string_view ip);
-// Direct mode only: the signed "/zip/<rel>" URL that streams the folder `rel` ("" = the root).
-Link zip_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
-              std::string_view ip);
-
 // The nginx configuration matching `s`, in French comments, ready to paste: a `map` for the http
 // block and the `location` for the server block. `secret_shown` replaces the secret (the web
 // page shows a placeholder; `essaim nginx-snippet` on the server prints the real one).

@@ -1,5 +1,8 @@
 #include "http/message.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include "util/strings.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -75,6 +78,10 @@ std::string_view Response::header(std::string_view name) const {
     for (const auto& [k, v] : headers)
         if (str::iequals(k, name)) return v;
     return {};
+}
+
+std::string form_encode(std::string_view v) {
+    return boost::urls::encode(v, boost::urls::unreserved_chars);
 }
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {

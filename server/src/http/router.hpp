@@ -23,9 +23,14 @@ using Handler = std::function<Response(Request&)>;
 // requests that need it.
 using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
-// How the server must run a handler: on the I/O thread (cheap, never blocks), on the worker
-// pool (password hashing, heavy database work), or as a coroutine on the I/O threads (calls to
-// upstreams; it must not block either, apart from quick database calls).
+// How the server must run a handler:
+//  - inline_io: on the I/O thread, for answers made from memory only — the torrent list, the
+//    speed charts, /metrics, GET /api/me (the session behind them comes from the store's cache;
+//    a miss reads the database once);
+//  - worker: on the worker pool, for everything that reads or writes the database or hashes a
+//    password (argon2, ~70 ms);
+//  - async: a coroutine on the I/O threads, for what waits for an upstream (qBittorrent, Jackett,
+//    a .torrent URL); besides its waits, it may make quick database calls.
 enum class Exec { inline_io, worker, async };
 
 struct Route {
@@ -49,7 +54,6 @@ class Router {
     void add(std::string method, std::string pattern, Handler h, Exec exec = Exec::inline_io);
     void add_async(std::string method, std::string pattern, AsyncHandler h);
     Match match(std::string_view method, std::string_view path) const;
-    const std::vector<Route>& routes() const { return routes_; }
 
   private:
     std::vector<Route> routes_;

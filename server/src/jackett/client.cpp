@@ -1,6 +1,7 @@
 #include "jackett/client.hpp"
+#include "store/settings_view.hpp"
 
-#include "qbt/webapi.hpp"
+#include "http/message.hpp"
 
 #include <boost/asio.hpp>
 
@@ -50,6 +51,15 @@ std::string xml_unescape(std::string s) {
 
 }  // namespace
 
+Settings settings_of(store::Store& st) {
+    Settings s;
+    s.url = store::text(st, settings::jackett_url);
+    while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+    s.api_key = store::text(st, settings::jackett_api_key);
+    s.timeout = std::chrono::seconds(store::number(st, settings::jackett_timeout));
+    return s;
+}
+
 std::string user_message(const std::string& code) {
     if (code == "jackett_not_configured")
         return "La recherche n'est pas disponible : aucun serveur Jackett n'est configuré.";
@@ -86,10 +96,10 @@ asio::awaitable<SearchResponse> search(Settings s, std::string query, std::vecto
                                        std::string indexer) {
     check_configured(s);
     std::string url = s.url +
-                      "/api/v2.0/indexers/all/results?apikey=" + qbt::form_encode(s.api_key) +
-                      "&Query=" + qbt::form_encode(query);
+                      "/api/v2.0/indexers/all/results?apikey=" + http::form_encode(s.api_key) +
+                      "&Query=" + http::form_encode(query);
     for (int c : categories) url += "&Category%5B%5D=" + std::to_string(c);
-    if (!indexer.empty()) url += "&Tracker%5B%5D=" + qbt::form_encode(indexer);
+    if (!indexer.empty()) url += "&Tracker%5B%5D=" + http::form_encode(indexer);
     http::ClientRequest req{"GET", url, {{"Accept", "application/json"}}, {}, s.timeout, 32u << 20};
     auto res = co_await http::fetch(std::move(req));
     check_response(res, s);
@@ -103,7 +113,7 @@ asio::awaitable<SearchResponse> search(Settings s, std::string query, std::vecto
 asio::awaitable<std::vector<std::pair<std::string, std::string>>> indexers(Settings s) {
     check_configured(s);
     std::string url =
-        s.url + "/api/v2.0/indexers/all/results/torznab/api?apikey=" + qbt::form_encode(s.api_key) +
+        s.url + "/api/v2.0/indexers/all/results/torznab/api?apikey=" + http::form_encode(s.api_key) +
         "&t=indexers&configured=true";
     // A named request: g++ 12 mishandles braced temporaries inside co_await (double free).
     http::ClientRequest req{"GET", url, {}, {}, std::chrono::seconds(10), 4u << 20};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http/client.hpp"
+#include "store/store.hpp"
 #include "jackett/results.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -30,6 +31,9 @@ class JackettError : public std::runtime_error {
         code;  // jackett_not_configured, jackett_unreachable, jackett_auth_failed, jackett_timeout
     int status;  // HTTP status essaim answers with
 };
+
+// The Jackett the settings describe (jackett_url, jackett_api_key, jackett_timeout).
+Settings settings_of(store::Store& s);
 
 // The sentence users read for an error code: never Jackett's address, its text or the key
 // (the exception's own message, with details, is for the log and the admin's "Tester").

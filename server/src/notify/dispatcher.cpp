@@ -1,8 +1,9 @@
 #include "notify/dispatcher.hpp"
+#include "util/clock.hpp"
 
 #include "http/client.hpp"
 #include "notify/messages.hpp"
-#include "store/setting_rules.hpp"
+#include "store/settings_view.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -17,10 +18,6 @@
 namespace essaim::notify {
 
 namespace {
-
-std::int64_t now_unix() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
 
 struct Upload {
     const std::string* data;
@@ -47,16 +44,13 @@ std::string address_of(const std::string& from) {
 
 SmtpSettings SmtpSettings::load(store::Store& s) {
     SmtpSettings m;
-    m.host = s.setting("smtp_host").value_or("");
-    m.username = s.setting("smtp_username").value_or("");
-    m.password = s.setting("smtp_password").value_or("");
-    m.from = s.setting("smtp_from").value_or("");
-    try {
-        m.port = std::stoi(s.setting("smtp_port").value_or("587"));
-    } catch (const std::exception&) {
-    }
-    m.starttls = s.setting("smtp_starttls").value_or("true") == "true";
-    m.verify_tls = s.setting("smtp_verify_tls").value_or("true") == "true";
+    m.host = store::text(s, settings::smtp_host);
+    m.username = store::text(s, settings::smtp_username);
+    m.password = store::text(s, settings::smtp_password);
+    m.from = store::text(s, settings::smtp_from);
+    m.port = static_cast<int>(store::number(s, settings::smtp_port));
+    m.starttls = store::flag(s, settings::smtp_starttls);
+    m.verify_tls = store::flag(s, settings::smtp_verify_tls);
     return m;
 }
 
@@ -127,7 +121,7 @@ void Dispatcher::loop() {
         if (active_ && !active_()) continue;
         std::vector<store::Delivery> due;
         try {
-            due = store_.due_deliveries(now_unix(), 20);
+            due = store_.due_deliveries(util::unix_now(), 20);
         } catch (const std::exception& e) {
             spdlog::warn("notifications : lecture de la file impossible : {}", e.what());
             continue;
@@ -140,12 +134,12 @@ void Dispatcher::loop() {
             auto attempts = d.attempts + 1;
             try {
                 send(d);
-                store_.update_delivery(d.id, "sent", attempts, d.next_at, "", now_unix());
+                store_.update_delivery(d.id, "sent", attempts, d.next_at, "", util::unix_now());
             } catch (const std::exception& e) {
                 bool last = attempts >= kMaxAttempts;
                 store_.update_delivery(d.id, last ? "failed" : "pending", attempts,
-                                       now_unix() + retry_base_ * backoff_seconds(attempts) / 10,
-                                       e.what(), now_unix());
+                                       util::unix_now() + retry_base_ * backoff_seconds(attempts) / 10,
+                                       e.what(), util::unix_now());
                 spdlog::info("notification {} ({}) : échec {}/{} : {}", d.notification_id,
                              d.channel, attempts, kMaxAttempts, e.what());
             }
@@ -157,7 +151,7 @@ void Dispatcher::send(const store::Delivery& d) {
     if (d.channel == "email") {
         auto smtp = SmtpSettings::load(store_);
         send_email(smtp, d.target,
-                   email_message(smtp.from, d.target, d.notification, base_url_, now_unix()));
+                   email_message(smtp.from, d.target, d.notification, base_url_, util::unix_now()));
         return;
     }
     http::ClientRequest req;
@@ -169,7 +163,7 @@ void Dispatcher::send(const store::Delivery& d) {
     req.max_response_bytes = 64 * 1024;
     // The user chose this address: the client resolves it once, refuses it unless every
     // address is public, and connects to exactly what it checked (no DNS rebinding window).
-    req.allow_private = store::allow_private_targets(store_);
+    req.allow_private = store::flag(store_, settings::allow_private_targets);
     // Its own I/O context: a slow receiver never holds the server's threads, and stopping
     // essaim never waits on an I/O context that is already stopped.
     boost::asio::io_context io;

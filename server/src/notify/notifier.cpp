@@ -1,4 +1,5 @@
 #include "notify/notifier.hpp"
+#include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -27,13 +28,13 @@ void Notifier::on_change(const qbt::Change& c) {
         if (!e.completion_notified && e.progress >= 1.0 && e.completion_on > 0) {
             std::lock_guard lock(mu_);
             if (!done_.count(e.row_id))
-                found.push_back({e.row_id, e.hash, qbt::entry_name(e), e.completion_on});
+                found.push_back({e.row_id, e.hash, e.name, e.completion_on});
         }
         std::lock_guard lock(mu_);
         if (e.state == "error") {
             if (errored_.insert(e.hash).second)
-                errors.push_back({0, *e.owner_id, "error", e.hash, qbt::entry_name(e),
-                                  "« " + qbt::entry_name(e) +
+                errors.push_back({0, *e.owner_id, "error", e.hash, e.name,
+                                  "« " + e.name +
                                       " » est en erreur dans qBittorrent (fichiers manquants ou "
                                       "disque plein ?).",
                                   0, std::nullopt});
@@ -85,7 +86,7 @@ void Notifier::deliver(const store::Notification& n) {
         auto u = store_.user_by_id(n.user_id);
         if (!u || u->disabled) return;
         bool queued = false;
-        auto now = static_cast<std::int64_t>(std::time(nullptr));
+        auto now = util::unix_now();
         if (u->notify_email && u->email) {
             store_.enqueue_delivery(n.id, u->id, "email", *u->email, now);
             queued = true;

@@ -1,11 +1,14 @@
 #include "qbt/adder.hpp"
+#include "store/audit.hpp"
+#include "qbt/usage.hpp"
+#include "util/clock.hpp"
 
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
 #include "download/layout.hpp"
 #include "download/settings.hpp"
 #include "qbt/url_fetch.hpp"
-#include "store/setting_rules.hpp"
+#include "store/settings_view.hpp"
 #include "torrent/error.hpp"
 #include "torrent/magnet.hpp"
 #include "torrent/metainfo.hpp"
@@ -87,7 +90,7 @@ asio::awaitable<std::string> AddService::save_path_for(const store::User& user) 
                                "Le dossier de téléchargement de qBittorrent est inconnu : un "
                                "administrateur doit renseigner le dossier racine des "
                                "téléchargements.");
-        store_.set_setting("qbt_save_path", root);
+        store::write(store_, settings::qbt_save_path, root);
         registry_.set_storage_root(root);
     }
     auto dir = download::user_dir(root, user.folder);
@@ -118,7 +121,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
                 // the admin chose (often on this machine or the LAN): private addresses are
                 // allowed there. A user's own URL follows the setting.
                 UrlPolicy policy{in.allowed_origin, !in.allowed_origin.empty() ||
-                                                        store::allow_private_targets(store_)};
+                                                        store::flag(store_, settings::allow_private_targets)};
                 fetched = co_await fetch_torrent_url(data, std::move(policy));
             }
             auto& [what, payload] = fetched;
@@ -159,7 +162,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         // limit, transfer limits set on the torrent by qBittorrent itself at add.
         auto limits = auth::parse_limits(user.limits_json);
         auth::AddVerdict verdict = auth::AddVerdict::add;
-        if (auto no = auth::check_add(limits, auth::usage_of(*registry_.snapshot(), user.id),
+        if (auto no = auth::check_add(limits, usage_of(*registry_.snapshot(), user.id),
                                       id.size, verdict))
             throw TorrentError(no->code, no->message);
         req.paused = verdict == auth::AddVerdict::add_stopped;
@@ -176,7 +179,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         row.source = source;
         row.name = id.name;
         row.size = id.size;
-        row.added_at = static_cast<std::int64_t>(std::time(nullptr));
+        row.added_at = util::unix_now();
         if (req.paused) row.limit_state = "queued";
         // A magnet's size is unknown until its metadata arrives: the limit enforcer checks it.
         if (!id.size && (limits.max_torrent_size || limits.quota_bytes)) row.size_checked = false;
@@ -214,8 +217,8 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
             throw *failed;
         }
         try {  // the torrent is added and owned: a failed audit row must not report a failure
-            store_.audit({user.id, user.username, "torrent.add", "torrent", id.qbt_id,
-                          "{\"source\":\"" + source + "\"}", ""});
+            store::audit(store_, store::Actor::of(user), "torrent.add", "torrent", id.qbt_id,
+                         {{"source", source}});
         } catch (const std::exception& e) {
             spdlog::error("journal d'audit : ajout de {} non enregistré : {}", id.qbt_id, e.what());
         }

@@ -1,4 +1,7 @@
 #include "qbt/client.hpp"
+#include "store/settings_view.hpp"
+
+#include "http/message.hpp"
 
 #include "util/crypto.hpp"
 
@@ -107,7 +110,7 @@ asio::awaitable<std::string> Client::login(const Connection& c) {
         "POST",
         c.url + "/api/v2/auth/login",
         {{"Content-Type", "application/x-www-form-urlencoded"}},
-        "username=" + form_encode(c.username) + "&password=" + form_encode(c.password),
+        "username=" + http::form_encode(c.username) + "&password=" + http::form_encode(c.password),
         10s};
     auto res = co_await http_.request(std::move(req));
     co_return login_result(c, res);
@@ -232,13 +235,13 @@ asio::awaitable<void> Client::add(const AddRequest& r) {
 asio::awaitable<void> Client::pause(const std::string& hash) {
     auto v = co_await api_version();
     co_await call("POST", v.stop_start() ? "/api/v2/torrents/stop" : "/api/v2/torrents/pause",
-                  "hashes=" + form_encode(hash), "application/x-www-form-urlencoded");
+                  "hashes=" + http::form_encode(hash), "application/x-www-form-urlencoded");
 }
 
 asio::awaitable<void> Client::resume(const std::string& hash) {
     auto v = co_await api_version();
     co_await call("POST", v.stop_start() ? "/api/v2/torrents/start" : "/api/v2/torrents/resume",
-                  "hashes=" + form_encode(hash), "application/x-www-form-urlencoded");
+                  "hashes=" + http::form_encode(hash), "application/x-www-form-urlencoded");
 }
 
 namespace {
@@ -254,7 +257,7 @@ LimitBodies limit_bodies(const std::string& hashes, std::optional<std::int64_t> 
                          std::optional<std::int64_t> upload_limit,
                          std::optional<double> ratio_limit,
                          std::optional<std::int64_t> seeding_time_limit) {
-    const std::string h = "hashes=" + form_encode(hashes);
+    const std::string h = "hashes=" + http::form_encode(hashes);
     std::string ratio = "-2", seeding = "-2";  // -2 = qBittorrent's global setting
     if (ratio_limit) ratio = std::to_string(*ratio_limit);
     if (seeding_time_limit) seeding = std::to_string(*seeding_time_limit);
@@ -281,14 +284,19 @@ asio::awaitable<void> Client::set_limits(const std::string& hashes,
 asio::awaitable<void> Client::remove(const std::string& hash, bool delete_files) {
     co_await call(
         "POST", "/api/v2/torrents/delete",
-        "hashes=" + form_encode(hash) + "&deleteFiles=" + (delete_files ? "true" : "false"),
+        "hashes=" + http::form_encode(hash) + "&deleteFiles=" + (delete_files ? "true" : "false"),
         "application/x-www-form-urlencoded");
 }
 
 asio::awaitable<void> Client::add_tags(const std::string& hash, const std::string& tags) {
     co_await call("POST", "/api/v2/torrents/addTags",
-                  "hashes=" + form_encode(hash) + "&tags=" + form_encode(tags),
+                  "hashes=" + http::form_encode(hash) + "&tags=" + http::form_encode(tags),
                   "application/x-www-form-urlencoded");
+}
+
+Connection connection_of(store::Store& s) {
+    return {store::text(s, settings::qbt_url), store::text(s, settings::qbt_username),
+            store::text(s, settings::qbt_password)};
 }
 
 std::string user_message(FailKind k) {
@@ -312,25 +320,23 @@ asio::awaitable<std::string> Client::default_save_path() {
 
 asio::awaitable<void> Client::set_location(const std::string& hashes, const std::string& location) {
     co_await call("POST", "/api/v2/torrents/setLocation",
-                  "hashes=" + form_encode(hashes) + "&location=" + form_encode(location),
+                  "hashes=" + http::form_encode(hashes) + "&location=" + http::form_encode(location),
                   "application/x-www-form-urlencoded");
 }
 
 asio::awaitable<std::vector<TorrentFile>> Client::files(const std::string& hash) {
-    auto body = co_await call("GET", "/api/v2/torrents/files?hash=" + form_encode(hash));
+    auto body = co_await call("GET", "/api/v2/torrents/files?hash=" + http::form_encode(hash));
     co_return parse_torrent_files(parse_json(body, "torrents/files"));
 }
 
-asio::awaitable<boost::json::value> Client::properties(const std::string& hash) {
-    co_return parse_json(
-        co_await call("GET", "/api/v2/torrents/properties?hash=" + form_encode(hash)),
-        "torrents/properties");
+asio::awaitable<TorrentProperties> Client::properties(const std::string& hash) {
+    auto body = co_await call("GET", "/api/v2/torrents/properties?hash=" + http::form_encode(hash));
+    co_return parse_properties(parse_json(body, "torrents/properties"));
 }
 
-asio::awaitable<boost::json::value> Client::trackers(const std::string& hash) {
-    co_return parse_json(
-        co_await call("GET", "/api/v2/torrents/trackers?hash=" + form_encode(hash)),
-        "torrents/trackers");
+asio::awaitable<std::vector<Tracker>> Client::trackers(const std::string& hash) {
+    auto body = co_await call("GET", "/api/v2/torrents/trackers?hash=" + http::form_encode(hash));
+    co_return parse_trackers(parse_json(body, "torrents/trackers"));
 }
 
 }  // namespace essaim::qbt

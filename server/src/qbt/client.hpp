@@ -11,6 +11,7 @@
 #pragma once
 
 #include "http/client.hpp"
+#include "store/store.hpp"
 #include "qbt/webapi.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -79,6 +80,9 @@ struct AddRequest {
     std::optional<std::int64_t> seeding_time_limit;  // minutes
 };
 
+// The connection the settings describe (qbt_url, qbt_username, qbt_password).
+Connection connection_of(store::Store& s);
+
 class Client {
   public:
     Client(boost::asio::any_io_executor ex, Counters& counters);
@@ -107,8 +111,8 @@ class Client {
                                             std::optional<std::int64_t> seeding_time_limit);
     // torrents/files, typed. QbtError not_found for an unknown hash.
     boost::asio::awaitable<std::vector<TorrentFile>> files(const std::string& hash);
-    boost::asio::awaitable<boost::json::value> properties(const std::string& hash);
-    boost::asio::awaitable<boost::json::value> trackers(const std::string& hash);
+    boost::asio::awaitable<TorrentProperties> properties(const std::string& hash);
+    boost::asio::awaitable<std::vector<Tracker>> trackers(const std::string& hash);
     boost::asio::awaitable<void> add_tags(const std::string& hash, const std::string& tags);
     // app/defaultSavePath: where qBittorrent saves torrents added without a save path.
     boost::asio::awaitable<std::string> default_save_path();

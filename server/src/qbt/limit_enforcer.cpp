@@ -1,4 +1,6 @@
 #include "qbt/limit_enforcer.hpp"
+#include "store/audit.hpp"
+#include "qbt/usage.hpp"
 
 #include "auth/limits.hpp"
 
@@ -58,7 +60,7 @@ asio::awaitable<void> LimitEnforcer::pass() {
             continue;
         }
         auto limits = auth::parse_limits(u->limits_json);
-        auto no = auth::check_size_known(limits, auth::usage_of(*snap, u->id), e.size);
+        auto no = auth::check_size_known(limits, usage_of(*snap, u->id), e.size);
         if (!no) {
             registry_.set_limit(e.row_id, e.limit_state, "", true);
             continue;
@@ -70,13 +72,11 @@ asio::awaitable<void> LimitEnforcer::pass() {
             continue;  // retried on the next change
         }
         registry_.set_limit(e.row_id, "stopped", no->message, true);
-        store_.audit({std::nullopt, "essaim", "torrent.limit_stop", "torrent", e.hash,
-                      boost::json::serialize(boost::json::object{
-                          {"owner", u->username}, {"code", no->code}, {"size", e.size}}),
-                      ""});
+        store::audit(store_, store::Actor::system("essaim"), "torrent.limit_stop", "torrent",
+                     e.hash, {{"owner", u->username}, {"code", no->code}, {"size", e.size}});
         spdlog::info("torrent {} de {} arrêté : {}", e.hash, u->username, no->message);
         if (on_stopped_) {
-            auto name = entry_name(e);
+            auto name = e.name;
             on_stopped_({0, u->id, "limit_stopped", e.hash, name,
                          "« " + name + " » : " + no->message, 0, std::nullopt});
         }
@@ -90,9 +90,9 @@ asio::awaitable<void> LimitEnforcer::pass() {
     for (auto& [uid, list] : queued) {
         const auto& u = owner(uid);
         auto limits = u ? auth::parse_limits(u->limits_json) : auth::Limits{};
-        auto active = auth::usage_of(*snap, uid).active;
+        auto active = usage_of(*snap, uid).active;
         for (const auto* e : list) {
-            if (auth::is_active(*e) || e->progress >= 1.0) {
+            if (is_active(*e) || e->progress >= 1.0) {
                 // Started by hand, or finished: no longer waiting.
                 registry_.set_limit(e->row_id, "", "", e->size_checked);
                 continue;

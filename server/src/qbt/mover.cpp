@@ -1,4 +1,5 @@
 #include "qbt/mover.hpp"
+#include "util/clock.hpp"
 
 #include "download/layout.hpp"
 #include "util/strings.hpp"
@@ -10,12 +11,6 @@
 
 namespace essaim::qbt {
 namespace asio = boost::asio;
-
-namespace {
-std::int64_t unix_now() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-}  // namespace
 
 std::size_t MoveReport::count(const char* status) const {
     std::size_t n = 0;
@@ -38,7 +33,7 @@ std::vector<MoveItem> StorageMover::plan(const Snapshot& snap, const std::string
         }
         auto to = download::user_dir(root, e.owner_folder);
         if (to.empty()) continue;  // no owner (or no folder): nowhere to go
-        out.push_back({e.hash, entry_name(e), e.owner_id, e.save_path, to, "waiting", ""});
+        out.push_back({e.hash, e.name, e.owner_id, e.save_path, to, "waiting", ""});
     }
     return out;
 }
@@ -47,7 +42,7 @@ bool StorageMover::start(asio::any_io_executor ex, std::vector<MoveItem> items, 
     {
         std::lock_guard lock(mu_);
         if (report_.running || items.empty()) return false;
-        report_ = MoveReport{true, unix_now(), 0, items};
+        report_ = MoveReport{true, util::unix_now(), 0, items};
     }
     asio::co_spawn(
         ex,
@@ -60,7 +55,7 @@ bool StorageMover::start(asio::any_io_executor ex, std::vector<MoveItem> items, 
             });
             std::lock_guard lock(mu_);
             report_.running = false;
-            report_.finished_at = unix_now();
+            report_.finished_at = util::unix_now();
         },
         asio::detached);
     return true;

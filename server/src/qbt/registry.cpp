@@ -1,51 +1,19 @@
 #include "qbt/registry.hpp"
 
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/json.hpp>
 
-#include <ctime>
+#include <algorithm>
 #include <unordered_set>
 
 namespace essaim::qbt {
-namespace json = boost::json;
 
 namespace {
 
-std::int64_t unix_now() {
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-
 constexpr std::int64_t kInfiniteEta = 8640000;
-
-json::value owner_json(const std::optional<std::int64_t>& owner,
-                       const std::unordered_map<std::int64_t, store::UserName>& users) {
-    if (!owner) return nullptr;
-    auto it = users.find(*owner);
-    if (it == users.end()) return nullptr;
-    return json::object{{"id", it->second.id},
-                        {"username", it->second.username},
-                        {"display_name", it->second.display_name}};
-}
-
-json::value str_or_null(const std::string& s) {
-    if (s.empty()) return nullptr;
-    return json::value(s);
-}
-
-std::shared_ptr<const std::string> fragment(const json::object& o) {
-    auto s = json::serialize(o);
-    s.pop_back();  // drop '}' so that ",\"can_act\":…}" can be appended per viewer
-    return std::make_shared<const std::string>(std::move(s));
-}
-
-// A torrent qBittorrent has.
-// {"state":"queued"|"stopped","reason":"…"} while a group limit holds the torrent, else null.
-json::value limit_json(const store::TorrentRow* row) {
-    if (!row || row->limit_state.empty()) return nullptr;
-    return json::object{{"state", row->limit_state}, {"reason", row->limit_reason}};
-}
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
 // qBittorrent 4.5.2 reports `content_path` relative to the save path while a torrent is in
 // checkingResumeData ("Victime/secret.bin"), absolute otherwise (observed): made absolute here so
@@ -56,115 +24,6 @@ std::string absolute_content(const TorrentInfo& t) {
     auto base = t.save_path;
     while (base.size() > 1 && base.back() == '/') base.pop_back();
     return base + "/" + t.content_path;
-}
-
-void place(Entry& e, const std::unordered_map<std::int64_t, store::UserName>& users,
-           const std::string& root) {
-    if (e.owner_id)
-        if (auto it = users.find(*e.owner_id); it != users.end())
-            e.owner_folder = it->second.folder;
-    e.placement = download::placement_of(root, e.owner_folder, e.save_path);
-}
-
-Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row,
-                 const std::unordered_map<std::int64_t, store::UserName>& users,
-                 const std::string& root) {
-    Entry e;
-    e.hash = t.hash;
-    e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
-    e.hash_v2 = !t.infohash_v2.empty() ? t.infohash_v2 : (row ? row->hash_v2 : "");
-    if (row) {
-        e.owner_id = row->owner_id;
-        e.row_id = row->id;
-        e.limit_state = row->limit_state;
-        e.size_checked = row->size_checked;
-        e.completion_notified = row->completion_notified;
-    }
-    e.in_qbt = true;
-    const std::string& name = t.name.empty() && row ? row->name : t.name;
-    e.state = std::string(essaim_state(t.state));
-    e.progress = t.progress;
-    e.size = t.size;
-    e.completion_on = t.completion_on;
-    e.dlspeed = t.dlspeed;
-    e.upspeed = t.upspeed;
-    e.save_path = t.save_path;
-    e.content_path = absolute_content(t);
-    place(e, users, root);
-    json::object o{{"hash", e.hash},
-                   {"info_hash_v1", str_or_null(e.hash_v1)},
-                   {"info_hash_v2", str_or_null(e.hash_v2)},
-                   {"name", name},
-                   {"owner", owner_json(e.owner_id, users)},
-                   {"state", e.state},
-                   {"qbt_state", t.state},
-                   {"progress", t.progress},
-                   {"size", t.size},
-                   {"downloaded", t.downloaded},
-                   {"uploaded", t.uploaded},
-                   {"dlspeed", t.dlspeed},
-                   {"upspeed", t.upspeed},
-                   {"eta", nullptr},
-                   {"num_seeds", t.num_seeds},
-                   {"num_leechs", t.num_leechs},
-                   {"num_complete", t.num_complete},
-                   {"num_incomplete", t.num_incomplete},
-                   {"ratio", t.ratio},
-                   {"added_on", t.added_on},
-                   {"completion_on", nullptr},
-                   {"tracker", t.tracker},
-                   {"removed", false},
-                   {"limit", limit_json(row)}};
-    if (t.eta >= 0 && t.eta < kInfiniteEta) o["eta"] = t.eta;
-    if (t.completion_on > 0) o["completion_on"] = t.completion_on;
-    e.json = fragment(o);
-    return e;
-}
-
-// A torrent essaim knows from its row only: just added (not yet listed by qBittorrent), or
-// removed from qBittorrent.
-Entry row_entry(const store::TorrentRow& r,
-                const std::unordered_map<std::int64_t, store::UserName>& users,
-                const std::string& root) {
-    Entry e;
-    e.hash = r.qbt_hash;
-    e.hash_v1 = r.hash_v1;
-    e.hash_v2 = r.hash_v2;
-    e.owner_id = r.owner_id;
-    e.row_id = r.id;
-    e.limit_state = r.limit_state;
-    e.size_checked = r.size_checked;
-    e.removed = r.removed_at.has_value();
-    e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
-    e.size = r.size.value_or(0);
-    place(e, users, root);
-    json::object o{
-        {"hash", e.hash},
-        {"info_hash_v1", str_or_null(e.hash_v1)},
-        {"info_hash_v2", str_or_null(e.hash_v2)},
-        {"name", r.name},
-        {"owner", owner_json(e.owner_id, users)},
-        {"state", e.state},
-        {"qbt_state", nullptr},
-        {"progress", 0.0},
-        {"size", e.size},
-        {"downloaded", 0},
-        {"uploaded", 0},
-        {"dlspeed", 0},
-        {"upspeed", 0},
-        {"eta", nullptr},
-        {"num_seeds", 0},
-        {"num_leechs", 0},
-        {"num_complete", 0},
-        {"num_incomplete", 0},
-        {"ratio", 0.0},
-        {"added_on", r.added_at},
-        {"completion_on", r.completed_at ? json::value(*r.completed_at) : json::value(nullptr)},
-        {"tracker", ""},
-        {"removed", e.removed},
-        {"limit", limit_json(&r)}};
-    e.json = fragment(o);
-    return e;
 }
 
 bool same_identity(const Entry& a, const Entry& b) {
@@ -184,7 +43,49 @@ bool same_names(const std::unordered_map<std::int64_t, store::UserName>& a,
     return true;
 }
 
+bool same_row(const store::TorrentRow& a, const store::TorrentRow& b) {
+    return a.qbt_hash == b.qbt_hash && a.hash_v1 == b.hash_v1 && a.hash_v2 == b.hash_v2 &&
+           a.owner_id == b.owner_id && a.source == b.source && a.name == b.name &&
+           a.size == b.size && a.removed_at == b.removed_at && a.removal == b.removal &&
+           a.completed_at == b.completed_at && a.limit_state == b.limit_state &&
+           a.limit_reason == b.limit_reason && a.size_checked == b.size_checked &&
+           a.completion_notified == b.completion_notified;
+}
+
+// A row write after the lock was released: logged, never thrown at the caller's caller (memory
+// is already right; the next reload of the rows brings the database's view back).
+template <class F>
+void write_row(const char* what, F&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        spdlog::error("registre : {} non enregistré dans la base : {}", what, e.what());
+    }
+}
+
 }  // namespace
+
+const char* link_name(LinkState s) {
+    switch (s) {
+        case LinkState::ok:
+            return "ok";
+        case LinkState::down:
+            return "down";
+        default:
+            return "unconfigured";
+    }
+}
+
+bool content_shared_with_others(const Snapshot& s, const Entry& e) {
+    auto content = e.content_path.empty() ? e.save_path : e.content_path;
+    if (content.empty()) return false;
+    for (const auto& other : s.entries) {
+        if (!other.in_qbt || other.hash == e.hash || other.content_path.empty()) continue;
+        if (other.owner_id && e.owner_id && *other.owner_id == *e.owner_id) continue;
+        if (download::paths_overlap(content, other.content_path)) return true;
+    }
+    return false;
+}
 
 std::optional<std::int64_t> owner_from_tags(const std::string& tags) {
     for (auto tag : str::split(tags, ',')) {
@@ -217,12 +118,111 @@ const Entry* Snapshot::find(const std::string& any_hash) const {
 
 Registry::Registry(store::Store& store) : store_(store), snap_(std::make_shared<Snapshot>()) {}
 
-void Registry::load() {
-    std::lock_guard lock(mu_);
-    rows_ = store_.torrent_rows(unix_now() - kShowRemovedFor);
+// --- Entries ---------------------------------------------------------------------------------
+
+void Registry::place(Entry& e) const {
+    if (e.owner_id)
+        if (auto it = users_.find(*e.owner_id); it != users_.end()) {
+            e.owner_username = it->second.username;
+            e.owner_display_name = it->second.display_name;
+            e.owner_folder = it->second.folder;
+        }
+    e.placement = download::placement_of(storage_root_, e.owner_folder, e.save_path);
+    if (renderer_) e.json = renderer_(e);
+}
+
+// A torrent qBittorrent has.
+Entry Registry::live_entry(const TorrentInfo& t, const store::TorrentRow* row) const {
+    Entry e;
+    e.hash = t.hash;
+    e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
+    e.hash_v2 = !t.infohash_v2.empty() ? t.infohash_v2 : (row ? row->hash_v2 : "");
+    e.name = t.name.empty() && row ? row->name : t.name;
+    if (row) {
+        e.owner_id = row->owner_id;
+        e.row_id = row->id;
+        e.limit_state = row->limit_state;
+        e.limit_reason = row->limit_reason;
+        e.size_checked = row->size_checked;
+        e.completion_notified = row->completion_notified;
+    }
+    e.in_qbt = true;
+    e.state = std::string(essaim_state(t.state));
+    e.qbt_state = t.state;
+    e.progress = t.progress;
+    e.ratio = t.ratio;
+    e.size = t.size;
+    e.downloaded = t.downloaded;
+    e.uploaded = t.uploaded;
+    e.dlspeed = t.dlspeed;
+    e.upspeed = t.upspeed;
+    if (t.eta >= 0 && t.eta < kInfiniteEta) e.eta = t.eta;
+    e.num_seeds = t.num_seeds;
+    e.num_leechs = t.num_leechs;
+    e.num_complete = t.num_complete;
+    e.num_incomplete = t.num_incomplete;
+    e.added_on = t.added_on;
+    e.completion_on = t.completion_on > 0 ? t.completion_on : 0;
+    e.tracker = t.tracker;
+    e.save_path = t.save_path;
+    e.content_path = absolute_content(t);
+    place(e);
+    return e;
+}
+
+// A torrent essaim knows from its row only: just added (not yet listed by qBittorrent), or
+// removed from qBittorrent.
+Entry Registry::row_entry(const store::TorrentRow& r) const {
+    Entry e;
+    e.hash = r.qbt_hash;
+    e.hash_v1 = r.hash_v1;
+    e.hash_v2 = r.hash_v2;
+    e.name = r.name;
+    e.owner_id = r.owner_id;
+    e.row_id = r.id;
+    e.limit_state = r.limit_state;
+    e.limit_reason = r.limit_reason;
+    e.size_checked = r.size_checked;
+    e.removed = r.removed_at.has_value();
+    e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
+    e.size = r.size.value_or(0);
+    e.added_on = r.added_at;
+    e.completion_on = r.completed_at.value_or(0);
+    place(e);
+    return e;
+}
+
+// --- Rows and owners -------------------------------------------------------------------------
+
+void Registry::set_users_locked(std::vector<store::UserName> names) {
     users_.clear();
-    for (auto& u : store_.user_names()) users_[u.id] = u;
+    for (auto& u : names) users_[u.id] = std::move(u);
+}
+
+void Registry::ensure_owner_known(std::optional<std::int64_t> owner) {
+    if (!owner) return;
+    {
+        std::lock_guard lock(mu_);
+        if (users_.count(*owner)) return;
+    }
+    auto names = store_.user_names();  // outside the lock
+    std::lock_guard lock(mu_);
+    set_users_locked(std::move(names));
+}
+
+void Registry::load() {
+    auto rows = store_.torrent_rows(util::unix_now() - kShowRemovedFor);
+    auto names = store_.user_names();
+    std::lock_guard lock(mu_);
+    rows_ = std::move(rows);
+    set_users_locked(std::move(names));
     reindex_rows_locked();
+    rebuild_locked(nullptr, true, false);
+}
+
+void Registry::set_renderer(Renderer r) {
+    std::lock_guard lock(mu_);
+    renderer_ = std::move(r);
     rebuild_locked(nullptr, true, false);
 }
 
@@ -230,6 +230,14 @@ void Registry::rows_rewritten() {
     load();
     std::lock_guard lock(mu_);
     rows_changed_locked();
+}
+
+void Registry::refresh_users() {
+    auto names = store_.user_names();
+    std::lock_guard lock(mu_);
+    set_users_locked(std::move(names));
+    rebuild_locked(nullptr, true, false);
+    rows_changed_locked();  // names show in every instance's lists
 }
 
 void Registry::set_storage_root(std::string root) {
@@ -251,37 +259,21 @@ bool Registry::occupies(const std::string& path) const {
     return false;
 }
 
-std::string entry_name(const Entry& e) {
-    if (!e.json) return e.hash;
-    boost::system::error_code ec;
-    auto v = json::parse(*e.json + "}", ec);
-    if (!ec && v.is_object())
-        if (auto* n = v.as_object().if_contains("name"); n && n->is_string())
-            return std::string(n->as_string());
-    return e.hash;
-}
-
 void Registry::set_limit(std::int64_t row_id, const std::string& state, const std::string& reason,
                          bool size_checked) {
-    std::lock_guard lock(mu_);
-    for (auto& r : rows_) {
-        if (r.id != row_id) continue;
-        store_.set_torrent_limit(row_id, state, reason, size_checked);
-        r.limit_state = state;
-        r.limit_reason = reason;
-        r.size_checked = size_checked;
+    {
+        std::lock_guard lock(mu_);
+        auto it = std::find_if(rows_.begin(), rows_.end(),
+                               [&](const store::TorrentRow& r) { return r.id == row_id; });
+        if (it == rows_.end()) return;
+        it->limit_state = state;
+        it->limit_reason = reason;
+        it->size_checked = size_checked;
         rebuild_locked(nullptr, true, false);
-        rows_changed_locked();
-        return;
     }
-}
-
-void Registry::refresh_users() {
-    std::lock_guard lock(mu_);
-    users_.clear();
-    for (auto& u : store_.user_names()) users_[u.id] = u;
-    rebuild_locked(nullptr, true, false);
-    rows_changed_locked();  // names show in every instance's lists
+    write_row("la limite d'un torrent",
+              [&] { store_.set_torrent_limit(row_id, state, reason, size_checked); });
+    announce();
 }
 
 std::shared_ptr<const Snapshot> Registry::snapshot() const {
@@ -315,59 +307,69 @@ void Registry::reindex_rows_locked() {
     }
 }
 
-const store::TorrentRow* Registry::row_for_locked(const TorrentInfo& t) const {
-    const store::TorrentRow* found = nullptr;
+std::size_t Registry::row_for_locked(const TorrentInfo& t) const {
+    std::size_t found = npos;
     for (const std::string* key : {&t.hash, &t.infohash_v1, &t.infohash_v2}) {
         if (key->empty()) continue;
         auto it = row_index_.find(*key);
         if (it == row_index_.end()) continue;
-        const auto* r = &rows_[it->second];
-        if (!r->removed_at) return r;
-        if (!found) found = r;
+        if (!rows_[it->second].removed_at) return it->second;
+        if (found == npos) found = it->second;
     }
     return found;
 }
 
-bool Registry::relink_locked(const TorrentInfo& t, const store::TorrentRow& row) {
+const store::TorrentRow* Registry::row_ptr_locked(const TorrentInfo& t) const {
+    auto i = row_for_locked(t);
+    return i == npos ? nullptr : &rows_[i];
+}
+
+std::optional<store::TorrentRow> Registry::relink_locked(const TorrentInfo& t, std::size_t i) {
+    auto& row = rows_[i];
     bool relink = row.qbt_hash != t.hash || (row.hash_v1.empty() && !t.infohash_v1.empty()) ||
                   (row.hash_v2.empty() && !t.infohash_v2.empty());
-    if (!relink) return false;
+    if (!relink) return std::nullopt;
     // A magnet carrying only the v1 btih of a hybrid torrent is listed by qBittorrent under the
     // btih until its metadata arrives, then under the truncated v2 hash (observed with 4.5.2):
     // the row follows, so links and ownership survive the change of id.
-    auto v1 = t.infohash_v1.empty() ? row.hash_v1 : t.infohash_v1;
-    auto v2 = t.infohash_v2.empty() ? row.hash_v2 : t.infohash_v2;
-    std::optional<std::int64_t> size = t.size > 0 ? std::optional(t.size) : row.size;
-    auto name = t.name.empty() ? row.name : t.name;
-    store_.update_torrent_identity(row.id, t.hash, v1, v2, name, size);
-    auto& w = const_cast<store::TorrentRow&>(row);
-    w.qbt_hash = t.hash;
-    w.hash_v1 = v1;
-    w.hash_v2 = v2;
-    w.name = name;
-    w.size = size;
-    return true;
+    if (!t.infohash_v1.empty()) row.hash_v1 = t.infohash_v1;
+    if (!t.infohash_v2.empty()) row.hash_v2 = t.infohash_v2;
+    row.qbt_hash = t.hash;
+    if (!t.name.empty()) row.name = t.name;
+    if (t.size > 0) row.size = t.size;
+    return row;
 }
 
-void Registry::apply(const json::object& maindata) {
-    std::lock_guard lock(mu_);
-    auto delta = md_.apply(maindata);
-    bool relinked = false;
-    for (const auto& hash : delta.changed) {
-        const auto& t = md_.torrents().at(hash);
-        if (const auto* row = row_for_locked(t); row && !row->removed_at)
-            relinked |= relink_locked(t, *row);
+void Registry::write_identities(const std::vector<store::TorrentRow>& rows) {
+    for (const auto& r : rows)
+        write_row("un identifiant de torrent", [&] {
+            store_.update_torrent_identity(r.id, r.qbt_hash, r.hash_v1, r.hash_v2, r.name, r.size);
+        });
+}
+
+// --- Sync loop side --------------------------------------------------------------------------
+
+void Registry::apply(const boost::json::object& maindata) {
+    std::vector<store::TorrentRow> relinked;
+    {
+        std::lock_guard lock(mu_);
+        auto delta = md_.apply(maindata);
+        for (const auto& hash : delta.changed) {
+            const auto& t = md_.torrents().at(hash);
+            auto i = row_for_locked(t);
+            if (i == npos || rows_[i].removed_at) continue;
+            if (auto r = relink_locked(t, i)) relinked.push_back(std::move(*r));
+        }
+        if (!relinked.empty()) reindex_rows_locked();
+        bool link_changed = link_ != LinkState::ok;
+        link_ = LinkState::ok;
+        link_error_.clear();
+        link_detail_.clear();
+        if (!delta.empty() || link_changed) rebuild_locked(&delta, delta.full, link_changed);
     }
-    if (relinked) {
-        reindex_rows_locked();
-        rows_changed_locked();
-    }
-    bool link_changed = link_ != LinkState::ok;
-    link_ = LinkState::ok;
-    link_error_.clear();
-    link_detail_.clear();
-    if (delta.empty() && !link_changed) return;
-    rebuild_locked(&delta, delta.full, link_changed);
+    if (relinked.empty()) return;
+    write_identities(relinked);
+    announce();
 }
 
 void Registry::set_link(LinkState s, std::string error, std::string detail) {
@@ -385,7 +387,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         std::lock_guard lock(snap_mu_);
         prev = snap_;
     }
-    auto now = unix_now();
+    auto now = util::unix_now();
     auto s = std::make_shared<Snapshot>();
     s->version = ++version_;
     s->link = link_;
@@ -406,20 +408,10 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         return &old;
     };
 
-    // A user who registered (or renamed themselves) since the names were loaded.
-    bool missing_owner = false;
-    for (const auto& r : rows_)
-        if (r.owner_id && !users_.count(*r.owner_id)) missing_owner = true;
-    if (missing_owner) {
-        users_.clear();
-        for (auto& u : store_.user_names()) users_[u.id] = u;
-        all_dirty = true;
-    }
-
     std::unordered_set<std::int64_t> used_rows;
     s->entries.reserve(md_.torrents().size() + rows_.size());
     for (const auto& [hash, t] : md_.torrents()) {
-        const auto* row = row_for_locked(t);
+        const auto* row = row_ptr_locked(t);
         if (row) used_rows.insert(row->id);
         // Deleted through essaim a moment ago; qBittorrent's next update will drop it.
         if (row && row->removal == "deleted" && row->removed_at &&
@@ -436,7 +428,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         if (old) {
             s->entries.push_back(*old);
         } else {
-            s->entries.push_back(live_entry(t, row, users_, storage_root_));
+            s->entries.push_back(live_entry(t, row));
             s->entries.back().stamp = ++stamp_;
         }
     }
@@ -455,7 +447,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         if (const Entry* old = dirty.count(r.qbt_hash) ? nullptr : reuse(id)) {
             s->entries.push_back(*old);
         } else {
-            s->entries.push_back(row_entry(r, users_, storage_root_));
+            s->entries.push_back(row_entry(r));
             s->entries.back().stamp = ++stamp_;
         }
         listed.insert(r.qbt_hash);
@@ -491,74 +483,73 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
 }
 
 Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
-    std::lock_guard lock(mu_);
     ReconcileReport rep;
-    if (!md_.complete() || link_ != LinkState::ok) return rep;
-    std::unordered_set<std::int64_t> matched;
-    for (const auto& [hash, t] : md_.torrents()) {
-        const auto* row = row_for_locked(t);
-        if (row && !row->removed_at) {
-            matched.insert(row->id);
-            bool relink = row->qbt_hash != t.hash ||
-                          (row->hash_v1.empty() && !t.infohash_v1.empty()) ||
-                          (row->hash_v2.empty() && !t.infohash_v2.empty());
-            if (relink) {
-                // e.g. a magnet of a hybrid torrent: qBittorrent's id can change once the
-                // metadata (and so the v2 hash) is known.
-                auto v1 = t.infohash_v1.empty() ? row->hash_v1 : t.infohash_v1;
-                auto v2 = t.infohash_v2.empty() ? row->hash_v2 : t.infohash_v2;
-                std::optional<std::int64_t> size = t.size > 0 ? std::optional(t.size) : row->size;
-                store_.update_torrent_identity(row->id, t.hash, v1, v2,
-                                               t.name.empty() ? row->name : t.name, size);
-                auto& w = const_cast<store::TorrentRow&>(*row);
-                w.qbt_hash = t.hash;
-                w.hash_v1 = v1;
-                w.hash_v2 = v2;
-                if (!t.name.empty()) w.name = t.name;
-                w.size = size;
-                ++rep.relinked;
+    std::vector<store::TorrentRow> relinked, restore;
+    std::vector<std::int64_t> vanished;
+    {
+        std::lock_guard lock(mu_);
+        if (!md_.complete() || link_ != LinkState::ok) return rep;
+        std::unordered_set<std::int64_t> matched;
+        for (const auto& [hash, t] : md_.torrents()) {
+            auto i = row_for_locked(t);
+            if (i != npos && !rows_[i].removed_at) {
+                matched.insert(rows_[i].id);
+                if (auto r = relink_locked(t, i)) relinked.push_back(std::move(*r));
+                continue;
             }
-            continue;
+            auto owner = owner_from_tags(t.tags);
+            if (!owner || !users_.count(*owner)) continue;
+            store::TorrentRow r;
+            r.qbt_hash = t.hash;
+            r.hash_v1 = t.infohash_v1;
+            r.hash_v2 = t.infohash_v2;
+            r.owner_id = owner;
+            r.source = "reconciled";
+            r.name = t.name;
+            if (t.size > 0) r.size = t.size;
+            r.added_at = t.added_on > 0 ? t.added_on : now;
+            restore.push_back(std::move(r));
         }
-        auto owner = owner_from_tags(t.tags);
-        if (!owner || !users_.count(*owner)) continue;
-        store::TorrentRow r;
-        r.qbt_hash = t.hash;
-        r.hash_v1 = t.infohash_v1;
-        r.hash_v2 = t.infohash_v2;
-        r.owner_id = owner;
-        r.source = "reconciled";
-        r.name = t.name;
-        if (t.size > 0) r.size = t.size;
-        r.added_at = t.added_on > 0 ? t.added_on : now;
+        for (auto& r : rows_)
+            if (!r.removed_at && !matched.count(r.id) && now - r.added_at > kPendingGrace) {
+                vanished.push_back(r.id);
+                r.removed_at = now;
+                r.removal = "vanished";
+            }
+        rep.relinked = static_cast<int>(relinked.size());
+        rep.removed = static_cast<int>(vanished.size());
+    }
+    // The database, outside the lock; restored rows join the registry with their new ids.
+    write_identities(relinked);
+    for (auto id : vanished)
+        write_row("un torrent disparu", [&] { store_.mark_torrent_removed(id, now, "vanished"); });
+    std::vector<store::TorrentRow> restored;
+    for (auto& r : restore) {
         try {
             r.id = store_.insert_torrent(r);
+            restored.push_back(std::move(r));
         } catch (const store::Conflict&) {
-            continue;
+            // Another instance (or an add racing this pass) recorded it first.
+        } catch (const std::exception& e) {
+            spdlog::error("registre : propriétaire de {} non restauré : {}", r.qbt_hash, e.what());
         }
-        matched.insert(r.id);
-        rows_.push_back(std::move(r));
-        ++rep.restored;
     }
-    for (auto& r : rows_) {
-        if (r.removed_at || matched.count(r.id) || now - r.added_at <= kPendingGrace) continue;
-        store_.mark_torrent_removed(r.id, now, "vanished");
-        r.removed_at = now;
-        r.removal = "vanished";
-        ++rep.removed;
-    }
+    rep.restored = static_cast<int>(restored.size());
     if (rep.restored || rep.removed || rep.relinked) {
+        std::lock_guard lock(mu_);
+        for (auto& r : restored) rows_.push_back(std::move(r));
         reindex_rows_locked();
         rebuild_locked(nullptr, true, false);
         rows_changed_locked();
         spdlog::info(
             "réconciliation : {} propriétaire(s) retrouvé(s) par étiquette, {} torrent(s) "
-            "disparu(s), {} "
-            "identifiant(s) mis à jour",
+            "disparu(s), {} identifiant(s) mis à jour",
             rep.restored, rep.removed, rep.relinked);
     }
     return rep;
 }
+
+// --- Handler side ----------------------------------------------------------------------------
 
 std::optional<Registry::Existing> Registry::find_existing(const std::string& v1,
                                                           const std::string& v2,
@@ -579,8 +570,10 @@ std::optional<Registry::Existing> Registry::find_existing(const std::string& v1,
 }
 
 std::int64_t Registry::add_row(store::TorrentRow row) {
-    std::lock_guard lock(mu_);
+    ensure_owner_known(row.owner_id);
+    // Written first: the id is the database's, and a Conflict must stop the add.
     row.id = store_.insert_torrent(row);
+    std::lock_guard lock(mu_);
     rows_.push_back(row);
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
@@ -589,50 +582,76 @@ std::int64_t Registry::add_row(store::TorrentRow row) {
 }
 
 void Registry::drop_row(std::int64_t row_id) {
-    std::lock_guard lock(mu_);
-    store_.delete_torrent_row(row_id);
-    std::erase_if(rows_, [&](const store::TorrentRow& r) { return r.id == row_id; });
-    reindex_rows_locked();
-    rebuild_locked(nullptr, false, false);
-    rows_changed_locked();
+    {
+        std::lock_guard lock(mu_);
+        std::erase_if(rows_, [&](const store::TorrentRow& r) { return r.id == row_id; });
+        reindex_rows_locked();
+        rebuild_locked(nullptr, false, false);
+    }
+    write_row("l'annulation d'un ajout", [&] { store_.delete_torrent_row(row_id); });
+    announce();
 }
 
 void Registry::mark_removed(const std::string& hash, std::int64_t now) {
+    std::int64_t id = 0;
+    {
+        std::lock_guard lock(mu_);
+        auto it = row_index_.find(hash);
+        if (it == row_index_.end() || rows_[it->second].removed_at) return;
+        auto& row = rows_[it->second];
+        id = row.id;
+        row.removed_at = now;
+        row.removal = "deleted";
+        reindex_rows_locked();
+        rebuild_locked(nullptr, false, false);
+    }
+    write_row("la suppression d'un torrent",
+              [&] { store_.mark_torrent_removed(id, now, "deleted"); });
+    announce();
+}
+
+void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
+    ensure_owner_known(owner_id);
+    std::int64_t existing = 0;
+    store::TorrentRow fresh;
+    {
+        std::lock_guard lock(mu_);
+        auto it = row_index_.find(hash);
+        if (it != row_index_.end() && !rows_[it->second].removed_at) {
+            auto& row = rows_[it->second];
+            existing = row.id;
+            row.owner_id = owner_id;
+            row.source = "assigned";
+            rebuild_locked(nullptr, false, false);
+        } else {
+            auto t = md_.torrents().find(hash);
+            if (t == md_.torrents().end()) throw store::NotFound("torrent");
+            fresh.qbt_hash = hash;
+            fresh.hash_v1 = t->second.infohash_v1;
+            fresh.hash_v2 = t->second.infohash_v2;
+            fresh.owner_id = owner_id;
+            fresh.source = "assigned";
+            fresh.name = t->second.name;
+            if (t->second.size > 0) fresh.size = t->second.size;
+            fresh.added_at = t->second.added_on > 0 ? t->second.added_on : util::unix_now();
+        }
+    }
+    if (existing) {
+        write_row("le propriétaire d'un torrent",
+                  [&] { store_.set_torrent_owner(existing, owner_id); });
+        announce();
+        return;
+    }
+    fresh.id = store_.insert_torrent(fresh);  // a Conflict must reach the caller
     std::lock_guard lock(mu_);
-    auto it = row_index_.find(hash);
-    if (it == row_index_.end() || rows_[it->second].removed_at) return;
-    store_.mark_torrent_removed(rows_[it->second].id, now, "deleted");
-    rows_[it->second].removed_at = now;
-    rows_[it->second].removal = "deleted";
+    rows_.push_back(std::move(fresh));
     reindex_rows_locked();
     rebuild_locked(nullptr, false, false);
     rows_changed_locked();
 }
 
-void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
+void Registry::announce() {
     std::lock_guard lock(mu_);
-    auto it = row_index_.find(hash);
-    if (it != row_index_.end() && !rows_[it->second].removed_at) {
-        store_.set_torrent_owner(rows_[it->second].id, owner_id);
-        rows_[it->second].owner_id = owner_id;
-        rows_[it->second].source = "assigned";
-    } else {
-        auto t = md_.torrents().find(hash);
-        if (t == md_.torrents().end()) throw store::NotFound("torrent");
-        store::TorrentRow r;
-        r.qbt_hash = hash;
-        r.hash_v1 = t->second.infohash_v1;
-        r.hash_v2 = t->second.infohash_v2;
-        r.owner_id = owner_id;
-        r.source = "assigned";
-        r.name = t->second.name;
-        if (t->second.size > 0) r.size = t->second.size;
-        r.added_at = t->second.added_on > 0 ? t->second.added_on : unix_now();
-        r.id = store_.insert_torrent(r);
-        rows_.push_back(std::move(r));
-    }
-    reindex_rows_locked();
-    rebuild_locked(nullptr, false, false);
     rows_changed_locked();
 }
 
@@ -641,25 +660,13 @@ void Registry::set_on_rows_changed(std::function<void()> f) {
     on_rows_changed_ = std::move(f);
 }
 
-namespace {
-bool same_row(const store::TorrentRow& a, const store::TorrentRow& b) {
-    return a.qbt_hash == b.qbt_hash && a.hash_v1 == b.hash_v1 && a.hash_v2 == b.hash_v2 &&
-           a.owner_id == b.owner_id && a.source == b.source && a.name == b.name &&
-           a.size == b.size && a.removed_at == b.removed_at && a.removal == b.removal &&
-           a.completed_at == b.completed_at && a.limit_state == b.limit_state &&
-           a.limit_reason == b.limit_reason && a.size_checked == b.size_checked &&
-           a.completion_notified == b.completion_notified;
-}
-}  // namespace
-
 void Registry::reload_rows() {
-    auto fresh = store_.torrent_rows(unix_now() - kShowRemovedFor);
+    auto fresh = store_.torrent_rows(util::unix_now() - kShowRemovedFor);
     auto names = store_.user_names();
     std::lock_guard lock(mu_);
     // Another instance renamed, created or deleted a user: every list shows owners' names.
     if (!same_names(users_, names)) {
-        users_.clear();
-        for (auto& u : names) users_[u.id] = u;
+        set_users_locked(std::move(names));
         rows_ = std::move(fresh);
         reindex_rows_locked();
         rebuild_locked(nullptr, true, false);

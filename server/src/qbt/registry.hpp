@@ -3,8 +3,14 @@
 // WebSocket client is served from — no request ever reaches qBittorrent on their behalf.
 //
 // A qBittorrent torrent matches an ownership row by any of its three ids (qBittorrent's hash,
-// v1 infohash, v2 infohash). Torrent JSON is serialised once per change and shared between
-// snapshots; whole response bodies are cached per snapshot and viewer.
+// v1 infohash, v2 infohash). Entries are typed state; their JSON shape belongs to the API
+// (api/torrent_views.cpp), which installs a renderer: each entry is rendered once per change and
+// the text shared between snapshots; whole response bodies are cached per snapshot and viewer.
+//
+// Threads: every method is safe from any thread. Listeners (on_change) and the rows-changed
+// hook run under the registry's lock and must only queue work. The database is written outside
+// the lock: the in-memory state changes first, the row is written after (a failed write is
+// logged; the next reload puts memory back in line with the database).
 #pragma once
 
 #include "download/layout.hpp"
@@ -24,21 +30,32 @@
 
 namespace essaim::qbt {
 
+// essaim's link to qBittorrent: the one type for it (lists, WebSocket, /api/health, cluster).
 enum class LinkState : int { unconfigured = 0, ok = 1, down = 2 };
+// "unconfigured" | "ok" | "down", as the API says it.
+const char* link_name(LinkState s);
 
 struct Entry {
     std::string hash;  // qBittorrent's id: the key in every URL
     std::string hash_v1, hash_v2;
+    std::string name;
     std::optional<std::int64_t> owner_id;
+    std::string owner_username, owner_display_name;  // "" without owner (or unknown yet)
     std::int64_t row_id = 0;  // 0 = essaim has no ownership row ("sans propriétaire")
     bool removed = false;     // known to essaim, gone from qBittorrent
     bool in_qbt = false;
-    std::string state;  // essaim state (short: fits the small-string buffer)
-    double progress = 0;
-    std::int64_t size = 0, completion_on = 0;
+    std::string state;      // essaim state (short: fits the small-string buffer)
+    std::string qbt_state;  // qBittorrent's own, "" when it does not list the torrent
+    double progress = 0, ratio = 0;
+    std::int64_t size = 0, downloaded = 0, uploaded = 0;
     std::int64_t dlspeed = 0, upspeed = 0;
-    std::string limit_state;          // from the row: "", "queued" or "stopped" (auth/limits.hpp)
-    bool size_checked = true;         // from the row
+    std::optional<std::int64_t> eta;  // seconds; nullopt = infinite or unknown
+    std::int64_t num_seeds = 0, num_leechs = 0, num_complete = 0, num_incomplete = 0;
+    std::int64_t added_on = 0, completion_on = 0;  // completion_on 0 = not completed
+    std::string tracker;
+    std::string limit_state;   // from the row: "", "queued" or "stopped" (auth/limits.hpp)
+    std::string limit_reason;  // French, with limit_state
+    bool size_checked = true;          // from the row
     bool completion_notified = true;  // from the row (no row: nobody to notify)
     // Where qBittorrent keeps the files (absolute, qBittorrent's side): never shown to users.
     std::string save_path, content_path;
@@ -46,13 +63,13 @@ struct Entry {
     // Inside the owner's folder, in the shared download root (added before per-user folders),
     // or elsewhere (download/layout.hpp).
     download::Placement placement = download::Placement::elsewhere;
-    // JSON object without its closing brace, so a viewer-specific `can_act` can be appended.
+    // What the renderer made of it (api/torrent_views.cpp); null without a renderer.
     std::shared_ptr<const std::string> json;
-    std::uint64_t stamp = 0;  // changes whenever json is rebuilt
+    std::uint64_t stamp = 0;  // changes whenever the entry is rebuilt
 };
 
-// The torrent's name, read from its JSON fragment (for messages; not on hot paths).
-std::string entry_name(const Entry& e);
+// Turns an entry into the text every viewer's answer is built from (installed by the API).
+using Renderer = std::function<std::shared_ptr<const std::string>(const Entry&)>;
 
 struct Snapshot {
     std::uint64_t version = 0;
@@ -83,7 +100,9 @@ class Registry {
   public:
     explicit Registry(store::Store& store);
 
-    void load();  // ownership rows from the store
+    void load();  // ownership rows and owners' names from the store
+    // Installs the renderer (before load(), or every entry is rendered again).
+    void set_renderer(Renderer r);
     // After rows were changed in bulk in the store (a deleted user's torrents reassigned or
     // removed): reloads them and tells the other instances to do the same.
     void rows_rewritten();
@@ -128,9 +147,9 @@ class Registry {
                    bool size_checked);
 
     // Several instances on one database (app/cluster.hpp): `f` is told (under the registry's
-    // lock: it must only queue) after this instance changed ownership rows, so that the others
-    // reload theirs with reload_rows(). Rows written by another instance are otherwise unknown
-    // here until a restart.
+    // lock: it must only queue) after this instance changed ownership rows and wrote them, so
+    // that the others reload theirs with reload_rows(). Rows written by another instance are
+    // otherwise unknown here until a restart.
     void set_on_rows_changed(std::function<void()> f);
     // Re-reads the ownership rows from the store and republishes the torrents whose row changed.
     void reload_rows();
@@ -140,8 +159,21 @@ class Registry {
 
   private:
     void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed);
-    const store::TorrentRow* row_for_locked(const TorrentInfo& t) const;
-    bool relink_locked(const TorrentInfo& t, const store::TorrentRow& row);
+    Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row) const;
+    Entry row_entry(const store::TorrentRow& r) const;
+    void place(Entry& e) const;
+    // The row of a torrent qBittorrent lists (a live one first), or nullptr / npos.
+    std::size_t row_for_locked(const TorrentInfo& t) const;
+    const store::TorrentRow* row_ptr_locked(const TorrentInfo& t) const;
+    // The one relink path: when qBittorrent's ids of a torrent changed (a hybrid's magnet gets
+    // its v2 id once its metadata is known), the row follows in memory; returns the row to write.
+    std::optional<store::TorrentRow> relink_locked(const TorrentInfo& t, std::size_t row);
+    void write_identities(const std::vector<store::TorrentRow>& rows);
+    // Reads the owners' names when `owner` is not known yet (outside the lock).
+    void ensure_owner_known(std::optional<std::int64_t> owner);
+    void set_users_locked(std::vector<store::UserName> names);
+    // Tells the other instances (after the database was written: they read it on hearing).
+    void announce();
 
     store::Store& store_;
     mutable std::mutex mu_;
@@ -155,6 +187,7 @@ class Registry {
     std::string storage_root_;
     std::uint64_t version_ = 0, stamp_ = 0;
     std::vector<std::function<void(const Change&)>> listeners_;
+    Renderer renderer_;
     std::function<void()> on_rows_changed_;
     void rows_changed_locked() {
         if (on_rows_changed_) on_rows_changed_();
@@ -163,6 +196,11 @@ class Registry {
     std::shared_ptr<const Snapshot> snap_;
     void reindex_rows_locked();
 };
+
+// True when a torrent of someone else (or of nobody) has files at, under or above `e`'s content
+// path: deleting `e` with its data would delete them (a look-alike torrent named like another
+// one's folder). Torrents of the same owner do not count: they are that user's own files.
+bool content_shared_with_others(const Snapshot& s, const Entry& e);
 
 // The owner id carried by a qBittorrent tag list ("a, essaim:3, b" → 3).
 std::optional<std::int64_t> owner_from_tags(const std::string& tags);

@@ -1,4 +1,5 @@
 #include "qbt/sync_loop.hpp"
+#include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -24,8 +25,7 @@ SyncLoop::SyncLoop(asio::any_io_executor ex, store::Store& store, Client& client
     : store_(store), client_(client), registry_(registry), period_(period), timer_(ex) {}
 
 Connection SyncLoop::read_connection() {
-    return {store_.setting("qbt_url").value_or(""), store_.setting("qbt_username").value_or(""),
-            store_.setting("qbt_password").value_or("")};
+    return connection_of(store_);
 }
 
 void SyncLoop::wake() {
@@ -138,7 +138,7 @@ asio::awaitable<void> SyncLoop::run() {
                 }
                 auto now = std::chrono::steady_clock::now();
                 if (full || now - last_reconcile > 5min) {
-                    registry_.reconcile(static_cast<std::int64_t>(std::time(nullptr)));
+                    registry_.reconcile(util::unix_now());
                     last_reconcile = now;
                 }
             } catch (const QbtError& e) {

@@ -1,9 +1,10 @@
-// Small pure pieces of qBittorrent's Web API: version numbers, form encoding, typed answers.
+// Small pure pieces of qBittorrent's Web API: version numbers, typed answers.
 #pragma once
 
 #include <boost/json/fwd.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +19,6 @@ struct ApiVersion {
 };
 ApiVersion parse_api_version(const std::string& s);
 
-// application/x-www-form-urlencoded value (RFC 3986 unreserved characters kept).
-std::string form_encode(std::string_view v);
 
 // One entry of torrents/files: `path` is relative to the torrent's save path, '/' separated
 // ("Folder/sub/file.mkv" for a multi-file torrent).
@@ -30,6 +29,25 @@ struct TorrentFile {
     std::int64_t priority = 1;
     std::int64_t index = 0;
 };
+// torrents/properties, the fields essaim shows.
+struct TorrentProperties {
+    std::optional<std::int64_t> piece_size;
+    std::string comment;
+};
+TorrentProperties parse_properties(const boost::json::value& v);
+
+// One row of torrents/trackers: a real tracker (qBittorrent's DHT, PeX and LSD rows, "** [",
+// are left out), its state as qBittorrent numbers it and its last message.
+struct Tracker {
+    enum class Status { disabled, not_contacted, working, updating, not_working };
+    std::string url;
+    Status status = Status::not_working;
+    std::string message;
+};
+std::vector<Tracker> parse_trackers(const boost::json::value& v);
+// "disabled" | "not_contacted" | "working" | "updating" | "not_working" (the API's names).
+const char* status_name(Tracker::Status s);
+
 // torrents/files' answer, typed; entries without a name are skipped, missing numbers are 0.
 std::vector<TorrentFile> parse_torrent_files(const boost::json::value& v);
 

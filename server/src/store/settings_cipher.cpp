@@ -1,5 +1,7 @@
 #include "store/settings_cipher.hpp"
 
+#include "settings/table.hpp"
+
 #include "util/crypto.hpp"
 
 #include <sodium.h>
@@ -13,8 +15,7 @@ constexpr std::string_view kPrefix = "enc:v1:";
 }
 
 bool is_secret_setting(std::string_view key) {
-    return key == "qbt_password" || key == "jackett_api_key" || key == "download_secret" ||
-           key == "smtp_password";
+    return settings::is_secret(key);
 }
 
 SettingsCipher::SettingsCipher(std::string_view master_key)

@@ -153,20 +153,20 @@ TEST(Validation, Username) {
     EXPECT_EQ(validate_username(" alice.b-c_1 "), "alice.b-c_1");
     for (const char* bad :
          {"ab", "", "a b c", "élodie", "x/y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
-        EXPECT_THROW(validate_username(bad), essaim::api::ApiError) << bad;
+        EXPECT_THROW(validate_username(bad), essaim::auth::Denied) << bad;
 }
 
 TEST(Validation, PasswordCountsCodePoints) {
     EXPECT_NO_THROW(validate_password("0123456789"));
-    EXPECT_THROW(validate_password("012345678"), essaim::api::ApiError);
+    EXPECT_THROW(validate_password("012345678"), essaim::auth::Denied);
     EXPECT_NO_THROW(validate_password("éééééééééé"));  // 10 characters, 20 bytes
     try {
         validate_password("short", "new_password");
         FAIL();
-    } catch (const essaim::api::ApiError& e) {
-        EXPECT_EQ(e.code(), "weak_password");
-        EXPECT_EQ(e.field(), "new_password");
-        EXPECT_EQ(e.status(), 422);
+    } catch (const essaim::auth::Denied& e) {
+        EXPECT_EQ(e.code, "weak_password");
+        EXPECT_EQ(e.field, "new_password");
+        EXPECT_EQ(e.kind, essaim::auth::Denied::Kind::invalid);
     }
 }
 
@@ -174,10 +174,10 @@ TEST(Validation, EmailAndDisplayName) {
     EXPECT_EQ(validate_email(" a@b.fr "), "a@b.fr");
     EXPECT_EQ(validate_email(""), std::nullopt);
     for (const char* bad : {"a", "a@b", "@b.fr", "a@@b.fr", "a b@c.fr", "a@b."})
-        EXPECT_THROW(validate_email(bad), essaim::api::ApiError) << bad;
+        EXPECT_THROW(validate_email(bad), essaim::auth::Denied) << bad;
     EXPECT_EQ(validate_display_name("  Élodie  "), "Élodie");
-    EXPECT_THROW(validate_display_name("   "), essaim::api::ApiError);
-    EXPECT_THROW(validate_display_name(std::string(65, 'x')), essaim::api::ApiError);
+    EXPECT_THROW(validate_display_name("   "), essaim::auth::Denied);
+    EXPECT_THROW(validate_display_name(std::string(65, 'x')), essaim::auth::Denied);
     EXPECT_NO_THROW(validate_display_name(std::string(64, 'x')));
-    EXPECT_THROW(validate_display_name("a\nb"), essaim::api::ApiError);
+    EXPECT_THROW(validate_display_name("a\nb"), essaim::auth::Denied);
 }

@@ -1,6 +1,6 @@
 // Group limits: parsing, validation of admin input, and the checks made at add time.
 #include "auth/limits.hpp"
-#include "api/errors.hpp"
+#include "auth/denied.hpp"
 
 #include <gtest/gtest.h>
 
@@ -33,9 +33,9 @@ TEST(Limits, AdminInputIsValidatedWithTheField) {
         try {
             auth::limits_from_request(boost::json::parse(bad));
             ADD_FAILURE() << bad;
-        } catch (const api::ApiError& e) {
-            EXPECT_EQ(e.status(), 422) << bad;
-            EXPECT_EQ(e.field().rfind("limits", 0), 0u) << bad;
+        } catch (const auth::Denied& e) {
+            EXPECT_EQ(e.kind, auth::Denied::Kind::invalid) << bad;
+            EXPECT_EQ(e.field.rfind("limits", 0), 0u) << bad;
         }
     }
 }

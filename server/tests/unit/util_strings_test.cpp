@@ -21,3 +21,12 @@ TEST(Strings, TrimSplitAndUtf8) {
     EXPECT_EQ(str::utf8_length("Amélie"), 6u);
     EXPECT_EQ(str::to_valid_utf8("a\xFF"), "a\xEF\xBF\xBD");
 }
+
+TEST(Strings, ToValidUtf8) {
+    EXPECT_EQ(essaim::str::to_valid_utf8("café"), "café");
+    EXPECT_EQ(essaim::str::to_valid_utf8("a\xff"
+                                 "b"),
+              "a\xEF\xBF\xBD"
+              "b");
+    EXPECT_EQ(essaim::str::to_valid_utf8("\xC3"), "\xEF\xBF\xBD");
+}
