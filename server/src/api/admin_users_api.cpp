@@ -193,7 +193,7 @@ http::Response remove(const Context& ctx, http::Request& req) {
         json::array deleted;
         for (const auto& e : snap->entries) {
             if (e.removed || !e.owner_id || *e.owner_id != target.id) continue;
-            if (e.in_qbt) {
+            {  // also a torrent not seen by the sync loop yet: qBittorrent ignores unknown ids
                 try {
                     // Never another user's files: a torrent whose content overlaps someone
                     // else's goes without its data.

@@ -263,7 +263,9 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
         if (with_files) auth::require_permission(a.user, "delete_own_data");
     }
     if (with_files) check_delete_files(ctx, *snap, e, a.user, req.query_param("confirm") == "true");
-    if (e.in_qbt) {
+    // Also a torrent the sync loop has not seen yet (added a moment ago): qBittorrent has it,
+    // or ignores the id.
+    if (!e.removed) {
         try {
             co_await ctx.qbt->remove(e.hash, with_files);
         } catch (const qbt::QbtError& err) {
