@@ -1,14 +1,14 @@
 // /api/admin/groups…: groups, their permissions (auth/policy.cpp reads them) and limits
 // (auth/limits.hpp). Changing a group applies at once to its members' next request.
 #include "api/context.hpp"
-#include "store/builtin.hpp"
-#include "store/settings_view.hpp"
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
 #include "http/run_on.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "store/builtin.hpp"
+#include "store/settings_view.hpp"
 #include "util/strings.hpp"
 
 #include <boost/asio.hpp>
@@ -161,7 +161,8 @@ http::Response remove(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto g = load_group(ctx, path_id(req));
     auto def = store::text(ctx.store, settings::default_group);
-    if (g.id == store::kAdminsGroupId || g.id == store::kUsersGroupId || def == g.name || def == std::to_string(g.id))
+    if (g.id == store::kAdminsGroupId || g.id == store::kUsersGroupId || def == g.name ||
+        def == std::to_string(g.id))
         throw ApiError(409, "default_group",
                        "Ce groupe ne peut pas être supprimé (groupe prédéfini ou groupe par défaut "
                        "des nouveaux comptes).");

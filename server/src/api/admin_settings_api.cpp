@@ -3,8 +3,6 @@
 // it only when a new value is sent; the store seals them at rest (store/settings_cipher.hpp).
 // The sync loop re-reads qBittorrent's connection every round, so a change applies at once.
 #include "api/context.hpp"
-#include "store/builtin.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "download/file_access.hpp"
 #include "download/paths.hpp"
@@ -17,7 +15,9 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbt/webapi.hpp"
+#include "store/builtin.hpp"
 #include "store/settings_view.hpp"
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
@@ -364,8 +364,8 @@ http::Response test_smtp(const Context& ctx, http::Request& req) {
                           std::nullopt};
     json::object res;
     try {
-        notify::send_email(smtp, to,
-                           notify::email_message(smtp.from, to, n, ctx.cfg.base_url, util::unix_now()));
+        notify::send_email(
+            smtp, to, notify::email_message(smtp.from, to, n, ctx.cfg.base_url, util::unix_now()));
         res = {{"ok", true}, {"to", to}};
     } catch (const std::exception& e) {
         res = {{"ok", false}, {"code", "smtp_failed"}, {"message", e.what()}};

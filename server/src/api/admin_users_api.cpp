@@ -2,9 +2,6 @@
 // disable/enable (sessions end at once), reset password, delete (torrents reassigned or deleted
 // with their data). The last active administrator can be neither demoted, disabled nor deleted.
 #include "api/context.hpp"
-#include "store/builtin.hpp"
-#include "qbt/usage.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/limits.hpp"
@@ -14,8 +11,10 @@
 #include "qbt/ownership.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
+#include "qbt/usage.hpp"
+#include "store/builtin.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
-
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
@@ -214,8 +213,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
 void register_admin_user_routes(http::Router& r, const Context& ctx) {
     using http::Exec;
     r.add(
-        "GET", "/api/admin/users", [&ctx](http::Request& q) { return list(ctx, q); },
-        Exec::worker);
+        "GET", "/api/admin/users", [&ctx](http::Request& q) { return list(ctx, q); }, Exec::worker);
     r.add(
         "POST", "/api/admin/users", [&ctx](http::Request& q) { return create(ctx, q); },
         Exec::worker);

@@ -2,12 +2,12 @@
 // Login answers the same 401 whether the user exists or not, and spends the same argon2 time
 // either way (dummy hash), so neither the message nor the timing tells user names apart.
 #include "api/context.hpp"
-#include "store/audit.hpp"
-#include "store/settings_view.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
+#include "store/audit.hpp"
+#include "store/settings_view.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 namespace essaim::api {
@@ -65,10 +65,10 @@ http::Response do_login(const Context& ctx, http::Request& req) {
                    : (auth::verify_password(auth::dummy_hash(), password), false);
     if (!ok) {
         attempt.failed(now);
-        store::audit(ctx.store,
-                     {user ? std::optional(user->id) : std::nullopt, username.substr(0, 64),
-                      req.remote_ip},
-                     "user.login_failed", "user", user ? std::to_string(user->id) : "");
+        store::audit(
+            ctx.store,
+            {user ? std::optional(user->id) : std::nullopt, username.substr(0, 64), req.remote_ip},
+            "user.login_failed", "user", user ? std::to_string(user->id) : "");
         throw ApiError(401, "invalid_credentials", "Nom d'utilisateur ou mot de passe incorrect.");
     }
     if (user->disabled)

@@ -1,6 +1,6 @@
 #include "api/context.hpp"
-#include "store/audit.hpp"
 #include "qbt/usage.hpp"
+#include "store/audit.hpp"
 
 #include <boost/json.hpp>
 
@@ -124,8 +124,8 @@ auth::Authed require_admin(const Context& ctx, const http::Request& req) {
 void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const std::string& action, const std::string& target_type, const std::string& target_id,
            const boost::json::object& details) {
-    store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type,
-                 target_id, details);
+    store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type, target_id,
+                 details);
 }
 
 auth::FolderInUse folder_in_use(const Context& ctx) {

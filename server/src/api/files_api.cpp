@@ -10,7 +10,6 @@
 // complete, not empty) — a path from the request is only ever looked up in that list. The
 // handlers are coroutines: waiting for qBittorrent holds no thread.
 #include "api/context.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/policy.hpp"
@@ -22,6 +21,7 @@
 #include "download/signer.hpp"
 #include "download/zip_stream.hpp"
 #include "qbt/client.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <boost/asio.hpp>

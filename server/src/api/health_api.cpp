@@ -1,31 +1,37 @@
 // GET /api/health (no auth; used by `essaim health`, load balancers and the dashboard) and
 // GET /api/instance (what the login page needs to know before anyone is signed in).
 #include "api/context.hpp"
-#include "store/settings_view.hpp"
 #include "qbt/registry.hpp"
+#include "store/settings_view.hpp"
 
 namespace essaim::api {
 
 void register_health_routes(http::Router& r, const Context& ctx) {
     // Both read the database (a ping, settings): on the worker pool.
-    r.add("GET", "/api/health", [&ctx](http::Request&) {
-        auto link = ctx.registry ? ctx.registry->snapshot()->link : qbt::LinkState::unconfigured;
-        bool db = ctx.store.ping();
-        boost::json::object body{{"status", db ? "ok" : "degraded"},
-                                 {"version", ESSAIM_VERSION},
-                                 {"database", db ? "ok" : "down"},
-                                 {"qbittorrent", qbt::link_name(link)}};
-        if (ctx.instance) body["instance"] = ctx.instance();
-        return http::Response::json(db ? 200 : 503, std::move(body));
-    }, http::Exec::worker);
-    r.add("GET", "/api/instance", [&ctx](http::Request&) {
-        auto open = store::flag(ctx.store, settings::registration_open);
-        return http::Response::json(
-            200,
-            boost::json::object{{"site_name", store::text(ctx.store, settings::site_name)},
-                                {"registration_open", open},
-                                {"version", ESSAIM_VERSION}});
-    }, http::Exec::worker);
+    r.add(
+        "GET", "/api/health",
+        [&ctx](http::Request&) {
+            auto link =
+                ctx.registry ? ctx.registry->snapshot()->link : qbt::LinkState::unconfigured;
+            bool db = ctx.store.ping();
+            boost::json::object body{{"status", db ? "ok" : "degraded"},
+                                     {"version", ESSAIM_VERSION},
+                                     {"database", db ? "ok" : "down"},
+                                     {"qbittorrent", qbt::link_name(link)}};
+            if (ctx.instance) body["instance"] = ctx.instance();
+            return http::Response::json(db ? 200 : 503, std::move(body));
+        },
+        http::Exec::worker);
+    r.add(
+        "GET", "/api/instance",
+        [&ctx](http::Request&) {
+            auto open = store::flag(ctx.store, settings::registration_open);
+            return http::Response::json(
+                200, boost::json::object{{"site_name", store::text(ctx.store, settings::site_name)},
+                                         {"registration_open", open},
+                                         {"version", ESSAIM_VERSION}});
+        },
+        http::Exec::worker);
 }
 
 }  // namespace essaim::api

@@ -1,12 +1,12 @@
 // GET/PATCH /api/me and POST /api/me/password: the signed-in user's own account. The current
 // password's check is throttled like a sign-in (auth/throttle.hpp).
 #include "api/context.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "qbt/registry.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 namespace essaim::api {

@@ -1,8 +1,8 @@
 // /api/notifications: the signed-in user's notification centre (list with the unread count,
 // mark read, clear). New ones also arrive over the WebSocket as {"type":"notification"}.
 #include "api/context.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <boost/json.hpp>

@@ -4,10 +4,10 @@
 // added by the user who searched for it. Each successful search is also remembered in the
 // user's recent searches (the last 20, in the database; listed, replayed and cleared by the page).
 #include "api/context.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
 #include "jackett/client.hpp"
+#include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>
 #include "qbt/adder.hpp"

@@ -4,11 +4,11 @@
 //   GET /api/torrents/{hash}/speed          a torrent's last 10 minutes
 //   GET /api/dashboard                      the landing page in one call
 #include "api/context.hpp"
-#include "qbt/usage.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_views.hpp"
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
+#include "qbt/usage.hpp"
 #include "stats/speed_history.hpp"
 #include "util/strings.hpp"
 

@@ -50,8 +50,8 @@ std::shared_ptr<const std::string> render_entry(const qbt::Entry& e) {
                    {"num_incomplete", e.num_incomplete},
                    {"ratio", e.ratio},
                    {"added_on", e.added_on},
-                   {"completion_on", e.completion_on > 0 ? json::value(e.completion_on)
-                                                         : json::value(nullptr)},
+                   {"completion_on",
+                    e.completion_on > 0 ? json::value(e.completion_on) : json::value(nullptr)},
                    {"tracker", e.tracker},
                    {"removed", e.removed},
                    {"limit", std::move(limit)}};

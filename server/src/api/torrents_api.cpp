@@ -2,7 +2,6 @@
 // assign owner. Lists never reach qBittorrent; actions and the detail view do, as coroutines
 // (waiting for qBittorrent or a slow .torrent URL holds no thread).
 #include "api/context.hpp"
-#include "util/clock.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "api/torrent_views.hpp"
@@ -15,6 +14,7 @@
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <boost/asio.hpp>

@@ -1,6 +1,6 @@
 #include "app/bootstrap.hpp"
-#include "store/builtin.hpp"
 #include "store/audit.hpp"
+#include "store/builtin.hpp"
 
 #include "api/errors.hpp"
 #include "auth/accounts.hpp"
@@ -118,7 +118,8 @@ std::int64_t create_account(store::Store& s, const std::string& username,
                 return download::exists_on_disk(download::user_dir(root, name));
             });
         store::audit(s, store::Actor::system("cli"),
-                     role == "admin" ? "admin.create" : "user.create", "user", std::to_string(u.id));
+                     role == "admin" ? "admin.create" : "user.create", "user",
+                     std::to_string(u.id));
         return u.id;
     } catch (const auth::Denied& e) {
         if (e.code == "username_taken")

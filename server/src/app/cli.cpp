@@ -122,7 +122,7 @@ int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
     if (args.size() == 1) {
         auto v = store.setting(std::string(k->name));
         std::cout << (k->type == settings::Type::secret ? (v ? "••••• (défini)" : "(non défini)")
-                                                         : v.value_or("(non défini)"))
+                                                        : v.value_or("(non défini)"))
                   << "\n";
         return 0;
     }

@@ -272,7 +272,8 @@ void Cluster::publish(const std::string& kind, std::int64_t base_rid, const std:
         auto now = std::chrono::steady_clock::now();
         if (now - last_prune_ > 60s) {
             last_prune_ = now;
-            pub_->exec("DELETE FROM sync_feed WHERE at < $1", {util::unix_now() - kFeedKeepSeconds});
+            pub_->exec("DELETE FROM sync_feed WHERE at < $1",
+                       {util::unix_now() - kFeedKeepSeconds});
         }
     } catch (const std::exception& e) {
         // The followers see a gap in the chain and ask for a full update.

@@ -87,8 +87,8 @@ int serve(const config::Config& cfg) {
     if (cfg.download_direct) seed_setting(*store, settings::download_direct, "true");
 
     std::unique_ptr<qbt::ManagedQbittorrent> managed;
-    bool managed_mode = !store::is_set(*store, settings::qbt_url) ||
-                        store::flag(*store, settings::qbt_managed);
+    bool managed_mode =
+        !store::is_set(*store, settings::qbt_url) || store::flag(*store, settings::qbt_managed);
     if (managed_mode && cfg.qbt_managed.value_or(true)) {
         managed = std::make_unique<qbt::ManagedQbittorrent>(
             cfg.data_dir, cfg.qbt_managed_network, std::make_shared<store::SettingsCipher>(key));

@@ -17,7 +17,9 @@ store::Group group_for(store::Store& s, const std::optional<std::int64_t>& id) {
     std::optional<store::Group> g;
     if (id) {
         g = s.group_by_id(*id);
-        if (!g) throw Denied(Denied::Kind::invalid, "unknown_group", "Ce groupe n'existe pas.", "group_id");
+        if (!g)
+            throw Denied(Denied::Kind::invalid, "unknown_group", "Ce groupe n'existe pas.",
+                         "group_id");
         return *g;
     }
     g = s.group_by_name(store::text(s, settings::default_group));
@@ -36,10 +38,12 @@ store::User create_account(store::Store& s, const NewAccount& a, const FolderInU
                        ? validate_display_name(*a.display_name)
                        : username;
     if (a.role != "user" && a.role != "admin")
-        throw Denied(Denied::Kind::invalid, "invalid_role", "Le rôle doit être « user » ou « admin ».", "role");
+        throw Denied(Denied::Kind::invalid, "invalid_role",
+                     "Le rôle doit être « user » ou « admin ».", "role");
     auto group = group_for(s, a.group_id);
     if (s.user_by_username(username))
-        throw Denied(Denied::Kind::conflict, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+        throw Denied(Denied::Kind::conflict, "username_taken",
+                     "Ce nom d'utilisateur est déjà pris.", "username");
     auto folder = download::choose_folder(username, [&](const std::string& name) {
         return s.folder_in_use(name) || (in_use && in_use(name));
     });
@@ -49,7 +53,8 @@ store::User create_account(store::Store& s, const NewAccount& a, const FolderInU
     try {
         id = s.create_user(nu);
     } catch (const store::Conflict&) {
-        throw Denied(Denied::Kind::conflict, "username_taken", "Ce nom d'utilisateur est déjà pris.", "username");
+        throw Denied(Denied::Kind::conflict, "username_taken",
+                     "Ce nom d'utilisateur est déjà pris.", "username");
     }
     auto user = s.user_by_id(id);
     if (!user) throw std::runtime_error("compte introuvable juste après sa création");

@@ -61,7 +61,8 @@ json::object limits_json(const Limits& l) {
 
 Limits limits_from_request(const json::value& v) {
     if (!v.is_object())
-        throw Denied(Denied::Kind::invalid, "invalid_limits", "Les limites doivent être un objet.", "limits");
+        throw Denied(Denied::Kind::invalid, "invalid_limits", "Les limites doivent être un objet.",
+                     "limits");
     Limits l;
     for (const auto& [key, val] : v.as_object()) {
         std::string field = "limits." + std::string(key);
@@ -69,24 +70,23 @@ Limits limits_from_request(const json::value& v) {
             if (val.is_null()) continue;
             if (!val.is_int64() || val.as_int64() < 0)
                 throw Denied(Denied::Kind::invalid, "invalid_limits",
-                                    "Indiquez un nombre entier positif, ou rien pour illimité.",
-                                    field);
+                             "Indiquez un nombre entier positif, ou rien pour illimité.", field);
             *f = val.as_int64();
         } else if (key == "ratio_limit") {
             if (val.is_null()) continue;
             if (!val.is_number() || val.to_number<double>() < 0 ||
                 !std::isfinite(val.to_number<double>()))
                 throw Denied(Denied::Kind::invalid, "invalid_limits",
-                                    "Le ratio doit être un nombre positif, ou rien pour illimité.",
-                                    field);
+                             "Le ratio doit être un nombre positif, ou rien pour illimité.", field);
             l.ratio_limit = val.to_number<double>();
         } else if (key == "active_policy") {
             if (!val.is_string() || (val.as_string() != "queue" && val.as_string() != "refuse"))
                 throw Denied(Denied::Kind::invalid, "invalid_limits",
-                                    "Politique inconnue (« queue » ou « refuse »).", field);
+                             "Politique inconnue (« queue » ou « refuse »).", field);
             l.queue_when_busy = val.as_string() == "queue";
         } else {
-            throw Denied(Denied::Kind::invalid, "invalid_limits", "Cette limite n'existe pas.", field);
+            throw Denied(Denied::Kind::invalid, "invalid_limits", "Cette limite n'existe pas.",
+                         field);
         }
     }
     return l;

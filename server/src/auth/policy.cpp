@@ -21,7 +21,8 @@ bool has_permission(const store::User& u, std::string_view permission) {
 
 void require_permission(const store::User& u, std::string_view permission) {
     if (!has_permission(u, permission))
-        throw Denied(Denied::Kind::forbidden, "forbidden",
+        throw Denied(
+            Denied::Kind::forbidden, "forbidden",
             "Votre groupe ne vous autorise pas à faire cela. Demandez à un administrateur.");
 }
 

@@ -1,5 +1,5 @@
-// Account field rules. Each function returns the cleaned value or throws auth::Denied (invalid, 422 in the API)
-// with the field name and a French message.
+// Account field rules. Each function returns the cleaned value or throws auth::Denied (invalid, 422
+// in the API) with the field name and a French message.
 #pragma once
 
 #include <optional>

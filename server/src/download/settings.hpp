@@ -24,7 +24,7 @@ struct Settings {
     std::string storage_root;
     std::string secret;
     std::int64_t ttl = 6 * 3600;  // settings::download_ttl
-    bool bind_ip = false;  // the client address is part of the hash ($remote_addr)
+    bool bind_ip = false;         // the client address is part of the hash ($remote_addr)
     bool direct = false;
 
     bool configured() const { return !root.empty() && !secret.empty() && !base_url.empty(); }

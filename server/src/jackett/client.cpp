@@ -112,9 +112,8 @@ asio::awaitable<SearchResponse> search(Settings s, std::string query, std::vecto
 
 asio::awaitable<std::vector<std::pair<std::string, std::string>>> indexers(Settings s) {
     check_configured(s);
-    std::string url =
-        s.url + "/api/v2.0/indexers/all/results/torznab/api?apikey=" + http::form_encode(s.api_key) +
-        "&t=indexers&configured=true";
+    std::string url = s.url + "/api/v2.0/indexers/all/results/torznab/api?apikey=" +
+                      http::form_encode(s.api_key) + "&t=indexers&configured=true";
     // A named request: g++ 12 mishandles braced temporaries inside co_await (double free).
     http::ClientRequest req{"GET", url, {}, {}, std::chrono::seconds(10), 4u << 20};
     auto res = co_await http::fetch(std::move(req));

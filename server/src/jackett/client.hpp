@@ -4,8 +4,8 @@
 #pragma once
 
 #include "http/client.hpp"
-#include "store/store.hpp"
 #include "jackett/results.hpp"
+#include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

@@ -137,9 +137,10 @@ void Dispatcher::loop() {
                 store_.update_delivery(d.id, "sent", attempts, d.next_at, "", util::unix_now());
             } catch (const std::exception& e) {
                 bool last = attempts >= kMaxAttempts;
-                store_.update_delivery(d.id, last ? "failed" : "pending", attempts,
-                                       util::unix_now() + retry_base_ * backoff_seconds(attempts) / 10,
-                                       e.what(), util::unix_now());
+                store_.update_delivery(
+                    d.id, last ? "failed" : "pending", attempts,
+                    util::unix_now() + retry_base_ * backoff_seconds(attempts) / 10, e.what(),
+                    util::unix_now());
                 spdlog::info("notification {} ({}) : échec {}/{} : {}", d.notification_id,
                              d.channel, attempts, kMaxAttempts, e.what());
             }

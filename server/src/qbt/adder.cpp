@@ -1,6 +1,6 @@
 #include "qbt/adder.hpp"
-#include "store/audit.hpp"
 #include "qbt/usage.hpp"
+#include "store/audit.hpp"
 #include "util/clock.hpp"
 
 #include "auth/limits.hpp"
@@ -120,8 +120,9 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
                 // A search result may only lead within the configured Jackett's origin, which
                 // the admin chose (often on this machine or the LAN): private addresses are
                 // allowed there. A user's own URL follows the setting.
-                UrlPolicy policy{in.allowed_origin, !in.allowed_origin.empty() ||
-                                                        store::flag(store_, settings::allow_private_targets)};
+                UrlPolicy policy{in.allowed_origin,
+                                 !in.allowed_origin.empty() ||
+                                     store::flag(store_, settings::allow_private_targets)};
                 fetched = co_await fetch_torrent_url(data, std::move(policy));
             }
             auto& [what, payload] = fetched;
@@ -162,8 +163,8 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         // limit, transfer limits set on the torrent by qBittorrent itself at add.
         auto limits = auth::parse_limits(user.limits_json);
         auth::AddVerdict verdict = auth::AddVerdict::add;
-        if (auto no = auth::check_add(limits, usage_of(*registry_.snapshot(), user.id),
-                                      id.size, verdict))
+        if (auto no =
+                auth::check_add(limits, usage_of(*registry_.snapshot(), user.id), id.size, verdict))
             throw TorrentError(no->code, no->message);
         req.paused = verdict == auth::AddVerdict::add_stopped;
         req.download_limit = limits.download_limit;

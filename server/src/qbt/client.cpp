@@ -319,9 +319,10 @@ asio::awaitable<std::string> Client::default_save_path() {
 }
 
 asio::awaitable<void> Client::set_location(const std::string& hashes, const std::string& location) {
-    co_await call("POST", "/api/v2/torrents/setLocation",
-                  "hashes=" + http::form_encode(hashes) + "&location=" + http::form_encode(location),
-                  "application/x-www-form-urlencoded");
+    co_await call(
+        "POST", "/api/v2/torrents/setLocation",
+        "hashes=" + http::form_encode(hashes) + "&location=" + http::form_encode(location),
+        "application/x-www-form-urlencoded");
 }
 
 asio::awaitable<std::vector<TorrentFile>> Client::files(const std::string& hash) {

@@ -11,8 +11,8 @@
 #pragma once
 
 #include "http/client.hpp"
-#include "store/store.hpp"
 #include "qbt/webapi.hpp"
+#include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>

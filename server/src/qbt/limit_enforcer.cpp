@@ -1,6 +1,6 @@
 #include "qbt/limit_enforcer.hpp"
-#include "store/audit.hpp"
 #include "qbt/usage.hpp"
+#include "store/audit.hpp"
 
 #include "auth/limits.hpp"
 

@@ -53,9 +53,9 @@ struct Entry {
     std::int64_t num_seeds = 0, num_leechs = 0, num_complete = 0, num_incomplete = 0;
     std::int64_t added_on = 0, completion_on = 0;  // completion_on 0 = not completed
     std::string tracker;
-    std::string limit_state;   // from the row: "", "queued" or "stopped" (auth/limits.hpp)
-    std::string limit_reason;  // French, with limit_state
-    bool size_checked = true;          // from the row
+    std::string limit_state;          // from the row: "", "queued" or "stopped" (auth/limits.hpp)
+    std::string limit_reason;         // French, with limit_state
+    bool size_checked = true;         // from the row
     bool completion_notified = true;  // from the row (no row: nobody to notify)
     // Where qBittorrent keeps the files (absolute, qBittorrent's side): never shown to users.
     std::string save_path, content_path;

@@ -19,7 +19,6 @@ struct ApiVersion {
 };
 ApiVersion parse_api_version(const std::string& s);
 
-
 // One entry of torrents/files: `path` is relative to the torrent's save path, '/' separated
 // ("Folder/sub/file.mkv" for a multi-file torrent).
 struct TorrentFile {

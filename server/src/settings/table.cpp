@@ -6,12 +6,12 @@ namespace essaim::settings {
 
 const std::vector<const Key*>& all() {
     static const std::vector<const Key*> keys = {
-        &site_name,       &registration_open, &default_group,   &allow_private_targets,
-        &qbt_url,         &qbt_username,      &qbt_password,    &qbt_managed,
-        &qbt_save_path,   &jackett_url,       &jackett_api_key, &jackett_timeout,
-        &download_base_url, &download_root,   &download_secret, &download_ttl,
-        &download_bind_ip, &download_direct,  &smtp_host,       &smtp_port,
-        &smtp_username,   &smtp_password,     &smtp_from,       &smtp_starttls,
+        &site_name,         &registration_open, &default_group,   &allow_private_targets,
+        &qbt_url,           &qbt_username,      &qbt_password,    &qbt_managed,
+        &qbt_save_path,     &jackett_url,       &jackett_api_key, &jackett_timeout,
+        &download_base_url, &download_root,     &download_secret, &download_ttl,
+        &download_bind_ip,  &download_direct,   &smtp_host,       &smtp_port,
+        &smtp_username,     &smtp_password,     &smtp_from,       &smtp_starttls,
         &smtp_verify_tls};
     return keys;
 }
@@ -52,8 +52,8 @@ std::string checked(const Key& k, std::string_view value) {
                 throw Invalid("invalid_url", "L'adresse ne doit pas contenir d'espace.");
             return v;
         case Type::path:
-            if (!v.empty() && (v.front() != '/' || v.find("/../") != std::string::npos ||
-                               v.ends_with("/..")))
+            if (!v.empty() &&
+                (v.front() != '/' || v.find("/../") != std::string::npos || v.ends_with("/..")))
                 throw Invalid("invalid_path",
                               "Indiquez un chemin absolu (par exemple /srv/qbittorrent).");
             return v;

@@ -31,7 +31,7 @@ enum class Reader {
 };
 
 struct Key {
-    std::string_view name;      // the key in the settings table
+    std::string_view name;  // the key in the settings table
     Type type;
     std::string_view fallback;  // the value while unset
     Reader reader = Reader::admin;
@@ -56,8 +56,8 @@ inline constexpr Key jackett_timeout{"jackett_timeout", Type::number, "30", Read
 inline constexpr Key download_base_url{"download_base_url", Type::url, ""};
 inline constexpr Key download_root{"download_root", Type::path, ""};
 inline constexpr Key download_secret{"download_secret", Type::secret, "", Reader::admin, 0, 0, 16};
-inline constexpr Key download_ttl{"download_ttl", Type::number, "21600", Reader::admin, 60,
-                                  30LL * 24 * 3600};
+inline constexpr Key download_ttl{"download_ttl", Type::number, "21600",
+                                  Reader::admin,  60,           30LL * 24 * 3600};
 inline constexpr Key download_bind_ip{"download_bind_ip", Type::flag, "false"};
 inline constexpr Key download_direct{"download_direct", Type::flag, "false"};
 inline constexpr Key smtp_host{"smtp_host", Type::text, ""};

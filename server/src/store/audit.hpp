@@ -18,7 +18,9 @@ struct Actor {
     std::string name;
     std::string ip;  // "" outside a request
 
-    static Actor of(const User& u, std::string ip = {}) { return {u.id, u.username, std::move(ip)}; }
+    static Actor of(const User& u, std::string ip = {}) {
+        return {u.id, u.username, std::move(ip)};
+    }
     static Actor system(std::string name) { return {std::nullopt, std::move(name), {}}; }
 };
 

@@ -25,7 +25,7 @@ TEST(Strings, TrimSplitAndUtf8) {
 TEST(Strings, ToValidUtf8) {
     EXPECT_EQ(essaim::str::to_valid_utf8("café"), "café");
     EXPECT_EQ(essaim::str::to_valid_utf8("a\xff"
-                                 "b"),
+                                         "b"),
               "a\xEF\xBF\xBD"
               "b");
     EXPECT_EQ(essaim::str::to_valid_utf8("\xC3"), "\xEF\xBF\xBD");
