@@ -57,6 +57,10 @@ struct Context {
     std::function<boost::json::object()> instance;
     // The listener's connection and body counters, for /metrics (set by `serve`).
     const http::ServerCounters* connections = nullptr;
+    // The database's answer to the last ping (`serve` pings every 2 s on the worker pool), so
+    // /api/health answers on the I/O thread without a query — and within milliseconds while
+    // the workers are busy (a flood of sign-ins hashing passwords). Null: ask the store.
+    const std::atomic<bool>* database_ok = nullptr;
 };
 
 // Runs a matched route: origin check for mutating requests, the handler, and the error

@@ -160,6 +160,8 @@ int serve(const config::Config& cfg) {
                      &qbt_client, &sync,  &ioc,     &notifier, &speed};
     ctx.adder = &adder;
     ctx.mover = &mover;
+    std::atomic<bool> database_ok{store->ping()};
+    ctx.database_ok = &database_ok;
     if (cluster)
         ctx.instance = [c = cluster.get()] {
             return boost::json::object{{"role", c->leader() ? "leader" : "follower"},
@@ -228,6 +230,23 @@ int serve(const config::Config& cfg) {
         });
     };
     sample();
+    // Every 2 s: a ping of the database on the worker pool, for /api/health (Context::
+    // database_ok). One at a time: a ping stuck on a dead PostgreSQL does not pile up others.
+    asio::steady_timer db_check(ioc);
+    std::atomic<bool> pinging{false};
+    std::function<void()> check_database = [&] {
+        db_check.expires_after(std::chrono::seconds(2));
+        db_check.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            if (!pinging.exchange(true))
+                asio::post(workers, [&] {
+                    database_ok.store(store->ping());
+                    pinging.store(false);
+                });
+            check_database();
+        });
+    };
+    check_database();
     notifier.set_sink([hub, &store, c = cluster.get()](const store::Notification& n) {
         std::int64_t unread = 0;
         store->notifications(n.user_id, 1, unread);

@@ -26,7 +26,7 @@ using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
 // How the server must run a handler:
 //  - inline_io: on the I/O thread, for answers made from memory only — the torrent list, the
 //    speed charts, /metrics, GET /api/me (the session behind them comes from the store's cache;
-//    a miss reads the database once);
+//    a miss reads the database once), /api/health (the database state of the last 2-s ping);
 //  - worker: on the worker pool, for everything that reads or writes the database or hashes a
 //    password (argon2, ~70 ms);
 //  - async: a coroutine on the I/O threads, for what waits for an upstream (qBittorrent, Jackett,
