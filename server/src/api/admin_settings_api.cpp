@@ -8,6 +8,7 @@
 #include "download/paths.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
+#include "http/run_on.hpp"
 #include "jackett/client.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/messages.hpp"
@@ -20,8 +21,6 @@
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
-
-#include "http/run_on.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>

@@ -1,16 +1,17 @@
 #include "api/context.hpp"
-#include "qbt/usage.hpp"
-#include "store/audit.hpp"
-
-#include <boost/json.hpp>
 
 #include "api/errors.hpp"
 #include "auth/limits.hpp"
+#include "auth/policy.hpp"
 #include "download/layout.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/usage.hpp"
+#include "store/audit.hpp"
 #include "util/strings.hpp"
+
+#include <boost/json.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -117,7 +118,7 @@ auth::Authed require_user(const Context& ctx, const http::Request& req) {
 
 auth::Authed require_admin(const Context& ctx, const http::Request& req) {
     auto a = require_user(ctx, req);
-    if (!a.user.is_admin()) throw ApiError(403, "forbidden", "Réservé aux administrateurs.");
+    auth::require_admin(a.user);
     return a;
 }
 

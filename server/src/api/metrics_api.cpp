@@ -22,9 +22,7 @@ void register_metrics_routes(http::Router& r, const Context& ctx) {
         bool by_token = token && *token && authz.starts_with("Bearer ") &&
                         crypto::constant_time_equal(authz.substr(7), token);
         if (!by_token) {
-            auto a = require_user(ctx, req);
-            if (!a.user.is_admin())
-                throw ApiError(403, "forbidden", "Réservé aux administrateurs.");
+            require_admin(ctx, req);
         }
         auto& c = ctx.qbt->counters();
         auto snap = ctx.registry->snapshot();

@@ -7,14 +7,14 @@
 #include "api/errors.hpp"
 #include "auth/policy.hpp"
 #include "jackett/client.hpp"
-#include "util/clock.hpp"
-
-#include <spdlog/spdlog.h>
 #include "qbt/adder.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/url_fetch.hpp"
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>

@@ -258,8 +258,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
 
 asio::awaitable<http::Response> assign(const Context& ctx, http::Request& req) {
     auto a = require_user(ctx, req);
-    if (!a.user.is_admin())
-        throw ApiError(403, "forbidden", "Seul un administrateur peut attribuer un torrent.");
+    auth::require_admin(a.user, "Seul un administrateur peut attribuer un torrent.");
     auto body = parse_json_object(req);
     auto uid = opt_int(body, "user_id");
     if (!uid)

@@ -1,6 +1,4 @@
 #include "app/bootstrap.hpp"
-#include "store/audit.hpp"
-#include "store/builtin.hpp"
 
 #include "api/errors.hpp"
 #include "auth/accounts.hpp"
@@ -9,6 +7,8 @@
 #include "download/layout.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
+#include "store/audit.hpp"
+#include "store/builtin.hpp"
 #include "store/pg_store.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"

@@ -1,5 +1,4 @@
 #include "app/cli.hpp"
-#include "store/builtin.hpp"
 
 #include "app/bootstrap.hpp"
 #include "app/cli_storage.hpp"
@@ -8,6 +7,7 @@
 #include "config/config.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
+#include "store/builtin.hpp"
 #include "store/migrate.hpp"
 #include "store/pg_store.hpp"
 #include "store/settings_view.hpp"

@@ -1,6 +1,6 @@
 #include "app/cluster.hpp"
-#include "util/clock.hpp"
 
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,5 +1,4 @@
 #include "app/serve.hpp"
-#include "util/clock.hpp"
 
 #include "api/context.hpp"
 #include "api/live_hub.hpp"
@@ -20,6 +19,7 @@
 #include "stats/speed_history.hpp"
 #include "store/pg.hpp"
 #include "store/settings_view.hpp"
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,11 +1,11 @@
 #include "auth/accounts.hpp"
-#include "store/builtin.hpp"
-#include "store/settings_view.hpp"
 
 #include "auth/denied.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
 #include "download/layout.hpp"
+#include "store/builtin.hpp"
+#include "store/settings_view.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 

@@ -55,6 +55,10 @@ void require_pause(const store::User& u) {
             "Votre groupe ne vous autorise pas à mettre en pause ou reprendre des torrents.");
 }
 
+void require_admin(const store::User& u, std::string_view french) {
+    if (!u.is_admin()) throw Denied(Denied::Kind::forbidden, "forbidden", std::string(french));
+}
+
 void require_delete(const store::User& u, bool with_files) {
     if (has_permission(u, "act_all")) return;
     require_permission(u, "delete_own");

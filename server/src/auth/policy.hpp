@@ -47,4 +47,8 @@ bool can_download(const store::User& u, Owner owner);
 void require_pause(const store::User& u);
 void require_delete(const store::User& u, bool with_files);
 
+// Administration (the admin pages, /metrics without its token, giving a torrent to someone):
+// admins only. Throws Denied (forbidden) with `french` otherwise.
+void require_admin(const store::User& u, std::string_view french = "Réservé aux administrateurs.");
+
 }  // namespace essaim::auth

@@ -1,8 +1,8 @@
 #include "auth/sessions.hpp"
-#include "util/clock.hpp"
 
 #include "auth/csrf.hpp"
 #include "auth/jwt.hpp"
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 
 #include <ctime>

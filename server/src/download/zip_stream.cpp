@@ -1,7 +1,6 @@
 #include "download/zip_stream.hpp"
 
 #include "download/paths.hpp"
-
 #include "util/strings.hpp"
 
 #include <zlib.h>

@@ -1,9 +1,9 @@
 #include "http/message.hpp"
 
+#include "util/strings.hpp"
+
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-
-#include "util/strings.hpp"
 
 #include <boost/json/serialize.hpp>
 

@@ -1,7 +1,7 @@
 #include "jackett/client.hpp"
-#include "store/settings_view.hpp"
 
 #include "http/message.hpp"
+#include "store/settings_view.hpp"
 
 #include <boost/asio.hpp>
 

@@ -1,9 +1,9 @@
 #include "notify/dispatcher.hpp"
-#include "util/clock.hpp"
 
 #include "http/client.hpp"
 #include "notify/messages.hpp"
 #include "store/settings_view.hpp"
+#include "util/clock.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>

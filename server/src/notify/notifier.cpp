@@ -1,4 +1,5 @@
 #include "notify/notifier.hpp"
+
 #include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>

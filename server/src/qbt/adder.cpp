@@ -1,17 +1,17 @@
 #include "qbt/adder.hpp"
-#include "qbt/usage.hpp"
-#include "store/audit.hpp"
-#include "util/clock.hpp"
 
 #include "auth/limits.hpp"
 #include "auth/policy.hpp"
 #include "download/layout.hpp"
 #include "download/settings.hpp"
 #include "qbt/url_fetch.hpp"
+#include "qbt/usage.hpp"
+#include "store/audit.hpp"
 #include "store/settings_view.hpp"
 #include "torrent/error.hpp"
 #include "torrent/magnet.hpp"
 #include "torrent/metainfo.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>

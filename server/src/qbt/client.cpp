@@ -1,8 +1,7 @@
 #include "qbt/client.hpp"
-#include "store/settings_view.hpp"
 
 #include "http/message.hpp"
-
+#include "store/settings_view.hpp"
 #include "util/crypto.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 #include "qbt/limit_enforcer.hpp"
-#include "qbt/usage.hpp"
-#include "store/audit.hpp"
 
 #include "auth/limits.hpp"
+#include "qbt/usage.hpp"
+#include "store/audit.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>

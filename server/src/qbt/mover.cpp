@@ -1,7 +1,7 @@
 #include "qbt/mover.hpp"
-#include "util/clock.hpp"
 
 #include "download/layout.hpp"
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <spdlog/spdlog.h>

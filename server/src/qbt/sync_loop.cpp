@@ -1,4 +1,5 @@
 #include "qbt/sync_loop.hpp"
+
 #include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>

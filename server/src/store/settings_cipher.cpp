@@ -1,7 +1,6 @@
 #include "store/settings_cipher.hpp"
 
 #include "settings/table.hpp"
-
 #include "util/crypto.hpp"
 
 #include <sodium.h>
