@@ -9,7 +9,8 @@
 #include "download/layout.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
-#include "store/pg_store.hpp"
+#include "store/pg.hpp"
+#include "store/store.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 

@@ -9,7 +9,7 @@
 #include "download/settings.hpp"
 #include "http/client.hpp"
 #include "store/migrate.hpp"
-#include "store/pg_store.hpp"
+#include "store/pg.hpp"
 #include "store/settings_view.hpp"
 
 #include <spdlog/spdlog.h>
@@ -236,15 +236,10 @@ int run_cli(int argc, char** argv) {
 
         ensure_data_dir(cfg.data_dir);
         if (a.command == "migrate") {
-            store::MigrateResult r;
-            if (store::pg::is_postgres_url(cfg.database_url)) {
-                store::pg::Connection c(cfg.database_url);
-                r = store::migrate(c, store::builtin_pg_migrations());
-            } else {
-                SQLite::Database db(cfg.sqlite_path(),
-                                    SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-                r = store::migrate(db, store::builtin_migrations());
-            }
+            auto db = store::pg::is_postgres_url(cfg.database_url)
+                          ? store::db::open_postgres(cfg.database_url, 1)
+                          : store::db::open_sqlite(cfg.sqlite_path());
+            auto r = store::migrate(*db, store::builtin_migrations());
             if (r.applied.empty())
                 std::cout << "Base de données à jour (version " << r.to_version << ").\n";
             for (const auto& m : r.applied) std::cout << "Migration appliquée : " << m << "\n";

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace essaim::store::pg {
 namespace {
@@ -15,82 +16,133 @@ std::string trimmed(const char* msg) {
     return s;
 }
 
-}  // namespace
-
-Param::Param(std::string v) : v_(str::is_valid_utf8(v) ? std::move(v) : str::to_valid_utf8(v)) {}
-
-void Result::Free::operator()(pg_result* r) const {
-    PQclear(r);
-}
-int Result::rows() const {
-    return PQntuples(r_.get());
-}
-int Result::columns() const {
-    return PQnfields(r_.get());
-}
-bool Result::null(int row, int col) const {
-    return PQgetisnull(r_.get(), row, col) != 0;
-}
-std::string Result::text(int row, int col) const {
-    return std::string(PQgetvalue(r_.get(), row, col),
-                       static_cast<std::size_t>(PQgetlength(r_.get(), row, col)));
-}
-std::int64_t Result::int64(int row, int col) const {
-    const char* v = PQgetvalue(r_.get(), row, col);
-    const char* end = v + PQgetlength(r_.get(), row, col);
-    std::int64_t out = 0;
-    auto [p, ec] = std::from_chars(v, end, out);
-    if (ec != std::errc() || p != end)
-        throw Error("valeur entière attendue dans la colonne " + column_name(col), "");
+// `?` → `$1`, `$2`… in order, `?n` → `$n`; quoted text is left alone.
+std::string numbered(std::string_view sql) {
+    std::string out;
+    int n = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        char ch = sql[i];
+        if (quote && ch == quote)
+            quote = 0;
+        else if (!quote && (ch == '\'' || ch == '"'))
+            quote = ch;
+        if (quote || ch != '?') {
+            out += ch;
+        } else {
+            out += '$';
+            if (i + 1 == sql.size() || sql[i + 1] < '0' || sql[i + 1] > '9')
+                out += std::to_string(++n);
+        }
+    }
     return out;
 }
-std::optional<std::int64_t> Result::opt_int64(int row, int col) const {
-    if (null(row, col)) return std::nullopt;
-    return int64(row, col);
-}
-std::optional<std::string> Result::opt_text(int row, int col) const {
-    if (null(row, col)) return std::nullopt;
-    return text(row, col);
-}
-std::int64_t Result::affected() const {
-    const char* n = PQcmdTuples(r_.get());
-    return n && *n ? std::stoll(n) : 0;
-}
-std::string Result::column_name(int col) const {
-    const char* n = PQfname(r_.get(), col);
-    return n ? n : "";
-}
+
+}  // namespace
 
 void Connection::Free::operator()(pg_conn* c) const {
     PQfinish(c);
 }
+void Connection::Free::operator()(pg_result* r) const {
+    PQclear(r);
+}
 
-Connection::Connection(const std::string& url) {
+Connection::Connection(const std::string& url) : db::Conn(db::Engine::postgres) {
     // Defaults come first so that the same keys in the URL win (libpq keeps the last value).
     // Without a connect timeout, an unreachable host would hang the start for minutes.
     const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
     const char* values[] = {"10", "essaim", url.c_str(), nullptr};
     c_.reset(PQconnectdbParams(keys, values, 1));
-    if (!c_) throw Error("PostgreSQL : mémoire insuffisante pour se connecter", "");
+    if (!c_) throw std::runtime_error("PostgreSQL : mémoire insuffisante pour se connecter");
     if (PQstatus(c_.get()) != CONNECTION_OK)
         // libpq's message names host and port; it may quote a malformed part of the URL,
         // hence the scrubbing.
-        throw Error("connexion à PostgreSQL impossible (" + redact_url(url) +
-                        ") : " + scrub_secrets(trimmed(PQerrorMessage(c_.get())), url),
-                    "");
+        throw std::runtime_error("connexion à PostgreSQL impossible (" + redact_url(url) +
+                                 ") : " + scrub_secrets(trimmed(PQerrorMessage(c_.get())), url));
     // Every text essaim stores is UTF-8, whatever the server's default client encoding.
     if (PQsetClientEncoding(c_.get(), "UTF8") != 0)
-        throw Error("PostgreSQL : encodage UTF8 refusé : " + trimmed(PQerrorMessage(c_.get())), "");
+        throw std::runtime_error("PostgreSQL : encodage UTF8 refusé : " +
+                                 trimmed(PQerrorMessage(c_.get())));
     // Notices (e.g. "relation already exists, skipping") are not essaim's business to print.
     PQsetNoticeProcessor(
         c_.get(), [](void*, const char*) {}, nullptr);
+}
+
+db::Conn& Connection::execute(std::string_view sql, std::span<const db::Value> params) {
+    auto it = numbered_.find(sql);
+    if (it == numbered_.end()) it = numbered_.emplace(sql, numbered(sql)).first;
+    // Text that is not valid UTF-8 (a User-Agent header, a legacy .torrent name) gets U+FFFD in
+    // place of the bad bytes: PostgreSQL refuses it in a UTF-8 database, where SQLite stores any
+    // bytes, and a login must not fail over its User-Agent.
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto& v = params[i];
+        if (v.kind == db::Value::Kind::integer)
+            text[i] = std::to_string(v.integer);
+        else if (v.kind == db::Value::Kind::text)
+            text[i] = str::is_valid_utf8(v.text) ? std::string(v.text) : str::to_valid_utf8(v.text);
+        if (v.kind != db::Value::Kind::null) values[i] = text[i].c_str();
+    }
+    row_ = -1;
+    r_.reset(PQexecParams(c_.get(), it->second.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0));
+    check();
+    return *this;
+}
+
+void Connection::script(const std::string& sql) {
+    // PQexec runs every statement of the string; the result is the last one's, and the first
+    // failing statement stops the rest.
+    r_.reset(PQexec(c_.get(), sql.c_str()));
+    check();
+}
+
+void Connection::check() {
+    auto st = PQresultStatus(r_.get());
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return;
+    const char* state = r_ ? PQresultErrorField(r_.get(), PG_DIAG_SQLSTATE) : nullptr;
+    std::string msg = r_ ? trimmed(PQresultErrorMessage(r_.get())) : "";
+    if (msg.empty()) msg = trimmed(PQerrorMessage(c_.get()));
+    r_.reset();
+    auto is = [&](const char* code) { return state && std::strcmp(state, code) == 0; };
+    throw db::Error("PostgreSQL : " + msg, is("23505")   ? db::Failure::unique
+                                           : is("23503") ? db::Failure::foreign_key
+                                           : is("53100") ? db::Failure::storage_full
+                                                         : db::Failure::other);
+}
+
+bool Connection::next() {
+    return r_ && ++row_ < PQntuples(r_.get());
+}
+bool Connection::null(int col) const {
+    return PQgetisnull(r_.get(), row_, col) != 0;
+}
+std::string Connection::text(int col) const {
+    return std::string(PQgetvalue(r_.get(), row_, col),
+                       static_cast<std::size_t>(PQgetlength(r_.get(), row_, col)));
+}
+std::int64_t Connection::int64(int col) const {
+    const char* v = PQgetvalue(r_.get(), row_, col);
+    const char* end = v + PQgetlength(r_.get(), row_, col);
+    std::int64_t out = 0;
+    auto [p, ec] = std::from_chars(v, end, out);
+    if (ec != std::errc() || p != end)
+        throw db::Error(std::string("PostgreSQL : entier attendu dans ") + PQfname(r_.get(), col),
+                        db::Failure::other);
+    return out;
+}
+std::int64_t Connection::changed() const {
+    const char* n = PQcmdTuples(r_.get());
+    return n && *n ? std::stoll(n) : 0;
 }
 
 bool Connection::ok() const {
     return PQstatus(c_.get()) == CONNECTION_OK;
 }
 
-bool Connection::idle() const {
+bool Connection::idle() {
+    r_.reset();
     return ok() && PQtransactionStatus(c_.get()) == PQTRANS_IDLE;
 }
 
@@ -100,59 +152,14 @@ int Connection::socket() const {
 
 std::vector<Connection::Notify> Connection::notifications() {
     if (PQconsumeInput(c_.get()) == 0)
-        throw Error("PostgreSQL : connexion perdue : " + trimmed(PQerrorMessage(c_.get())), "");
+        throw std::runtime_error("PostgreSQL : connexion perdue : " +
+                                 trimmed(PQerrorMessage(c_.get())));
     std::vector<Notify> out;
     while (PGnotify* n = PQnotifies(c_.get())) {
         out.push_back({n->relname ? n->relname : "", n->extra ? n->extra : ""});
         PQfreemem(n);
     }
     return out;
-}
-
-namespace {
-
-Result checked(pg_conn* c, pg_result* raw) {
-    Result r(raw);
-    auto st = PQresultStatus(raw);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-    const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-    std::string msg = raw ? trimmed(PQresultErrorMessage(raw)) : "";
-    if (msg.empty()) msg = trimmed(PQerrorMessage(c));
-    throw Error("PostgreSQL : " + msg, state ? state : "");
-}
-
-}  // namespace
-
-Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p.c_str());
-    return checked(c_.get(), PQexecParams(c_.get(), sql.c_str(), static_cast<int>(values.size()),
-                                          nullptr, values.data(), nullptr, nullptr, 0));
-}
-
-void Connection::exec_script(const std::string& sql) {
-    // PQexec runs every statement of the string; the result is the last one's, and the first
-    // failing statement stops the rest.
-    checked(c_.get(), PQexec(c_.get(), sql.c_str()));
-}
-
-Transaction::Transaction(Connection& c) : c_(c) {
-    c_.exec("BEGIN");
-}
-
-Transaction::~Transaction() {
-    if (done_) return;
-    try {
-        if (c_.ok()) c_.exec("ROLLBACK");
-    } catch (...) {
-        // A broken connection rolls back by itself; the pool drops it.
-    }
-}
-
-void Transaction::commit() {
-    c_.exec("COMMIT");
-    done_ = true;
 }
 
 namespace {

@@ -1,6 +1,6 @@
-// The storage contract. SQLite (sqlite_store.cpp) is the embedded default; PostgreSQL
-// (pg_store.cpp, opened by open_postgres_store in pg_store.hpp) fills the same interface for
-// larger installs. Every method is safe to call from any thread.
+// The storage contract, and its one implementation (store.cpp) over either engine: SQLite, the
+// embedded default, or PostgreSQL for larger installs (db.hpp). Every method is safe to call
+// from any thread.
 // Errors: Conflict for unique-key violations, NotFound for a missing row on update, any other
 // failure as std::runtime_error (the HTTP layer turns it into a 500 and logs it).
 #pragma once
@@ -210,8 +210,8 @@ class Store {
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its
-    // WAL file instead and ignores this.
-    virtual void auth_changed_elsewhere(bool listening) { (void)listening; }
+    // WAL file instead and ignores `listening`.
+    virtual void auth_changed_elsewhere(bool listening) = 0;
 
     // Settings (typed in code, stored as text). With a cipher, secret settings
     // (is_secret_setting) are sealed on write and opened on read; a sealed value that does not
@@ -286,6 +286,11 @@ class Store {
 // Opens (creating if needed) the SQLite database at `path`, WAL mode, foreign keys on, and
 // applies the pending migrations when `migrate` is true.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool migrate = true);
+// Connects (failing at once, with a French message without the password, when PostgreSQL is
+// unreachable) and applies the pending migrations when `migrate` is true. Up to `pool_size`
+// connections are opened on demand and shared by every thread.
+std::unique_ptr<Store> open_postgres_store(const std::string& url, bool migrate = true,
+                                           std::size_t pool_size = 4);
 
 // True when `e` is the store failing because the disk (or the database's size limit) is full
 // (SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100): the API answers 507 `storage_full`

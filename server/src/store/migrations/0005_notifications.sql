@@ -6,13 +6,13 @@ ALTER TABLE torrents ADD COLUMN completion_notified INTEGER NOT NULL DEFAULT 0;
 UPDATE torrents SET completion_notified = 1 WHERE removed_at IS NOT NULL;
 
 CREATE TABLE notifications (
-    id           INTEGER PRIMARY KEY,
-    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    id           BIGINT PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind         TEXT NOT NULL CHECK (kind IN ('completed', 'limit_stopped', 'error', 'removed')),
     torrent_hash TEXT NOT NULL DEFAULT '',
     torrent_name TEXT NOT NULL DEFAULT '',
     message      TEXT NOT NULL,
-    created_at   INTEGER NOT NULL,
-    read_at      INTEGER
+    created_at   BIGINT NOT NULL,
+    read_at      BIGINT
 ) STRICT;
 CREATE INDEX notifications_user ON notifications (user_id, id);

@@ -1,7 +1,7 @@
 -- 0008: every essaim instance caches who owns a session (the lookup behind every authenticated
 -- request). Any change to users, groups or sessions — by an instance, the CLI or psql — tells
 -- them all to drop that cache: the trigger NOTIFYs essaim_auth, app/cluster.cpp LISTENs
--- (store/pg_store.cpp, user_for_session). NOTIFYs with the same payload in one transaction are
+-- (store/store.cpp, user_for_session). NOTIFYs with the same payload in one transaction are
 -- delivered once, after the commit.
 CREATE FUNCTION essaim_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
