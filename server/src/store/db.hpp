@@ -1,8 +1,9 @@
 // The database under the store, as small as the store needs: on a leased connection, run one
-// statement with `?` parameters, read the rows it returns, group statements in a transaction.
-// SQLite (sqlite_db.cpp): one connection behind a mutex, each statement prepared once and kept.
-// PostgreSQL (pg_db.cpp, over pg.hpp): a pool of connections; `?` becomes `$n`, rewritten once
-// per statement and connection. What the engines spell differently: dialect.hpp.
+// statement with `?` parameters and read the rows it returns. SQLite (sqlite_db.cpp): one
+// connection behind a mutex, each statement prepared once and kept. PostgreSQL (pg.hpp): a pool
+// of connections; `?` becomes `$n`, rewritten once per statement and connection. What the two
+// spell differently: dialect.hpp. A transaction is BEGIN … COMMIT on one lease; a lease that
+// ends inside it (an exception, an early return) rolls it back.
 // Errors: a failed statement throws db::Error, which tells a unique or foreign key constraint or
 // a full disk apart; opening throws std::runtime_error (French for PostgreSQL, no password).
 // Threads: a Database serves every thread; a leased Conn is one thread's until the lease ends.
@@ -23,7 +24,6 @@
 namespace essaim::store::db {
 
 enum class Engine { sqlite, postgres };
-
 enum class Failure { other, unique, foreign_key, storage_full };
 
 struct Error : std::runtime_error {
@@ -53,9 +53,7 @@ struct Value {
 // it returns are then read with next() and the getters, until the next run().
 class Conn {
   public:
-    explicit Conn(Engine e) : engine_(e) {}
     virtual ~Conn() = default;
-    Engine engine() const { return engine_; }
     Conn& run(std::string_view sql, std::initializer_list<Value> params = {}) {
         return execute(sql, {params.begin(), params.size()});
     }
@@ -77,19 +75,17 @@ class Conn {
 
   protected:
     virtual Conn& execute(std::string_view sql, std::span<const Value> params) = 0;
-
-  private:
-    Engine engine_;
 };
 
 class Database {
   public:
-    explicit Database(Engine e) : engine_(e) {}
+    explicit Database(Engine e) : engine(e) {}
     virtual ~Database() = default;
-    Engine engine() const { return engine_; }
+    const Engine engine;
 
     // A connection for this thread until the lease ends (SQLite: the one connection, locked;
-    // PostgreSQL: one of the pool, waited for while every one is leased).
+    // PostgreSQL: one of the pool, waited for while every one is leased), which rolls back a
+    // transaction left open.
     struct Release {
         Database* db;
         void operator()(Conn* c) const noexcept { db->release(*c); }
@@ -103,9 +99,6 @@ class Database {
 
   protected:
     virtual void release(Conn& c) noexcept = 0;
-
-  private:
-    Engine engine_;
 };
 using Lease = Database::Lease;
 
@@ -113,29 +106,6 @@ using Lease = Database::Lease;
 std::unique_ptr<Database> open_sqlite(const std::string& path);
 // Connects at once (an unreachable server fails here), then up to pool_size on demand.
 std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t pool_size);
-
-// BEGIN `begin`; ROLLBACK when it ends without commit().
-class Transaction {
-  public:
-    explicit Transaction(Conn& c, const char* begin = "BEGIN") : c_(c) { c_.run(begin); }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    ~Transaction() {
-        try {
-            if (!done_) c_.run("ROLLBACK");
-        } catch (...) {
-            // A broken connection rolls back by itself (and the pool drops it).
-        }
-    }
-    void commit() {
-        c_.run("COMMIT");
-        done_ = true;
-    }
-
-  private:
-    Conn& c_;
-    bool done_ = false;
-};
 
 // The engines' caches keyed by SQL text, looked up without copying the text.
 struct SqlHash : std::hash<std::string_view> {

@@ -1,6 +1,6 @@
 // Every piece of SQL that SQLite and PostgreSQL spell differently, side by side (SQLite first),
-// each with its reason. Everything else — the store's statements, the migrations — is written
-// once, in SQL both accept, with `?` parameters (`?1` where one value is used twice).
+// each with its reason. Everything else (the store's statements, the migrations) is written once,
+// in SQL both accept, with `?` parameters (`?1` where one value is used twice).
 #pragma once
 
 #include "store/db.hpp"
@@ -37,12 +37,12 @@ inline constexpr Spelling kAuditWhere{
     " lower(?2::text COLLATE \"C\") || '%' ESCAPE ''))"
     " AND at BETWEEN ?4 AND ?5"};
 
-// One snapshot for several reads. A deferred SQLite transaction reads one snapshot anyway;
-// PostgreSQL's default (READ COMMITTED) gives each statement its own.
+// One snapshot for several reads: SQLite's deferred transaction is one; PostgreSQL's default
+// (READ COMMITTED) gives each statement its own.
 inline constexpr Spelling kBeginSnapshot{"BEGIN", "BEGIN ISOLATION LEVEL REPEATABLE READ"};
 
-// Instances starting together on one PostgreSQL migrate one after the other: a session advisory
-// lock (held across the migrations' transactions). An SQLite database has one process.
+// Instances starting together on one PostgreSQL migrate in turn: a session advisory lock, held
+// across the migrations' transactions. An SQLite database has one process.
 inline constexpr Spelling kLockMigrations{nullptr, "SELECT pg_advisory_lock(?::bigint)"};
 inline constexpr Spelling kUnlockMigrations{nullptr, "SELECT pg_advisory_unlock(?::bigint)"};
 

@@ -11,27 +11,14 @@ namespace {
 // Any fixed number: the key of the advisory lock that serialises migrations across instances.
 constexpr std::int64_t kMigrationLock = 0x65737361696d;  // "essaim"
 
-// Held from before the version is read until the last migration is committed.
-class MigrationLock {
-  public:
-    explicit MigrationLock(db::Conn& c) : c_(c) {
-        if (const char* sql = dialect::kLockMigrations.in(c_.engine()))
-            c_.run(sql, {kMigrationLock});
-    }
-    MigrationLock(const MigrationLock&) = delete;
-    MigrationLock& operator=(const MigrationLock&) = delete;
-    ~MigrationLock() {
-        try {
-            if (const char* sql = dialect::kUnlockMigrations.in(c_.engine()))
-                c_.run(sql, {kMigrationLock});
-        } catch (...) {
-            // The lock dies with the connection anyway.
-        }
-    }
-
-  private:
-    db::Conn& c_;
-};
+int version(db::Conn& c, db::Engine engine) {
+    c.run(
+        for_engine("CREATE TABLE IF NOT EXISTS schema_migrations ( version INTEGER PRIMARY KEY,"
+                   " name TEXT NOT NULL, applied_at BIGINT NOT NULL) STRICT",
+                   engine));
+    c.run(kSchemaVersionQuery).next();
+    return static_cast<int>(c.int64(0));
+}
 
 }  // namespace
 
@@ -59,40 +46,49 @@ std::string for_engine(std::string_view sql, db::Engine engine) {
     return out;
 }
 
-int schema_version(db::Conn& c) {
-    c.run(
-        for_engine("CREATE TABLE IF NOT EXISTS schema_migrations ( version INTEGER PRIMARY KEY,"
-                   " name TEXT NOT NULL, applied_at BIGINT NOT NULL) STRICT",
-                   c.engine()));
-    c.run(kSchemaVersionQuery).next();
-    return static_cast<int>(c.int64(0));
+int schema_version(db::Database& db) {
+    return version(*db.lease(), db.engine);
 }
 
 MigrateResult migrate(db::Database& db, const std::vector<Migration>& migrations) {
     auto c = db.lease();
-    MigrationLock lock(*c);
+    const char* lock = dialect::kLockMigrations.in(db.engine);
+    if (lock) c->run(lock, {kMigrationLock});
+    struct Unlock {  // before the lease ends: a pooled connection must not keep the lock
+        db::Conn& c;
+        const char* sql;
+        ~Unlock() {
+            try {
+                if (!sql) return;
+                c.run("ROLLBACK");  // a failed migration's: PostgreSQL refuses anything else in it
+                c.run(sql, {kMigrationLock});
+            } catch (...) {  // the lock dies with the connection anyway
+            }
+        }
+    } unlock{*c, dialect::kUnlockMigrations.in(db.engine)};
+
     MigrateResult r;
-    r.from_version = r.to_version = schema_version(*c);
+    r.from_version = r.to_version = version(*c, db.engine);
     int newest = 0;
     for (const auto& m : migrations) newest = std::max(newest, migration_version(m));
     if (r.from_version > newest)
         throw std::runtime_error("la base de données (version " + std::to_string(r.from_version) +
                                  ") est plus récente que ce binaire (version " +
                                  std::to_string(newest) + ")");
-    const std::string record = for_engine(
+    auto record = for_engine(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())",
-        c->engine());
+        db.engine);
     int previous = 0;
     for (const auto& m : migrations) {
         int v = migration_version(m);
         if (v <= previous) throw std::invalid_argument("migrations out of order at " + m.name);
         previous = v;
         if (v <= r.from_version) continue;
-        bool own = c->engine() == db::Engine::postgres && !m.pg_sql.empty();
-        db::Transaction tx(*c);
-        c->script(for_engine(own ? m.pg_sql : m.sql, c->engine()));
+        bool own = db.engine == db::Engine::postgres && !m.pg_sql.empty();
+        c->run("BEGIN");
+        c->script(for_engine(own ? m.pg_sql : m.sql, db.engine));
         c->run(record, {v, m.name});
-        tx.commit();
+        c->run("COMMIT");
         r.applied.push_back(m.name);
         r.to_version = v;
     }

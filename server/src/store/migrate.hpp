@@ -1,13 +1,12 @@
 // The schema: numbered SQL migrations (migrations/0001_init.sql, …) applied in order, each in its
-// own transaction, recorded in schema_migrations. Applying is idempotent: a database already at
-// the newest version is left untouched. A database newer than this binary is refused (never
-// downgrade); a failed migration is rolled back. On PostgreSQL an advisory lock serialises
-// instances starting together (the second waits, then finds the schema up to date).
-// One list for both engines. A migration is written once, as SQLite reads it except that 64-bit
+// own transaction, recorded in schema_migrations. A database at the newest version is left
+// untouched, a newer one refused (never downgrade); a failed migration is rolled back. On
+// PostgreSQL an advisory lock serialises instances starting together.
+// One list for both engines: a migration is written as SQLite reads it, except that 64-bit
 // integer columns say BIGINT (ids BIGINT PRIMARY KEY) and statements only PostgreSQL runs are
 // lines starting with "-- postgresql: "; each engine reads it through dialect::kMigrationRewrites.
-// NNNN_name.pg.sql, beside NNNN_name.sql, replaces it on PostgreSQL (the PostgreSQL-only
-// versions: the instances' feed and the accounts trigger). Errors: db::Error, std::runtime_error.
+// NNNN_name.pg.sql replaces NNNN_name.sql on PostgreSQL; a version with only the former is empty
+// on SQLite (the feed of instances, the accounts trigger). Errors: db::Error, runtime_error.
 #pragma once
 
 #include "store/db.hpp"
@@ -32,13 +31,12 @@ int migration_version(const Migration& m);
 std::string for_engine(std::string_view sql, db::Engine engine);
 
 struct MigrateResult {
-    int from_version = 0;
-    int to_version = 0;
+    int from_version = 0, to_version = 0;
     std::vector<std::string> applied;
 };
 
 MigrateResult migrate(db::Database& db, const std::vector<Migration>& migrations);
-int schema_version(db::Conn& c);
+int schema_version(db::Database& db);
 // The newest version recorded (migrate-sqlite-to-postgres reads its source with it).
 inline constexpr const char* kSchemaVersionQuery =
     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";

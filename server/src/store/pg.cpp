@@ -1,11 +1,14 @@
 #include "store/pg.hpp"
 
+#include "config/database_url.hpp"
 #include "util/strings.hpp"
 
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 
 namespace essaim::store::pg {
 namespace {
@@ -47,7 +50,7 @@ void Connection::Free::operator()(pg_result* r) const {
     PQclear(r);
 }
 
-Connection::Connection(const std::string& url) : db::Conn(db::Engine::postgres) {
+Connection::Connection(const std::string& url) {
     // Defaults come first so that the same keys in the URL win (libpq keeps the last value).
     // Without a connect timeout, an unreachable host would hang the start for minutes.
     const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
@@ -57,8 +60,9 @@ Connection::Connection(const std::string& url) : db::Conn(db::Engine::postgres) 
     if (PQstatus(c_.get()) != CONNECTION_OK)
         // libpq's message names host and port; it may quote a malformed part of the URL,
         // hence the scrubbing.
-        throw std::runtime_error("connexion à PostgreSQL impossible (" + redact_url(url) +
-                                 ") : " + scrub_secrets(trimmed(PQerrorMessage(c_.get())), url));
+        throw std::runtime_error(
+            "connexion à PostgreSQL impossible (" + config::redact_url(url) +
+            ") : " + config::scrub_secrets(trimmed(PQerrorMessage(c_.get())), url));
     // Every text essaim stores is UTF-8, whatever the server's default client encoding.
     if (PQsetClientEncoding(c_.get(), "UTF8") != 0)
         throw std::runtime_error("PostgreSQL : encodage UTF8 refusé : " +
@@ -143,6 +147,8 @@ bool Connection::ok() const {
 
 bool Connection::idle() {
     r_.reset();
+    if (ok() && PQtransactionStatus(c_.get()) != PQTRANS_IDLE)
+        PQclear(PQexec(c_.get(), "ROLLBACK"));
     return ok() && PQtransactionStatus(c_.get()) == PQTRANS_IDLE;
 }
 
@@ -162,57 +168,68 @@ std::vector<Connection::Notify> Connection::notifications() {
     return out;
 }
 
+}  // namespace essaim::store::pg
+
+namespace essaim::store::db {
 namespace {
 
-// Where passwords are written in a connection URL ("user:secret@") or string ("password=…"):
-// [begin, end) spans, in order.
-std::vector<std::pair<std::size_t, std::size_t>> secret_spans(std::string_view s) {
-    std::vector<std::pair<std::size_t, std::size_t>> out;
-    auto scheme = s.find("://");
-    if (scheme != std::string_view::npos) {
-        auto start = scheme + 3;
-        auto end = s.find_first_of("/?#", start);
-        auto at = s.rfind('@', end == std::string_view::npos ? s.size() : end);
-        if (at != std::string_view::npos && at > start) {
-            auto colon = s.find(':', start);
-            if (colon != std::string_view::npos && colon < at) out.emplace_back(colon + 1, at);
+// The pool: connections opened on demand, because PostgreSQL serves concurrent readers and
+// writers itself. A lease lasts one store call (one transaction at most); a connection lost, or
+// left inside a transaction, is closed when it comes back and the next lease opens a fresh one.
+class PgDb final : public Database {
+  public:
+    PgDb(std::string url, std::size_t size)
+        : Database(Engine::postgres), url_(std::move(url)), size_(size ? size : 1) {
+        idle_.push_back(std::make_unique<pg::Connection>(url_));  // fails the start, not a call
+    }
+
+    Lease lease() override {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+        if (!idle_.empty()) {
+            Lease c(idle_.back().release(), Release{this});
+            idle_.pop_back();
+            return c;
+        }
+        ++open_;
+        lock.unlock();
+        try {
+            return Lease(new pg::Connection(url_), Release{this});
+        } catch (...) {
+            lock.lock();
+            --open_;
+            cv_.notify_one();
+            throw;
         }
     }
-    // password=… as a URI query parameter or in a key=value connection string.
-    for (std::size_t pos = 0; (pos = s.find("password=", pos)) != std::string_view::npos;) {
-        auto v = pos + 9;
-        auto e = s.find_first_of("& ", v);
-        if (e == std::string_view::npos) e = s.size();
-        out.emplace_back(v, e);
-        pos = e;
+
+    bool changed_elsewhere() override { return false; }
+
+  protected:
+    void release(Conn& conn) noexcept override {
+        std::unique_ptr<pg::Connection> c(static_cast<pg::Connection*>(&conn));
+        bool idle = c->idle();
+        std::lock_guard lock(mu_);
+        if (idle)
+            idle_.push_back(std::move(c));
+        else
+            --open_;
+        cv_.notify_one();
     }
-    return out;
-}
+
+  private:
+    std::string url_;
+    std::size_t size_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<pg::Connection>> idle_;
+    std::size_t open_ = 1;
+};
 
 }  // namespace
 
-std::string redact_url(std::string_view url) {
-    std::string s(url);
-    auto spans = secret_spans(url);
-    for (auto it = spans.rbegin(); it != spans.rend(); ++it)
-        s.replace(it->first, it->second - it->first, "***");
-    return s;
+std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t pool_size) {
+    return std::make_unique<PgDb>(url, pool_size);
 }
 
-std::string scrub_secrets(std::string message, std::string_view url) {
-    for (auto [b, e] : secret_spans(url)) {
-        auto secret = url.substr(b, e - b);
-        if (secret.empty()) continue;
-        for (std::size_t pos = 0; (pos = message.find(secret, pos)) != std::string::npos;) {
-            message.replace(pos, secret.size(), "***");
-            pos += 3;
-        }
-    }
-    return message;
-}
-
-bool is_postgres_url(std::string_view url) {
-    return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
-}
-
-}  // namespace essaim::store::pg
+}  // namespace essaim::store::db

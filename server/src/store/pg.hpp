@@ -1,7 +1,8 @@
 // PostgreSQL through libpq (Debian's libpq-dev; why not libpqxx: docs/decisions.md): a
-// connection that is the store's db::Conn (db.hpp) — parameters sent and results read as text,
-// `?` rewritten to `$n` once per statement — plus LISTEN/NOTIFY for the cluster
-// (app/cluster.hpp), and the helpers that keep passwords out of what is shown.
+// connection that is the store's db::Conn — parameters sent and results read as text, `?`
+// rewritten to `$n` once per statement — plus LISTEN/NOTIFY for the cluster (app/cluster.hpp);
+// pg.cpp also holds the store's pool of them (db::open_postgres). And the helpers that keep
+// passwords out of what is shown.
 // Errors: connecting throws std::runtime_error (French, without the password); a statement
 // db::Error. Threads: a connection serves one thread at a time.
 #pragma once
@@ -32,8 +33,8 @@ class Connection final : public db::Conn {
     std::int64_t changed() const override;
 
     bool ok() const;  // false once the server connection is lost
-    // Frees the last result; true when connected and outside any transaction: safe to hand to
-    // the next caller.
+    // Frees the last result and rolls back a transaction left open; true when connected and
+    // idle: safe to hand to the next caller.
     bool idle();
 
     struct Notify {
@@ -59,13 +60,5 @@ class Connection final : public db::Conn {
     int row_ = -1;
     db::BySql<std::string> numbered_;  // SQL as written → as sent
 };
-
-// "postgresql://user:secret@host/db?password=x" → "postgresql://user:***@host/db?password=***":
-// what may be shown in logs and error messages.
-std::string redact_url(std::string_view url);
-// `message` with every password written in `url` replaced by "***".
-std::string scrub_secrets(std::string message, std::string_view url);
-
-bool is_postgres_url(std::string_view url);
 
 }  // namespace essaim::store::pg

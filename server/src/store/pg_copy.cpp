@@ -3,7 +3,8 @@
 // is generic: every column SQLite has is inserted by name into PostgreSQL, values as text
 // (PostgreSQL converts them to the column's type), NULL kept.
 #include "store/migrate.hpp"
-#include "store/pg.hpp"
+
+#include "config/database_url.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -49,13 +50,11 @@ std::int64_t copy_table(SQLite::Database& from, db::Conn& to, const std::string&
         values += rows ? ", (" : "(";
         for (int i = 0; i < n; ++i) {
             auto col = q.getColumn(i);
+            // STRICT tables hold no blobs; integers come as their decimal text.
             if (col.isNull())
                 params.emplace_back(std::nullopt);
-            else if (col.isBlob())
-                throw std::runtime_error("valeur binaire inattendue dans " + table + "." +
-                                         q.getColumnName(i));
             else
-                params.emplace_back(texts.emplace_back(col.getString()));  // integers as text
+                params.emplace_back(texts.emplace_back(col.getString()));
             values += i ? ", ?" : "?";
         }
         values += ")";
@@ -88,7 +87,7 @@ std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
     // One read snapshot of SQLite (WAL: a running essaim may keep writing meanwhile) and one
     // PostgreSQL transaction: the target gets all of it or nothing.
     SQLite::Transaction snapshot(from);
-    db::Transaction tx(*to);
+    to->run("BEGIN");  // rolled back when `to` is released without COMMIT
     to->run(
           "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM sessions) +"
           " (SELECT COUNT(*) FROM settings) + (SELECT COUNT(*) FROM audit_log) +"
@@ -98,8 +97,8 @@ std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
         .next();
     std::int64_t existing = to->int64(0);
     if (existing > 0 && !force)
-        throw std::runtime_error("la base PostgreSQL " + pg::redact_url(url) + " contient déjà " +
-                                 std::to_string(existing) +
+        throw std::runtime_error("la base PostgreSQL " + config::redact_url(url) +
+                                 " contient déjà " + std::to_string(existing) +
                                  " lignes : ajoutez --force pour les remplacer");
     // The two groups created by the first migration are replaced by the source's own.
     to->run(
@@ -113,7 +112,7 @@ std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
         to->run(std::string("SELECT setval(pg_get_serial_sequence('") + t +
                 "', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), COUNT(*) > 0) FROM " + t);
     }
-    tx.commit();
+    to->run("COMMIT");
     return out;
 }
 

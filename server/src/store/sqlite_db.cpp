@@ -15,9 +15,7 @@ namespace {
 class SqliteDb final : public Database, public Conn {
   public:
     explicit SqliteDb(const std::string& path)
-        : Database(Engine::sqlite),
-          Conn(Engine::sqlite),
-          wal_(path.empty() || path == ":memory:" ? "" : path + "-wal") {
+        : Database(Engine::sqlite), wal_(path.empty() || path == ":memory:" ? "" : path + "-wal") {
         sqlite3* db = nullptr;
         int rc = sqlite3_open_v2(path.c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -89,6 +87,8 @@ class SqliteDb final : public Database, public Conn {
 
     void release(Conn&) noexcept override {
         reset();
+        if (!sqlite3_get_autocommit(db_.get()))
+            sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
         mu_.unlock();
     }
 

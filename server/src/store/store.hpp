@@ -31,8 +31,7 @@ struct Group {
 
 struct User {
     std::int64_t id = 0;
-    std::string username;
-    std::string display_name;
+    std::string username, display_name;
     std::optional<std::string> email;
     std::string password_hash;
     std::string role;  // "admin" | "user"
@@ -43,8 +42,7 @@ struct User {
     bool notify_email = false;             // completion e-mails (opt-in)
     std::optional<std::string> webhook_url;
     bool disabled = false;
-    std::int64_t token_version = 0;
-    std::int64_t created_at = 0;
+    std::int64_t token_version = 0, created_at = 0;
     std::optional<std::int64_t> last_login_at;
     // The user's own folder under the download root (one path segment, unique, chosen at account
     // creation and never changed): every torrent they add is saved in <root>/<folder>/.
@@ -54,8 +52,7 @@ struct User {
 };
 
 struct NewUser {
-    std::string username;
-    std::string display_name;
+    std::string username, display_name;
     std::optional<std::string> email;
     std::string password_hash;
     std::string role = "user";
@@ -82,27 +79,22 @@ struct AuditFilter {
 };
 
 struct AuditRow {
-    std::int64_t id = 0;
-    std::int64_t at = 0;
+    std::int64_t id = 0, at = 0;
     std::optional<std::int64_t> actor_id;
     std::string actor_name, action, target_type, target_id, details_json, ip;
 };
 
 struct Session {
     std::string id;
-    std::int64_t user_id = 0;
-    std::int64_t created_at = 0;
-    std::int64_t expires_at = 0;
-    std::string ip;
-    std::string user_agent;
+    std::int64_t user_id = 0, created_at = 0, expires_at = 0;
+    std::string ip, user_agent;
 };
 
 struct AuditEntry {
     std::optional<std::int64_t> actor_id;
     std::string actor_name;
     std::string action;  // "user.register", "user.login", "user.password_change", …
-    std::string target_type;
-    std::string target_id;
+    std::string target_type, target_id;
     std::string details_json = "{}";
     std::string ip;
 };
@@ -110,8 +102,7 @@ struct AuditEntry {
 struct TorrentRow {
     std::int64_t id = 0;
     std::string qbt_hash;
-    std::string hash_v1;  // "" when unknown
-    std::string hash_v2;  // "" when unknown
+    std::string hash_v1, hash_v2;  // "" when unknown
     std::optional<std::int64_t> owner_id;
     std::string source;  // magnet | file | url | search | reconciled | assigned
     std::string name;
@@ -120,16 +111,15 @@ struct TorrentRow {
     std::optional<std::int64_t> removed_at;
     std::string removal;  // "deleted" (through essaim) or "vanished" (gone from qBittorrent)
     std::optional<std::int64_t> completed_at;
-    std::string
-        limit_state;  // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
+    // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
+    std::string limit_state;
     std::string limit_reason;  // French, when stopped
     bool size_checked = true;  // false: a magnet whose size must be checked against limits
     bool completion_notified = false;
 };
 
 struct Notification {
-    std::int64_t id = 0;
-    std::int64_t user_id = 0;
+    std::int64_t id = 0, user_id = 0;
     std::string kind;  // completed | limit_stopped | error | removed
     std::string torrent_hash, torrent_name, message;
     std::int64_t created_at = 0;
@@ -149,15 +139,12 @@ struct RecentSearch {
     std::string query;
     std::string category;  // "tout", "films", …
     std::string indexer;   // "" = every indexer
-    std::int64_t results = 0;
-    std::int64_t searched_at = 0;
+    std::int64_t results = 0, searched_at = 0;
 };
 
 struct UserName {
     std::int64_t id = 0;
-    std::string username;
-    std::string display_name;
-    std::string folder;
+    std::string username, display_name, folder;
 };
 
 class Store {

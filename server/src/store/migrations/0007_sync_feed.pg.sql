@@ -1,4 +1,5 @@
--- 0007: several essaim instances on one PostgreSQL (app/cluster.hpp). The leader writes every
+-- 0007, PostgreSQL only (an SQLite database has one process; the version counts there too):
+-- several essaim instances on one PostgreSQL (app/cluster.hpp). The leader writes every
 -- qBittorrent sync/maindata answer it applied here (NOTIFY payloads are limited to 8000 bytes,
 -- a full update of many torrents is megabytes), then NOTIFY essaim_sync; followers read the rows
 -- after the last one they applied. Pruned to the last ten minutes by the leader.

@@ -1,4 +1,5 @@
--- 0008: every essaim instance caches who owns a session (the lookup behind every authenticated
+-- 0008, PostgreSQL only (SQLite's session cache watches the WAL file; the version counts there
+-- too): every essaim instance caches who owns a session (the lookup behind every authenticated
 -- request). Any change to users, groups or sessions — by an instance, the CLI or psql — tells
 -- them all to drop that cache: the trigger NOTIFYs essaim_auth, app/cluster.cpp LISTENs
 -- (store/store.cpp, user_for_session). NOTIFYs with the same payload in one transaction are

@@ -1,3 +1,0 @@
--- 0007: nothing for SQLite. PostgreSQL's 0007 (0007_sync_feed.pg.sql) adds the feed that several
--- essaim instances share; an SQLite database is used by one process only. Kept so that both
--- engines count the same schema versions.

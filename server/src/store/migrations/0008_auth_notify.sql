@@ -1,3 +1,0 @@
--- 0008: nothing for SQLite. PostgreSQL's 0008 (0008_auth_notify.pg.sql) adds a trigger telling
--- every essaim instance to drop its session cache; SQLite's cache watches the WAL file instead.
--- Kept so that both engines count the same schema versions.
