@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace essaim::store::pg {
 namespace {
@@ -174,8 +175,8 @@ namespace essaim::store::db {
 namespace {
 
 // The pool: connections opened on demand, because PostgreSQL serves concurrent readers and
-// writers itself. A lease lasts one store call (one transaction at most); a connection lost, or
-// left inside a transaction, is closed when it comes back and the next lease opens a fresh one.
+// writers itself. A lease lasts one store call; a connection lost is closed when it comes back,
+// and the next lease opens a fresh one.
 class PgDb final : public Database {
   public:
     PgDb(std::string url, std::size_t size)

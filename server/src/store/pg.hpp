@@ -1,19 +1,12 @@
 // PostgreSQL through libpq (Debian's libpq-dev; why not libpqxx: docs/decisions.md): a
 // connection that is the store's db::Conn — parameters sent and results read as text, `?`
-// rewritten to `$n` once per statement — plus LISTEN/NOTIFY for the cluster (app/cluster.hpp);
-// pg.cpp also holds the store's pool of them (db::open_postgres). And the helpers that keep
-// passwords out of what is shown.
-// Errors: connecting throws std::runtime_error (French, without the password); a statement
+// rewritten to `$n` once per statement — plus LISTEN/NOTIFY for the cluster (app/cluster.hpp).
+// pg.cpp also holds the store's pool of them (db::open_postgres).
+// Errors: connecting throws std::runtime_error (French, without the password); a statement,
 // db::Error. Threads: a connection serves one thread at a time.
 #pragma once
 
 #include "store/db.hpp"
-
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
 
 struct pg_conn;
 struct pg_result;
@@ -22,8 +15,7 @@ namespace essaim::store::pg {
 
 class Connection final : public db::Conn {
   public:
-    // A libpq URI or key=value string.
-    explicit Connection(const std::string& url);
+    explicit Connection(const std::string& url);  // a libpq URI or key=value string
 
     void script(const std::string& sql) override;
     bool next() override;
@@ -40,8 +32,7 @@ class Connection final : public db::Conn {
     struct Notify {
         std::string channel, payload;
     };
-    // The socket to wait on (poll) for notifications; -1 when not connected.
-    int socket() const;
+    int socket() const;  // to wait on (poll) for notifications; -1 when not connected
     // Reads what the server sent without blocking and returns the notifications received so
     // far (also those that arrived during a run()). Throws when the connection broke.
     std::vector<Notify> notifications();

@@ -69,9 +69,7 @@ std::int64_t copy_table(SQLite::Database& from, db::Conn& to, const std::string&
 std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
                                                  const std::string& url, bool force) {
     SQLite::Database from(sqlite_path, SQLite::OPEN_READONLY);
-    int newest = 0;
-    for (const auto& m : builtin_migrations()) newest = std::max(newest, migration_version(m));
-    int version = 0;
+    int newest = migration_version(builtin_migrations().back()), version = 0;
     if (from.tableExists("schema_migrations"))
         version = from.execAndGet(kSchemaVersionQuery).getInt();
     if (version != newest)

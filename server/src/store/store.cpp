@@ -321,9 +321,8 @@ class SqlStore final : public Store {
     std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
                                          std::int64_t now) override {
         // Hot path (every authenticated request): answered from memory while the generation
-        // stays. It moves after every write of this process (Written) and when another process
-        // may have written (SQLite: its WAL file changed; PostgreSQL: NOTIFY, see
-        // auth_changed_elsewhere) — and PostgreSQL caches nothing while nobody listens.
+        // stays. It moves after this process's writes (Written) and when another process may
+        // have written (SQLite: its WAL file changed; PostgreSQL: auth_changed_elsewhere).
         if (db_->changed_elsewhere()) generation_.fetch_add(1);
         bool cache = listening_.load();
         auto gen = generation_.load();  // before the read: a write racing it moves it on
@@ -366,7 +365,7 @@ class SqlStore final : public Store {
     std::optional<std::string> setting(const std::string& key) override {
         auto v = one("SELECT value FROM settings WHERE key = ?", {key}, read_text);
         if (!v || !SettingsCipher::is_sealed(*v)) return v;
-        auto c = cipher();
+        auto c = cipher_.load();
         if (!c) return std::nullopt;
         auto plain = c->open(*v);
         if (!plain)
@@ -374,7 +373,7 @@ class SqlStore final : public Store {
         return plain;
     }
     void set_setting(const std::string& key, const std::string& plain) override {
-        auto c = cipher();
+        auto c = cipher_.load();
         exec(
             "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -382,10 +381,7 @@ class SqlStore final : public Store {
              util::unix_now()});
     }
     void set_cipher(std::shared_ptr<const SettingsCipher> c) override {
-        {
-            std::lock_guard lock(cipher_mu_);
-            cipher_ = std::move(c);
-        }
+        cipher_.store(std::move(c));
         auto stored = all("SELECT key, value FROM settings", {},
                           [](const db::Conn& r) { return std::pair(r.text(0), r.text(1)); });
         for (const auto& [k, v] : stored)
@@ -447,8 +443,7 @@ class SqlStore final : public Store {
     }
     std::int64_t delete_recent_searches(std::int64_t user_id, std::int64_t id) override {
         return exec(
-            "DELETE FROM recent_searches WHERE user_id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR"
-            " id = ?2)",
+            "DELETE FROM recent_searches WHERE user_id = ? AND CAST(? AS BIGINT) IN (0, id)",
             {user_id, id});
     }
 
@@ -530,10 +525,10 @@ class SqlStore final : public Store {
     }
     std::int64_t mark_notifications_read(std::int64_t user_id, const std::vector<std::int64_t>& ids,
                                          std::int64_t now) override {
-        // ?3 = 0: every unread notification of the user.
+        // id 0: every unread notification of the user.
         constexpr const char* sql =
-            "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND (CAST(?3 AS BIGINT) = 0"
-            " OR id = ?3) AND read_at IS NULL";
+            "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL"
+            " AND CAST(? AS BIGINT) IN (0, id)";
         auto c = lease();
         if (ids.empty()) return c->run(sql, {now, user_id, 0}).changed();
         std::int64_t n = 0;
@@ -580,11 +575,6 @@ class SqlStore final : public Store {
     }
 
   private:
-    std::shared_ptr<const SettingsCipher> cipher() {
-        std::lock_guard lock(cipher_mu_);
-        return cipher_;
-    }
-
     struct CachedSession {
         User user;
         std::int64_t expires_at = 0;
@@ -594,11 +584,10 @@ class SqlStore final : public Store {
     std::unique_ptr<db::Database> db_;
     const db::Engine engine_;
     std::atomic<std::uint64_t> generation_{0};
-    std::atomic<bool> listening_;  // whether other processes' writes are heard (see above)
+    std::atomic<bool> listening_;  // PostgreSQL caches nothing while nobody listens for NOTIFY
     std::shared_mutex cache_mu_;
     std::unordered_map<std::string, CachedSession> sessions_;
-    std::mutex cipher_mu_;
-    std::shared_ptr<const SettingsCipher> cipher_;
+    std::atomic<std::shared_ptr<const SettingsCipher>> cipher_;
 };
 
 }  // namespace

@@ -1,10 +1,6 @@
--- 0007, PostgreSQL only (an SQLite database has one process; the version counts there too):
--- several essaim instances on one PostgreSQL (app/cluster.hpp). The leader writes every
--- qBittorrent sync/maindata answer it applied here (NOTIFY payloads are limited to 8000 bytes,
--- a full update of many torrents is megabytes), then NOTIFY essaim_sync; followers read the rows
--- after the last one they applied. Pruned to the last ten minutes by the leader.
--- UNLOGGED: a transient feed, worth no WAL; a crash empties it and followers then ask for a
--- full update.
+-- 0007, PostgreSQL only (an SQLite database has one process): the leader instance writes every
+-- qBittorrent sync/maindata answer here for the followers (app/cluster.hpp; NOTIFY payloads stop
+-- at 8000 bytes). UNLOGGED: a transient feed; a crash empties it, followers ask for a full one.
 CREATE UNLOGGED TABLE sync_feed (
     seq      BIGSERIAL PRIMARY KEY,
     at       BIGINT NOT NULL,
