@@ -325,8 +325,8 @@ TEST_P(StoreContract, ASessionChangedByAnotherProcessIsSeenAtOnce) {
     EXPECT_FALSE(s->user_for_session("x4", a, 150));
 }
 
-// The trigger of migrations_pg/0008: any change to users, groups or sessions, by anyone,
-// NOTIFYs essaim_auth once committed.
+// The trigger of migrations/0008_auth_notify.pg.sql: any change to users, groups or sessions, by
+// anyone, NOTIFYs essaim_auth once committed.
 TEST_P(StoreContract, PostgresNotifiesEveryChangeToAccounts) {
     if (!engine->is_postgres()) GTEST_SKIP() << "PostgreSQL only (SQLite watches its WAL file)";
     pg::Connection listener(engine->pg_url());
