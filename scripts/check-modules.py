@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "server" / "src"
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 # What a pure module may not include: sockets and protocols, database engines and the stores.
 IMPURE = re.compile(r"^(boost/(asio|beast)|curl/|sqlite3|SQLiteCpp/|libpq|http/(client|server)|"
-                    r"store/(sqlite_store|pg|pg_store|pg_copy|db)|qbt/|notify/|jackett/)")
+                    r"store/(sqlite_db|pg|db|dialect|migrate)|qbt/|notify/|jackett/)")
 PURE_FILES = [("torrent", None)] + [("auth", n) for n in ("policy", "limits", "denied",
                                                           "validation")]
 

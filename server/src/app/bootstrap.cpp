@@ -4,12 +4,13 @@
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
 #include "auth/validation.hpp"
+#include "config/database_url.hpp"
 #include "download/layout.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
 #include "store/audit.hpp"
 #include "store/builtin.hpp"
-#include "store/pg_store.hpp"
+#include "store/store.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
@@ -76,7 +77,7 @@ std::string load_or_create_secret(const config::Config& cfg) {
 
 std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool migrate) {
     std::unique_ptr<store::Store> store;
-    if (store::pg::is_postgres_url(cfg.database_url)) {
+    if (config::is_postgres_url(cfg.database_url)) {
         store = store::open_postgres_store(cfg.database_url, migrate);
     } else {
         auto path = cfg.sqlite_path();

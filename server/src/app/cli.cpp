@@ -5,11 +5,12 @@
 #include "app/serve.hpp"
 #include "auth/accounts.hpp"
 #include "config/config.hpp"
+#include "config/database_url.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
 #include "store/builtin.hpp"
+#include "store/db.hpp"
 #include "store/migrate.hpp"
-#include "store/pg_store.hpp"
 #include "store/settings_view.hpp"
 
 #include <spdlog/spdlog.h>
@@ -142,11 +143,11 @@ int cmd_settings(store::Store& store, const std::vector<std::string>& args) {
 
 int cmd_copy_to_postgres(const Args& a) {
     if (!a.from || !a.to) throw std::runtime_error("--from FICHIER et --to URL sont obligatoires");
-    if (!store::pg::is_postgres_url(*a.to))
+    if (!config::is_postgres_url(*a.to))
         throw std::runtime_error("--to attend une URL postgresql://… ou postgres://…");
     if (!std::filesystem::exists(*a.from))
         throw std::runtime_error("base SQLite introuvable : " + *a.from);
-    std::cout << "Copie de " << *a.from << " vers " << store::pg::redact_url(*a.to) << "…\n";
+    std::cout << "Copie de " << *a.from << " vers " << config::redact_url(*a.to) << "…\n";
     auto copied = store::copy_sqlite_to_postgres(*a.from, *a.to, a.force);
     std::int64_t total = 0;
     for (const auto& t : copied) {
@@ -236,15 +237,10 @@ int run_cli(int argc, char** argv) {
 
         ensure_data_dir(cfg.data_dir);
         if (a.command == "migrate") {
-            store::MigrateResult r;
-            if (store::pg::is_postgres_url(cfg.database_url)) {
-                store::pg::Connection c(cfg.database_url);
-                r = store::migrate(c, store::builtin_pg_migrations());
-            } else {
-                SQLite::Database db(cfg.sqlite_path(),
-                                    SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-                r = store::migrate(db, store::builtin_migrations());
-            }
+            auto db = config::is_postgres_url(cfg.database_url)
+                          ? store::db::open_postgres(cfg.database_url, 1)
+                          : store::db::open_sqlite(cfg.sqlite_path());
+            auto r = store::migrate(*db, store::builtin_migrations());
             if (r.applied.empty())
                 std::cout << "Base de données à jour (version " << r.to_version << ").\n";
             for (const auto& m : r.applied) std::cout << "Migration appliquée : " << m << "\n";

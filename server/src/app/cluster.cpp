@@ -85,17 +85,19 @@ void Cluster::connect() {
     conn_ = std::make_unique<pg::Connection>(url_);
     for (const char* ch :
          {"essaim_sync", "essaim_leader", "essaim_rows", "essaim_notify", "essaim_auth"})
-        conn_->exec(std::string("LISTEN ") + ch);
+        conn_->run(std::string("LISTEN ") + ch);
     // Listening from here on: the store may cache sessions again (changes made while this
     // connection was down are covered by the generation bump of this call).
     store_.auth_changed_elsewhere(true);
     // A follower starts from the latest full update still in the feed (and every delta after
     // it); without one it asks the leader for one.
-    auto r = conn_->exec(
-        "SELECT COALESCE((SELECT max(seq) FROM sync_feed WHERE kind = 'maindata' AND base_rid = "
-        "0), 0), COALESCE((SELECT max(seq) FROM sync_feed), 0)");
-    auto full = r.int64(0, 0);
-    last_seq_ = full > 0 ? full - 1 : r.int64(0, 1);
+    conn_
+        ->run(
+            "SELECT COALESCE((SELECT max(seq) FROM sync_feed WHERE kind = 'maindata' AND "
+            "base_rid = 0), 0), COALESCE((SELECT max(seq) FROM sync_feed), 0)")
+        .next();
+    auto full = conn_->int64(0);
+    last_seq_ = full > 0 ? full - 1 : conn_->int64(1);
     applied_source_.clear();
     applied_rid_ = -1;
     feed_due_ = true;
@@ -111,8 +113,8 @@ void Cluster::run() {
             if (now >= next_lock_try_) {
                 next_lock_try_ = now + 2s;
                 if (!leader_) {
-                    auto r = conn_->exec("SELECT pg_try_advisory_lock($1::bigint)", {kLockKey});
-                    if (r.text(0, 0) == "t") {
+                    conn_->run("SELECT pg_try_advisory_lock($1::bigint)", {kLockKey}).next();
+                    if (conn_->text(0) == "t") {
                         leader_ = true;
                         spdlog::info(
                             "instance {} : meneuse — elle interroge qBittorrent pour toutes les "
@@ -129,7 +131,7 @@ void Cluster::run() {
                 } else {
                     // The lock lives as long as this connection: a dead connection must be
                     // noticed (and leadership dropped) even when nothing else is sent on it.
-                    conn_->exec("SELECT 1");
+                    conn_->run("SELECT 1");
                 }
             }
             for (const auto& n : conn_->notifications()) handle(n);
@@ -192,7 +194,7 @@ void Cluster::send_queued() {
         out.swap(out_);
     }
     for (const auto& [channel, payload] : out)
-        conn_->exec("SELECT pg_notify($1, $2)", {channel, payload});
+        conn_->run("SELECT pg_notify($1, $2)", {channel, payload});
 }
 
 void Cluster::read_feed() {
@@ -200,26 +202,27 @@ void Cluster::read_feed() {
     auto now = std::chrono::steady_clock::now();
     next_feed_read_ = now + 2s;  // NOTIFY is the fast path; this catches anything missed
     for (;;) {
-        auto r = conn_->exec(
+        conn_->run(
             "SELECT seq, source, base_rid, kind, payload FROM sync_feed WHERE seq > $1 ORDER BY "
             "seq LIMIT " +
                 std::to_string(kFeedBatch),
             {last_seq_});
-        for (int i = 0; i < r.rows(); ++i) {
-            last_seq_ = r.int64(i, 0);
-            auto source = r.text(i, 1);
-            auto base = r.int64(i, 2);
-            auto kind = r.text(i, 3);
+        int rows = 0;
+        for (; conn_->next(); ++rows) {
+            last_seq_ = conn_->int64(0);
+            auto source = conn_->text(1);
+            auto base = conn_->int64(2);
+            auto kind = conn_->text(3);
             if (source == id_) continue;  // written while this instance led
             try {
                 if (kind == "link") {
-                    auto v = json::parse(r.text(i, 4));
+                    auto v = json::parse(conn_->text(4));
                     const auto& o = v.as_object();
                     auto state = static_cast<qbt::LinkState>(o.at("state").as_int64());
                     registry_.set_link(state, std::string(o.at("error").as_string()));
                 } else if (base == 0 || (applied_rid_ >= 0 && source == applied_source_ &&
                                          base == applied_rid_)) {
-                    auto v = json::parse(r.text(i, 4));
+                    auto v = json::parse(conn_->text(4));
                     const auto& md = v.as_object();
                     registry_.apply(md);
                     applied_source_ = source;
@@ -236,7 +239,7 @@ void Cluster::read_feed() {
                 applied_rid_ = -1;
             }
         }
-        if (r.rows() < kFeedBatch) break;
+        if (rows < kFeedBatch) break;
     }
     if (applied_rid_ < 0 && now - last_full_ask_ > 5s) {
         last_full_ask_ = now;
@@ -261,19 +264,19 @@ void Cluster::publish(const std::string& kind, std::int64_t base_rid, const std:
     std::lock_guard lock(pub_mu_);
     try {
         if (!pub_ || !pub_->ok()) pub_ = std::make_unique<pg::Connection>(url_);
-        pg::Transaction t(*pub_);
-        auto r = pub_->exec(
-            "INSERT INTO sync_feed (at, source, base_rid, kind, payload) VALUES ($1, $2, $3, $4, "
-            "$5) RETURNING seq",
-            {util::unix_now(), id_, base_rid, kind, payload});
+        pub_->run("BEGIN");  // on failure, the connection is dropped (below)
+        pub_->run(
+                "INSERT INTO sync_feed (at, source, base_rid, kind, payload) VALUES ($1, $2, $3, "
+                "$4, $5) RETURNING seq",
+                {util::unix_now(), id_, base_rid, kind, payload})
+            .next();
         // Delivered at commit, so a follower woken by it always finds the row.
-        pub_->exec("SELECT pg_notify('essaim_sync', $1)", {r.text(0, 0)});
-        t.commit();
+        pub_->run("SELECT pg_notify('essaim_sync', $1)", {pub_->text(0)});
+        pub_->run("COMMIT");
         auto now = std::chrono::steady_clock::now();
         if (now - last_prune_ > 60s) {
             last_prune_ = now;
-            pub_->exec("DELETE FROM sync_feed WHERE at < $1",
-                       {util::unix_now() - kFeedKeepSeconds});
+            pub_->run("DELETE FROM sync_feed WHERE at < $1", {util::unix_now() - kFeedKeepSeconds});
         }
     } catch (const std::exception& e) {
         // The followers see a gap in the chain and ask for a full update.

@@ -17,8 +17,8 @@
 //   (NOTIFY essaim_notify with the WebSocket message).
 // - A follower's poke (after an add/pause/delete) becomes NOTIFY essaim_leader 'poke'.
 // - Users, groups or sessions changed by any process: a trigger sends NOTIFY essaim_auth
-//   (migrations_pg/0008) and the store drops its session cache; while this thread is not
-//   listening (not yet connected, connection lost) the store caches nothing.
+//   (migrations/0008_auth_notify.pg.sql) and the store drops its session cache; while this thread
+//   is not listening (not yet connected, connection lost) the store caches nothing.
 //
 // One thread of its own with one dedicated connection (lock + LISTEN + feed reads), waiting on
 // the connection's socket with poll(); the leader publishes from the sync loop on a second

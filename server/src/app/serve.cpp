@@ -5,6 +5,7 @@
 #include "api/torrent_views.hpp"
 #include "app/bootstrap.hpp"
 #include "app/cluster.hpp"
+#include "config/database_url.hpp"
 #include "download/direct.hpp"
 #include "http/server.hpp"
 #include "notify/dispatcher.hpp"
@@ -17,7 +18,6 @@
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
 #include "stats/speed_history.hpp"
-#include "store/pg.hpp"
 #include "store/settings_view.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
@@ -146,7 +146,7 @@ int serve(const config::Config& cfg) {
     // completions, enforces limits and sends e-mails; the others are fed by it (app/cluster.hpp).
     // SQLite: no cluster, everything runs here as before.
     std::unique_ptr<Cluster> cluster;
-    if (store::pg::is_postgres_url(cfg.database_url)) {
+    if (config::is_postgres_url(cfg.database_url)) {
         cluster = std::make_unique<Cluster>(cfg.database_url, *store, registry, sync);
         auto leading = [c = cluster.get()] { return c->leader(); };
         notifier.set_active(leading);

@@ -1,13 +1,16 @@
 // `essaim migrate-sqlite-to-postgres`: copies an SQLite database into PostgreSQL, rows and ids
-// unchanged. Both schemas have the same tables and columns (migrations/ and migrations_pg/), so
-// the copy is generic: every column SQLite has is inserted by name into PostgreSQL, values as
-// text (PostgreSQL converts them to the column's type), NULL kept.
-#include "store/pg_store.hpp"
+// unchanged. Both schemas have the same tables and columns (one list of migrations), so the copy
+// is generic: every column SQLite has is inserted by name into PostgreSQL, values as text
+// (PostgreSQL converts them to the column's type), NULL kept.
+#include "store/migrate.hpp"
+
+#include "config/database_url.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <deque>
 #include <stdexcept>
 
 namespace essaim::store {
@@ -24,20 +27,22 @@ constexpr const char* kIdentityTables[] = {
 // Rows per INSERT: far below PostgreSQL's 65535 parameters, few round trips.
 constexpr int kBatchRows = 500;
 
-std::int64_t copy_table(SQLite::Database& from, pg::Connection& to, const std::string& table) {
+std::int64_t copy_table(SQLite::Database& from, db::Conn& to, const std::string& table) {
     SQLite::Statement q(from, "SELECT * FROM " + table + " ORDER BY rowid");
     int n = q.getColumnCount();
     std::string columns;
     for (int i = 0; i < n; ++i) columns += (i ? ", " : "") + std::string(q.getColumnName(i));
     std::int64_t copied = 0;
-    std::vector<pg::Param> params;
+    std::deque<std::string> texts;  // what params view (a deque never moves its strings)
+    std::vector<db::Value> params;
     std::string values;
     int rows = 0;
     auto flush = [&] {
         if (rows == 0) return;
-        to.exec("INSERT INTO " + table + " (" + columns + ") VALUES " + values, params);
+        to.run("INSERT INTO " + table + " (" + columns + ") VALUES " + values, params);
         copied += rows;
         rows = 0;
+        texts.clear();
         params.clear();
         values.clear();
     };
@@ -45,14 +50,12 @@ std::int64_t copy_table(SQLite::Database& from, pg::Connection& to, const std::s
         values += rows ? ", (" : "(";
         for (int i = 0; i < n; ++i) {
             auto col = q.getColumn(i);
+            // STRICT tables hold no blobs; integers come as their decimal text.
             if (col.isNull())
                 params.emplace_back(std::nullopt);
-            else if (col.isBlob())
-                throw std::runtime_error("valeur binaire inattendue dans " + table + "." +
-                                         q.getColumnName(i));
             else
-                params.emplace_back(col.getString());  // integers come as their decimal text
-            values += (i ? ", $" : "$") + std::to_string(params.size());
+                params.emplace_back(texts.emplace_back(col.getString()));
+            values += i ? ", ?" : "?";
         }
         values += ")";
         if (++rows == kBatchRows) flush();
@@ -66,50 +69,48 @@ std::int64_t copy_table(SQLite::Database& from, pg::Connection& to, const std::s
 std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
                                                  const std::string& url, bool force) {
     SQLite::Database from(sqlite_path, SQLite::OPEN_READONLY);
-    int newest = 0;
-    for (const auto& m : builtin_migrations()) newest = std::max(newest, migration_version(m));
-    int version = 0;
+    int newest = migration_version(builtin_migrations().back()), version = 0;
     if (from.tableExists("schema_migrations"))
-        version =
-            from.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+        version = from.execAndGet(kSchemaVersionQuery).getInt();
     if (version != newest)
         throw std::runtime_error("la base SQLite " + sqlite_path + " est en version " +
                                  std::to_string(version) + ", ce binaire attend la version " +
                                  std::to_string(newest) +
                                  " : appliquez d'abord « essaim migrate » sur cette base");
 
-    pg::Connection to(url);
-    migrate(to, builtin_pg_migrations());
+    auto target = db::open_postgres(url, 1);
+    migrate(*target, builtin_migrations());
+    auto to = target->lease();
 
     // One read snapshot of SQLite (WAL: a running essaim may keep writing meanwhile) and one
     // PostgreSQL transaction: the target gets all of it or nothing.
     SQLite::Transaction snapshot(from);
-    pg::Transaction tx(to);
-    std::int64_t existing =
-        to.exec(
-              "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM sessions) +"
-              " (SELECT COUNT(*) FROM settings) + (SELECT COUNT(*) FROM audit_log) +"
-              " (SELECT COUNT(*) FROM torrents) + (SELECT COUNT(*) FROM recent_searches) +"
-              " (SELECT COUNT(*) FROM notifications) + (SELECT COUNT(*) FROM deliveries) +"
-              " (SELECT COUNT(*) FROM groups WHERE id > 2)")  // 1 and 2 come with 0001
-            .int64(0, 0);
+    to->run("BEGIN");  // rolled back when `to` is released without COMMIT
+    to->run(
+          "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM sessions) +"
+          " (SELECT COUNT(*) FROM settings) + (SELECT COUNT(*) FROM audit_log) +"
+          " (SELECT COUNT(*) FROM torrents) + (SELECT COUNT(*) FROM recent_searches) +"
+          " (SELECT COUNT(*) FROM notifications) + (SELECT COUNT(*) FROM deliveries) +"
+          " (SELECT COUNT(*) FROM groups WHERE id > 2)")  // 1 and 2 come with 0001
+        .next();
+    std::int64_t existing = to->int64(0);
     if (existing > 0 && !force)
-        throw std::runtime_error("la base PostgreSQL " + pg::redact_url(url) + " contient déjà " +
-                                 std::to_string(existing) +
+        throw std::runtime_error("la base PostgreSQL " + config::redact_url(url) +
+                                 " contient déjà " + std::to_string(existing) +
                                  " lignes : ajoutez --force pour les remplacer");
     // The two groups created by the first migration are replaced by the source's own.
-    to.exec(
+    to->run(
         "TRUNCATE deliveries, notifications, recent_searches, torrents, audit_log, settings, "
         "sessions, users, groups");
 
     std::vector<CopiedTable> out;
-    for (const char* t : kTables) out.push_back({t, copy_table(from, to, t)});
+    for (const char* t : kTables) out.push_back({t, copy_table(from, *to, t)});
     for (const char* t : kIdentityTables) {
         // Next id = max + 1 (or 1 on an empty table), as SQLite's rowid would give.
-        to.exec(std::string("SELECT setval(pg_get_serial_sequence('") + t +
+        to->run(std::string("SELECT setval(pg_get_serial_sequence('") + t +
                 "', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), COUNT(*) > 0) FROM " + t);
     }
-    tx.commit();
+    to->run("COMMIT");
     return out;
 }
 

@@ -1,6 +1,6 @@
-// The storage contract. SQLite (sqlite_store.cpp) is the embedded default; PostgreSQL
-// (pg_store.cpp, opened by open_postgres_store in pg_store.hpp) fills the same interface for
-// larger installs. Every method is safe to call from any thread.
+// The storage contract, and its one implementation (store.cpp) over either engine: SQLite, the
+// embedded default, or PostgreSQL for larger installs (db.hpp). Every method is safe to call
+// from any thread.
 // Errors: Conflict for unique-key violations, NotFound for a missing row on update, any other
 // failure as std::runtime_error (the HTTP layer turns it into a 500 and logs it).
 #pragma once
@@ -31,8 +31,7 @@ struct Group {
 
 struct User {
     std::int64_t id = 0;
-    std::string username;
-    std::string display_name;
+    std::string username, display_name;
     std::optional<std::string> email;
     std::string password_hash;
     std::string role;  // "admin" | "user"
@@ -43,8 +42,7 @@ struct User {
     bool notify_email = false;             // completion e-mails (opt-in)
     std::optional<std::string> webhook_url;
     bool disabled = false;
-    std::int64_t token_version = 0;
-    std::int64_t created_at = 0;
+    std::int64_t token_version = 0, created_at = 0;
     std::optional<std::int64_t> last_login_at;
     // The user's own folder under the download root (one path segment, unique, chosen at account
     // creation and never changed): every torrent they add is saved in <root>/<folder>/.
@@ -54,8 +52,7 @@ struct User {
 };
 
 struct NewUser {
-    std::string username;
-    std::string display_name;
+    std::string username, display_name;
     std::optional<std::string> email;
     std::string password_hash;
     std::string role = "user";
@@ -82,27 +79,22 @@ struct AuditFilter {
 };
 
 struct AuditRow {
-    std::int64_t id = 0;
-    std::int64_t at = 0;
+    std::int64_t id = 0, at = 0;
     std::optional<std::int64_t> actor_id;
     std::string actor_name, action, target_type, target_id, details_json, ip;
 };
 
 struct Session {
     std::string id;
-    std::int64_t user_id = 0;
-    std::int64_t created_at = 0;
-    std::int64_t expires_at = 0;
-    std::string ip;
-    std::string user_agent;
+    std::int64_t user_id = 0, created_at = 0, expires_at = 0;
+    std::string ip, user_agent;
 };
 
 struct AuditEntry {
     std::optional<std::int64_t> actor_id;
     std::string actor_name;
     std::string action;  // "user.register", "user.login", "user.password_change", …
-    std::string target_type;
-    std::string target_id;
+    std::string target_type, target_id;
     std::string details_json = "{}";
     std::string ip;
 };
@@ -110,8 +102,7 @@ struct AuditEntry {
 struct TorrentRow {
     std::int64_t id = 0;
     std::string qbt_hash;
-    std::string hash_v1;  // "" when unknown
-    std::string hash_v2;  // "" when unknown
+    std::string hash_v1, hash_v2;  // "" when unknown
     std::optional<std::int64_t> owner_id;
     std::string source;  // magnet | file | url | search | reconciled | assigned
     std::string name;
@@ -120,16 +111,15 @@ struct TorrentRow {
     std::optional<std::int64_t> removed_at;
     std::string removal;  // "deleted" (through essaim) or "vanished" (gone from qBittorrent)
     std::optional<std::int64_t> completed_at;
-    std::string
-        limit_state;  // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
+    // "" | "queued" (waits for a download slot) | "stopped" (over a limit)
+    std::string limit_state;
     std::string limit_reason;  // French, when stopped
     bool size_checked = true;  // false: a magnet whose size must be checked against limits
     bool completion_notified = false;
 };
 
 struct Notification {
-    std::int64_t id = 0;
-    std::int64_t user_id = 0;
+    std::int64_t id = 0, user_id = 0;
     std::string kind;  // completed | limit_stopped | error | removed
     std::string torrent_hash, torrent_name, message;
     std::int64_t created_at = 0;
@@ -149,15 +139,12 @@ struct RecentSearch {
     std::string query;
     std::string category;  // "tout", "films", …
     std::string indexer;   // "" = every indexer
-    std::int64_t results = 0;
-    std::int64_t searched_at = 0;
+    std::int64_t results = 0, searched_at = 0;
 };
 
 struct UserName {
     std::int64_t id = 0;
-    std::string username;
-    std::string display_name;
-    std::string folder;
+    std::string username, display_name, folder;
 };
 
 class Store {
@@ -210,8 +197,8 @@ class Store {
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its
-    // WAL file instead and ignores this.
-    virtual void auth_changed_elsewhere(bool listening) { (void)listening; }
+    // WAL file instead and ignores `listening`.
+    virtual void auth_changed_elsewhere(bool listening) = 0;
 
     // Settings (typed in code, stored as text). With a cipher, secret settings
     // (is_secret_setting) are sealed on write and opened on read; a sealed value that does not
@@ -286,6 +273,11 @@ class Store {
 // Opens (creating if needed) the SQLite database at `path`, WAL mode, foreign keys on, and
 // applies the pending migrations when `migrate` is true.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool migrate = true);
+// Connects (failing at once, with a French message without the password, when PostgreSQL is
+// unreachable) and applies the pending migrations when `migrate` is true. Up to `pool_size`
+// connections are opened on demand and shared by every thread.
+std::unique_ptr<Store> open_postgres_store(const std::string& url, bool migrate = true,
+                                           std::size_t pool_size = 4);
 
 // True when `e` is the store failing because the disk (or the database's size limit) is full
 // (SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100): the API answers 507 `storage_full`

@@ -1,4 +1,5 @@
 #include "config/config.hpp"
+#include "config/database_url.hpp"
 
 #include <gtest/gtest.h>
 
@@ -54,4 +55,19 @@ TEST(Config, SplitHostPort) {
     EXPECT_THROW(config::split_host_port("127.0.0.1"), std::runtime_error);
     EXPECT_THROW(config::split_host_port("h:70000"), std::runtime_error);
     EXPECT_THROW(config::split_host_port(":80"), std::runtime_error);
+}
+
+TEST(DatabaseUrl, PasswordsAreRedacted) {
+    EXPECT_EQ(config::redact_url("postgresql://essaim:s3cret@127.0.0.1:5432/essaim"),
+              "postgresql://essaim:***@127.0.0.1:5432/essaim");
+    EXPECT_EQ(config::redact_url("postgres://u@h/db?sslmode=require&password=s3cret"),
+              "postgres://u@h/db?sslmode=require&password=***");
+    EXPECT_EQ(config::redact_url("postgresql://h:5432/db"), "postgresql://h:5432/db");
+    EXPECT_EQ(config::redact_url("host=h password=s3cret dbname=x"),
+              "host=h password=*** dbname=x");
+    EXPECT_EQ(config::scrub_secrets("bad token \"s3%zz\" in s3%zz", "postgresql://u:s3%zz@h/db"),
+              "bad token \"***\" in ***");
+    EXPECT_TRUE(config::is_postgres_url("postgres://h/db"));
+    EXPECT_TRUE(config::is_postgres_url("postgresql://h/db"));
+    EXPECT_FALSE(config::is_postgres_url("sqlite:///tmp/x.db"));
 }

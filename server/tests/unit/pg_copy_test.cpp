@@ -1,9 +1,8 @@
 // copy_sqlite_to_postgres (essaim migrate-sqlite-to-postgres): every table, ids kept, secrets
 // still sealed, identity sequences moved on, non-empty target refused unless forced.
-#include "store/pg_store.hpp"
+#include "store/migrate.hpp"
 #include "store_engines.hpp"
 
-#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -145,10 +144,7 @@ TEST(PgCopy, RefusesAnSqliteDatabaseThatIsNotUpToDate) {
     Engine pg("postgres");
     test_support::TempDir dir;
     auto path = (dir.path / "old.db").string();
-    {
-        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        migrate(db, {builtin_migrations()[0]});
-    }
+    migrate(*db::open_sqlite(path), {builtin_migrations()[0]});
     try {
         copy_sqlite_to_postgres(path, pg.pg_url(), false);
         FAIL() << "no exception";

@@ -4,7 +4,7 @@
 // fresh database, dropped afterwards.
 #pragma once
 
-#include "store/pg_store.hpp"
+#include "store/pg.hpp"
 #include "store/store.hpp"
 
 #include <gtest/gtest.h>
@@ -53,12 +53,12 @@ class PgScratch {
     explicit PgScratch(const std::string& admin_url) : admin_(admin_url) {
         std::random_device rd;
         name_ = "t_" + std::to_string(::getpid()) + "_" + std::to_string(rd());
-        admin_.exec("CREATE DATABASE " + name_);
+        admin_.run("CREATE DATABASE " + name_);
         url_ = with_database(admin_url, name_);
     }
     ~PgScratch() {
         try {
-            admin_.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+            admin_.run("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
         } catch (...) {
         }
     }

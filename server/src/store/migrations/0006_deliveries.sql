@@ -4,16 +4,16 @@ ALTER TABLE users ADD COLUMN notify_email INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN webhook_url TEXT;
 
 CREATE TABLE deliveries (
-    id              INTEGER PRIMARY KEY,
-    notification_id INTEGER NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
-    user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    id              BIGINT PRIMARY KEY,
+    notification_id BIGINT NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+    user_id         BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     channel         TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
     target          TEXT NOT NULL,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_at         INTEGER NOT NULL,
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    next_at         BIGINT NOT NULL,
     last_error      TEXT,
-    updated_at      INTEGER NOT NULL
+    updated_at      BIGINT NOT NULL
 ) STRICT;
 CREATE INDEX deliveries_due ON deliveries (status, next_at);
 CREATE INDEX deliveries_user ON deliveries (user_id, id);

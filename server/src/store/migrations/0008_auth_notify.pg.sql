@@ -1,8 +1,6 @@
--- 0008: every essaim instance caches who owns a session (the lookup behind every authenticated
--- request). Any change to users, groups or sessions — by an instance, the CLI or psql — tells
--- them all to drop that cache: the trigger NOTIFYs essaim_auth, app/cluster.cpp LISTENs
--- (store/pg_store.cpp, user_for_session). NOTIFYs with the same payload in one transaction are
--- delivered once, after the commit.
+-- 0008, PostgreSQL only (SQLite's session cache watches the WAL file): any change to users,
+-- groups or sessions, by anyone, NOTIFYs essaim_auth once committed, and every instance drops
+-- its session cache (app/cluster.cpp, Store::user_for_session).
 CREATE FUNCTION essaim_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('essaim_auth', '');

@@ -1,3 +1,0 @@
--- 0007: nothing for SQLite. PostgreSQL's 0007 adds the feed that several essaim instances share
--- (migrations_pg/0007_sync_feed.sql); an SQLite database is used by one process only. Kept so
--- that both engines count the same schema versions.

@@ -1,3 +1,0 @@
--- 0008: nothing for SQLite. PostgreSQL's 0008 adds a trigger telling every essaim instance to
--- drop its session cache (migrations_pg/0008_auth_notify.sql); SQLite's cache watches the WAL
--- file instead. Kept so that both engines count the same schema versions.
