@@ -107,14 +107,16 @@ void Connection::check() {
     auto st = PQresultStatus(r_.get());
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return;
     const char* state = r_ ? PQresultErrorField(r_.get(), PG_DIAG_SQLSTATE) : nullptr;
+    auto is = [&](const char* code) { return state && std::strcmp(state, code) == 0; };
+    // SQLSTATE unique_violation, foreign_key_violation, disk_full.
+    auto failure = is("23505")   ? db::Failure::unique
+                   : is("23503") ? db::Failure::foreign_key
+                   : is("53100") ? db::Failure::storage_full
+                                 : db::Failure::other;
     std::string msg = r_ ? trimmed(PQresultErrorMessage(r_.get())) : "";
     if (msg.empty()) msg = trimmed(PQerrorMessage(c_.get()));
-    r_.reset();
-    auto is = [&](const char* code) { return state && std::strcmp(state, code) == 0; };
-    throw db::Error("PostgreSQL : " + msg, is("23505")   ? db::Failure::unique
-                                           : is("23503") ? db::Failure::foreign_key
-                                           : is("53100") ? db::Failure::storage_full
-                                                         : db::Failure::other);
+    r_.reset();  // `state` and the message lived in it
+    throw db::Error("PostgreSQL : " + msg, failure);
 }
 
 bool Connection::next() {
