@@ -14,6 +14,7 @@ import { GlobalSpeedChart } from '../charts/GlobalSpeedChart';
 import { freshSpeed, useLatestSpeed } from '../charts/liveSpeed';
 import { etaText } from '../torrents/cells';
 import { useLive } from '../torrents/LiveProvider';
+import { torrentPage } from '../torrents/routes';
 import { useTorrentList } from '../torrents/queries';
 import { progressTone } from '../torrents/StateBadge';
 import { overlayLive } from './active';
@@ -27,8 +28,6 @@ function Pending({ query }: { query: DashboardQuery }) {
   if (query.isError) return <Alert>{errorMessage(query.error)}</Alert>;
   return <Loading />;
 }
-
-const torrentPath = (hash: string) => `/torrents/${encodeURIComponent(hash)}`;
 
 function SpeedFigure({ kind, value }: { kind: 'dl' | 'up'; value: number | null }) {
   const { t } = useTranslation();
@@ -228,7 +227,7 @@ export function ActiveDownloadsBody({ query }: { query: DashboardQuery }) {
         {torrents.map((tor) => (
           <li key={tor.hash} className="flex flex-col gap-1.5 py-3 first:pt-0 last:pb-0">
             <Link
-              to={torrentPath(tor.hash)}
+              to={torrentPage(tor.hash)}
               className="min-w-0 font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
             >
               {tor.name}
@@ -272,7 +271,7 @@ export function RecentCompletionsBody({ query }: { query: DashboardQuery }) {
             <div className="flex min-w-0 flex-col">
               {n.torrent_hash ? (
                 <Link
-                  to={torrentPath(n.torrent_hash)}
+                  to={torrentPage(n.torrent_hash)}
                   className="font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
                 >
                   {name}

@@ -9,7 +9,8 @@ import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/form
 import { etaText, ownerName, peersCount, sizeText } from './cells';
 import type { ListView, SortKey } from './listView';
 import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
-import { TorrentActions, torrentPath, useDetailLinkState } from './TorrentActions';
+import { torrentPage, useDetailLinkState } from './routes';
+import { TorrentActions } from './TorrentActions';
 
 interface Column {
   key: SortKey;
@@ -50,7 +51,7 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
       className: showOwner ? 'min-w-32 max-w-36' : 'min-w-36 max-w-52',
       cell: (x) => (
         <Link
-          to={torrentPath(x.hash)}
+          to={torrentPage(x.hash)}
           state={linkState}
           title={x.name}
           className="block truncate font-medium text-stone-900 underline-offset-2 hover:underline dark:text-stone-100"
