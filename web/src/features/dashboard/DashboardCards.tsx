@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { useHealth } from '../../api/queries';
 import { Alert } from '../../components/Alert';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
@@ -293,48 +294,39 @@ export function RecentCompletionsBody({ query }: { query: DashboardQuery }) {
 /** Administrators' "Par utilisateur": torrents, active ones and disk used per account. */
 export function UserTotalsTable({ totals }: { totals: readonly UserTotals[] }) {
   const { t } = useTranslation();
-  if (totals.length === 0) return <p className="text-stone-600 dark:text-stone-400">{t('dashboard.totalsNone')}</p>;
-  const th = 'px-3 py-2 font-semibold first:pl-0 last:pr-0';
-  const td = 'px-3 py-2 first:pl-0 last:pr-0';
+  const columns: Column<UserTotals>[] = [
+    {
+      key: 'user',
+      header: t('dashboard.totals.user'),
+      rowHeader: true,
+      emphasis: true,
+      cell: (u) => (
+        <>
+          {u.display_name || u.username}
+          {u.display_name && u.display_name !== u.username && (
+            <>
+              {' '}
+              <span className="font-normal text-stone-500 dark:text-stone-400">({u.username})</span>
+            </>
+          )}
+        </>
+      ),
+    },
+    { key: 'torrents', header: t('dashboard.totals.torrents'), numeric: true, cell: (u) => u.torrents },
+    { key: 'active', header: t('dashboard.totals.active'), numeric: true, cell: (u) => u.active },
+    { key: 'disk', header: t('dashboard.totals.disk'), numeric: true, cell: (u) => formatSize(u.disk_used) },
+  ];
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[28rem] text-left text-sm" data-testid="user-totals">
-        <caption className="sr-only">{t('dashboard.totalsCaption')}</caption>
-        <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-          <tr>
-            <th scope="col" className={th}>
-              {t('dashboard.totals.user')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.torrents')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.active')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.disk')}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {totals.map((u) => (
-            <tr key={u.id}>
-              <th scope="row" className={cx(td, 'font-medium')}>
-                {u.display_name || u.username}
-                {u.display_name && u.display_name !== u.username && (
-                  <>
-                    {' '}
-                    <span className="font-normal text-stone-500 dark:text-stone-400">({u.username})</span>
-                  </>
-                )}
-              </th>
-              <td className={cx(td, 'text-right tabular-nums')}>{u.torrents}</td>
-              <td className={cx(td, 'text-right tabular-nums')}>{u.active}</td>
-              <td className={cx(td, 'text-right tabular-nums')}>{formatSize(u.disk_used)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={totals}
+      rowKey={(u) => u.id}
+      caption={t('dashboard.totalsCaption')}
+      empty={t('dashboard.totalsNone')}
+      variant="plain"
+      density="roomy"
+      className="min-w-[28rem] text-sm"
+      testId="user-totals"
+    />
   );
 }

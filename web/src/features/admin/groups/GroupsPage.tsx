@@ -4,11 +4,11 @@ import { Pencil, Plus, RefreshCw, Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert, DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DataTable, type Column } from '../../../components/DataTable';
 import { IconButton } from '../../../components/IconAction';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
-import { cx } from '../../../lib/cx';
-import { AdminGate, DialogButtons, bodyCell, headCell, stickyCell, tableFrame } from '../users/ui';
+import { AdminGate, DialogButtons } from '../users/ui';
 import { PERMISSIONS, type Group } from './api';
 import { GroupFormDialog } from './GroupFormDialog';
 import { limitsSummary } from './limits';
@@ -49,8 +49,6 @@ function GroupsContent() {
         </Button>
       </div>
     );
-  } else if (groups.data.groups.length === 0) {
-    content = <p className="text-stone-600 dark:text-stone-400">{t('adminGroups.empty')}</p>;
   } else {
     content = (
       <GroupTable
@@ -125,78 +123,68 @@ function GroupTable({
   onDelete: (g: Group) => void;
 }) {
   const { t } = useTranslation();
+  const columns: Column<Group>[] = [
+    {
+      key: 'name',
+      header: t('adminGroups.columns.name'),
+      rowHeader: true,
+      emphasis: true,
+      cellClassName: 'break-words',
+      cell: (g) => g.name,
+    },
+    { key: 'members', header: t('adminGroups.columns.members'), numeric: true, cell: (g) => g.members },
+    {
+      key: 'permissions',
+      header: t('adminGroups.columns.permissions'),
+      numeric: true,
+      cell: (g) => t('adminGroups.permissionsCount', { count: g.permissions.length, total }),
+    },
+    {
+      key: 'limits',
+      header: t('adminGroups.columns.limits'),
+      cellClassName: 'min-w-48',
+      cell: (g) => {
+        const summary = limitsSummary(g.limits);
+        return summary.length === 0 ? (
+          <span className="text-stone-500 dark:text-stone-400">{t('adminGroups.summary.none')}</span>
+        ) : (
+          summary.join(' · ')
+        );
+      },
+    },
+    {
+      key: 'actions',
+      name: t('adminGroups.columns.actions'),
+      sticky: 'end',
+      cell: (g) => (
+        <div className="flex justify-end gap-1">
+          <IconButton
+            label={t('adminGroups.actions.editLabel', { name: g.name })}
+            tip={t('adminGroups.actions.edit')}
+            icon={<Pencil aria-hidden="true" className="size-4" />}
+            onClick={() => onEdit(g)}
+          />
+          <IconButton
+            label={t('adminGroups.actions.deleteLabel', { name: g.name })}
+            tip={t('adminGroups.actions.delete')}
+            tone="danger"
+            icon={<Trash2 aria-hidden="true" className="size-4" />}
+            onClick={() => onDelete(g)}
+          />
+        </div>
+      ),
+    },
+  ];
   return (
-    <div className={tableFrame}>
-      <table className="w-full border-collapse text-sm" data-testid="group-table">
-        <caption className="sr-only">{t('adminGroups.caption')}</caption>
-        <thead className="bg-stone-100 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
-          <tr>
-            <th scope="col" className={headCell}>
-              {t('adminGroups.columns.name')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminGroups.columns.members')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminGroups.columns.permissions')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminGroups.columns.limits')}
-            </th>
-            <th scope="col" className={cx(headCell, stickyCell, 'bg-stone-100 dark:bg-stone-800')}>
-              <span className="sr-only">{t('adminGroups.columns.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {groups.map((g) => {
-            const summary = limitsSummary(g.limits);
-            return (
-              <tr key={g.id} data-group-id={g.id} className="group hover:bg-stone-50 dark:hover:bg-stone-800">
-                <th scope="row" className={cx(bodyCell, 'text-left font-medium break-words')}>
-                  {g.name}
-                </th>
-                <td className={cx(bodyCell, 'text-right tabular-nums')}>{g.members}</td>
-                <td className={cx(bodyCell, 'text-right whitespace-nowrap tabular-nums')}>
-                  {t('adminGroups.permissionsCount', { count: g.permissions.length, total })}
-                </td>
-                <td className={cx(bodyCell, 'min-w-48')}>
-                  {summary.length === 0 ? (
-                    <span className="text-stone-500 dark:text-stone-400">{t('adminGroups.summary.none')}</span>
-                  ) : (
-                    summary.join(' · ')
-                  )}
-                </td>
-                <td
-                  className={cx(
-                    bodyCell,
-                    'py-1',
-                    stickyCell,
-                    'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800',
-                  )}
-                >
-                  <div className="flex justify-end gap-1">
-                    <IconButton
-                      label={t('adminGroups.actions.editLabel', { name: g.name })}
-                      tip={t('adminGroups.actions.edit')}
-                      icon={<Pencil aria-hidden="true" className="size-4" />}
-                      onClick={() => onEdit(g)}
-                    />
-                    <IconButton
-                      label={t('adminGroups.actions.deleteLabel', { name: g.name })}
-                      tip={t('adminGroups.actions.delete')}
-                      tone="danger"
-                      icon={<Trash2 aria-hidden="true" className="size-4" />}
-                      onClick={() => onDelete(g)}
-                    />
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={groups}
+      rowKey={(g) => g.id}
+      caption={t('adminGroups.caption')}
+      empty={t('adminGroups.empty')}
+      rowProps={(g) => ({ 'data-group-id': g.id })}
+      testId="group-table"
+    />
   );
 }
 

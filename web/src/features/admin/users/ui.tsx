@@ -76,11 +76,3 @@ export function SelectField({ label, hint, error, selectRef, className, children
 export function DialogButtons({ children }: { children: ReactNode }) {
   return <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">{children}</div>;
 }
-
-/** The frame of the admin tables (scrolls sideways on narrow screens). */
-export const tableFrame =
-  'relative overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm dark:border-stone-800 dark:bg-stone-900';
-export const headCell = 'px-2 py-2 text-left align-bottom font-semibold first:pl-3';
-export const bodyCell = 'px-2 py-2 align-middle first:pl-3';
-/** The actions column stays in view while the table scrolls sideways (give it a background). */
-export const stickyCell = 'sticky right-0 z-10 shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.25)]';
