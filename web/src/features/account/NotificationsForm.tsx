@@ -7,7 +7,7 @@ import type { User } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { TextField } from '../../components/TextField';
-import { useFormErrors } from '../../lib/useFormErrors';
+import { useFormMutation } from '../../lib/useFormErrors';
 import { accountApi } from './api';
 
 const FIELDS = ['notify_email', 'webhook_url'] as const;
@@ -37,31 +37,25 @@ export function NotificationsForm({ user }: { user: User }) {
   const hasEmail = email !== '';
   const [notifyEmail, setNotifyEmail] = useState(user.notify_email === true);
   const [webhook, setWebhook] = useState(user.webhook_url ?? '');
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    setSaved(false);
-    if (!isWebhookUrl(webhook)) return show({ webhook_url: t('account.notifications.webhookInvalid') });
-    clear();
-    setBusy(true);
-    try {
-      const updated = await accountApi.updateChannels({
-        notify_email: hasEmail && notifyEmail,
-        webhook_url: webhook.trim() || null,
-      });
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: accountApi.updateChannels,
+    onSuccess: (updated: User) => {
       client.setQueryData(queryKeys.me, updated);
       setNotifyEmail(updated.notify_email === true);
       setWebhook(updated.webhook_url ?? '');
       setSaved(true);
-    } catch (err) {
-      showApiError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const valid = validate({
+      webhook_url: isWebhookUrl(webhook) ? undefined : t('account.notifications.webhookInvalid'),
+    });
+    if (valid) mutate({ notify_email: hasEmail && notifyEmail, webhook_url: webhook.trim() || null });
   }
 
   return (

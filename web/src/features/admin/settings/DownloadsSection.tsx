@@ -76,7 +76,7 @@ export function DownloadsSection({ initial, titleId }: { initial: DownloadsSetti
         direct,
       },
     };
-    void form.save(local, body, (s) => {
+    form.save(local, body, (s) => {
       const d = s.downloads;
       setBaseUrl(d.base_url);
       setRoot(d.root);

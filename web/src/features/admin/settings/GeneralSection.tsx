@@ -36,7 +36,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
   function submit(e: FormEvent) {
     e.preventDefault();
     if (form.busy) return;
-    void form.save(
+    form.save(
       {},
       {
         general: {

@@ -43,7 +43,7 @@ export function JackettSection({ initial, titleId }: { initial: JackettSettings;
     e.preventDefault();
     if (form.busy) return;
     const local = parseTimeout(timeout) === null ? { 'jackett.timeout': t('adminSettings.jackett.timeoutInvalid') } : {};
-    void form.save(local, { jackett: current() }, (s) => {
+    form.save(local, { jackett: current() }, (s) => {
       setUrl(s.jackett.url);
       setApiKey('');
       setApiKeySet(s.jackett.api_key_set);

@@ -33,7 +33,7 @@ export function QbittorrentSection({ initial, titleId }: { initial: QbittorrentS
   function submit(e: FormEvent) {
     e.preventDefault();
     if (form.busy) return;
-    void form.save({}, { qbittorrent: current() }, (s) => {
+    form.save({}, { qbittorrent: current() }, (s) => {
       setUrl(s.qbittorrent.url);
       setUsername(s.qbittorrent.username);
       setPassword('');

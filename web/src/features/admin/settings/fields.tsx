@@ -1,12 +1,12 @@
 import { useCallback, useId, useState, type ReactNode, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { TextField, type TextFieldProps } from '../../../components/TextField';
-import { useFormErrors, type FieldErrors } from '../../../lib/useFormErrors';
+import { useFormMutation, type FieldErrors } from '../../../lib/useFormErrors';
 import { settingsApi, settingsKeys, type AdminSettings, type SettingsUpdate, type TestFailure } from './api';
 
 /**
@@ -91,42 +91,30 @@ export function CheckboxField({
  */
 export function useSectionSave<F extends string>(order: readonly F[]) {
   const client = useQueryClient();
-  const errors = useFormErrors(order);
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { show, showApiError, clear } = errors;
+  const form = useFormMutation(order, {
+    mutationFn: ({ body }: { body: SettingsUpdate; onSaved: (settings: AdminSettings) => void }) =>
+      settingsApi.update(body),
+    onSuccess: (settings, { onSaved }) => {
+      client.setQueryData(settingsKeys.settings, settings);
+      onSaved(settings);
+      setSaved(true);
+    },
+  });
+  const { validate, mutate } = form;
 
   const save = useCallback(
-    async (
-      local: FieldErrors<F>,
-      body: SettingsUpdate,
-      onSaved: (settings: AdminSettings) => void,
-    ) => {
+    (local: FieldErrors<F>, body: SettingsUpdate, onSaved: (settings: AdminSettings) => void) => {
       setSaved(false);
-      if (Object.keys(local).length > 0) {
-        show(local);
-        return;
-      }
-      clear();
-      setBusy(true);
-      try {
-        const settings = await settingsApi.update(body);
-        client.setQueryData(settingsKeys.settings, settings);
-        onSaved(settings);
-        setSaved(true);
-      } catch (e) {
-        showApiError(e);
-      } finally {
-        setBusy(false);
-      }
+      if (validate(local)) mutate({ body, onSaved });
     },
-    [client, show, showApiError, clear],
+    [validate, mutate],
   );
 
   /** Any edit hides the "saved" message. */
   const edited = useCallback(() => setSaved(false), []);
 
-  return { ...errors, busy, saved, save, edited };
+  return { ...form, saved, save, edited };
 }
 
 /** The section's "Enregistrer" button, its confirmation and its general error. */
@@ -194,14 +182,13 @@ export function TestOutcome<T extends { ok: boolean }>({
 
 /** Runs a connection test; a new run replaces the previous outcome. */
 export function useConnectionTest<T>(run: () => Promise<T>) {
-  const [state, setState] = useState<TestState<T>>({ status: 'idle' });
-  const start = useCallback(async () => {
-    setState({ status: 'busy' });
-    try {
-      setState({ status: 'done', result: await run() });
-    } catch (e) {
-      setState({ status: 'error', message: errorMessage(e) });
-    }
-  }, [run]);
-  return { state, start, busy: state.status === 'busy' };
+  const test = useMutation({ mutationFn: run });
+  const state: TestState<T> = test.isPending
+    ? { status: 'busy' }
+    : test.isSuccess
+      ? { status: 'done', result: test.data }
+      : test.isError
+        ? { status: 'error', message: errorMessage(test.error) }
+        : { status: 'idle' };
+  return { state, start: () => test.mutate(), busy: test.isPending };
 }
