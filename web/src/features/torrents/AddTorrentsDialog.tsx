@@ -9,6 +9,7 @@ import { queryKeys } from '../../api/queries';
 import type { AddResult } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { DialogButtons } from '../../components/ItemDialog';
 import { Modal } from '../../components/Modal';
 import { Tabs, type TabItem } from '../../components/Tabs';
 import { TextAreaField } from '../../components/TextAreaField';
@@ -324,7 +325,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
         </section>
       )}
 
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <DialogButtons>
         <Button variant="secondary" onClick={onClose}>
           {t('torrents.add.close')}
         </Button>
@@ -336,7 +337,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
         >
           {t('torrents.add.submit')}
         </Button>
-      </div>
+      </DialogButtons>
     </form>
   );
 }

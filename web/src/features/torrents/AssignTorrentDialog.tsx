@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/client';
 import type { AdminUser, Torrent } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
-import { Modal } from '../../components/Modal';
+import { DialogForm, ItemDialog } from '../../components/ItemDialog';
 import { cx } from '../../lib/cx';
 import { ownerName } from './cells';
 import { useAdminUsers, useAssignTorrent } from './queries';
@@ -29,22 +29,17 @@ export function AssignTorrentDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={torrent !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={torrent ? t('torrents.assign.title', { name: torrent.name }) : ''}
-      description={
-        torrent
-          ? torrent.owner
-            ? t('torrents.assign.introOwned', { owner: ownerName(torrent) })
-            : t('torrents.assign.introUnowned')
-          : undefined
+    <ItemDialog
+      item={torrent}
+      itemKey={(x) => x.hash}
+      onClose={onClose}
+      title={(x) => t('torrents.assign.title', { name: x.name })}
+      description={(x) =>
+        x.owner ? t('torrents.assign.introOwned', { owner: ownerName(x) }) : t('torrents.assign.introUnowned')
       }
     >
-      {torrent && <AssignForm key={torrent.hash} torrent={torrent} onClose={onClose} onAssigned={onAssigned} />}
-    </Modal>
+      {(x) => <AssignForm torrent={x} onClose={onClose} onAssigned={onAssigned} />}
+    </ItemDialog>
   );
 }
 
@@ -75,7 +70,7 @@ function AssignForm({
   const choice = list.some((u) => String(u.id) === picked) ? picked : '';
 
   function submit() {
-    if (!loaded || assign.isPending) return;
+    if (!loaded) return;
     if (choice === '') {
       setMissing(true);
       selectRef.current?.focus();
@@ -155,30 +150,20 @@ function AssignForm({
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
+    <DialogForm
+      onSubmit={submit}
+      busy={assign.isPending}
+      error={assign.error}
+      cancelLabel={t('torrents.assign.cancel')}
+      onCancel={onClose}
+      submit={{
+        children: t('torrents.assign.submit'),
+        busyLabel: t('torrents.assign.submitting'),
+        disabled: !loaded || list.length === 0,
+        icon: <UserPlus aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
     >
-      {assign.isError && <Alert>{errorMessage(assign.error)}</Alert>}
       {field}
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onClose}>
-          {t('torrents.assign.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          disabled={!loaded || list.length === 0}
-          busy={assign.isPending}
-          busyLabel={t('torrents.assign.submitting')}
-          icon={<UserPlus aria-hidden="true" className="size-4" />}
-        >
-          {t('torrents.assign.submit')}
-        </Button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

@@ -4,11 +4,12 @@ import { Save } from 'lucide-react';
 import { ApiError } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DialogButtons } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
 import { TextField } from '../../../components/TextField';
 import { cx } from '../../../lib/cx';
 import { useFormErrors } from '../../../lib/useFormErrors';
-import { DialogButtons, fieldClass } from '../users/ui';
+import { fieldClass } from '../users/ui';
 import { isKnownPermission, type Group } from './api';
 import {
   EMPTY_LIMITS_FORM,

@@ -7,8 +7,8 @@ import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { IconButton } from '../../../components/IconAction';
 import { Loading } from '../../../components/Loading';
-import { Modal } from '../../../components/Modal';
-import { AdminGate, DialogButtons } from '../users/ui';
+import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
+import { AdminGate } from '../users/ui';
 import { PERMISSIONS, type Group } from './api';
 import { GroupFormDialog } from './GroupFormDialog';
 import { limitsSummary } from './limits';
@@ -200,16 +200,15 @@ function DeleteGroupDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={group !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={group ? t('adminGroups.delete.title', { name: group.name }) : ''}
-      description={t('adminGroups.delete.text')}
+    <ItemDialog
+      item={group}
+      itemKey={(g) => g.id}
+      onClose={onClose}
+      title={(g) => t('adminGroups.delete.title', { name: g.name })}
+      description={() => t('adminGroups.delete.text')}
     >
-      {group && <DeleteGroupForm key={group.id} group={group} onClose={onClose} onDeleted={onDeleted} />}
-    </Modal>
+      {(g) => <DeleteGroupForm group={g} onClose={onClose} onDeleted={onDeleted} />}
+    </ItemDialog>
   );
 }
 
@@ -225,34 +224,24 @@ function DeleteGroupForm({
   const { t } = useTranslation();
   const del = useDeleteGroup();
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!del.isPending) del.mutate(group.id, { onSuccess: () => onDeleted(group) });
+    <DialogForm
+      onSubmit={() => del.mutate(group.id, { onSuccess: () => onDeleted(group) })}
+      busy={del.isPending}
+      error={del.error}
+      cancelLabel={t('adminGroups.delete.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: 'danger',
+        children: t('adminGroups.delete.submit'),
+        busyLabel: t('adminGroups.delete.submitting'),
+        icon: <Trash2 aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
     >
-      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
       {group.members > 0 && (
         <p className="text-sm text-stone-700 dark:text-stone-300">
           {t('adminGroups.delete.members', { count: group.members })}
         </p>
       )}
-      <DialogButtons>
-        <Button variant="secondary" onClick={onClose}>
-          {t('adminGroups.delete.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant="danger"
-          busy={del.isPending}
-          busyLabel={t('adminGroups.delete.submitting')}
-          icon={<Trash2 aria-hidden="true" className="size-4" />}
-        >
-          {t('adminGroups.delete.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    </DialogForm>
   );
 }

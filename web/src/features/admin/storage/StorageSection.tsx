@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../../api/client';
 import type { StorageItem, StorageMove, StorageState } from '../../../api/types';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DialogButtons } from '../../../components/ItemDialog';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { ProgressBar } from '../../../components/ProgressBar';
@@ -172,7 +173,7 @@ function SharedTorrents({ items, running }: { items: StorageItem[]; running: boo
       >
         <div className="flex flex-col gap-4">
           {move.isError && !notice && <Alert>{errorMessage(move.error)}</Alert>}
-          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <DialogButtons>
             <Button variant="secondary" onClick={() => setConfirming(false)}>
               {t('adminStorage.confirm.cancel')}
             </Button>
@@ -184,7 +185,7 @@ function SharedTorrents({ items, running }: { items: StorageItem[]; running: boo
             >
               {t('adminStorage.confirm.submit')}
             </Button>
-          </div>
+          </DialogButtons>
         </div>
       </Modal>
     </section>

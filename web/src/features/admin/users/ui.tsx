@@ -71,8 +71,3 @@ export function SelectField({ label, hint, error, selectRef, className, children
     </div>
   );
 }
-
-/** Cancel + submit, stacked on phones. */
-export function DialogButtons({ children }: { children: ReactNode }) {
-  return <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">{children}</div>;
-}
