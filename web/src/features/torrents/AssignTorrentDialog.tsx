@@ -1,11 +1,10 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LoaderCircle, RefreshCw, UserPlus } from 'lucide-react';
+import { LoaderCircle, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { AdminUser, Torrent } from '../../api/types';
-import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
 import { DialogForm, ItemDialog } from '../../components/ItemDialog';
+import { LoadError } from '../../components/LoadError';
 import { cx } from '../../lib/cx';
 import { ownerName } from './cells';
 import { useAdminUsers, useAssignTorrent } from './queries';
@@ -97,17 +96,7 @@ function AssignForm({
     );
   } else if (users.isError) {
     field = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('torrents.assign.usersFailed', { message: errorMessage(users.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void users.refetch()}
-          busy={users.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={users} message={t('torrents.assign.usersFailed', { message: errorMessage(users.error) })} />
     );
   } else if (list.length === 0) {
     field = <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.assign.noUsers')}</p>;

@@ -1,12 +1,13 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ChevronLeft, ChevronRight, Filter, RefreshCw, RotateCcw } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Filter, RotateCcw } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { TextField } from '../../../components/TextField';
 import { formatDate } from '../../../lib/format';
@@ -68,17 +69,7 @@ export function AuditPage() {
     body = <Loading />;
   } else if (log.isError && !data) {
     body = (
-      <div className="flex flex-col items-start gap-3">
-        <Alert>{errorMessage(log.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void log.refetch()}
-          busy={log.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={log} />
     );
   } else if (data) {
     body = (

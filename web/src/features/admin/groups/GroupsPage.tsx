@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Pencil, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
-import { Alert, DismissibleAlert } from '../../../components/Alert';
+import { DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { IconButton } from '../../../components/IconAction';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
 import { AdminGate } from '../users/ui';
@@ -37,17 +38,7 @@ function GroupsContent() {
     content = <Loading />;
   } else if (groups.isError) {
     content = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('adminGroups.loadFailed', { message: errorMessage(groups.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void groups.refetch()}
-          busy={groups.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={groups} message={t('adminGroups.loadFailed', { message: errorMessage(groups.error) })} />
     );
   } else {
     content = (

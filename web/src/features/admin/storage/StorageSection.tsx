@@ -1,11 +1,12 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FolderInput, RefreshCw } from 'lucide-react';
+import { FolderInput } from 'lucide-react';
 import { ApiError, errorMessage } from '../../../api/client';
 import type { StorageItem, StorageMove, StorageState } from '../../../api/types';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DialogButtons } from '../../../components/ItemDialog';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { ProgressBar } from '../../../components/ProgressBar';
@@ -35,17 +36,7 @@ export function StorageSection() {
   if (storage.isPending) return <Loading />;
   if (storage.isError && !storage.data) {
     return (
-      <div className="flex flex-col items-start gap-3">
-        <Alert className="w-full">{t('adminStorage.loadFailed', { message: errorMessage(storage.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void storage.refetch()}
-          busy={storage.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={storage} message={t('adminStorage.loadFailed', { message: errorMessage(storage.error) })} />
     );
   }
   return <StorageBody state={storage.data} />;

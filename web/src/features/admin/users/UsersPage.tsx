@@ -1,12 +1,13 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FilterX, KeyRound, Pencil, RefreshCw, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
+import { FilterX, KeyRound, Pencil, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { useMe } from '../../../api/queries';
 import { Alert, DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { IconButton } from '../../../components/IconAction';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { cx } from '../../../lib/cx';
 import { formatDate, formatSize } from '../../../lib/format';
@@ -70,17 +71,7 @@ function UsersContent() {
     content = <Loading />;
   } else if (users.isError && !users.data) {
     content = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('adminUsers.loadFailed', { message: errorMessage(users.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void users.refetch()}
-          busy={users.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={users} message={t('adminUsers.loadFailed', { message: errorMessage(users.error) })} />
     );
   } else {
     content = (
