@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { KeyRound } from 'lucide-react';
 import { api } from '../../api/endpoints';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { SaveFooter } from '../../components/SaveFooter';
 import { TextField } from '../../components/TextField';
 import { useFormMutation } from '../../lib/useFormErrors';
 import { validateConfirmation, validateNewPassword } from '../../lib/validation';
@@ -75,17 +75,14 @@ export function PasswordForm() {
         error={fieldErrors.confirm}
         inputRef={fieldRef('confirm')}
       />
-      {saved && <Alert tone="success">{t('account.password.saved')}</Alert>}
-      <div>
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('account.password.submitting')}
-          icon={<KeyRound aria-hidden="true" className="size-4" />}
-        >
-          {t('account.password.submit')}
-        </Button>
-      </div>
+      <SaveFooter
+        saved={saved}
+        savedText={t('account.password.saved')}
+        busy={busy}
+        label={t('account.password.submit')}
+        busyLabel={t('account.password.submitting')}
+        icon={<KeyRound aria-hidden="true" className="size-4" />}
+      />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { api } from '../../api/endpoints';
 import { queryKeys } from '../../api/queries';
 import type { User } from '../../api/types';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { SaveFooter } from '../../components/SaveFooter';
 import { TextField } from '../../components/TextField';
 import { useFormMutation } from '../../lib/useFormErrors';
 import { validateDisplayName, validateEmail } from '../../lib/validation';
@@ -71,17 +71,14 @@ export function ProfileForm({ user }: { user: User }) {
         error={fieldErrors.email}
         inputRef={fieldRef('email')}
       />
-      {saved && <Alert tone="success">{t('account.profile.saved')}</Alert>}
-      <div>
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('account.profile.submitting')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('account.profile.submit')}
-        </Button>
-      </div>
+      <SaveFooter
+        saved={saved}
+        savedText={t('account.profile.saved')}
+        busy={busy}
+        label={t('account.profile.submit')}
+        busyLabel={t('account.profile.submitting')}
+        icon={<Save aria-hidden="true" className="size-4" />}
+      />
     </form>
   );
 }

@@ -4,11 +4,12 @@ import { Send } from 'lucide-react';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { CheckboxField } from '../../../components/CheckboxField';
 import { TextField } from '../../../components/TextField';
 import { useFormMutation } from '../../../lib/useFormErrors';
 import { validateEmail } from '../../../lib/validation';
 import { settingsApi, type NotificationSettings, type SettingsUpdate, type SmtpTest } from './api';
-import { CheckboxField, SecretField, SectionFooter, TestOutcome, useSectionSave, type TestState } from './fields';
+import { SecretField, SectionFooter, TestOutcome, useSectionSave, type TestState } from './fields';
 
 const FIELDS = [
   'notifications.smtp_host',

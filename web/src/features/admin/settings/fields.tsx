@@ -1,10 +1,10 @@
-import { useCallback, useId, useState, type ReactNode, type Ref } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { SaveFooter } from '../../../components/SaveFooter';
 import { TextField, type TextFieldProps } from '../../../components/TextField';
 import { useFormMutation, type FieldErrors } from '../../../lib/useFormErrors';
 import { settingsApi, settingsKeys, type AdminSettings, type SettingsUpdate, type TestFailure } from './api';
@@ -30,57 +30,6 @@ export function SecretField({
       hint={hint ? `${hint} ${keepHint}` : keepHint}
       {...rest}
     />
-  );
-}
-
-export function CheckboxField({
-  label,
-  hint,
-  checked,
-  onChange,
-  name,
-  error,
-  inputRef,
-}: {
-  label: string;
-  hint?: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  name: string;
-  error?: string;
-  inputRef?: Ref<HTMLInputElement>;
-}) {
-  const id = useId();
-  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="flex items-start gap-3">
-      <input
-        id={id}
-        ref={inputRef}
-        name={name}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className="mt-0.5 size-5 shrink-0 accent-amber-700 dark:accent-amber-500"
-      />
-      <div>
-        <label htmlFor={id} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {label}
-        </label>
-        {error && (
-          <p id={`${id}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        {hint && (
-          <p id={`${id}-hint`} className="text-sm text-stone-600 dark:text-stone-400">
-            {hint}
-          </p>
-        )}
-      </div>
-    </div>
   );
 }
 
@@ -117,7 +66,7 @@ export function useSectionSave<F extends string>(order: readonly F[]) {
   return { ...form, saved, save, edited };
 }
 
-/** The section's "Enregistrer" button, its confirmation and its general error. */
+/** The section's "Enregistrer" button and its confirmation. */
 export function SectionFooter({
   busy,
   saved,
@@ -133,18 +82,16 @@ export function SectionFooter({
   const { t } = useTranslation();
   return (
     <div className="flex flex-col gap-3">
-      {saved && <Alert tone="success">{savedText}</Alert>}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('adminSettings.saving')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('adminSettings.save')}
-        </Button>
+      <SaveFooter
+        saved={saved}
+        savedText={savedText}
+        busy={busy}
+        label={t('adminSettings.save')}
+        busyLabel={t('adminSettings.saving')}
+        icon={<Save aria-hidden="true" className="size-4" />}
+      >
         {children}
-      </div>
+      </SaveFooter>
     </div>
   );
 }
