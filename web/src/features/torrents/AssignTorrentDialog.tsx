@@ -1,16 +1,13 @@
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoaderCircle, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { AdminUser, Torrent } from '../../api/types';
 import { DialogForm, ItemDialog } from '../../components/ItemDialog';
 import { LoadError } from '../../components/LoadError';
-import { cx } from '../../lib/cx';
+import { SelectField } from '../../components/SelectField';
 import { ownerName } from './cells';
 import { useAdminUsers, useAssignTorrent } from './queries';
-
-const selectClass =
-  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
 
 /**
  * "Attribuer « name » à un utilisateur" (administrators): a list of the accounts
@@ -56,7 +53,6 @@ function AssignForm({
   onAssigned?: (t: Torrent) => void;
 }) {
   const { t } = useTranslation();
-  const id = useId();
   const users = useAdminUsers();
   const assign = useAssignTorrent();
   // The current owner comes first selected.
@@ -102,39 +98,25 @@ function AssignForm({
     field = <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.assign.noUsers')}</p>;
   } else {
     field = (
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-user`} className="text-sm font-medium">
-          {t('torrents.assign.user')}
-        </label>
-        <select
-          id={`${id}-user`}
-          ref={selectRef}
-          value={choice}
-          onChange={(e) => {
-            setPicked(e.target.value);
-            setMissing(false);
-          }}
-          aria-invalid={missing || undefined}
-          aria-describedby={missing ? `${id}-user-error` : undefined}
-          className={cx(selectClass, missing && 'border-red-600 dark:border-red-400')}
-        >
-          <option value="" disabled>
-            {t('torrents.assign.choose')}
+      <SelectField
+        label={t('torrents.assign.user')}
+        selectRef={selectRef}
+        value={choice}
+        onChange={(e) => {
+          setPicked(e.target.value);
+          setMissing(false);
+        }}
+        error={missing ? t('torrents.assign.userRequired') : undefined}
+      >
+        <option value="" disabled>
+          {t('torrents.assign.choose')}
+        </option>
+        {list.map((u) => (
+          <option key={u.id} value={String(u.id)}>
+            {u.id === torrent.owner?.id ? t('torrents.assign.currentOwner', { label: userLabel(u) }) : userLabel(u)}
           </option>
-          {list.map((u) => (
-            <option key={u.id} value={String(u.id)}>
-              {u.id === torrent.owner?.id
-                ? t('torrents.assign.currentOwner', { label: userLabel(u) })
-                : userLabel(u)}
-            </option>
-          ))}
-        </select>
-        {missing && (
-          <p id={`${id}-user-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
-            {t('torrents.assign.userRequired')}
-          </p>
-        )}
-      </div>
+        ))}
+      </SelectField>
     );
   }
 

@@ -4,11 +4,11 @@ import { Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
+import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatSize } from '../../../lib/format';
 import { NO_FILTERS, type ManagedUser } from './api';
 import { useDeleteUser, useManagedUsers } from './queries';
-import { SelectField } from './ui';
 
 /**
  * "Supprimer « name » ?": the admin must say what becomes of the user's torrents — given to

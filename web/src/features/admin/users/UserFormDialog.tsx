@@ -6,6 +6,7 @@ import type { Role } from '../../../api/types';
 import { Alert } from '../../../components/Alert';
 import { DialogForm } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
+import { SelectField } from '../../../components/SelectField';
 import { TextField } from '../../../components/TextField';
 import { useFormErrors } from '../../../lib/useFormErrors';
 import { validateDisplayName, validateEmail, validateNewPassword, validateUsername } from '../../../lib/validation';
@@ -13,7 +14,6 @@ import { useGroups } from '../groups/queries';
 import type { CreatedUser, ManagedUser, UserPatch } from './api';
 import { PasswordReveal } from './PasswordReveal';
 import { useCreateUser, useUpdateUser } from './queries';
-import { SelectField } from './ui';
 
 export type UserFormTarget = { kind: 'create'; groupId: string } | { kind: 'edit'; user: ManagedUser };
 

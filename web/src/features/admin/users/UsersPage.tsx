@@ -6,9 +6,11 @@ import { useMe } from '../../../api/queries';
 import { Alert, DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
+import { controlBorder, controlClass } from '../../../components/Field';
 import { IconButton } from '../../../components/IconAction';
 import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
+import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatDate, formatSize } from '../../../lib/format';
 import { useGroups } from '../groups/queries';
@@ -16,7 +18,7 @@ import { NO_FILTERS, type ManagedUser, type UserFilters } from './api';
 import { ResetPasswordDialog, ToggleUserDialog } from './ConfirmDialogs';
 import { DeleteUserDialog } from './DeleteUserDialog';
 import { useManagedUsers } from './queries';
-import { AdminGate, SelectField, fieldClass } from './ui';
+import { AdminGate } from './ui';
 import { UserFormDialog, type UserFormTarget } from './UserFormDialog';
 
 const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', year: 'numeric' });
@@ -199,7 +201,7 @@ function Filters({
             onChange={(e) => onSearch(e.target.value)}
             placeholder={t('adminUsers.filters.searchPlaceholder')}
             autoComplete="off"
-            className={cx(fieldClass, 'border-stone-300 pl-9 dark:border-stone-600')}
+            className={cx(controlClass, controlBorder(), 'pl-9')}
           />
         </div>
       </div>
