@@ -42,7 +42,8 @@ function valuesOf(fields: readonly ConnectionField[], saved: Record<string, unkn
 }
 
 function secretsOf(fields: readonly ConnectionField[], saved: Record<string, unknown>): Record<string, boolean> {
-  return Object.fromEntries(fields.filter((f) => f.kind === 'secret').map((f) => [f.key, saved[`${f.key}_set`] === true]));
+  const secrets = fields.filter((f) => f.kind === 'secret');
+  return Object.fromEntries(secrets.map((f) => [f.key, saved[`${f.key}_set`] === true]));
 }
 
 /** What the server gets, for a test or a save: the password only when one was typed, numbers only when valid. */

@@ -52,7 +52,9 @@ function ToggleForm({
   const disabling = !user.disabled;
   return (
     <DialogForm
-      onSubmit={() => update.mutate({ id: user.id, patch: { disabled: disabling } }, { onSuccess: (u) => onDone(u ?? user, disabling) })}
+      onSubmit={() =>
+        update.mutate({ id: user.id, patch: { disabled: disabling } }, { onSuccess: (u) => onDone(u ?? user, disabling) })
+      }
       busy={update.isPending}
       error={update.error}
       cancelLabel={t('adminUsers.form.cancel')}
@@ -61,7 +63,11 @@ function ToggleForm({
         variant: disabling ? 'danger' : 'primary',
         children: disabling ? t('adminUsers.toggle.disableSubmit') : t('adminUsers.toggle.enableSubmit'),
         busyLabel: disabling ? t('adminUsers.toggle.disabling') : t('adminUsers.toggle.enabling'),
-        icon: disabling ? <UserX aria-hidden="true" className="size-4" /> : <UserCheck aria-hidden="true" className="size-4" />,
+        icon: disabling ? (
+          <UserX aria-hidden="true" className="size-4" />
+        ) : (
+          <UserCheck aria-hidden="true" className="size-4" />
+        ),
       }}
     />
   );

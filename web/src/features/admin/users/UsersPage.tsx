@@ -400,7 +400,11 @@ function UserActions({
             }
             tip={u.disabled ? t('adminUsers.actions.enable') : t('adminUsers.actions.disable')}
             icon={
-              u.disabled ? <UserCheck aria-hidden="true" className="size-4" /> : <UserX aria-hidden="true" className="size-4" />
+              u.disabled ? (
+                <UserCheck aria-hidden="true" className="size-4" />
+              ) : (
+                <UserX aria-hidden="true" className="size-4" />
+              )
             }
             onClick={() => onAction('toggle', u)}
           />
