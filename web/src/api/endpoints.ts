@@ -1,4 +1,5 @@
 import { request, requestBlob } from './client';
+import { apiPaths, withQuery } from './paths';
 import type {
   AddResults,
   AdminUserList,
@@ -27,49 +28,47 @@ import type {
   User,
 } from './types';
 
-const torrentPath = (hash: string) => `/api/torrents/${encodeURIComponent(hash)}`;
-
 export const api = {
-  health: (signal?: AbortSignal) => request<Health>('/api/health', { signal }),
-  instance: (signal?: AbortSignal) => request<Instance>('/api/instance', { signal }),
+  health: (signal?: AbortSignal) => request<Health>(apiPaths.health, { signal }),
+  instance: (signal?: AbortSignal) => request<Instance>(apiPaths.instance, { signal }),
 
   login: (input: LoginInput) =>
-    request<User>('/api/auth/login', { method: 'POST', body: input, noSessionRedirect: true }),
+    request<User>(apiPaths.login, { method: 'POST', body: input, noSessionRedirect: true }),
   register: (input: RegisterInput) =>
-    request<User>('/api/auth/register', { method: 'POST', body: input, noSessionRedirect: true }),
-  logout: () => request<void>('/api/auth/logout', { method: 'POST', noSessionRedirect: true }),
+    request<User>(apiPaths.register, { method: 'POST', body: input, noSessionRedirect: true }),
+  logout: () => request<void>(apiPaths.logout, { method: 'POST', noSessionRedirect: true }),
 
   /** Current user; the caller decides what a 401 means (see `useMe`). */
-  me: (signal?: AbortSignal) => request<User>('/api/me', { signal, noSessionRedirect: true }),
-  updateMe: (input: ProfileInput) => request<User>('/api/me', { method: 'PATCH', body: input }),
+  me: (signal?: AbortSignal) => request<User>(apiPaths.me, { signal, noSessionRedirect: true }),
+  updateMe: (input: ProfileInput) => request<User>(apiPaths.me, { method: 'PATCH', body: input }),
   changePassword: (input: PasswordInput) =>
-    request<void>('/api/me/password', { method: 'POST', body: input }),
+    request<void>(apiPaths.mePassword, { method: 'POST', body: input }),
 
   torrents: (scope: TorrentScope, signal?: AbortSignal) =>
-    request<TorrentList>(`/api/torrents?scope=${scope}`, { signal }),
-  torrent: (hash: string, signal?: AbortSignal) => request<TorrentDetail>(torrentPath(hash), { signal }),
+    request<TorrentList>(withQuery(apiPaths.torrents, { scope }), { signal }),
+  torrent: (hash: string, signal?: AbortSignal) => request<TorrentDetail>(apiPaths.torrent(hash), { signal }),
   /** The files, and whether (and how) they may be downloaded. */
   torrentFiles: (hash: string, signal?: AbortSignal) =>
-    request<TorrentFileList>(`${torrentPath(hash)}/files`, { signal }),
+    request<TorrentFileList>(apiPaths.torrent(hash, 'files'), { signal }),
   /** Signed links for complete files, `paths` exactly as `torrentFiles` lists them. */
   fileLinks: (hash: string, paths: readonly string[]) =>
-    request<FileLinks>(`${torrentPath(hash)}/links`, { method: 'POST', body: { paths, format: 'json' } }),
+    request<FileLinks>(apiPaths.torrent(hash, 'links'), { method: 'POST', body: { paths, format: 'json' } }),
   /** The same links as a file for a download manager (Metalink 4 or a list of addresses). */
   fileLinkList: (hash: string, paths: readonly string[], format: LinkListFormat) =>
-    requestBlob(`${torrentPath(hash)}/links`, { method: 'POST', body: { paths, format } }),
+    requestBlob(apiPaths.torrent(hash, 'links'), { method: 'POST', body: { paths, format } }),
   /** Direct mode only (`downloads.zip`): a signed link streaming a folder as a .zip. */
   folderZip: (hash: string, folder: string) =>
-    request<FolderZip>(`${torrentPath(hash)}/zip`, { method: 'POST', body: { folder } }),
+    request<FolderZip>(apiPaths.torrent(hash, 'zip'), { method: 'POST', body: { folder } }),
   /** Magnet links and/or addresses of .torrent files, as JSON. */
-  addTorrents: (input: AddTorrentsInput) => request<AddResults>('/api/torrents', { method: 'POST', body: input }),
+  addTorrents: (input: AddTorrentsInput) => request<AddResults>(apiPaths.torrents, { method: 'POST', body: input }),
   /** .torrent files, as multipart parts named `torrents`. */
   addTorrentFiles: (files: readonly File[]) => {
     const form = new FormData();
     for (const f of files) form.append('torrents', f, f.name);
-    return request<AddResults>('/api/torrents', { method: 'POST', body: form });
+    return request<AddResults>(apiPaths.torrents, { method: 'POST', body: form });
   },
-  pauseTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/pause`, { method: 'POST' }),
-  resumeTorrent: (hash: string) => request<void>(`${torrentPath(hash)}/resume`, { method: 'POST' }),
+  pauseTorrent: (hash: string) => request<void>(apiPaths.torrent(hash, 'pause'), { method: 'POST' }),
+  resumeTorrent: (hash: string) => request<void>(apiPaths.torrent(hash, 'resume'), { method: 'POST' }),
   /**
    * With the files, the server may answer 409: `outside_user_folder` and `content_shared`
    * (refused), or, to an administrator, `confirm_required` (its message names what would be
@@ -77,41 +76,41 @@ export const api = {
    */
   deleteTorrent: (hash: string, deleteFiles: boolean, confirm = false) =>
     request<void>(
-      `${torrentPath(hash)}?delete_files=${deleteFiles ? 'true' : 'false'}${deleteFiles && confirm ? '&confirm=true' : ''}`,
+      withQuery(apiPaths.torrent(hash), { delete_files: deleteFiles, confirm: deleteFiles && confirm ? true : undefined }),
       { method: 'DELETE' },
     ),
   /** Admin only: gives the torrent to a user; answers the updated torrent (`owner` filled). */
   assignTorrent: (hash: string, userId: number) =>
-    request<Torrent>(`${torrentPath(hash)}/owner`, { method: 'POST', body: { user_id: userId } }),
+    request<Torrent>(apiPaths.torrent(hash, 'owner'), { method: 'POST', body: { user_id: userId } }),
 
   /** Admin only: every account (id, username, display name). */
-  adminUsers: (signal?: AbortSignal) => request<AdminUserList>('/api/admin/users', { signal }),
+  adminUsers: (signal?: AbortSignal) => request<AdminUserList>(apiPaths.adminUsers, { signal }),
 
   /** Admin only: the download root, the torrents still in the shared folder, the last move. */
-  adminStorage: (signal?: AbortSignal) => request<StorageState>('/api/admin/storage', { signal }),
+  adminStorage: (signal?: AbortSignal) => request<StorageState>(apiPaths.adminStorage, { signal }),
   /**
    * Admin only: moves these torrents (all those of `shared` without `hashes`) from the shared
    * folder into their owners' folders, in the background; answers 202 with the new state, or
    * 409 `nothing_to_move` / `move_running`.
    */
   moveToUserFolders: (hashes?: readonly string[]) =>
-    request<StorageState>('/api/admin/storage/move', { method: 'POST', body: hashes ? { hashes } : {} }),
+    request<StorageState>(apiPaths.adminStorageMove, { method: 'POST', body: hashes ? { hashes } : {} }),
 
   /** Jackett search (permission `search`); the indexer is left out when it is ''. */
-  search: (params: SearchParams, signal?: AbortSignal) => {
-    const qs = new URLSearchParams({ q: params.q, category: params.category });
-    if (params.indexer) qs.set('indexer', params.indexer);
-    return request<SearchResponse>(`/api/search?${qs.toString()}`, { signal });
-  },
+  search: (params: SearchParams, signal?: AbortSignal) =>
+    request<SearchResponse>(
+      withQuery(apiPaths.search, { q: params.q, category: params.category, indexer: params.indexer || undefined }),
+      { signal },
+    ),
   searchIndexers: (signal?: AbortSignal) =>
-    request<{ indexers: SearchIndexer[] }>('/api/search/indexers', { signal }),
+    request<{ indexers: SearchIndexer[] }>(apiPaths.searchIndexers, { signal }),
   /** The user's last searches, newest first (every successful `search` is recorded by the server). */
-  recentSearches: (signal?: AbortSignal) => request<RecentSearchList>('/api/search/recent', { signal }),
+  recentSearches: (signal?: AbortSignal) => request<RecentSearchList>(apiPaths.searchRecent, { signal }),
   /** Forgets one recent search (404 `not_found` when it is not, or no longer, one of the user's). */
-  forgetRecentSearch: (id: number) => request<void>(`/api/search/recent/${id}`, { method: 'DELETE' }),
-  clearRecentSearches: () => request<void>('/api/search/recent', { method: 'DELETE' }),
+  forgetRecentSearch: (id: number) => request<void>(apiPaths.searchRecentItem(id), { method: 'DELETE' }),
+  clearRecentSearches: () => request<void>(apiPaths.searchRecent, { method: 'DELETE' }),
   /** Adds a search result by its id; a refusal comes back as `{ ok: false, error }`. */
-  addSearchResult: (id: string) => request<SearchAddResult>('/api/search/add', { method: 'POST', body: { id } }),
+  addSearchResult: (id: string) => request<SearchAddResult>(apiPaths.searchAdd, { method: 'POST', body: { id } }),
 
   /**
    * The user's last notifications, newest first, with the number of unread ones. A background
@@ -119,9 +118,9 @@ export const api = {
    * own calls and `/api/me` do).
    */
   notifications: (limit: number, signal?: AbortSignal) =>
-    request<NotificationList>(`/api/notifications?limit=${limit}`, { signal, noSessionRedirect: true }),
+    request<NotificationList>(withQuery(apiPaths.notifications, { limit }), { signal, noSessionRedirect: true }),
   /** Marks these notifications read, or all of them without `ids`; answers what stays unread. */
   markNotificationsRead: (ids?: readonly number[]) =>
-    request<{ unread: number }>('/api/notifications/read', { method: 'POST', body: ids ? { ids } : {} }),
-  clearNotifications: () => request<void>('/api/notifications', { method: 'DELETE' }),
+    request<{ unread: number }>(apiPaths.notificationsRead, { method: 'POST', body: ids ? { ids } : {} }),
+  clearNotifications: () => request<void>(apiPaths.notifications, { method: 'DELETE' }),
 };

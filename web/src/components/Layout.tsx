@@ -1,7 +1,7 @@
 import { Suspense, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import * as Dialog from '@radix-ui/react-dialog';
 import { CircleUserRound, Globe, HardDriveDownload, LayoutDashboard, LogOut, Menu, Search, X } from 'lucide-react';
 import { api } from '../api/endpoints';
@@ -32,26 +32,22 @@ const WIDE_PAGES = /^\/(torrents|tous|recherche|admin\/journal)\/?$/;
 
 function useLogout() {
   const client = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function logout() {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.logout();
-    } catch (e) {
-      // An already-ended session is as good as a logout.
-      if (!(e instanceof ApiError && e.status === 401)) {
-        setError(errorMessage(e));
-        setBusy(false);
-        return;
+  const mutation = useMutation({
+    mutationFn: async () => {
+      try {
+        await api.logout();
+      } catch (e) {
+        // An already-ended session is as good as a logout.
+        if (!(e instanceof ApiError && e.status === 401)) throw e;
       }
-    }
-    endSession(client, 'loggedOut');
-  }
-
-  return { logout, busy, error };
+    },
+    onSuccess: () => endSession(client, 'loggedOut'),
+  });
+  return {
+    logout: () => mutation.mutate(),
+    busy: mutation.isPending,
+    error: mutation.isError ? errorMessage(mutation.error) : null,
+  };
 }
 
 function NavItems({ onNavigate, mobile }: { onNavigate?: () => void; mobile?: boolean }) {

@@ -1,6 +1,6 @@
-import { useId, type InputHTMLAttributes, type Ref } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { InputHTMLAttributes, Ref } from 'react';
 import { cx } from '../lib/cx';
+import { Field, controlBorder, controlClass, useFieldIds } from './Field';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: string;
@@ -20,46 +20,22 @@ export function TextField({
   type = 'text',
   ...rest
 }: TextFieldProps) {
-  const { t } = useTranslation();
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
-
+  const ids = useFieldIds(error, hint);
   return (
-    <div className={cx('flex flex-col gap-1', className)}>
-      <label htmlFor={id} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-        {label}
-        {optional && (
-          <span className="ml-1 font-normal text-stone-500 dark:text-stone-400">{t('form.optional')}</span>
-        )}
-      </label>
+    <Field ids={ids} label={label} optional={optional} error={error} hint={hint} className={className}>
       <input
-        id={id}
+        id={ids.id}
         ref={inputRef}
         type={type}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={ids.describedBy}
         className={cx(
-          'min-h-10 w-full rounded-md border bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm',
-          'placeholder:text-stone-400 dark:bg-stone-900 dark:text-stone-100',
-          'focus-visible:outline-2 focus-visible:outline-offset-1',
-          error
-            ? 'border-red-600 dark:border-red-400'
-            : 'border-stone-300 dark:border-stone-600',
+          controlClass,
+          'placeholder:text-stone-400 focus-visible:outline-2 focus-visible:outline-offset-1',
+          controlBorder(error),
         )}
         {...rest}
       />
-      {error && (
-        <p id={errorId} className="text-sm font-medium text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={hintId} className="text-sm text-stone-600 dark:text-stone-400">
-          {hint}
-        </p>
-      )}
-    </div>
+    </Field>
   );
 }

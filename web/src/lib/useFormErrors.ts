@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
+import { useMutation } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../api/client';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -52,5 +53,32 @@ export function useFormErrors<F extends string>(order: readonly F[]) {
     setFormError(null);
   }, []);
 
-  return { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear };
+  /** The form's own checks before sending: shows what failed (false), or clears the errors (true). */
+  const validate = useCallback(
+    (errors: Partial<Record<F, string | undefined>>): boolean => {
+      const failed = Object.fromEntries(Object.entries(errors).filter(([, v]) => v)) as FieldErrors<F>;
+      if (Object.keys(failed).length > 0) {
+        show(failed);
+        return false;
+      }
+      clear();
+      return true;
+    },
+    [show, clear],
+  );
+
+  return { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear, validate };
+}
+
+/**
+ * A form sent as one mutation: its errors (`useFormErrors`), the server's refusal shown next
+ * to its field or at the top, and `busy` while it is on its way.
+ */
+export function useFormMutation<F extends string, V, R>(
+  order: readonly F[],
+  { mutationFn, onSuccess }: { mutationFn: (input: V) => Promise<R>; onSuccess?: (result: R, input: V) => unknown },
+) {
+  const errors = useFormErrors(order);
+  const mutation = useMutation({ mutationFn, onSuccess, onError: errors.showApiError });
+  return { ...errors, mutation, mutate: mutation.mutate, busy: mutation.isPending };
 }

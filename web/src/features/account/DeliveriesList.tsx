@@ -1,9 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CircleCheck, CircleX, Clock, Mail, RefreshCw, Webhook } from 'lucide-react';
-import { errorMessage } from '../../api/client';
-import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { CircleCheck, CircleX, Clock, Mail, Webhook } from 'lucide-react';
+import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
 import { cx } from '../../lib/cx';
 import { formatDate } from '../../lib/format';
@@ -28,17 +26,7 @@ export function DeliveriesList() {
     body = <Loading />;
   } else if (query.isError) {
     body = (
-      <div className="flex flex-col items-start gap-3">
-        <Alert>{errorMessage(query.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void query.refetch()}
-          busy={query.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={query} />
     );
   } else if (query.data.deliveries.length === 0) {
     body = (

@@ -1,13 +1,14 @@
-import { useId, useState, type FormEvent, type Ref } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { queryKeys } from '../../api/queries';
 import type { User } from '../../api/types';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { CheckboxField } from '../../components/CheckboxField';
+import { SaveFooter } from '../../components/SaveFooter';
 import { TextField } from '../../components/TextField';
-import { useFormErrors } from '../../lib/useFormErrors';
+import { useFormMutation } from '../../lib/useFormErrors';
 import { accountApi } from './api';
 
 const FIELDS = ['notify_email', 'webhook_url'] as const;
@@ -37,37 +38,31 @@ export function NotificationsForm({ user }: { user: User }) {
   const hasEmail = email !== '';
   const [notifyEmail, setNotifyEmail] = useState(user.notify_email === true);
   const [webhook, setWebhook] = useState(user.webhook_url ?? '');
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    setSaved(false);
-    if (!isWebhookUrl(webhook)) return show({ webhook_url: t('account.notifications.webhookInvalid') });
-    clear();
-    setBusy(true);
-    try {
-      const updated = await accountApi.updateChannels({
-        notify_email: hasEmail && notifyEmail,
-        webhook_url: webhook.trim() || null,
-      });
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: accountApi.updateChannels,
+    onSuccess: (updated: User) => {
       client.setQueryData(queryKeys.me, updated);
       setNotifyEmail(updated.notify_email === true);
       setWebhook(updated.webhook_url ?? '');
       setSaved(true);
-    } catch (err) {
-      showApiError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const valid = validate({
+      webhook_url: isWebhookUrl(webhook) ? undefined : t('account.notifications.webhookInvalid'),
+    });
+    if (valid) mutate({ notify_email: hasEmail && notifyEmail, webhook_url: webhook.trim() || null });
   }
 
   return (
     <form noValidate onSubmit={submit} className="flex flex-col gap-4">
       {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
-      <Checkbox
+      <CheckboxField
         label={t('account.notifications.email')}
         hint={
           hasEmail
@@ -102,76 +97,14 @@ export function NotificationsForm({ user }: { user: User }) {
         error={fieldErrors.webhook_url}
         inputRef={fieldRef('webhook_url')}
       />
-      {saved && <Alert tone="success">{t('account.notifications.saved')}</Alert>}
-      <div>
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('account.notifications.submitting')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('account.notifications.submit')}
-        </Button>
-      </div>
-    </form>
-  );
-}
-
-function Checkbox({
-  label,
-  hint,
-  checked,
-  disabled,
-  onChange,
-  name,
-  error,
-  inputRef,
-}: {
-  label: string;
-  hint: string;
-  checked: boolean;
-  disabled: boolean;
-  onChange: (checked: boolean) => void;
-  name: string;
-  error?: string;
-  inputRef: Ref<HTMLInputElement>;
-}) {
-  const id = useId();
-  const describedBy = [error && `${id}-error`, `${id}-hint`].filter(Boolean).join(' ');
-  return (
-    <div className="flex items-start gap-3">
-      <input
-        id={id}
-        ref={inputRef}
-        name={name}
-        type="checkbox"
-        checked={checked}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className="mt-0.5 size-5 shrink-0 accent-amber-700 disabled:cursor-not-allowed disabled:opacity-50 dark:accent-amber-500"
+      <SaveFooter
+        saved={saved}
+        savedText={t('account.notifications.saved')}
+        busy={busy}
+        label={t('account.notifications.submit')}
+        busyLabel={t('account.notifications.submitting')}
+        icon={<Save aria-hidden="true" className="size-4" />}
       />
-      <div>
-        <label
-          htmlFor={id}
-          className={
-            disabled
-              ? 'text-sm font-medium text-stone-500 dark:text-stone-400'
-              : 'text-sm font-medium text-stone-800 dark:text-stone-200'
-          }
-        >
-          {label}
-        </label>
-        {error && (
-          <p id={`${id}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        <p id={`${id}-hint`} className="text-sm text-stone-600 dark:text-stone-400">
-          {hint}
-        </p>
-      </div>
-    </div>
+    </form>
   );
 }

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { KeyRound } from 'lucide-react';
 import { api } from '../../api/endpoints';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { SaveFooter } from '../../components/SaveFooter';
 import { TextField } from '../../components/TextField';
-import { useFormErrors } from '../../lib/useFormErrors';
-import { compact, validateConfirmation, validateNewPassword } from '../../lib/validation';
+import { useFormMutation } from '../../lib/useFormErrors';
+import { validateConfirmation, validateNewPassword } from '../../lib/validation';
 
 const FIELDS = ['current_password', 'new_password', 'confirm'] as const;
 
@@ -15,33 +15,27 @@ export function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    setSaved(false);
-    const errors = compact({
-      current_password: current === '' ? t('validation.currentPasswordRequired') : undefined,
-      new_password: validateNewPassword(next),
-      confirm: validateConfirmation(next, confirm),
-    });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    setBusy(true);
-    try {
-      await api.changePassword({ current_password: current, new_password: next });
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: api.changePassword,
+    onSuccess: () => {
       setCurrent('');
       setNext('');
       setConfirm('');
       setSaved(true);
-    } catch (err) {
-      showApiError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const valid = validate({
+      current_password: current === '' ? t('validation.currentPasswordRequired') : undefined,
+      new_password: validateNewPassword(next),
+      confirm: validateConfirmation(next, confirm),
+    });
+    if (valid) mutate({ current_password: current, new_password: next });
   }
 
   return (
@@ -81,17 +75,14 @@ export function PasswordForm() {
         error={fieldErrors.confirm}
         inputRef={fieldRef('confirm')}
       />
-      {saved && <Alert tone="success">{t('account.password.saved')}</Alert>}
-      <div>
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('account.password.submitting')}
-          icon={<KeyRound aria-hidden="true" className="size-4" />}
-        >
-          {t('account.password.submit')}
-        </Button>
-      </div>
+      <SaveFooter
+        saved={saved}
+        savedText={t('account.password.saved')}
+        busy={busy}
+        label={t('account.password.submit')}
+        busyLabel={t('account.password.submitting')}
+        icon={<KeyRound aria-hidden="true" className="size-4" />}
+      />
     </form>
   );
 }

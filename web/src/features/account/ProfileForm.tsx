@@ -6,10 +6,10 @@ import { api } from '../../api/endpoints';
 import { queryKeys } from '../../api/queries';
 import type { User } from '../../api/types';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { SaveFooter } from '../../components/SaveFooter';
 import { TextField } from '../../components/TextField';
-import { useFormErrors } from '../../lib/useFormErrors';
-import { compact, validateDisplayName, validateEmail } from '../../lib/validation';
+import { useFormMutation } from '../../lib/useFormErrors';
+import { validateDisplayName, validateEmail } from '../../lib/validation';
 
 const FIELDS = ['display_name', 'email'] as const;
 
@@ -18,32 +18,26 @@ export function ProfileForm({ user }: { user: User }) {
   const client = useQueryClient();
   const [displayName, setDisplayName] = useState(user.display_name);
   const [email, setEmail] = useState(user.email ?? '');
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    setSaved(false);
-    const errors = compact({
-      display_name: validateDisplayName(displayName, true),
-      email: validateEmail(email),
-    });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    setBusy(true);
-    try {
-      const updated = await api.updateMe({ display_name: displayName.trim(), email: email.trim() || null });
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: api.updateMe,
+    onSuccess: (updated: User) => {
       client.setQueryData(queryKeys.me, updated);
       setDisplayName(updated.display_name);
       setEmail(updated.email ?? '');
       setSaved(true);
-    } catch (err) {
-      showApiError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setSaved(false);
+    const valid = validate({
+      display_name: validateDisplayName(displayName, true),
+      email: validateEmail(email),
+    });
+    if (valid) mutate({ display_name: displayName.trim(), email: email.trim() || null });
   }
 
   return (
@@ -77,17 +71,14 @@ export function ProfileForm({ user }: { user: User }) {
         error={fieldErrors.email}
         inputRef={fieldRef('email')}
       />
-      {saved && <Alert tone="success">{t('account.profile.saved')}</Alert>}
-      <div>
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('account.profile.submitting')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('account.profile.submit')}
-        </Button>
-      </div>
+      <SaveFooter
+        saved={saved}
+        savedText={t('account.profile.saved')}
+        busy={busy}
+        label={t('account.profile.submit')}
+        busyLabel={t('account.profile.submitting')}
+        icon={<Save aria-hidden="true" className="size-4" />}
+      />
     </form>
   );
 }

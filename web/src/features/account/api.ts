@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from '../../api/client';
+import { apiPaths } from '../../api/paths';
 import type { AppNotification, User } from '../../api/types';
 
 /* ---------- Shapes (docs/api-notifications.md, "E-mail and webhook") ---------- */
@@ -37,9 +38,9 @@ export interface DeliveryList {
 
 export const accountApi = {
   /** `PATCH /api/me` with the notification channels only; answers the updated account. */
-  updateChannels: (body: ChannelsInput) => request<User>('/api/me', { method: 'PATCH', body }),
+  updateChannels: (body: ChannelsInput) => request<User>(apiPaths.me, { method: 'PATCH', body }),
   /** The last 20 deliveries, newest first. */
-  deliveries: (signal?: AbortSignal) => request<DeliveryList>('/api/me/deliveries', { signal }),
+  deliveries: (signal?: AbortSignal) => request<DeliveryList>(apiPaths.meDeliveries, { signal }),
 };
 
 /** Kept out of `['me']`, whose invalidations would otherwise refetch it too. */

@@ -10,8 +10,7 @@ import { AuthShell } from '../../components/AuthShell';
 import { Button } from '../../components/Button';
 import { TextField } from '../../components/TextField';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { useFormErrors } from '../../lib/useFormErrors';
-import { compact } from '../../lib/validation';
+import { useFormMutation } from '../../lib/useFormErrors';
 import type { LoginState } from './guards';
 import { startSession } from './session';
 
@@ -23,26 +22,19 @@ export function LoginForm() {
   const client = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: api.login,
+    onSuccess: (user) => startSession(client, user),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    const errors = compact({
+    const valid = validate({
       username: username.trim() === '' ? t('validation.usernameRequired') : undefined,
       password: password === '' ? t('validation.passwordRequired') : undefined,
     });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    setBusy(true);
-    try {
-      const user = await api.login({ username: username.trim(), password });
-      startSession(client, user);
-    } catch (err) {
-      setBusy(false);
-      showApiError(err);
-    }
+    if (valid) mutate({ username: username.trim(), password });
   }
 
   return (

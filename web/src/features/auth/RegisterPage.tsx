@@ -14,9 +14,8 @@ import { Button } from '../../components/Button';
 import { Loading } from '../../components/Loading';
 import { TextField } from '../../components/TextField';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { useFormErrors } from '../../lib/useFormErrors';
+import { useFormMutation } from '../../lib/useFormErrors';
 import {
-  compact,
   validateConfirmation,
   validateDisplayName,
   validateEmail,
@@ -37,8 +36,10 @@ function RegisterForm() {
     password: '',
     confirm: '',
   });
-  const [busy, setBusy] = useState(false);
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutate, busy } = useFormMutation(FIELDS, {
+    mutationFn: api.register,
+    onSuccess: (user) => startSession(client, user),
+  });
 
   const bind = (name: Field) => ({
     name,
@@ -48,29 +49,21 @@ function RegisterForm() {
     inputRef: fieldRef(name),
   });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    const errors = compact({
+    const valid = validate({
       username: validateUsername(values.username.trim()),
       display_name: validateDisplayName(values.display_name, false),
       email: validateEmail(values.email),
       password: validateNewPassword(values.password),
       confirm: validateConfirmation(values.password, values.confirm),
     });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    setBusy(true);
+    if (!valid) return;
     const input: RegisterInput = { username: values.username.trim(), password: values.password };
     if (values.email.trim()) input.email = values.email.trim();
     if (values.display_name.trim()) input.display_name = values.display_name.trim();
-    try {
-      const user = await api.register(input);
-      startSession(client, user);
-    } catch (err) {
-      setBusy(false);
-      showApiError(err);
-    }
+    mutate(input);
   }
 
   return (

@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RefreshCw } from 'lucide-react';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
-import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { LoadError } from '../../components/LoadError';
 import { cx } from '../../lib/cx';
 import { canSeeCharts, useGlobalSpeed, useLiveSpeedAppend } from './queries';
 import { RANGE_SECONDS, SPEED_RANGES, type SpeedRange } from './series';
@@ -79,17 +77,7 @@ export function GlobalSpeedChart() {
           windowName={windowName}
         />
       ) : history.isError ? (
-        <div className="flex flex-col items-start gap-2">
-          <Alert>{errorMessage(history.error)}</Alert>
-          <Button
-            variant="secondary"
-            onClick={() => void history.refetch()}
-            busy={history.isFetching}
-            icon={<RefreshCw aria-hidden="true" className="size-4" />}
-          >
-            {t('errors.retry')}
-          </Button>
-        </div>
+        <LoadError query={history} />
       ) : (
         <div
           role="status"

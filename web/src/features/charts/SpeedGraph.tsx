@@ -1,5 +1,6 @@
 import { Component, lazy, Suspense, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DataTable, type Column } from '../../components/DataTable';
 import { formatSpeed } from '../../lib/format';
 import { formatClock, toChartData, type SpeedSample } from './series';
 
@@ -49,6 +50,11 @@ export function SpeedGraph({ samples, step, windowSec, windowName, height = 220 
     ? t('charts.summary', { window: windowName, dl: formatSpeed(last[1]), up: formatSpeed(last[2]) })
     : t('charts.summaryEmpty', { window: windowName });
   const newest = samples.slice(-TABLE_ROWS).reverse();
+  const tableColumns: Column<SpeedSample>[] = [
+    { key: 'time', header: t('charts.time'), cell: ([ts]) => formatClock(ts, true) },
+    { key: 'dl', header: t('charts.download'), cell: ([, dl]) => formatSpeed(dl) },
+    { key: 'up', header: t('charts.upload'), cell: ([, , up]) => formatSpeed(up) },
+  ];
 
   return (
     <div data-testid="speed-chart" data-points={samples.length} className="flex min-w-0 flex-col gap-2">
@@ -62,25 +68,15 @@ export function SpeedGraph({ samples, step, windowSec, windowName, height = 220 
         </ChartBoundary>
       </div>
       {samples.length === 0 && <p className="text-sm text-stone-600 dark:text-stone-400">{t('charts.noData')}</p>}
-      <table className="sr-only">
-        <caption>{t('charts.tableCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('charts.time')}</th>
-            <th scope="col">{t('charts.download')}</th>
-            <th scope="col">{t('charts.upload')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {newest.map(([ts, dl, up]) => (
-            <tr key={ts}>
-              <td>{formatClock(ts, true)}</td>
-              <td>{formatSpeed(dl)}</td>
-              <td>{formatSpeed(up)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="sr-only">
+        <DataTable
+          columns={tableColumns}
+          rows={newest}
+          rowKey={([ts]) => ts}
+          caption={t('charts.tableCaption')}
+          variant="plain"
+        />
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../api/client';
+import { apiPaths, withQuery } from '../../api/paths';
 import type { User } from '../../api/types';
 import { useLiveOpen } from '../torrents/LiveProvider';
 import { subscribeSpeed } from './liveSpeed';
@@ -28,16 +29,14 @@ export function canSeeCharts(u: Pick<User, 'role' | 'permissions'> | null | unde
   return !!u && (u.role === 'admin' || u.permissions.includes('see_charts'));
 }
 
-const torrentPath = (hash: string) => `/api/torrents/${encodeURIComponent(hash)}`;
-
 export async function fetchGlobalSpeed(range: SpeedRange, signal?: AbortSignal): Promise<SpeedHistory> {
-  const body = await request<{ step?: unknown; samples?: unknown }>(`/api/stats/speed?range=${range}`, { signal });
+  const body = await request<{ step?: unknown; samples?: unknown }>(withQuery(apiPaths.speed, { range }), { signal });
   const step = typeof body.step === 'number' && body.step > 0 ? body.step : RANGE_STEP[range];
   return { step, samples: parseSamples(body.samples) };
 }
 
 export async function fetchTorrentSpeed(hash: string, signal?: AbortSignal): Promise<SpeedHistory> {
-  const body = await request<{ samples?: unknown }>(`${torrentPath(hash)}/speed`, { signal });
+  const body = await request<{ samples?: unknown }>(apiPaths.torrent(hash, 'speed'), { signal });
   return { step: 1, samples: parseSamples(body.samples) };
 }
 

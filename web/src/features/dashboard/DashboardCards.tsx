@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { useHealth } from '../../api/queries';
 import { Alert } from '../../components/Alert';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
@@ -14,6 +15,7 @@ import { GlobalSpeedChart } from '../charts/GlobalSpeedChart';
 import { freshSpeed, useLatestSpeed } from '../charts/liveSpeed';
 import { etaText } from '../torrents/cells';
 import { useLive } from '../torrents/LiveProvider';
+import { torrentPage } from '../torrents/routes';
 import { useTorrentList } from '../torrents/queries';
 import { progressTone } from '../torrents/StateBadge';
 import { overlayLive } from './active';
@@ -27,8 +29,6 @@ function Pending({ query }: { query: DashboardQuery }) {
   if (query.isError) return <Alert>{errorMessage(query.error)}</Alert>;
   return <Loading />;
 }
-
-const torrentPath = (hash: string) => `/torrents/${encodeURIComponent(hash)}`;
 
 function SpeedFigure({ kind, value }: { kind: 'dl' | 'up'; value: number | null }) {
   const { t } = useTranslation();
@@ -228,7 +228,7 @@ export function ActiveDownloadsBody({ query }: { query: DashboardQuery }) {
         {torrents.map((tor) => (
           <li key={tor.hash} className="flex flex-col gap-1.5 py-3 first:pt-0 last:pb-0">
             <Link
-              to={torrentPath(tor.hash)}
+              to={torrentPage(tor.hash)}
               className="min-w-0 font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
             >
               {tor.name}
@@ -272,7 +272,7 @@ export function RecentCompletionsBody({ query }: { query: DashboardQuery }) {
             <div className="flex min-w-0 flex-col">
               {n.torrent_hash ? (
                 <Link
-                  to={torrentPath(n.torrent_hash)}
+                  to={torrentPage(n.torrent_hash)}
                   className="font-semibold text-stone-900 underline-offset-2 [overflow-wrap:anywhere] hover:underline dark:text-stone-100"
                 >
                   {name}
@@ -294,48 +294,39 @@ export function RecentCompletionsBody({ query }: { query: DashboardQuery }) {
 /** Administrators' "Par utilisateur": torrents, active ones and disk used per account. */
 export function UserTotalsTable({ totals }: { totals: readonly UserTotals[] }) {
   const { t } = useTranslation();
-  if (totals.length === 0) return <p className="text-stone-600 dark:text-stone-400">{t('dashboard.totalsNone')}</p>;
-  const th = 'px-3 py-2 font-semibold first:pl-0 last:pr-0';
-  const td = 'px-3 py-2 first:pl-0 last:pr-0';
+  const columns: Column<UserTotals>[] = [
+    {
+      key: 'user',
+      header: t('dashboard.totals.user'),
+      rowHeader: true,
+      emphasis: true,
+      cell: (u) => (
+        <>
+          {u.display_name || u.username}
+          {u.display_name && u.display_name !== u.username && (
+            <>
+              {' '}
+              <span className="font-normal text-stone-500 dark:text-stone-400">({u.username})</span>
+            </>
+          )}
+        </>
+      ),
+    },
+    { key: 'torrents', header: t('dashboard.totals.torrents'), numeric: true, cell: (u) => u.torrents },
+    { key: 'active', header: t('dashboard.totals.active'), numeric: true, cell: (u) => u.active },
+    { key: 'disk', header: t('dashboard.totals.disk'), numeric: true, cell: (u) => formatSize(u.disk_used) },
+  ];
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[28rem] text-left text-sm" data-testid="user-totals">
-        <caption className="sr-only">{t('dashboard.totalsCaption')}</caption>
-        <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-          <tr>
-            <th scope="col" className={th}>
-              {t('dashboard.totals.user')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.torrents')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.active')}
-            </th>
-            <th scope="col" className={cx(th, 'text-right')}>
-              {t('dashboard.totals.disk')}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {totals.map((u) => (
-            <tr key={u.id}>
-              <th scope="row" className={cx(td, 'font-medium')}>
-                {u.display_name || u.username}
-                {u.display_name && u.display_name !== u.username && (
-                  <>
-                    {' '}
-                    <span className="font-normal text-stone-500 dark:text-stone-400">({u.username})</span>
-                  </>
-                )}
-              </th>
-              <td className={cx(td, 'text-right tabular-nums')}>{u.torrents}</td>
-              <td className={cx(td, 'text-right tabular-nums')}>{u.active}</td>
-              <td className={cx(td, 'text-right tabular-nums')}>{formatSize(u.disk_used)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={totals}
+      rowKey={(u) => u.id}
+      caption={t('dashboard.totalsCaption')}
+      empty={t('dashboard.totalsNone')}
+      variant="plain"
+      density="roomy"
+      className="min-w-[28rem] text-sm"
+      testId="user-totals"
+    />
   );
 }

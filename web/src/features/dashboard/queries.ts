@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from '../../api/client';
+import { apiPaths } from '../../api/paths';
 import type { AppNotification, Limits, QbtStatus, Torrent, Usage } from '../../api/types';
 
 /** One line of the administrators' "Par utilisateur" table. */
@@ -43,7 +44,7 @@ export const DASHBOARD_REFRESH_MS = 10_000;
 export function useDashboard() {
   return useQuery({
     queryKey: dashboardKey,
-    queryFn: ({ signal }) => request<Dashboard>('/api/dashboard', { signal }),
+    queryFn: ({ signal }) => request<Dashboard>(apiPaths.dashboard, { signal }),
     refetchInterval: DASHBOARD_REFRESH_MS,
   });
 }

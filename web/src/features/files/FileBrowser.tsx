@@ -5,6 +5,7 @@ import { ChevronRight, Download, File as FileGlyph, FileMusic, FilePlay, Folder,
 import type { DownloadsInfo } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { DataTable, type Column } from '../../components/DataTable';
 import { IconButton } from '../../components/IconAction';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
@@ -86,7 +87,6 @@ export function FileBrowser({
   const folder = resolveFolder(root, params.get('dossier'));
   const crumbs = breadcrumbs(root, folder, rootName);
   const folderName = crumbs[crumbs.length - 1]!.name;
-  const status = useFileStatus();
   const to = (path: string) => ({
     pathname: location.pathname,
     search: folderSearch(params, path === start.path ? null : path),
@@ -106,6 +106,57 @@ export function FileBrowser({
     if (box && box.getBoundingClientRect().top < 80) box.scrollIntoView?.({ block: 'start' });
     currentRef.current?.focus({ preventScroll: true });
   }, [folder.path]);
+
+  const columns: Column<FileNode>[] = [
+    {
+      key: 'name',
+      header: t('files.columns.name'),
+      rowHeader: true,
+      cell: (node) =>
+        node.kind === 'folder' ? (
+          <>
+            <Link
+              to={to(node.path)}
+              state={linkState}
+              className="inline-flex items-start gap-2 rounded font-medium hover:text-amber-800 hover:underline dark:hover:text-amber-300"
+            >
+              <Folder aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" />
+              <span className="[overflow-wrap:anywhere]">{node.name}</span>
+            </Link>
+            <span className="block pl-6 text-xs text-stone-600 dark:text-stone-400">
+              {t('torrents.files.count', { count: node.fileCount })}
+              {node.priority === 0 && ` · ${t('torrents.files.skipped')}`}
+              {node.progress < 1 && <span className="sm:hidden"> · {formatPercent(progressPercent(node.progress))}</span>}
+            </span>
+          </>
+        ) : (
+          <span className="inline-flex items-start gap-2">
+            <FileIcon name={node.name} className="mt-0.5 size-4" />
+            <span className="[overflow-wrap:anywhere]">{node.name}</span>
+          </span>
+        ),
+    },
+    { key: 'size', header: t('files.columns.size'), numeric: true, cell: (node) => formatSize(node.size) },
+    {
+      key: 'progress',
+      header: t('files.columns.progress'),
+      className: 'hidden w-44 sm:table-cell',
+      cell: (node) => (
+        <ProgressBar
+          progress={node.progress}
+          tone={node.progress >= 1 ? 'green' : 'blue'}
+          label={t('torrents.progressOf', { name: node.name })}
+        />
+      ),
+    },
+    {
+      key: 'actions',
+      name: t('files.columns.actions'),
+      end: true,
+      tight: true,
+      cell: (node) => <NodeActions node={node} downloads={downloads} actions={actions} />,
+    },
+  ];
 
   const allKey = `all:${folder.path}`;
   const zipKey = `zip:${folder.path}`;
@@ -177,122 +228,59 @@ export function FileBrowser({
         <Alert tone="info">{t('files.onlyComplete')}</Alert>
       )}
 
-      <div className="overflow-x-auto">
-        <table className="w-full border-collapse text-sm">
-          <caption className="sr-only">{t('files.contents', { name: folderName })}</caption>
-          <thead className="border-b border-stone-200 text-xs text-stone-600 dark:border-stone-700 dark:text-stone-400">
-            <tr>
-              <th scope="col" className="py-2 pr-2 text-left font-semibold">
-                {t('files.columns.name')}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right font-semibold">
-                {t('files.columns.size')}
-              </th>
-              <th scope="col" className="hidden w-44 px-2 py-2 text-left font-semibold sm:table-cell">
-                {t('files.columns.progress')}
-              </th>
-              <th scope="col" className="py-2 pl-2 text-right">
-                <span className="sr-only">{t('files.columns.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100 dark:divide-stone-800">
-            {folder.children.map((node) => {
-              const skipped = node.priority === 0;
-              const progress = (
-                <td className="hidden px-2 py-2 sm:table-cell">
-                  <ProgressBar
-                    progress={node.progress}
-                    tone={node.progress >= 1 ? 'green' : 'blue'}
-                    label={t('torrents.progressOf', { name: node.name })}
-                  />
-                </td>
-              );
-              const size = (
-                <td className="px-2 py-2 text-right whitespace-nowrap tabular-nums">{formatSize(node.size)}</td>
-              );
-              if (node.kind === 'folder') {
-                const zipBusy = actions.isBusy(`zip:${node.path}`);
-                return (
-                  <tr key={`d:${node.path}`} className={cx(skipped && 'opacity-60')}>
-                    <th scope="row" className="py-2 pr-2 text-left font-normal">
-                      <Link
-                        to={to(node.path)}
-                        state={linkState}
-                        className="inline-flex items-start gap-2 rounded font-medium hover:text-amber-800 hover:underline dark:hover:text-amber-300"
-                      >
-                        <Folder aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" />
-                        <span className="[overflow-wrap:anywhere]">{node.name}</span>
-                      </Link>
-                      <span className="block pl-6 text-xs text-stone-600 dark:text-stone-400">
-                        {t('torrents.files.count', { count: node.fileCount })}
-                        {skipped && ` · ${t('torrents.files.skipped')}`}
-                        {node.progress < 1 && (
-                          <span className="sm:hidden"> · {formatPercent(progressPercent(node.progress))}</span>
-                        )}
-                      </span>
-                    </th>
-                    {size}
-                    {progress}
-                    <td className="py-1 pl-2 text-right">
-                      {canZip(node, downloads) && (
-                        <IconButton
-                          label={t('files.zipNamed', { name: node.name })}
-                          tip={t('files.zip')}
-                          busy={zipBusy}
-                          icon={<FolderArchive aria-hidden="true" className="size-4" />}
-                          onClick={() => void actions.zip(node)}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                );
-              }
-              const ready = node.downloadableCount > 0;
-              const playable = ready && mediaKind(node.name) !== null;
-              return (
-                <tr key={`f:${node.path}`} className={cx(skipped && 'opacity-60')}>
-                  <th scope="row" className="py-2 pr-2 text-left font-normal">
-                    <span className="inline-flex items-start gap-2">
-                      <FileIcon name={node.name} className="mt-0.5 size-4" />
-                      <span className="[overflow-wrap:anywhere]">{node.name}</span>
-                    </span>
-                  </th>
-                  {size}
-                  {progress}
-                  <td className="py-1 pl-2 text-right">
-                    {ready ? (
-                      <span className="inline-flex items-center justify-end gap-0.5">
-                        {playable && (
-                          <IconButton
-                            label={t('files.playNamed', { name: node.name })}
-                            tip={t('files.play')}
-                            busy={actions.isBusy(`play:${node.path}`)}
-                            icon={<Play aria-hidden="true" className="size-4" />}
-                            onClick={() => void actions.play(node)}
-                          />
-                        )}
-                        <IconButton
-                          label={t('files.downloadNamed', { name: node.name })}
-                          tip={t('files.download')}
-                          busy={actions.isBusy(`download:${node.path}`)}
-                          icon={<Download aria-hidden="true" className="size-4" />}
-                          onClick={() => void actions.download(node)}
-                        />
-                      </span>
-                    ) : (
-                      <FileStatus
-                        status={status(node, downloads)}
-                        className="inline-block max-w-40 text-xs text-stone-600 sm:max-w-none sm:whitespace-nowrap dark:text-stone-400"
-                      />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={columns}
+        rows={folder.children}
+        rowKey={(node) => `${node.kind === 'folder' ? 'd' : 'f'}:${node.path}`}
+        caption={t('files.contents', { name: folderName })}
+        rowProps={(node) => ({ className: node.priority === 0 ? 'opacity-60' : undefined })}
+        variant="plain"
+      />
     </div>
+  );
+}
+
+/** "Télécharger le .zip" of a folder; "Lire" and "Télécharger" of a ready file, or why it is not. */
+function NodeActions({ node, downloads, actions }: { node: FileNode; downloads: DownloadsInfo; actions: FileActions }) {
+  const { t } = useTranslation();
+  const status = useFileStatus();
+  if (node.kind === 'folder') {
+    return canZip(node, downloads) ? (
+      <IconButton
+        label={t('files.zipNamed', { name: node.name })}
+        tip={t('files.zip')}
+        busy={actions.isBusy(`zip:${node.path}`)}
+        icon={<FolderArchive aria-hidden="true" className="size-4" />}
+        onClick={() => void actions.zip(node)}
+      />
+    ) : null;
+  }
+  if (node.downloadableCount === 0) {
+    return (
+      <FileStatus
+        status={status(node, downloads)}
+        className="inline-block max-w-40 text-xs text-stone-600 sm:max-w-none sm:whitespace-nowrap dark:text-stone-400"
+      />
+    );
+  }
+  return (
+    <span className="inline-flex items-center justify-end gap-0.5">
+      {mediaKind(node.name) !== null && (
+        <IconButton
+          label={t('files.playNamed', { name: node.name })}
+          tip={t('files.play')}
+          busy={actions.isBusy(`play:${node.path}`)}
+          icon={<Play aria-hidden="true" className="size-4" />}
+          onClick={() => void actions.play(node)}
+        />
+      )}
+      <IconButton
+        label={t('files.downloadNamed', { name: node.name })}
+        tip={t('files.download')}
+        busy={actions.isBusy(`download:${node.path}`)}
+        icon={<Download aria-hidden="true" className="size-4" />}
+        onClick={() => void actions.download(node)}
+      />
+    </span>
   );
 }

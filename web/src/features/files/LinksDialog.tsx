@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMutation } from '@tanstack/react-query';
 import { Copy, FileDown, FileText } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { api } from '../../api/endpoints';
@@ -46,8 +47,6 @@ export function LinksDialog({ hash, links, onClose }: { hash: string; links: Lin
 function LinksBody({ hash, links }: { hash: string; links: LinkSet }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
-  const [saving, setSaving] = useState<LinkListFormat | null>(null);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (copied === 'idle') return;
     const timer = setTimeout(() => setCopied('idle'), 2500);
@@ -55,18 +54,14 @@ function LinksBody({ hash, links }: { hash: string; links: LinkSet }) {
   }, [copied]);
 
   const paths = links.links.map((l) => l.path);
-  async function save(format: LinkListFormat) {
-    if (saving) return;
-    setSaving(format);
-    setError(null);
-    try {
-      const file = await api.fileLinkList(hash, paths, format);
-      browser.save(file.blob, file.filename ?? `${links.folderName}.${format}`);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setSaving(null);
-    }
+  const saveList = useMutation({
+    mutationFn: (format: LinkListFormat) => api.fileLinkList(hash, paths, format),
+    onSuccess: (file, format) => browser.save(file.blob, file.filename ?? `${links.folderName}.${format}`),
+  });
+  const saving = saveList.isPending ? saveList.variables : null;
+  const error = saveList.isError ? errorMessage(saveList.error) : null;
+  function save(format: LinkListFormat) {
+    if (!saving) saveList.mutate(format);
   }
 
   return (
@@ -86,7 +81,7 @@ function LinksBody({ hash, links }: { hash: string; links: LinkSet }) {
           variant="secondary"
           busy={saving === 'meta4'}
           icon={<FileDown aria-hidden="true" className="size-4" />}
-          onClick={() => void save('meta4')}
+          onClick={() => save('meta4')}
         >
           {t('files.links.meta4')}
         </Button>
@@ -94,7 +89,7 @@ function LinksBody({ hash, links }: { hash: string; links: LinkSet }) {
           variant="secondary"
           busy={saving === 'txt'}
           icon={<FileText aria-hidden="true" className="size-4" />}
-          onClick={() => void save('txt')}
+          onClick={() => save('txt')}
         >
           {t('files.links.txt')}
         </Button>

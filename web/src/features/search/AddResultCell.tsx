@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CircleCheck, Plus } from 'lucide-react';
 import type { SearchResult } from '../../api/types';
 import { Button } from '../../components/Button';
-import { torrentPath } from '../torrents/TorrentActions';
+import { torrentPage } from '../torrents/routes';
 
 /** What happened to "Ajouter" on one result, while the page is open. */
 export type AddState = { status: 'pending' } | { status: 'error'; message: string };
@@ -29,7 +29,7 @@ export function AddResultCell({
           {t('search.added')}
         </span>
         <Link
-          to={torrentPath(result.added.hash)}
+          to={torrentPage(result.added.hash)}
           className="text-sm font-medium whitespace-nowrap text-amber-800 underline underline-offset-2 hover:no-underline dark:text-amber-300"
         >
           {t('search.seeInMine')}

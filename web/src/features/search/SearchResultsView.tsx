@@ -1,8 +1,7 @@
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, ExternalLink } from 'lucide-react';
+import { ExternalLink } from 'lucide-react';
 import type { SearchResult } from '../../api/types';
-import { cx } from '../../lib/cx';
+import { DataTable, type Column } from '../../components/DataTable';
 import { formatDate, formatSize } from '../../lib/format';
 import { AddResultCell, type AddState } from './AddResultCell';
 import type { ResultSort, ResultSortKey } from './searchView';
@@ -46,15 +45,6 @@ function TitleCell({ r }: { r: SearchResult }) {
   );
 }
 
-interface Column {
-  key: ResultSortKey | 'tracker' | 'category';
-  sortable: boolean;
-  label: string;
-  numeric?: boolean;
-  cell: (r: SearchResult) => ReactNode;
-  className?: string;
-}
-
 /** Results on wide screens: sortable headers (`aria-sort`). */
 export function ResultsTable({
   results,
@@ -65,95 +55,52 @@ export function ResultsTable({
   onSort,
 }: ResultsProps & { sort: ResultSort; onSort: (key: ResultSortKey) => void }) {
   const { t } = useTranslation();
-  const columns: Column[] = [
-    { key: 'title', sortable: true, label: t('search.columns.title'), className: 'min-w-64', cell: (r) => <TitleCell r={r} /> },
-    { key: 'tracker', sortable: false, label: t('search.columns.tracker'), cell: (r) => r.tracker },
-    { key: 'size', sortable: true, label: t('search.columns.size'), numeric: true, cell: sizeCell },
-    { key: 'seeders', sortable: true, label: t('search.columns.seeders'), numeric: true, cell: (r) => countCell(r.seeders) },
-    { key: 'leechers', sortable: true, label: t('search.columns.leechers'), numeric: true, cell: (r) => countCell(r.leechers) },
+  const columns: Column<SearchResult, ResultSortKey | 'tracker' | 'category' | 'actions'>[] = [
+    {
+      key: 'title',
+      header: t('search.columns.title'),
+      rowHeader: true,
+      className: 'min-w-64',
+      cell: (r) => <TitleCell r={r} />,
+    },
+    { key: 'tracker', sortable: false, header: t('search.columns.tracker'), cell: (r) => r.tracker },
+    { key: 'size', header: t('search.columns.size'), numeric: true, cell: sizeCell },
+    { key: 'seeders', header: t('search.columns.seeders'), numeric: true, cell: (r) => countCell(r.seeders) },
+    { key: 'leechers', header: t('search.columns.leechers'), numeric: true, cell: (r) => countCell(r.leechers) },
     {
       key: 'published',
-      sortable: true,
-      label: t('search.columns.published'),
+      header: t('search.columns.published'),
       className: 'w-28 min-w-28',
       cell: (r) => <span className="text-xs">{formatDate(r.published)}</span>,
     },
     {
       key: 'category',
       sortable: false,
-      label: t('search.columns.category'),
+      header: t('search.columns.category'),
       className: 'max-w-40',
       cell: (r) => <span className="text-xs">{r.category || dash}</span>,
+    },
+    {
+      key: 'actions',
+      name: t('search.columns.actions'),
+      end: true,
+      tight: true,
+      cellClassName: 'pr-3',
+      cell: (r) => <AddResultCell result={r} state={addStates[r.id]} onAdd={onAdd} compact />,
     },
   ];
 
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm dark:border-stone-800 dark:bg-stone-900">
-      <table className="w-full border-collapse text-[0.8125rem]" data-testid="search-table">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-stone-100 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
-          <tr>
-            {columns.map((c) => {
-              const active = c.sortable && sort.sort === c.key;
-              const Icon = sort.dir === 'asc' ? ArrowUp : ArrowDown;
-              return (
-                <th
-                  key={c.key}
-                  scope="col"
-                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-                  className={cx('px-2 py-2 align-bottom font-semibold first:pl-3', c.numeric ? 'text-right' : 'text-left')}
-                >
-                  {c.sortable ? (
-                    <button
-                      type="button"
-                      onClick={() => onSort(c.key as ResultSortKey)}
-                      className={cx(
-                        'inline-flex items-center gap-1 rounded px-1 py-0.5 underline-offset-2 hover:text-stone-900 hover:underline dark:hover:text-white',
-                        c.numeric && 'flex-row-reverse',
-                        active && 'text-stone-900 dark:text-white',
-                      )}
-                    >
-                      {c.label}
-                      {active && <Icon aria-hidden="true" className="size-3.5 shrink-0" />}
-                    </button>
-                  ) : (
-                    <span className="px-1">{c.label}</span>
-                  )}
-                </th>
-              );
-            })}
-            <th scope="col" className="px-2 py-2 pr-3 text-right">
-              <span className="sr-only">{t('search.columns.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {results.map((r) => (
-            <tr key={r.id} data-id={r.id} className="align-middle hover:bg-stone-50 dark:hover:bg-stone-800">
-              {columns.map((c) => {
-                const Cell = c.key === 'title' ? 'th' : 'td';
-                return (
-                  <Cell
-                    key={c.key}
-                    scope={c.key === 'title' ? 'row' : undefined}
-                    className={cx(
-                      'px-2 py-2 font-normal first:pl-3',
-                      c.numeric ? 'text-right tabular-nums whitespace-nowrap' : 'text-left',
-                      c.className,
-                    )}
-                  >
-                    {c.cell(r)}
-                  </Cell>
-                );
-              })}
-              <td className="px-2 py-1.5 pr-3 text-right">
-                <AddResultCell result={r} state={addStates[r.id]} onAdd={onAdd} compact />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={results}
+      rowKey={(r) => r.id}
+      caption={caption}
+      sort={{ key: sort.sort, dir: sort.dir, onSort: (key) => onSort(key as ResultSortKey) }}
+      rowProps={(r) => ({ 'data-id': r.id })}
+      className="text-[0.8125rem]"
+      testId="search-table"
+    />
   );
 }
 

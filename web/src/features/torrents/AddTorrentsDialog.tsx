@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, CircleX, FileText, FileUp, Link2, Magnet, Plus, X } from 'lucide-react';
 import { ApiError, codeMessage, errorMessage } from '../../api/client';
 import { api } from '../../api/endpoints';
@@ -9,6 +9,7 @@ import { queryKeys } from '../../api/queries';
 import type { AddResult } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { DialogButtons } from '../../components/ItemDialog';
 import { Modal } from '../../components/Modal';
 import { Tabs, type TabItem } from '../../components/Tabs';
 import { TextAreaField } from '../../components/TextAreaField';
@@ -53,7 +54,6 @@ function AddForm({ onClose }: { onClose: () => void }) {
   const [files, setFiles] = useState<File[]>([]);
   const [rejected, setRejected] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [results, setResults] = useState<AddResult[] | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -80,7 +80,48 @@ function AddForm({ onClose }: { onClose: () => void }) {
     addFiles(Array.from(e.dataTransfer.files));
   }
 
-  async function submit(e: FormEvent) {
+  /** Sends everything (magnets and addresses in one request, files in batches); each item gets its result. */
+  const send = useMutation({
+    mutationFn: async ({ sentFiles }: { sentFiles: File[] }) => {
+      const all: AddResult[] = [];
+      if (magnets.length > 0 || urls.length > 0) {
+        try {
+          const res = await api.addTorrents({
+            ...(magnets.length > 0 ? { magnets } : {}),
+            ...(urls.length > 0 ? { urls } : {}),
+          });
+          all.push(...res.results);
+        } catch (err) {
+          all.push(...failAll([...magnets, ...urls], err));
+        }
+      }
+      for (const batch of batchFiles(sentFiles)) {
+        try {
+          const res = await api.addTorrentFiles(batch);
+          all.push(...res.results);
+        } catch (err) {
+          all.push(...failAll(batch.map((f) => f.name), err));
+        }
+      }
+      return all;
+    },
+    onSuccess: (all, { sentFiles }) => {
+      // What failed stays in the form, to be corrected or tried again.
+      const failed = new Set(all.filter((r) => !r.ok).map((r) => r.input));
+      flushSync(() => {
+        setMagnetText(magnets.filter((m) => failed.has(m)).join('\n'));
+        setUrlText(urls.filter((u) => failed.has(u)).join('\n'));
+        setFiles((current) => current.filter((f) => !sentFiles.includes(f) || failed.has(f.name)));
+        setRejected([]);
+        setResults(all);
+      });
+      resultsRef.current?.focus();
+      if (all.some((r) => r.ok)) void client.invalidateQueries({ queryKey: queryKeys.torrentLists });
+    },
+  });
+  const busy = send.isPending;
+
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
     if (magnets.length === 0 && urls.length === 0 && files.length === 0) {
@@ -89,41 +130,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
       return;
     }
     setFormError(null);
-    setBusy(true);
-    const sentFiles = [...files];
-    const all: AddResult[] = [];
-    if (magnets.length > 0 || urls.length > 0) {
-      try {
-        const res = await api.addTorrents({
-          ...(magnets.length > 0 ? { magnets } : {}),
-          ...(urls.length > 0 ? { urls } : {}),
-        });
-        all.push(...res.results);
-      } catch (err) {
-        all.push(...failAll([...magnets, ...urls], err));
-      }
-    }
-    for (const batch of batchFiles(sentFiles)) {
-      try {
-        const res = await api.addTorrentFiles(batch);
-        all.push(...res.results);
-      } catch (err) {
-        all.push(...failAll(batch.map((f) => f.name), err));
-      }
-    }
-
-    // What failed stays in the form, to be corrected or tried again.
-    const failed = new Set(all.filter((r) => !r.ok).map((r) => r.input));
-    flushSync(() => {
-      setMagnetText(magnets.filter((m) => failed.has(m)).join('\n'));
-      setUrlText(urls.filter((u) => failed.has(u)).join('\n'));
-      setFiles((current) => current.filter((f) => !sentFiles.includes(f) || failed.has(f.name)));
-      setRejected([]);
-      setResults(all);
-      setBusy(false);
-    });
-    resultsRef.current?.focus();
-    if (all.some((r) => r.ok)) void client.invalidateQueries({ queryKey: queryKeys.torrentLists });
+    send.mutate({ sentFiles: [...files] });
   }
 
   const okCount = results?.filter((r) => r.ok).length ?? 0;
@@ -318,7 +325,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
         </section>
       )}
 
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <DialogButtons>
         <Button variant="secondary" onClick={onClose}>
           {t('torrents.add.close')}
         </Button>
@@ -330,7 +337,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
         >
           {t('torrents.add.submit')}
         </Button>
-      </div>
+      </DialogButtons>
     </form>
   );
 }

@@ -1,17 +1,13 @@
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LoaderCircle, RefreshCw, UserPlus } from 'lucide-react';
+import { LoaderCircle, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { AdminUser, Torrent } from '../../api/types';
-import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
-import { Modal } from '../../components/Modal';
-import { cx } from '../../lib/cx';
+import { DialogForm, ItemDialog } from '../../components/ItemDialog';
+import { LoadError } from '../../components/LoadError';
+import { SelectField } from '../../components/SelectField';
 import { ownerName } from './cells';
 import { useAdminUsers, useAssignTorrent } from './queries';
-
-const selectClass =
-  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
 
 /**
  * "Attribuer « name » à un utilisateur" (administrators): a list of the accounts
@@ -29,22 +25,17 @@ export function AssignTorrentDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={torrent !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={torrent ? t('torrents.assign.title', { name: torrent.name }) : ''}
-      description={
-        torrent
-          ? torrent.owner
-            ? t('torrents.assign.introOwned', { owner: ownerName(torrent) })
-            : t('torrents.assign.introUnowned')
-          : undefined
+    <ItemDialog
+      item={torrent}
+      itemKey={(x) => x.hash}
+      onClose={onClose}
+      title={(x) => t('torrents.assign.title', { name: x.name })}
+      description={(x) =>
+        x.owner ? t('torrents.assign.introOwned', { owner: ownerName(x) }) : t('torrents.assign.introUnowned')
       }
     >
-      {torrent && <AssignForm key={torrent.hash} torrent={torrent} onClose={onClose} onAssigned={onAssigned} />}
-    </Modal>
+      {(x) => <AssignForm torrent={x} onClose={onClose} onAssigned={onAssigned} />}
+    </ItemDialog>
   );
 }
 
@@ -62,7 +53,6 @@ function AssignForm({
   onAssigned?: (t: Torrent) => void;
 }) {
   const { t } = useTranslation();
-  const id = useId();
   const users = useAdminUsers();
   const assign = useAssignTorrent();
   // The current owner comes first selected.
@@ -75,7 +65,7 @@ function AssignForm({
   const choice = list.some((u) => String(u.id) === picked) ? picked : '';
 
   function submit() {
-    if (!loaded || assign.isPending) return;
+    if (!loaded) return;
     if (choice === '') {
       setMissing(true);
       selectRef.current?.focus();
@@ -102,83 +92,49 @@ function AssignForm({
     );
   } else if (users.isError) {
     field = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('torrents.assign.usersFailed', { message: errorMessage(users.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void users.refetch()}
-          busy={users.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={users} message={t('torrents.assign.usersFailed', { message: errorMessage(users.error) })} />
     );
   } else if (list.length === 0) {
     field = <p className="text-sm text-stone-600 dark:text-stone-400">{t('torrents.assign.noUsers')}</p>;
   } else {
     field = (
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-user`} className="text-sm font-medium">
-          {t('torrents.assign.user')}
-        </label>
-        <select
-          id={`${id}-user`}
-          ref={selectRef}
-          value={choice}
-          onChange={(e) => {
-            setPicked(e.target.value);
-            setMissing(false);
-          }}
-          aria-invalid={missing || undefined}
-          aria-describedby={missing ? `${id}-user-error` : undefined}
-          className={cx(selectClass, missing && 'border-red-600 dark:border-red-400')}
-        >
-          <option value="" disabled>
-            {t('torrents.assign.choose')}
+      <SelectField
+        label={t('torrents.assign.user')}
+        selectRef={selectRef}
+        value={choice}
+        onChange={(e) => {
+          setPicked(e.target.value);
+          setMissing(false);
+        }}
+        error={missing ? t('torrents.assign.userRequired') : undefined}
+      >
+        <option value="" disabled>
+          {t('torrents.assign.choose')}
+        </option>
+        {list.map((u) => (
+          <option key={u.id} value={String(u.id)}>
+            {u.id === torrent.owner?.id ? t('torrents.assign.currentOwner', { label: userLabel(u) }) : userLabel(u)}
           </option>
-          {list.map((u) => (
-            <option key={u.id} value={String(u.id)}>
-              {u.id === torrent.owner?.id
-                ? t('torrents.assign.currentOwner', { label: userLabel(u) })
-                : userLabel(u)}
-            </option>
-          ))}
-        </select>
-        {missing && (
-          <p id={`${id}-user-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
-            {t('torrents.assign.userRequired')}
-          </p>
-        )}
-      </div>
+        ))}
+      </SelectField>
     );
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
+    <DialogForm
+      onSubmit={submit}
+      busy={assign.isPending}
+      error={assign.error}
+      cancelLabel={t('torrents.assign.cancel')}
+      onCancel={onClose}
+      submit={{
+        children: t('torrents.assign.submit'),
+        busyLabel: t('torrents.assign.submitting'),
+        disabled: !loaded || list.length === 0,
+        icon: <UserPlus aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
     >
-      {assign.isError && <Alert>{errorMessage(assign.error)}</Alert>}
       {field}
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onClose}>
-          {t('torrents.assign.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          disabled={!loaded || list.length === 0}
-          busy={assign.isPending}
-          busyLabel={t('torrents.assign.submitting')}
-          icon={<UserPlus aria-hidden="true" className="size-4" />}
-        >
-          {t('torrents.assign.submit')}
-        </Button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

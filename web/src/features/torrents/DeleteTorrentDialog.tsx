@@ -1,11 +1,10 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Trash2 } from 'lucide-react';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError } from '../../api/client';
 import type { Torrent } from '../../api/types';
 import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
-import { Modal } from '../../components/Modal';
+import { DialogForm, ItemDialog } from '../../components/ItemDialog';
 import { useMe } from '../../api/queries';
 import { mayDeleteData } from './permissions';
 import { useDeleteTorrent } from './queries';
@@ -28,18 +27,15 @@ export function DeleteTorrentDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={torrent !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={torrent ? t('torrents.delete.title', { name: torrent.name }) : ''}
-      description={
-        torrent?.removed ? t('torrents.delete.introRemoved') : t('torrents.delete.intro')
-      }
+    <ItemDialog
+      item={torrent}
+      itemKey={(x) => x.hash}
+      onClose={onClose}
+      title={(x) => t('torrents.delete.title', { name: x.name })}
+      description={(x) => (x.removed ? t('torrents.delete.introRemoved') : t('torrents.delete.intro'))}
     >
-      {torrent && <DeleteForm key={torrent.hash} torrent={torrent} onClose={onClose} onDeleted={onDeleted} />}
-    </Modal>
+      {(x) => <DeleteForm torrent={x} onClose={onClose} onDeleted={onDeleted} />}
+    </ItemDialog>
   );
 }
 
@@ -82,15 +78,19 @@ function DeleteForm({
   const refused = del.isError && !(del.error instanceof ApiError && del.error.code === 'confirm_required');
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!del.isPending) submit();
+    <DialogForm
+      onSubmit={submit}
+      busy={del.isPending}
+      error={refused && del.error}
+      cancelLabel={t('torrents.delete.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: 'danger',
+        children: confirming ? t('torrents.delete.confirmAnyway') : t('torrents.delete.submit'),
+        busyLabel: t('torrents.delete.submitting'),
+        icon: <Trash2 aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
     >
-      {refused && <Alert>{errorMessage(del.error)}</Alert>}
       {confirming && !refused && <Alert tone="warning">{warning}</Alert>}
       {!torrent.removed && (
         <div className="flex items-start gap-3">
@@ -122,20 +122,6 @@ function DeleteForm({
           </div>
         </div>
       )}
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onClose}>
-          {t('torrents.delete.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant="danger"
-          busy={del.isPending}
-          busyLabel={t('torrents.delete.submitting')}
-          icon={<Trash2 aria-hidden="true" className="size-4" />}
-        >
-          {confirming ? t('torrents.delete.confirmAnyway') : t('torrents.delete.submit')}
-        </Button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

@@ -10,29 +10,8 @@ import { cx } from '../../lib/cx';
 import { useMe } from '../../api/queries';
 import { mayAssign, mayDelete, mayPause } from './permissions';
 import { useTorrentAction } from './queries';
+import { FILES_ANCHOR, torrentFilesPage, torrentPage, useDetailLinkState } from './routes';
 import { canPause, canResume } from './states';
-
-export function torrentPath(hash: string): string {
-  return `/torrents/${encodeURIComponent(hash)}`;
-}
-
-/** Id of the detail page's "Fichiers" heading, and the anchor the "Fichiers" links go to. */
-export const FILES_ANCHOR = 'fichiers';
-
-/** The detail page, scrolled to its files. */
-export function torrentFilesPath(hash: string): string {
-  return `${torrentPath(hash)}#${FILES_ANCHOR}`;
-}
-
-/** Router state given to links towards a detail page: its "back" link returns to this list, filters included. */
-export interface DetailLinkState {
-  from?: string;
-}
-
-export function useDetailLinkState(): DetailLinkState {
-  const { pathname, search } = useLocation();
-  return { from: `${pathname}${search}` };
-}
 
 export interface ActionsProps {
   torrent: Torrent;
@@ -89,7 +68,7 @@ export function TorrentActions({
   const filesLink =
     files === 'here'
       ? { to: `${location.pathname}${location.search}#${FILES_ANCHOR}`, state: location.state as unknown, label: undefined }
-      : { to: torrentFilesPath(torrent.hash), state: linkState as unknown, label: t('files.openNamed', { name }) };
+      : { to: torrentFilesPage(torrent.hash), state: linkState as unknown, label: t('files.openNamed', { name }) };
   const run = (m: typeof pause, verb: string) =>
     m.mutate(torrent.hash, {
       onError: (e) => onError(t('torrents.actions.failed', { action: verb, name, message: errorMessage(e) })),
@@ -151,7 +130,7 @@ export function TorrentActions({
         </IconLinkButton>
         {showDetails && (
           <IconLinkButton
-            to={torrentPath(torrent.hash)}
+            to={torrentPage(torrent.hash)}
             state={linkState}
             label={t('torrents.actions.detailsNamed', { name })}
             icon={<Info aria-hidden="true" className="size-4" />}
@@ -215,7 +194,7 @@ export function TorrentActions({
       />
       {showDetails && (
         <IconLink
-          to={torrentPath(torrent.hash)}
+          to={torrentPage(torrent.hash)}
           state={linkState}
           label={t('torrents.actions.detailsNamed', { name })}
           tip={t('torrents.actions.details')}

@@ -6,7 +6,8 @@ import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { etaText, ownerName, peersCount, sizeText } from './cells';
 import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
-import { TorrentActions, torrentPath, useDetailLinkState } from './TorrentActions';
+import { torrentPage, useDetailLinkState } from './routes';
+import { TorrentActions } from './TorrentActions';
 
 /** The torrent list on phones: one card per torrent, actions with visible labels. */
 export function TorrentCards({
@@ -52,7 +53,7 @@ export function TorrentCards({
             <article aria-label={x.name} className="flex flex-col gap-3">
               <div className="flex items-start justify-between gap-2">
                 <h2 className="min-w-0 font-semibold [overflow-wrap:anywhere]">
-                  <Link to={torrentPath(x.hash)} state={linkState} className="underline-offset-2 hover:underline">
+                  <Link to={torrentPage(x.hash)} state={linkState} className="underline-offset-2 hover:underline">
                     {x.name}
                   </Link>
                 </h2>

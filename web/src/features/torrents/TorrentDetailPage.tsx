@@ -1,16 +1,16 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ArrowLeft, RefreshCw } from 'lucide-react';
+import { ArrowLeft } from 'lucide-react';
 import type { TFunction } from 'i18next';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { TorrentDetail, Tracker, User } from '../../api/types';
 import { Alert, DismissibleAlert } from '../../components/Alert';
-import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { Loading } from '../../components/Loading';
+import { LoadError } from '../../components/LoadError';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
@@ -23,7 +23,8 @@ import { useTorrentDetail } from './queries';
 import { SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
 import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
-import { FILES_ANCHOR, TorrentActions, type DetailLinkState } from './TorrentActions';
+import { FILES_ANCHOR, type DetailLinkState } from './routes';
+import { TorrentActions } from './TorrentActions';
 import { TorrentFiles } from '../files/TorrentFiles';
 import { canSeeCharts } from '../charts/queries';
 import { TorrentSpeedChart } from '../charts/TorrentSpeedChart';
@@ -282,17 +283,9 @@ export function TorrentDetailPage() {
   }
   if (detail.isError && !detail.data) {
     return (
-      <div className="flex flex-col items-start gap-3">
+      <div className="flex flex-col gap-3">
         <h1 className="text-2xl font-bold">{t('torrents.detail.title')}</h1>
-        <Alert>{errorMessage(detail.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void detail.refetch()}
-          busy={detail.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
+        <LoadError query={detail} />
       </div>
     );
   }

@@ -1,12 +1,13 @@
 import { useId, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, HardDriveDownload, Plus, RefreshCw, Search, X } from 'lucide-react';
+import { ArrowDown, ArrowUp, HardDriveDownload, Plus, Search, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { Torrent, TorrentScope } from '../../api/types';
 import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
@@ -177,17 +178,7 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
     body = <Loading />;
   } else if (list.isError && !list.data) {
     body = (
-      <div className="flex flex-col items-start gap-3">
-        <Alert>{errorMessage(list.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void list.refetch()}
-          busy={list.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={list} />
     );
   } else if (torrents.length === 0) {
     body = <EmptyState scope={scope} onAdd={canAdd ? () => setAdding(true) : undefined} />;

@@ -1,3 +1,4 @@
+import { apiPaths } from '../../api/paths';
 import type { QbtStatus, Torrent } from '../../api/types';
 
 /** Server → client frames of `GET /api/ws` (docs/api-torrents.md). */
@@ -93,7 +94,7 @@ export function backoffDelay(attempt: number): number {
 
 /** `ws://host/api/ws`, or `wss://` on an https page. */
 export function liveUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location): string {
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${apiPaths.live}`;
 }
 
 /**

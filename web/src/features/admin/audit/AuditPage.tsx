@@ -1,11 +1,13 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ChevronLeft, ChevronRight, Filter, RefreshCw, RotateCcw } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Filter, RotateCcw } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DataTable, type Column } from '../../../components/DataTable';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { TextField } from '../../../components/TextField';
 import { formatDate } from '../../../lib/format';
@@ -67,17 +69,7 @@ export function AuditPage() {
     body = <Loading />;
   } else if (log.isError && !data) {
     body = (
-      <div className="flex flex-col items-start gap-3">
-        <Alert>{errorMessage(log.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void log.refetch()}
-          busy={log.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={log} />
     );
   } else if (data) {
     body = (
@@ -86,13 +78,15 @@ export function AuditPage() {
         <p role="status" className="text-sm text-stone-600 dark:text-stone-400">
           {t('adminAudit.total', { count: data.total })}
         </p>
-        {data.entries.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-stone-300 px-4 py-10 text-center dark:border-stone-700">
-            {filtered || page > 1 ? t('adminAudit.noMatch') : t('adminAudit.empty')}
-          </p>
-        ) : (
-          <AuditTable entries={data.entries} busy={log.isPlaceholderData} />
-        )}
+        <AuditTable
+          entries={data.entries}
+          busy={log.isPlaceholderData}
+          empty={
+            <p className="rounded-lg border border-dashed border-stone-300 px-4 py-10 text-center dark:border-stone-700">
+              {filtered || page > 1 ? t('adminAudit.noMatch') : t('adminAudit.empty')}
+            </p>
+          }
+        />
         {(pages > 1 || page > 1) && (
           <nav aria-label={t('adminAudit.pagination')} className="flex flex-wrap items-center justify-between gap-3">
             <Button
@@ -250,54 +244,68 @@ function Details({ details }: { details: AuditEntry['details'] }) {
   );
 }
 
-function AuditTable({ entries, busy }: { entries: readonly AuditEntry[]; busy: boolean }) {
+function AuditTable({ entries, busy, empty }: { entries: readonly AuditEntry[]; busy: boolean; empty: ReactNode }) {
   const { t } = useTranslation();
-  const th = 'px-3 py-2 text-left font-semibold whitespace-nowrap';
+  const columns: Column<AuditEntry>[] = [
+    {
+      key: 'date',
+      header: t('adminAudit.columns.date'),
+      cellClassName: 'whitespace-nowrap',
+      cell: (e) => <time dateTime={new Date(e.at * 1000).toISOString()}>{formatDate(e.at)}</time>,
+    },
+    {
+      key: 'actor',
+      header: t('adminAudit.columns.actor'),
+      cell: (e) => e.actor_name || (e.actor_id !== null ? `#${e.actor_id}` : '—'),
+    },
+    {
+      key: 'action',
+      header: t('adminAudit.columns.action'),
+      cell: (e) => {
+        const label = actionLabel(e.action);
+        return (
+          <>
+            <span className="font-medium">{label}</span>
+            {label !== e.action && (
+              <span className="block font-mono text-xs text-stone-500 dark:text-stone-400">{e.action}</span>
+            )}
+          </>
+        );
+      },
+    },
+    {
+      key: 'target',
+      header: t('adminAudit.columns.target'),
+      cellClassName: 'max-w-48 break-all',
+      cell: (e) => {
+        const target = targetLabel(e.target_type, e.target_id);
+        return <span title={target}>{target}</span>;
+      },
+    },
+    {
+      key: 'details',
+      header: t('adminAudit.columns.details'),
+      cellClassName: 'max-w-md',
+      cell: (e) => <Details details={e.details} />,
+    },
+    {
+      key: 'ip',
+      header: t('adminAudit.columns.ip'),
+      cellClassName: 'font-mono text-xs whitespace-nowrap',
+      cell: (e) => e.ip || '—',
+    },
+  ];
   return (
-    <div
-      className="overflow-x-auto rounded-lg border border-stone-200 dark:border-stone-800"
-      aria-busy={busy || undefined}
-    >
-      <table className="w-full text-sm" data-testid="audit-table">
-        <caption className="sr-only">{t('adminAudit.caption')}</caption>
-        <thead className="bg-stone-100 text-stone-700 dark:bg-stone-800/60 dark:text-stone-300">
-          <tr>
-            <th scope="col" className={th}>{t('adminAudit.columns.date')}</th>
-            <th scope="col" className={th}>{t('adminAudit.columns.actor')}</th>
-            <th scope="col" className={th}>{t('adminAudit.columns.action')}</th>
-            <th scope="col" className={th}>{t('adminAudit.columns.target')}</th>
-            <th scope="col" className={th}>{t('adminAudit.columns.details')}</th>
-            <th scope="col" className={th}>{t('adminAudit.columns.ip')}</th>
-          </tr>
-        </thead>
-        <tbody className={busy ? 'opacity-60' : undefined}>
-          {entries.map((e) => {
-            const label = actionLabel(e.action);
-            const target = targetLabel(e.target_type, e.target_id);
-            return (
-              <tr key={e.id} className="border-t border-stone-200 align-top dark:border-stone-800">
-                <td className="px-3 py-2 whitespace-nowrap">
-                  <time dateTime={new Date(e.at * 1000).toISOString()}>{formatDate(e.at)}</time>
-                </td>
-                <td className="px-3 py-2">{e.actor_name || (e.actor_id !== null ? `#${e.actor_id}` : '—')}</td>
-                <td className="px-3 py-2">
-                  <span className="font-medium">{label}</span>
-                  {label !== e.action && (
-                    <span className="block font-mono text-xs text-stone-500 dark:text-stone-400">{e.action}</span>
-                  )}
-                </td>
-                <td className="max-w-48 px-3 py-2 break-all" title={target}>
-                  {target}
-                </td>
-                <td className="max-w-md px-3 py-2">
-                  <Details details={e.details} />
-                </td>
-                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{e.ip || '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={entries}
+      rowKey={(e) => e.id}
+      caption={t('adminAudit.caption')}
+      empty={empty}
+      rowProps={() => ({ className: 'align-top' })}
+      density="roomy"
+      busy={busy}
+      testId="audit-table"
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { request } from '../../../api/client';
+import { apiPaths, withQuery } from '../../../api/paths';
 
 /** One line of the audit log (docs/api-admin.md, "Audit log"). */
 export interface AuditEntry {
@@ -34,23 +35,23 @@ export interface AuditQuery {
   per_page: number;
 }
 
-/** `?actor=&action=&from=&to=&page=&per_page=`, empty filters left out. */
-export function auditSearch(q: AuditQuery): string {
-  const p = new URLSearchParams();
-  if (q.actor) p.set('actor', q.actor);
-  if (q.action) p.set('action', q.action);
-  if (q.from !== null) p.set('from', String(q.from));
-  if (q.to !== null) p.set('to', String(q.to));
-  p.set('page', String(q.page));
-  p.set('per_page', String(q.per_page));
-  return p.toString();
+/** `/api/admin/audit?actor=&action=&from=&to=&page=&per_page=`, empty filters left out. */
+export function auditPath(q: AuditQuery): string {
+  return withQuery(apiPaths.adminAudit, {
+    actor: q.actor || undefined,
+    action: q.action || undefined,
+    from: q.from,
+    to: q.to,
+    page: q.page,
+    per_page: q.per_page,
+  });
 }
 
 export function useAuditLog(q: AuditQuery, enabled: boolean) {
-  const search = auditSearch(q);
+  const path = auditPath(q);
   return useQuery({
-    queryKey: ['admin', 'audit', search] as const,
-    queryFn: ({ signal }) => request<AuditPage>(`/api/admin/audit?${search}`, { signal }),
+    queryKey: ['admin', 'audit', path] as const,
+    queryFn: ({ signal }) => request<AuditPage>(path, { signal }),
     enabled,
     // The filters and the table stay in place while the next page loads.
     placeholderData: keepPreviousData,

@@ -4,11 +4,12 @@ import { Save } from 'lucide-react';
 import { ApiError } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { controlBorder, controlClass } from '../../../components/Field';
+import { DialogButtons } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
 import { TextField } from '../../../components/TextField';
 import { cx } from '../../../lib/cx';
 import { useFormErrors } from '../../../lib/useFormErrors';
-import { DialogButtons, fieldClass } from '../users/ui';
 import { isKnownPermission, type Group } from './api';
 import {
   EMPTY_LIMITS_FORM,
@@ -229,16 +230,16 @@ function GroupForm({
                 aria-invalid={seedingError ? true : undefined}
                 aria-describedby={seedingError ? `${id}-seeding-error` : undefined}
                 className={cx(
-                  fieldClass,
+                  controlClass,
                   'min-w-0 flex-1 placeholder:text-stone-400',
-                  seedingError ? 'border-red-600 dark:border-red-400' : 'border-stone-300 dark:border-stone-600',
+                  controlBorder(seedingError),
                 )}
               />
               <select
                 aria-label={t('adminGroups.form.seedingUnit')}
                 value={limits.seeding_unit}
                 onChange={(e) => setLimit({ seeding_unit: e.target.value as TimeUnit })}
-                className={cx(fieldClass.replace('w-full', 'w-32 shrink-0'), 'border-stone-300 dark:border-stone-600')}
+                className={cx(controlClass.replace('w-full', 'w-32 shrink-0'), controlBorder())}
               >
                 <option value="h">{t('adminGroups.form.hours')}</option>
                 <option value="min">{t('adminGroups.form.minutes')}</option>

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Pencil, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
-import { Alert, DismissibleAlert } from '../../../components/Alert';
+import { DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DataTable, type Column } from '../../../components/DataTable';
 import { IconButton } from '../../../components/IconAction';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
-import { Modal } from '../../../components/Modal';
-import { cx } from '../../../lib/cx';
-import { AdminGate, DialogButtons, bodyCell, headCell, stickyCell, tableFrame } from '../users/ui';
+import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
+import { AdminGate } from '../users/ui';
 import { PERMISSIONS, type Group } from './api';
 import { GroupFormDialog } from './GroupFormDialog';
 import { limitsSummary } from './limits';
@@ -37,20 +38,8 @@ function GroupsContent() {
     content = <Loading />;
   } else if (groups.isError) {
     content = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('adminGroups.loadFailed', { message: errorMessage(groups.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void groups.refetch()}
-          busy={groups.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={groups} message={t('adminGroups.loadFailed', { message: errorMessage(groups.error) })} />
     );
-  } else if (groups.data.groups.length === 0) {
-    content = <p className="text-stone-600 dark:text-stone-400">{t('adminGroups.empty')}</p>;
   } else {
     content = (
       <GroupTable
@@ -125,78 +114,68 @@ function GroupTable({
   onDelete: (g: Group) => void;
 }) {
   const { t } = useTranslation();
+  const columns: Column<Group>[] = [
+    {
+      key: 'name',
+      header: t('adminGroups.columns.name'),
+      rowHeader: true,
+      emphasis: true,
+      cellClassName: 'break-words',
+      cell: (g) => g.name,
+    },
+    { key: 'members', header: t('adminGroups.columns.members'), numeric: true, cell: (g) => g.members },
+    {
+      key: 'permissions',
+      header: t('adminGroups.columns.permissions'),
+      numeric: true,
+      cell: (g) => t('adminGroups.permissionsCount', { count: g.permissions.length, total }),
+    },
+    {
+      key: 'limits',
+      header: t('adminGroups.columns.limits'),
+      cellClassName: 'min-w-48',
+      cell: (g) => {
+        const summary = limitsSummary(g.limits);
+        return summary.length === 0 ? (
+          <span className="text-stone-500 dark:text-stone-400">{t('adminGroups.summary.none')}</span>
+        ) : (
+          summary.join(' · ')
+        );
+      },
+    },
+    {
+      key: 'actions',
+      name: t('adminGroups.columns.actions'),
+      sticky: 'end',
+      cell: (g) => (
+        <div className="flex justify-end gap-1">
+          <IconButton
+            label={t('adminGroups.actions.editLabel', { name: g.name })}
+            tip={t('adminGroups.actions.edit')}
+            icon={<Pencil aria-hidden="true" className="size-4" />}
+            onClick={() => onEdit(g)}
+          />
+          <IconButton
+            label={t('adminGroups.actions.deleteLabel', { name: g.name })}
+            tip={t('adminGroups.actions.delete')}
+            tone="danger"
+            icon={<Trash2 aria-hidden="true" className="size-4" />}
+            onClick={() => onDelete(g)}
+          />
+        </div>
+      ),
+    },
+  ];
   return (
-    <div className={tableFrame}>
-      <table className="w-full border-collapse text-sm" data-testid="group-table">
-        <caption className="sr-only">{t('adminGroups.caption')}</caption>
-        <thead className="bg-stone-100 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
-          <tr>
-            <th scope="col" className={headCell}>
-              {t('adminGroups.columns.name')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminGroups.columns.members')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminGroups.columns.permissions')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminGroups.columns.limits')}
-            </th>
-            <th scope="col" className={cx(headCell, stickyCell, 'bg-stone-100 dark:bg-stone-800')}>
-              <span className="sr-only">{t('adminGroups.columns.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {groups.map((g) => {
-            const summary = limitsSummary(g.limits);
-            return (
-              <tr key={g.id} data-group-id={g.id} className="group hover:bg-stone-50 dark:hover:bg-stone-800">
-                <th scope="row" className={cx(bodyCell, 'text-left font-medium break-words')}>
-                  {g.name}
-                </th>
-                <td className={cx(bodyCell, 'text-right tabular-nums')}>{g.members}</td>
-                <td className={cx(bodyCell, 'text-right whitespace-nowrap tabular-nums')}>
-                  {t('adminGroups.permissionsCount', { count: g.permissions.length, total })}
-                </td>
-                <td className={cx(bodyCell, 'min-w-48')}>
-                  {summary.length === 0 ? (
-                    <span className="text-stone-500 dark:text-stone-400">{t('adminGroups.summary.none')}</span>
-                  ) : (
-                    summary.join(' · ')
-                  )}
-                </td>
-                <td
-                  className={cx(
-                    bodyCell,
-                    'py-1',
-                    stickyCell,
-                    'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800',
-                  )}
-                >
-                  <div className="flex justify-end gap-1">
-                    <IconButton
-                      label={t('adminGroups.actions.editLabel', { name: g.name })}
-                      tip={t('adminGroups.actions.edit')}
-                      icon={<Pencil aria-hidden="true" className="size-4" />}
-                      onClick={() => onEdit(g)}
-                    />
-                    <IconButton
-                      label={t('adminGroups.actions.deleteLabel', { name: g.name })}
-                      tip={t('adminGroups.actions.delete')}
-                      tone="danger"
-                      icon={<Trash2 aria-hidden="true" className="size-4" />}
-                      onClick={() => onDelete(g)}
-                    />
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={groups}
+      rowKey={(g) => g.id}
+      caption={t('adminGroups.caption')}
+      empty={t('adminGroups.empty')}
+      rowProps={(g) => ({ 'data-group-id': g.id })}
+      testId="group-table"
+    />
   );
 }
 
@@ -212,16 +191,15 @@ function DeleteGroupDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={group !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={group ? t('adminGroups.delete.title', { name: group.name }) : ''}
-      description={t('adminGroups.delete.text')}
+    <ItemDialog
+      item={group}
+      itemKey={(g) => g.id}
+      onClose={onClose}
+      title={(g) => t('adminGroups.delete.title', { name: g.name })}
+      description={() => t('adminGroups.delete.text')}
     >
-      {group && <DeleteGroupForm key={group.id} group={group} onClose={onClose} onDeleted={onDeleted} />}
-    </Modal>
+      {(g) => <DeleteGroupForm group={g} onClose={onClose} onDeleted={onDeleted} />}
+    </ItemDialog>
   );
 }
 
@@ -237,34 +215,24 @@ function DeleteGroupForm({
   const { t } = useTranslation();
   const del = useDeleteGroup();
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!del.isPending) del.mutate(group.id, { onSuccess: () => onDeleted(group) });
+    <DialogForm
+      onSubmit={() => del.mutate(group.id, { onSuccess: () => onDeleted(group) })}
+      busy={del.isPending}
+      error={del.error}
+      cancelLabel={t('adminGroups.delete.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: 'danger',
+        children: t('adminGroups.delete.submit'),
+        busyLabel: t('adminGroups.delete.submitting'),
+        icon: <Trash2 aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
     >
-      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
       {group.members > 0 && (
         <p className="text-sm text-stone-700 dark:text-stone-300">
           {t('adminGroups.delete.members', { count: group.members })}
         </p>
       )}
-      <DialogButtons>
-        <Button variant="secondary" onClick={onClose}>
-          {t('adminGroups.delete.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant="danger"
-          busy={del.isPending}
-          busyLabel={t('adminGroups.delete.submitting')}
-          icon={<Trash2 aria-hidden="true" className="size-4" />}
-        >
-          {t('adminGroups.delete.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    </DialogForm>
   );
 }

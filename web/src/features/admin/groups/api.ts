@@ -1,4 +1,5 @@
 import { request } from '../../../api/client';
+import { apiPaths } from '../../../api/paths';
 import type { Limits } from '../../../api/types';
 
 /** The 12 permissions, in the server's order (the page prefers the list `GET /api/admin/groups` sends). */
@@ -46,10 +47,10 @@ export interface GroupInput {
 }
 
 export const groupsApi = {
-  list: (signal?: AbortSignal) => request<GroupList>('/api/admin/groups', { signal }),
-  create: (input: GroupInput) => request<Group>('/api/admin/groups', { method: 'POST', body: input }),
+  list: (signal?: AbortSignal) => request<GroupList>(apiPaths.adminGroups, { signal }),
+  create: (input: GroupInput) => request<Group>(apiPaths.adminGroups, { method: 'POST', body: input }),
   update: (id: number, input: Partial<GroupInput>) =>
-    request<Group>(`/api/admin/groups/${id}`, { method: 'PATCH', body: input }),
+    request<Group>(apiPaths.adminGroup(id), { method: 'PATCH', body: input }),
   /** 409 `group_not_empty` or `default_group`: the server's French message is shown as is. */
-  remove: (id: number) => request<void>(`/api/admin/groups/${id}`, { method: 'DELETE' }),
+  remove: (id: number) => request<void>(apiPaths.adminGroup(id), { method: 'DELETE' }),
 };

@@ -3,10 +3,11 @@ import { Trans, useTranslation } from 'react-i18next';
 import { Link2 } from 'lucide-react';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { CheckboxField } from '../../../components/CheckboxField';
 import { CopyButton } from '../../../components/CopyButton';
 import { TextField } from '../../../components/TextField';
 import { settingsApi, type DownloadsSettings, type SettingsUpdate } from './api';
-import { CheckboxField, SecretField, SectionFooter, TestOutcome, useConnectionTest, useSectionSave } from './fields';
+import { SecretField, SectionFooter, TestOutcome, useConnectionTest, useSectionSave } from './fields';
 
 const FIELDS = [
   'downloads.base_url',
@@ -76,7 +77,7 @@ export function DownloadsSection({ initial, titleId }: { initial: DownloadsSetti
         direct,
       },
     };
-    void form.save(local, body, (s) => {
+    form.save(local, body, (s) => {
       const d = s.downloads;
       setBaseUrl(d.base_url);
       setRoot(d.root);

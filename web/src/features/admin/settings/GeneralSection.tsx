@@ -4,10 +4,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../api/client';
 import { queryKeys } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
+import { CheckboxField } from '../../../components/CheckboxField';
 import { TextField } from '../../../components/TextField';
 import { cx } from '../../../lib/cx';
 import { allowPrivateTargets, useGroupChoices, type GeneralSettings } from './api';
-import { CheckboxField, SectionFooter, useSectionSave } from './fields';
+import { SectionFooter, useSectionSave } from './fields';
 
 const FIELDS = [
   'general.registration_open',
@@ -36,7 +37,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
   function submit(e: FormEvent) {
     e.preventDefault();
     if (form.busy) return;
-    void form.save(
+    form.save(
       {},
       {
         general: {

@@ -4,11 +4,12 @@ import { Send } from 'lucide-react';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { CheckboxField } from '../../../components/CheckboxField';
 import { TextField } from '../../../components/TextField';
-import { useFormErrors } from '../../../lib/useFormErrors';
+import { useFormMutation } from '../../../lib/useFormErrors';
 import { validateEmail } from '../../../lib/validation';
 import { settingsApi, type NotificationSettings, type SettingsUpdate, type SmtpTest } from './api';
-import { CheckboxField, SecretField, SectionFooter, TestOutcome, useSectionSave, type TestState } from './fields';
+import { SecretField, SectionFooter, TestOutcome, useSectionSave, type TestState } from './fields';
 
 const FIELDS = [
   'notifications.smtp_host',
@@ -67,7 +68,7 @@ export function NotificationsSection({ initial, titleId }: { initial: Notificati
         smtp_verify_tls: verifyTls,
       },
     };
-    void form.save(local, body, (s) => {
+    form.save(local, body, (s) => {
       const n = s.notifications;
       setHost(n.smtp_host);
       setPort(String(n.smtp_port));
@@ -199,27 +200,17 @@ function TestEmail() {
   const { data: me } = useMe();
   const ownEmail = me?.email?.trim() ?? '';
   const [to, setTo] = useState('');
-  const [state, setState] = useState<TestState<SmtpTest>>({ status: 'idle' });
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(TEST_FIELDS);
-  const busy = state.status === 'busy';
+  // 422 `email_required` goes next to the address; anything else at the top.
+  const { fieldErrors, formError, fieldRef, alertRef, validate, mutation, busy } = useFormMutation(TEST_FIELDS, {
+    mutationFn: (address: string | undefined) => settingsApi.testSmtp(address),
+  });
+  const state: TestState<SmtpTest> = mutation.isSuccess ? { status: 'done', result: mutation.data } : { status: 'idle' };
 
-  async function send(e: FormEvent) {
+  function send(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    const invalid = validateEmail(to);
-    if (invalid) {
-      setState({ status: 'idle' });
-      return show({ to: invalid });
-    }
-    clear();
-    setState({ status: 'busy' });
-    try {
-      setState({ status: 'done', result: await settingsApi.testSmtp(to.trim() || undefined) });
-    } catch (err) {
-      // 422 `email_required` goes next to the address; anything else at the top.
-      setState({ status: 'idle' });
-      showApiError(err);
-    }
+    mutation.reset();
+    if (validate({ to: validateEmail(to) })) mutation.mutate(to.trim() || undefined);
   }
 
   return (

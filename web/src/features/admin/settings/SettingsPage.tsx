@@ -1,10 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { RefreshCw } from 'lucide-react';
-import { errorMessage } from '../../../api/client';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
 import { Card } from '../../../components/Card';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { isAdmin } from '../AdminNav';
@@ -49,17 +47,7 @@ export function SettingsPage() {
     body = <Loading />;
   } else if (settings.isError) {
     body = (
-      <div className="flex flex-col items-start gap-3">
-        <Alert>{errorMessage(settings.error)}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void settings.refetch()}
-          busy={settings.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={settings} />
     );
   } else {
     const s = settings.data;

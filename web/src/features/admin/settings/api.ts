@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from '../../../api/client';
+import { apiPaths } from '../../../api/paths';
 
 /* ---------- Shapes (docs/api-admin.md, "Settings") ---------- */
 
@@ -138,19 +139,19 @@ export interface AdminGroupSummary {
 /* ---------- Calls ---------- */
 
 export const settingsApi = {
-  get: (signal?: AbortSignal) => request<AdminSettings>('/api/admin/settings', { signal }),
-  update: (body: SettingsUpdate) => request<AdminSettings>('/api/admin/settings', { method: 'PUT', body }),
+  get: (signal?: AbortSignal) => request<AdminSettings>(apiPaths.adminSettings, { signal }),
+  update: (body: SettingsUpdate) => request<AdminSettings>(apiPaths.adminSettings, { method: 'PUT', body }),
   testQbittorrent: (body: QbittorrentTestInput) =>
-    request<QbittorrentTest>('/api/admin/settings/test/qbittorrent', { method: 'POST', body }),
+    request<QbittorrentTest>(apiPaths.adminSettingsTest('qbittorrent'), { method: 'POST', body }),
   testJackett: (body: JackettTestInput) =>
-    request<JackettTest>('/api/admin/settings/test/jackett', { method: 'POST', body }),
-  testDownloads: () => request<DownloadsTest>('/api/admin/settings/test/downloads', { method: 'POST', body: {} }),
+    request<JackettTest>(apiPaths.adminSettingsTest('jackett'), { method: 'POST', body }),
+  testDownloads: () => request<DownloadsTest>(apiPaths.adminSettingsTest('downloads'), { method: 'POST', body: {} }),
   /** Sends a test e-mail with the saved SMTP settings, to `to` or else to the administrator's own address. */
   testSmtp: (to?: string) =>
-    request<SmtpTest>('/api/admin/settings/test/smtp', { method: 'POST', body: to ? { to } : {} }),
+    request<SmtpTest>(apiPaths.adminSettingsTest('smtp'), { method: 'POST', body: to ? { to } : {} }),
   /** Only the names are used here (the groups page has the full shape). */
   groups: (signal?: AbortSignal) =>
-    request<{ groups: AdminGroupSummary[] }>('/api/admin/groups', { signal }),
+    request<{ groups: AdminGroupSummary[] }>(apiPaths.adminGroups, { signal }),
 };
 
 export const settingsKeys = {

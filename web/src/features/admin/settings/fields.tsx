@@ -1,12 +1,12 @@
-import { useCallback, useId, useState, type ReactNode, type Ref } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { SaveFooter } from '../../../components/SaveFooter';
 import { TextField, type TextFieldProps } from '../../../components/TextField';
-import { useFormErrors, type FieldErrors } from '../../../lib/useFormErrors';
+import { useFormMutation, type FieldErrors } from '../../../lib/useFormErrors';
 import { settingsApi, settingsKeys, type AdminSettings, type SettingsUpdate, type TestFailure } from './api';
 
 /**
@@ -33,57 +33,6 @@ export function SecretField({
   );
 }
 
-export function CheckboxField({
-  label,
-  hint,
-  checked,
-  onChange,
-  name,
-  error,
-  inputRef,
-}: {
-  label: string;
-  hint?: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  name: string;
-  error?: string;
-  inputRef?: Ref<HTMLInputElement>;
-}) {
-  const id = useId();
-  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="flex items-start gap-3">
-      <input
-        id={id}
-        ref={inputRef}
-        name={name}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className="mt-0.5 size-5 shrink-0 accent-amber-700 dark:accent-amber-500"
-      />
-      <div>
-        <label htmlFor={id} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {label}
-        </label>
-        {error && (
-          <p id={`${id}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        {hint && (
-          <p id={`${id}-hint`} className="text-sm text-stone-600 dark:text-stone-400">
-            {hint}
-          </p>
-        )}
-      </div>
-    </div>
-  );
-}
-
 /**
  * Saving one section: `PUT /api/admin/settings` with that section only, the answer
  * replaces the cached settings (the other sections' forms keep what is typed in them),
@@ -91,45 +40,33 @@ export function CheckboxField({
  */
 export function useSectionSave<F extends string>(order: readonly F[]) {
   const client = useQueryClient();
-  const errors = useFormErrors(order);
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const { show, showApiError, clear } = errors;
+  const form = useFormMutation(order, {
+    mutationFn: ({ body }: { body: SettingsUpdate; onSaved: (settings: AdminSettings) => void }) =>
+      settingsApi.update(body),
+    onSuccess: (settings, { onSaved }) => {
+      client.setQueryData(settingsKeys.settings, settings);
+      onSaved(settings);
+      setSaved(true);
+    },
+  });
+  const { validate, mutate } = form;
 
   const save = useCallback(
-    async (
-      local: FieldErrors<F>,
-      body: SettingsUpdate,
-      onSaved: (settings: AdminSettings) => void,
-    ) => {
+    (local: FieldErrors<F>, body: SettingsUpdate, onSaved: (settings: AdminSettings) => void) => {
       setSaved(false);
-      if (Object.keys(local).length > 0) {
-        show(local);
-        return;
-      }
-      clear();
-      setBusy(true);
-      try {
-        const settings = await settingsApi.update(body);
-        client.setQueryData(settingsKeys.settings, settings);
-        onSaved(settings);
-        setSaved(true);
-      } catch (e) {
-        showApiError(e);
-      } finally {
-        setBusy(false);
-      }
+      if (validate(local)) mutate({ body, onSaved });
     },
-    [client, show, showApiError, clear],
+    [validate, mutate],
   );
 
   /** Any edit hides the "saved" message. */
   const edited = useCallback(() => setSaved(false), []);
 
-  return { ...errors, busy, saved, save, edited };
+  return { ...form, saved, save, edited };
 }
 
-/** The section's "Enregistrer" button, its confirmation and its general error. */
+/** The section's "Enregistrer" button and its confirmation. */
 export function SectionFooter({
   busy,
   saved,
@@ -145,18 +82,16 @@ export function SectionFooter({
   const { t } = useTranslation();
   return (
     <div className="flex flex-col gap-3">
-      {saved && <Alert tone="success">{savedText}</Alert>}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button
-          type="submit"
-          busy={busy}
-          busyLabel={t('adminSettings.saving')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('adminSettings.save')}
-        </Button>
+      <SaveFooter
+        saved={saved}
+        savedText={savedText}
+        busy={busy}
+        label={t('adminSettings.save')}
+        busyLabel={t('adminSettings.saving')}
+        icon={<Save aria-hidden="true" className="size-4" />}
+      >
         {children}
-      </div>
+      </SaveFooter>
     </div>
   );
 }
@@ -194,14 +129,13 @@ export function TestOutcome<T extends { ok: boolean }>({
 
 /** Runs a connection test; a new run replaces the previous outcome. */
 export function useConnectionTest<T>(run: () => Promise<T>) {
-  const [state, setState] = useState<TestState<T>>({ status: 'idle' });
-  const start = useCallback(async () => {
-    setState({ status: 'busy' });
-    try {
-      setState({ status: 'done', result: await run() });
-    } catch (e) {
-      setState({ status: 'error', message: errorMessage(e) });
-    }
-  }, [run]);
-  return { state, start, busy: state.status === 'busy' };
+  const test = useMutation({ mutationFn: run });
+  const state: TestState<T> = test.isPending
+    ? { status: 'busy' }
+    : test.isSuccess
+      ? { status: 'done', result: test.data }
+      : test.isError
+        ? { status: 'error', message: errorMessage(test.error) }
+        : { status: 'idle' };
+  return { state, start: () => test.mutate(), busy: test.isPending };
 }

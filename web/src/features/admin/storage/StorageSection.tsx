@@ -1,10 +1,12 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FolderInput, RefreshCw } from 'lucide-react';
+import { FolderInput } from 'lucide-react';
 import { ApiError, errorMessage } from '../../../api/client';
 import type { StorageItem, StorageMove, StorageState } from '../../../api/types';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DialogButtons } from '../../../components/ItemDialog';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { ProgressBar } from '../../../components/ProgressBar';
@@ -34,17 +36,7 @@ export function StorageSection() {
   if (storage.isPending) return <Loading />;
   if (storage.isError && !storage.data) {
     return (
-      <div className="flex flex-col items-start gap-3">
-        <Alert className="w-full">{t('adminStorage.loadFailed', { message: errorMessage(storage.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void storage.refetch()}
-          busy={storage.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={storage} message={t('adminStorage.loadFailed', { message: errorMessage(storage.error) })} />
     );
   }
   return <StorageBody state={storage.data} />;
@@ -172,7 +164,7 @@ function SharedTorrents({ items, running }: { items: StorageItem[]; running: boo
       >
         <div className="flex flex-col gap-4">
           {move.isError && !notice && <Alert>{errorMessage(move.error)}</Alert>}
-          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <DialogButtons>
             <Button variant="secondary" onClick={() => setConfirming(false)}>
               {t('adminStorage.confirm.cancel')}
             </Button>
@@ -184,7 +176,7 @@ function SharedTorrents({ items, running }: { items: StorageItem[]; running: boo
             >
               {t('adminStorage.confirm.submit')}
             </Button>
-          </div>
+          </DialogButtons>
         </div>
       </Modal>
     </section>

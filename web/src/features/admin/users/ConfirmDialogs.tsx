@@ -1,14 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { KeyRound, UserCheck, UserX } from 'lucide-react';
-import { errorMessage } from '../../../api/client';
-import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
 import type { ManagedUser } from './api';
 import { PasswordReveal } from './PasswordReveal';
 import { useResetPassword, useUpdateUser } from './queries';
-import { DialogButtons } from './ui';
 
 /**
  * "Désactiver « name » ?" (sessions end at once) or "Réactiver « name » ?", then
@@ -24,24 +21,20 @@ export function ToggleUserDialog({
   onDone: (u: ManagedUser, disabled: boolean) => void;
 }) {
   const { t } = useTranslation();
-  const disabling = user ? !user.disabled : true;
   return (
-    <Modal
-      open={user !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={
-        user
-          ? disabling
-            ? t('adminUsers.toggle.disableTitle', { name: user.username })
-            : t('adminUsers.toggle.enableTitle', { name: user.username })
-          : ''
+    <ItemDialog
+      item={user}
+      itemKey={(u) => u.id}
+      onClose={onClose}
+      title={(u) =>
+        u.disabled
+          ? t('adminUsers.toggle.enableTitle', { name: u.username })
+          : t('adminUsers.toggle.disableTitle', { name: u.username })
       }
-      description={disabling ? t('adminUsers.toggle.disableText') : t('adminUsers.toggle.enableText')}
+      description={(u) => (u.disabled ? t('adminUsers.toggle.enableText') : t('adminUsers.toggle.disableText'))}
     >
-      {user && <ToggleForm key={user.id} user={user} onClose={onClose} onDone={onDone} />}
-    </Modal>
+      {(u) => <ToggleForm user={u} onClose={onClose} onDone={onDone} />}
+    </ItemDialog>
   );
 }
 
@@ -58,40 +51,25 @@ function ToggleForm({
   const update = useUpdateUser();
   const disabling = !user.disabled;
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (update.isPending) return;
-        update.mutate(
-          { id: user.id, patch: { disabled: disabling } },
-          { onSuccess: (u) => onDone(u ?? user, disabling) },
-        );
+    <DialogForm
+      onSubmit={() =>
+        update.mutate({ id: user.id, patch: { disabled: disabling } }, { onSuccess: (u) => onDone(u ?? user, disabling) })
+      }
+      busy={update.isPending}
+      error={update.error}
+      cancelLabel={t('adminUsers.form.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: disabling ? 'danger' : 'primary',
+        children: disabling ? t('adminUsers.toggle.disableSubmit') : t('adminUsers.toggle.enableSubmit'),
+        busyLabel: disabling ? t('adminUsers.toggle.disabling') : t('adminUsers.toggle.enabling'),
+        icon: disabling ? (
+          <UserX aria-hidden="true" className="size-4" />
+        ) : (
+          <UserCheck aria-hidden="true" className="size-4" />
+        ),
       }}
-      className="flex flex-col gap-4"
-    >
-      {update.isError && <Alert>{errorMessage(update.error)}</Alert>}
-      <DialogButtons>
-        <Button variant="secondary" onClick={onClose}>
-          {t('adminUsers.form.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant={disabling ? 'danger' : 'primary'}
-          busy={update.isPending}
-          busyLabel={disabling ? t('adminUsers.toggle.disabling') : t('adminUsers.toggle.enabling')}
-          icon={
-            disabling ? (
-              <UserX aria-hidden="true" className="size-4" />
-            ) : (
-              <UserCheck aria-hidden="true" className="size-4" />
-            )
-          }
-        >
-          {disabling ? t('adminUsers.toggle.disableSubmit') : t('adminUsers.toggle.enableSubmit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    />
   );
 }
 
@@ -164,29 +142,18 @@ function ResetForm({
   const { t } = useTranslation();
   const reset = useResetPassword();
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!reset.isPending) reset.mutate(user.id, { onSuccess: (res) => onReset(res?.password ?? null) });
+    <DialogForm
+      onSubmit={() => reset.mutate(user.id, { onSuccess: (res) => onReset(res?.password ?? null) })}
+      busy={reset.isPending}
+      error={reset.error}
+      cancelLabel={t('adminUsers.form.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: 'danger',
+        children: t('adminUsers.reset.submit'),
+        busyLabel: t('adminUsers.reset.submitting'),
+        icon: <KeyRound aria-hidden="true" className="size-4" />,
       }}
-      className="flex flex-col gap-4"
-    >
-      {reset.isError && <Alert>{errorMessage(reset.error)}</Alert>}
-      <DialogButtons>
-        <Button variant="secondary" onClick={onClose}>
-          {t('adminUsers.form.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant="danger"
-          busy={reset.isPending}
-          busyLabel={t('adminUsers.reset.submitting')}
-          icon={<KeyRound aria-hidden="true" className="size-4" />}
-        >
-          {t('adminUsers.reset.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    />
   );
 }

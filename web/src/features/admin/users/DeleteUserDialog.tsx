@@ -1,15 +1,14 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
-import { Modal } from '../../../components/Modal';
+import { DialogForm, ItemDialog } from '../../../components/ItemDialog';
+import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatSize } from '../../../lib/format';
 import { NO_FILTERS, type ManagedUser } from './api';
 import { useDeleteUser, useManagedUsers } from './queries';
-import { DialogButtons, SelectField } from './ui';
 
 /**
  * "Supprimer « name » ?": the admin must say what becomes of the user's torrents — given to
@@ -27,16 +26,15 @@ export function DeleteUserDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={user !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      title={user ? t('adminUsers.delete.title', { name: user.username }) : ''}
-      description={t('adminUsers.delete.intro')}
+    <ItemDialog
+      item={user}
+      itemKey={(u) => u.id}
+      onClose={onClose}
+      title={(u) => t('adminUsers.delete.title', { name: u.username })}
+      description={() => t('adminUsers.delete.intro')}
     >
-      {user && <DeleteForm key={user.id} user={user} onClose={onClose} onDeleted={onDeleted} />}
-    </Modal>
+      {(u) => <DeleteForm user={u} onClose={onClose} onDeleted={onDeleted} />}
+    </ItemDialog>
   );
 }
 
@@ -70,9 +68,7 @@ function DeleteForm({
   const all = useManagedUsers(NO_FILTERS, choice === 'reassign');
   const others = (all.data ?? []).filter((u) => u.id !== user.id);
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (del.isPending) return;
+  function submit() {
     if (choice === '') {
       setProblem('choice');
       firstRadio.current?.focus();
@@ -152,8 +148,19 @@ function DeleteForm({
   }
 
   return (
-    <form noValidate onSubmit={submit} className="flex flex-col gap-4">
-      {del.isError && <Alert>{errorMessage(del.error)}</Alert>}
+    <DialogForm
+      onSubmit={submit}
+      busy={del.isPending}
+      error={del.error}
+      cancelLabel={t('adminUsers.form.cancel')}
+      onCancel={onClose}
+      submit={{
+        variant: 'danger',
+        children: t('adminUsers.delete.submit'),
+        busyLabel: t('adminUsers.delete.submitting'),
+        icon: <Trash2 aria-hidden="true" className="size-4" />,
+      }}
+    >
       <fieldset className="flex flex-col gap-3">
         <legend className="text-base font-semibold">{t('adminUsers.delete.legend')}</legend>
         <p className="-mt-1 text-sm text-stone-600 dark:text-stone-400">
@@ -196,20 +203,6 @@ function DeleteForm({
           </p>
         )}
       </fieldset>
-      <DialogButtons>
-        <Button variant="secondary" onClick={onClose}>
-          {t('adminUsers.form.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          variant="danger"
-          busy={del.isPending}
-          busyLabel={t('adminUsers.delete.submitting')}
-          icon={<Trash2 aria-hidden="true" className="size-4" />}
-        >
-          {t('adminUsers.delete.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    </DialogForm>
   );
 }

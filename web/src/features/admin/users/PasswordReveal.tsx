@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Check, TriangleAlert } from 'lucide-react';
 import { Button } from '../../../components/Button';
 import { CopyButton } from '../../../components/CopyButton';
-import { DialogButtons } from './ui';
+import { DialogButtons } from '../../../components/ItemDialog';
 
 /**
  * A password the server generated, shown this one time: selectable text, a copy button and a

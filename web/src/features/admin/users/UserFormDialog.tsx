@@ -1,19 +1,19 @@
-import { useState, type FormEvent, type Ref } from 'react';
+import { useState, type ChangeEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Save, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import type { Role } from '../../../api/types';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { DialogForm } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
+import { SelectField } from '../../../components/SelectField';
 import { TextField } from '../../../components/TextField';
 import { useFormErrors } from '../../../lib/useFormErrors';
-import { compact, validateDisplayName, validateEmail, validateNewPassword, validateUsername } from '../../../lib/validation';
+import { validateDisplayName, validateEmail, validateNewPassword, validateUsername } from '../../../lib/validation';
 import { useGroups } from '../groups/queries';
 import type { CreatedUser, ManagedUser, UserPatch } from './api';
 import { PasswordReveal } from './PasswordReveal';
 import { useCreateUser, useUpdateUser } from './queries';
-import { DialogButtons, SelectField } from './ui';
 
 export type UserFormTarget = { kind: 'create'; groupId: string } | { kind: 'edit'; user: ManagedUser };
 
@@ -60,17 +60,17 @@ export function UserFormDialog({
     >
       {created?.password ? (
         <PasswordReveal password={created.password} onDone={close} />
-      ) : target?.kind === 'create' ? (
-        <CreateForm
-          groupId={target.groupId}
+      ) : target ? (
+        <UserForm
+          key={target.kind === 'edit' ? target.user.id : 'new'}
+          target={target}
           onCancel={onClose}
           onCreated={(res) => {
             if (res.password) setCreated(res);
             else onCreated(res.user);
           }}
+          onSaved={onSaved}
         />
-      ) : target?.kind === 'edit' ? (
-        <EditForm key={target.user.id} user={target.user} onCancel={onClose} onSaved={onSaved} />
       ) : null}
     </Modal>
   );
@@ -131,87 +131,118 @@ function RoleSelect({ value, onChange }: { value: Role; onChange: (r: Role) => v
   );
 }
 
-const CREATE_FIELDS = ['username', 'display_name', 'email', 'group_id', 'password'] as const;
+const FIELDS = ['username', 'display_name', 'email', 'group_id', 'password'] as const;
+type Field = (typeof FIELDS)[number];
 
-function CreateForm({
-  groupId,
+/**
+ * The account's fields. Creating: the username, the optional display name and password (the
+ * server generates one when it is left empty). Editing: the display name (required) and, read
+ * only, the user's folder; only what changed is sent.
+ */
+function UserForm({
+  target,
   onCancel,
   onCreated,
+  onSaved,
 }: {
-  groupId: string;
+  target: UserFormTarget;
   onCancel: () => void;
   onCreated: (res: CreatedUser) => void;
+  onSaved: (u: ManagedUser) => void;
 }) {
   const { t } = useTranslation();
+  const user = target.kind === 'edit' ? target.user : null;
   const create = useCreateUser();
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('user');
-  const [group, setGroup] = useState(groupId);
-  const [password, setPassword] = useState('');
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(CREATE_FIELDS);
+  const update = useUpdateUser();
+  const [values, setValues] = useState<Record<Exclude<Field, 'group_id'>, string>>({
+    username: '',
+    display_name: user?.display_name ?? '',
+    email: user?.email ?? '',
+    password: '',
+  });
+  const [role, setRole] = useState<Role>(user?.role ?? 'user');
+  const [group, setGroup] = useState(target.kind === 'edit' ? String(target.user.group?.id ?? '') : target.groupId);
+  const { fieldErrors, formError, fieldRef, alertRef, validate, showApiError } = useFormErrors(FIELDS);
+  const text = (name: Exclude<Field, 'group_id'>) => ({
+    name,
+    autoComplete: 'off',
+    value: values[name],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+    error: fieldErrors[name],
+    inputRef: fieldRef(name),
+  });
+  const displayName = values.display_name.trim();
+  const email = values.email.trim();
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (create.isPending) return;
-    const errors = compact({
-      username: validateUsername(username),
-      display_name: validateDisplayName(displayName, false),
-      email: validateEmail(email),
+  function submit() {
+    const valid = validate({
+      username: user ? undefined : validateUsername(values.username),
+      display_name: validateDisplayName(values.display_name, user !== null),
+      email: validateEmail(values.email),
       group_id: group === '' ? t('adminUsers.form.groupRequired') : undefined,
-      password: password === '' ? undefined : validateNewPassword(password),
+      password: user || values.password === '' ? undefined : validateNewPassword(values.password),
     });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    create.mutate(
-      {
-        username: username.trim(),
-        ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
-        ...(email.trim() ? { email: email.trim() } : {}),
-        role,
-        group_id: Number(group),
-        ...(password ? { password } : {}),
-      },
-      { onSuccess: onCreated, onError: showApiError },
-    );
+    if (!valid) return;
+    if (!user) {
+      create.mutate(
+        {
+          username: values.username.trim(),
+          ...(displayName ? { display_name: displayName } : {}),
+          ...(email ? { email } : {}),
+          role,
+          group_id: Number(group),
+          ...(values.password ? { password: values.password } : {}),
+        },
+        { onSuccess: onCreated, onError: showApiError },
+      );
+      return;
+    }
+    // Only what changed: the audit log lists the keys, and an untouched role never trips `last_admin`.
+    const patch: UserPatch = {};
+    if (displayName !== user.display_name) patch.display_name = displayName;
+    if ((email || null) !== (user.email || null)) patch.email = email || null;
+    if (role !== user.role) patch.role = role;
+    if (Number(group) !== user.group?.id) patch.group_id = Number(group);
+    if (Object.keys(patch).length === 0) return onSaved(user);
+    update.mutate({ id: user.id, patch }, { onSuccess: onSaved, onError: showApiError });
   }
 
   return (
-    <form noValidate onSubmit={submit} className="flex flex-col gap-4">
+    <DialogForm
+      onSubmit={submit}
+      busy={create.isPending || update.isPending}
+      cancelLabel={t('adminUsers.form.cancel')}
+      onCancel={onCancel}
+      submit={
+        user
+          ? {
+              children: t('adminUsers.editDialog.submit'),
+              busyLabel: t('adminUsers.editDialog.submitting'),
+              icon: <Save aria-hidden="true" className="size-4" />,
+            }
+          : {
+              children: t('adminUsers.createDialog.submit'),
+              busyLabel: t('adminUsers.createDialog.submitting'),
+              icon: <UserPlus aria-hidden="true" className="size-4" />,
+            }
+      }
+    >
       {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
-      <TextField
-        label={t('adminUsers.form.username')}
-        hint={t('adminUsers.form.usernameHint')}
-        name="username"
-        autoComplete="off"
-        required
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
-        error={fieldErrors.username}
-        inputRef={fieldRef('username')}
-      />
+      {!user && (
+        <TextField
+          label={t('adminUsers.form.username')}
+          hint={t('adminUsers.form.usernameHint')}
+          required
+          {...text('username')}
+        />
+      )}
       <TextField
         label={t('adminUsers.form.displayName')}
-        name="display_name"
-        autoComplete="off"
-        optional
-        value={displayName}
-        onChange={(e) => setDisplayName(e.target.value)}
-        error={fieldErrors.display_name}
-        inputRef={fieldRef('display_name')}
+        required={user !== null}
+        optional={user === null}
+        {...text('display_name')}
       />
-      <TextField
-        label={t('adminUsers.form.email')}
-        name="email"
-        type="email"
-        autoComplete="off"
-        optional
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={fieldErrors.email}
-        inputRef={fieldRef('email')}
-      />
+      <TextField label={t('adminUsers.form.email')} type="email" optional {...text('email')} />
       <div className="grid gap-4 sm:grid-cols-2">
         <RoleSelect value={role} onChange={setRole} />
         <GroupSelect
@@ -222,108 +253,17 @@ function CreateForm({
           selectRef={fieldRef('group_id') as unknown as Ref<HTMLSelectElement>}
         />
       </div>
-      <TextField
-        label={t('adminUsers.form.password')}
-        hint={t('adminUsers.form.passwordHint')}
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        optional
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
-        inputRef={fieldRef('password')}
-      />
-      <DialogButtons>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('adminUsers.form.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          busy={create.isPending}
-          busyLabel={t('adminUsers.createDialog.submitting')}
-          icon={<UserPlus aria-hidden="true" className="size-4" />}
-        >
-          {t('adminUsers.createDialog.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
-  );
-}
-
-const EDIT_FIELDS = ['display_name', 'email', 'group_id'] as const;
-
-function EditForm({
-  user,
-  onCancel,
-  onSaved,
-}: {
-  user: ManagedUser;
-  onCancel: () => void;
-  onSaved: (u: ManagedUser) => void;
-}) {
-  const { t } = useTranslation();
-  const update = useUpdateUser();
-  const [displayName, setDisplayName] = useState(user.display_name);
-  const [email, setEmail] = useState(user.email ?? '');
-  const [role, setRole] = useState<Role>(user.role);
-  const [group, setGroup] = useState(user.group ? String(user.group.id) : '');
-  const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(EDIT_FIELDS);
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (update.isPending) return;
-    const errors = compact({
-      display_name: validateDisplayName(displayName, true),
-      email: validateEmail(email),
-      group_id: group === '' ? t('adminUsers.form.groupRequired') : undefined,
-    });
-    if (Object.keys(errors).length > 0) return show(errors);
-    clear();
-    // Only what changed: the audit log lists the keys, and an untouched role never trips `last_admin`.
-    const patch: UserPatch = {};
-    if (displayName.trim() !== user.display_name) patch.display_name = displayName.trim();
-    if ((email.trim() || null) !== (user.email || null)) patch.email = email.trim() || null;
-    if (role !== user.role) patch.role = role;
-    if (Number(group) !== user.group?.id) patch.group_id = Number(group);
-    if (Object.keys(patch).length === 0) return onSaved(user);
-    update.mutate({ id: user.id, patch }, { onSuccess: onSaved, onError: showApiError });
-  }
-
-  return (
-    <form noValidate onSubmit={submit} className="flex flex-col gap-4">
-      {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
-      <TextField
-        label={t('adminUsers.form.displayName')}
-        name="display_name"
-        autoComplete="off"
-        required
-        value={displayName}
-        onChange={(e) => setDisplayName(e.target.value)}
-        error={fieldErrors.display_name}
-        inputRef={fieldRef('display_name')}
-      />
-      <TextField
-        label={t('adminUsers.form.email')}
-        name="email"
-        type="email"
-        autoComplete="off"
-        optional
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={fieldErrors.email}
-        inputRef={fieldRef('email')}
-      />
-      <div className="grid gap-4 sm:grid-cols-2">
-        <RoleSelect value={role} onChange={setRole} />
-        <GroupSelect
-          value={group}
-          onChange={setGroup}
-          error={fieldErrors.group_id}
-          selectRef={fieldRef('group_id') as unknown as Ref<HTMLSelectElement>}
+      {!user && (
+        <TextField
+          label={t('adminUsers.form.password')}
+          hint={t('adminUsers.form.passwordHint')}
+          type="password"
+          optional
+          {...text('password')}
+          autoComplete="new-password"
         />
-      </div>
-      {user.folder && (
+      )}
+      {user?.folder && (
         // Read only: chosen by the server at creation, where the user's torrents are saved.
         <dl className="text-sm" data-testid="user-folder">
           <dt className="font-medium text-stone-800 dark:text-stone-200">{t('adminUsers.form.folder')}</dt>
@@ -335,19 +275,6 @@ function EditForm({
           <dd className="mt-1 text-stone-600 dark:text-stone-400">{t('adminUsers.form.folderHint')}</dd>
         </dl>
       )}
-      <DialogButtons>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('adminUsers.form.cancel')}
-        </Button>
-        <Button
-          type="submit"
-          busy={update.isPending}
-          busyLabel={t('adminUsers.editDialog.submitting')}
-          icon={<Save aria-hidden="true" className="size-4" />}
-        >
-          {t('adminUsers.editDialog.submit')}
-        </Button>
-      </DialogButtons>
-    </form>
+    </DialogForm>
   );
 }

@@ -1,12 +1,16 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FilterX, KeyRound, Pencil, RefreshCw, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
+import { FilterX, KeyRound, Pencil, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { useMe } from '../../../api/queries';
 import { Alert, DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { DataTable, type Column } from '../../../components/DataTable';
+import { controlBorder, controlClass } from '../../../components/Field';
 import { IconButton } from '../../../components/IconAction';
+import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
+import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatDate, formatSize } from '../../../lib/format';
 import { useGroups } from '../groups/queries';
@@ -14,7 +18,7 @@ import { NO_FILTERS, type ManagedUser, type UserFilters } from './api';
 import { ResetPasswordDialog, ToggleUserDialog } from './ConfirmDialogs';
 import { DeleteUserDialog } from './DeleteUserDialog';
 import { useManagedUsers } from './queries';
-import { AdminGate, SelectField, bodyCell, fieldClass, headCell, stickyCell, tableFrame } from './ui';
+import { AdminGate } from './ui';
 import { UserFormDialog, type UserFormTarget } from './UserFormDialog';
 
 const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', year: 'numeric' });
@@ -69,20 +73,8 @@ function UsersContent() {
     content = <Loading />;
   } else if (users.isError && !users.data) {
     content = (
-      <div className="flex flex-col items-start gap-2">
-        <Alert className="w-full">{t('adminUsers.loadFailed', { message: errorMessage(users.error) })}</Alert>
-        <Button
-          variant="secondary"
-          onClick={() => void users.refetch()}
-          busy={users.isFetching}
-          icon={<RefreshCw aria-hidden="true" className="size-4" />}
-        >
-          {t('errors.retry')}
-        </Button>
-      </div>
+      <LoadError query={users} message={t('adminUsers.loadFailed', { message: errorMessage(users.error) })} />
     );
-  } else if (users.data.length === 0) {
-    content = <p className="text-stone-600 dark:text-stone-400">{t('adminUsers.empty')}</p>;
   } else {
     content = (
       <UserTable
@@ -209,7 +201,7 @@ function Filters({
             onChange={(e) => onSearch(e.target.value)}
             placeholder={t('adminUsers.filters.searchPlaceholder')}
             autoComplete="off"
-            className={cx(fieldClass, 'border-stone-300 pl-9 dark:border-stone-600')}
+            className={cx(controlClass, controlBorder(), 'pl-9')}
           />
         </div>
       </div>
@@ -268,161 +260,164 @@ function UserTable({
 }) {
   const { t } = useTranslation();
   const muted = 'text-stone-500 dark:text-stone-400';
+  const none = <span className={muted}>{t('adminUsers.none')}</span>;
+  const columns: Column<ManagedUser>[] = [
+    {
+      key: 'user',
+      header: t('adminUsers.columns.user'),
+      rowHeader: true,
+      className: 'max-w-64 min-w-40',
+      // Who: the username (the row's name), then the display name and the e-mail address.
+      cell: (u) => (
+        <>
+          <span className="font-semibold">{u.username}</span>
+          {u.id === meId && <span className={cx('ml-1', muted)}>({t('adminUsers.you')})</span>}
+          <span className="block break-words">{u.display_name}</span>
+          {u.email ? (
+            <span className={cx('block truncate text-xs', muted)} title={u.email}>
+              {u.email}
+            </span>
+          ) : (
+            <span className={cx('block text-xs', muted)}>{t('adminUsers.noEmail')}</span>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'role',
+      header: t('adminUsers.columns.role'),
+      cellClassName: 'whitespace-nowrap',
+      cell: (u) => (u.role === 'admin' ? t('adminUsers.roles.admin') : t('adminUsers.roles.user')),
+    },
+    {
+      key: 'group',
+      header: t('adminUsers.columns.group'),
+      cellClassName: 'whitespace-nowrap',
+      cell: (u) => u.group?.name ?? none,
+    },
+    {
+      key: 'folder',
+      header: t('adminUsers.columns.folder'),
+      className: 'hidden md:table-cell',
+      cellClassName: 'max-w-40',
+      cell: (u) =>
+        u.folder ? (
+          <code className="block truncate font-mono text-xs" title={u.folder}>
+            {u.folder}
+          </code>
+        ) : (
+          none
+        ),
+    },
+    {
+      key: 'state',
+      header: t('adminUsers.columns.state'),
+      cell: (u) => (
+        <span
+          className={cx(
+            'inline-flex rounded-full px-2 py-0.5 text-xs font-semibold whitespace-nowrap',
+            u.disabled
+              ? 'bg-stone-200 text-stone-700 dark:bg-stone-700 dark:text-stone-200'
+              : 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200',
+          )}
+        >
+          {u.disabled ? t('adminUsers.states.disabled') : t('adminUsers.states.active')}
+        </span>
+      ),
+    },
+    { key: 'torrents', header: t('adminUsers.columns.torrents'), numeric: true, cell: (u) => u.torrents },
+    { key: 'disk', header: t('adminUsers.columns.diskUsed'), numeric: true, cell: (u) => formatSize(u.disk_used) },
+    {
+      key: 'lastLogin',
+      header: t('adminUsers.columns.lastLogin'),
+      cellClassName: 'whitespace-nowrap',
+      cell: (u) =>
+        u.last_login_at ? (
+          <time dateTime={new Date(u.last_login_at * 1000).toISOString()} title={formatDate(u.last_login_at)}>
+            {formatDay(u.last_login_at)}
+          </time>
+        ) : (
+          <span className={muted}>{t('adminUsers.never')}</span>
+        ),
+    },
+    {
+      key: 'actions',
+      name: t('adminUsers.columns.actions'),
+      sticky: 'end',
+      cell: (u) => <UserActions user={u} self={u.id === meId} onEdit={onEdit} onAction={onAction} />,
+    },
+  ];
   return (
-    <div className={tableFrame}>
-      <table className="w-full border-collapse text-sm" data-testid="user-table">
-        <caption className="sr-only">{t('adminUsers.caption')}</caption>
-        <thead className="bg-stone-100 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
-          <tr>
-            <th scope="col" className={headCell}>
-              {t('adminUsers.columns.user')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminUsers.columns.role')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminUsers.columns.group')}
-            </th>
-            <th scope="col" className={cx(headCell, 'hidden md:table-cell')}>
-              {t('adminUsers.columns.folder')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminUsers.columns.state')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminUsers.columns.torrents')}
-            </th>
-            <th scope="col" className={cx(headCell, 'text-right')}>
-              {t('adminUsers.columns.diskUsed')}
-            </th>
-            <th scope="col" className={headCell}>
-              {t('adminUsers.columns.lastLogin')}
-            </th>
-            <th scope="col" className={cx(headCell, stickyCell, 'bg-stone-100 dark:bg-stone-800')}>
-              <span className="sr-only">{t('adminUsers.columns.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-          {users.map((u) => {
-            const self = u.id === meId;
-            return (
-              <tr
-                key={u.id}
-                data-user-id={u.id}
-                className={cx('group hover:bg-stone-50 dark:hover:bg-stone-800', u.disabled && 'text-stone-500 dark:text-stone-400')}
-              >
-                {/* Who: the username (the row's name), then the display name and the e-mail address. */}
-                <th scope="row" className={cx(bodyCell, 'max-w-64 min-w-40 text-left font-normal')}>
-                  <span className="font-semibold">{u.username}</span>
-                  {self && <span className={cx('ml-1', muted)}>({t('adminUsers.you')})</span>}
-                  <span className="block break-words">{u.display_name}</span>
-                  {u.email ? (
-                    <span className={cx('block truncate text-xs', muted)} title={u.email}>
-                      {u.email}
-                    </span>
-                  ) : (
-                    <span className={cx('block text-xs', muted)}>{t('adminUsers.noEmail')}</span>
-                  )}
-                </th>
-                <td className={cx(bodyCell, 'whitespace-nowrap')}>
-                  {u.role === 'admin' ? t('adminUsers.roles.admin') : t('adminUsers.roles.user')}
-                </td>
-                <td className={cx(bodyCell, 'whitespace-nowrap')}>
-                  {u.group?.name ?? <span className={muted}>{t('adminUsers.none')}</span>}
-                </td>
-                <td className={cx(bodyCell, 'hidden max-w-40 md:table-cell')}>
-                  {u.folder ? (
-                    <code className="block truncate font-mono text-xs" title={u.folder}>
-                      {u.folder}
-                    </code>
-                  ) : (
-                    <span className={muted}>{t('adminUsers.none')}</span>
-                  )}
-                </td>
-                <td className={bodyCell}>
-                  <span
-                    className={cx(
-                      'inline-flex rounded-full px-2 py-0.5 text-xs font-semibold whitespace-nowrap',
-                      u.disabled
-                        ? 'bg-stone-200 text-stone-700 dark:bg-stone-700 dark:text-stone-200'
-                        : 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200',
-                    )}
-                  >
-                    {u.disabled ? t('adminUsers.states.disabled') : t('adminUsers.states.active')}
-                  </span>
-                </td>
-                <td className={cx(bodyCell, 'text-right tabular-nums')}>{u.torrents}</td>
-                <td className={cx(bodyCell, 'text-right whitespace-nowrap tabular-nums')}>{formatSize(u.disk_used)}</td>
-                <td className={cx(bodyCell, 'whitespace-nowrap')}>
-                  {u.last_login_at ? (
-                    <time dateTime={new Date(u.last_login_at * 1000).toISOString()} title={formatDate(u.last_login_at)}>
-                      {formatDay(u.last_login_at)}
-                    </time>
-                  ) : (
-                    <span className={muted}>{t('adminUsers.never')}</span>
-                  )}
-                </td>
-                <td
-                  className={cx(
-                    bodyCell,
-                    'py-1',
-                    stickyCell,
-                    'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800',
-                  )}
-                >
-                  <div className="flex justify-end gap-0.5">
-                    <IconButton
-                      small
-                      label={t('adminUsers.actions.editLabel', { name: u.username })}
-                      tip={t('adminUsers.actions.edit')}
-                      icon={<Pencil aria-hidden="true" className="size-4" />}
-                      onClick={() => onEdit(u)}
-                    />
-                    {/* Their own password, state and account: from "Mon compte", never locking themself out here. */}
-                    {!self && (
-                      <>
-                        <IconButton
-                          small
-                          label={t('adminUsers.actions.resetPasswordLabel', { name: u.username })}
-                          tip={t('adminUsers.actions.resetPassword')}
-                          icon={<KeyRound aria-hidden="true" className="size-4" />}
-                          onClick={() => onAction('reset', u)}
-                        />
-                        <IconButton
-                          small
-                          label={
-                            u.disabled
-                              ? t('adminUsers.actions.enableLabel', { name: u.username })
-                              : t('adminUsers.actions.disableLabel', { name: u.username })
-                          }
-                          tip={u.disabled ? t('adminUsers.actions.enable') : t('adminUsers.actions.disable')}
-                          icon={
-                            u.disabled ? (
-                              <UserCheck aria-hidden="true" className="size-4" />
-                            ) : (
-                              <UserX aria-hidden="true" className="size-4" />
-                            )
-                          }
-                          onClick={() => onAction('toggle', u)}
-                        />
-                        <IconButton
-                          small
-                          tone="danger"
-                          label={t('adminUsers.actions.deleteLabel', { name: u.username })}
-                          tip={t('adminUsers.actions.delete')}
-                          icon={<Trash2 aria-hidden="true" className="size-4" />}
-                          onClick={() => onAction('delete', u)}
-                        />
-                      </>
-                    )}
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+    <DataTable
+      columns={columns}
+      rows={users}
+      rowKey={(u) => u.id}
+      caption={t('adminUsers.caption')}
+      empty={t('adminUsers.empty')}
+      rowProps={(u) => ({ 'data-user-id': u.id, className: u.disabled ? muted : undefined })}
+      testId="user-table"
+    />
+  );
+}
+
+function UserActions({
+  user: u,
+  self,
+  onEdit,
+  onAction,
+}: {
+  user: ManagedUser;
+  self: boolean;
+  onEdit: (u: ManagedUser) => void;
+  onAction: (kind: Action, u: ManagedUser) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex justify-end gap-0.5">
+      <IconButton
+        small
+        label={t('adminUsers.actions.editLabel', { name: u.username })}
+        tip={t('adminUsers.actions.edit')}
+        icon={<Pencil aria-hidden="true" className="size-4" />}
+        onClick={() => onEdit(u)}
+      />
+      {/* Their own password, state and account: from "Mon compte", never locking themself out here. */}
+      {!self && (
+        <>
+          <IconButton
+            small
+            label={t('adminUsers.actions.resetPasswordLabel', { name: u.username })}
+            tip={t('adminUsers.actions.resetPassword')}
+            icon={<KeyRound aria-hidden="true" className="size-4" />}
+            onClick={() => onAction('reset', u)}
+          />
+          <IconButton
+            small
+            label={
+              u.disabled
+                ? t('adminUsers.actions.enableLabel', { name: u.username })
+                : t('adminUsers.actions.disableLabel', { name: u.username })
+            }
+            tip={u.disabled ? t('adminUsers.actions.enable') : t('adminUsers.actions.disable')}
+            icon={
+              u.disabled ? (
+                <UserCheck aria-hidden="true" className="size-4" />
+              ) : (
+                <UserX aria-hidden="true" className="size-4" />
+              )
+            }
+            onClick={() => onAction('toggle', u)}
+          />
+          <IconButton
+            small
+            tone="danger"
+            label={t('adminUsers.actions.deleteLabel', { name: u.username })}
+            tip={t('adminUsers.actions.delete')}
+            icon={<Trash2 aria-hidden="true" className="size-4" />}
+            onClick={() => onAction('delete', u)}
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { request } from '../../../api/client';
+import { apiPaths, withQuery } from '../../../api/paths';
 import type { Role } from '../../../api/types';
 
 /**
@@ -43,14 +44,12 @@ export const NO_FILTERS: UserFilters = { q: '', group_id: '', role: '', state: '
 
 /** `/api/admin/users` with only the filters that are set (`q` trimmed). */
 export function usersPath(f: UserFilters): string {
-  const qs = new URLSearchParams();
-  const q = f.q.trim();
-  if (q) qs.set('q', q);
-  if (f.group_id) qs.set('group_id', f.group_id);
-  if (f.role) qs.set('role', f.role);
-  if (f.state) qs.set('state', f.state);
-  const s = qs.toString();
-  return s ? `/api/admin/users?${s}` : '/api/admin/users';
+  return withQuery(apiPaths.adminUsers, {
+    q: f.q.trim() || undefined,
+    group_id: f.group_id || undefined,
+    role: f.role || undefined,
+    state: f.state || undefined,
+  });
 }
 
 export interface CreateUserInput {
@@ -81,19 +80,20 @@ export interface UserPatch {
 export type TorrentFate = { torrents: 'reassign'; to: number } | { torrents: 'delete' };
 
 export function deleteUserPath(id: number, fate: TorrentFate): string {
-  const qs = new URLSearchParams({ torrents: fate.torrents });
-  if (fate.torrents === 'reassign') qs.set('to', String(fate.to));
-  return `/api/admin/users/${id}?${qs.toString()}`;
+  return withQuery(apiPaths.adminUser(id), {
+    torrents: fate.torrents,
+    to: fate.torrents === 'reassign' ? fate.to : undefined,
+  });
 }
 
 export const usersApi = {
   list: (filters: UserFilters, signal?: AbortSignal) => request<ManagedUserList>(usersPath(filters), { signal }),
-  create: (input: CreateUserInput) => request<CreatedUser>('/api/admin/users', { method: 'POST', body: input }),
+  create: (input: CreateUserInput) => request<CreatedUser>(apiPaths.adminUsers, { method: 'POST', body: input }),
   /** 409 `last_admin` when it would leave no active administrator. Disabling ends the sessions. */
   update: (id: number, patch: UserPatch) =>
-    request<ManagedUser>(`/api/admin/users/${id}`, { method: 'PATCH', body: patch }),
+    request<ManagedUser>(apiPaths.adminUser(id), { method: 'PATCH', body: patch }),
   /** A new generated password (the user's sessions end). */
   resetPassword: (id: number) =>
-    request<{ password: string | null }>(`/api/admin/users/${id}/password`, { method: 'POST', body: {} }),
+    request<{ password: string | null }>(apiPaths.adminUser(id, 'password'), { method: 'POST', body: {} }),
   remove: (id: number, fate: TorrentFate) => request<void>(deleteUserPath(id, fate), { method: 'DELETE' }),
 };

@@ -1,13 +1,9 @@
-import { useId, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
-import { cx } from '../../../lib/cx';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-
-export const fieldClass =
-  'min-h-10 w-full rounded-md border bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:bg-stone-900 dark:text-stone-100';
 
 /**
  * An administration page: its title, and for anyone but an administrator only
@@ -29,58 +25,3 @@ export function AdminGate({ title, children }: { title: string; children: ReactN
   }
   return <>{children}</>;
 }
-
-export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
-  label: string;
-  hint?: string;
-  error?: string;
-  selectRef?: Ref<HTMLSelectElement>;
-  children: ReactNode;
-}
-
-/** A labelled `<select>` with an error and a hint, like TextField. */
-export function SelectField({ label, hint, error, selectRef, className, children, ...rest }: SelectFieldProps) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div className={cx('flex flex-col gap-1', className)}>
-      <label htmlFor={id} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-        {label}
-      </label>
-      <select
-        id={id}
-        ref={selectRef}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined}
-        className={cx(fieldClass, error ? 'border-red-600 dark:border-red-400' : 'border-stone-300 dark:border-stone-600')}
-        {...rest}
-      >
-        {children}
-      </select>
-      {error && (
-        <p id={errorId} className="text-sm font-medium text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={hintId} className="text-sm text-stone-600 dark:text-stone-400">
-          {hint}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** Cancel + submit, stacked on phones. */
-export function DialogButtons({ children }: { children: ReactNode }) {
-  return <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">{children}</div>;
-}
-
-/** The frame of the admin tables (scrolls sideways on narrow screens). */
-export const tableFrame =
-  'relative overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm dark:border-stone-800 dark:bg-stone-900';
-export const headCell = 'px-2 py-2 text-left align-bottom font-semibold first:pl-3';
-export const bodyCell = 'px-2 py-2 align-middle first:pl-3';
-/** The actions column stays in view while the table scrolls sideways (give it a background). */
-export const stickyCell = 'sticky right-0 z-10 shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.25)]';

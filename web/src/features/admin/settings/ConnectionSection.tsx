@@ -1,0 +1,164 @@
+import { useMemo, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PlugZap } from 'lucide-react';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { TextField, type TextFieldProps } from '../../../components/TextField';
+import type { AdminSettings, SettingsUpdate, TestFailure } from './api';
+import { SecretField, SectionFooter, TestOutcome, useConnectionTest, useSectionSave } from './fields';
+
+/** A section of "Réglages" that connects to another service: its fields, "Tester", "Enregistrer". */
+type Section = 'qbittorrent' | 'jackett';
+
+/** One field of the section: a setting of `AdminSettings[section]`. */
+export interface ConnectionField {
+  /** Its name in the section's settings; the server's errors name it `section.key`. */
+  key: string;
+  label: string;
+  hint?: string;
+  /**
+   * `text`: sent as typed; `url`: trimmed; `secret`: never shown, sent only when typed (whether
+   * one is stored is `<key>_set`); `number`: sent when `parse` accepts it, `invalid` otherwise.
+   */
+  kind: 'text' | 'url' | 'secret' | 'number';
+  parse?: (text: string) => number | null;
+  invalid?: string;
+  /** More of the input's attributes (`min`, `max`, a width…). */
+  input?: Partial<TextFieldProps>;
+}
+
+const KIND_INPUT: Record<ConnectionField['kind'], Partial<TextFieldProps>> = {
+  text: { autoComplete: 'off', spellCheck: false },
+  url: { type: 'url', inputMode: 'url', autoComplete: 'off', spellCheck: false },
+  secret: {},
+  number: { type: 'number', inputMode: 'numeric', step: 1 },
+};
+
+type Values = Record<string, string>;
+
+/** The form's values from the saved settings (secrets empty: "keep the stored one"). */
+function valuesOf(fields: readonly ConnectionField[], saved: Record<string, unknown>): Values {
+  return Object.fromEntries(fields.map((f) => [f.key, f.kind === 'secret' ? '' : String(saved[f.key] ?? '')]));
+}
+
+function secretsOf(fields: readonly ConnectionField[], saved: Record<string, unknown>): Record<string, boolean> {
+  const secrets = fields.filter((f) => f.kind === 'secret');
+  return Object.fromEntries(secrets.map((f) => [f.key, saved[`${f.key}_set`] === true]));
+}
+
+/** What the server gets, for a test or a save: the password only when one was typed, numbers only when valid. */
+function inputOf(fields: readonly ConnectionField[], values: Values): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const f of fields) {
+    const v = values[f.key] ?? '';
+    if (f.kind === 'url') out[f.key] = v.trim();
+    else if (f.kind === 'text') out[f.key] = v;
+    else if (f.kind === 'secret') {
+      if (v !== '') out[f.key] = v;
+    } else {
+      const n = f.parse?.(v) ?? null;
+      if (n !== null) out[f.key] = n;
+    }
+  }
+  return out;
+}
+
+/**
+ * The qBittorrent and Jackett sections: the fields, "Enregistrer" (the section only, errors next
+ * to their field) and "Tester" with the unsaved values, then the test's outcome.
+ */
+export function ConnectionSection<R extends { ok: boolean }>({
+  section,
+  initial,
+  titleId,
+  fields,
+  savedText,
+  testLabel,
+  test,
+  testSuccess,
+  notice,
+  testHint,
+  onSaved,
+}: {
+  section: Section;
+  initial: AdminSettings[Section];
+  titleId: string;
+  fields: readonly ConnectionField[];
+  savedText: string;
+  testLabel: string;
+  test: (input: Record<string, string | number>) => Promise<R>;
+  testSuccess: (result: Exclude<R, TestFailure>) => ReactNode;
+  /** Above the fields. */
+  notice?: ReactNode;
+  /** Under the buttons. */
+  testHint?: ReactNode;
+  /** After a save (the section's settings are already in the cache). */
+  onSaved?: () => void;
+}) {
+  const { t } = useTranslation();
+  const saved = initial as unknown as Record<string, unknown>;
+  const [values, setValues] = useState(() => valuesOf(fields, saved));
+  const [secretsSet, setSecretsSet] = useState(() => secretsOf(fields, saved));
+  // A section's fields never change: the order of its errors is fixed.
+  const order = useMemo(() => fields.map((f) => `${section}.${f.key}`), [section]);
+  const form = useSectionSave(order);
+  const { fieldErrors, formError, fieldRef, alertRef, edited } = form;
+  const runTest = useConnectionTest(() => test(inputOf(fields, values)));
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (form.busy) return;
+    const local = Object.fromEntries(
+      fields
+        .filter((f) => f.kind === 'number' && f.parse?.(values[f.key] ?? '') === null)
+        .map((f) => [`${section}.${f.key}`, f.invalid ?? t('errors.unexpected')]),
+    );
+    form.save(local, { [section]: inputOf(fields, values) } as SettingsUpdate, (s) => {
+      const now = s[section] as unknown as Record<string, unknown>;
+      setValues(valuesOf(fields, now));
+      setSecretsSet(secretsOf(fields, now));
+      onSaved?.();
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} aria-labelledby={titleId} className="flex flex-col gap-4">
+      {notice}
+      {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
+      {fields.map((f) => {
+        const name = `${section}.${f.key}`;
+        const props = {
+          label: f.label,
+          hint: f.hint,
+          name: `${section}-${f.key.replace(/_/g, '-')}`,
+          value: values[f.key] ?? '',
+          onChange: (e: ChangeEvent<HTMLInputElement>) => {
+            const v = e.target.value;
+            setValues((old) => ({ ...old, [f.key]: v }));
+            edited();
+          },
+          error: fieldErrors[name],
+          inputRef: fieldRef(name),
+        };
+        return f.kind === 'secret' ? (
+          <SecretField key={f.key} isSet={secretsSet[f.key] ?? false} {...props} />
+        ) : (
+          <TextField key={f.key} {...KIND_INPUT[f.kind]} {...f.input} {...props} />
+        );
+      })}
+      <SectionFooter busy={form.busy} saved={form.saved} savedText={savedText}>
+        <Button
+          variant="secondary"
+          onClick={runTest.start}
+          busy={runTest.busy}
+          busyLabel={t('adminSettings.testing')}
+          icon={<PlugZap aria-hidden="true" className="size-4" />}
+        >
+          {testLabel}
+        </Button>
+      </SectionFooter>
+      {testHint}
+      <TestOutcome state={runTest.state} success={testSuccess} />
+    </form>
+  );
+}
