@@ -8,6 +8,9 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace essaim::store::db {
 namespace {
@@ -48,13 +51,26 @@ class SqliteDb final : public Database, public Conn {
         if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail();
     }
     bool next() override {
+        if (!rows_.empty()) {  // the rows of a writing statement, read ahead by execute()
+            if (!fresh_) ++at_;
+            fresh_ = false;
+            return at_ < rows_.size();
+        }
         if (!fresh_ && row_) step();
         fresh_ = false;
         return row_;
     }
-    bool null(int col) const override { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
-    std::int64_t int64(int col) const override { return sqlite3_column_int64(st_, col); }
+    bool null(int col) const override {
+        return rows_.empty() ? sqlite3_column_type(st_, col) == SQLITE_NULL
+                             : !rows_[at_][static_cast<std::size_t>(col)];
+    }
+    std::int64_t int64(int col) const override {
+        if (rows_.empty()) return sqlite3_column_int64(st_, col);
+        const auto& v = rows_[at_][static_cast<std::size_t>(col)];
+        return v ? std::stoll(*v) : 0;
+    }
     std::string text(int col) const override {
+        if (!rows_.empty()) return rows_[at_][static_cast<std::size_t>(col)].value_or("");
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
         return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : "";
     }
@@ -82,6 +98,24 @@ class SqliteDb final : public Database, public Conn {
         }
         step();  // the changes are made here; a first row waits for next()
         fresh_ = true;
+        // A writing statement with RETURNING commits (outside a transaction) only when it has
+        // run to its end: read its rows now, so that a failed commit (SQLITE_FULL) throws here
+        // instead of being lost in a later sqlite3_reset.
+        if (row_ && !sqlite3_stmt_readonly(st_)) {
+            while (row_) {
+                auto& r = rows_.emplace_back();
+                for (int c = 0, n = sqlite3_column_count(st_); c < n; ++c) {
+                    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
+                    if (p)
+                        r.emplace_back(
+                            std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c))));
+                    else
+                        r.emplace_back(std::nullopt);
+                }
+                step();
+            }
+            row_ = true;
+        }
         return *this;
     }
 
@@ -98,6 +132,8 @@ class SqliteDb final : public Database, public Conn {
     // Resets the last statement, so that no cached SELECT keeps a read snapshot open between
     // calls (that would stall WAL checkpoints).
     void reset() {
+        rows_.clear();
+        at_ = 0;
         if (!st_) return;
         sqlite3_reset(st_);
         sqlite3_clear_bindings(st_);
@@ -126,6 +162,8 @@ class SqliteDb final : public Database, public Conn {
     BySql<Stmt> prepared_;
     sqlite3_stmt* st_ = nullptr;  // the statement last run
     bool row_ = false, fresh_ = false;
+    std::vector<std::vector<std::optional<std::string>>> rows_;  // see execute()
+    std::size_t at_ = 0;
     std::string wal_;                       // "<db>-wal"; empty for an in-memory database
     std::atomic<std::int64_t> wal_sig_{0};  // its mtime and size when last looked at
 };
