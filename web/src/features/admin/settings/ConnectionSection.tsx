@@ -34,31 +34,20 @@ const KIND_INPUT: Record<ConnectionField['kind'], Partial<TextFieldProps>> = {
   number: { type: 'number', inputMode: 'numeric', step: 1 },
 };
 
-type Values = Record<string, string>;
+type Saved = Record<string, unknown>;
 
 /** The form's values from the saved settings (secrets empty: "keep the stored one"). */
-function valuesOf(fields: readonly ConnectionField[], saved: Record<string, unknown>): Values {
-  return Object.fromEntries(fields.map((f) => [f.key, f.kind === 'secret' ? '' : String(saved[f.key] ?? '')]));
-}
+const valuesOf = (fields: readonly ConnectionField[], saved: Saved) =>
+  Object.fromEntries(fields.map((f) => [f.key, f.kind === 'secret' ? '' : String(saved[f.key] ?? '')]));
 
-function secretsOf(fields: readonly ConnectionField[], saved: Record<string, unknown>): Record<string, boolean> {
-  const secrets = fields.filter((f) => f.kind === 'secret');
-  return Object.fromEntries(secrets.map((f) => [f.key, saved[`${f.key}_set`] === true]));
-}
-
-/** What the server gets, for a test or a save: the password only when one was typed, numbers only when valid. */
-function inputOf(fields: readonly ConnectionField[], values: Values): Record<string, string | number> {
+/** What the server gets, for a test or a save: a secret only when one was typed, a number only when valid. */
+function inputOf(fields: readonly ConnectionField[], values: Record<string, string>) {
   const out: Record<string, string | number> = {};
   for (const f of fields) {
     const v = values[f.key] ?? '';
-    if (f.kind === 'url') out[f.key] = v.trim();
-    else if (f.kind === 'text') out[f.key] = v;
-    else if (f.kind === 'secret') {
-      if (v !== '') out[f.key] = v;
-    } else {
-      const n = f.parse?.(v) ?? null;
-      if (n !== null) out[f.key] = n;
-    }
+    const sent =
+      f.kind === 'url' ? v.trim() : f.kind === 'number' ? (f.parse?.(v) ?? null) : f.kind === 'secret' && !v ? null : v;
+    if (sent !== null) out[f.key] = sent;
   }
   return out;
 }
@@ -72,8 +61,6 @@ export function ConnectionSection<R extends { ok: boolean }>({
   initial,
   titleId,
   fields,
-  savedText,
-  testLabel,
   test,
   testSuccess,
   notice,
@@ -84,8 +71,6 @@ export function ConnectionSection<R extends { ok: boolean }>({
   initial: AdminSettings[Section];
   titleId: string;
   fields: readonly ConnectionField[];
-  savedText: string;
-  testLabel: string;
   test: (input: Record<string, string | number>) => Promise<R>;
   testSuccess: (result: Exclude<R, TestFailure>) => ReactNode;
   /** Above the fields. */
@@ -96,9 +81,8 @@ export function ConnectionSection<R extends { ok: boolean }>({
   onSaved?: () => void;
 }) {
   const { t } = useTranslation();
-  const saved = initial as unknown as Record<string, unknown>;
+  const [saved, setSaved] = useState(initial as unknown as Saved);
   const [values, setValues] = useState(() => valuesOf(fields, saved));
-  const [secretsSet, setSecretsSet] = useState(() => secretsOf(fields, saved));
   // A section's fields never change: the order of its errors is fixed.
   const order = useMemo(() => fields.map((f) => `${section}.${f.key}`), [section]);
   const form = useSectionSave(order);
@@ -114,9 +98,9 @@ export function ConnectionSection<R extends { ok: boolean }>({
         .map((f) => [`${section}.${f.key}`, f.invalid ?? t('errors.unexpected')]),
     );
     form.save(local, { [section]: inputOf(fields, values) } as SettingsUpdate, (s) => {
-      const now = s[section] as unknown as Record<string, unknown>;
+      const now = s[section] as unknown as Saved;
+      setSaved(now);
       setValues(valuesOf(fields, now));
-      setSecretsSet(secretsOf(fields, now));
       onSaved?.();
     });
   }
@@ -141,12 +125,12 @@ export function ConnectionSection<R extends { ok: boolean }>({
           inputRef: fieldRef(name),
         };
         return f.kind === 'secret' ? (
-          <SecretField key={f.key} isSet={secretsSet[f.key] ?? false} {...props} />
+          <SecretField key={f.key} isSet={saved[`${f.key}_set`] === true} {...props} />
         ) : (
           <TextField key={f.key} {...KIND_INPUT[f.kind]} {...f.input} {...props} />
         );
       })}
-      <SectionFooter busy={form.busy} saved={form.saved} savedText={savedText}>
+      <SectionFooter busy={form.busy} saved={form.saved} savedText={t(`adminSettings.${section}.saved`)}>
         <Button
           variant="secondary"
           onClick={runTest.start}
@@ -154,7 +138,7 @@ export function ConnectionSection<R extends { ok: boolean }>({
           busyLabel={t('adminSettings.testing')}
           icon={<PlugZap aria-hidden="true" className="size-4" />}
         >
-          {testLabel}
+          {t(`adminSettings.${section}.test`)}
         </Button>
       </SectionFooter>
       {testHint}

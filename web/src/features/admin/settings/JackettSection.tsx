@@ -32,8 +32,6 @@ export function JackettSection({ initial, titleId }: { initial: JackettSettings;
           input: { min: TIMEOUT_MIN, max: TIMEOUT_MAX, className: 'sm:max-w-xs' },
         },
       ]}
-      savedText={t('adminSettings.jackett.saved')}
-      testLabel={t('adminSettings.jackett.test')}
       test={settingsApi.testJackett}
       testSuccess={(r) =>
         r.indexers.length === 0 ? (

@@ -25,8 +25,6 @@ export function QbittorrentSection({ initial, titleId }: { initial: QbittorrentS
         { key: 'username', kind: 'text', label: t('adminSettings.qbittorrent.username') },
         { key: 'password', kind: 'secret', label: t('adminSettings.qbittorrent.password') },
       ]}
-      savedText={t('adminSettings.qbittorrent.saved')}
-      testLabel={t('adminSettings.qbittorrent.test')}
       test={settingsApi.testQbittorrent}
       testHint={<p className="text-sm text-stone-600 dark:text-stone-400">{t('adminSettings.qbittorrent.testHint')}</p>}
       testSuccess={(r) => (
