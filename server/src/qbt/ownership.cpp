@@ -16,12 +16,11 @@ boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Cl
     std::vector<std::string> deleted;
     for (const auto& e : snap->entries) {
         if (e.removed || !e.owner_id || *e.owner_id != user) continue;
-        {  // also a torrent not seen by the sync loop yet: qBittorrent ignores unknown ids
-            try {
-                co_await c.remove(e.hash, !content_shared_with_others(*snap, e));
-            } catch (const QbtError& err) {
-                if (err.kind != FailKind::not_found) throw;
-            }
+        // Also a torrent not seen by the sync loop yet: qBittorrent ignores unknown ids.
+        try {
+            co_await c.remove(e.hash, !content_shared_with_others(*snap, e));
+        } catch (const QbtError& err) {
+            if (err.kind != FailKind::not_found) throw;
         }
         r.mark_removed(e.hash, util::unix_now());
         deleted.push_back(e.hash);
