@@ -131,11 +131,15 @@ asio::awaitable<http::Response> do_search(const Context& ctx, SearchService& svc
     json::array results;
     for (std::size_t i = 0; i < resp.results.size(); ++i) {
         const auto& r = resp.results[i];
+        // Already yours ("added", with its hash to open it), or on the server for someone else
+        // ("on_server": an add would be refused as a duplicate, which says as much).
         json::value added = nullptr;
+        bool on_server = false;
         if (!r.info_hash.empty())
-            if (const auto* e = snap->find(r.info_hash);
-                e && e->owner_id == a.user.id && !e->removed)
-                added = json::object{{"hash", e->hash}};
+            if (const auto* e = snap->find(r.info_hash); e && !e->removed) {
+                on_server = true;
+                if (e->owner_id == a.user.id) added = json::object{{"hash", e->hash}};
+            }
         results.push_back(json::object{
             {"id", ids[i]},
             {"title", r.title},
@@ -151,7 +155,8 @@ asio::awaitable<http::Response> do_search(const Context& ctx, SearchService& svc
              r.details_url.empty() ? json::value(nullptr) : json::value(r.details_url)},
             {"freeleech", r.download_factor && *r.download_factor == 0.0},
             {"info_hash", r.info_hash.empty() ? json::value(nullptr) : json::value(r.info_hash)},
-            {"added", added}});
+            {"added", added},
+            {"on_server", on_server}});
     }
     json::array indexers, failed;
     for (const auto& i : resp.indexers) {

@@ -10,21 +10,30 @@
 namespace essaim::api {
 
 const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
-                                const http::Request& req) {
-    auto hash = str::to_lower(req.params.at("hash"));
-    const auto* e = s.find(hash);
+                                std::string_view hash) {
+    const auto* e = s.find(str::to_lower(hash));
     if (!e || !auth::can_see(auth::Viewer::of(a.user), e->owner_id))
         throw ApiError(404, "torrent_not_found", "Torrent introuvable.");
     return *e;
 }
 
+const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                const http::Request& req) {
+    return visible_entry(s, a, req.params.at("hash"));
+}
+
 const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
-                                   const http::Request& req) {
-    const auto& e = visible_entry(s, a, req);
+                                   std::string_view hash) {
+    const auto& e = visible_entry(s, a, hash);
     if (!auth::can_act(auth::Viewer::of(a.user), e.owner_id))
         throw ApiError(403, "forbidden",
                        "Vous ne pouvez pas agir sur le torrent d'un autre utilisateur.");
     return e;
+}
+
+const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                   const http::Request& req) {
+    return actionable_entry(s, a, req.params.at("hash"));
 }
 
 void rethrow_qbt(const qbt::QbtError& e) {

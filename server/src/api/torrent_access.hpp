@@ -12,11 +12,15 @@ struct QbtError;
 
 namespace essaim::api {
 
-// The entry behind {hash}, visible to this user, or 404 (never 403: do not reveal others'
-// torrents to users who may not see them).
+// The entry of this hash (any case), visible to this user, or 404 (never 403: do not reveal
+// others' torrents to users who may not see them). The `req` forms take {hash} from the path.
+const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                std::string_view hash);
 const qbt::Entry& visible_entry(const qbt::Snapshot& s, const auth::Authed& a,
                                 const http::Request& req);
 // Visible and actionable (own, or act_all), else 403.
+const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
+                                   std::string_view hash);
 const qbt::Entry& actionable_entry(const qbt::Snapshot& s, const auth::Authed& a,
                                    const http::Request& req);
 // 404 torrent_not_found, 502 qbittorrent_refused or 503 qbittorrent_unreachable.

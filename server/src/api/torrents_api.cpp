@@ -20,6 +20,8 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace essaim::api {
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -161,23 +163,60 @@ asio::awaitable<http::Response> detail(const Context& ctx, http::Request& req) {
     co_return http::Response::json(200, o);
 }
 
-asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& req, bool pause) {
+// The torrents an action names: {hash} in the path, or "hashes" (a list of 1 to 500) in the body
+// of the bulk routes (POST /api/torrents/pause|resume|delete). Every one must be visible and
+// actionable: one refusal refuses the whole request before anything is done.
+using Targets = std::vector<const qbt::Entry*>;
+
+Targets targets_of(const qbt::Snapshot& snap, const auth::Authed& a, http::Request& req,
+                   const json::object* body) {
+    if (!body) return {&actionable_entry(snap, a, req)};
+    const auto* list = body->if_contains("hashes");
+    if (!list || !list->is_array() || list->as_array().empty() || list->as_array().size() > 500)
+        throw ApiError(422, "invalid_hashes", "Choisissez de 1 à 500 torrents.", "hashes");
+    Targets out;
+    for (const auto& h : list->as_array()) {
+        if (!h.is_string())
+            throw ApiError(422, "invalid_hashes", "Choisissez de 1 à 500 torrents.", "hashes");
+        const auto* e = &actionable_entry(snap, a, std::string_view(h.as_string()));
+        if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+    }
+    return out;
+}
+
+// "a|b|c": qBittorrent acts on several torrents in one request (and ignores ids it does not
+// know: a torrent added a moment ago, not seen by the sync loop yet, is still acted on).
+std::string joined_hashes(const Targets& t) {
+    std::string out;
+    for (const auto* e : t)
+        if (!e->removed) out += (out.empty() ? "" : "|") + e->hash;
+    return out;
+}
+
+asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& req, bool pause,
+                                             bool bulk) {
     auto a = require_user(ctx, req);
+    auto body = bulk ? parse_json_object(req) : json::object{};
     auto snap = ctx.registry->snapshot();
-    const auto e = actionable_entry(*snap, a, req);
+    auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
     auth::require_pause(a.user);
-    if (!e.in_qbt)
+    if (!bulk && !targets.front()->in_qbt)
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
+    auto hashes = joined_hashes(targets);
+    if (hashes.empty())
+        throw ApiError(409, "torrent_not_in_qbittorrent",
+                       "Ces torrents ne sont plus sur le serveur qBittorrent.");
     try {
         if (pause)
-            co_await ctx.qbt->pause(e.hash);
+            co_await ctx.qbt->pause(hashes);
         else
-            co_await ctx.qbt->resume(e.hash);
+            co_await ctx.qbt->resume(hashes);
     } catch (const qbt::QbtError& err) {
         rethrow_qbt(err);
     }
-    audit(ctx, a, req, pause ? "torrent.pause" : "torrent.resume", "torrent", e.hash);
+    for (const auto* e : targets)
+        audit(ctx, a, req, pause ? "torrent.pause" : "torrent.resume", "torrent", e->hash);
     ctx.sync->poke();
     co_return http::Response::no_content();
 }
@@ -216,41 +255,51 @@ void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt
     }
 }
 
-asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
+asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req, bool bulk) {
     auto a = require_user(ctx, req);
+    auto body = bulk ? parse_json_object(req) : json::object{};
+    bool with_files = false, confirm = false;
+    if (bulk) {
+        with_files = opt_bool(body, "delete_files").value_or(false);
+        confirm = opt_bool(body, "confirm").value_or(false);
+    } else {
+        auto param = req.query_param("delete_files").value_or("false");
+        if (param != "true" && param != "false")
+            throw ApiError(400, "invalid_parameter",
+                           "delete_files doit valoir « true » ou « false ».", "delete_files");
+        with_files = param == "true";
+        confirm = req.query_param("confirm") == "true";
+    }
     auto snap = ctx.registry->snapshot();
-    const auto e = actionable_entry(*snap, a, req);
-    auto param = req.query_param("delete_files").value_or("false");
-    if (param != "true" && param != "false")
-        throw ApiError(400, "invalid_parameter", "delete_files doit valoir « true » ou « false ».",
-                       "delete_files");
-    bool with_files = param == "true";
-    bool own = e.owner_id && *e.owner_id == a.user.id;
+    auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
     auth::require_delete(a.user, with_files);
-    if (with_files) check_delete_files(ctx, *snap, e, a.user, req.query_param("confirm") == "true");
-    // Also a torrent the sync loop has not seen yet (added a moment ago): qBittorrent has it,
-    // or ignores the id.
-    if (!e.removed) {
+    if (with_files)
+        for (const auto* e : targets) check_delete_files(ctx, *snap, *e, a.user, confirm);
+    if (auto hashes = joined_hashes(targets); !hashes.empty()) {
         try {
-            co_await ctx.qbt->remove(e.hash, with_files);
+            co_await ctx.qbt->remove(hashes, with_files);
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
     }
-    ctx.registry->mark_removed(e.hash, util::unix_now());
-    // Whose torrent it was, by name too: the owner may be deleted later.
-    json::object details{{"delete_files", with_files}, {"owner_id", nullptr}, {"owner", nullptr}};
-    if (e.owner_id) {
-        details["owner_id"] = *e.owner_id;
-        if (auto o = ctx.store.user_by_id(*e.owner_id)) details["owner"] = o->username;
-    }
-    audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash, details);
-    if (!own && e.owner_id && ctx.notifier) {
-        auto n = e.name;
-        ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, n,
-                              "« " + n + " » a été supprimé par " + a.user.display_name +
-                                  (with_files ? " (avec ses fichiers)." : "."),
-                              0, std::nullopt});
+    for (const auto* t : targets) {
+        const auto& e = *t;
+        ctx.registry->mark_removed(e.hash, util::unix_now());
+        bool own = e.owner_id && *e.owner_id == a.user.id;
+        // Whose torrent it was, by name too: the owner may be deleted later.
+        json::object details{
+            {"delete_files", with_files}, {"owner_id", nullptr}, {"owner", nullptr}};
+        if (e.owner_id) {
+            details["owner_id"] = *e.owner_id;
+            if (auto o = ctx.store.user_by_id(*e.owner_id)) details["owner"] = o->username;
+        }
+        audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash,
+              details);
+        if (!own && e.owner_id && ctx.notifier)
+            ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, e.name,
+                                  "« " + e.name + " » a été supprimé par " + a.user.display_name +
+                                      (with_files ? " (avec ses fichiers)." : "."),
+                                  0, std::nullopt});
     }
     ctx.sync->poke();
     co_return http::Response::no_content();
@@ -292,12 +341,20 @@ void register_torrent_routes(http::Router& r, const Context& ctx) {
     r.add("GET", "/api/torrents", [&ctx](http::Request& q) { return list(ctx, q); });
     r.add_async("POST", "/api/torrents", [&ctx](http::Request& q) { return add(ctx, q); });
     r.add_async("GET", "/api/torrents/{hash}", [&ctx](http::Request& q) { return detail(ctx, q); });
-    r.add_async("POST", "/api/torrents/{hash}/pause",
-                [&ctx](http::Request& q) { return pause_resume(ctx, q, true); });
-    r.add_async("POST", "/api/torrents/{hash}/resume",
-                [&ctx](http::Request& q) { return pause_resume(ctx, q, false); });
+    for (bool bulk : {false, true}) {
+        auto at = [bulk](const char* action) {
+            return bulk ? std::string("/api/torrents/") + action
+                        : std::string("/api/torrents/{hash}/") + action;
+        };
+        r.add_async("POST", at("pause"),
+                    [&ctx, bulk](http::Request& q) { return pause_resume(ctx, q, true, bulk); });
+        r.add_async("POST", at("resume"),
+                    [&ctx, bulk](http::Request& q) { return pause_resume(ctx, q, false, bulk); });
+    }
     r.add_async("DELETE", "/api/torrents/{hash}",
-                [&ctx](http::Request& q) { return remove(ctx, q); });
+                [&ctx](http::Request& q) { return remove(ctx, q, false); });
+    r.add_async("POST", "/api/torrents/delete",
+                [&ctx](http::Request& q) { return remove(ctx, q, true); });
     r.add_async("POST", "/api/torrents/{hash}/owner",
                 [&ctx](http::Request& q) { return assign(ctx, q); });
 }

@@ -1,5 +1,6 @@
 #include "jackett/results.hpp"
 
+#include "torrent/magnet.hpp"
 #include "util/strings.hpp"
 
 #include <boost/json.hpp>
@@ -137,6 +138,12 @@ SearchResponse parse_results(std::string_view body, std::size_t max_results) {
         r.published = parse_date(text(o, "PublishDate"));
         r.info_hash = str::to_lower(text(o, "InfoHash"));
         if (!is_hex40(r.info_hash)) r.info_hash.clear();
+        // Many indexers give only the magnet: its btih is the same hash.
+        if (r.info_hash.empty() && !r.magnet.empty()) try {
+                r.info_hash = torrent::parse_magnet(r.magnet).info_hash_v1;
+            } catch (const std::exception&) {
+                // A magnet qBittorrent would refuse too: no hash to compare, added as given.
+            }
         out.results.push_back(std::move(r));
     }
     if (auto* idx = root.if_contains("Indexers"); idx && idx->is_array()) {

@@ -23,6 +23,7 @@ class FakeJackett:
         self.torrent_bytes = torrent_bytes
         self.redirect_magnet = redirect_magnet
         self.requests: list = []
+        self.hugo_hash = os.urandom(20).hex()  # one per fake: tests do not share torrents
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,7 +44,8 @@ class FakeJackett:
         dune["MagnetUri"] = None
         dune["InfoHash"] = None
         dune["Link"] = self.dl("magnet")  # 302 to a magnet the swarm seeds
-        hugo["MagnetUri"] = "magnet:?xt=urn:btih:" + os.urandom(20).hex() + "&dn=Les+Mis%C3%A9rables"
+        hugo["MagnetUri"] = "magnet:?xt=urn:btih:" + self.hugo_hash + "&dn=Les+Mis%C3%A9rables"
+        hugo["InfoHash"] = None  # known from the magnet only
         html = dict(amelie, Title="Une page HTML", Link=self.dl("html"), Seeders=3, Peers=0)
         evil = dict(amelie, Title="Lien ailleurs", Link="http://127.0.0.1:1/evil.torrent", Seeders=2)
         doc["Results"] = [amelie, dune, hugo, html, evil]

@@ -374,5 +374,14 @@ def test_audit_log_filters_and_pages(portal):
     assert "group.create" in page1["actions"]
     assert audit(portal, actor="personne")["total"] == 0
     assert audit(portal, action="group.create", **{"from": e["at"] + 3600})["total"] == 0
+    # What an entry is about, by name as it is now (the journal shows names, not ids).
+    assert e["target_name"] == "Audit2"
+    assert adm.patch(f"/api/admin/users/{portal.a_id}", {"display_name": "Alice Renommée"},
+                     csrf=True).status == 200
+    renamed = audit(portal, action="user.update")["entries"]
+    assert renamed and renamed[0]["target_name"] == "Alice Renommée", renamed
+    assert adm.delete(f"/api/admin/groups/{e['target_id']}", csrf=True).status == 204
+    gone = audit(portal, action="group.create", per_page=1)["entries"][0]
+    assert gone["target_id"] == e["target_id"] and gone["target_name"] is None
     for method in ("PUT", "PATCH", "DELETE", "POST"):
         assert adm.request(method, "/api/admin/audit", {}, csrf=True).status == 405

@@ -145,3 +145,23 @@ def test_recent_searches_are_kept_per_user_and_clearable(essaim, swarm_clean, ja
     assert b.delete("/api/search/recent").status == 403  # no CSRF token: refused
     assert b.delete("/api/search/recent", csrf=True).status == 204
     assert b.get("/api/search/recent").json == {"searches": []}
+
+
+def test_results_already_on_the_server_say_so(essaim, swarm_clean, jackett):
+    """A result with only a magnet (no InfoHash) is recognised by the magnet's hash: "added" for
+    the user who has it, "on_server" for everyone (an add would be a duplicate)."""
+    srv, b = start(essaim, swarm_clean, jackett.url)
+    other = Browser(srv)
+    assert other.register(unique_name("voisin")).status == 201
+    les = next(r for r in search(b).json["results"] if r["title"].startswith("Les"))
+    assert les["info_hash"] and len(les["info_hash"]) == 40  # from the magnet's btih
+    assert les["added"] is None and les["on_server"] is False
+    r = b.post("/api/search/add", {"id": les["id"]}, csrf=True)
+    assert r.status == 200 and r.json["ok"] is True and r.json["hash"] == les["info_hash"], r
+    swarm_clean.main.wait_listed(les["info_hash"])
+    mine = next(r for r in search(b).json["results"] if r["title"].startswith("Les"))
+    assert mine["added"] == {"hash": les["info_hash"]} and mine["on_server"] is True
+    theirs = next(r for r in search(other).json["results"] if r["title"].startswith("Les"))
+    assert theirs["added"] is None and theirs["on_server"] is True
+    res = other.post("/api/search/add", {"id": theirs["id"]}, csrf=True)
+    assert res.json["ok"] is False and res.json["error"]["code"] == "duplicate_torrent", res

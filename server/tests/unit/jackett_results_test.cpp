@@ -66,3 +66,18 @@ TEST(JackettResults, DatesAndBadInput) {
     EXPECT_TRUE(r.results[0].info_hash.empty());
     EXPECT_EQ(r.indexers[0].name, "(indexeur inconnu)");
 }
+
+TEST(JackettResults, AMagnetWithoutInfoHashGivesItsHash) {
+    auto doc = R"({"Results":[
+        {"Title":"a","MagnetUri":"magnet:?xt=urn:btih:ABCDEF0123456789ABCDEF0123456789ABCDEF01"},
+        {"Title":"b","Link":"magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=b"},
+        {"Title":"c","MagnetUri":"magnet:?xt=urn:btih:nothex"},
+        {"Title":"d","MagnetUri":"magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567",
+         "InfoHash":"1111111111111111111111111111111111111111"}]})";
+    auto r = parse_results(doc).results;
+    ASSERT_EQ(r.size(), 4u);
+    EXPECT_EQ(r[0].info_hash, "abcdef0123456789abcdef0123456789abcdef01");
+    EXPECT_EQ(r[1].info_hash, "0123456789abcdef0123456789abcdef01234567");  // magnet in Link
+    EXPECT_TRUE(r[2].info_hash.empty());                                    // no usable hash
+    EXPECT_EQ(r[3].info_hash, "1111111111111111111111111111111111111111");  // Jackett's wins
+}
