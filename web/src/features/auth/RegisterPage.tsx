@@ -40,6 +40,10 @@ function RegisterForm() {
   const [busy, setBusy] = useState(false);
   const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
 
+  // An error that states the rule replaces the hint (which says the same); "required" keeps it.
+  const hint = (name: Field, text: string, required?: string) =>
+    fieldErrors[name] && fieldErrors[name] !== required ? undefined : text;
+
   const bind = (name: Field) => ({
     name,
     value: values[name],
@@ -56,7 +60,7 @@ function RegisterForm() {
       display_name: validateDisplayName(values.display_name, false),
       email: validateEmail(values.email),
       password: validateNewPassword(values.password),
-      confirm: validateConfirmation(values.password, values.confirm),
+      confirm: validateConfirmation(values.password, values.confirm, true),
     });
     if (Object.keys(errors).length > 0) return show(errors);
     clear();
@@ -78,7 +82,7 @@ function RegisterForm() {
       {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
       <TextField
         label={t('auth.register.username')}
-        hint={t('auth.register.usernameHint')}
+        hint={hint('username', t('auth.register.usernameHint'), t('validation.usernameRequired'))}
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
@@ -95,7 +99,7 @@ function RegisterForm() {
       <TextField label={t('auth.register.email')} type="email" autoComplete="email" optional {...bind('email')} />
       <TextField
         label={t('auth.register.password')}
-        hint={t('auth.register.passwordHint')}
+        hint={hint('password', t('auth.register.passwordHint'))}
         type="password"
         autoComplete="new-password"
         required
