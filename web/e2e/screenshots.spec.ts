@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectFrenchPage, registerByApi, screenshotDir, viewports } from './helpers';
 import { withSampleTorrents } from './sample-data';
-import { ADMIN, ADMIN_PASSWORD, STOPS, THEMES, WIDTHS, loginWithSamples, seedUsers, settle, viewportOf } from './tour';
+import { ADMIN, ADMIN_PASSWORD, STOPS, THEMES, WIDTHS, expectHeaderFits, loginWithSamples, seedUsers, settle, viewportOf } from './tour';
 
 // Read in the worker, which starts after global setup has set it.
 test.use({ baseURL: process.env.ESSAIM_E2E_URL });
@@ -151,6 +151,7 @@ test.describe('pages', () => {
             loggedIn = true;
           }
           await stop.open(page);
+          if (!stop.guest) await expectHeaderFits(page);
           await settle(page);
           await page.screenshot({ path: path.join(pagesDir, `${stop.name}-${width}-${theme}.png`), fullPage: true });
         }

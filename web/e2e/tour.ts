@@ -192,3 +192,18 @@ export async function settle(page: Page) {
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(150);
 }
+
+/**
+ * The header bar holds its content: nothing overflows it, and the site name is not cut
+ * (the bar is tightest at 1024 px, where every entry keeps its visible name).
+ */
+export async function expectHeaderFits(page: Page) {
+  const box = await page.locator('header > div').evaluate((bar) => {
+    const name = bar.querySelector('a[href="/"] span');
+    return {
+      overflow: bar.scrollWidth - bar.clientWidth,
+      nameCut: name ? name.scrollWidth - name.clientWidth : 0,
+    };
+  });
+  expect(box, 'header bar: overflow and site name cut, in px').toEqual({ overflow: 0, nameCut: 0 });
+}
