@@ -42,7 +42,7 @@ export function TextField({
         aria-describedby={describedBy}
         className={cx(
           'min-h-10 w-full rounded-md border bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm',
-          'placeholder:text-stone-400 dark:bg-stone-900 dark:text-stone-100',
+          'placeholder:text-stone-500 dark:bg-stone-900 dark:text-stone-100 dark:placeholder:text-stone-400',
           'focus-visible:outline-2 focus-visible:outline-offset-1',
           error
             ? 'border-red-600 dark:border-red-400'

@@ -13,6 +13,9 @@ import { breadcrumbs, canZip, folderSearch, mediaKind, resolveFolder, startFolde
 import type { FileNode } from './fileTree';
 import type { FileActions } from './useFileActions';
 
+/** A row not downloaded (priority 0): muted, not faded — an opacity took its text below AA contrast. */
+const SKIPPED = 'text-stone-600 dark:text-stone-400';
+
 /** The icon of a file, from what a browser could do with it. */
 export function FileIcon({ name, className }: { name: string; className?: string }) {
   const kind = mediaKind(name);
@@ -116,7 +119,7 @@ export function FileBrowser({
         <ol className="flex flex-wrap items-center gap-x-1 gap-y-0.5 text-sm">
           {crumbs.map((c, i) => (
             <li key={c.path} className="flex min-w-0 items-center gap-1">
-              {i > 0 && <ChevronRight aria-hidden="true" className="size-4 shrink-0 text-stone-400" />}
+              {i > 0 && <ChevronRight aria-hidden="true" className="size-4 shrink-0 text-stone-500 dark:text-stone-400" />}
               {i < crumbs.length - 1 ? (
                 <Link
                   to={to(c.path)}
@@ -214,7 +217,7 @@ export function FileBrowser({
               if (node.kind === 'folder') {
                 const zipBusy = actions.isBusy(`zip:${node.path}`);
                 return (
-                  <tr key={`d:${node.path}`} className={cx(skipped && 'opacity-60')}>
+                  <tr key={`d:${node.path}`} className={cx(skipped && SKIPPED)}>
                     <th scope="row" className="py-2 pr-2 text-left font-normal">
                       <Link
                         to={to(node.path)}
@@ -251,7 +254,7 @@ export function FileBrowser({
               const ready = node.downloadableCount > 0;
               const playable = ready && mediaKind(node.name) !== null;
               return (
-                <tr key={`f:${node.path}`} className={cx(skipped && 'opacity-60')}>
+                <tr key={`f:${node.path}`} className={cx(skipped && SKIPPED)}>
                   <th scope="row" className="py-2 pr-2 text-left font-normal">
                     <span className="inline-flex items-start gap-2">
                       <FileIcon name={node.name} className="mt-0.5 size-4" />

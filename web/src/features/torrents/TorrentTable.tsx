@@ -24,7 +24,8 @@ interface Column {
 /** The actions stay in view when the table scrolls sideways. */
 const stickyCell = 'sticky right-0 z-10 shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.25)]';
 
-const muted = (zero: boolean, text: string) => (zero ? <span className="text-stone-400 dark:text-stone-500">{text}</span> : text);
+// Zero speeds are quieter than the others, yet readable (WCAG AA: 4.8:1 on white, 6.8:1 on stone-900).
+const muted = (zero: boolean, text: string) => (zero ? <span className="text-stone-500 dark:text-stone-400">{text}</span> : text);
 
 export interface TableProps {
   torrents: readonly Torrent[];
@@ -186,7 +187,8 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
               data-hash={x.hash}
               className={cx(
                 'group align-middle hover:bg-stone-50 dark:hover:bg-stone-800',
-                x.removed && 'text-stone-500 opacity-60 dark:text-stone-400',
+                // Muted, not faded: an opacity would take the text below AA contrast.
+                x.removed && 'text-stone-500 dark:text-stone-400',
               )}
             >
               {columns.map((c) => {

@@ -230,7 +230,7 @@ function GroupForm({
                 aria-describedby={seedingError ? `${id}-seeding-error` : undefined}
                 className={cx(
                   fieldClass,
-                  'min-w-0 flex-1 placeholder:text-stone-400',
+                  'min-w-0 flex-1 placeholder:text-stone-500 dark:placeholder:text-stone-400',
                   seedingError ? 'border-red-600 dark:border-red-400' : 'border-stone-300 dark:border-stone-600',
                 )}
               />
