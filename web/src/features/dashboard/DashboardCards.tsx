@@ -298,7 +298,8 @@ export function UserTotalsTable({ totals }: { totals: readonly UserTotals[] }) {
   const th = 'px-3 py-2 font-semibold first:pl-0 last:pr-0';
   const td = 'px-3 py-2 first:pl-0 last:pr-0';
   return (
-    <div className="overflow-x-auto">
+    // Scrolls sideways on phones: focusable, so that the keyboard can scroll it too (a named region).
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t('dashboard.totalsCaption')}>
       <table className="w-full min-w-[28rem] text-left text-sm" data-testid="user-totals">
         <caption className="sr-only">{t('dashboard.totalsCaption')}</caption>
         <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">

@@ -254,9 +254,13 @@ function AuditTable({ entries, busy }: { entries: readonly AuditEntry[]; busy: b
   const { t } = useTranslation();
   const th = 'px-3 py-2 text-left font-semibold whitespace-nowrap';
   return (
+    // Scrolls sideways on phones: focusable, so that the keyboard can scroll it too (a named region).
     <div
       className="overflow-x-auto rounded-lg border border-stone-200 dark:border-stone-800"
       aria-busy={busy || undefined}
+      tabIndex={0}
+      role="region"
+      aria-label={t('adminAudit.caption')}
     >
       <table className="w-full text-sm" data-testid="audit-table">
         <caption className="sr-only">{t('adminAudit.caption')}</caption>
