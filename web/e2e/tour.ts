@@ -31,9 +31,10 @@ export interface Stop {
 const MINE = '01'.repeat(20);
 const CAMILLE = '09'.repeat(20);
 
+/** The page's title is drawn and nothing is loading any more (generous: the machine may be busy). */
 async function heading(page: Page, name: string | RegExp) {
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  await expect(page.getByText('Chargement…')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText('Chargement…')).toHaveCount(0, { timeout: 15_000 });
 }
 
 export const STOPS: Stop[] = [
