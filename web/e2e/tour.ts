@@ -159,14 +159,18 @@ export const STOPS: Stop[] = [
   },
 ];
 
-/** A few accounts, so that the administration pages have rows (once per server; already there is fine). */
+/**
+ * A few accounts, so that the administration pages have rows (once per server; already there is
+ * fine). Their names are the tour's own: other specs register on the same server (auth.spec.ts
+ * takes "camille").
+ */
 export async function seedUsers() {
   const ctx = await playwrightRequest.newContext({ baseURL: baseURL() });
   try {
     for (const [username, display_name] of [
-      ['camille', 'Camille Dupré'],
-      ['lea.martin', 'Léa Martin'],
-      ['sam_k', ''],
+      ['visite-camille', 'Camille Dupré'],
+      ['visite.lea', 'Léa Martin'],
+      ['visite_sam', ''],
     ] as const) {
       const res = await ctx.post('/api/auth/register', {
         data: { username, password: 'une-ruche-exemplaire', ...(display_name ? { display_name } : {}) },
