@@ -6,6 +6,7 @@
 #   make bench  benchmarks (wrk, side by side with Flood and a reference; SQLite vs PostgreSQL), printing tables
 #   make soak   500 WebSocket clients + wrk for SOAK_SECONDS (300): no error, flat memory
 #   make fuzz-long  every libFuzzer target 10 min, new coverage merged into server/fuzz/corpus
+#   make screenshots  every page at 1280, 1024 and 390 px, light and dark, into web/e2e/screenshots/pages/
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 JOBS ?= $(shell nproc)
@@ -14,7 +15,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run test check-modules test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
+.PHONY: all deps build server web run screenshots test check-modules test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
 
 all: build
 
@@ -32,6 +33,16 @@ build: server web
 
 run: build
 	@ESSAIM_WEB_DIR="$${ESSAIM_WEB_DIR:-$(CURDIR)/web/dist}" exec $(ESSAIM_BIN) serve
+
+# Every page of the web app (web/e2e/tour.ts: sign-in, sign-up, torrents, a torrent, search,
+# dashboard, account, notifications, administration) at 1280, 1024 and 390 px, light and dark,
+# as web/e2e/screenshots/pages/<page>-<width>-<theme>.png: Playwright in Debian's Chromium
+# against a real `essaim serve` on a throw-away data dir, torrents and search answered with
+# example data from the browser side (web/e2e/sample-data.ts).
+screenshots: build
+	@rm -rf web/e2e/screenshots/pages
+	@cd web && ESSAIM_BIN=$(ESSAIM_BIN) npm run --silent e2e -- e2e/screenshots.spec.ts --grep "pages [0-9]+ (light|dark)$$"
+	@echo "make screenshots: $$(ls web/e2e/screenshots/pages | wc -l) pictures in web/e2e/screenshots/pages/"
 
 test: build format-check check-modules test-unit test-asan test-fuzz test-integration test-web test-e2e
 	@echo "make test: every suite passed"

@@ -171,3 +171,136 @@ export async function withSampleTorrents(
   });
   return data;
 }
+
+/** A speed curve of `n` points `step` seconds apart ending now (the browser's clock): a morning's downloads. */
+function speedCurve(n: number, step: number, scale = 1) {
+  const end = Math.floor(Date.now() / 1000 / step) * step;
+  return Array.from({ length: n }, (_, i) => {
+    const x = i / n;
+    const dl = Math.max(0, (6 + 5 * Math.sin(x * 9) + 3 * Math.sin(x * 31)) * MiB * scale);
+    const up = Math.max(0, (0.8 + 0.5 * Math.cos(x * 7)) * MiB * scale);
+    return [end - (n - 1 - i) * step, Math.round(dl), Math.round(up)];
+  });
+}
+
+/**
+ * The rest of what the page tour shows filled (e2e/tour.ts), answered from the browser side
+ * like the torrents: the dashboard (with qBittorrent connected), the speed histories, search
+ * results and notifications. Call after `withSampleTorrents` (routes added later win).
+ */
+export async function withSampleExtras(page: Page, data: { mine: Array<{ hash: string }> }) {
+  const steps = { '10m': 1, '1h': 10, '24h': 240 } as const;
+  await page.route(/\/api\/stats\/speed\?range=(10m|1h|24h)$/, (route) => {
+    const range = /range=(\w+)$/.exec(route.request().url())![1] as keyof typeof steps;
+    const step = steps[range];
+    return route.fulfill({ json: { range, step, samples: speedCurve(Math.min(600, (range === '10m' ? 600 : range === '1h' ? 3600 : 86_400) / step), step) } });
+  });
+  await page.route(/\/api\/torrents\/[0-9a-f]{40}\/speed$/, (route) =>
+    route.fulfill({ json: { hash: route.request().url().split('/').at(-2), samples: speedCurve(600, 1, 0.4) } }),
+  );
+  const completion = (id: number, name: string, ago: number) => ({
+    id,
+    kind: 'completed',
+    torrent_hash: hex(id),
+    torrent_name: name,
+    message: `« ${name} » est terminé.`,
+    created_at: Math.floor(Date.now() / 1000) - ago,
+    read_at: id > 2 ? Math.floor(Date.now() / 1000) - ago + 60 : null,
+  });
+  const notifications = [
+    completion(2, 'Le Voyage dans la Lune (1902) – restauration 4K', 7_200),
+    {
+      id: 3,
+      kind: 'limit_stopped',
+      torrent_hash: hex(6),
+      torrent_name: 'Sintel.2010.1080p.mkv',
+      message: '« Sintel.2010.1080p.mkv » a été mis en pause : vous avez atteint votre nombre de téléchargements actifs.',
+      created_at: Math.floor(Date.now() / 1000) - 20_000,
+      read_at: null,
+    },
+    completion(4, 'Archives photos été 2024', 86_400),
+    {
+      id: 5,
+      kind: 'error',
+      torrent_hash: hex(7),
+      torrent_name: 'fichier-corrompu.bin',
+      message: '« fichier-corrompu.bin » est en erreur : des fichiers manquent.',
+      created_at: Math.floor(Date.now() / 1000) - 90_000,
+      read_at: Math.floor(Date.now() / 1000) - 80_000,
+    },
+  ];
+  await page.route(/\/api\/notifications\?limit=\d+$/, (route) =>
+    route.fulfill({ json: { notifications, unread: notifications.filter((n) => n.read_at === null).length } }),
+  );
+  await page.route(/\/api\/dashboard$/, async (route) => {
+    // The server's own answer (the user, their limits, the administrators' totals), filled in.
+    const real = (await (await route.fetch()).json()) as Record<string, unknown>;
+    const active = (data.mine as Array<{ hash: string; state?: string }>).filter((t) => t.state === 'downloading' || t.state === 'stalled');
+    return route.fulfill({
+      json: {
+        ...real,
+        qbittorrent: 'ok',
+        qbittorrent_error: '',
+        qbittorrent_detail: null,
+        speed: { dl: 8.5 * MiB, up: 1.5 * MiB },
+        free_space: 412 * GiB,
+        active,
+        recent_completions: [completion(2, 'Le Voyage dans la Lune (1902) – restauration 4K', 7_200), completion(4, 'Archives photos été 2024', 86_400)],
+        unread: 2,
+        usage: { torrents: 8, active: 3, disk_used: 23.9 * GiB },
+      },
+    });
+  });
+  const result = (n: number, title: string, fields: Record<string, unknown>) => ({
+    id: `resultat-${n}`,
+    title,
+    tracker: n % 2 ? 'Torrent9' : 'YGGtorrent',
+    tracker_id: n % 2 ? 'torrent9' : 'yggtorrent',
+    category: 'Movies, Movies/HD',
+    size: 1.4 * GiB,
+    seeders: 120 - n * 9,
+    leechers: 4 + n,
+    grabs: 800 - n * 40,
+    published: Math.floor(Date.now() / 1000) - n * 86_400 * 3,
+    details_url: `https://exemple.org/torrent/${n}`,
+    freeleech: n === 2,
+    info_hash: null,
+    added: null,
+    ...fields,
+  });
+  const results = [
+    result(1, 'Ubuntu 24.04.1 LTS Desktop amd64', { category: 'PC, PC/ISO', size: 5.8 * GiB, added: { hash: hex(1) } }),
+    result(2, 'Le Voyage dans la Lune 1902 MULTi 1080p BluRay', {}),
+    result(3, 'Nosferatu 1922 VOSTFR 720p', { size: 900 * MiB }),
+    result(4, 'Metropolis (1927) restauration intégrale 2160p', { size: 18.2 * GiB }),
+    result(5, 'Big Buck Bunny 60fps 4K', { category: 'Movies, Movies/UHD', size: 642 * MiB, seeders: 3 }),
+  ];
+  await page.route(/\/api\/search\/indexers$/, (route) =>
+    route.fulfill({ json: { indexers: [{ id: 'yggtorrent', name: 'YGGtorrent' }, { id: 'torrent9', name: 'Torrent9' }] } }),
+  );
+  await page.route(/\/api\/search\/recent$/, (route) =>
+    route.request().method() === 'GET'
+      ? route.fulfill({
+          json: {
+            searches: [
+              { id: 1, q: 'ubuntu', category: 'tout', indexer: '', results: 5, searched_at: Math.floor(Date.now() / 1000) - 60 },
+              { id: 2, q: 'films muets', category: 'films', indexer: 'torrent9', results: 12, searched_at: Math.floor(Date.now() / 1000) - 86_400 },
+            ],
+          },
+        })
+      : route.fallback(),
+  );
+  await page.route(/\/api\/search\?/, (route) =>
+    route.fulfill({
+      json: {
+        results,
+        indexers: [
+          { id: 'yggtorrent', name: 'YGGtorrent', ok: true, results: 3, elapsed_ms: 640, error: null },
+          { id: 'torrent9', name: 'Torrent9', ok: true, results: 2, elapsed_ms: 910, error: null },
+        ],
+        failed: [],
+        elapsed_ms: 930,
+      },
+    }),
+  );
+}

@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectFrenchPage, registerByApi, screenshotDir, viewports } from './helpers';
 import { withSampleTorrents } from './sample-data';
+import { ADMIN, ADMIN_PASSWORD, STOPS, THEMES, WIDTHS, expectHeaderFits, loginWithSamples, seedUsers, settle, viewportOf } from './tour';
 
 // Read in the worker, which starts after global setup has set it.
 test.use({ baseURL: process.env.ESSAIM_E2E_URL });
@@ -125,3 +127,35 @@ for (const [device, viewport] of Object.entries(viewports)) {
     });
   }
 }
+
+/**
+ * Every page of the app (e2e/tour.ts) at 1280, 1024 and 390 px, light and dark, into
+ * screenshots/pages/<page>-<width>-<theme>.png — what `make screenshots` runs.
+ */
+test.describe('pages', () => {
+  const pagesDir = path.join(screenshotDir, 'pages');
+  mkdirSync(pagesDir, { recursive: true });
+  test.skip(!ADMIN || !ADMIN_PASSWORD, "the server printed no administrator's credentials");
+  test.beforeAll(seedUsers);
+
+  for (const width of WIDTHS) {
+    for (const theme of THEMES) {
+      test(`pages ${width} ${theme}`, async ({ page }) => {
+        test.setTimeout(180_000);
+        await page.setViewportSize(viewportOf(width));
+        await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+        let loggedIn = false;
+        for (const stop of STOPS) {
+          if (!stop.guest && !loggedIn) {
+            await loginWithSamples(page);
+            loggedIn = true;
+          }
+          await stop.open(page);
+          if (!stop.guest) await expectHeaderFits(page);
+          await settle(page);
+          await page.screenshot({ path: path.join(pagesDir, `${stop.name}-${width}-${theme}.png`), fullPage: true });
+        }
+      });
+    }
+  }
+});

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from './test/utils';
-import { makeTorrent } from './test/torrents';
+import { makeDetail, makeTorrent } from './test/torrents';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -145,6 +145,52 @@ describe('torrents in the shell', () => {
     const byState = screen.getByRole('list', { name: 'Torrents par état' });
     expect(byState.textContent).toBe('Téléchargement2Partage1');
     expect(screen.getByRole('link', { name: 'Voir mes torrents' }).getAttribute('href')).toBe('/torrents');
+  });
+
+  it("highlights the list a torrent's page goes back to: Tous les torrents for someone else's", async () => {
+    const camille = { id: 90, username: 'camille', display_name: 'Camille' };
+    const mine = { id: alice.id, username: 'alice', display_name: 'Alice' };
+    const details: Record<string, unknown> = {
+      ['a'.repeat(40)]: makeDetail({ hash: 'a'.repeat(40), name: 'Le mien', owner: mine }),
+      ['b'.repeat(40)]: makeDetail({ hash: 'b'.repeat(40), name: 'Celui de Camille', owner: camille }),
+    };
+    mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url === '/api/me') return jsonResponse(200, { ...alice, permissions: ['see_all'] });
+      const detail = /^\/api\/torrents\/([0-9a-f]{40})$/.exec(url);
+      if (detail && details[detail[1]!]) return jsonResponse(200, details[detail[1]!]);
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    const current = (nav: HTMLElement) =>
+      within(nav)
+        .getAllByRole('link')
+        .filter((a) => a.hasAttribute('aria-current'))
+        .map((a) => [a.textContent, a.getAttribute('aria-current')]);
+
+    const first = renderWithProviders(<App />, { route: `/torrents/${'b'.repeat(40)}` });
+    expect(await screen.findByRole('heading', { name: 'Celui de Camille', level: 1 })).toBeTruthy();
+    // The back link, in the page.
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Tous les torrents' }).getAttribute('href')).toBe('/tous');
+    const nav = screen.getByRole('navigation', { name: 'Navigation principale' });
+    expect(current(nav)).toEqual([['Tous les torrents', 'true']]);
+    first.unmount();
+
+    renderWithProviders(<App />, { route: `/torrents/${'a'.repeat(40)}` });
+    expect(await screen.findByRole('heading', { name: 'Le mien', level: 1 })).toBeTruthy();
+    expect(current(screen.getByRole('navigation', { name: 'Navigation principale' }))).toEqual([['Mes torrents', 'true']]);
+  });
+
+  it('marks the current page of the main navigation, and keeps every name visible (no icon-only entry)', async () => {
+    serveApp({ ...alice, role: 'admin', permissions: [] });
+    renderWithProviders(<App />, { route: '/torrents' });
+    const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(within(nav).getByRole('link', { name: 'Mes torrents' }).getAttribute('aria-current')).toBe('page');
+    expect(within(nav).getByRole('link', { name: 'Tableau de bord' }).getAttribute('aria-current')).toBeNull();
+    // Names are text of the links, never hidden for screen readers only.
+    for (const link of within(nav).getAllByRole('link')) expect(link.querySelector('.sr-only')).toBeNull();
+    const logout = screen.getAllByRole('button', { name: 'Se déconnecter' })[0]!;
+    expect(logout.textContent).toBe('Se déconnecter');
+    expect(logout.querySelector('.sr-only')).toBeNull();
   });
 
   it('opens a torrent page at /torrents/:hash', async () => {

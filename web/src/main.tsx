@@ -7,6 +7,7 @@ import './index.css';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { createQueryClient } from './lib/queryClient';
+import { registerServiceWorker } from './lib/registerServiceWorker';
 
 const queryClient = createQueryClient();
 
@@ -21,3 +22,5 @@ createRoot(document.getElementById('root')!).render(
     </ErrorBoundary>
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -125,7 +125,8 @@ export function DataTable<T, K extends string>({
 
   return (
     // `relative`: the visually hidden labels (absolutely positioned) stay inside the scrolling box.
-    <div className={FRAME[variant]} aria-busy={busy || undefined}>
+    // A focusable named region: when it scrolls sideways (phones) the keyboard can scroll it too.
+    <div className={FRAME[variant]} aria-busy={busy || undefined} tabIndex={0} role="region" aria-label={caption}>
       <table className={cx('w-full border-collapse', className)} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead className={HEAD[variant]}>

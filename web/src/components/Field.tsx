@@ -4,7 +4,7 @@ import { cx } from '../lib/cx';
 
 /** The look of a single-line control (`<input>`, `<select>`): its border follows `error`. */
 export const controlClass =
-  'min-h-10 w-full rounded-md border bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:bg-stone-900 dark:text-stone-100';
+  'min-h-10 w-full rounded-md border bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:bg-stone-900 dark:text-stone-100 placeholder:text-stone-500 dark:placeholder:text-stone-400';
 export const controlBorder = (error?: string) =>
   error ? 'border-red-600 dark:border-red-400' : 'border-stone-300 dark:border-stone-600';
 

@@ -28,7 +28,7 @@ export function TextAreaField({ label, hint, textareaRef, className, rows = 5, .
         aria-describedby={hintId}
         className={cx(
           'w-full rounded-md border border-stone-300 bg-white px-3 py-2 font-mono text-sm text-stone-900 shadow-sm',
-          'placeholder:text-stone-400 dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100',
+          'placeholder:text-stone-500 dark:placeholder:text-stone-400 dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100',
           'focus-visible:outline-2 focus-visible:outline-offset-1',
         )}
         {...rest}

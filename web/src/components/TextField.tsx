@@ -31,7 +31,7 @@ export function TextField({
         aria-describedby={ids.describedBy}
         className={cx(
           controlClass,
-          'placeholder:text-stone-400 focus-visible:outline-2 focus-visible:outline-offset-1',
+          'focus-visible:outline-2 focus-visible:outline-offset-1',
           controlBorder(error),
         )}
         {...rest}

@@ -17,8 +17,10 @@ export function validateNewPassword(v: string): string | undefined {
   return undefined;
 }
 
-export function validateConfirmation(password: string, confirmation: string): string | undefined {
-  return password === confirmation ? undefined : i18n.t('validation.confirmMismatch');
+/** `signUp`: the sign-up form's "Mot de passe" (else a change's "nouveau mot de passe"). */
+export function validateConfirmation(password: string, confirmation: string, signUp = false): string | undefined {
+  if (password === confirmation) return undefined;
+  return i18n.t(signUp ? 'validation.confirmMismatchSignUp' : 'validation.confirmMismatch');
 }
 
 export function validateDisplayName(v: string, required: boolean): string | undefined {

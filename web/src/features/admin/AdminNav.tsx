@@ -63,9 +63,9 @@ const menuItemClass = (active: boolean, mobile?: boolean) =>
 
 /**
  * The "Administration" entry of the main navigation (a `<li>`), for administrators.
- * Wide screens: one link, highlighted on every administration page, its label only
- * visible from `xl` on (the icon stays, the name is still read out). Menu on small
- * screens: a group heading with the four pages under it.
+ * Wide screens: one link, highlighted on every administration page, its name always shown
+ * (its icon only from `xl` on, like the other entries). Menu on small screens: a group
+ * heading with the four pages under it.
  */
 export function AdminMenuItem({ mobile, onNavigate }: { mobile?: boolean; onNavigate?: () => void }) {
   const { t } = useTranslation();
@@ -100,13 +100,12 @@ export function AdminMenuItem({ mobile, onNavigate }: { mobile?: boolean; onNavi
       <Link
         to={home}
         onClick={onNavigate}
-        title={t('admin.nav.entry')}
         // The whole section is current, the link's own page only on "Réglages".
         aria-current={inAdmin ? (pathname.replace(/\/$/, '') === home ? 'page' : 'true') : undefined}
-        className={menuItemClass(inAdmin)}
+        className={cx(menuItemClass(inAdmin), 'lg:px-1.5 xl:px-2.5 2xl:px-3')}
       >
-        <Shield aria-hidden="true" className="size-4" />
-        <span className="lg:max-xl:sr-only">{t('admin.nav.entry')}</span>
+        <Shield aria-hidden="true" className="size-4 shrink-0 lg:max-xl:hidden" />
+        {t('admin.nav.entry')}
       </Link>
     </li>
   );

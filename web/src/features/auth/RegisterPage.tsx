@@ -41,6 +41,10 @@ function RegisterForm() {
     onSuccess: (user) => startSession(client, user),
   });
 
+  // An error that states the rule replaces the hint (which says the same); "required" keeps it.
+  const hint = (name: Field, text: string, required?: string) =>
+    fieldErrors[name] && fieldErrors[name] !== required ? undefined : text;
+
   const bind = (name: Field) => ({
     name,
     value: values[name],
@@ -57,7 +61,7 @@ function RegisterForm() {
       display_name: validateDisplayName(values.display_name, false),
       email: validateEmail(values.email),
       password: validateNewPassword(values.password),
-      confirm: validateConfirmation(values.password, values.confirm),
+      confirm: validateConfirmation(values.password, values.confirm, true),
     });
     if (!valid) return;
     const input: RegisterInput = { username: values.username.trim(), password: values.password };
@@ -71,7 +75,7 @@ function RegisterForm() {
       {formError && <Alert alertRef={alertRef}>{formError}</Alert>}
       <TextField
         label={t('auth.register.username')}
-        hint={t('auth.register.usernameHint')}
+        hint={hint('username', t('auth.register.usernameHint'), t('validation.usernameRequired'))}
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
@@ -88,7 +92,7 @@ function RegisterForm() {
       <TextField label={t('auth.register.email')} type="email" autoComplete="email" optional {...bind('email')} />
       <TextField
         label={t('auth.register.password')}
-        hint={t('auth.register.passwordHint')}
+        hint={hint('password', t('auth.register.passwordHint'))}
         type="password"
         autoComplete="new-password"
         required

@@ -15,7 +15,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatSpeed } from '../../lib/format';
 import { useMediaQuery } from '../../lib/useMediaQuery';
-import { binaryIncrs, formatClock, yRange, type ChartData } from './series';
+import { binaryIncrs, chartXRange, chartYRange, formatClock, type ChartData } from './series';
 
 export interface SpeedChartLabels {
   /** Legend label of the x values ("Heure"). */
@@ -56,7 +56,8 @@ function lastValue(values: ArrayLike<number | null | undefined> | undefined): nu
   return null;
 }
 
-function buildOptions(
+/** uPlot's options (exported for SpeedChart.test.tsx, which draws them with the real uPlot). */
+export function buildOptions(
   width: number,
   height: number,
   windowSec: number,
@@ -72,20 +73,17 @@ function buildOptions(
   return {
     width,
     height,
-    // x values are Unix seconds (uPlot's `ms` is the factor that yields milliseconds).
+    // x values are Unix seconds (uPlot's `ms` is the factor that yields milliseconds), shown in
+    // the browser's time zone: the axis splits (this Date) and the labels (formatClock) agree.
     ms: 1e-3,
+    tzDate: (ts) => new Date(ts * 1000),
     pxAlign: 1,
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     legend: { live: true },
     scales: {
-      x: {
-        time: true,
-        range: (_u, _min, max) => {
-          const end = typeof max === 'number' && Number.isFinite(max) ? max : Date.now() / 1000;
-          return [end - windowSec, end];
-        },
-      },
-      y: { range: (_u, _min, max) => yRange(max) },
+      // Both from the data drawn, never from uPlot's bounds (see chartXRange and chartYRange).
+      x: { time: true, range: (u) => chartXRange(u.data as ChartData, windowSec, Date.now() / 1000) },
+      y: { range: (u) => chartYRange(u.data as ChartData, windowSec, Date.now() / 1000) },
     },
     axes: [
       {

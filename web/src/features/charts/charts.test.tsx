@@ -106,8 +106,8 @@ describe('GlobalSpeedChart', () => {
     await waitFor(() => expect(screen.getByRole('img').getAttribute('aria-label')).toMatch(/24 heures/));
     // The chart spans the whole day, whatever the data covers.
     await waitFor(() => expect(lastPlot().opts.width).toBeGreaterThan(0));
-    const x = (lastPlot().opts.scales as { x: { range: (u: unknown, min: number, max: number) => number[] } }).x;
-    expect(x.range(null, T0 - 100, T0)).toEqual([T0 - 86_400, T0]);
+    const x = (lastPlot().opts.scales as { x: { range: (u: unknown) => number[] } }).x;
+    expect(x.range({ data: [[T0 - 100, T0], [1, 2], [3, 4]] })).toEqual([T0 - 86_400, T0]);
   });
 
   it('requests nothing without the see_charts permission, and says so', () => {

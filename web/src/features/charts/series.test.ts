@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   appendSample,
   binaryIncrs,
+  chartXRange,
+  chartYRange,
   formatClock,
   parseSamples,
   parseSpeedFrame,
   toChartData,
   torrentSample,
   trimWindow,
+  visibleMax,
   xRange,
   yRange,
   type SpeedSample,
@@ -139,6 +142,34 @@ describe('ranges and ticks', () => {
   it('shows the whole window ending at the newest sample', () => {
     expect(xRange(seconds(3, 1000), 600, 5000)).toEqual([400, 1000]);
     expect(xRange([], 3600, 5000)).toEqual([1400, 5000]);
+  });
+
+  it("takes the chart's x window from the data drawn: a single point ends it, no point ends it now", () => {
+    expect(chartXRange(toChartData([[1000, 5, 0]]), 600, 5000)).toEqual([400, 1000]);
+    expect(chartXRange(toChartData(seconds(3, 1000)), 600, 5000)).toEqual([400, 1000]);
+    expect(chartXRange([[], [], []], 600, 5000)).toEqual([4400, 5000]);
+  });
+
+  it('takes the highest speed among the points inside the window only', () => {
+    const data = toChartData([
+      [100, 50 * MO, 0],
+      [500, KO, 2 * KO],
+      [900, 3 * KO, KO],
+    ]);
+    expect(visibleMax(data, 300, 900)).toBe(3 * KO);
+    expect(visibleMax(data, 100, 900)).toBe(50 * MO);
+    expect(visibleMax(data, 400, 600)).toBe(2 * KO);
+    expect(visibleMax(data, 901, 1000)).toBeNull();
+    // A gap's null is no value.
+    expect(visibleMax([[1, 2], [null, 4], [null, null]], 0, 1)).toBeNull();
+  });
+
+  it("scales speeds to the points in view: an old burst out of the window no longer counts", () => {
+    // A start-up burst at 50 Mo/s, 15 minutes before the newest point, then 1 Mo/s.
+    const samples: SpeedSample[] = [[0, 50 * MO, 0], ...seconds(300, 900, MO)];
+    expect(chartYRange(toChartData(samples), 600, 900)).toEqual([0, 1.1 * MO]);
+    expect(chartYRange(toChartData(samples), 3600, 900)[1]).toBeCloseTo(55 * MO);
+    expect(chartYRange([[], [], []], 600, 900)).toEqual([0, 10 * KO]);
   });
 
   it('starts the speed axis at 0 with a floor of 10 Ko/s', () => {

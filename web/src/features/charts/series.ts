@@ -115,10 +115,43 @@ export function xRange(samples: readonly SpeedSample[], windowSec: number, now: 
   return [end - windowSec, end];
 }
 
+/**
+ * The x range of what uPlot draws, from the data itself: the window ending at the newest time
+ * (or `now` when there is none). Not from uPlot's own bounds: for a single point uPlot widens
+ * the x scale to [t, t + 86,400,000 s] (its one-day default in milliseconds, applied to a scale
+ * in seconds), which put the axis 1,000 days ahead — one hour off once printed as a clock when
+ * that day is on the other side of a daylight-saving change — until the second sample arrived.
+ */
+export function chartXRange(data: ChartData, windowSec: number, now: number): [number, number] {
+  const times = data[0];
+  const end = times.length > 0 ? times[times.length - 1]! : now;
+  return [end - windowSec, end];
+}
+
+/** The highest download or upload speed among the points whose time is within [from, to] (null: none). */
+export function visibleMax(data: ChartData, from: number, to: number): number | null {
+  const [times, dl, up] = data;
+  let max: number | null = null;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    if (t < from || t > to) continue;
+    for (const v of [dl[i], up[i]]) if (finite(v) && (max === null || v > max)) max = v;
+  }
+  return max;
+}
+
 /** The y range: from 0, a little room above the highest value, at least 10 Ko/s. */
 export function yRange(max: number | null | undefined): [number, number] {
   const top = finite(max) && max > 0 ? max * 1.1 : 0;
   return [0, Math.max(top, 10 * 1024)];
+}
+
+/**
+ * The y range of what uPlot draws: from the points inside the x window only, so that the scale
+ * follows the window as it moves (an old burst that scrolled out no longer flattens the curve).
+ */
+export function chartYRange(data: ChartData, windowSec: number, now: number): [number, number] {
+  return yRange(visibleMax(data, ...chartXRange(data, windowSec, now)));
 }
 
 /**

@@ -14,6 +14,9 @@ import { breadcrumbs, canZip, folderSearch, mediaKind, resolveFolder, startFolde
 import type { FileNode } from './fileTree';
 import type { FileActions } from './useFileActions';
 
+/** A row not downloaded (priority 0): muted, not faded — an opacity took its text below AA contrast. */
+const SKIPPED = 'text-stone-600 dark:text-stone-400';
+
 /** The icon of a file, from what a browser could do with it. */
 export function FileIcon({ name, className }: { name: string; className?: string }) {
   const kind = mediaKind(name);
@@ -167,7 +170,7 @@ export function FileBrowser({
         <ol className="flex flex-wrap items-center gap-x-1 gap-y-0.5 text-sm">
           {crumbs.map((c, i) => (
             <li key={c.path} className="flex min-w-0 items-center gap-1">
-              {i > 0 && <ChevronRight aria-hidden="true" className="size-4 shrink-0 text-stone-400" />}
+              {i > 0 && <ChevronRight aria-hidden="true" className="size-4 shrink-0 text-stone-500 dark:text-stone-400" />}
               {i < crumbs.length - 1 ? (
                 <Link
                   to={to(c.path)}
@@ -233,7 +236,7 @@ export function FileBrowser({
         rows={folder.children}
         rowKey={(node) => `${node.kind === 'folder' ? 'd' : 'f'}:${node.path}`}
         caption={t('files.contents', { name: folderName })}
-        rowProps={(node) => ({ className: node.priority === 0 ? 'opacity-60' : undefined })}
+        rowProps={(node) => ({ className: node.priority === 0 ? SKIPPED : undefined })}
         variant="plain"
       />
     </div>

@@ -19,7 +19,7 @@ const smallButton =
 /** A drawn "·" between the parts of a chip (its aria-label has commas instead). */
 function Dot() {
   return (
-    <span aria-hidden="true" className="mx-1 text-stone-400 dark:text-stone-500">
+    <span aria-hidden="true" className="mx-1 text-stone-500 dark:text-stone-400">
       ·
     </span>
   );

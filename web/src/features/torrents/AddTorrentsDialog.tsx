@@ -235,7 +235,7 @@ function AddForm({ onClose }: { onClose: () => void }) {
                   <ul aria-label={t('torrents.add.chosenFiles')} className="flex flex-col divide-y divide-stone-200 rounded-md border border-stone-200 dark:divide-stone-700 dark:border-stone-700">
                     {files.map((f) => (
                       <li key={`${f.name}-${f.size}-${f.lastModified}`} className="flex items-center gap-2 py-1 pl-3 pr-1 text-sm">
-                        <FileText aria-hidden="true" className="size-4 shrink-0 text-stone-500" />
+                        <FileText aria-hidden="true" className="size-4 shrink-0 text-stone-500 dark:text-stone-400" />
                         <span className="min-w-0 flex-1 truncate" title={f.name}>
                           {f.name}
                         </span>

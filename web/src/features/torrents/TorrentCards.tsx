@@ -47,7 +47,8 @@ export function TorrentCards({
             data-hash={x.hash}
             className={cx(
               'rounded-lg border border-stone-200 bg-white p-3 shadow-sm dark:border-stone-800 dark:bg-stone-900',
-              x.removed && 'opacity-60',
+              // Muted and dashed, not faded: an opacity would take the text below AA contrast.
+              x.removed && 'border-dashed text-stone-600 dark:text-stone-400',
             )}
           >
             <article aria-label={x.name} className="flex flex-col gap-3">

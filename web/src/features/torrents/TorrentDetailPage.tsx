@@ -11,6 +11,7 @@ import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { Loading } from '../../components/Loading';
 import { LoadError } from '../../components/LoadError';
+import { useNavSection } from '../../components/navSection';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
@@ -123,6 +124,8 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
     to: from && /^\/(torrents|tous)(\?|$)/.test(from) ? from : fromAll ? '/tous' : '/torrents',
     label: fromAll ? t('nav.allTorrents') : t('nav.myTorrents'),
   };
+  // The main navigation highlights the list the back link goes to.
+  useNavSection(fromAll ? '/tous' : '/torrents');
 
   const transfer: Array<[string, ReactNode]> = [
     [t('torrents.columns.size'), sizeText(torrent)],

@@ -10,7 +10,8 @@ import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateB
 import { torrentPage, useDetailLinkState } from './routes';
 import { TorrentActions } from './TorrentActions';
 
-const muted = (zero: boolean, text: string) => (zero ? <span className="text-stone-400 dark:text-stone-500">{text}</span> : text);
+// Zero speeds are quieter than the others, yet readable (WCAG AA: 4.8:1 on white, 6.8:1 on stone-900).
+const muted = (zero: boolean, text: string) => (zero ? <span className="text-stone-500 dark:text-stone-400">{text}</span> : text);
 
 export interface TableProps {
   torrents: readonly Torrent[];
@@ -145,7 +146,8 @@ export function TorrentTable({ torrents, view, onSort, showOwner, caption, onDel
       sort={{ key: view.sort, dir: view.dir, onSort: (key) => key !== 'actions' && onSort(key) }}
       rowProps={(x) => ({
         'data-hash': x.hash,
-        className: x.removed ? 'text-stone-500 opacity-60 dark:text-stone-400' : undefined,
+        // Muted, not faded: an opacity would take the text below AA contrast.
+        className: x.removed ? 'text-stone-500 dark:text-stone-400' : undefined,
       })}
       density="compact"
       className="text-[0.8125rem]"

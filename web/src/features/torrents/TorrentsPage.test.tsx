@@ -116,7 +116,9 @@ describe('Mes torrents', () => {
     renderPage();
     const row = (await screen.findByRole('rowheader', { name: 'Ancien' })).closest('tr')!;
     expect(within(row).getByText('Supprimé')).toBeTruthy();
-    expect(row.className).toContain('opacity-60');
+    // Muted text, not an opacity (which took it below AA contrast).
+    expect(row.className).toContain('text-stone-500');
+    expect(row.className).not.toContain('opacity');
     expect(within(row).queryByRole('button', { name: /^Pause/ })).toBeNull();
     expect(within(row).queryByRole('button', { name: /^Reprendre/ })).toBeNull();
     expect(within(row).getByRole('button', { name: 'Supprimer « Ancien »' })).toBeTruthy();

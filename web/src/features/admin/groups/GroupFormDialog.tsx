@@ -231,7 +231,7 @@ function GroupForm({
                 aria-describedby={seedingError ? `${id}-seeding-error` : undefined}
                 className={cx(
                   controlClass,
-                  'min-w-0 flex-1 placeholder:text-stone-400',
+                  'min-w-0 flex-1',
                   controlBorder(seedingError),
                 )}
               />

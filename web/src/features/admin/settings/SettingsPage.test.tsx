@@ -162,6 +162,39 @@ describe('Réglages', () => {
     expect([...group.options].map((o) => o.textContent)).toEqual(['Administrateurs', 'Utilisateurs', 'Invités']);
   });
 
+  it('links to each section from a navigation of its own; a link focuses the section heading', async () => {
+    serve();
+    renderPage();
+    const nav = await screen.findByRole('navigation', { name: 'Sections des réglages' });
+    const links = within(nav).getAllByRole('link');
+    expect(links.map((a) => a.textContent)).toEqual([
+      'qBittorrent',
+      'Jackett',
+      'Téléchargements',
+      'Stockage',
+      'Général',
+      'E-mails et webhooks',
+    ]);
+    // Every link names a heading of the page, inside its section.
+    for (const a of links) {
+      const heading = document.getElementById(a.getAttribute('href')!.slice(1));
+      expect(heading?.tagName).toBe('H2');
+      expect(heading?.textContent).toBe(a.textContent);
+      expect(heading?.closest('section')?.className).toContain('scroll-mt-20');
+    }
+    fireEvent.click(within(nav).getByRole('link', { name: 'Général' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Général', level: 2 }));
+    expect(window.location.hash).toBe('#reglages-general');
+  });
+
+  it('leaves E-mails et webhooks out of the navigation when the server has no such section', async () => {
+    serve({}, settings({ notifications: undefined }));
+    renderPage();
+    const nav = await screen.findByRole('navigation', { name: 'Sections des réglages' });
+    expect(within(nav).getAllByRole('link')).toHaveLength(5);
+    expect(within(nav).queryByRole('link', { name: 'E-mails et webhooks' })).toBeNull();
+  });
+
   it('says when qBittorrent is managed by essaim and when a secret is not set', async () => {
     const base = settings();
     serve({}, { ...base, qbittorrent: { ...base.qbittorrent, managed: true, password_set: false } });
