@@ -131,6 +131,16 @@ void Registry::place(Entry& e) const {
     if (renderer_) e.json = renderer_(e);
 }
 
+// What only essaim's row knows about a torrent: its owner and essaim's own state.
+static void take_row(Entry& e, const store::TorrentRow& r) {
+    e.owner_id = r.owner_id;
+    e.row_id = r.id;
+    e.limit_state = r.limit_state;
+    e.limit_reason = r.limit_reason;
+    e.size_checked = r.size_checked;
+    e.completion_notified = r.completion_notified;
+}
+
 // A torrent qBittorrent has.
 Entry Registry::live_entry(const TorrentInfo& t, const store::TorrentRow* row) const {
     Entry e;
@@ -138,14 +148,7 @@ Entry Registry::live_entry(const TorrentInfo& t, const store::TorrentRow* row) c
     e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
     e.hash_v2 = !t.infohash_v2.empty() ? t.infohash_v2 : (row ? row->hash_v2 : "");
     e.name = t.name.empty() && row ? row->name : t.name;
-    if (row) {
-        e.owner_id = row->owner_id;
-        e.row_id = row->id;
-        e.limit_state = row->limit_state;
-        e.limit_reason = row->limit_reason;
-        e.size_checked = row->size_checked;
-        e.completion_notified = row->completion_notified;
-    }
+    if (row) take_row(e, *row);
     e.in_qbt = true;
     e.state = std::string(essaim_state(t.state));
     e.qbt_state = t.state;
@@ -178,11 +181,7 @@ Entry Registry::row_entry(const store::TorrentRow& r) const {
     e.hash_v1 = r.hash_v1;
     e.hash_v2 = r.hash_v2;
     e.name = r.name;
-    e.owner_id = r.owner_id;
-    e.row_id = r.id;
-    e.limit_state = r.limit_state;
-    e.limit_reason = r.limit_reason;
-    e.size_checked = r.size_checked;
+    take_row(e, r);
     e.removed = r.removed_at.has_value();
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
