@@ -266,13 +266,14 @@ export async function withSampleExtras(page: Page, data: { mine: Array<{ hash: s
     freeleech: n === 2,
     info_hash: null,
     added: null,
+    on_server: false,
     ...fields,
   });
   const results = [
-    result(1, 'Ubuntu 24.04.1 LTS Desktop amd64', { category: 'PC, PC/ISO', size: 5.8 * GiB, added: { hash: hex(1) } }),
+    result(1, 'Ubuntu 24.04.1 LTS Desktop amd64', { category: 'PC, PC/ISO', size: 5.8 * GiB, added: { hash: hex(1) }, on_server: true }),
     result(2, 'Le Voyage dans la Lune 1902 MULTi 1080p BluRay', {}),
-    result(3, 'Nosferatu 1922 VOSTFR 720p', { size: 900 * MiB }),
-    result(4, 'Metropolis (1927) restauration intégrale 2160p', { size: 18.2 * GiB }),
+    result(3, 'Nosferatu 1922 VOSTFR 720p', { size: 900 * MiB, info_hash: hex(3), on_server: true }),
+    result(4, 'Metropolis (1927) restauration intégrale 2160p', { category: 'Movies, Movies/UHD, Movies/Foreign', size: 18.2 * GiB }),
     result(5, 'Big Buck Bunny 60fps 4K', { category: 'Movies, Movies/UHD', size: 642 * MiB, seeders: 3 }),
   ];
   await page.route(/\/api\/search\/indexers$/, (route) =>
