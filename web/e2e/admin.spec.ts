@@ -172,7 +172,7 @@ test('dialogs start on their first field and give the focus back to what opened 
   await page.keyboard.press('Enter');
   const addDialog = page.getByRole('dialog', { name: 'Ajouter des torrents' });
   await expect(addDialog).toBeVisible();
-  await expect(addDialog.getByRole('button', { name: 'Fermer' })).not.toBeFocused();
+  await expect(addDialog.locator('button[aria-label="Fermer"]')).not.toBeFocused();
   await expect(addDialog.getByRole('textbox').first()).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(addDialog).toBeHidden();
@@ -195,7 +195,7 @@ test('dialogs start on their first field and give the focus back to what opened 
   await page.keyboard.press('Enter');
   const editDialog = page.getByRole('dialog', { name: `Modifier « ${USER} »` });
   await expect(editDialog).toBeVisible();
-  await expect(editDialog.getByRole('button', { name: 'Fermer' })).not.toBeFocused();
+  await expect(editDialog.locator('button[aria-label="Fermer"]')).not.toBeFocused();
   await page.keyboard.press('Escape');
   await expect(editDialog).toBeHidden();
   await expect(edit).toBeFocused();
