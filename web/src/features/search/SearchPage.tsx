@@ -87,42 +87,45 @@ function SearchForm({
         autoComplete="off"
         className="sm:min-w-72 sm:flex-1"
       />
-      <div className="flex flex-col gap-1 sm:w-44">
-        <label htmlFor={`${id}-cat`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {t('search.form.category')}
-        </label>
-        <select
-          id={`${id}-cat`}
-          value={category}
-          onChange={(e) => onChange({ ...value, category: e.target.value as SearchCategory })}
-          className={fieldClass}
-        >
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`search.categories.${c}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-1 sm:w-52">
-        <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {t('search.form.indexer')}
-        </label>
-        <select
-          id={`${id}-idx`}
-          value={indexer}
-          onChange={(e) => onChange({ ...value, indexer: e.target.value })}
-          className={fieldClass}
-        >
-          <option value="">{t('search.form.allIndexers')}</option>
-          {list.map((i) => (
-            <option key={i.id} value={i.id}>
-              {i.name}
-            </option>
-          ))}
-          {/* A recent search's indexer that is no longer listed (or not yet): shown by its id. */}
-          {indexer !== '' && !list.some((i) => i.id === indexer) && <option value={indexer}>{indexer}</option>}
-        </select>
+      {/* Side by side on phones too: the results start higher. */}
+      <div className="grid grid-cols-2 gap-3 sm:contents">
+        <div className="flex min-w-0 flex-col gap-1 sm:w-44">
+          <label htmlFor={`${id}-cat`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+            {t('search.form.category')}
+          </label>
+          <select
+            id={`${id}-cat`}
+            value={category}
+            onChange={(e) => onChange({ ...value, category: e.target.value as SearchCategory })}
+            className={fieldClass}
+          >
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`search.categories.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex min-w-0 flex-col gap-1 sm:w-52">
+          <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+            {t('search.form.indexer')}
+          </label>
+          <select
+            id={`${id}-idx`}
+            value={indexer}
+            onChange={(e) => onChange({ ...value, indexer: e.target.value })}
+            className={fieldClass}
+          >
+            <option value="">{t('search.form.allIndexers')}</option>
+            {list.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+            {/* A recent search's indexer that is no longer listed (or not yet): shown by its id. */}
+            {indexer !== '' && !list.some((i) => i.id === indexer) && <option value={indexer}>{indexer}</option>}
+          </select>
+        </div>
       </div>
       <Button
         type="submit"
