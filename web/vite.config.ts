@@ -7,6 +7,9 @@ import { serviceWorker } from './sw/vite-plugin';
 export default defineConfig({
   plugins: [react(), tailwindcss(), serviceWorker()],
   server: {
+    // Tests only: src/features/admin/audit/serverActions.test.ts reads the server's sources
+    // (every action it writes to the journal must have a French label).
+    ...(process.env.VITEST ? { fs: { allow: ['.', '../server/src'] } } : {}),
     proxy: {
       '/api': { target: process.env.ESSAIM_DEV_API ?? 'http://127.0.0.1:8080', ws: true },
     },

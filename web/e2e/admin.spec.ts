@@ -128,7 +128,27 @@ test('a limited group without search, a user in it, their usage, and the journal
   const journal = page.getByTestId('audit-table');
   await expect(journal.getByRole('row').filter({ hasText: auditLabel('group', /Groupe/) }).first()).toBeVisible();
   await expect(journal.getByRole('row').filter({ hasText: auditLabel('user', /Utilisateur/) }).first()).toBeVisible();
+  // Their sign-in: "Connexion", by "dominique", about "Dominique" (a link to the account), never
+  // "Utilisateur 2" nor the bare action code.
+  const signIn = journal
+    .getByRole('row')
+    .filter({ hasText: 'Connexion' })
+    .filter({ has: page.getByRole('link', { name: `Ouvrir le compte « ${DISPLAY_NAME} »`, exact: true }) })
+    .first();
+  await expect(signIn).toBeVisible();
+  await expect(signIn.getByRole('link', { name: `Ouvrir le compte « ${USER} »`, exact: true })).toBeVisible();
+  await expect(signIn).not.toContainText('user.login');
+  await expect(journal).not.toContainText(/Utilisateur \d/);
+  const created = journal.getByRole('row').filter({ hasText: auditLabel('group', /Groupe/) }).first();
+  await expect(created.getByRole('link', { name: new RegExp(`« ${GROUP} »`) })).toBeVisible();
   await expectFrenchPage(page, 'Journal');
+  // The name leads to the account: its dialog opens on "Utilisateurs".
+  await signIn.getByRole('link', { name: `Ouvrir le compte « ${DISPLAY_NAME} »`, exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/utilisateurs$/);
+  const account = page.getByRole('dialog', { name: `Modifier « ${USER} »` });
+  await expect(account).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(account).toBeHidden();
 
   // Réglages → Stockage: a new server has nothing left in the shared folder.
   await page.goto('/admin/reglages');
@@ -138,4 +158,50 @@ test('a limited group without search, a user in it, their usage, and the journal
   await expect(storage.getByRole('button', { name: 'Tout déplacer dans les dossiers des utilisateurs' })).toHaveCount(0);
   await expect(page.getByRole('form', { name: 'Général' }).getByLabel('Autoriser les adresses locales et privées')).not.toBeChecked();
   await expectFrenchPage(page, 'Réglages');
+});
+
+test('dialogs start on their first field and give the focus back to what opened them', async ({ page }) => {
+  await page.goto('/connexion');
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await expect(page.getByTestId('nav-user')).toBeAttached();
+
+  // "Ajouter des torrents" (Mes torrents), opened from the keyboard.
+  await page.goto('/torrents');
+  const add = page.getByRole('button', { name: 'Ajouter des torrents' }).first();
+  await add.focus();
+  await page.keyboard.press('Enter');
+  const addDialog = page.getByRole('dialog', { name: 'Ajouter des torrents' });
+  await expect(addDialog).toBeVisible();
+  await expect(addDialog.locator('button[aria-label="Fermer"]')).not.toBeFocused();
+  await expect(addDialog.getByRole('textbox').first()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(addDialog).toBeHidden();
+  await expect(add).toBeFocused();
+
+  // Utilisateurs: "Créer un utilisateur", then a row's "Modifier".
+  await page.goto('/admin/utilisateurs');
+  await expect(page.getByTestId('user-table')).toBeVisible();
+  const create = page.getByRole('button', { name: 'Créer un utilisateur' });
+  await create.focus();
+  await page.keyboard.press('Enter');
+  const createDialog = page.getByRole('dialog', { name: 'Créer un utilisateur' });
+  await expect(createDialog.getByLabel("Nom d'utilisateur")).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(createDialog).toBeHidden();
+  await expect(create).toBeFocused();
+
+  const edit = page.getByRole('button', { name: `Modifier « ${USER} »` });
+  await edit.focus();
+  await page.keyboard.press('Enter');
+  const editDialog = page.getByRole('dialog', { name: `Modifier « ${USER} »` });
+  await expect(editDialog).toBeVisible();
+  await expect(editDialog.locator('button[aria-label="Fermer"]')).not.toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editDialog).toBeHidden();
+  await expect(edit).toBeFocused();
+  // Annuler too.
+  await page.keyboard.press('Enter');
+  await editDialog.getByRole('button', { name: 'Annuler' }).click();
+  await expect(editDialog).toBeHidden();
+  await expect(edit).toBeFocused();
 });

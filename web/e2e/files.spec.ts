@@ -67,8 +67,8 @@ test('browse a torrent folder, download a file, list every link, play the video'
   await page.goBack();
   await expect(files.getByRole('button', { name: 'Lire « clip été.webm »' })).toBeVisible();
 
-  // Télécharger tout: the links dialog, and a Metalink for a download manager.
-  await page.getByRole('button', { name: 'Télécharger tout' }).click();
+  // Liste des liens: the links dialog, and a Metalink for a download manager.
+  await page.getByRole('button', { name: /^Liste des liens — dossier « / }).click();
   const dialog = page.getByRole('dialog', { name: 'Liens de téléchargement' });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('Ces liens expirent le');

@@ -104,7 +104,7 @@ const file = (index: number, path: string, size: number, progress: number, prior
   size,
   progress,
   priority,
-  downloadable: false,
+  downloadable: progress >= 1,
   unavailable: progress < 1 ? 'incomplete' : null,
 });
 
@@ -116,7 +116,11 @@ export const sampleFiles = [
   file(4, 'ubuntu-24.04.1/boot/grub/grub.cfg', 1200, 1),
   file(5, 'ubuntu-24.04.1/LISEZ-MOI.txt', 4200, 1),
   file(6, 'ubuntu-24.04.1/SHA256SUMS', 300, 0),
+  file(7, 'ubuntu-24.04.1/fond-ecran.png', 1.8 * MiB, 1),
 ];
+
+/** Downloads as a server serving the files itself gives them (direct mode: .zip per folder). */
+export const sampleDownloads = { available: true, reason: null, direct: true, zip: true, ttl: 21_600 };
 
 /**
  * Serves the example torrents for this page (lists, one detail, its files, adds, and the live
@@ -143,7 +147,7 @@ export async function withSampleTorrents(
       ? route.fulfill({ json: sampleDetail(t) })
       : route.fulfill({ status: 404, json: { error: { code: 'torrent_not_found', message: 'Torrent introuvable.' } } });
   });
-  await page.route(/\/api\/torrents\/[0-9a-f]{40}\/files$/, (route) => route.fulfill({ json: { files: sampleFiles } }));
+  await page.route(/\/api\/torrents\/[0-9a-f]{40}\/files$/, (route) => route.fulfill({ json: { files: sampleFiles, downloads: sampleDownloads } }));
   await page.route(/\/api\/torrents$/, (route) =>
     route.request().method() === 'POST'
       ? route.fulfill({
@@ -266,13 +270,14 @@ export async function withSampleExtras(page: Page, data: { mine: Array<{ hash: s
     freeleech: n === 2,
     info_hash: null,
     added: null,
+    on_server: false,
     ...fields,
   });
   const results = [
-    result(1, 'Ubuntu 24.04.1 LTS Desktop amd64', { category: 'PC, PC/ISO', size: 5.8 * GiB, added: { hash: hex(1) } }),
+    result(1, 'Ubuntu 24.04.1 LTS Desktop amd64', { category: 'PC, PC/ISO', size: 5.8 * GiB, added: { hash: hex(1) }, on_server: true }),
     result(2, 'Le Voyage dans la Lune 1902 MULTi 1080p BluRay', {}),
-    result(3, 'Nosferatu 1922 VOSTFR 720p', { size: 900 * MiB }),
-    result(4, 'Metropolis (1927) restauration intégrale 2160p', { size: 18.2 * GiB }),
+    result(3, 'Nosferatu 1922 VOSTFR 720p', { size: 900 * MiB, info_hash: hex(3), on_server: true }),
+    result(4, 'Metropolis (1927) restauration intégrale 2160p', { category: 'Movies, Movies/UHD, Movies/Foreign', size: 18.2 * GiB }),
     result(5, 'Big Buck Bunny 60fps 4K', { category: 'Movies, Movies/UHD', size: 642 * MiB, seeders: 3 }),
   ];
   await page.route(/\/api\/search\/indexers$/, (route) =>

@@ -370,6 +370,8 @@ export interface SearchResult {
   info_hash: string | null;
   /** Set when the user already added it (or already has a torrent with that hash). */
   added: { hash: string } | null;
+  /** A torrent with this hash is on the server, whoever added it: adding it would be refused. */
+  on_server: boolean;
 }
 
 export interface SearchIndexerStatus {

@@ -29,6 +29,8 @@ export interface Column<T, K extends string = string> {
   className?: string;
   /** Classes of the body cells only. */
   cellClassName?: string;
+  /** In the `cards` layout: a whole line of the card (long text) rather than half of one. */
+  wideInCard?: boolean;
 }
 
 export interface TableSort<K extends string> {
@@ -59,6 +61,12 @@ export interface DataTableProps<T, K extends string> {
   /** Classes of the `<table>` (its font size). */
   className?: string;
   testId?: string;
+  /**
+   * `cards` (phones): one card per row, with no sideways scrolling: the row header's cell as
+   * the title, every labelled column as a "label: value" pair, the unlabelled ones (the
+   * actions) at the foot. The same columns as the table: nothing is written twice.
+   */
+  layout?: 'table' | 'cards';
 }
 
 const FRAME = {
@@ -115,9 +123,13 @@ export function DataTable<T, K extends string>({
   busy = false,
   className = 'text-sm',
   testId,
+  layout = 'table',
 }: DataTableProps<T, K>) {
   if (rows.length === 0 && empty !== undefined) {
     return typeof empty === 'string' ? <p className="text-stone-600 dark:text-stone-400">{empty}</p> : empty;
+  }
+  if (layout === 'cards') {
+    return <DataCards columns={columns} rows={rows} rowKey={rowKey} caption={caption} rowProps={rowProps} busy={busy} testId={testId} />;
   }
   const cellBase = cx(PAD_X[density], EDGES[variant]);
   const align = (c: Column<T, K>) => (c.numeric || c.end ? 'text-right' : 'text-left');
@@ -206,5 +218,54 @@ export function DataTable<T, K extends string>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The `cards` layout of DataTable (see `layout`). */
+function DataCards<T, K extends string>({
+  columns,
+  rows,
+  rowKey,
+  caption,
+  rowProps,
+  busy,
+  testId,
+}: Pick<DataTableProps<T, K>, 'columns' | 'rows' | 'rowKey' | 'caption' | 'rowProps' | 'busy' | 'testId'>) {
+  const title = columns.find((c) => c.rowHeader);
+  const labelled = columns.filter((c) => c !== title && c.header !== undefined && c.header !== '');
+  const foot = columns.filter((c) => c !== title && (c.header === undefined || c.header === ''));
+  return (
+    <ul aria-label={caption} aria-busy={busy || undefined} data-testid={testId} className={cx('flex flex-col gap-3', busy && 'opacity-60')}>
+      {rows.map((row) => {
+        const { className: rowClass, ...extra } = rowProps?.(row) ?? {};
+        return (
+          <li
+            key={rowKey(row)}
+            {...(extra as HTMLAttributes<HTMLLIElement>)}
+            className={cx(
+              'flex flex-col gap-2 rounded-lg border border-stone-200 bg-white p-3 text-sm shadow-sm dark:border-stone-800 dark:bg-stone-900',
+              rowClass,
+            )}
+          >
+            {title && <div className="min-w-0 [overflow-wrap:anywhere]">{title.cell(row)}</div>}
+            {labelled.length > 0 && (
+              <dl className="grid grid-cols-2 gap-x-4 gap-y-1.5">
+                {labelled.map((c) => (
+                  <div key={c.key} className={cx('min-w-0', c.wideInCard && 'col-span-2')}>
+                    <dt className="text-xs text-stone-600 dark:text-stone-400">{c.header}</dt>
+                    <dd className="[overflow-wrap:anywhere]">{c.cell(row)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+            {foot.map((c) => (
+              <div key={c.key} className="border-t border-stone-200 pt-2 dark:border-stone-800">
+                {c.cell(row)}
+              </div>
+            ))}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

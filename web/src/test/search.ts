@@ -19,6 +19,7 @@ export function makeResult(overrides: Partial<SearchResult> = {}): SearchResult 
     freeleech: false,
     info_hash: null,
     added: null,
+    on_server: false,
     ...overrides,
   };
 }

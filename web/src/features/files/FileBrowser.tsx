@@ -1,7 +1,19 @@
 import { useEffect, useRef } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ChevronRight, Download, File as FileGlyph, FileMusic, FilePlay, Folder, FolderArchive, Play } from 'lucide-react';
+import {
+  ChevronRight,
+  Download,
+  Eye,
+  File as FileGlyph,
+  FileImage,
+  FileMusic,
+  FilePlay,
+  Folder,
+  FolderArchive,
+  List,
+  Play,
+} from 'lucide-react';
 import type { DownloadsInfo } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
@@ -20,8 +32,23 @@ const SKIPPED = 'text-stone-600 dark:text-stone-400';
 /** The icon of a file, from what a browser could do with it. */
 export function FileIcon({ name, className }: { name: string; className?: string }) {
   const kind = mediaKind(name);
-  const Icon = kind === 'video' ? FilePlay : kind === 'audio' ? FileMusic : FileGlyph;
+  const Icon = kind === 'video' ? FilePlay : kind === 'audio' ? FileMusic : kind === 'image' ? FileImage : FileGlyph;
   return <Icon aria-hidden="true" className={cx('shrink-0 text-stone-500 dark:text-stone-400', className)} />;
+}
+
+/**
+ * The button that opens a file in the page: "Lire" (video, audio) or "Voir" (an image's
+ * preview), with its accessible name and icon; null for other files.
+ */
+export function useOpenAction() {
+  const { t } = useTranslation();
+  return (name: string) => {
+    const kind = mediaKind(name);
+    if (!kind) return null;
+    return kind === 'image'
+      ? { label: t('files.view'), named: t('files.viewNamed', { name }), icon: <Eye aria-hidden="true" className="size-4" /> }
+      : { label: t('files.play'), named: t('files.playNamed', { name }), icon: <Play aria-hidden="true" className="size-4" /> };
+  };
 }
 
 /**
@@ -162,6 +189,7 @@ export function FileBrowser({
   ];
 
   const allKey = `all:${folder.path}`;
+  const zippable = canZip(folder, downloads);
   const zipKey = `zip:${folder.path}`;
 
   return (
@@ -195,27 +223,30 @@ export function FileBrowser({
       </nav>
 
       {downloads.available && (
+        // Everything in this folder, two ways: one .zip (when the server serves files itself),
+        // or the list of links (copy, .meta4, .txt) for a download manager.
         <div className="flex flex-wrap items-center gap-2">
+          {zippable && (
+            <Button
+              aria-label={t('files.zipAllNamed', { name: folderName })}
+              busy={actions.isBusy(zipKey)}
+              icon={<FolderArchive aria-hidden="true" className="size-4" />}
+              onClick={() => void actions.zip(folder)}
+            >
+              {t('files.zipAll')}
+            </Button>
+          )}
           <Button
+            variant={zippable ? 'secondary' : 'primary'}
+            aria-label={t('files.linksNamed', { name: folderName })}
             disabled={folder.downloadableCount === 0}
             busy={actions.isBusy(allKey)}
             busyLabel={t('files.preparing')}
-            icon={<Download aria-hidden="true" className="size-4" />}
+            icon={<List aria-hidden="true" className="size-4" />}
             onClick={() => void actions.downloadAll(folder, folderName)}
           >
-            {t('files.downloadAll')}
+            {t('files.linksAll')}
           </Button>
-          {canZip(folder, downloads) && (
-            <Button
-              variant="secondary"
-              busy={actions.isBusy(zipKey)}
-              icon={<FolderArchive aria-hidden="true" className="size-4" />}
-              className="[overflow-wrap:anywhere]"
-              onClick={() => void actions.zip(folder)}
-            >
-              {t('files.zipNamed', { name: folderName })}
-            </Button>
-          )}
           <span className="text-sm text-stone-600 dark:text-stone-400">
             {folder.downloadableCount > 0
               ? t('files.ready', {
@@ -247,6 +278,7 @@ export function FileBrowser({
 function NodeActions({ node, downloads, actions }: { node: FileNode; downloads: DownloadsInfo; actions: FileActions }) {
   const { t } = useTranslation();
   const status = useFileStatus();
+  const open = useOpenAction()(node.name);
   if (node.kind === 'folder') {
     return canZip(node, downloads) ? (
       <IconButton
@@ -268,12 +300,12 @@ function NodeActions({ node, downloads, actions }: { node: FileNode; downloads: 
   }
   return (
     <span className="inline-flex items-center justify-end gap-0.5">
-      {mediaKind(node.name) !== null && (
+      {open && (
         <IconButton
-          label={t('files.playNamed', { name: node.name })}
-          tip={t('files.play')}
+          label={open.named}
+          tip={open.label}
           busy={actions.isBusy(`play:${node.path}`)}
-          icon={<Play aria-hidden="true" className="size-4" />}
+          icon={open.icon}
           onClick={() => void actions.play(node)}
         />
       )}

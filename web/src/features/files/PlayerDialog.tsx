@@ -6,7 +6,7 @@ import { Modal } from '../../components/Modal';
 import { downloadUrl } from './browse';
 import type { Playing } from './useFileActions';
 
-/** Plays a video or audio file from its signed link; says so when the browser cannot. */
+/** Plays a video or audio file, or shows an image, from its signed link; says so when the browser cannot. */
 export function PlayerDialog({ playing, onClose }: { playing: Playing | null; onClose: () => void }) {
   return (
     <Modal
@@ -34,7 +34,14 @@ function Player({ playing }: { playing: Playing }) {
   } as const;
   return (
     <div className="flex flex-col gap-3">
-      {playing.kind === 'video' ? (
+      {playing.kind === 'image' ? (
+        <img
+          src={playing.url}
+          alt={t('files.player.image', { name: playing.name })}
+          onError={() => setFailed(true)}
+          className="mx-auto max-h-[70dvh] w-auto max-w-full rounded-md bg-stone-100 object-contain dark:bg-stone-800"
+        />
+      ) : playing.kind === 'video' ? (
         <video
           {...common}
           playsInline
@@ -44,7 +51,7 @@ function Player({ playing }: { playing: Playing }) {
       ) : (
         <audio {...common} aria-label={t('files.player.audio', { name: playing.name })} className="w-full" />
       )}
-      {failed && <Alert>{t('files.player.unsupported')}</Alert>}
+      {failed && <Alert>{playing.kind === 'image' ? t('files.player.imageFailed') : t('files.player.unsupported')}</Alert>}
       <a
         href={downloadUrl(playing.url)}
         className="inline-flex min-h-10 w-fit items-center justify-center gap-2 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-semibold text-stone-900 hover:bg-stone-100 dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100 dark:hover:bg-stone-800"

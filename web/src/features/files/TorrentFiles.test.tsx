@@ -180,10 +180,10 @@ describe('TorrentFiles: downloading', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('"Télécharger tout" lists the links of every complete file below the folder', async () => {
+  it('"Liste des liens" lists the links of every complete file below the folder', async () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: vi.fn(async () => {}) }, configurable: true });
     const { fetch } = setup();
-    fireEvent.click(await screen.findByRole('button', { name: 'Télécharger tout' }));
+    fireEvent.click(await screen.findByRole('button', { name: /^Liste des liens — dossier « / }));
     const dialog = await screen.findByRole('dialog', { name: 'Liens de téléchargement' });
     const paths = ['Ma série/Saison 1/épisode 01.mkv', 'Ma série/Saison 2/épisode 01.mkv', 'Ma série/Saison 2/générique.flac', 'Ma série/lisez-moi.txt'];
     expect(bodyOf(callsTo(fetch, '/links')[0]!)).toEqual({ paths, format: 'json' });
@@ -198,9 +198,9 @@ describe('TorrentFiles: downloading', () => {
     expect(navigator.clipboard.writeText).toHaveBeenCalledWith(paths.map(signed).join('\n'));
   });
 
-  it('"Télécharger tout" in a sub-folder only sends what is below it', async () => {
+  it('"Liste des liens" in a sub-folder only sends what is below it', async () => {
     const { fetch } = setup({ route: `/torrents/${hash}?dossier=Ma série/Saison 1` });
-    fireEvent.click(await screen.findByRole('button', { name: 'Télécharger tout' }));
+    fireEvent.click(await screen.findByRole('button', { name: /^Liste des liens — dossier « / }));
     await screen.findByRole('dialog');
     expect(bodyOf(callsTo(fetch, '/links')[0]!)).toEqual({
       paths: ['Ma série/Saison 1/épisode 01.mkv'],
@@ -227,7 +227,7 @@ describe('TorrentFiles: downloading', () => {
         });
       },
     });
-    fireEvent.click(await screen.findByRole('button', { name: 'Télécharger tout' }));
+    fireEvent.click(await screen.findByRole('button', { name: /^Liste des liens — dossier « / }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Fichier Metalink (.meta4)' }));
     await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
@@ -258,7 +258,7 @@ describe('TorrentFiles: .zip', () => {
     const zip2 = await screen.findByRole('button', { name: 'Télécharger le dossier « Saison 2 » (.zip)' });
     expect(screen.queryByRole('button', { name: 'Télécharger le dossier « Saison 1 » (.zip)' })).toBeNull();
     // The top folder holds an incomplete file.
-    expect(screen.queryByRole('button', { name: 'Télécharger le dossier « Ma série » (.zip)' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Tout en \.zip/ })).toBeNull();
     fireEvent.click(zip2);
     await waitFor(() => expect(assign).toHaveBeenCalledWith(`https://essaim.exemple.fr/zip/Saison 2.zip?md5=z&expires=${EXPIRES}`));
     expect(bodyOf(callsTo(fetch, '/zip')[0]!)).toEqual({ folder: 'Ma série/Saison 2' });
@@ -266,14 +266,14 @@ describe('TorrentFiles: .zip', () => {
 
   it('offers the current folder as .zip too', async () => {
     setup({ zip: zipOk, route: `/torrents/${hash}?dossier=Ma série/Saison 2` });
-    const button = await screen.findByRole('button', { name: 'Télécharger le dossier « Saison 2 » (.zip)' });
-    expect(button.textContent).toBe('Télécharger le dossier « Saison 2 » (.zip)');
+    const button = await screen.findByRole('button', { name: 'Tout en .zip — dossier « Saison 2 »' });
+    expect(button.textContent).toBe('Tout en .zip');
   });
 
   it('never offers a .zip when the files are served by another server', async () => {
     setup({ downloads: external, files: seriesFiles.filter((x) => x.progress >= 1) });
-    await screen.findByRole('button', { name: 'Télécharger tout' });
-    expect(screen.queryByRole('button', { name: /\(\.zip\)$/ })).toBeNull();
+    await screen.findByRole('button', { name: /^Liste des liens — dossier « / });
+    expect(screen.queryByRole('button', { name: /\.zip/ })).toBeNull();
   });
 });
 
@@ -365,6 +365,57 @@ describe('TorrentFiles: playing', () => {
     fireEvent.click(screen.getByRole('link', { name: 'Ma série' }));
     expect(screen.getByRole('button', { name: 'Télécharger « lisez-moi.txt »' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Lire « lisez-moi.txt »' })).toBeNull();
+  });
+});
+
+describe('TorrentFiles: image preview', () => {
+  const photos = [
+    f(0, 'Photos/plage.JPG', 2048),
+    f(1, 'Photos/carte.png', 1024),
+    f(2, 'Photos/anim.gif', 512),
+    f(3, 'Photos/fond.webp', 512),
+    f(4, 'Photos/haute.avif', 512),
+    f(5, 'Photos/brouillon.jpeg', 512, 0.5, { downloadable: false }),
+    f(6, 'Photos/notes.txt', 10),
+  ];
+
+  it('shows an image from its signed link, "Voir" on each ready image only', async () => {
+    const { fetch } = setup({ files: photos, name: 'Photos' });
+    for (const name of ['plage.JPG', 'carte.png', 'anim.gif', 'fond.webp', 'haute.avif'])
+      expect(await screen.findByRole('button', { name: `Voir l'image « ${name} »` })).toBeTruthy();
+    // Not finished, or not an image: no preview.
+    expect(screen.queryByRole('button', { name: "Voir l'image « brouillon.jpeg »" })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Télécharger « notes.txt »' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Voir.*notes\.txt/ })).toBeNull();
+
+    const opener = screen.getByRole('button', { name: "Voir l'image « carte.png »" });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = await screen.findByRole('dialog', { name: 'carte.png' });
+    const img = within(dialog).getByRole('img', { name: 'Aperçu de « carte.png »' });
+    expect(img.getAttribute('src')).toBe(signed('Photos/carte.png'));
+    expect(bodyOf(callsTo(fetch, '/links')[0]!)).toEqual({ paths: ['Photos/carte.png'], format: 'json' });
+    expect(within(dialog).getByRole('link', { name: 'Télécharger le fichier' }).getAttribute('href')).toBe(
+      `${signed('Photos/carte.png')}&dl=1`,
+    );
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    fireEvent.error(img);
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/^Votre navigateur ne sait pas afficher cette image/);
+
+    // Escape: closed, and the focus is back on "Voir".
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(opener));
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it('offers "Voir" for a single-image torrent', async () => {
+    setup({ files: [f(0, 'affiche.webp', 4096)], name: 'affiche.webp' });
+    const view = await screen.findByRole('button', { name: "Voir l'image « affiche.webp »" });
+    expect(view.textContent).toBe('Voir');
+    fireEvent.click(view);
+    const dialog = await screen.findByRole('dialog', { name: 'affiche.webp' });
+    expect(within(dialog).getByRole('img').getAttribute('src')).toBe(signed('affiche.webp'));
   });
 });
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { Download, Play } from 'lucide-react';
+import { Download } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { DownloadsInfo, Torrent } from '../../api/types';
 import { Alert, DismissibleAlert } from '../../components/Alert';
@@ -9,8 +9,8 @@ import { Button } from '../../components/Button';
 import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatSize } from '../../lib/format';
-import { isSingleFile, mediaKind } from './browse';
-import { FileBrowser, FileIcon, FileStatus, useFileStatus } from './FileBrowser';
+import { isSingleFile } from './browse';
+import { FileBrowser, FileIcon, FileStatus, useFileStatus, useOpenAction } from './FileBrowser';
 import { buildFileTree, type FileNode } from './fileTree';
 import { LinksDialog } from './LinksDialog';
 import { PlayerDialog } from './PlayerDialog';
@@ -35,10 +35,11 @@ function useUnavailableText(downloads: DownloadsInfo | undefined): string | null
   }
 }
 
-/** A single-file torrent: the file, its progress, "Télécharger" and (video, audio) "Lire". */
+/** A single-file torrent: the file, its progress, "Télécharger", and "Lire" (video, audio) or "Voir" (image). */
 function SingleFile({ file, downloads, actions }: { file: FileNode; downloads: DownloadsInfo; actions: FileActions }) {
   const { t } = useTranslation();
   const status = useFileStatus();
+  const open = useOpenAction()(file.name);
   const ready = file.downloadableCount > 0;
   return (
     <div className="flex flex-col gap-3">
@@ -74,15 +75,15 @@ function SingleFile({ file, downloads, actions }: { file: FileNode; downloads: D
             >
               {t('files.download')}
             </Button>
-            {mediaKind(file.name) && (
+            {open && (
               <Button
                 variant="secondary"
-                aria-label={t('files.playNamed', { name: file.name })}
+                aria-label={open.named}
                 busy={actions.isBusy(`play:${file.path}`)}
-                icon={<Play aria-hidden="true" className="size-4" />}
+                icon={open.icon}
                 onClick={() => void actions.play(file)}
               >
-                {t('files.play')}
+                {open.label}
               </Button>
             )}
           </div>
@@ -95,7 +96,8 @@ function SingleFile({ file, downloads, actions }: { file: FileNode; downloads: D
 
 /**
  * "Fichiers" of a torrent: a browser of its folders (or its one file) with signed, expiring
- * download links, a player for video and audio, and "Télécharger tout". Reaching the page
+ * download links, a player for video and audio, a preview for images, and the whole folder
+ * as one .zip or as a list of links. Reaching the page
  * with `#<headingId>` (the "Fichiers" links) scrolls to the section and focuses its heading.
  */
 export function TorrentFiles({

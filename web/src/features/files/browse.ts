@@ -73,7 +73,8 @@ export function relativePath(path: string, folder: string): string {
   return folder !== '' && path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : path;
 }
 
-export type MediaKind = 'video' | 'audio';
+/** What the browser shows itself: played (video, audio) or previewed (image). */
+export type MediaKind = 'video' | 'audio' | 'image';
 
 const MEDIA: Record<string, MediaKind> = {
   mp4: 'video',
@@ -86,9 +87,15 @@ const MEDIA: Record<string, MediaKind> = {
   opus: 'audio',
   flac: 'audio',
   wav: 'audio',
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  gif: 'image',
+  webp: 'image',
+  avif: 'image',
 };
 
-/** What a browser may play, from the file's extension (case ignored). */
+/** What a browser may play or show, from the file's extension (case ignored). */
 export function mediaKind(name: string): MediaKind | null {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return null;

@@ -135,7 +135,9 @@ describe('Recherche', () => {
     const row = rowOf('Dune 2021 MULTi');
     expect(row.textContent).toContain('1,5 Go');
     expect(row.textContent).toContain('YGGtorrent');
-    expect(row.textContent).toContain('Movies, Movies/HD');
+    // Jackett's categories in French, the most precise only; Jackett's names on hover.
+    const category = within(row).getByText('Films · HD');
+    expect(category.getAttribute('title')).toBe("Catégorie de l'indexeur : Movies, Movies/HD");
     const details = within(row).getByRole('link', { name: 'Détails de « Dune 2021 MULTi » (nouvel onglet)' });
     expect(details.textContent).toBe('Détails');
     expect(details.getAttribute('href')).toBe('https://ygg.example/t/1');
@@ -277,6 +279,44 @@ describe('Recherche', () => {
     expect(within(row).queryByRole('button')).toBeNull();
   });
 
+  it('shows "Déjà ajouté" for a result the server already has, with a link for who sees every torrent', async () => {
+    const hash = 'C'.repeat(40);
+    const answer = () => jsonResponse(200, body([{ ...some, on_server: true, info_hash: hash }, few]));
+    serve({ search: answer });
+    const first = renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    let row = rowOf('Dune (1984)');
+    expect(within(row).getByText('Déjà ajouté')).toBeTruthy();
+    expect(within(row).queryByRole('button', { name: /^Ajouter/ })).toBeNull();
+    expect(within(row).getByRole('link', { name: 'Voir le torrent « Dune (1984) », déjà sur le serveur' }).getAttribute('href')).toBe(
+      `/torrents/${'c'.repeat(40)}`,
+    );
+    expect(within(rowOf('Dune 2021 MULTi')).getByRole('button', { name: 'Ajouter « Dune 2021 MULTi »' })).toBeTruthy();
+    first.unmount();
+
+    // Without "see_all": no link (the torrent's page would be refused), just why it cannot be added.
+    serve({ search: answer });
+    renderPage({ ...alice, permissions: ['search', 'add_torrents', 'add_magnets'] });
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    row = rowOf('Dune (1984)');
+    expect(within(row).getByText('Déjà ajouté')).toBeTruthy();
+    expect(within(row).getByText('Ce torrent est déjà sur le serveur.')).toBeTruthy();
+    expect(within(row).queryByRole('link', { name: /Voir le torrent/ })).toBeNull();
+  });
+
+  it('says "Sources" and "Pairs", never "Clients", each explained', async () => {
+    serve();
+    renderPage();
+    searchFor('dune');
+    await screen.findByTestId('search-table');
+    expect(screen.getByRole('columnheader', { name: 'Pairs' })).toBeTruthy();
+    expect(screen.queryByText(/Clients/)).toBeNull();
+    const header = screen.getByRole('columnheader', { name: 'Sources' });
+    expect(header.textContent).toContain('Sources : les participants qui ont le fichier complet');
+  });
+
   it('shows cards on phones', async () => {
     vi.stubGlobal('matchMedia', (query: string) => ({
       matches: false,
@@ -292,7 +332,20 @@ describe('Recherche', () => {
     const items = within(cards).getAllByRole('listitem');
     expect(items[0]!.textContent).toContain('Dune Part Two 2160p');
     expect(within(items[0]!).getByRole('button', { name: 'Ajouter « Dune Part Two 2160p »' })).toBeTruthy();
+    for (const part of ['1,5 Go', '3 sources', '1 pair', 'YGGtorrent']) expect(items[2]!.textContent).toContain(part);
+    expect(items[2]!.textContent).toContain('Films · HD');
+    // The filters wait behind "Filtres", so the first result is near the top.
+    const toggle = screen.getByRole('button', { name: 'Filtres' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    const filters = document.getElementById(toggle.getAttribute('aria-controls')!)!;
+    expect(filters.hidden).toBe(true);
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(filters.hidden).toBe(false);
     expect((screen.getByLabelText('Trier par') as HTMLSelectElement).value).toBe('seeders');
+    fireEvent.change(screen.getByLabelText('Sources minimum'), { target: { value: '10' } });
+    expect(screen.getByRole('button', { name: 'Filtres (1)' })).toBeTruthy();
+    expect(within(cards).getAllByRole('listitem')).toHaveLength(2);
   });
 
   it('tells a user without the search permission', () => {

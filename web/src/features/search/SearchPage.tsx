@@ -1,6 +1,6 @@
 import { useCallback, useId, useRef, useState, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, Search, X } from 'lucide-react';
+import { ArrowDown, ArrowUp, ChevronDown, Search, SlidersHorizontal, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { SearchCategory, SearchIndexer, SearchParams, SearchResult } from '../../api/types';
@@ -9,6 +9,7 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { Loading } from '../../components/Loading';
 import { TextField } from '../../components/TextField';
+import { cx } from '../../lib/cx';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
 import type { AddState } from './AddResultCell';
@@ -21,6 +22,7 @@ import {
   DEFAULT_SORT,
   NO_FILTERS,
   RESULT_SORT_KEYS,
+  activeFilters,
   applyResultView,
   failedIndexers,
   hasFilters,
@@ -85,42 +87,45 @@ function SearchForm({
         autoComplete="off"
         className="sm:min-w-72 sm:flex-1"
       />
-      <div className="flex flex-col gap-1 sm:w-44">
-        <label htmlFor={`${id}-cat`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {t('search.form.category')}
-        </label>
-        <select
-          id={`${id}-cat`}
-          value={category}
-          onChange={(e) => onChange({ ...value, category: e.target.value as SearchCategory })}
-          className={fieldClass}
-        >
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`search.categories.${c}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-1 sm:w-52">
-        <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
-          {t('search.form.indexer')}
-        </label>
-        <select
-          id={`${id}-idx`}
-          value={indexer}
-          onChange={(e) => onChange({ ...value, indexer: e.target.value })}
-          className={fieldClass}
-        >
-          <option value="">{t('search.form.allIndexers')}</option>
-          {list.map((i) => (
-            <option key={i.id} value={i.id}>
-              {i.name}
-            </option>
-          ))}
-          {/* A recent search's indexer that is no longer listed (or not yet): shown by its id. */}
-          {indexer !== '' && !list.some((i) => i.id === indexer) && <option value={indexer}>{indexer}</option>}
-        </select>
+      {/* Side by side on phones too: the results start higher. */}
+      <div className="grid grid-cols-2 gap-3 sm:contents">
+        <div className="flex min-w-0 flex-col gap-1 sm:w-44">
+          <label htmlFor={`${id}-cat`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+            {t('search.form.category')}
+          </label>
+          <select
+            id={`${id}-cat`}
+            value={category}
+            onChange={(e) => onChange({ ...value, category: e.target.value as SearchCategory })}
+            className={fieldClass}
+          >
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`search.categories.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex min-w-0 flex-col gap-1 sm:w-52">
+          <label htmlFor={`${id}-idx`} className="text-sm font-medium text-stone-800 dark:text-stone-200">
+            {t('search.form.indexer')}
+          </label>
+          <select
+            id={`${id}-idx`}
+            value={indexer}
+            onChange={(e) => onChange({ ...value, indexer: e.target.value })}
+            className={fieldClass}
+          >
+            <option value="">{t('search.form.allIndexers')}</option>
+            {list.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+            {/* A recent search's indexer that is no longer listed (or not yet): shown by its id. */}
+            {indexer !== '' && !list.some((i) => i.id === indexer) && <option value={indexer}>{indexer}</option>}
+          </select>
+        </div>
       </div>
       <Button
         type="submit"
@@ -135,6 +140,10 @@ function SearchForm({
   );
 }
 
+/**
+ * The filters of the results (and, on phones, the sort). On phones they fold behind a
+ * "Filtres" button (with how many are set), so that the first result stays near the top.
+ */
 function Filters({
   filters,
   setFilters,
@@ -150,6 +159,8 @@ function Filters({
 }) {
   const { t } = useTranslation();
   const id = useId();
+  const [open, setOpen] = useState(false);
+  const active = activeFilters(filters);
   const field = (key: keyof ResultFilters, label: string, type: 'number' | 'text', extra: string) => (
     <div className={`flex flex-col gap-1 ${extra}`}>
       <label htmlFor={`${id}-${key}`} className="text-sm font-medium">
@@ -166,47 +177,65 @@ function Filters({
       />
     </div>
   );
+  const shown = wide || open;
   return (
-    <fieldset className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
-      <legend className="sr-only">{t('search.filters.legend')}</legend>
-      {field('title', t('search.filters.title'), 'text', 'sm:w-60')}
-      {field('minSeeders', t('search.filters.minSeeders'), 'number', 'sm:w-36')}
-      {field('minSizeGo', t('search.filters.minSize'), 'number', 'sm:w-40')}
-      {field('maxSizeGo', t('search.filters.maxSize'), 'number', 'sm:w-40')}
+    <div className="flex flex-col gap-3">
       {!wide && (
-        <div className="flex items-end gap-2">
-          <div className="flex flex-1 flex-col gap-1">
-            <label htmlFor={`${id}-sort`} className="text-sm font-medium">
-              {t('search.filters.sort')}
-            </label>
-            <select
-              id={`${id}-sort`}
-              value={sort.sort}
-              onChange={(e) => setSort(nextSort({ ...sort, sort: '' as ResultSortKey }, e.target.value as ResultSortKey))}
-              className={fieldClass}
-            >
-              {RESULT_SORT_KEYS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`search.columns.${k}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <Button
-            variant="secondary"
-            onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
-            icon={sort.dir === 'asc' ? <ArrowUp aria-hidden="true" className="size-4" /> : <ArrowDown aria-hidden="true" className="size-4" />}
-          >
-            {sort.dir === 'asc' ? t('search.filters.ascending') : t('search.filters.descending')}
-          </Button>
-        </div>
-      )}
-      {hasFilters(filters) && (
-        <Button variant="ghost" icon={<X aria-hidden="true" className="size-4" />} onClick={() => setFilters(NO_FILTERS)}>
-          {t('search.filters.clear')}
+        <Button
+          variant="secondary"
+          className="self-start"
+          aria-expanded={open}
+          aria-controls={`${id}-filters`}
+          onClick={() => setOpen(!open)}
+          icon={<SlidersHorizontal aria-hidden="true" className="size-4" />}
+        >
+          <span className="flex items-center gap-1">
+            {active > 0 ? t('search.filters.toggleActive', { count: active }) : t('search.filters.toggle')}
+            <ChevronDown aria-hidden="true" className={cx('size-4 transition-transform', open && 'rotate-180')} />
+          </span>
         </Button>
       )}
-    </fieldset>
+      <fieldset id={`${id}-filters`} hidden={!shown} className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
+        <legend className="sr-only">{t('search.filters.legend')}</legend>
+        {field('title', t('search.filters.title'), 'text', 'sm:w-60')}
+        {field('minSeeders', t('search.filters.minSeeders'), 'number', 'sm:w-36')}
+        {field('minSizeGo', t('search.filters.minSize'), 'number', 'sm:w-40')}
+        {field('maxSizeGo', t('search.filters.maxSize'), 'number', 'sm:w-40')}
+        {!wide && (
+          <div className="flex items-end gap-2">
+            <div className="flex flex-1 flex-col gap-1">
+              <label htmlFor={`${id}-sort`} className="text-sm font-medium">
+                {t('search.filters.sort')}
+              </label>
+              <select
+                id={`${id}-sort`}
+                value={sort.sort}
+                onChange={(e) => setSort(nextSort({ ...sort, sort: '' as ResultSortKey }, e.target.value as ResultSortKey))}
+                className={fieldClass}
+              >
+                {RESULT_SORT_KEYS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`search.columns.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Button
+              variant="secondary"
+              onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
+              icon={sort.dir === 'asc' ? <ArrowUp aria-hidden="true" className="size-4" /> : <ArrowDown aria-hidden="true" className="size-4" />}
+            >
+              {sort.dir === 'asc' ? t('search.filters.ascending') : t('search.filters.descending')}
+            </Button>
+          </div>
+        )}
+        {hasFilters(filters) && (
+          <Button variant="ghost" icon={<X aria-hidden="true" className="size-4" />} onClick={() => setFilters(NO_FILTERS)}>
+            {t('search.filters.clear')}
+          </Button>
+        )}
+      </fieldset>
+    </div>
   );
 }
 

@@ -2,8 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { ExternalLink } from 'lucide-react';
 import type { SearchResult } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Term } from '../../components/Term';
 import { formatDate, formatSize } from '../../lib/format';
 import { AddResultCell, type AddState } from './AddResultCell';
+import { categoriesLabel } from './categories';
 import type { ResultSort, ResultSortKey } from './searchView';
 
 export interface ResultsProps {
@@ -17,29 +19,48 @@ const dash = '—';
 export const sizeCell = (r: SearchResult) => (r.size === null ? dash : formatSize(r.size));
 export const countCell = (n: number | null) => (n === null ? dash : String(n));
 
-function TitleCell({ r }: { r: SearchResult }) {
+/** The result's categories in French ("Films · HD"), Jackett's own names on hover. */
+function Category({ r }: { r: SearchResult }) {
   const { t } = useTranslation();
+  const label = categoriesLabel(r.category);
+  if (!label) return <>{dash}</>;
+  return <span title={label === r.category ? undefined : t('search.categoryOriginal', { name: r.category })}>{label}</span>;
+}
+
+function DetailsLink({ r }: { r: SearchResult }) {
+  const { t } = useTranslation();
+  if (!r.details_url) return null;
+  return (
+    <a
+      href={r.details_url}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-label={t('search.detailsNamed', { title: r.title })}
+      className="inline-flex items-center gap-1 text-amber-800 underline underline-offset-2 hover:no-underline dark:text-amber-300"
+    >
+      {t('search.details')}
+      <ExternalLink aria-hidden="true" className="size-3" />
+    </a>
+  );
+}
+
+function Freeleech({ r }: { r: SearchResult }) {
+  const { t } = useTranslation();
+  if (!r.freeleech) return null;
+  return (
+    <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900 dark:bg-emerald-500/15 dark:text-emerald-200">
+      {t('search.freeleech')}
+    </span>
+  );
+}
+
+function TitleCell({ r }: { r: SearchResult }) {
   return (
     <div className="flex flex-col gap-0.5">
       <span className="font-medium break-words text-stone-900 dark:text-stone-100">{r.title}</span>
-      <span className="flex flex-wrap items-center gap-2 text-xs">
-        {r.freeleech && (
-          <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900 dark:bg-emerald-500/15 dark:text-emerald-200">
-            {t('search.freeleech')}
-          </span>
-        )}
-        {r.details_url && (
-          <a
-            href={r.details_url}
-            target="_blank"
-            rel="noopener noreferrer"
-            aria-label={t('search.detailsNamed', { title: r.title })}
-            className="inline-flex items-center gap-1 text-amber-800 underline underline-offset-2 hover:no-underline dark:text-amber-300"
-          >
-            {t('search.details')}
-            <ExternalLink aria-hidden="true" className="size-3" />
-          </a>
-        )}
+      <span className="flex flex-wrap items-center gap-2 text-xs empty:hidden">
+        <Freeleech r={r} />
+        <DetailsLink r={r} />
       </span>
     </div>
   );
@@ -65,8 +86,29 @@ export function ResultsTable({
     },
     { key: 'tracker', sortable: false, header: t('search.columns.tracker'), cell: (r) => r.tracker },
     { key: 'size', header: t('search.columns.size'), numeric: true, cell: sizeCell },
-    { key: 'seeders', header: t('search.columns.seeders'), numeric: true, cell: (r) => countCell(r.seeders) },
-    { key: 'leechers', header: t('search.columns.leechers'), numeric: true, cell: (r) => countCell(r.leechers) },
+    {
+      key: 'seeders',
+      // The header is a sort button: the explanation is for the eye there (the detail page's is focusable).
+      header: (
+        <Term focusable={false} align="end" help={t('swarm.seedsHelp')}>
+          {t('search.columns.seeders')}
+        </Term>
+      ),
+      name: t('search.columns.seeders'),
+      numeric: true,
+      cell: (r) => countCell(r.seeders),
+    },
+    {
+      key: 'leechers',
+      header: (
+        <Term focusable={false} align="end" help={t('swarm.peersHelp')}>
+          {t('search.columns.leechers')}
+        </Term>
+      ),
+      name: t('search.columns.leechers'),
+      numeric: true,
+      cell: (r) => countCell(r.leechers),
+    },
     {
       key: 'published',
       header: t('search.columns.published'),
@@ -78,7 +120,11 @@ export function ResultsTable({
       sortable: false,
       header: t('search.columns.category'),
       className: 'max-w-40',
-      cell: (r) => <span className="text-xs">{r.category || dash}</span>,
+      cell: (r) => (
+        <span className="text-xs">
+          <Category r={r} />
+        </span>
+      ),
     },
     {
       key: 'actions',
@@ -104,36 +150,48 @@ export function ResultsTable({
   );
 }
 
-/** Results on phones: one card each. */
+/**
+ * Results on phones: compact cards, the title and "Ajouter" side by side, then one line of
+ * figures (size, sources, pairs, date) and one of where it comes from (indexer, category).
+ */
 export function ResultCards({ results, caption, addStates, onAdd }: ResultsProps) {
   const { t } = useTranslation();
+  const seeds = (n: number | null) => (n === null ? t('search.seedsUnknown') : t('search.seedsCount', { count: n }));
+  const peers = (n: number | null) => (n === null ? t('search.peersUnknown') : t('search.peersCount', { count: n }));
   return (
-    <ul aria-label={caption} className="flex flex-col gap-3" data-testid="search-cards">
+    <ul aria-label={caption} className="flex flex-col gap-2" data-testid="search-cards">
       {results.map((r) => (
         <li
           key={r.id}
           data-id={r.id}
-          className="flex flex-col gap-3 rounded-lg border border-stone-200 bg-white p-4 shadow-sm dark:border-stone-800 dark:bg-stone-900"
+          className="flex items-start gap-3 rounded-lg border border-stone-200 bg-white px-3 py-2.5 shadow-sm dark:border-stone-800 dark:bg-stone-900"
         >
-          <TitleCell r={r} />
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
-            {(
-              [
-                ['tracker', r.tracker],
-                ['size', sizeCell(r)],
-                ['seeders', countCell(r.seeders)],
-                ['leechers', countCell(r.leechers)],
-                ['published', formatDate(r.published)],
-                ['category', r.category || dash],
-              ] as const
-            ).map(([key, value]) => (
-              <div key={key} className="flex flex-col">
-                <dt className="text-xs text-stone-500 dark:text-stone-400">{t(`search.columns.${key}`)}</dt>
-                <dd className="break-words">{value}</dd>
-              </div>
-            ))}
-          </dl>
-          <AddResultCell result={r} state={addStates[r.id]} onAdd={onAdd} />
+          <div className="flex min-w-0 flex-1 flex-col gap-1">
+            <p className="text-sm font-medium break-words text-stone-900 dark:text-stone-100">{r.title}</p>
+            <p className="flex flex-wrap gap-x-2 text-xs text-stone-700 tabular-nums dark:text-stone-300">
+              <span>{sizeCell(r)}</span>
+              <span aria-hidden="true">·</span>
+              <Term focusable={false} help={t('swarm.seedsHelp')}>
+                {seeds(r.seeders)}
+              </Term>
+              <span aria-hidden="true">·</span>
+              <Term focusable={false} help={t('swarm.peersHelp')}>
+                {peers(r.leechers)}
+              </Term>
+              <span aria-hidden="true">·</span>
+              <span>{formatDate(r.published)}</span>
+            </p>
+            <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-stone-600 dark:text-stone-400">
+              <span>{r.tracker}</span>
+              <span aria-hidden="true">·</span>
+              <Category r={r} />
+              <Freeleech r={r} />
+              <DetailsLink r={r} />
+            </p>
+          </div>
+          <div className="shrink-0">
+            <AddResultCell result={r} state={addStates[r.id]} onAdd={onAdd} compact />
+          </div>
         </li>
       ))}
     </ul>

@@ -51,12 +51,17 @@ export function parseAmount(text: string): number | null {
 }
 
 export function hasFilters(f: ResultFilters): boolean {
-  return (
-    parseAmount(f.minSeeders) !== null ||
-    parseAmount(f.minSizeGo) !== null ||
-    parseAmount(f.maxSizeGo) !== null ||
-    f.title.trim() !== ''
-  );
+  return activeFilters(f) > 0;
+}
+
+/** How many filters narrow the results (the phones' "Filtres (2)" button). */
+export function activeFilters(f: ResultFilters): number {
+  return [
+    parseAmount(f.minSeeders) !== null,
+    parseAmount(f.minSizeGo) !== null,
+    parseAmount(f.maxSizeGo) !== null,
+    f.title.trim() !== '',
+  ].filter(Boolean).length;
 }
 
 /**

@@ -86,6 +86,17 @@ describe('TorrentDetailPage', () => {
     expect(screen.getByRole('button', { name: 'Supprimer « sample-multi »' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Mes torrents' }).getAttribute('href')).toBe('/torrents');
     expect(document.title).toBe('sample-multi · essaim');
+    // Sources and pairs, each explained (on hover and on keyboard focus); no qBittorrent state name.
+    const transfer = screen.getByRole('region', { name: 'Transfert' });
+    const terms = [...transfer.querySelectorAll<HTMLElement>('[aria-describedby]')];
+    expect(terms.map((term) => term.firstChild!.textContent)).toEqual(['Sources', 'Pairs']);
+    expect(terms.every((term) => term.tabIndex === 0)).toBe(true);
+    expect(document.getElementById(terms[0]!.getAttribute('aria-describedby')!)!.textContent).toMatch(
+      /^Sources : les participants qui ont le fichier complet/,
+    );
+    const info = screen.getByRole('region', { name: 'Informations' });
+    expect(within(info).queryByText(/qBittorrent/)).toBeNull();
+    expect(screen.queryByText('downloading')).toBeNull();
   });
 
   it('browses the files folder by folder, with sizes, progress and downloads', async () => {
@@ -230,6 +241,9 @@ describe('TorrentDetailPage', () => {
       await screen.findByRole('heading', { name: 'sample-multi', level: 1 });
       expect(within(info()).getByText('Emplacement sur le serveur')).toBeTruthy();
       expect(within(info()).getByText('/srv/dl/alice')).toBeTruthy();
+      // Administrators keep qBittorrent's own state name, labelled as technical.
+      expect(within(info()).getByText('État dans qBittorrent (technique)')).toBeTruthy();
+      expect(within(info()).getByText('downloading')).toBeTruthy();
       expect(screen.queryByTestId('torrent-location')).toBeNull();
       expect(screen.queryByText('Dossier commun')).toBeNull();
       expect(screen.queryByTestId('move-to-owner')).toBeNull();

@@ -13,6 +13,7 @@ import { Loading } from '../../components/Loading';
 import { LoadError } from '../../components/LoadError';
 import { useNavSection } from '../../components/navSection';
 import { ProgressBar } from '../../components/ProgressBar';
+import { Term } from '../../components/Term';
 import { cx } from '../../lib/cx';
 import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -30,12 +31,13 @@ import { TorrentFiles } from '../files/TorrentFiles';
 import { canSeeCharts } from '../charts/queries';
 import { TorrentSpeedChart } from '../charts/TorrentSpeedChart';
 import { MoveToOwnerFolder } from '../admin/storage/MoveToOwnerFolder';
+import { isAdmin } from '../admin/AdminNav';
 
-function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
+function Facts({ rows }: { rows: Array<[ReactNode, ReactNode]> }) {
   return (
     <dl className="grid grid-cols-[8.5rem_1fr] gap-x-4 gap-y-2.5 text-sm sm:grid-cols-[max-content_1fr] sm:gap-x-6">
-      {rows.map(([label, value]) => (
-        <div key={label} className="contents">
+      {rows.map(([label, value], i) => (
+        <div key={i} className="contents">
           <dt className="font-medium text-stone-600 dark:text-stone-400">{label}</dt>
           <dd className="min-w-0 [overflow-wrap:anywhere]">{value}</dd>
         </div>
@@ -127,18 +129,18 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
   // The main navigation highlights the list the back link goes to.
   useNavSection(fromAll ? '/tous' : '/torrents');
 
-  const transfer: Array<[string, ReactNode]> = [
+  const transfer: Array<[ReactNode, ReactNode]> = [
     [t('torrents.columns.size'), sizeText(torrent)],
     [t('torrents.columns.downloaded'), formatSize(torrent.downloaded)],
     [t('torrents.detail.uploaded'), formatSize(torrent.uploaded)],
     [t('torrents.columns.dlspeed'), formatSpeed(torrent.dlspeed)],
     [t('torrents.columns.upspeed'), formatSpeed(torrent.upspeed)],
     [t('torrents.columns.eta'), etaText(torrent)],
-    [t('torrents.detail.seeds'), peersCount(torrent.num_seeds, torrent.num_complete)],
-    [t('torrents.detail.leechs'), peersCount(torrent.num_leechs, torrent.num_incomplete)],
+    [<Term help={t('swarm.seedsHelp')}>{t('torrents.detail.seeds')}</Term>, peersCount(torrent.num_seeds, torrent.num_complete)],
+    [<Term help={t('swarm.peersHelp')}>{t('torrents.detail.leechs')}</Term>, peersCount(torrent.num_leechs, torrent.num_incomplete)],
     [t('torrents.columns.ratio'), formatRatio(torrent.ratio)],
   ];
-  const info: Array<[string, ReactNode]> = [
+  const info: Array<[ReactNode, ReactNode]> = [
     [
       t('torrents.columns.owner'),
       torrent.owner ? ownerName(torrent) : <span className="italic">{t('torrents.noOwner')}</span>,
@@ -147,8 +149,9 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
     [t('torrents.columns.added'), formatDate(torrent.added_on)],
     [t('torrents.detail.completed'), torrent.completion_on ? formatDate(torrent.completion_on) : t('torrents.detail.notCompleted')],
     [t('torrents.detail.pieceSize'), torrent.piece_size ? formatSize(torrent.piece_size) : '—'],
-    [t('torrents.detail.qbtState'), <code className="font-mono text-xs">{torrent.qbt_state || '—'}</code>],
   ];
+  // qBittorrent's own state name ("stalledUP") is for administrators; the badge says it in French.
+  if (isAdmin(me)) info.push([t('torrents.detail.qbtState'), <code className="font-mono text-xs">{torrent.qbt_state || '—'}</code>]);
   if (torrent.comment) info.push([t('torrents.detail.comment'), torrent.comment]);
 
   return (

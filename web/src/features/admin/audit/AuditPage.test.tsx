@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { AuditPage } from './AuditPage';
 import type { AuditEntry, AuditPage as AuditAnswer } from './api';
-import { actionLabel, dayEnd, dayStart, detailValue, filtersFromParams, targetLabel } from './auditView';
+import { actionLabel, actorView, dayEnd, dayStart, detailLine, detailValue, filtersFromParams, targetView } from './auditView';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
 import { formatDate } from '../../../lib/format';
 import type { User } from '../../../api/types';
@@ -23,20 +23,31 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     action: 'user.login',
     target_type: null,
     target_id: null,
+    target_name: null,
     details: {},
     ip: '192.0.2.10',
     ...overrides,
   };
 }
 
+const HASH = 'abcdef0123456789abcdef0123456789abcdef01';
 const entries = [
   entry({
-    id: 3,
+    id: 4,
     action: 'settings.update',
     target_type: 'settings',
-    details: { changed: ['qbittorrent.url', 'jackett.api_key'], restart: false },
+    target_id: '',
+    details: { keys: ['download_ttl', 'qbt_url'] },
   }),
-  entry({ id: 2, action: 'torrent.delete', target_type: 'torrent', target_id: 'abcdef', details: { name: 'Dune', with_data: true } }),
+  entry({
+    id: 3,
+    action: 'torrent.delete',
+    target_type: 'torrent',
+    target_id: HASH,
+    target_name: 'Dune',
+    details: { delete_files: true, owner_id: 2, owner: 'alice' },
+  }),
+  entry({ id: 2, action: 'user.login', actor_id: 2, actor_name: 'alice', target_type: 'user', target_id: '2', target_name: 'Alice' }),
   entry({ id: 1, action: 'plugin.reload', actor_id: null, actor_name: null, ip: null, details: null }),
 ];
 
@@ -104,20 +115,30 @@ describe('Journal', () => {
 
     const headers = within(screen.getByTestId('audit-table')).getAllByRole('columnheader').map((h) => h.textContent);
     expect(headers).toEqual(['Date', 'Acteur', 'Action', 'Cible', 'Détails', 'IP']);
-    const [settings, deleted, unknown] = rows();
+    const [settings, deleted, login, unknown] = rows();
     expect(cells(settings!)).toEqual([
       formatDate(1_795_681_907),
       'root',
-      'Réglages modifiéssettings.update',
-      'Réglages',
-      'changed :qbittorrent.url, jackett.api_keyrestart :non',
+      'Réglages modifiés',
+      'Réglages · Téléchargements, qBittorrent',
+      "Réglages :Durée de validité des liens, Adresse de l'interface web",
       '192.0.2.10',
     ]);
-    expect(cells(deleted!)[2]).toBe('Torrent supprimétorrent.delete');
-    expect(cells(deleted!)[3]).toBe('Torrent abcdef');
-    expect(cells(deleted!)[4]).toBe('name :Dunewith_data :oui');
-    // Unknown action: shown as is; no actor, no IP, no details.
-    expect(cells(unknown!)).toEqual([formatDate(1_795_681_907), '—', 'plugin.reload', '—', '—', '—']);
+    // Names, linked to their pages; never a hash nor "Utilisateur 2" as the text.
+    expect(cells(deleted!).slice(2, 5)).toEqual(['Torrent supprimé', 'Dune', 'Fichiers supprimés :ouiPropriétaire :alice']);
+    const dune = within(deleted!).getByRole('link', { name: 'Ouvrir le torrent « Dune »' });
+    expect(dune.getAttribute('href')).toBe(`/torrents/${HASH}`);
+    expect(dune.getAttribute('title')).toBe(HASH);
+    expect(cells(login!).slice(1, 4)).toEqual(['alice', 'Connexion', 'Alice']);
+    expect(within(login!).getByRole('link', { name: 'Ouvrir le compte « Alice »' }).getAttribute('href')).toBe(
+      '/admin/utilisateurs?utilisateur=2',
+    );
+    expect(within(settings!).getByRole('link', { name: 'Réglages · Téléchargements, qBittorrent' }).getAttribute('href')).toBe(
+      '/admin/reglages',
+    );
+    // Unknown action: a generic French label, the code on hover; no actor, no IP, no details.
+    expect(cells(unknown!)).toEqual([formatDate(1_795_681_907), 'Système', 'Autre action (Code de l\'action : plugin.reload)', '—', '—', '—']);
+    expect(within(unknown!).getByTitle("Code de l'action : plugin.reload").textContent).toContain('Autre action');
     expect(screen.getByRole('status').textContent).toBe('1\u202f234 entrées');
     expect(screen.queryByRole('button', { name: /supprimer|modifier/i })).toBeNull();
   });
@@ -129,8 +150,8 @@ describe('Journal', () => {
     const select = screen.getByLabelText("Type d'action") as HTMLSelectElement;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
       ['', 'Tous'],
+      ['plugin.reload', 'Autre action (plugin.reload)'],
       ['user.login', 'Connexion'],
-      ['plugin.reload', 'plugin.reload'],
       ['settings.update', 'Réglages modifiés'],
       ['torrent.delete', 'Torrent supprimé'],
     ]);
@@ -230,15 +251,15 @@ describe('Journal', () => {
 });
 
 describe('audit helpers', () => {
-  it('labels the known actions in French and keeps the others', () => {
-    expect(actionLabel('user.login')).toBe('Connexion');
-    expect(actionLabel('user.register')).toBe('Inscription');
-    expect(actionLabel('settings.update')).toBe('Réglages modifiés');
-    expect(actionLabel('user.password_reset')).toBe('Mot de passe réinitialisé');
-    expect(actionLabel('group.delete')).toBe('Groupe supprimé');
-    expect(actionLabel('torrent.zip')).toBe('Archive .zip créée');
-    expect(actionLabel('user.unknown')).toBe('user.unknown');
-    expect(actionLabel('user')).toBe('user');
+  it('labels the known actions in French, the others by their kind', () => {
+    expect(actionLabel('user.login')).toEqual({ label: 'Connexion', known: true });
+    expect(actionLabel('user.login_failed').label).toBe('Connexion refusée');
+    expect(actionLabel('settings.test').label).toBe('Test de connexion');
+    expect(actionLabel('admin.create').label).toBe('Administrateur créé');
+    expect(actionLabel('torrent.limit_stop').label).toBe('Torrent arrêté (limite du groupe)');
+    expect(actionLabel('user.unknown')).toEqual({ label: 'Autre action sur un compte', known: false });
+    expect(actionLabel('torrent.recheck')).toEqual({ label: 'Autre action sur un torrent', known: false });
+    expect(actionLabel('user')).toEqual({ label: 'Autre action', known: false });
   });
 
   it('reads days in local time, "au" up to its last second', () => {
@@ -254,10 +275,38 @@ describe('audit helpers', () => {
     });
   });
 
-  it('writes targets and details compactly', () => {
-    expect(targetLabel('user', 5)).toBe('Utilisateur 5');
-    expect(targetLabel('widget', 'x')).toBe('widget x');
-    expect(targetLabel(null, null)).toBe('—');
+  it('names targets, in French, with the section of Réglages for settings', () => {
+    const base = { target_name: null, details: null };
+    expect(targetView({ ...base, target_type: 'settings', target_id: 'downloads' })).toEqual({
+      text: 'Réglages · Téléchargements',
+      to: '/admin/reglages#reglages-telechargements',
+    });
+    expect(targetView({ ...base, target_type: 'settings', target_id: 'smtp' })?.text).toBe('Réglages · E-mails et webhooks');
+    expect(targetView({ ...base, target_type: 'user', target_id: '7', details: { username: 'bob' } })).toEqual({ text: 'bob', gone: true });
+    expect(targetView({ ...base, target_type: 'user', target_id: '7' })?.text).toBe('Compte supprimé');
+    expect(targetView({ ...base, target_type: 'group', target_id: '3', details: { name: 'Amis' } })).toEqual({ text: 'Amis', gone: true });
+    expect(targetView({ ...base, target_type: 'group', target_id: '3', target_name: 'Amis' })?.to).toBe('/admin/groupes');
+    expect(targetView({ ...base, target_type: 'torrent', target_id: HASH })).toEqual({ text: 'Torrent retiré', gone: true, title: HASH });
+    expect(targetView({ ...base, target_type: 'storage', target_id: '' })?.to).toBe('/admin/reglages#reglages-stockage');
+    expect(targetView({ ...base, target_type: null, target_id: null })).toBeNull();
+  });
+
+  it('names actors: users, the command line, essaim, a failed sign-in', () => {
+    expect(actorView({ actor_id: 3, actor_name: 'bob', action: 'user.login' })).toMatchObject({ text: 'bob', to: '/admin/utilisateurs?utilisateur=3' });
+    expect(actorView({ actor_id: null, actor_name: 'cli', action: 'user.create' }).text).toBe('Ligne de commande');
+    expect(actorView({ actor_id: null, actor_name: 'essaim', action: 'torrent.limit_stop' }).text).toBe('essaim (automatique)');
+    expect(actorView({ actor_id: null, actor_name: 'mallory', action: 'user.login_failed' }).text).toBe('mallory (non connecté)');
+  });
+
+  it('writes details in French', () => {
+    expect(detailLine('role', 'admin')).toEqual({ label: 'Rôle', value: 'Administrateur' });
+    expect(detailLine('changed', ['display_name', 'group_id'])).toEqual({ label: 'Modifié', value: 'nom affiché, groupe' });
+    expect(detailLine('source', 'magnet')).toEqual({ label: 'Source', value: 'lien magnet' });
+    expect(detailLine('ok', false)).toEqual({ label: 'Résultat', value: 'échec' });
+    expect(detailLine('deleted', ['a', 'b'])?.value).toBe('2 torrents');
+    expect(detailLine('limits', {})?.value).toBe('aucune');
+    expect(detailLine('hashes', ['a'])).toBeNull();
+    expect(detailLine('whatever', 1)).toEqual({ label: 'whatever', value: '1' });
     expect(detailValue(['a', 'b'])).toBe('a, b');
     expect(detailValue(true)).toBe('oui');
     expect(detailValue({ a: 1 })).toBe('{"a":1}');

@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ChevronLeft, ChevronRight, Filter, RotateCcw } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
@@ -10,22 +10,26 @@ import { DataTable, type Column } from '../../../components/DataTable';
 import { LoadError } from '../../../components/LoadError';
 import { Loading } from '../../../components/Loading';
 import { TextField } from '../../../components/TextField';
+import { cx } from '../../../lib/cx';
 import { formatDate } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { WIDE_SCREEN, useMediaQuery } from '../../../lib/useMediaQuery';
 import { isAdmin } from '../AdminNav';
 import { useAuditLog, type AuditEntry } from './api';
 import {
   NO_FILTERS,
   actionLabel,
+  actorView,
   dayStart,
-  detailValue,
+  detailLine,
   filtersFromParams,
   filtersToParams,
   pageCount,
   pageFromParams,
-  targetLabel,
+  targetView,
   toQuery,
   type AuditFilters,
+  type TargetView,
 } from './auditView';
 
 const selectClass =
@@ -150,7 +154,7 @@ function FiltersForm({
 
   // Known actions by French label; the one in the address stays selectable even if absent.
   const options = [...new Set([...actions, ...(form.action ? [form.action] : [])])]
-    .map((a) => ({ value: a, label: actionLabel(a) }))
+    .map((a) => ({ value: a, label: actionLabel(a).known ? actionLabel(a).label : `${actionLabel(a).label} (${a})` }))
     .sort((a, b) => a.label.localeCompare(b.label, 'fr'));
 
   function submit(e: FormEvent) {
@@ -230,22 +234,64 @@ function FiltersForm({
 }
 
 function Details({ details }: { details: AuditEntry['details'] }) {
-  const entries = details ? Object.entries(details) : [];
-  if (entries.length === 0) return <span aria-hidden="true">—</span>;
+  const lines = details
+    ? Object.entries(details)
+        .map(([k, v]) => detailLine(k, v))
+        .filter((l) => l !== null)
+    : [];
+  if (lines.length === 0) return <span aria-hidden="true">—</span>;
   return (
     <dl className="flex flex-col gap-0.5">
-      {entries.map(([k, v]) => (
-        <div key={k} className="flex flex-wrap gap-x-1">
-          <dt className="text-stone-500 dark:text-stone-400">{k} :</dt>
-          <dd className="break-all">{detailValue(v)}</dd>
+      {lines.map((l) => (
+        <div key={l.label} className="flex flex-wrap gap-x-1">
+          <dt className="text-stone-600 dark:text-stone-400">{l.label} :</dt>
+          <dd className="[overflow-wrap:anywhere]">{l.value}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
+/** A name, linked to its page when it still has one, muted when it is gone; the id on hover. */
+function Named({ view }: { view: TargetView | null }) {
+  if (!view) return <span aria-hidden="true">—</span>;
+  if (view.to) {
+    return (
+      <Link
+        to={view.to}
+        title={view.title}
+        aria-label={view.linkLabel}
+        className="font-medium text-amber-800 underline underline-offset-2 [overflow-wrap:anywhere] hover:no-underline dark:text-amber-300"
+      >
+        {view.text}
+      </Link>
+    );
+  }
+  return (
+    <span title={view.title} className={cx('[overflow-wrap:anywhere]', view.gone && 'italic text-stone-600 dark:text-stone-400')}>
+      {view.text}
+    </span>
+  );
+}
+
+/** The action in French; a code the interface does not know yet is in the tooltip. */
+function ActionCell({ action }: { action: string }) {
+  const { t } = useTranslation();
+  const { label, known } = actionLabel(action);
+  if (known) return <span className="font-medium">{label}</span>;
+  const code = t('adminAudit.actionCode', { code: action });
+  return (
+    <span className="font-medium" title={code}>
+      {label}
+      <span className="sr-only"> ({code})</span>
+    </span>
+  );
+}
+
 function AuditTable({ entries, busy, empty }: { entries: readonly AuditEntry[]; busy: boolean; empty: ReactNode }) {
   const { t } = useTranslation();
+  // Phones and tablets: one card per entry, no sideways scrolling.
+  const wide = useMediaQuery(WIDE_SCREEN);
   const columns: Column<AuditEntry>[] = [
     {
       key: 'date',
@@ -256,36 +302,26 @@ function AuditTable({ entries, busy, empty }: { entries: readonly AuditEntry[]; 
     {
       key: 'actor',
       header: t('adminAudit.columns.actor'),
-      cell: (e) => e.actor_name || (e.actor_id !== null ? `#${e.actor_id}` : '—'),
+      cellClassName: 'max-w-40',
+      cell: (e) => <Named view={actorView(e)} />,
     },
     {
       key: 'action',
       header: t('adminAudit.columns.action'),
-      cell: (e) => {
-        const label = actionLabel(e.action);
-        return (
-          <>
-            <span className="font-medium">{label}</span>
-            {label !== e.action && (
-              <span className="block font-mono text-xs text-stone-500 dark:text-stone-400">{e.action}</span>
-            )}
-          </>
-        );
-      },
+      cellClassName: 'min-w-36',
+      cell: (e) => <ActionCell action={e.action} />,
     },
     {
       key: 'target',
       header: t('adminAudit.columns.target'),
-      cellClassName: 'max-w-48 break-all',
-      cell: (e) => {
-        const target = targetLabel(e.target_type, e.target_id);
-        return <span title={target}>{target}</span>;
-      },
+      cellClassName: 'max-w-56',
+      cell: (e) => <Named view={targetView(e)} />,
     },
     {
       key: 'details',
       header: t('adminAudit.columns.details'),
       cellClassName: 'max-w-md',
+      wideInCard: true,
       cell: (e) => <Details details={e.details} />,
     },
     {
@@ -306,6 +342,7 @@ function AuditTable({ entries, busy, empty }: { entries: readonly AuditEntry[]; 
       density="roomy"
       busy={busy}
       testId="audit-table"
+      layout={wide ? 'table' : 'cards'}
     />
   );
 }

@@ -12,6 +12,8 @@ export interface AuditEntry {
   action: string;
   target_type: string | null;
   target_id: string | number | null;
+  /** The current name of what the entry is about (a user's display name, a group's, a torrent's); null when gone. */
+  target_name: string | null;
   details: Record<string, unknown> | null;
   ip: string | null;
 }

@@ -1,5 +1,9 @@
 import i18n from '../../../i18n';
-import type { AuditQuery } from './api';
+import { formatSize } from '../../../lib/format';
+import type { Limits } from '../../../api/types';
+import { torrentPage } from '../../torrents/routes';
+import { limitsSummary } from '../groups/limits';
+import type { AuditEntry, AuditQuery } from './api';
 
 export const PER_PAGE = 50;
 
@@ -76,25 +80,258 @@ export function pageCount(total: number, perPage: number): number {
   return Math.max(1, Math.ceil(total / Math.max(1, perPage)));
 }
 
-/** French label of a known action (`user.login` → "Connexion"), else the action itself. */
-export function actionLabel(action: string): string {
-  const m = /^([a-z_]+)\.([a-z_]+)$/.exec(action);
-  if (m) {
-    const key = `adminAudit.actions.${m[1]}.${m[2]}`;
-    if (i18n.exists(key)) {
-      const label = i18n.t(key as 'adminAudit.actions.user.login');
-      if (typeof label === 'string') return label;
-    }
-  }
-  return action;
+const ACTION_RE = /^([a-z_]+)\.([a-z_]+)$/;
+
+/** The fr.json key of an action's label (`user.login` → `adminAudit.actions.user.login`), if it has one. */
+export function actionKey(action: string): string | null {
+  const m = ACTION_RE.exec(action);
+  if (!m) return null;
+  const key = `adminAudit.actions.${m[1]}.${m[2]}`;
+  return i18n.exists(key) ? key : null;
 }
 
-/** "Utilisateur 5", "Torrent 3f2a…", or "—". */
-export function targetLabel(type: string | null, id: string | number | null): string {
-  if (!type && (id === null || id === undefined || id === '')) return '—';
-  const key = `adminAudit.targets.${type}`;
-  const name = type && /^[a-z_]+$/.test(type) && i18n.exists(key) ? i18n.t(key as 'adminAudit.targets.user') : (type ?? '');
-  return [name, id === null || id === undefined ? '' : String(id)].filter(Boolean).join(' ');
+/**
+ * An action in French: `label` ("Connexion"), and whether it is one the interface knows. An
+ * action written by a newer server gets a generic label by its kind ("Autre action sur un
+ * torrent"); the code itself is only for the tooltip.
+ */
+export function actionLabel(action: string): { label: string; known: boolean } {
+  const key = actionKey(action);
+  if (key) return { label: i18n.t(key as 'adminAudit.actions.user.login'), known: true };
+  const kind = /^([a-z_]+)\./.exec(action)?.[1];
+  const generic = kind && i18n.exists(`adminAudit.unknownAction.${kind}`) ? kind : 'other';
+  return { label: i18n.t(`adminAudit.unknownAction.${generic}` as 'adminAudit.unknownAction.other'), known: false };
+}
+
+/** A section of "Réglages": its title and the id of its heading (the page's anchor). */
+export interface SettingsSection {
+  title: string;
+  anchor: string;
+}
+
+const SECTIONS: Record<string, { title: string; anchor: string }> = {
+  qbittorrent: { title: 'adminSettings.qbittorrent.title', anchor: 'reglages-qbittorrent' },
+  jackett: { title: 'adminSettings.jackett.title', anchor: 'reglages-jackett' },
+  downloads: { title: 'adminSettings.downloads.title', anchor: 'reglages-telechargements' },
+  smtp: { title: 'adminSettings.notifications.title', anchor: 'reglages-notifications' },
+  general: { title: 'adminSettings.general.title', anchor: 'reglages-general' },
+  storage: { title: 'adminStorage.title', anchor: 'reglages-stockage' },
+};
+
+/** The section a stored setting belongs to (server/src/settings/table.hpp names them by prefix). */
+function sectionOfKey(key: string): string {
+  if (key.startsWith('qbt_')) return 'qbittorrent';
+  if (key.startsWith('jackett_')) return 'jackett';
+  if (key.startsWith('download_')) return 'downloads';
+  if (key.startsWith('smtp_') || key.startsWith('webhook_')) return 'smtp';
+  return 'general';
+}
+
+function section(id: string): SettingsSection | null {
+  const s = SECTIONS[id];
+  return s ? { title: i18n.t(s.title as 'adminSettings.title'), anchor: s.anchor } : null;
+}
+
+/**
+ * The sections of "Réglages" an entry is about: a test names its section (`qbittorrent`,
+ * `jackett`, `downloads`, `smtp`), a change lists the keys it changed.
+ */
+export function settingsSections(targetId: string | number | null, details: AuditEntry['details']): SettingsSection[] {
+  const ids = new Set<string>();
+  if (targetId !== null && targetId !== '' && SECTIONS[String(targetId)]) ids.add(String(targetId));
+  const keys = details?.keys;
+  if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string') ids.add(sectionOfKey(k));
+  return [...ids].map(section).filter((s): s is SettingsSection => s !== null);
+}
+
+/** What an entry is about, for the "Cible" column: a name, where it leads, and what the hover says. */
+export interface TargetView {
+  text: string;
+  /** An address in the app (a torrent's page, an account, a section of "Réglages"). */
+  to?: string;
+  /** The link's accessible name, when `text` alone is vague. */
+  linkLabel?: string;
+  /** Muted: it no longer exists. */
+  gone?: boolean;
+  /** Tooltip: the id behind the name (a torrent's hash…). */
+  title?: string;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/**
+ * A name for what the entry is about, never a raw id as the text: the current name from the
+ * server (`target_name`), else the one the entry recorded (a deleted account's username, a
+ * deleted group's name), else "Compte supprimé"… The id stays in the tooltip.
+ */
+export function targetView(e: Pick<AuditEntry, 'target_type' | 'target_id' | 'target_name' | 'details'>): TargetView | null {
+  const id = e.target_id === null || e.target_id === undefined ? '' : String(e.target_id);
+  const recorded = e.details ?? {};
+  switch (e.target_type) {
+    case 'user': {
+      if (e.target_name) {
+        return {
+          text: e.target_name,
+          to: userPage(id),
+          linkLabel: i18n.t('adminAudit.targets.userNamed', { name: e.target_name }),
+          title: str(recorded.username) ?? undefined,
+        };
+      }
+      return { text: str(recorded.username) ?? i18n.t('adminAudit.targets.userGone'), gone: true };
+    }
+    case 'group': {
+      const name = e.target_name ?? str(recorded.name);
+      if (e.target_name) {
+        return { text: e.target_name, to: '/admin/groupes', linkLabel: i18n.t('adminAudit.targets.groupNamed', { name: e.target_name }) };
+      }
+      return { text: name ?? i18n.t('adminAudit.targets.groupGone'), gone: true };
+    }
+    case 'torrent': {
+      if (e.target_name) {
+        return {
+          text: e.target_name,
+          to: torrentPage(id),
+          linkLabel: i18n.t('adminAudit.targets.torrentNamed', { name: e.target_name }),
+          title: id || undefined,
+        };
+      }
+      return { text: i18n.t('adminAudit.targets.torrentGone'), gone: true, title: id || undefined };
+    }
+    case 'settings': {
+      const sections = settingsSections(e.target_id, e.details);
+      const name = sections.map((s) => s.title).join(', ');
+      return {
+        text: name ? i18n.t('adminAudit.targets.settingsSection', { section: name }) : i18n.t('adminAudit.targets.settings'),
+        to: `/admin/reglages${sections.length === 1 ? `#${sections[0]!.anchor}` : ''}`,
+      };
+    }
+    case 'storage':
+      return { text: i18n.t('adminAudit.targets.storage'), to: '/admin/reglages#reglages-stockage' };
+    default: {
+      if (!e.target_type && !id) return null;
+      return { text: e.target_name ?? i18n.t('adminAudit.unknownAction.other'), title: [e.target_type, id].filter(Boolean).join(' ') };
+    }
+  }
+}
+
+/** The account page of a user: "Utilisateurs" opens their dialog (`?utilisateur=<id>`). */
+export function userPage(id: string | number): string {
+  return `/admin/utilisateurs?utilisateur=${encodeURIComponent(String(id))}`;
+}
+
+/** Who did it: a user (a link to their account), the command line, essaim itself, or a failed sign-in's name. */
+export function actorView(e: Pick<AuditEntry, 'actor_id' | 'actor_name' | 'action'>): TargetView {
+  if (e.actor_id !== null) {
+    const name = e.actor_name || i18n.t('adminAudit.userRef', { id: e.actor_id });
+    if (e.action === 'user.login_failed') return { text: i18n.t('adminAudit.actors.failedLogin', { name }) };
+    return { text: name, to: userPage(e.actor_id), linkLabel: i18n.t('adminAudit.actors.userNamed', { name }) };
+  }
+  if (e.action === 'user.login_failed' && e.actor_name) return { text: i18n.t('adminAudit.actors.failedLogin', { name: e.actor_name }) };
+  if (e.actor_name === 'cli' || e.actor_name === 'essaim') return { text: i18n.t(`adminAudit.actors.${e.actor_name}`) };
+  return { text: e.actor_name || i18n.t('adminAudit.actors.system') };
+}
+
+/** Details left out of the journal: ids the row already names, lists of hashes (their count is there). */
+const HIDDEN_DETAILS = new Set(['owner_id', 'hashes']);
+
+/** The French label of a detail's key ("username" → "Identifiant"), else the key. */
+function detailKey(k: string): string {
+  const key = `adminAudit.detailKeys.${k}`;
+  return /^[a-z_]+$/.test(k) && i18n.exists(key) ? i18n.t(key as 'adminAudit.detailKeys.name') : k;
+}
+
+function mapped(group: string, v: unknown): string | null {
+  const key = `adminAudit.detailValues.${group}.${String(v)}`;
+  return /^[a-z_0-9]+$/.test(String(v)) && i18n.exists(key) ? i18n.t(key as 'adminAudit.detailValues.rootFolder') : null;
+}
+
+/** One detail in French: label and value. */
+export function detailLine(k: string, v: unknown): { label: string; value: string } | null {
+  if (HIDDEN_DETAILS.has(k)) return null;
+  const label = detailKey(k);
+  let value: string;
+  switch (k) {
+    case 'role':
+      value = v === 'admin' || v === 'user' ? i18n.t(`adminUsers.roles.${v}`) : detailValue(v);
+      break;
+    case 'changed':
+      value = Array.isArray(v) ? v.map((c) => mapped('changed', c) ?? String(c)).join(', ') : detailValue(v);
+      break;
+    case 'permissions':
+      value = Array.isArray(v)
+        ? v
+            .map((p) => {
+              const key = `adminGroups.permissions.${String(p)}`;
+              return i18n.exists(key) ? i18n.t(key as 'adminGroups.permissions.search') : String(p);
+            })
+            .join(', ')
+        : detailValue(v);
+      break;
+    case 'limits': {
+      const parts = v && typeof v === 'object' && !Array.isArray(v) ? limitsSummary(v as Limits) : [];
+      value = parts.length > 0 ? parts.join(', ') : i18n.t('adminAudit.noLimits');
+      break;
+    }
+    case 'deleted':
+      value = Array.isArray(v) ? i18n.t('adminAudit.torrentCount', { count: v.length }) : detailValue(v);
+      break;
+    case 'size':
+      value = typeof v === 'number' ? formatSize(v) : detailValue(v);
+      break;
+    case 'to':
+    case 'user_id':
+      value = typeof v === 'number' ? i18n.t('adminAudit.userRef', { id: v }) : detailValue(v);
+      break;
+    case 'folder':
+      value = v === '' ? i18n.t('adminAudit.detailValues.rootFolder') : detailValue(v);
+      break;
+    case 'keys':
+      value = Array.isArray(v) ? v.map((x) => settingLabel(String(x))).join(', ') : detailValue(v);
+      break;
+    case 'source':
+    case 'torrents':
+    case 'ok':
+    case 'format':
+      value = mapped(k, v) ?? detailValue(v);
+      break;
+    default:
+      value = detailValue(v);
+  }
+  return { label, value };
+}
+
+/** A stored setting's name as its field is labelled in "Réglages" (`download_ttl` → "Durée de validité des liens"). */
+const SETTING_LABELS: Record<string, string> = {
+  qbt_url: 'adminSettings.qbittorrent.url',
+  qbt_username: 'adminSettings.qbittorrent.username',
+  qbt_password: 'adminSettings.qbittorrent.password',
+  jackett_url: 'adminSettings.jackett.url',
+  jackett_api_key: 'adminSettings.jackett.apiKey',
+  jackett_timeout: 'adminSettings.jackett.timeout',
+  download_base_url: 'adminSettings.downloads.baseUrl',
+  download_root: 'adminSettings.downloads.root',
+  download_secret: 'adminSettings.downloads.secret',
+  download_ttl: 'adminSettings.downloads.ttl',
+  download_bind_ip: 'adminSettings.downloads.bindIp',
+  download_direct: 'adminSettings.downloads.direct',
+  smtp_host: 'adminSettings.notifications.host',
+  smtp_port: 'adminSettings.notifications.port',
+  smtp_username: 'adminSettings.notifications.username',
+  smtp_password: 'adminSettings.notifications.password',
+  smtp_from: 'adminSettings.notifications.from',
+  smtp_starttls: 'adminSettings.notifications.starttls',
+  smtp_verify_tls: 'adminSettings.notifications.verifyTls',
+  site_name: 'adminSettings.general.siteName',
+  registration_open: 'adminSettings.general.registrationOpen',
+  default_group: 'adminSettings.general.defaultGroup',
+  allow_private_targets: 'adminSettings.general.allowPrivate',
+};
+
+export function settingLabel(key: string): string {
+  const k = SETTING_LABELS[key];
+  return k && i18n.exists(k) ? i18n.t(k as 'adminSettings.title') : key;
 }
 
 /** A detail's value in a line: lists joined, yes/no for booleans, JSON for the rest. */

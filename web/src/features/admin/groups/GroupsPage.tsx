@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { WIDE_SCREEN, useMediaQuery } from '../../../lib/useMediaQuery';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { DismissibleAlert } from '../../../components/Alert';
@@ -114,6 +115,8 @@ function GroupTable({
   onDelete: (g: Group) => void;
 }) {
   const { t } = useTranslation();
+  // Phones and tablets: one card per group, no sideways scrolling.
+  const wide = useMediaQuery(WIDE_SCREEN);
   const columns: Column<Group>[] = [
     {
       key: 'name',
@@ -134,6 +137,7 @@ function GroupTable({
       key: 'limits',
       header: t('adminGroups.columns.limits'),
       cellClassName: 'min-w-48',
+      wideInCard: true,
       cell: (g) => {
         const summary = limitsSummary(g.limits);
         return summary.length === 0 ? (
@@ -175,6 +179,7 @@ function GroupTable({
       empty={t('adminGroups.empty')}
       rowProps={(g) => ({ 'data-group-id': g.id })}
       testId="group-table"
+      layout={wide ? 'table' : 'cards'}
     />
   );
 }

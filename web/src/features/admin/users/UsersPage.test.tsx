@@ -146,6 +146,35 @@ describe('UsersPage', () => {
     expect(within(row('alice')).getByRole('button', { name: 'Désactiver « alice »' })).toBeTruthy();
   });
 
+  it('opens the account of ?utilisateur=<id> (the journal links), and says when it is gone', async () => {
+    serve();
+    const first = renderWithProviders(<UsersPage />, { me: admin, route: '/admin/utilisateurs?utilisateur=2' });
+    const dialog = await screen.findByRole('dialog', { name: 'Modifier « alice »' });
+    expect((within(dialog).getByLabelText(/^Nom affiché/) as HTMLInputElement).value).toBe('Alice');
+    first.unmount();
+
+    serve();
+    renderWithProviders(<UsersPage />, { me: admin, route: '/admin/utilisateurs?utilisateur=99' });
+    expect(await screen.findByText("Ce compte n'existe plus.")).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows one card per user on phones, the same facts and actions, no table', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: false, media: query, addEventListener: () => {}, removeEventListener: () => {} }));
+    serve();
+    renderPage();
+    const cards = await screen.findByTestId('user-table');
+    expect(cards.tagName).toBe('UL');
+    expect(screen.queryByRole('table')).toBeNull();
+    const items = within(cards).getAllByRole('listitem');
+    expect(items).toHaveLength(3);
+    const card = items[1]!;
+    expect(card.getAttribute('data-user-id')).toBe('2');
+    expect(within(card).getByText('Groupe').nextSibling!.textContent).toBe('Utilisateurs');
+    expect(card.textContent).toContain('12,3 Go');
+    expect(within(card).getByRole('button', { name: 'Modifier « alice »' })).toBeTruthy();
+  });
+
   it('turns the search box and the filters into the query string of GET /api/admin/users', async () => {
     const fetch = serve();
     renderPage();

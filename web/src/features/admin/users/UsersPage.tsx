@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { FilterX, KeyRound, Pencil, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
@@ -13,6 +14,7 @@ import { Loading } from '../../../components/Loading';
 import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatDate, formatSize } from '../../../lib/format';
+import { WIDE_SCREEN, useMediaQuery } from '../../../lib/useMediaQuery';
 import { useGroups } from '../groups/queries';
 import { NO_FILTERS, type ManagedUser, type UserFilters } from './api';
 import { ResetPasswordDialog, ToggleUserDialog } from './ConfirmDialogs';
@@ -49,6 +51,25 @@ function UsersContent() {
   const [form, setForm] = useState<UserFormTarget | null>(null);
   const [action, setAction] = useState<{ kind: Action; user: ManagedUser } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+
+  // `?utilisateur=<id>` (the journal's links to an account): its dialog opens once the list is
+  // here, and the address loses the parameter (closing the dialog leaves the list).
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get('utilisateur');
+  useEffect(() => {
+    if (wanted === null || !users.data) return;
+    const user = users.data.find((u) => String(u.id) === wanted);
+    if (user) setForm({ kind: 'edit', user });
+    setMissing(!user);
+    setParams(
+      (p) => {
+        p.delete('utilisateur');
+        return p;
+      },
+      { replace: true },
+    );
+  }, [wanted, users.data, setParams]);
 
   // The search box reaches the query string once typing pauses.
   useEffect(() => {
@@ -122,6 +143,11 @@ function UsersContent() {
         }
       />
 
+      {missing && (
+        <DismissibleAlert tone="info" dismissLabel={t('adminUsers.dismiss')} onDismiss={() => setMissing(false)}>
+          {t('adminUsers.gone')}
+        </DismissibleAlert>
+      )}
       {notice && (
         <DismissibleAlert tone="success" dismissLabel={t('adminUsers.dismiss')} onDismiss={() => setNotice(null)}>
           {notice}
@@ -259,6 +285,8 @@ function UserTable({
   onAction: (kind: Action, u: ManagedUser) => void;
 }) {
   const { t } = useTranslation();
+  // Phones and tablets: one card per account, no sideways scrolling.
+  const wide = useMediaQuery(WIDE_SCREEN);
   const muted = 'text-stone-500 dark:text-stone-400';
   const none = <span className={muted}>{t('adminUsers.none')}</span>;
   const columns: Column<ManagedUser>[] = [
@@ -356,6 +384,7 @@ function UserTable({
       empty={t('adminUsers.empty')}
       rowProps={(u) => ({ 'data-user-id': u.id, className: u.disabled ? muted : undefined })}
       testId="user-table"
+      layout={wide ? 'table' : 'cards'}
     />
   );
 }
