@@ -16,6 +16,7 @@ export function Modal({
   description,
   children,
   wide = false,
+  onCloseAutoFocus,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -23,6 +24,8 @@ export function Modal({
   description?: ReactNode;
   children: ReactNode;
   wide?: boolean;
+  /** Where focus goes once closed (default: back to the opener); `preventDefault` to place it yourself. */
+  onCloseAutoFocus?: (e: Event) => void;
 }) {
   const { t } = useTranslation();
   return (
@@ -30,6 +33,7 @@ export function Modal({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-stone-950/50" />
         <Dialog.Content
+          onCloseAutoFocus={onCloseAutoFocus}
           {...(description ? {} : { 'aria-describedby': undefined })}
           className={cx(
             'fixed left-1/2 top-4 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100%-1.5rem)] -translate-x-1/2 overflow-y-auto',
