@@ -25,7 +25,8 @@ function Tip({ children }: { children: ReactNode }) {
       data-tooltip=""
       className={cx(
         'pointer-events-none absolute bottom-full right-0 z-20 mb-1 whitespace-nowrap rounded bg-stone-900 px-2 py-1 text-xs font-medium text-white opacity-0 shadow',
-        'transition-opacity group-hover/tip:opacity-100 group-focus-visible/tip:opacity-100 dark:bg-stone-100 dark:text-stone-900',
+        // Not while its menu is open (a menu button).
+        'transition-opacity group-hover/tip:opacity-100 group-focus-visible/tip:opacity-100 group-aria-expanded/tip:hidden dark:bg-stone-100 dark:text-stone-900',
       )}
     >
       {children}

@@ -16,10 +16,10 @@ describe('column prefs', () => {
     expect(chosenColumns(DEFAULT_PREFS, true)).toEqual([
       'state',
       'progress',
+      'owner',
       'dlspeed',
       'upspeed',
       'eta',
-      'owner',
       'added_on',
       'size',
       'seeds',

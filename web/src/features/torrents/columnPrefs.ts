@@ -14,13 +14,15 @@ import type { SortKey } from './listView';
 /** Every column but the name (always first) and the row actions (always last). */
 export type ColumnKey = Exclude<SortKey, 'name'>;
 
+// The owner early: on "Tous les torrents" it is the column that tells rows apart, and it must
+// survive the degrade rule at 1024 px ("Mes torrents" has no owner column).
 export const COLUMN_KEYS: readonly ColumnKey[] = [
   'state',
   'progress',
+  'owner',
   'dlspeed',
   'upspeed',
   'eta',
-  'owner',
   'added_on',
   'size',
   'seeds',
