@@ -570,3 +570,23 @@ describe('Selection, columns, shortcuts', () => {
     expect(header.querySelector('[title]')!.getAttribute('title')).toMatch(/^Sources : pairs qui ont le fichier complet ; pairs : /);
   });
 });
+
+describe('Focus after a row delete', () => {
+  it('goes to the next row once the deleted one is gone', async () => {
+    const a = makeTorrent({ hash: 'a'.repeat(40), name: 'Premier', owner, added_on: 300 });
+    const b = makeTorrent({ hash: 'b'.repeat(40), name: 'Second', owner, added_on: 200 });
+    mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody([a, b]));
+      if (url.startsWith(`/api/torrents/${a.hash}?`)) return new Response(null, { status: 204 });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    renderPage();
+    await screen.findByRole('rowheader', { name: 'Premier' });
+    fireEvent.click(within(openMenu('Premier')).getByRole('menuitem', { name: 'Supprimer' }));
+    const dialog = screen.getByRole('dialog', { name: 'Supprimer « Premier » ?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Supprimer' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Second' })));
+  });
+});

@@ -271,6 +271,9 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   });
 
   const onDeleteRow = useCallback((x: Torrent) => setToDelete([x]), []);
+  // What the delete dialog was about, still known when it has closed (its focus goes by it).
+  const lastDelete = useRef<Torrent[] | null>(null);
+  if (toDelete) lastDelete.current = toDelete;
 
   if (!allowed) return <Navigate to="/torrents" replace />;
 
@@ -444,9 +447,10 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
         }
         onCloseAutoFocus={(e) => {
           // One row: its menu, or the next row once it is gone. Several: the header box.
-          if (!toDelete) return;
+          const was = lastDelete.current;
+          if (!was) return;
           e.preventDefault();
-          if (toDelete.length === 1) focusRowAfter(toDelete[0]!.hash, orderRef.current, searchRef.current);
+          if (was.length === 1) focusRowAfter(was[0]!.hash, orderRef.current, searchRef.current);
           else
             setTimeout(
               () => (document.querySelector<HTMLElement>('[data-select-all]') ?? searchRef.current)?.focus(),
