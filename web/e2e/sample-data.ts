@@ -130,10 +130,23 @@ export const sampleDownloads = { available: true, reason: null, direct: true, zi
 export async function withSampleTorrents(
   page: Page,
   me: { id: number; username: string; display_name: string },
-  { admin = false }: { admin?: boolean } = {},
+  {
+    admin = false,
+    rename,
+  }: {
+    admin?: boolean;
+    /** Other names for the examples (long release names: e2e/list.spec.ts). */
+    rename?: (name: string, index: number) => string;
+  } = {},
 ) {
   type Sample = ReturnType<typeof sampleTorrents>['all'][number] & { save_path?: string; placement?: string };
-  const view = (t: Sample): Sample => (admin ? asAdmin(t) : t);
+  let index = 0;
+  const names = new Map<string, string>();
+  const view = (t: Sample): Sample => {
+    if (rename && !names.has(t.hash)) names.set(t.hash, rename(t.name, index++));
+    const named = rename ? { ...t, name: names.get(t.hash)! } : t;
+    return admin ? asAdmin(named) : named;
+  };
   const base = sampleTorrents(me);
   const data = { mine: base.mine.map(view), all: base.all.map(view) };
   const list = (torrents: unknown[]) => ({ torrents, qbittorrent: 'ok', stale: false, error: null });

@@ -106,7 +106,8 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await page.screenshot({ path: path.join(dir, `exemple-ajout-fichiers-${tag}.png`) });
       await page.keyboard.press('Escape');
 
-      await page.getByRole('button', { name: 'Supprimer « ubuntu-24.04.1-desktop-amd64.iso »' }).click();
+      await page.getByRole('button', { name: "Plus d'actions pour « ubuntu-24.04.1-desktop-amd64.iso »" }).click();
+      await page.getByRole('menu').getByRole('menuitem', { name: 'Supprimer' }).click();
       await expect(page.getByRole('dialog', { name: /^Supprimer « ubuntu/ })).toBeVisible();
       await page.screenshot({ path: path.join(dir, `exemple-suppression-${tag}.png`) });
       await page.keyboard.press('Escape');

@@ -105,7 +105,8 @@ async function submitAdd(page: Page): Promise<{ hash: string; name: string }> {
 
 async function deleteWithFiles(page: Page, hash: string) {
   const row = rowOf(page, hash);
-  await row.getByRole('button', { name: /^Supprimer « / }).click();
+  await row.getByRole('button', { name: /^Plus d'actions pour « / }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Supprimer' }).click();
   const dialog = page.getByRole('dialog', { name: /^Supprimer « .* » \?$/ });
   await expect(dialog).toBeVisible();
   const files = dialog.getByRole('checkbox', { name: 'Supprimer aussi les fichiers sur le serveur' });
@@ -154,7 +155,8 @@ test('add a magnet, watch it finish live, pause, resume, add a .torrent, delete'
   await expect(stateOf(row)).toHaveText('Partage', { timeout: STATE_TIMEOUT });
 
   // The detail page: files, trackers, back.
-  await row.getByRole('link', { name: /^Détails de « / }).click();
+  await row.getByRole('button', { name: /^Plus d'actions pour « / }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Détails' }).click();
   await expect(page).toHaveURL(new RegExp(`/torrents/${magnet.hash}$`));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByTestId('file-tree')).toBeVisible({ timeout: STATE_TIMEOUT });

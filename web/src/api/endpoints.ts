@@ -79,6 +79,20 @@ export const api = {
       withQuery(apiPaths.torrent(hash), { delete_files: deleteFiles, confirm: deleteFiles && confirm ? true : undefined }),
       { method: 'DELETE' },
     ),
+  /**
+   * Pause, resume or delete several torrents in one request (1 to 500 hashes). The server checks
+   * every one first: one refusal refuses them all (its error, nothing done). `delete` answers the
+   * same 409s as `deleteTorrent`.
+   */
+  pauseTorrents: (hashes: readonly string[]) =>
+    request<void>(apiPaths.torrentsBulk('pause'), { method: 'POST', body: { hashes } }),
+  resumeTorrents: (hashes: readonly string[]) =>
+    request<void>(apiPaths.torrentsBulk('resume'), { method: 'POST', body: { hashes } }),
+  deleteTorrents: (hashes: readonly string[], deleteFiles: boolean, confirm = false) =>
+    request<void>(apiPaths.torrentsBulk('delete'), {
+      method: 'POST',
+      body: { hashes, delete_files: deleteFiles, confirm: deleteFiles && confirm },
+    }),
   /** Admin only: gives the torrent to a user; answers the updated torrent (`owner` filled). */
   assignTorrent: (hash: string, userId: number) =>
     request<Torrent>(apiPaths.torrent(hash, 'owner'), { method: 'POST', body: { user_id: userId } }),

@@ -15,6 +15,8 @@ describe('apiPaths', () => {
     expect(apiPaths.torrents).toBe('/api/torrents');
     expect(apiPaths.live).toBe('/api/ws');
     expect(apiPaths.adminSettingsTest('smtp')).toBe('/api/admin/settings/test/smtp');
+    expect(apiPaths.torrentsBulk('pause')).toBe('/api/torrents/pause');
+    expect(apiPaths.torrentsBulk('delete')).toBe('/api/torrents/delete');
   });
 
   it('encodes the path segments', () => {

@@ -21,6 +21,9 @@ const segment = (s: string | number) => encodeURIComponent(String(s));
 /** What hangs under one torrent (`/api/torrents/{hash}/…`). */
 export type TorrentResource = 'files' | 'links' | 'zip' | 'pause' | 'resume' | 'owner' | 'speed';
 
+/** What `POST /api/torrents/{action}` does to a list of torrents. */
+export type BulkAction = 'pause' | 'resume' | 'delete';
+
 /** The connection tests of "Réglages" (`/api/admin/settings/test/…`). */
 export type SettingsTest = 'qbittorrent' | 'jackett' | 'downloads' | 'smtp';
 
@@ -40,6 +43,8 @@ export const apiPaths = {
   live: `${API}/ws`,
 
   torrents: `${API}/torrents`,
+  /** The same action on several torrents at once (`{"hashes": […]}`). */
+  torrentsBulk: (action: BulkAction) => `${API}/torrents/${action}`,
   /** One torrent, or what hangs under it. */
   torrent: (hash: string, resource?: TorrentResource) =>
     `${API}/torrents/${segment(hash)}${resource ? `/${resource}` : ''}`,

@@ -121,3 +121,34 @@ describe('DataTable', () => {
     expect(screen.getByRole('table').parentElement!.getAttribute('aria-busy')).toBe('true');
   });
 });
+
+describe('DataTable selection', () => {
+  it('adds a box per row and "Tout sélectionner", passing Shift along', () => {
+    const onRow = vi.fn();
+    const onAll = vi.fn();
+    render(
+      <DataTable
+        columns={columns}
+        rows={fruits}
+        rowKey={(f) => f.id}
+        caption="Fruits"
+        selection={{
+          isSelected: (f) => f.id === 1,
+          onRow,
+          all: 'mixed',
+          onAll,
+          allLabel: 'Tout sélectionner',
+          rowLabel: (f) => `Sélectionner ${f.name}`,
+        }}
+      />,
+    );
+    const all = screen.getByRole('checkbox', { name: 'Tout sélectionner' }) as HTMLInputElement;
+    expect(all.indeterminate).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Sélectionner Pomme' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Sélectionner Poire' }), { shiftKey: true });
+    expect(onRow).toHaveBeenCalledWith(fruits[1], true);
+    fireEvent.click(all);
+    expect(onAll).toHaveBeenCalled();
+    expect(screen.getAllByRole('row')[1]!.getAttribute('data-selected')).toBe('true');
+  });
+});

@@ -1,4 +1,4 @@
-import type { HTMLAttributes, ReactNode } from 'react';
+import { useEffect, useRef, type HTMLAttributes, type ReactNode, type Ref } from 'react';
 import { ArrowDown, ArrowUp } from 'lucide-react';
 import { cx } from '../lib/cx';
 
@@ -41,6 +41,21 @@ export interface TableSort<K extends string> {
 
 type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | number | undefined };
 
+/**
+ * Checkboxes in a first column: one per row, and "Tout sélectionner" in the header (checked,
+ * unchecked or mixed). `onRow` gets whether Shift was held (ranges: lib/selection.ts).
+ */
+export interface TableSelection<T> {
+  isSelected: (row: T) => boolean;
+  onRow: (row: T, shift: boolean) => void;
+  /** The header box: all shown rows selected, none, or some. */
+  all: boolean | 'mixed';
+  onAll: () => void;
+  /** Accessible names: the header box's, and a row's (e.g. "Sélectionner « name »"). */
+  allLabel: string;
+  rowLabel: (row: T) => string;
+}
+
 export interface DataTableProps<T, K extends string> {
   columns: readonly Column<T, K>[];
   rows: readonly T[];
@@ -67,6 +82,9 @@ export interface DataTableProps<T, K extends string> {
    * actions) at the foot. The same columns as the table: nothing is written twice.
    */
   layout?: 'table' | 'cards';
+  selection?: TableSelection<T>;
+  /** The scrolling frame (e.g. to measure what fits). */
+  frameRef?: Ref<HTMLDivElement>;
 }
 
 const FRAME = {
@@ -91,7 +109,28 @@ const STICKY = {
 /** A sticky cell hides what scrolls under it: the background of its row. */
 const STICKY_HEAD_BG = 'bg-stone-100 dark:bg-stone-800';
 const STICKY_CELL_BG = 'bg-white group-hover:bg-stone-50 dark:bg-stone-900 dark:group-hover:bg-stone-800';
+const STICKY_PICKED_BG = 'bg-amber-50 dark:bg-stone-800';
 const ROW_HOVER = 'group hover:bg-stone-50 dark:hover:bg-stone-800';
+
+const BOX = 'size-4 cursor-pointer accent-amber-600 align-middle';
+
+function AllBox({ state, label, onToggle }: { state: boolean | 'mixed'; label: string; onToggle: () => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'mixed';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      data-select-all=""
+      aria-label={label}
+      checked={state === true}
+      onChange={onToggle}
+      className={BOX}
+    />
+  );
+}
 
 /** The header's text: the visible label, and the full name for screen readers when it differs. */
 function HeaderLabel({ header, name }: { header?: ReactNode; name?: string }) {
@@ -124,6 +163,8 @@ export function DataTable<T, K extends string>({
   className = 'text-sm',
   testId,
   layout = 'table',
+  selection,
+  frameRef,
 }: DataTableProps<T, K>) {
   if (rows.length === 0 && empty !== undefined) {
     return typeof empty === 'string' ? <p className="text-stone-600 dark:text-stone-400">{empty}</p> : empty;
@@ -138,17 +179,30 @@ export function DataTable<T, K extends string>({
   return (
     // `relative`: the visually hidden labels (absolutely positioned) stay inside the scrolling box.
     // A focusable named region: when it scrolls sideways (phones) the keyboard can scroll it too.
-    <div className={FRAME[variant]} aria-busy={busy || undefined} tabIndex={0} role="region" aria-label={caption}>
+    <div
+      ref={frameRef}
+      className={FRAME[variant]}
+      aria-busy={busy || undefined}
+      tabIndex={0}
+      role="region"
+      aria-label={caption}
+    >
       <table className={cx('w-full border-collapse', className)} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead className={HEAD[variant]}>
           <tr>
+            {selection && (
+              <th scope="col" className={cx(cellBase, 'w-8 py-2 align-bottom')}>
+                <AllBox state={selection.all} label={selection.allLabel} onToggle={selection.onAll} />
+              </th>
+            )}
             {columns.map((c) => {
               const sortable = sort !== undefined && (c.sortable ?? !!c.header);
               const active = sortable && sort.key === c.key;
               return (
                 <th
                   key={c.key}
+                  data-col={c.key}
                   scope="col"
                   aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
                   className={cx(
@@ -189,8 +243,32 @@ export function DataTable<T, K extends string>({
         <tbody className={cx(BODY[variant], busy && 'opacity-60')}>
           {rows.map((row) => {
             const extra = rowProps?.(row);
+            const picked = selection?.isSelected(row) ?? false;
             return (
-              <tr key={rowKey(row)} {...extra} className={cx(variant === 'card' && ROW_HOVER, extra?.className)}>
+              <tr
+                key={rowKey(row)}
+                {...extra}
+                data-selected={picked || undefined}
+                className={cx(
+                  variant === 'card' && ROW_HOVER,
+                  picked && 'bg-amber-50 dark:bg-stone-800',
+                  extra?.className,
+                )}
+              >
+                {selection && (
+                  <td className={cx(cellBase, 'w-8 py-1')}>
+                    <input
+                      type="checkbox"
+                      data-select-row=""
+                      aria-label={selection.rowLabel(row)}
+                      checked={picked}
+                      // Click (not change): it carries Shift, for ranges; Space on the box clicks too.
+                      onClick={(e) => selection.onRow(row, e.shiftKey)}
+                      onChange={() => {}}
+                      className={BOX}
+                    />
+                  </td>
+                )}
                 {columns.map((c) => {
                   const Cell = c.rowHeader ? 'th' : 'td';
                   return (
@@ -203,7 +281,7 @@ export function DataTable<T, K extends string>({
                         align(c),
                         c.rowHeader && (c.emphasis ? 'font-medium' : 'font-normal'),
                         c.numeric && 'tabular-nums whitespace-nowrap',
-                        c.sticky && `${STICKY[c.sticky]} ${STICKY_CELL_BG}`,
+                        c.sticky && `${STICKY[c.sticky]} ${picked ? STICKY_PICKED_BG : STICKY_CELL_BG}`,
                         c.className,
                         c.cellClassName,
                       )}

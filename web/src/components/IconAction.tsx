@@ -1,12 +1,14 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 import { Link } from 'react-router-dom';
 import { LoaderCircle } from 'lucide-react';
 import { cx } from '../lib/cx';
 
 type Tone = 'neutral' | 'danger' | 'accent';
 
+// `group/tip`, a named group: the tooltip answers to this button's own hover and focus only,
+// not to a row's `group` around it (which showed every tooltip of a row at once).
 const base =
-  'group relative inline-flex shrink-0 items-center justify-center rounded-md transition-colors aria-disabled:cursor-wait';
+  'group/tip relative inline-flex shrink-0 items-center justify-center rounded-md transition-colors aria-disabled:cursor-wait';
 const tones: Record<Tone, string> = {
   neutral: 'text-stone-700 hover:bg-stone-200/80 dark:text-stone-200 dark:hover:bg-stone-700/70',
   danger: 'text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-950/70',
@@ -20,9 +22,11 @@ function Tip({ children }: { children: ReactNode }) {
   return (
     <span
       aria-hidden="true"
+      data-tooltip=""
       className={cx(
         'pointer-events-none absolute bottom-full right-0 z-20 mb-1 whitespace-nowrap rounded bg-stone-900 px-2 py-1 text-xs font-medium text-white opacity-0 shadow',
-        'transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100 dark:bg-stone-100 dark:text-stone-900',
+        // Not while its menu is open (a menu button).
+        'transition-opacity group-hover/tip:opacity-100 group-focus-visible/tip:opacity-100 group-aria-expanded/tip:hidden dark:bg-stone-100 dark:text-stone-900',
       )}
     >
       {children}
@@ -51,10 +55,12 @@ export function IconButton({
   busy = false,
   onClick,
   className,
+  ref,
   ...rest
-}: CommonProps & { busy?: boolean } & Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'>) {
+}: CommonProps & { busy?: boolean; ref?: Ref<HTMLButtonElement> } & Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'>) {
   return (
     <button
+      ref={ref}
       type="button"
       aria-label={label}
       aria-disabled={busy || undefined}

@@ -20,6 +20,7 @@ export function ItemDialog<T>({
   title,
   description,
   children,
+  onCloseAutoFocus,
 }: {
   item: T | null;
   itemKey: (item: T) => string | number;
@@ -27,9 +28,11 @@ export function ItemDialog<T>({
   title: (item: T) => ReactNode;
   description?: (item: T) => ReactNode;
   children: (item: T) => ReactNode;
+  onCloseAutoFocus?: (e: Event) => void;
 }) {
   return (
     <Modal
+      onCloseAutoFocus={onCloseAutoFocus}
       open={item !== null}
       onOpenChange={(open) => {
         if (!open) onClose();

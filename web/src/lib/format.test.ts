@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDuration, formatPercent, formatRatio, formatSize, formatSpeed, progressPercent } from './format';
+import { formatClock, formatCompactDate, formatDate, formatDuration, formatPercent, formatRatio, formatSize, formatSpeed, progressPercent } from './format';
 
 const KiB = 1024;
 const MiB = KiB * 1024;
@@ -60,6 +60,40 @@ describe('formatDate', () => {
     expect(formatDate(null)).toBe('—');
     expect(formatDate(undefined)).toBe('—');
     expect(formatDate(0)).toBe('—');
+  });
+});
+
+describe('formatCompactDate', () => {
+  // 2026-12-06 22:27 UTC = 23:27 in Paris.
+  const ts = Date.UTC(2026, 11, 6, 22, 27) / 1000;
+  const now = Date.UTC(2026, 11, 7, 8, 0);
+
+  it('leaves the year out for this year, on one line', () => {
+    expect(formatCompactDate(ts, now, 'Europe/Paris')).toBe('6 déc. 23:27');
+    expect(formatCompactDate(Date.UTC(2026, 0, 3, 9, 5) / 1000, now, 'UTC')).toBe('3 janv. 09:05');
+  });
+
+  it('shows the year of another year', () => {
+    expect(formatCompactDate(Date.UTC(2025, 4, 1, 7, 0) / 1000, now, 'UTC')).toBe('1 mai 2025 07:00');
+  });
+
+  it('judges "this year" in the time zone shown', () => {
+    // 31 Dec 2025 23:30 UTC is already 2026 in Paris.
+    const newYear = Date.UTC(2025, 11, 31, 23, 30) / 1000;
+    expect(formatCompactDate(newYear, now, 'Europe/Paris')).toBe('1 janv. 00:30');
+    expect(formatCompactDate(newYear, now, 'UTC')).toBe('31 déc. 2025 23:30');
+  });
+
+  it('shows a dash for missing dates', () => {
+    expect(formatCompactDate(null)).toBe('—');
+    expect(formatCompactDate(0)).toBe('—');
+  });
+});
+
+describe('formatClock', () => {
+  it('is HH:MM on 24 hours', () => {
+    expect(formatClock(Date.UTC(2026, 11, 6, 7, 5), 'UTC')).toBe('07:05');
+    expect(formatClock(Date.UTC(2026, 11, 6, 22, 27), 'Europe/Paris')).toBe('23:27');
   });
 });
 

@@ -69,6 +69,42 @@ export function formatDate(unixSeconds: number | null | undefined, timeZone?: st
   return `${day} à ${time}`;
 }
 
+/** The calendar year of a date in a time zone (undefined: the browser's). */
+function yearIn(d: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat('fr-FR', { year: 'numeric', timeZone }).format(d);
+}
+
+/**
+ * A date on one line for dense lists: `6 déc. 23:27`, with the year only when it is not the
+ * current one (`6 déc. 2025 23:27`); `—` when unknown. Browser time zone (`timeZone`, `now`:
+ * for tests).
+ */
+export function formatCompactDate(
+  unixSeconds: number | null | undefined,
+  now: number = Date.now(),
+  timeZone?: string,
+): string {
+  if (unixSeconds === null || unixSeconds === undefined || !Number.isFinite(unixSeconds) || unixSeconds <= 0) {
+    return '—';
+  }
+  const d = new Date(unixSeconds * 1000);
+  const sameYear = yearIn(d, timeZone) === yearIn(new Date(now), timeZone);
+  const day = new Intl.DateTimeFormat('fr-FR', {
+    day: 'numeric',
+    month: 'short',
+    year: sameYear ? undefined : 'numeric',
+    timeZone,
+  }).format(d);
+  return `${day} ${formatClock(d.getTime(), timeZone)}`;
+}
+
+/** The time of day `HH:MM` (24 h) of a timestamp in milliseconds, browser time zone. */
+export function formatClock(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(
+    new Date(ms),
+  );
+}
+
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**

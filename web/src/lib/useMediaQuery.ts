@@ -20,3 +20,6 @@ export function useMediaQuery(query: string, fallback = true): boolean {
 
 /** Wide enough for the torrent table (Tailwind's `lg`); below, torrents are cards. */
 export const WIDE_SCREEN = '(min-width: 1024px)';
+
+/** Room for more than a phone (Tailwind's `sm`); below, the torrent lists fold their filters away. */
+export const SMALL_SCREEN = '(min-width: 640px)';

@@ -13,8 +13,9 @@ import { cx } from '../../lib/cx';
 import { formatDate, formatSize, formatSpeed } from '../../lib/format';
 import { GlobalSpeedChart } from '../charts/GlobalSpeedChart';
 import { freshSpeed, useLatestSpeed } from '../charts/liveSpeed';
-import { etaText } from '../torrents/cells';
-import { useLive } from '../torrents/LiveProvider';
+import { etaText, speedText } from '../torrents/cells';
+import { useLive, useLiveness } from '../torrents/LiveProvider';
+import { StaleNote, useStaleText } from '../torrents/StaleNote';
 import { torrentPage } from '../torrents/routes';
 import { useTorrentList } from '../torrents/queries';
 import { progressTone } from '../torrents/StateBadge';
@@ -30,7 +31,7 @@ function Pending({ query }: { query: DashboardQuery }) {
   return <Loading />;
 }
 
-function SpeedFigure({ kind, value }: { kind: 'dl' | 'up'; value: number | null }) {
+function SpeedFigure({ kind, value, stale }: { kind: 'dl' | 'up'; value: number | null; stale?: string }) {
   const { t } = useTranslation();
   const Icon = kind === 'dl' ? ArrowDown : ArrowUp;
   return (
@@ -38,7 +39,10 @@ function SpeedFigure({ kind, value }: { kind: 'dl' | 'up'; value: number | null 
       <dt className="text-sm font-medium text-stone-600 dark:text-stone-400">
         {t(kind === 'dl' ? 'charts.download' : 'charts.upload')}
       </dt>
-      <dd className="flex items-center gap-1 text-2xl font-bold tabular-nums">
+      <dd
+        className={cx('flex items-center gap-1 text-2xl font-bold tabular-nums', stale && 'text-stone-500 dark:text-stone-400')}
+        title={stale}
+      >
         <Icon
           aria-hidden="true"
           className={cx('size-5', kind === 'dl' ? 'text-sky-600 dark:text-sky-400' : 'text-amber-600 dark:text-amber-400')}
@@ -56,16 +60,20 @@ export function GlobalSpeedBody({ query }: { query: DashboardQuery }) {
   const live = freshSpeed();
   const dl = live ? live[1] : (query.data?.speed.dl ?? null);
   const up = live ? live[2] : (query.data?.speed.up ?? null);
+  // qBittorrent down or the socket lost: the last figures, greyed and dated.
+  const liveness = useLiveness(query);
+  const stale = useStaleText(liveness);
   return (
     <div className="flex min-w-0 flex-col gap-4">
       {query.isError && !query.data && !live ? (
         <Alert>{errorMessage(query.error)}</Alert>
       ) : (
         <dl className="flex flex-wrap gap-x-8 gap-y-2" data-testid="global-speed">
-          <SpeedFigure kind="dl" value={dl} />
-          <SpeedFigure kind="up" value={up} />
+          <SpeedFigure kind="dl" value={dl} stale={stale} />
+          <SpeedFigure kind="up" value={up} stale={stale} />
         </dl>
       )}
+      <StaleNote liveness={liveness} />
       <GlobalSpeedChart />
     </div>
   );
@@ -239,7 +247,7 @@ export function ActiveDownloadsBody({ query }: { query: DashboardQuery }) {
               label={t('torrents.progressOf', { name: tor.name })}
             />
             <p className="flex flex-wrap gap-x-4 text-xs text-stone-600 tabular-nums dark:text-stone-400">
-              <span>{t('dashboard.activeSpeeds', { down: formatSpeed(tor.dlspeed), up: formatSpeed(tor.upspeed) })}</span>
+              <span>{t('dashboard.activeSpeeds', { down: speedText(tor, tor.dlspeed), up: speedText(tor, tor.upspeed) })}</span>
               <span>{t('dashboard.activeEta', { eta: etaText(tor) })}</span>
             </p>
           </li>

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { TorrentCards } from '../torrents/TorrentCards';
 import { TorrentTable } from '../torrents/TorrentTable';
 import { alice, mockFetch, jsonResponse, renderWithProviders } from '../../test/utils';
@@ -26,19 +26,20 @@ describe('"Fichiers" from the torrent lists', () => {
       { route: '/torrents?etat=downloading', me: alice },
     );
     const row = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
-    const link = within(row).getByRole('link', { name: 'Fichiers de « Film été »' });
+    fireEvent.click(within(row).getByRole('button', { name: "Plus d'actions pour « Film été »" }));
+    const link = within(screen.getByRole('menu')).getByRole('menuitem', { name: 'Fichiers' });
     expect(link.getAttribute('href')).toBe(`/torrents/${film.hash}#fichiers`);
   });
 
-  it('has a "Fichiers" button on each phone card', () => {
+  it('has "Fichiers" in the menu of each phone card', () => {
     mockFetch(() => jsonResponse(200, {}));
     renderWithProviders(
       <TorrentCards torrents={[film]} showOwner={false} caption="Mes torrents" onDelete={noop} onError={noop} />,
       { me: alice },
     );
     const card = screen.getByRole('article', { name: 'Film été' });
-    const link = within(card).getByRole('link', { name: 'Fichiers de « Film été »' });
-    expect(link.textContent).toBe('Fichiers');
+    fireEvent.click(within(card).getByRole('button', { name: "Plus d'actions pour « Film été »" }));
+    const link = within(screen.getByRole('menu')).getByRole('menuitem', { name: 'Fichiers' });
     expect(link.getAttribute('href')).toBe(`/torrents/${film.hash}#fichiers`);
   });
 });

@@ -10,41 +10,59 @@ import { mayDeleteData } from './permissions';
 import { useDeleteTorrent } from './queries';
 
 /**
- * "Supprimer « name » ?" with "Supprimer aussi les fichiers sur le serveur"
- * checked by default. Open while `torrent` is set. The server's refusals to delete the files
- * (`outside_user_folder`, `content_shared`) show as they come; an administrator deleting the
- * files of a torrent outside its owner's folder first gets the server's warning naming what
- * would be deleted (`confirm_required`), then "Supprimer quand même" sends `confirm=true`.
+ * "Supprimer « name » ?" (or "Supprimer 3 torrents ?", the selection's bulk delete) with
+ * "Supprimer aussi les fichiers sur le serveur" checked by default. Open while `torrent` (or
+ * `torrents`) is set. The server's refusals to delete the files (`outside_user_folder`,
+ * `content_shared`) show as they come; an administrator deleting the files of a torrent outside
+ * its owner's folder first gets the server's warning naming what would be deleted
+ * (`confirm_required`), then "Supprimer quand même" sends `confirm=true`. `onDeleted` gets each
+ * deleted torrent.
  */
 export function DeleteTorrentDialog({
   torrent,
+  torrents,
   onClose,
   onDeleted,
+  onCloseAutoFocus,
 }: {
-  torrent: Torrent | null;
+  torrent?: Torrent | null;
+  /** Several at once (one request, `POST /api/torrents/delete`). */
+  torrents?: readonly Torrent[] | null;
   onClose: () => void;
   onDeleted?: (t: Torrent) => void;
+  /** Where focus goes once closed (Radix's `onCloseAutoFocus`; `preventDefault` to place it yourself). */
+  onCloseAutoFocus?: (e: Event) => void;
 }) {
   const { t } = useTranslation();
+  const list = torrents && torrents.length > 0 ? torrents : torrent ? [torrent] : null;
   return (
     <ItemDialog
-      item={torrent}
-      itemKey={(x) => x.hash}
+      item={list}
+      itemKey={(xs) => xs.map((x) => x.hash).join(',')}
       onClose={onClose}
-      title={(x) => t('torrents.delete.title', { name: x.name })}
-      description={(x) => (x.removed ? t('torrents.delete.introRemoved') : t('torrents.delete.intro'))}
+      onCloseAutoFocus={onCloseAutoFocus}
+      title={(xs) =>
+        xs.length === 1 ? t('torrents.delete.title', { name: xs[0]!.name }) : t('torrents.delete.titleMany', { count: xs.length })
+      }
+      description={(xs) =>
+        xs.length > 1
+          ? t('torrents.delete.introMany')
+          : xs[0]!.removed
+            ? t('torrents.delete.introRemoved')
+            : t('torrents.delete.intro')
+      }
     >
-      {(x) => <DeleteForm torrent={x} onClose={onClose} onDeleted={onDeleted} />}
+      {(xs) => <DeleteForm torrents={xs} onClose={onClose} onDeleted={onDeleted} />}
     </ItemDialog>
   );
 }
 
 function DeleteForm({
-  torrent,
+  torrents,
   onClose,
   onDeleted,
 }: {
-  torrent: Torrent;
+  torrents: readonly Torrent[];
   onClose: () => void;
   onDeleted?: (t: Torrent) => void;
 }) {
@@ -54,7 +72,8 @@ function DeleteForm({
   // Without delete_own_data (or act_all) the server refuses delete_files=true: unchecked, locked.
   const mayData = mayDeleteData(me);
   // qBittorrent no longer has a removed torrent: there are no files to delete through it.
-  const [withFiles, setWithFiles] = useState(!torrent.removed && mayData);
+  const allRemoved = torrents.every((x) => x.removed);
+  const [withFiles, setWithFiles] = useState(!allRemoved && mayData);
   // The server's warning (`confirm_required`): the next submit confirms.
   const [warning, setWarning] = useState<string | null>(null);
   const del = useDeleteTorrent();
@@ -62,10 +81,10 @@ function DeleteForm({
 
   function submit() {
     del.mutate(
-      { hash: torrent.hash, deleteFiles: withFiles, confirm: confirming },
+      { hashes: torrents.map((x) => x.hash), deleteFiles: withFiles, confirm: confirming },
       {
         onSuccess: () => {
-          onDeleted?.(torrent);
+          for (const x of torrents) onDeleted?.(x);
           onClose();
         },
         onError: (e) => {
@@ -92,7 +111,7 @@ function DeleteForm({
       }}
     >
       {confirming && !refused && <Alert tone="warning">{warning}</Alert>}
-      {!torrent.removed && (
+      {!allRemoved && (
         <div className="flex items-start gap-3">
           <input
             id={`${id}-files`}

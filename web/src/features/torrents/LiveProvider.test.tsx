@@ -97,11 +97,17 @@ describe('live updates', () => {
     sockets[0]!.send({ type: 'status', qbittorrent: 'down', error: 'identifiants refusés' });
     await waitFor(() =>
       expect(screen.getByTestId('live-banner').textContent).toBe(
-        'qBittorrent est injoignable : identifiants refusés. Les données affichées peuvent être anciennes.',
+        'qBittorrent est injoignable. Les données affichées peuvent être anciennes.',
       ),
     );
+    // No live values yet in this tab: marked, without a time.
+    expect(screen.getByTestId('stale-marker').textContent).toBe('Valeurs non actualisées');
     sockets[0]!.send({ type: 'status', qbittorrent: 'ok', error: null });
     await waitFor(() => expect(screen.getByTestId('live-banner').textContent).toBe(''));
+    expect(screen.queryByTestId('stale-marker')).toBeNull();
+    // Down again after live values: the marker says since when.
+    sockets[0]!.send({ type: 'status', qbittorrent: 'down', error: null });
+    await waitFor(() => expect(screen.getByTestId('stale-marker').textContent).toMatch(/^Dernière valeur à \d\d:\d\d$/));
   });
 
   it('says the live connection is lost, keeps the list, polls every 5 s and reconnects with backoff', async () => {

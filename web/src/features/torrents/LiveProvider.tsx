@@ -2,6 +2,8 @@ import { createContext, useContext, useEffect, useRef, useState, useSyncExternal
 import { useQueryClient } from '@tanstack/react-query';
 import { useMe } from '../../api/queries';
 import { LiveClient, liveUrl, type LiveSnapshot, type SocketLike } from './live';
+import { liveness, type Liveness } from './liveness';
+import type { QbtStatus } from '../../api/types';
 import { applyLiveMessage } from './liveCache';
 import { canSeeAll } from './permissions';
 import { receiveNotificationFrame } from '../notifications/live';
@@ -19,6 +21,27 @@ export function useLive(): LiveSnapshot | null {
 /** True when the socket keeps the cache fresh, so that queries need not poll. */
 export function useLiveOpen(): boolean {
   return useLive()?.connection === 'open';
+}
+
+/**
+ * Whether the values a page shows are still live (liveness.ts), from the socket and the page's
+ * own query (its `qbittorrent`/`stale` fields, when it was fetched, whether the last fetch failed).
+ */
+export function useLiveness(query?: {
+  data?: { qbittorrent?: QbtStatus; stale?: boolean } | null;
+  dataUpdatedAt: number;
+  isError: boolean;
+}): Liveness {
+  const live = useLive();
+  const fetched = query
+    ? {
+        qbittorrent: query.data?.qbittorrent,
+        stale: query.data?.stale,
+        at: query.data ? query.dataUpdatedAt : 0,
+        failing: query.isError,
+      }
+    : undefined;
+  return liveness(live, fetched);
 }
 
 /**

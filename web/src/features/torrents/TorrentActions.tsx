@@ -5,7 +5,8 @@ import { FolderOpen, Info, Pause, Play, Trash2, UserPlus } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import type { Torrent } from '../../api/types';
 import { Button } from '../../components/Button';
-import { IconButton, IconLink } from '../../components/IconAction';
+import { IconButton } from '../../components/IconAction';
+import { ActionMenu, type MenuItem } from '../../components/Menu';
 import { cx } from '../../lib/cx';
 import { useMe } from '../../api/queries';
 import { mayAssign, mayDelete, mayPause } from './permissions';
@@ -20,7 +21,10 @@ export interface ActionsProps {
   onAssign?: (t: Torrent) => void;
   /** Reports a failed pause/resume in French. */
   onError: (message: string) => void;
-  /** `icons`: table rows; `buttons`: phone cards and the detail page (visible labels). */
+  /**
+   * `icons`: the lists (table rows and phone cards): Pause/Reprendre as one button, everything
+   * else in the "Plus d'actions" menu; `buttons`: the detail page (visible labels).
+   */
   variant?: 'icons' | 'buttons';
   showDetails?: boolean;
   /**
@@ -34,7 +38,7 @@ export interface ActionsProps {
 }
 
 /**
- * Pause or Reprendre (depending on the state), Attribuer…, Supprimer, Fichiers, Détails. Pause,
+ * Pause or Reprendre (depending on the state), Fichiers, Détails, Attribuer…, Supprimer. Pause,
  * Reprendre and Supprimer only when the server says the user may act on this
  * torrent (`can_act`) and the user's group allows it (permissions.ts); Attribuer…
  * only for administrators, highlighted when the torrent has no owner.
@@ -142,66 +146,72 @@ export function TorrentActions({
     );
   }
 
+  // One button for both, kept across the change (pause → "Reprendre"): focus stays on it.
+  const toggle = pausable && (canPause(torrent) || canResume(torrent));
+  const pausing = canPause(torrent);
+  const items: MenuItem[] = [
+    {
+      key: 'files',
+      label: t('files.open'),
+      icon: <FolderOpen aria-hidden="true" className="size-4" />,
+      to: filesLink.to,
+      state: filesLink.state,
+    },
+  ];
+  if (showDetails) {
+    items.push({
+      key: 'details',
+      label: t('torrents.actions.details'),
+      icon: <Info aria-hidden="true" className="size-4" />,
+      to: torrentPage(torrent.hash),
+      state: linkState,
+    });
+  }
+  if (assignable) {
+    items.push({
+      key: 'assign',
+      label: unowned ? t('torrents.actions.assignUnowned') : t('torrents.actions.assign'),
+      tone: unowned ? 'accent' : 'neutral',
+      icon: <UserPlus aria-hidden="true" className="size-4" />,
+      onSelect: () => onAssign?.(torrent),
+    });
+  }
+  if (deletable) {
+    items.push({
+      key: 'delete',
+      label: t('torrents.actions.delete'),
+      tone: 'danger',
+      icon: <Trash2 aria-hidden="true" className="size-4" />,
+      onSelect: () => onDelete(torrent),
+    });
+  }
+
   return (
     <div className={cx('flex items-center justify-end gap-0.5', className)}>
-      {pausable && canPause(torrent) && (
+      {toggle ? (
         <IconButton
-          label={t('torrents.actions.pauseNamed', { name })}
-          tip={t('torrents.actions.pause')}
-          busy={pause.isPending}
+          key="toggle"
+          data-row-toggle=""
+          label={pausing ? t('torrents.actions.pauseNamed', { name }) : t('torrents.actions.resumeNamed', { name })}
+          tip={pausing ? t('torrents.actions.pause') : t('torrents.actions.resume')}
+          busy={pause.isPending || resume.isPending}
           small={compact}
-          icon={<Pause aria-hidden="true" className="size-4" />}
-          onClick={() => run(pause, t('torrents.actions.pauseVerb'))}
+          icon={pausing ? <Pause aria-hidden="true" className="size-4" /> : <Play aria-hidden="true" className="size-4" />}
+          onClick={() =>
+            pausing ? run(pause, t('torrents.actions.pauseVerb')) : run(resume, t('torrents.actions.resumeVerb'))
+          }
         />
+      ) : (
+        // Keeps the menus lined up in the column.
+        <span aria-hidden="true" className={compact ? 'size-8' : 'size-9'} />
       )}
-      {pausable && canResume(torrent) && (
-        <IconButton
-          label={t('torrents.actions.resumeNamed', { name })}
-          tip={t('torrents.actions.resume')}
-          busy={resume.isPending}
-          small={compact}
-          icon={<Play aria-hidden="true" className="size-4" />}
-          onClick={() => run(resume, t('torrents.actions.resumeVerb'))}
-        />
-      )}
-      {assignable && (
-        <IconButton
-          label={assignLabel}
-          tip={unowned ? t('torrents.actions.assignUnowned') : t('torrents.actions.assign')}
-          tone={unowned ? 'accent' : 'neutral'}
-          small={compact}
-          icon={<UserPlus aria-hidden="true" className="size-4" />}
-          onClick={() => onAssign?.(torrent)}
-        />
-      )}
-      {deletable && (
-        <IconButton
-          label={t('torrents.actions.deleteNamed', { name })}
-          tip={t('torrents.actions.delete')}
-          tone="danger"
-          small={compact}
-          icon={<Trash2 aria-hidden="true" className="size-4" />}
-          onClick={() => onDelete(torrent)}
-        />
-      )}
-      <IconLink
-        to={filesLink.to}
-        state={filesLink.state}
-        label={filesLink.label ?? t('files.open')}
-        tip={t('files.open')}
+      <ActionMenu
+        label={t('torrents.actions.moreNamed', { name })}
+        tip={t('torrents.actions.more')}
         small={compact}
-        icon={<FolderOpen aria-hidden="true" className="size-4" />}
+        items={items}
+        buttonProps={{ 'data-row-menu': '' }}
       />
-      {showDetails && (
-        <IconLink
-          to={torrentPage(torrent.hash)}
-          state={linkState}
-          label={t('torrents.actions.detailsNamed', { name })}
-          tip={t('torrents.actions.details')}
-          small={compact}
-          icon={<Info aria-hidden="true" className="size-4" />}
-        />
-      )}
     </div>
   );
 }

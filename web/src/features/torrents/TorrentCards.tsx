@@ -3,13 +3,18 @@ import { useTranslation } from 'react-i18next';
 import type { Torrent } from '../../api/types';
 import { ProgressBar } from '../../components/ProgressBar';
 import { cx } from '../../lib/cx';
-import { formatDate, formatRatio, formatSize, formatSpeed } from '../../lib/format';
-import { etaText, ownerName, peersCount, sizeText } from './cells';
+import { etaText, ownerName, speedText } from './cells';
+import type { Liveness } from './liveness';
 import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
+import { useStaleText } from './StaleNote';
 import { torrentPage, useDetailLinkState } from './routes';
 import { TorrentActions } from './TorrentActions';
 
-/** The torrent list on phones: one card per torrent, actions with visible labels. */
+/**
+ * The torrent list below 1024 px: one compact card per torrent (at most ~150 px): the name on
+ * two lines at most, Pause/Reprendre and the "Plus d'actions" menu, the progress bar, then the
+ * state and the speeds/ETA on one line. The rest is on the detail page.
+ */
 export function TorrentCards({
   torrents,
   showOwner,
@@ -17,6 +22,7 @@ export function TorrentCards({
   onDelete,
   onAssign,
   onError,
+  liveness,
 }: {
   torrents: readonly Torrent[];
   showOwner: boolean;
@@ -24,54 +30,73 @@ export function TorrentCards({
   onDelete: (t: Torrent) => void;
   onAssign?: (t: Torrent) => void;
   onError: (message: string) => void;
+  liveness?: Liveness;
 }) {
   const { t } = useTranslation();
   const linkState = useDetailLinkState();
+  const stale = useStaleText(liveness);
   return (
-    <ul aria-label={caption} className="flex flex-col gap-3" data-testid="torrent-cards">
+    <ul aria-label={caption} className="flex flex-col gap-2" data-testid="torrent-cards">
       {torrents.map((x) => {
-        const facts: Array<[string, string]> = [
-          [t('torrents.columns.size'), sizeText(x)],
-          [t('torrents.columns.downloaded'), formatSize(x.downloaded)],
-          [t('torrents.columns.dlspeed'), formatSpeed(x.dlspeed)],
-          [t('torrents.columns.upspeed'), formatSpeed(x.upspeed)],
-          [t('torrents.columns.eta'), etaText(x)],
-          [t('torrents.columns.peers'), `${peersCount(x.num_seeds, x.num_complete)} / ${peersCount(x.num_leechs, x.num_incomplete)}`],
-          [t('torrents.columns.ratio'), formatRatio(x.ratio)],
-          [t('torrents.columns.added'), formatDate(x.added_on)],
-        ];
-        if (showOwner) facts.push([t('torrents.columns.owner'), ownerName(x)]);
+        const dl = speedText(x, x.dlspeed);
+        const up = speedText(x, x.upspeed);
+        const eta = etaText(x);
         return (
           <li
             key={x.hash}
             data-hash={x.hash}
             className={cx(
-              'rounded-lg border border-stone-200 bg-white p-3 shadow-sm dark:border-stone-800 dark:bg-stone-900',
+              'rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm dark:border-stone-800 dark:bg-stone-900',
               // Muted and dashed, not faded: an opacity would take the text below AA contrast.
               x.removed && 'border-dashed text-stone-600 dark:text-stone-400',
             )}
           >
-            <article aria-label={x.name} className="flex flex-col gap-3">
+            <article aria-label={x.name} className="flex flex-col gap-1.5">
               <div className="flex items-start justify-between gap-2">
-                <h2 className="min-w-0 font-semibold [overflow-wrap:anywhere]">
-                  <Link to={torrentPage(x.hash)} state={linkState} className="underline-offset-2 hover:underline">
+                <h2 className="min-w-0 text-sm font-semibold leading-5">
+                  <Link
+                    to={torrentPage(x.hash)}
+                    state={linkState}
+                    title={x.name}
+                    data-row-focus=""
+                    className="line-clamp-2 [overflow-wrap:anywhere] underline-offset-2 hover:underline"
+                  >
                     {x.name}
                   </Link>
                 </h2>
+                <TorrentActions torrent={x} onDelete={onDelete} onAssign={onAssign} onError={onError} compact className="-mr-1 -mt-0.5" />
+              </div>
+              <ProgressBar progress={x.progress} tone={progressTone(x)} label={t('torrents.progressOf', { name: x.name })} />
+              <div className="flex min-w-0 items-center gap-2 text-xs">
                 <StateBadge torrent={x} />
+                <p
+                  className={cx(
+                    'min-w-0 truncate tabular-nums text-stone-600 dark:text-stone-400',
+                    stale && 'italic',
+                  )}
+                  title={stale}
+                >
+                  <span className="sr-only">{t('torrents.columns.dlspeed')} </span>↓&nbsp;{dl}
+                  <span aria-hidden="true"> · </span>
+                  <span className="sr-only">{t('torrents.columns.upspeed')} </span>↑&nbsp;{up}
+                  {x.progress < 1 && (
+                    <>
+                      <span aria-hidden="true"> · </span>
+                      <span className="sr-only">{t('torrents.columns.eta')} </span>
+                      {eta}
+                    </>
+                  )}
+                  {showOwner && (
+                    <>
+                      <span aria-hidden="true"> · </span>
+                      <span className="sr-only">{t('torrents.columns.owner')} </span>
+                      {ownerName(x)}
+                    </>
+                  )}
+                </p>
               </div>
               <LimitNote torrent={x} className="self-start" />
               <SharedFolderBadge torrent={x} />
-              <ProgressBar progress={x.progress} tone={progressTone(x)} label={t('torrents.progressOf', { name: x.name })} />
-              <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs">
-                {facts.map(([label, value]) => (
-                  <div key={label} className="flex min-w-0 flex-col">
-                    <dt className="text-stone-500 dark:text-stone-400">{label}</dt>
-                    <dd className="truncate tabular-nums">{value}</dd>
-                  </div>
-                ))}
-              </dl>
-              <TorrentActions torrent={x} onDelete={onDelete} onAssign={onAssign} onError={onError} variant="buttons" />
             </article>
           </li>
         );

@@ -6,7 +6,10 @@ import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } fr
 import { asAdminView, listBody, makeTorrent } from '../../test/torrents';
 import type { Torrent, User } from '../../api/types';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  localStorage.clear();
+});
 
 const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
 const owner = { id: 2, username: 'alice', display_name: 'Alice' };
@@ -34,6 +37,12 @@ function renderPage(scope: 'mine' | 'all' = 'mine', me: User = alice, route?: st
   );
 }
 
+/** Opens a row's "Plus d'actions" menu; returns it. */
+function openMenu(name: string) {
+  fireEvent.click(screen.getByRole('button', { name: `Plus d'actions pour « ${name} »` }));
+  return screen.getByRole('menu', { name: `Plus d'actions pour « ${name} »` });
+}
+
 const rowNames = () =>
   within(screen.getByTestId('torrent-table'))
     .getAllByRole('row')
@@ -42,6 +51,9 @@ const rowNames = () =>
 
 describe('Mes torrents', () => {
   it('shows one row per torrent with French values', async () => {
+    // Every column shown (ratio and "Téléchargé" are not by default).
+    const order = ['state', 'progress', 'size', 'downloaded', 'dlspeed', 'upspeed', 'eta', 'seeds', 'ratio', 'added_on', 'owner'];
+    localStorage.setItem(`essaim.colonnes.${alice.id}`, JSON.stringify({ order, hidden: [] }));
     serve([film]);
     renderPage();
     expect(screen.getByRole('heading', { name: 'Mes torrents', level: 1 })).toBeTruthy();
@@ -58,8 +70,13 @@ describe('Mes torrents', () => {
     expect(row.textContent).toContain('0,00');
     expect(cells.getByRole('link', { name: 'Film été' }).getAttribute('href')).toBe(`/torrents/${film.hash}`);
     expect(cells.getByRole('button', { name: 'Pause « Film été »' })).toBeTruthy();
-    expect(cells.getByRole('button', { name: 'Supprimer « Film été »' })).toBeTruthy();
-    expect(cells.getByRole('link', { name: 'Détails de « Film été »' })).toBeTruthy();
+    const menu = openMenu('Film été');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Fichiers', 'Détails', 'Supprimer']);
+    expect(within(menu).getByRole('menuitem', { name: 'Détails' }).getAttribute('href')).toBe(`/torrents/${film.hash}`);
+    // Escape closes it and gives the focus back to its button.
+    fireEvent.keyDown(within(menu).getByRole('menuitem', { name: 'Fichiers' }), { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(cells.getByRole('button', { name: "Plus d'actions pour « Film été »" }));
     expect(screen.queryByRole('columnheader', { name: /Propriétaire/ })).toBeNull();
     expect(document.title).toBe('Mes torrents · essaim');
   });
@@ -121,7 +138,7 @@ describe('Mes torrents', () => {
     expect(row.className).not.toContain('opacity');
     expect(within(row).queryByRole('button', { name: /^Pause/ })).toBeNull();
     expect(within(row).queryByRole('button', { name: /^Reprendre/ })).toBeNull();
-    expect(within(row).getByRole('button', { name: 'Supprimer « Ancien »' })).toBeTruthy();
+    expect(within(openMenu('Ancien')).getByRole('menuitem', { name: 'Supprimer' })).toBeTruthy();
   });
 
   it('shows Reprendre for a paused torrent and no actions without can_act', async () => {
@@ -130,8 +147,9 @@ describe('Mes torrents', () => {
     const isoRow = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
     expect(within(isoRow).getByRole('button', { name: 'Reprendre « debian.iso »' })).toBeTruthy();
     const filmRow = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
-    expect(within(filmRow).queryAllByRole('button')).toHaveLength(0);
-    expect(within(filmRow).getByRole('link', { name: 'Détails de « Film été »' })).toBeTruthy();
+    expect(within(filmRow).queryByRole('button', { name: /^(Pause|Reprendre)/ })).toBeNull();
+    const menu = openMenu('Film été');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Fichiers', 'Détails']);
   });
 
   it('hides what the group does not allow', async () => {
@@ -139,7 +157,7 @@ describe('Mes torrents', () => {
     renderPage('mine', { ...alice, permissions: ['delete_own'] });
     const row = (await screen.findByRole('rowheader', { name: 'Film été' })).closest('tr')!;
     expect(within(row).queryByRole('button', { name: /^Pause/ })).toBeNull();
-    expect(within(row).getByRole('button', { name: 'Supprimer « Film été »' })).toBeTruthy();
+    expect(within(openMenu('Film été')).getByRole('menuitem', { name: 'Supprimer' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Ajouter des torrents' })).toBeNull();
   });
 
@@ -170,7 +188,8 @@ describe('Mes torrents', () => {
   it('opens the delete dialog from a row', async () => {
     serve([film]);
     renderPage();
-    fireEvent.click(await screen.findByRole('button', { name: 'Supprimer « Film été »' }));
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    fireEvent.click(within(openMenu('Film été')).getByRole('menuitem', { name: 'Supprimer' }));
     expect(screen.getByRole('dialog', { name: 'Supprimer « Film été » ?' })).toBeTruthy();
   });
 
@@ -189,8 +208,10 @@ describe('Mes torrents', () => {
     renderPage();
     await screen.findByRole('rowheader', { name: 'Film été' });
     expect(screen.getByTestId('live-banner').textContent).toBe(
-      'qBittorrent est injoignable : connexion refusée. Les données affichées peuvent être anciennes.',
+      'qBittorrent est injoignable. Les données affichées peuvent être anciennes.',
     );
+    // The values are marked as no longer live.
+    expect(screen.getByTestId('stale-marker').textContent).toBe('Valeurs non actualisées');
     expect(screen.getByTestId('live-banner').getAttribute('role')).toBe('status');
   });
 
@@ -205,7 +226,7 @@ describe('Mes torrents', () => {
     expect(screen.getByRole('button', { name: 'Réessayer' })).toBeTruthy();
   });
 
-  it('uses cards with visible action labels on phones', async () => {
+  it('uses compact cards on phones, the filters behind "Filtres"', async () => {
     vi.stubGlobal('matchMedia', (q: string) => ({
       matches: false,
       media: q,
@@ -217,9 +238,15 @@ describe('Mes torrents', () => {
     const cards = await screen.findByTestId('torrent-cards');
     const card = within(cards).getByRole('article', { name: 'Film été' });
     expect(within(card).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('42');
-    expect(within(card).getByRole('button', { name: 'Pause « Film été »' }).textContent).toBe('Pause');
+    expect(within(card).getByRole('button', { name: 'Pause « Film été »' })).toBeTruthy();
+    expect(card.textContent).toContain('↓\u00a0850 Ko/s');
     expect(screen.queryByTestId('torrent-table')).toBeNull();
+    const filters = screen.getByRole('button', { name: 'Filtres' });
+    expect(filters.getAttribute('aria-expanded')).toBe('false');
+    expect((screen.getByRole('search', { hidden: true }) as HTMLElement).hidden).toBe(true);
+    fireEvent.click(filters);
     expect(screen.getByLabelText('Trier par')).toBeTruthy();
+    expect((screen.getByRole('search') as HTMLElement).hidden).toBe(false);
   });
 });
 
@@ -317,7 +344,7 @@ describe('Tous les torrents', () => {
       expect(within(cards).getByRole('article', { name: 'Film été' }).querySelector('[data-placement]')).toBeNull();
     });
 
-    it("shows the exact failure under qBittorrent's generic one", async () => {
+    it('says once that qBittorrent is unreachable, without any address', async () => {
       serve([home], {
         qbittorrent: 'down',
         stale: true,
@@ -327,11 +354,8 @@ describe('Tous les torrents', () => {
       renderPage('all', root);
       await screen.findByRole('rowheader', { name: 'Film été' });
       const banner = screen.getByTestId('live-banner');
-      expect(banner.textContent).toBe(
-        'qBittorrent est injoignable : Le serveur qBittorrent ne répond pas. Les données affichées peuvent être anciennes.' +
-          'Détail : connexion refusée par 127.0.0.1:8081',
-      );
-      expect(within(banner).getByTestId('qbt-detail').textContent).toBe('Détail : connexion refusée par 127.0.0.1:8081');
+      expect(banner.textContent).toBe('qBittorrent est injoignable. Les données affichées peuvent être anciennes.');
+      expect(banner.textContent).not.toContain('127.0.0.1');
     });
   });
 
@@ -372,21 +396,19 @@ describe('Attribuer… (Tous les torrents)', () => {
   it('offers it to admins on every row, highlighted when the torrent has no owner', async () => {
     serveAssign();
     renderPage('all', admin);
-    const filmRow = (await screen.findByRole('rowheader', { name: 'Film été' })).closest('tr')!;
-    const isoRow = screen.getByRole('rowheader', { name: 'debian.iso' }).closest('tr')!;
-    const owned = within(filmRow).getByRole('button', { name: 'Attribuer « Film été » à un utilisateur' });
-    const unowned = within(isoRow).getByRole('button', { name: 'Attribuer « debian.iso » (sans propriétaire) à un utilisateur' });
-    expect(owned.className).not.toContain('bg-amber-100');
-    expect(unowned.className).toContain('bg-amber-100');
-    expect(unowned.textContent).toBe('Sans propriétaire : attribuer…');
-    expect(owned.textContent).toBe('Attribuer…');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    const owned = within(openMenu('Film été')).getByRole('menuitem', { name: 'Attribuer…' });
+    expect(owned.className).not.toContain('amber');
+    fireEvent.keyDown(owned, { key: 'Escape' });
+    const unowned = within(openMenu('debian.iso')).getByRole('menuitem', { name: 'Sans propriétaire : attribuer…' });
+    expect(unowned.className).toContain('amber');
   });
 
   it('assigns from a row, updates the owner column and confirms in French', async () => {
     const fetch = serveAssign();
     renderPage('all', admin);
-    const isoRow = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
-    fireEvent.click(within(isoRow).getByRole('button', { name: /^Attribuer « debian\.iso »/ }));
+    await screen.findByRole('rowheader', { name: 'debian.iso' });
+    fireEvent.click(within(openMenu('debian.iso')).getByRole('menuitem', { name: /attribuer…$/i }));
     const dialog = screen.getByRole('dialog', { name: 'Attribuer « debian.iso » à un utilisateur' });
     fireEvent.change(await within(dialog).findByRole('combobox', { name: 'Utilisateur' }), { target: { value: '2' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Attribuer' }));
@@ -403,7 +425,7 @@ describe('Attribuer… (Tous les torrents)', () => {
     const fetch = serveAssign();
     renderPage('all', alice);
     await screen.findByRole('rowheader', { name: 'debian.iso' });
-    expect(screen.queryByRole('button', { name: /^Attribuer/ })).toBeNull();
+    expect(within(openMenu('debian.iso')).queryByRole('menuitem', { name: /attribuer/i })).toBeNull();
     expect(fetch.mock.calls.some(([u]) => u === '/api/admin/users')).toBe(false);
   });
 
@@ -411,10 +433,10 @@ describe('Attribuer… (Tous les torrents)', () => {
     serveAssign();
     renderPage('mine', admin);
     await screen.findByRole('rowheader', { name: 'debian.iso' });
-    expect(screen.queryByRole('button', { name: /^Attribuer/ })).toBeNull();
+    expect(within(openMenu('debian.iso')).queryByRole('menuitem', { name: /attribuer/i })).toBeNull();
   });
 
-  it('is a visible button on phone cards', async () => {
+  it('is in the menu of phone cards', async () => {
     vi.stubGlobal('matchMedia', (q: string) => ({
       matches: false,
       media: q,
@@ -423,7 +445,148 @@ describe('Attribuer… (Tous les torrents)', () => {
     }));
     serveAssign();
     renderPage('all', admin);
-    const card = await screen.findByRole('article', { name: 'debian.iso' });
-    expect(within(card).getByRole('button', { name: /^Attribuer « debian\.iso »/ }).textContent).toBe('Attribuer…');
+    await screen.findByRole('article', { name: 'debian.iso' });
+    expect(within(openMenu('debian.iso')).getByRole('menuitem', { name: 'Sans propriétaire : attribuer…' })).toBeTruthy();
+  });
+});
+
+describe('Selection, columns, shortcuts', () => {
+  const names = ['Big.Buck.Bunny.2008.1080p.BluRay.x264-GROUP', 'Elephants.Dream.2006.720p', 'Sintel.2010.2160p', 'Tears.of.Steel.2012'];
+  const four = names.map((name, i) =>
+    makeTorrent({ hash: String(i + 1).repeat(40), name, state: 'downloading', owner, added_on: 1000 - i }),
+  );
+  const box = (name: string) => screen.getByRole('checkbox', { name: `Sélectionner « ${name} »` });
+
+  afterEach(() => localStorage.clear());
+
+  it('selects with a click and a Shift+click range, then pauses them in one request', async () => {
+    document.cookie = 'csrf_token=jeton; path=/';
+    const fetch = mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody(four));
+      if (url === '/api/torrents/pause') return new Response(null, { status: 204 });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    renderPage();
+    await screen.findByRole('rowheader', { name: names[0] });
+    fireEvent.click(box(names[0]!));
+    fireEvent.click(box(names[2]!), { shiftKey: true });
+    const bar = screen.getByTestId('bulk-bar');
+    expect(bar.textContent).toContain('3 torrents sélectionnés');
+    expect((screen.getByRole('checkbox', { name: 'Tout sélectionner' }) as HTMLInputElement).indeterminate).toBe(true);
+    fireEvent.click(within(bar).getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(fetch.mock.calls.some(([u]) => u === '/api/torrents/pause')).toBe(true));
+    const [, init] = fetch.mock.calls.find(([u]) => u === '/api/torrents/pause')!;
+    expect(init!.method).toBe('POST');
+    expect(JSON.parse(String(init!.body))).toEqual({ hashes: four.slice(0, 3).map((x) => x.hash) });
+
+    // "Tout sélectionner", then Escape clears it.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Tout sélectionner' }));
+    expect(screen.getByTestId('bulk-bar').textContent).toContain('4 torrents sélectionnés');
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByTestId('bulk-bar')).toBeNull();
+  });
+
+  it('deletes the selection through the dialog, files choice included', async () => {
+    const fetch = mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody(four));
+      if (url === '/api/torrents/delete') return new Response(null, { status: 204 });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    renderPage();
+    await screen.findByRole('rowheader', { name: names[0] });
+    fireEvent.click(box(names[1]!));
+    fireEvent.click(box(names[3]!));
+    fireEvent.click(within(screen.getByTestId('bulk-bar')).getByRole('button', { name: 'Supprimer' }));
+    const dialog = screen.getByRole('dialog', { name: 'Supprimer 2 torrents ?' });
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Supprimer aussi les fichiers sur le serveur' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Supprimer' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const [, init] = fetch.mock.calls.find(([u]) => u === '/api/torrents/delete')!;
+    expect(JSON.parse(String(init!.body))).toEqual({ hashes: [four[1]!.hash, four[3]!.hash], delete_files: false, confirm: false });
+    expect(rowNames()).toEqual([names[0], names[2]]);
+  });
+
+  it('remembers the columns per account; the name cannot be hidden', async () => {
+    serve(four);
+    renderPage();
+    await screen.findByRole('rowheader', { name: names[0] });
+    expect(screen.getByRole('columnheader', { name: 'Ajouté le' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Colonnes' }));
+    expect((screen.getByRole('checkbox', { name: /^Nom/ }) as HTMLInputElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Ajouté le' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Ratio' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Monter « État »' }));
+    expect(screen.queryByRole('columnheader', { name: 'Ajouté le' })).toBeNull();
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers.slice(1, 3)).toEqual(['Nom', 'État']);
+    expect(headers).toContain('Ratio');
+    const stored = JSON.parse(localStorage.getItem(`essaim.colonnes.${alice.id}`)!);
+    expect(stored.hidden).toContain('added_on');
+    expect(stored.order.at(-1)).toBe('ratio');
+  });
+
+  it('"/" goes to the filter, "?" opens the help; keys typed in a field are not shortcuts', async () => {
+    serve(four);
+    renderPage();
+    await screen.findByRole('rowheader', { name: names[0] });
+    fireEvent.keyDown(document.body, { key: '/' });
+    const search = screen.getByLabelText('Rechercher par nom');
+    await waitFor(() => expect(document.activeElement).toBe(search));
+    fireEvent.keyDown(search, { key: '?' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.keyDown(document.body, { key: '?' });
+    const help = screen.getByRole('dialog', { name: 'Raccourcis clavier' });
+    expect(help.textContent).toContain('Aller au champ « Rechercher par nom »');
+    expect(help.textContent).toContain('Ajouter des torrents');
+  });
+
+  it('keeps the focus on the row after Pause (the button becomes Reprendre)', async () => {
+    let paused = false;
+    mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody([{ ...four[0]!, state: paused ? 'paused' : 'downloading' }]));
+      if (url.endsWith('/pause')) {
+        paused = true;
+        return new Response(null, { status: 204 });
+      }
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    renderPage();
+    const button = await screen.findByRole('button', { name: `Pause « ${names[0]} »` });
+    button.focus();
+    fireEvent.click(button);
+    await screen.findByRole('button', { name: `Reprendre « ${names[0]} »` });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: `Reprendre « ${names[0]} »` }));
+  });
+
+  it('shows "—" rather than chatter for an idle torrent, and explains Sources / pairs', async () => {
+    serve([makeTorrent({ name: 'Au repos', state: 'seeding', progress: 1, dlspeed: 0, upspeed: 3, owner })]);
+    renderPage();
+    const row = (await screen.findByRole('rowheader', { name: 'Au repos' })).closest('tr')!;
+    expect(row.textContent).not.toContain('o/s');
+    const header = screen.getByRole('columnheader', { name: /^Sources \/ pairs/ });
+    expect(header.querySelector('[title]')!.getAttribute('title')).toMatch(/^Sources : pairs qui ont le fichier complet ; pairs : /);
+  });
+});
+
+describe('Focus after a row delete', () => {
+  it('goes to the next row once the deleted one is gone', async () => {
+    const a = makeTorrent({ hash: 'a'.repeat(40), name: 'Premier', owner, added_on: 300 });
+    const b = makeTorrent({ hash: 'b'.repeat(40), name: 'Second', owner, added_on: 200 });
+    mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody([a, b]));
+      if (url.startsWith(`/api/torrents/${a.hash}?`)) return new Response(null, { status: 204 });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+    renderPage();
+    await screen.findByRole('rowheader', { name: 'Premier' });
+    fireEvent.click(within(openMenu('Premier')).getByRole('menuitem', { name: 'Supprimer' }));
+    const dialog = screen.getByRole('dialog', { name: 'Supprimer « Premier » ?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Supprimer' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Second' })));
   });
 });

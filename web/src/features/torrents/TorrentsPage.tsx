@@ -1,7 +1,7 @@
-import { useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, HardDriveDownload, Plus, Search, X } from 'lucide-react';
+import { ArrowDown, ArrowUp, HardDriveDownload, Keyboard, ListFilter, Plus, Search, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { Torrent, TorrentScope } from '../../api/types';
@@ -10,12 +10,21 @@ import { Button } from '../../components/Button';
 import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
+import { SMALL_SCREEN, WIDE_SCREEN, useMediaQuery } from '../../lib/useMediaQuery';
+import { allState, clickRow, emptySelection, keepShown, toggleAll, type SelectionState } from '../../lib/selection';
+import { useShortcuts } from '../../lib/useShortcuts';
+import { IconButton } from '../../components/IconAction';
+import { BulkBar } from './BulkBar';
+import { ColumnsMenu, useColumnPrefs } from './ColumnsMenu';
+import type { ColumnKey } from './columnPrefs';
+import { ShortcutsHelp } from './ShortcutsHelp';
+import { StaleNote } from './StaleNote';
 import { AddTorrentsDialog } from './AddTorrentsDialog';
 import { AssignTorrentDialog } from './AssignTorrentDialog';
 import { ownerName } from './cells';
 import { DeleteTorrentDialog } from './DeleteTorrentDialog';
 import { LiveBanner } from './LiveBanner';
+import { useLive, useLiveness } from './LiveProvider';
 import {
   SORT_KEYS,
   applyView,
@@ -42,87 +51,128 @@ function Toolbar({
   counts,
   showOwner,
   wide,
+  phone,
+  searchRef,
+  filtersOpen,
+  setFiltersOpen,
+  status,
+  extra,
 }: {
   view: ListView;
   setView: (v: Partial<ListView>) => void;
   counts: ReturnType<typeof countByState>;
   showOwner: boolean;
   wide: boolean;
+  /** Below 640 px: the fields hide behind "Filtres". */
+  phone: boolean;
+  searchRef: RefObject<HTMLInputElement | null>;
+  filtersOpen: boolean;
+  setFiltersOpen: (open: boolean) => void;
+  /** The count line (next to "Filtres" on phones). */
+  status: ReactNode;
+  /** "Colonnes", "Raccourcis clavier" (wide screens). */
+  extra?: ReactNode;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const sortKeys = SORT_KEYS.filter((k) => showOwner || k !== 'owner');
+  const active = (view.state !== 'all' ? 1 : 0) + (view.search !== '' ? 1 : 0);
+  const fieldsShown = !phone || filtersOpen;
   return (
-    <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end" role="search">
-      <div className="flex flex-col gap-1 sm:w-72">
-        <label htmlFor={`${id}-q`} className="text-sm font-medium">
-          {t('torrents.filters.search')}
-        </label>
-        <div className="relative">
-          <Search aria-hidden="true" className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
-          <input
-            id={`${id}-q`}
-            type="search"
-            value={view.search}
-            onChange={(e) => setView({ search: e.target.value })}
-            placeholder={t('torrents.filters.searchPlaceholder')}
-            autoComplete="off"
-            className={`${fieldClass} pl-9`}
-          />
-        </div>
-      </div>
-      <div className="flex flex-col gap-1 sm:w-60">
-        <label htmlFor={`${id}-state`} className="text-sm font-medium">
-          {t('torrents.filters.state')}
-        </label>
-        <select
-          id={`${id}-state`}
-          value={view.state}
-          onChange={(e) => setView({ state: e.target.value as StateFilter })}
-          className={fieldClass}
-        >
-          <option value="all">{t('torrents.filters.allStates', { count: counts.all })}</option>
-          {TORRENT_STATES.map((s) => (
-            <option key={s} value={s}>
-              {t('torrents.filters.stateOption', { label: stateLabel(s), count: counts[s] })}
-            </option>
-          ))}
-        </select>
-      </div>
-      {!wide && (
-        <div className="flex items-end gap-2">
-          <div className="flex flex-1 flex-col gap-1">
-            <label htmlFor={`${id}-sort`} className="text-sm font-medium">
-              {t('torrents.filters.sort')}
-            </label>
-            <select
-              id={`${id}-sort`}
-              value={view.sort}
-              onChange={(e) => setView(nextSort({ ...view, sort: '' as SortKey }, e.target.value as SortKey))}
-              className={fieldClass}
-            >
-              {sortKeys.map((k) => (
-                <option key={k} value={k}>
-                  {t(`torrents.sortKeys.${k}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+    <div className="flex flex-col gap-3">
+      {phone && (
+        <div className="flex items-center justify-between gap-3">
           <Button
             variant="secondary"
-            onClick={() => setView({ dir: view.dir === 'asc' ? 'desc' : 'asc' })}
-            icon={
-              view.dir === 'asc' ? (
-                <ArrowUp aria-hidden="true" className="size-4" />
-              ) : (
-                <ArrowDown aria-hidden="true" className="size-4" />
-              )
-            }
+            aria-expanded={filtersOpen}
+            aria-controls={`${id}-filters`}
+            onClick={() => setFiltersOpen(!filtersOpen)}
+            icon={<ListFilter aria-hidden="true" className="size-4" />}
           >
-            {view.dir === 'asc' ? t('torrents.filters.ascending') : t('torrents.filters.descending')}
+            {active > 0 ? t('torrents.filters.toggleActive', { count: active }) : t('torrents.filters.toggle')}
           </Button>
+          {status}
         </div>
       )}
+      <div
+        id={`${id}-filters`}
+        hidden={!fieldsShown}
+        className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end"
+        role="search"
+      >
+        <div className="flex flex-col gap-1 sm:w-72">
+          <label htmlFor={`${id}-q`} className="text-sm font-medium">
+            {t('torrents.filters.search')}
+          </label>
+          <div className="relative">
+            <Search aria-hidden="true" className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
+            <input
+              ref={searchRef}
+              id={`${id}-q`}
+              type="search"
+              value={view.search}
+              onChange={(e) => setView({ search: e.target.value })}
+              placeholder={t('torrents.filters.searchPlaceholder')}
+              autoComplete="off"
+              aria-keyshortcuts="/"
+              className={`${fieldClass} pl-9`}
+            />
+          </div>
+        </div>
+        <div className="flex flex-col gap-1 sm:w-60">
+          <label htmlFor={`${id}-state`} className="text-sm font-medium">
+            {t('torrents.filters.state')}
+          </label>
+          <select
+            id={`${id}-state`}
+            value={view.state}
+            onChange={(e) => setView({ state: e.target.value as StateFilter })}
+            className={fieldClass}
+          >
+            <option value="all">{t('torrents.filters.allStates', { count: counts.all })}</option>
+            {TORRENT_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t('torrents.filters.stateOption', { label: stateLabel(s), count: counts[s] })}
+              </option>
+            ))}
+          </select>
+        </div>
+        {!wide && (
+          <div className="flex items-end gap-2">
+            <div className="flex flex-1 flex-col gap-1">
+              <label htmlFor={`${id}-sort`} className="text-sm font-medium">
+                {t('torrents.filters.sort')}
+              </label>
+              <select
+                id={`${id}-sort`}
+                value={view.sort}
+                onChange={(e) => setView(nextSort({ ...view, sort: '' as SortKey }, e.target.value as SortKey))}
+                className={fieldClass}
+              >
+                {sortKeys.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`torrents.sortKeys.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Button
+              variant="secondary"
+              onClick={() => setView({ dir: view.dir === 'asc' ? 'desc' : 'asc' })}
+              icon={
+                view.dir === 'asc' ? (
+                  <ArrowUp aria-hidden="true" className="size-4" />
+                ) : (
+                  <ArrowDown aria-hidden="true" className="size-4" />
+                )
+              }
+            >
+              {view.dir === 'asc' ? t('torrents.filters.ascending') : t('torrents.filters.descending')}
+            </Button>
+          </div>
+        )}
+        {extra && <div className="flex items-end gap-2 sm:ml-auto">{extra}</div>}
+      </div>
     </div>
   );
 }
@@ -145,6 +195,24 @@ function EmptyState({ scope, onAdd }: { scope: TorrentScope; onAdd?: () => void 
   );
 }
 
+/** Focus after a row's torrent left the list: the same row if still there, else the next, else the previous. */
+function focusRowAfter(hash: string, order: readonly string[], fallback: HTMLElement | null) {
+  // After the list has re-rendered without it.
+  setTimeout(() => {
+    const i = order.indexOf(hash);
+    const candidates = [hash, ...order.slice(i + 1), ...order.slice(0, Math.max(0, i)).reverse()];
+    for (const h of candidates) {
+      const row = document.querySelector(`[data-hash="${h}"]`);
+      const el = row?.querySelector<HTMLElement>(h === hash ? '[data-row-menu]' : '[data-row-focus]');
+      if (el) {
+        el.focus();
+        return;
+      }
+    }
+    fallback?.focus();
+  }, 0);
+}
+
 /** "Mes torrents" (scope mine) and "Tous les torrents" (scope all). */
 export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   const { t } = useTranslation();
@@ -155,42 +223,124 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   const canAdd = mayAddMagnets(me) || mayAddFiles(me);
   const list = useTorrentList(scope, allowed);
   const wide = useMediaQuery(WIDE_SCREEN);
+  const phone = !useMediaQuery(SMALL_SCREEN);
   const [params, setParams] = useSearchParams();
   const showOwner = scope === 'all';
   const view = parseView(params, showOwner);
   const [adding, setAdding] = useState(false);
-  const [toDelete, setToDelete] = useState<Torrent | null>(null);
+  const [toDelete, setToDelete] = useState<Torrent[] | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   // "Attribuer…" belongs to "Tous les torrents", for administrators.
   const canAssign = scope === 'all' && mayAssign(me);
   const [toAssign, setToAssign] = useState<Torrent | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [prefs, setPrefs] = useColumnPrefs(me?.id);
+  const [leftOut, setLeftOut] = useState<ColumnKey[]>([]);
+  const [selection, setSelection] = useState<SelectionState>(emptySelection);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [help, setHelp] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [focusSearch, setFocusSearch] = useState(0);
+  const liveness = useLiveness(list);
+  const live = useLive();
+
+  const torrents = list.data?.torrents ?? [];
+  const shown = applyView(torrents, view);
+  const order = shown.map((x) => x.hash);
+  // Only what is on screen stays selected (a filter changed, a torrent went away).
+  const kept = keepShown(selection, order);
+  if (kept !== selection) setSelection(kept);
+  const selected = shown.filter((x) => kept.selected.has(x.hash));
+  const orderRef = useRef(order);
+  orderRef.current = order;
+
+  useEffect(() => {
+    if (focusSearch === 0) return;
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, [focusSearch]);
+
+  useShortcuts({
+    '/': () => {
+      setFiltersOpen(true);
+      setFocusSearch((n) => n + 1);
+    },
+    a: canAdd ? () => setAdding(true) : undefined,
+    '?': () => setHelp(true),
+    Escape: kept.selected.size > 0 ? () => setSelection(emptySelection) : undefined,
+  });
+
+  const onDeleteRow = useCallback((x: Torrent) => setToDelete([x]), []);
+  // What the delete dialog was about, still known when it has closed (its focus goes by it).
+  const lastDelete = useRef<Torrent[] | null>(null);
+  if (toDelete) lastDelete.current = toDelete;
 
   if (!allowed) return <Navigate to="/torrents" replace />;
 
   const setView = (next: Partial<ListView>) => setParams(viewToParams({ ...view, ...next }), { replace: true });
-  const torrents = list.data?.torrents ?? [];
   const counts = countByState(torrents);
-  const shown = applyView(torrents, view);
+
+  const status = (
+    <p role="status" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-stone-600 dark:text-stone-400">
+      <span>
+        {shown.length === torrents.length
+          ? t('torrents.shownAll', { count: torrents.length })
+          : t('torrents.shownSome', { count: shown.length, total: torrents.length })}
+      </span>
+      <StaleNote liveness={liveness} />
+    </p>
+  );
 
   let body;
   if (list.isPending) {
     body = <Loading />;
   } else if (list.isError && !list.data) {
-    body = (
-      <LoadError query={list} />
-    );
+    body = <LoadError query={list} />;
   } else if (torrents.length === 0) {
     body = <EmptyState scope={scope} onAdd={canAdd ? () => setAdding(true) : undefined} />;
   } else {
     body = (
       <>
-        <Toolbar view={view} setView={setView} counts={counts} showOwner={showOwner} wide={wide} />
-        <p role="status" className="text-sm text-stone-600 dark:text-stone-400">
-          {shown.length === torrents.length
-            ? t('torrents.shownAll', { count: torrents.length })
-            : t('torrents.shownSome', { count: shown.length, total: torrents.length })}
-        </p>
+        <Toolbar
+          view={view}
+          setView={setView}
+          counts={counts}
+          showOwner={showOwner}
+          wide={wide}
+          phone={phone}
+          searchRef={searchRef}
+          filtersOpen={filtersOpen}
+          setFiltersOpen={setFiltersOpen}
+          status={selected.length === 0 && status}
+          extra={
+            !phone && (
+              <>
+                {wide && <ColumnsMenu prefs={prefs} onChange={setPrefs} showOwner={showOwner} leftOut={leftOut} />}
+                <IconButton
+                  label={t('torrents.shortcuts.open')}
+                  tip={t('torrents.shortcuts.open')}
+                  aria-keyshortcuts="?"
+                  icon={<Keyboard aria-hidden="true" className="size-5" />}
+                  className="size-10"
+                  onClick={() => setHelp(true)}
+                />
+              </>
+            )
+          }
+        />
+        {selected.length > 0 ? (
+          <BulkBar
+            selected={selected}
+            onDelete={setToDelete}
+            onClear={() => {
+              setSelection(emptySelection);
+              document.querySelector<HTMLElement>('[data-select-all]')?.focus();
+            }}
+            onError={setActionError}
+          />
+        ) : (
+          !phone && status
+        )}
         {shown.length === 0 ? (
           <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-stone-300 px-4 py-10 text-center dark:border-stone-700">
             <p>{t('torrents.empty.noMatch')}</p>
@@ -209,18 +359,30 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
             onSort={(key) => setView(nextSort(view, key))}
             showOwner={showOwner}
             caption={title}
-            onDelete={setToDelete}
+            onDelete={onDeleteRow}
             onAssign={canAssign ? setToAssign : undefined}
             onError={setActionError}
+            prefs={prefs}
+            onLeftOut={setLeftOut}
+            liveness={liveness}
+            selection={{
+              isSelected: (x) => kept.selected.has(x.hash),
+              onRow: (x, shift) => setSelection(clickRow(kept, order, x.hash, shift)),
+              all: allState(kept.selected, order),
+              onAll: () => setSelection(toggleAll(kept, order)),
+              allLabel: t('torrents.select.all'),
+              rowLabel: (x) => t('torrents.select.row', { name: x.name }),
+            }}
           />
         ) : (
           <TorrentCards
             torrents={shown}
             showOwner={showOwner}
             caption={title}
-            onDelete={setToDelete}
+            onDelete={onDeleteRow}
             onAssign={canAssign ? setToAssign : undefined}
             onError={setActionError}
+            liveness={liveness}
           />
         )}
       </>
@@ -233,18 +395,24 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <h1 className="text-2xl font-bold">{title}</h1>
-            <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">
+            <p className="mt-1 hidden text-sm text-stone-600 sm:block dark:text-stone-400">
               {scope === 'mine' ? t('torrents.mineIntro') : t('torrents.allIntro')}
             </p>
           </div>
           {canAdd && (
-            <Button onClick={() => setAdding(true)} icon={<Plus aria-hidden="true" className="size-4" />}>
-              {t('torrents.add.open')}
+            <Button
+              onClick={() => setAdding(true)}
+              aria-keyshortcuts="a"
+              aria-label={phone ? t('torrents.add.open') : undefined}
+              icon={<Plus aria-hidden="true" className="size-4" />}
+            >
+              {phone ? t('torrents.add.submit') : t('torrents.add.open')}
             </Button>
           )}
         </div>
         <LiveBanner fallback={list.data} />
-        {list.isError && list.data && (
+        {/* Said once: while the socket is down the banner already says the list is not live. */}
+        {list.isError && list.data && (!live || live.connection === 'open') && (
           <Alert className="mt-3">{t('torrents.refreshFailed', { message: errorMessage(list.error) })}</Alert>
         )}
         {actionError && (
@@ -265,7 +433,31 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
       </div>
       {body}
       {canAdd && <AddTorrentsDialog open={adding} onOpenChange={setAdding} />}
-      <DeleteTorrentDialog torrent={toDelete} onClose={() => setToDelete(null)} />
+      <ShortcutsHelp open={help} onOpenChange={setHelp} canAdd={canAdd} />
+      <DeleteTorrentDialog
+        torrents={toDelete}
+        onClose={() => setToDelete(null)}
+        onDeleted={(x) =>
+          setSelection((s) => {
+            if (!s.selected.has(x.hash)) return s;
+            const next = new Set(s.selected);
+            next.delete(x.hash);
+            return { selected: next, anchor: s.anchor === x.hash ? null : s.anchor };
+          })
+        }
+        onCloseAutoFocus={(e) => {
+          // One row: its menu, or the next row once it is gone. Several: the header box.
+          const was = lastDelete.current;
+          if (!was) return;
+          e.preventDefault();
+          if (was.length === 1) focusRowAfter(was[0]!.hash, orderRef.current, searchRef.current);
+          else
+            setTimeout(
+              () => (document.querySelector<HTMLElement>('[data-select-all]') ?? searchRef.current)?.focus(),
+              0,
+            );
+        }}
+      />
       {canAssign && (
         <AssignTorrentDialog
           torrent={toAssign}

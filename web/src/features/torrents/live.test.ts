@@ -179,7 +179,7 @@ describe('LiveClient', () => {
     sockets[0]!.receive({ type: 'nonsense' });
     sockets[0]!.receive({ type: 'torrents', full: true, torrents: [] });
     expect(messages.map((m) => m.type)).toEqual(['status', 'torrents']);
-    expect(client.getSnapshot()).toEqual({ connection: 'open', qbittorrent: 'down', error: 'IP bannie' });
+    expect(client.getSnapshot()).toEqual({ connection: 'open', qbittorrent: 'down', error: 'IP bannie', liveUntil: null });
     expect(seen).toHaveBeenCalled();
   });
 
@@ -210,6 +210,26 @@ describe('LiveClient', () => {
     expect(sockets).toHaveLength(5);
   });
 
+  it('remembers when the values stopped being live', () => {
+    vi.setSystemTime(Date.UTC(2026, 11, 7, 8, 0));
+    client.start();
+    sockets[0]!.open();
+    expect(client.getSnapshot().liveUntil).toBeNull();
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null });
+    vi.advanceTimersByTime(60_000);
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'down', error: 'Le serveur qBittorrent ne répond pas.' });
+    const until = Date.UTC(2026, 11, 7, 8, 1);
+    expect(client.getSnapshot().liveUntil).toBe(until);
+    vi.advanceTimersByTime(5_000);
+    sockets[0]!.drop();
+    // Still the moment qBittorrent went down, not the socket's close.
+    expect(client.getSnapshot().liveUntil).toBe(until);
+    vi.advanceTimersByTime(1_000);
+    sockets[1]!.open();
+    sockets[1]!.receive({ type: 'status', qbittorrent: 'ok', error: null });
+    expect(client.getSnapshot().liveUntil).toBeNull();
+  });
+
   it('never waits more than 30 s', () => {
     client.start();
     for (let i = 0; i < 8; i++) {
@@ -237,7 +257,8 @@ describe('LiveClient', () => {
     sockets[0]!.open();
     sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null });
     sockets[0]!.onclose?.(new CloseEvent('close', { code: 4001, reason: 'Trop de connexions temps réel ouvertes' }));
-    expect(client.getSnapshot()).toEqual({ connection: 'replaced', qbittorrent: null, error: null });
+    expect(client.getSnapshot()).toMatchObject({ connection: 'replaced', qbittorrent: null, error: null });
+    expect(client.getSnapshot().liveUntil).toBe(Date.now());
     vi.advanceTimersByTime(120_000);
     client.retryNow(); // back online: still not (it would close another tab's socket)
     expect(sockets).toHaveLength(1);

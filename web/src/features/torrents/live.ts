@@ -116,7 +116,15 @@ export interface LiveSnapshot {
   /** Last `status` message on the current connection (null before one arrives, or when closed). */
   qbittorrent: QbtStatus | null;
   error: string | null;
+  /**
+   * When the values stopped being live (ms): the moment qBittorrent was reported down or the
+   * socket closed, after it had been open with qBittorrent reachable. Null while live, and
+   * when this tab never had live values.
+   */
+  liveUntil: number | null;
 }
+
+const isLive = (s: Pick<LiveSnapshot, 'connection' | 'qbittorrent'>) => s.connection === 'open' && s.qbittorrent === 'ok';
 
 /** The part of the browser's WebSocket the client uses (tests pass a fake). */
 export interface SocketLike {
@@ -146,7 +154,7 @@ export class LiveClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private running = false;
-  private snapshot: LiveSnapshot = { connection: 'connecting', qbittorrent: null, error: null };
+  private snapshot: LiveSnapshot = { connection: 'connecting', qbittorrent: null, error: null, liveUntil: null };
   private readonly listeners = new Set<() => void>();
 
   constructor(opts: LiveClientOptions) {
@@ -194,6 +202,8 @@ export class LiveClient {
     ) {
       return;
     }
+    if (isLive(merged)) merged.liveUntil = null;
+    else if (isLive(this.snapshot)) merged.liveUntil = Date.now();
     this.snapshot = merged;
     for (const l of this.listeners) l();
   }

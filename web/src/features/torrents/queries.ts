@@ -42,13 +42,38 @@ export function useTorrentAction(kind: 'pause' | 'resume') {
   });
 }
 
+/**
+ * Pause or resume several torrents in one request (`POST /api/torrents/pause|resume`); resolves
+ * once the lists have been fetched again.
+ */
+export function useBulkAction(kind: 'pause' | 'resume') {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (hashes: readonly string[]) => (kind === 'pause' ? api.pauseTorrents(hashes) : api.resumeTorrents(hashes)),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.torrentLists }),
+  });
+}
+
+/** Deletes one torrent (`DELETE /api/torrents/{hash}`) or several (`POST /api/torrents/delete`). */
 export function useDeleteTorrent() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ hash, deleteFiles, confirm = false }: { hash: string; deleteFiles: boolean; confirm?: boolean }) =>
-      api.deleteTorrent(hash, deleteFiles, confirm),
-    // No refetch here: the server may still list it for a moment; the socket (or the polling) confirms.
-    onSuccess: (_data, { hash }) => forgetTorrent(client, hash),
+    mutationFn: ({
+      hashes,
+      deleteFiles,
+      confirm = false,
+    }: {
+      hashes: readonly string[];
+      deleteFiles: boolean;
+      confirm?: boolean;
+    }) =>
+      hashes.length === 1
+        ? api.deleteTorrent(hashes[0]!, deleteFiles, confirm)
+        : api.deleteTorrents(hashes, deleteFiles, confirm),
+    // No refetch here: the server may still list them for a moment; the socket (or the polling) confirms.
+    onSuccess: (_data, { hashes }) => {
+      for (const hash of hashes) forgetTorrent(client, hash);
+    },
   });
 }
 
