@@ -68,7 +68,6 @@ export function Modal({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-stone-950/50" />
         <Dialog.Content
-          onCloseAutoFocus={onCloseAutoFocus}
           {...(description ? {} : { 'aria-describedby': undefined })}
           onOpenAutoFocus={(e) => {
             // Nothing to focus in the body: Radix focuses the first focusable element (the ✕).
@@ -77,6 +76,9 @@ export function Modal({
           onCloseAutoFocus={(e) => {
             const back = opener.current;
             opener.current = null;
+            // The caller places the focus itself (after a delete: the next row).
+            onCloseAutoFocus?.(e);
+            if (e.defaultPrevented) return;
             // An opener that is gone (a deleted row's button): the page keeps Radix's default.
             if (!back || !back.isConnected) return;
             e.preventDefault();
