@@ -78,7 +78,7 @@ echo "$("$BIN" version 2>&1 | head -1) — SQLite $("$PY" -c 'import sqlite3; pr
   "against PostgreSQL $PG_VERSION (throw-away, loopback, Debian defaults); $(nproc) cores, load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- 1. SQLite against PostgreSQL
-ADD_FMT='| %-11s | %7s | %8s | %9s | %9s | %9s | %-30s | %s\n'
+ADD_FMT='| %-11s | %7s | %8s | %9s | %9s | %9s | %-30s | %14s | %9s | %s\n'
 : >"$TMP/adds.rows"
 : >"$TMP/reads.rows"
 for engine in sqlite postgresql; do
@@ -97,14 +97,20 @@ for engine in sqlite postgresql; do
   ADMIN=$(login_at "$engine" boss admin-password-123)
   make_magnets "$ADDS" "bench-$engine" "$TMP/$engine.magnets"
   T0=$(date +%s.%N)
+  C0=$(cpu_ticks "${PIDS[essaim.$engine]}")
   "$PY" "$BENCH/adds.py" --base "$(url_of "$engine")" --login bench:bench-password-123 \
     --magnets-file "$TMP/$engine.magnets" --conns "$ADD_CONNS" >"$TMP/adds.$engine.json"
   for _ in $(seq 1 600); do [ "$(user_count_at "$engine")" -ge "$ADDS" ] && break; sleep 0.2; done
   LISTED=$(awk -v t0="$T0" -v t1="$(date +%s.%N)" 'BEGIN {printf "%.1f s", t1 - t0}')
+  # essaim's own CPU for the adds (utime+stime of its process, through the listing), and its RSS
+  # holding them: figures a loaded machine disturbs far less than the rates.
+  ADD_CPU=$(awk -v d="$(($(cpu_ticks "${PIDS[essaim.$engine]}") - C0))" -v hz="$(getconf CLK_TCK)" \
+    -v n="$ADDS" 'BEGIN {printf "%.0f µs", d / hz / n * 1e6}')
+  ADD_RSS=$(mib "$(rss_kb "${PIDS[essaim.$engine]}")")
   J=$TMP/adds.$engine.json
   printf "$ADD_FMT" "$engine" "$(json_get ok "$J")/$(json_get requests "$J")" "$(json_get seconds "$J") s" \
     "$(json_get per_s "$J")" "$(json_get p50_ms "$J") ms" "$(json_get p99_ms "$J") ms" \
-    "all $ADDS on the page after $LISTED" "$(json_get errors "$J")" >>"$TMP/adds.rows"
+    "all $ADDS on the page after $LISTED" "$ADD_CPU" "$ADD_RSS" "$(json_get errors "$J")" >>"$TMP/adds.rows"
   # Paused in qBittorrent, so the freshness runs of part 2 can resume and pause them.
   curl -s -b "$TMP/qj" -d hashes=all "$QBT/api/v2/torrents/pause" >/dev/null
   CPU_PIDS=${PIDS[essaim.$engine]}
@@ -127,8 +133,8 @@ done
 
 echo
 echo "Adding $ADDS torrents (one magnet per POST /api/torrents, $ADD_CONNS connections; each add = qBittorrent add + tag, rows for the torrent and the audit entry):"
-printf "$ADD_FMT" "store" "added" "time" "adds/s" "p50" "p99" "visible" "errors"
-printf '|%s|\n' "-------------|---------|----------|-----------|-----------|-----------|--------------------------------|-------"
+printf "$ADD_FMT" "store" "added" "time" "adds/s" "p50" "p99" "visible" "essaim CPU/add" "RSS after" "errors"
+printf '|%s|\n' "-------------|---------|----------|-----------|-----------|-----------|--------------------------------|----------------|-----------|-------"
 cat "$TMP/adds.rows"
 echo
 echo "Reads at $CONNS connections (wrk -t2 -c$CONNS -d$DURATION; the lists come from the in-memory cache on both engines, the audit log from the database):"

@@ -398,13 +398,17 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     if (delta)
         for (const auto& h : delta->changed) dirty.insert(h);
 
-    auto reuse = [&](const Entry& fresh_identity) -> const Entry* {
+    auto reuse = [&](const Entry& fresh_identity) -> std::shared_ptr<const Entry> {
         if (all_dirty || !prev) return nullptr;
         auto it = prev->index.find(std::string_view(fresh_identity.hash));
         if (it == prev->index.end()) return nullptr;
         const Entry& old = prev->entries[it->second];
         if (old.hash != fresh_identity.hash || !same_identity(old, fresh_identity)) return nullptr;
-        return &old;
+        return prev->entries.shared(it->second);
+    };
+    auto fresh = [&](Entry e) {
+        e.stamp = ++stamp_;
+        s->entries.push_back(std::make_shared<const Entry>(std::move(e)));
     };
 
     std::unordered_set<std::int64_t> used_rows;
@@ -423,13 +427,10 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
             id.row_id = row->id;
             id.owner_id = row->owner_id;
         }
-        const Entry* old = dirty.count(hash) ? nullptr : reuse(id);
-        if (old) {
-            s->entries.push_back(*old);
-        } else {
-            s->entries.push_back(live_entry(t, row));
-            s->entries.back().stamp = ++stamp_;
-        }
+        if (auto old = dirty.count(hash) ? nullptr : reuse(id))
+            s->entries.push_back(std::move(old));
+        else
+            fresh(live_entry(t, row));
     }
     std::unordered_set<std::string> listed;
     for (const auto& e : s->entries) listed.insert(e.hash);
@@ -443,12 +444,10 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         id.row_id = r.id;
         id.owner_id = r.owner_id;
         id.removed = r.removed_at.has_value();
-        if (const Entry* old = dirty.count(r.qbt_hash) ? nullptr : reuse(id)) {
-            s->entries.push_back(*old);
-        } else {
-            s->entries.push_back(row_entry(r));
-            s->entries.back().stamp = ++stamp_;
-        }
+        if (auto old = dirty.count(r.qbt_hash) ? nullptr : reuse(id))
+            s->entries.push_back(std::move(old));
+        else
+            fresh(row_entry(r));
         listed.insert(r.qbt_hash);
     }
     for (std::size_t i = 0; i < s->entries.size(); ++i) {

@@ -17,6 +17,8 @@
 #include "qbt/maindata.hpp"
 #include "store/store.hpp"
 
+#include <boost/iterator/indirect_iterator.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -71,9 +73,30 @@ struct Entry {
 // Turns an entry into the text every viewer's answer is built from (installed by the API).
 using Renderer = std::function<std::shared_ptr<const std::string>(const Entry&)>;
 
+// A snapshot's entries, read as a list of `const Entry&`. Each is shared with the snapshots
+// before and after it while it does not change, so that publishing a snapshot (once a second,
+// and after every add) copies pointers rather than every torrent's strings.
+class Entries {
+    using Items = std::vector<std::shared_ptr<const Entry>>;
+
+  public:
+    using const_iterator = boost::indirect_iterator<Items::const_iterator>;
+    const_iterator begin() const { return const_iterator(items_.begin()); }
+    const_iterator end() const { return const_iterator(items_.end()); }
+    std::size_t size() const { return items_.size(); }
+    bool empty() const { return items_.empty(); }
+    const Entry& operator[](std::size_t i) const { return *items_[i]; }
+    const std::shared_ptr<const Entry>& shared(std::size_t i) const { return items_[i]; }
+    void reserve(std::size_t n) { items_.reserve(n); }
+    void push_back(std::shared_ptr<const Entry> e) { items_.push_back(std::move(e)); }
+
+  private:
+    Items items_;
+};
+
 struct Snapshot {
     std::uint64_t version = 0;
-    std::vector<Entry> entries;
+    Entries entries;
     // qbt hash, v1, v2 → entries[i]; the keys point into `entries` (never resized once built).
     std::unordered_map<std::string_view, std::size_t> index;
     LinkState link = LinkState::unconfigured;

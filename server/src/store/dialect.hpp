@@ -27,10 +27,13 @@ inline constexpr Spelling kByUserName{"u.username", "lower(u.username COLLATE \"
 // The audit filter: ?1 actor name contains, ?2 action exact or (?3 = 1) a prefix, ?4..?5 dates.
 // SQLite's LIKE ignores ASCII case and has no escape character; PostgreSQL's LIKE does neither:
 // lower(… COLLATE "C") and ESCAPE '' make it behave the same.
+// SQLite's `+at`: without it the planner takes the index on `at` for the (usually whole) range and
+// sorts every entry for ORDER BY id DESC; scanning by id from the end stops at the page's LIMIT
+// (20x faster at 2,000 entries, and it grows with the log).
 inline constexpr Spelling kAuditWhere{
     " WHERE (?1 = '' OR actor_name LIKE '%' || ?1 || '%')"
     " AND (?2 = '' OR action = ?2 OR (?3 = 1 AND action LIKE ?2 || '%'))"
-    " AND at BETWEEN ?4 AND ?5",
+    " AND +at BETWEEN ?4 AND ?5",
     " WHERE (?1::text = '' OR lower(actor_name COLLATE \"C\") LIKE"
     " '%' || lower(?1::text COLLATE \"C\") || '%' ESCAPE '')"
     " AND (?2::text = '' OR action = ?2::text OR (?3 = 1 AND lower(action COLLATE \"C\") LIKE"
