@@ -1,12 +1,14 @@
 import { useCallback, useId, useRef, useState, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, ChevronDown, Search, SlidersHorizontal, X } from 'lucide-react';
+import { ChevronDown, Search, SlidersHorizontal, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { SearchCategory, SearchIndexer, SearchParams, SearchResult } from '../../api/types';
 import i18n from '../../i18n';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { controlBorder, controlClass } from '../../components/Field';
+import { SortPicker } from '../../components/SortPicker';
 import { Loading } from '../../components/Loading';
 import { TextField } from '../../components/TextField';
 import { cx } from '../../lib/cx';
@@ -32,8 +34,7 @@ import {
   type ResultSortKey,
 } from './searchView';
 
-const fieldClass =
-  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
+const fieldClass = cx(controlClass, controlBorder());
 
 /** The server's French message, or ours for the code when it sent none. */
 function addErrorText(error: { code: string; message: string }): string {
@@ -202,32 +203,18 @@ function Filters({
         {field('minSizeGo', t('search.filters.minSize'), 'number', 'sm:w-40')}
         {field('maxSizeGo', t('search.filters.maxSize'), 'number', 'sm:w-40')}
         {!wide && (
-          <div className="flex items-end gap-2">
-            <div className="flex flex-1 flex-col gap-1">
-              <label htmlFor={`${id}-sort`} className="text-sm font-medium">
-                {t('search.filters.sort')}
-              </label>
-              <select
-                id={`${id}-sort`}
-                value={sort.sort}
-                onChange={(e) => setSort(nextSort({ ...sort, sort: '' as ResultSortKey }, e.target.value as ResultSortKey))}
-                className={fieldClass}
-              >
-                {RESULT_SORT_KEYS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`search.columns.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <Button
-              variant="secondary"
-              onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
-              icon={sort.dir === 'asc' ? <ArrowUp aria-hidden="true" className="size-4" /> : <ArrowDown aria-hidden="true" className="size-4" />}
-            >
-              {sort.dir === 'asc' ? t('search.filters.ascending') : t('search.filters.descending')}
-            </Button>
-          </div>
+          <SortPicker
+            id={`${id}-sort`}
+            label={t('search.filters.sort')}
+            keys={RESULT_SORT_KEYS}
+            value={sort.sort}
+            keyLabel={(k) => t(`search.columns.${k}`)}
+            onKey={(k) => setSort(nextSort({ ...sort, sort: '' as ResultSortKey }, k))}
+            dir={sort.dir}
+            onFlip={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
+            ascending={t('search.filters.ascending')}
+            descending={t('search.filters.descending')}
+          />
         )}
         {hasFilters(filters) && (
           <Button variant="ghost" icon={<X aria-hidden="true" className="size-4" />} onClick={() => setFilters(NO_FILTERS)}>

@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ArrowDown, ArrowUp, HardDriveDownload, Keyboard, ListFilter, Plus, Search, X } from 'lucide-react';
+import { HardDriveDownload, Keyboard, ListFilter, Plus, Search, X } from 'lucide-react';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { Torrent, TorrentScope } from '../../api/types';
 import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { controlBorder, controlClass } from '../../components/Field';
+import { SortPicker } from '../../components/SortPicker';
+import { cx } from '../../lib/cx';
 import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -42,8 +45,7 @@ import { TORRENT_STATES, stateLabel } from './states';
 import { TorrentCards } from './TorrentCards';
 import { TorrentTable } from './TorrentTable';
 
-const fieldClass =
-  'min-h-10 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm sm:text-sm dark:border-stone-600 dark:bg-stone-900 dark:text-stone-100';
+const fieldClass = cx(controlClass, controlBorder());
 
 function Toolbar({
   view,
@@ -138,38 +140,18 @@ function Toolbar({
           </select>
         </div>
         {!wide && (
-          <div className="flex items-end gap-2">
-            <div className="flex flex-1 flex-col gap-1">
-              <label htmlFor={`${id}-sort`} className="text-sm font-medium">
-                {t('torrents.filters.sort')}
-              </label>
-              <select
-                id={`${id}-sort`}
-                value={view.sort}
-                onChange={(e) => setView(nextSort({ ...view, sort: '' as SortKey }, e.target.value as SortKey))}
-                className={fieldClass}
-              >
-                {sortKeys.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`torrents.sortKeys.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <Button
-              variant="secondary"
-              onClick={() => setView({ dir: view.dir === 'asc' ? 'desc' : 'asc' })}
-              icon={
-                view.dir === 'asc' ? (
-                  <ArrowUp aria-hidden="true" className="size-4" />
-                ) : (
-                  <ArrowDown aria-hidden="true" className="size-4" />
-                )
-              }
-            >
-              {view.dir === 'asc' ? t('torrents.filters.ascending') : t('torrents.filters.descending')}
-            </Button>
-          </div>
+          <SortPicker
+            id={`${id}-sort`}
+            label={t('torrents.filters.sort')}
+            keys={sortKeys}
+            value={view.sort}
+            keyLabel={(k) => t(`torrents.sortKeys.${k}`)}
+            onKey={(k) => setView(nextSort({ ...view, sort: '' as SortKey }, k))}
+            dir={view.dir}
+            onFlip={() => setView({ dir: view.dir === 'asc' ? 'desc' : 'asc' })}
+            ascending={t('torrents.filters.ascending')}
+            descending={t('torrents.filters.descending')}
+          />
         )}
         {extra && <div className="flex items-end gap-2 sm:ml-auto">{extra}</div>}
       </div>

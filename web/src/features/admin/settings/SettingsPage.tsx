@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
@@ -52,72 +53,59 @@ export function SettingsPage() {
     );
   } else {
     const s = settings.data;
-    const sections: SectionLink[] = [
-      { id: 'reglages-qbittorrent', label: t('adminSettings.qbittorrent.title') },
-      { id: 'reglages-jackett', label: t('adminSettings.jackett.title') },
-      { id: 'reglages-telechargements', label: t('adminSettings.downloads.title') },
-      { id: 'reglages-stockage', label: t('adminStorage.title') },
-      { id: 'reglages-general', label: t('adminSettings.general.title') },
+    // One list: the navigation's links and the cards, in the same order with the same ids.
+    const sections: Array<SectionLink & { description: string; form: (titleId: string) => ReactNode }> = [
+      {
+        id: 'reglages-qbittorrent',
+        label: t('adminSettings.qbittorrent.title'),
+        description: t('adminSettings.qbittorrent.description'),
+        form: (id) => <QbittorrentSection initial={s.qbittorrent} titleId={id} />,
+      },
+      {
+        id: 'reglages-jackett',
+        label: t('adminSettings.jackett.title'),
+        description: t('adminSettings.jackett.description'),
+        form: (id) => <JackettSection initial={s.jackett} titleId={id} />,
+      },
+      {
+        id: 'reglages-telechargements',
+        label: t('adminSettings.downloads.title'),
+        description: t('adminSettings.downloads.description'),
+        form: (id) => <DownloadsSection initial={s.downloads} titleId={id} />,
+      },
+      {
+        id: 'reglages-stockage',
+        label: t('adminStorage.title'),
+        description: t('adminStorage.description'),
+        form: () => <StorageSection />,
+      },
+      {
+        id: 'reglages-general',
+        label: t('adminSettings.general.title'),
+        description: t('adminSettings.general.description'),
+        form: (id) => (
+          <GeneralSection initial={{ ...s.general, allow_private_targets: allowPrivateTargets(s) }} titleId={id} />
+        ),
+      },
     ];
-    if (s.notifications) sections.push({ id: 'reglages-notifications', label: t('adminSettings.notifications.title') });
+    const notifications = s.notifications;
+    if (notifications)
+      sections.push({
+        id: 'reglages-notifications',
+        label: t('adminSettings.notifications.title'),
+        description: t('adminSettings.notifications.description'),
+        form: (id) => <NotificationsSection initial={notifications} titleId={id} />,
+      });
     // The page is long (six forms): links to each, beside them on wide screens, above on phones.
     body = (
       <div className="flex flex-col gap-6 lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-8">
         <SectionNav label={t('adminSettings.sectionsNav')} sections={sections} />
         <div className="flex min-w-0 flex-col gap-6">
-          <Card
-            className="scroll-mt-20"
-            title={t('adminSettings.qbittorrent.title')}
-            titleId="reglages-qbittorrent"
-            description={t('adminSettings.qbittorrent.description')}
-          >
-            <QbittorrentSection initial={s.qbittorrent} titleId="reglages-qbittorrent" />
-          </Card>
-          <Card
-            className="scroll-mt-20"
-            title={t('adminSettings.jackett.title')}
-            titleId="reglages-jackett"
-            description={t('adminSettings.jackett.description')}
-          >
-            <JackettSection initial={s.jackett} titleId="reglages-jackett" />
-          </Card>
-          <Card
-            className="scroll-mt-20"
-            title={t('adminSettings.downloads.title')}
-            titleId="reglages-telechargements"
-            description={t('adminSettings.downloads.description')}
-          >
-            <DownloadsSection initial={s.downloads} titleId="reglages-telechargements" />
-          </Card>
-          <Card
-            className="scroll-mt-20"
-            title={t('adminStorage.title')}
-            titleId="reglages-stockage"
-            description={t('adminStorage.description')}
-          >
-            <StorageSection />
-          </Card>
-          <Card
-            className="scroll-mt-20"
-            title={t('adminSettings.general.title')}
-            titleId="reglages-general"
-            description={t('adminSettings.general.description')}
-          >
-            <GeneralSection
-              initial={{ ...s.general, allow_private_targets: allowPrivateTargets(s) }}
-              titleId="reglages-general"
-            />
-          </Card>
-          {s.notifications && (
-            <Card
-              className="scroll-mt-20"
-              title={t('adminSettings.notifications.title')}
-              titleId="reglages-notifications"
-              description={t('adminSettings.notifications.description')}
-            >
-              <NotificationsSection initial={s.notifications} titleId="reglages-notifications" />
+          {sections.map((x) => (
+            <Card key={x.id} className="scroll-mt-20" title={x.label} titleId={x.id} description={x.description}>
+              {x.form(x.id)}
             </Card>
-          )}
+          ))}
         </div>
       </div>
     );
