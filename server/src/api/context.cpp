@@ -113,6 +113,7 @@ auth::Authed require_user(const Context& ctx, const http::Request& req) {
         throw ApiError(
             403, "csrf_failed",
             "Jeton de sécurité (CSRF) manquant ou invalide. Rechargez la page et réessayez.");
+    auth::require_token_scope(a->token, req.is_mutating());
     return std::move(*a);
 }
 
@@ -125,8 +126,16 @@ auth::Authed require_admin(const Context& ctx, const http::Request& req) {
 void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
            const std::string& action, const std::string& target_type, const std::string& target_id,
            const boost::json::object& details) {
+    if (!a.token) {
+        store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type,
+                     target_id, details);
+        return;
+    }
+    // Done by one of the user's tools: the journal says which ("via l'application Sonarr").
+    auto with_app = details;
+    with_app["via_token"] = a.token->name;
     store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type, target_id,
-                 details);
+                 with_app);
 }
 
 auth::FolderInUse folder_in_use(const Context& ctx) {

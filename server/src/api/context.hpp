@@ -106,6 +106,7 @@ boost::json::object me_json(const Context& ctx, const store::User& u);
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);
 void register_me_routes(http::Router& r, const Context& ctx);
+void register_token_routes(http::Router& r, const Context& ctx);  // API tokens (issue 19)
 void register_admin_user_routes(http::Router& r, const Context& ctx);
 void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_file_routes(http::Router& r, const Context& ctx);     // essaim_net

@@ -171,6 +171,7 @@ int serve(const config::Config& cfg) {
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
     api::register_me_routes(router, ctx);
+    api::register_token_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);
     api::register_admin_group_routes(router, ctx);
     api::register_admin_settings_routes(router, ctx);

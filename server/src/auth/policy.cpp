@@ -10,7 +10,8 @@ const std::vector<std::string_view>& all_permissions() {
     static const std::vector<std::string_view> all = {
         "add_torrents", "add_torrent_files", "add_magnets",     "search",
         "pause_own",    "delete_own",        "delete_own_data", "see_all",
-        "act_all",      "download_own",      "download_any",    "see_charts"};
+        "act_all",      "download_own",      "download_any",    "see_charts",
+        "use_api"};
     return all;
 }
 
@@ -57,6 +58,14 @@ void require_pause(const store::User& u) {
 
 void require_admin(const store::User& u, std::string_view french) {
     if (!u.is_admin()) throw Denied(Denied::Kind::forbidden, "forbidden", std::string(french));
+}
+
+bool may_use_token(const store::User& u) { return !u.disabled && has_permission(u, "use_api"); }
+
+void require_token_scope(const std::optional<store::ApiToken>& token, bool mutating) {
+    if (token && token->read_only && mutating)
+        throw Denied(Denied::Kind::forbidden, "read_only_token",
+                     "Ce jeton d'application est en lecture seule : il ne peut rien modifier.");
 }
 
 void require_delete(const store::User& u, bool with_files) {

@@ -1,7 +1,7 @@
 // Who may do what: the ONE place where permissions are decided. Every handler asks here.
 // Admins may do everything; other users get what their group grants (permission names as in
 // the groups table: add_torrents, add_magnets, add_torrent_files, search, pause_own, delete_own,
-// delete_own_data, see_all, act_all, download_own, download_any, see_charts).
+// delete_own_data, see_all, act_all, download_own, download_any, see_charts, use_api).
 #pragma once
 
 #include "store/store.hpp"
@@ -12,6 +12,12 @@
 #include <vector>
 
 namespace essaim::auth {
+
+// API tokens. A token works while its owner is enabled and keeps use_api (creating one needs
+// it too: require_permission), and a read-only token never changes anything.
+bool may_use_token(const store::User& u);
+// Throws auth::Denied (forbidden, read_only_token) for a change through a read-only token.
+void require_token_scope(const std::optional<store::ApiToken>& token, bool mutating);
 
 // Every permission a group can grant, in the order the admin page shows them.
 const std::vector<std::string_view>& all_permissions();

@@ -1,7 +1,9 @@
 #include "auth/sessions.hpp"
 
+#include "auth/api_tokens.hpp"
 #include "auth/csrf.hpp"
 #include "auth/jwt.hpp"
+#include "auth/policy.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 
@@ -47,12 +49,41 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     }
     if (token.empty() || token.size() > 4096) return std::nullopt;
     auto now = util::unix_now();
+    if (bearer && is_api_token(token)) return by_api_token(token, req, now);
     auto claims = jwt_decode(token, key_, now);
     if (!claims) return std::nullopt;
-    auto user = store_.user_for_session(claims->session_id, claims->user_id, now);
-    if (!user || user->disabled || user->token_version != claims->token_version)
+    auto who = store_.user_for_session(claims->session_id, claims->user_id, now);
+    if (!who || who->user.disabled || who->user.token_version != claims->token_version)
         return std::nullopt;
-    return Authed{std::move(*user), claims->session_id, bearer};
+    // A session opened with a token (qBittorrent's auth/login) lives under the token's rules.
+    if (who->token && !may_use_token(who->user)) return std::nullopt;
+    return Authed{std::move(who->user), claims->session_id, bearer, std::move(who->token)};
+}
+
+std::optional<Authed> SessionService::by_api_token(std::string_view token,
+                                                   const http::Request& req,
+                                                   std::int64_t now) const {
+    auto who = store_.user_for_api_token(api_token_hash(token), now);
+    if (!who || !who->token || !may_use_token(who->user)) return std::nullopt;
+    record_use(who->token->id, req.remote_ip, now);
+    return Authed{std::move(who->user), "", true, std::move(who->token)};
+}
+
+void SessionService::record_use(std::int64_t token_id, const std::string& ip,
+                                std::int64_t now) const {
+    {
+        // One write a minute at most per token, however often a tool polls.
+        std::lock_guard lock(touched_mu_);
+        auto& last = touched_[token_id];
+        if (now - last < 60) return;
+        last = now;
+        if (touched_.size() > 10000) touched_.clear();
+    }
+    try {
+        store_.touch_api_token(token_id, now, ip);
+    } catch (const std::exception&) {
+        // A full disk must not refuse the request: the last use is only informative.
+    }
 }
 
 bool SessionService::csrf_ok(const http::Request& req, const Authed& a) const {

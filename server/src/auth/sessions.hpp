@@ -7,8 +7,11 @@
 #include "store/store.hpp"
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace essaim::auth {
 
@@ -18,8 +21,11 @@ constexpr const char* kCsrfHeader = "x-csrf-token";
 
 struct Authed {
     store::User user;
-    std::string session_id;
+    std::string session_id;  // "" for a request with an API token
     bool via_bearer = false;  // scripts: Authorization: Bearer, no CSRF needed
+    // The API token the request came with, or the session was opened with (qBittorrent's
+    // auth/login): its scope (read-only) and name (the journal's "via l'application …").
+    std::optional<store::ApiToken> token;
 };
 
 class SessionService {
@@ -40,7 +46,9 @@ class SessionService {
     void clear_cookies(http::Response& r) const;
 
     // The session's user, or nullopt (missing, malformed, expired, revoked, disabled user,
-    // stale token_version).
+    // stale token_version). `Authorization: Bearer essaim_…` is an API token instead: its
+    // user while the token is neither revoked nor expired and the user may use tokens
+    // (auth/policy); its last use is recorded at most once a minute.
     std::optional<Authed> authenticate(const http::Request& req) const;
     // True when the request carries the CSRF token bound to this session.
     bool csrf_ok(const http::Request& req, const Authed& a) const;
@@ -48,7 +56,13 @@ class SessionService {
     void revoke(const std::string& session_id) { store_.delete_session(session_id); }
 
   private:
+    std::optional<Authed> by_api_token(std::string_view token, const http::Request& req,
+                                       std::int64_t now) const;
+    void record_use(std::int64_t token_id, const std::string& ip, std::int64_t now) const;
+
     store::Store& store_;
+    mutable std::mutex touched_mu_;
+    mutable std::unordered_map<std::int64_t, std::int64_t> touched_;  // token id → last recorded
     std::string key_;
     bool secure_;
     std::int64_t ttl_;

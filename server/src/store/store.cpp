@@ -56,6 +56,15 @@ constexpr const char* kUserColumns =
     " g.name, g.permissions, g.limits, u.notify_email, u.webhook_url, u.disabled,"
     " u.token_version, u.created_at, u.last_login_at, u.folder";
 constexpr int kUserColumnCount = 17;
+// An API token's columns (t: api_tokens, u: its owner), read by read_token from `at` on.
+constexpr const char* kTokenColumns =
+    "t.id, t.user_id, t.name, t.read_only, t.created_at, t.expires_at, t.last_used_at,"
+    " t.last_used_ip, u.username";
+ApiToken read_token(const db::Conn& r, int at) {
+    return {r.int64(at),          r.int64(at + 1),        r.text(at + 2),
+            r.int64(at + 3) != 0, r.int64(at + 4),        r.opt_int64(at + 5),
+            r.opt_int64(at + 6),  r.opt_text(at + 7),     r.text(at + 8)};
+}
 // The users matching `rest`, with `extra` columns after read_user's.
 std::string users(const char* rest, const char* extra = "") {
     return std::string(kUserColumns) + extra + " FROM users u JOIN groups g ON g.id = u.group_id" +
@@ -314,12 +323,45 @@ class SqlStore final : public Store {
 
     void create_session(const Session& s) override {
         write(
-            "INSERT INTO sessions (id, user_id, created_at, expires_at, ip, user_agent)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            {s.id, s.user_id, s.created_at, s.expires_at, s.ip, s.user_agent.substr(0, 256)});
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, ip, user_agent,"
+            " api_token_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            {s.id, s.user_id, s.created_at, s.expires_at, s.ip, s.user_agent.substr(0, 256),
+             s.api_token_id});
     }
-    std::optional<User> user_for_session(const std::string& session_id, std::int64_t user_id,
-                                         std::int64_t now) override {
+
+    std::int64_t create_api_token(const ApiToken& t, const std::string& token_hash) override {
+        return scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, read_only, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            {t.user_id, t.name, token_hash, t.read_only, t.created_at, t.expires_at});
+    }
+    std::optional<Principal> user_for_api_token(const std::string& token_hash,
+                                                std::int64_t now) override {
+        static const std::string sql =
+            users(" JOIN api_tokens t ON t.user_id = u.id"
+                  " WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
+                  (std::string(", ") + kTokenColumns).c_str());
+        auto c = lease();
+        if (!c->run(sql, {token_hash, now}).next()) return std::nullopt;
+        return Principal{read_user(*c), read_token(*c, kUserColumnCount)};
+    }
+    std::vector<ApiToken> api_tokens(std::optional<std::int64_t> user_id) override {
+        static const std::string sql = std::string("SELECT ") + kTokenColumns +
+                                       " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                                       " WHERE (CAST(? AS BIGINT) IS NULL OR t.user_id = ?) ORDER BY t.id DESC";
+        return all(sql, {user_id, user_id}, [](const db::Conn& r) { return read_token(r, 0); });
+    }
+    bool delete_api_token(std::int64_t id, std::optional<std::int64_t> user_id) override {
+        Written w{generation_};  // its sessions go with it (ON DELETE CASCADE)
+        return write("DELETE FROM api_tokens WHERE id = ? AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)",
+                     {id, user_id, user_id}) > 0;
+    }
+    void touch_api_token(std::int64_t id, std::int64_t at, const std::string& ip) override {
+        write("UPDATE api_tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ?",
+              {at, ip, id});
+    }
+    std::optional<Principal> user_for_session(const std::string& session_id,
+                                              std::int64_t user_id, std::int64_t now) override {
         // Hot path (every authenticated request): answered from memory while the generation
         // stays. It moves after this process's writes (Written) and when another process may
         // have written (SQLite: its WAL file changed; PostgreSQL: auth_changed_elsewhere).
@@ -330,22 +372,25 @@ class SqlStore final : public Store {
             std::shared_lock rl(cache_mu_);
             auto it = sessions_.find(session_id);
             if (it != sessions_.end() && it->second.generation == gen &&
-                it->second.user.id == user_id && it->second.expires_at > now)
-                return it->second.user;
+                it->second.who.user.id == user_id && it->second.expires_at > now)
+                return it->second.who;
         }
+        // A session opened with a token carries it (LEFT JOIN: most have none).
         static const std::string sql = users(
             " JOIN sessions s ON s.user_id = u.id"
+            " LEFT JOIN api_tokens t ON t.id = s.api_token_id"
             " WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ?",
-            ", s.expires_at");
+            (std::string(", s.expires_at, ") + kTokenColumns).c_str());
         auto c = lease();
         if (!c->run(sql, {session_id, user_id, now}).next()) return std::nullopt;
-        auto user = read_user(*c);
+        Principal who{read_user(*c), {}};
+        if (!c->null(kUserColumnCount + 1)) who.token = read_token(*c, kUserColumnCount + 1);
         if (cache) {
             std::unique_lock wl(cache_mu_);
             if (sessions_.size() > 10000) sessions_.clear();
-            sessions_[session_id] = {user, c->int64(kUserColumnCount), gen};
+            sessions_[session_id] = {who, c->int64(kUserColumnCount), gen};
         }
-        return user;
+        return who;
     }
     void auth_changed_elsewhere(bool listening) override {
         generation_.fetch_add(1);
@@ -576,7 +621,7 @@ class SqlStore final : public Store {
 
   private:
     struct CachedSession {
-        User user;
+        Principal who;
         std::int64_t expires_at = 0;
         std::uint64_t generation = 0;
     };

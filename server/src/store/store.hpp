@@ -88,6 +88,25 @@ struct Session {
     std::string id;
     std::int64_t user_id = 0, created_at = 0, expires_at = 0;
     std::string ip, user_agent;
+    std::optional<std::int64_t> api_token_id;  // opened with an API token: ends with it
+};
+
+// A user's API token (the secret itself is never stored: its SHA-256 is).
+struct ApiToken {
+    std::int64_t id = 0, user_id = 0;
+    std::string name;  // the user's ("Sonarr"); the journal says "via l'application …"
+    bool read_only = false;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> expires_at, last_used_at;
+    std::optional<std::string> last_used_ip;
+    std::string username;  // the owner's, for administrators' list
+};
+
+// Who a request acts for: the user and, when it came with an API token (or a session opened
+// with one), that token.
+struct Principal {
+    User user;
+    std::optional<ApiToken> token;
 };
 
 struct AuditEntry {
@@ -189,11 +208,22 @@ class Store {
     // Sessions
     virtual void create_session(const Session& s) = 0;
     // The user owning a live (existing, unexpired) session, or nullopt.
-    virtual std::optional<User> user_for_session(const std::string& session_id,
-                                                 std::int64_t user_id, std::int64_t now) = 0;
+    virtual std::optional<Principal> user_for_session(const std::string& session_id,
+                                                      std::int64_t user_id, std::int64_t now) = 0;
     virtual void delete_session(const std::string& session_id) = 0;
     virtual void delete_user_sessions(std::int64_t user_id, const std::string& except_id) = 0;
     virtual void prune_sessions(std::int64_t now) = 0;
+
+    // API tokens. create returns the id; the user and token for a token's hash, or nullopt
+    // (unknown, expired); listed for one user or (nullopt) everyone, newest first; delete takes
+    // the owner's id too unless an administrator revokes (nullopt), and returns whether a token
+    // went — its sessions go with it; touch records the last use.
+    virtual std::int64_t create_api_token(const ApiToken& t, const std::string& token_hash) = 0;
+    virtual std::optional<Principal> user_for_api_token(const std::string& token_hash,
+                                                        std::int64_t now) = 0;
+    virtual std::vector<ApiToken> api_tokens(std::optional<std::int64_t> user_id) = 0;
+    virtual bool delete_api_token(std::int64_t id, std::optional<std::int64_t> user_id) = 0;
+    virtual void touch_api_token(std::int64_t id, std::int64_t at, const std::string& ip) = 0;
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its

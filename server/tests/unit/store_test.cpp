@@ -286,6 +286,67 @@ TEST_P(StoreContract, SessionsOfAUserEndTogetherAndExpiredOnesArePruned) {
 // them changes about a session or its user, the other sees on the next lookup. SQLite notices
 // from its WAL file; PostgreSQL from NOTIFY essaim_auth, which app/cluster.cpp passes on as
 // auth_changed_elsewhere (called by hand here) — and until told it listens, it caches nothing.
+TEST_P(StoreContract, ApiTokensAreFoundByHashUntilRevokedOrExpiredAndTakeTheirSessions) {
+    auto g = s->group_by_name("Utilisateurs");
+    ASSERT_TRUE(g);
+    auto alice = s->create_user({"alice", "Alice", std::nullopt, "h", "user", g->id});
+    auto bob = s->create_user({"bob", "Bob", std::nullopt, "h", "user", g->id});
+    ApiToken t;
+    t.user_id = alice;
+    t.name = "Sonarr";
+    t.read_only = true;
+    t.created_at = 100;
+    t.expires_at = 1000;
+    auto id = s->create_api_token(t, "hash-a");
+    t.user_id = bob;
+    t.name = "Radarr";
+    t.read_only = false;
+    t.expires_at.reset();
+    auto other = s->create_api_token(t, "hash-b");
+    EXPECT_THROW(s->create_api_token(t, "hash-b"), Conflict);  // one row per secret
+
+    auto who = s->user_for_api_token("hash-a", 500);
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->user.id, alice);
+    ASSERT_TRUE(who->token);
+    EXPECT_EQ(who->token->id, id);
+    EXPECT_EQ(who->token->name, "Sonarr");
+    EXPECT_TRUE(who->token->read_only);
+    EXPECT_FALSE(s->user_for_api_token("hash-a", 1000));  // expired
+    EXPECT_FALSE(s->user_for_api_token("nope", 500));
+    EXPECT_TRUE(s->user_for_api_token("hash-b", 1LL << 40));  // no expiry
+
+    s->touch_api_token(id, 600, "192.0.2.7");
+    auto mine = s->api_tokens(alice);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].last_used_at, 600);
+    EXPECT_EQ(mine[0].last_used_ip, "192.0.2.7");
+    EXPECT_EQ(mine[0].username, "alice");
+    EXPECT_EQ(s->api_tokens(std::nullopt).size(), 2u);
+
+    // A session opened with the token carries it, and ends with it.
+    s->create_session({"tok-sid", alice, 100, 2000, "127.0.0.1", "ua", id});
+    s->create_session({"web-sid", alice, 100, 2000, "127.0.0.1", "ua"});
+    auto via = s->user_for_session("tok-sid", alice, 150);
+    ASSERT_TRUE(via);
+    ASSERT_TRUE(via->token);
+    EXPECT_EQ(via->token->name, "Sonarr");
+    EXPECT_FALSE(s->user_for_session("web-sid", alice, 150)->token);
+    EXPECT_FALSE(s->delete_api_token(id, bob));  // not bob's
+    EXPECT_TRUE(s->delete_api_token(id, alice));
+    EXPECT_FALSE(s->user_for_api_token("hash-a", 500));
+    EXPECT_FALSE(s->user_for_session("tok-sid", alice, 150));  // at once, even if cached
+    EXPECT_TRUE(s->user_for_session("web-sid", alice, 150));
+    EXPECT_TRUE(s->delete_api_token(other, std::nullopt));  // an administrator's revocation
+    EXPECT_TRUE(s->api_tokens(std::nullopt).empty());
+
+    // A deleted user's tokens go with them.
+    t.user_id = bob;
+    s->create_api_token(t, "hash-c");
+    s->delete_user(bob);
+    EXPECT_FALSE(s->user_for_api_token("hash-c", 500));
+}
+
 TEST_P(StoreContract, ASessionChangedByAnotherProcessIsSeenAtOnce) {
     auto a = add_user("ana");
     auto other = engine->open();
