@@ -124,8 +124,8 @@ void register_token_routes(http::Router& r, const Context& ctx) {
         "POST", "/api/me/tokens", [&ctx](http::Request& q) { return create(ctx, q); },
         Exec::worker);
     r.add(
-        "DELETE", "/api/me/tokens/{id}",
-        [&ctx](http::Request& q) { return revoke(ctx, q, false); }, Exec::worker);
+        "DELETE", "/api/me/tokens/{id}", [&ctx](http::Request& q) { return revoke(ctx, q, false); },
+        Exec::worker);
     r.add(
         "GET", "/api/admin/tokens", [&ctx](http::Request& q) { return list_all(ctx, q); },
         Exec::worker);

@@ -8,10 +8,9 @@ namespace essaim::auth {
 
 const std::vector<std::string_view>& all_permissions() {
     static const std::vector<std::string_view> all = {
-        "add_torrents", "add_torrent_files", "add_magnets",     "search",
-        "pause_own",    "delete_own",        "delete_own_data", "see_all",
-        "act_all",      "download_own",      "download_any",    "see_charts",
-        "use_api"};
+        "add_torrents", "add_torrent_files", "add_magnets", "search",  "pause_own",
+        "delete_own",   "delete_own_data",   "see_all",     "act_all", "download_own",
+        "download_any", "see_charts",        "use_api"};
     return all;
 }
 
@@ -60,7 +59,9 @@ void require_admin(const store::User& u, std::string_view french) {
     if (!u.is_admin()) throw Denied(Denied::Kind::forbidden, "forbidden", std::string(french));
 }
 
-bool may_use_token(const store::User& u) { return !u.disabled && has_permission(u, "use_api"); }
+bool may_use_token(const store::User& u) {
+    return !u.disabled && has_permission(u, "use_api");
+}
 
 void require_token_scope(const std::optional<store::ApiToken>& token, bool mutating) {
     if (token && token->read_only && mutating)

@@ -60,8 +60,7 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     return Authed{std::move(who->user), claims->session_id, bearer, std::move(who->token)};
 }
 
-std::optional<Authed> SessionService::by_api_token(std::string_view token,
-                                                   const http::Request& req,
+std::optional<Authed> SessionService::by_api_token(std::string_view token, const http::Request& req,
                                                    std::int64_t now) const {
     auto who = store_.user_for_api_token(api_token_hash(token), now);
     if (!who || !who->token || !may_use_token(who->user)) return std::nullopt;

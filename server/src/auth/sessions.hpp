@@ -21,7 +21,7 @@ constexpr const char* kCsrfHeader = "x-csrf-token";
 
 struct Authed {
     store::User user;
-    std::string session_id;  // "" for a request with an API token
+    std::string session_id;   // "" for a request with an API token
     bool via_bearer = false;  // scripts: Authorization: Bearer, no CSRF needed
     // The API token the request came with, or the session was opened with (qBittorrent's
     // auth/login): its scope (read-only) and name (the journal's "via l'application …").

@@ -17,14 +17,13 @@ namespace essaim::store {
 namespace {
 
 // Parents before children, so that every foreign key finds its row.
-constexpr const char* kTables[] = {"groups",        "users",          "api_tokens",
-                                   "sessions",      "settings",       "audit_log",
-                                   "torrents",      "recent_searches", "notifications",
-                                   "deliveries"};
+constexpr const char* kTables[] = {"groups",        "users",     "api_tokens", "sessions",
+                                   "settings",      "audit_log", "torrents",   "recent_searches",
+                                   "notifications", "deliveries"};
 // Tables whose `id` is an identity column (sessions and settings have text keys).
-constexpr const char* kIdentityTables[] = {"groups",          "users",         "api_tokens",
-                                           "audit_log",       "torrents",      "recent_searches",
-                                           "notifications",   "deliveries"};
+constexpr const char* kIdentityTables[] = {"groups",        "users",     "api_tokens",
+                                           "audit_log",     "torrents",  "recent_searches",
+                                           "notifications", "deliveries"};
 
 // Rows per INSERT: far below PostgreSQL's 65535 parameters, few round trips.
 constexpr int kBatchRows = 500;

@@ -61,9 +61,9 @@ constexpr const char* kTokenColumns =
     "t.id, t.user_id, t.name, t.read_only, t.created_at, t.expires_at, t.last_used_at,"
     " t.last_used_ip, u.username";
 ApiToken read_token(const db::Conn& r, int at) {
-    return {r.int64(at),          r.int64(at + 1),        r.text(at + 2),
-            r.int64(at + 3) != 0, r.int64(at + 4),        r.opt_int64(at + 5),
-            r.opt_int64(at + 6),  r.opt_text(at + 7),     r.text(at + 8)};
+    return {r.int64(at),          r.int64(at + 1),    r.text(at + 2),
+            r.int64(at + 3) != 0, r.int64(at + 4),    r.opt_int64(at + 5),
+            r.opt_int64(at + 6),  r.opt_text(at + 7), r.text(at + 8)};
 }
 // The users matching `rest`, with `extra` columns after read_user's.
 std::string users(const char* rest, const char* extra = "") {
@@ -333,35 +333,39 @@ class SqlStore final : public Store {
         return scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, read_only, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            {t.user_id, t.name, token_hash, t.read_only, t.created_at, t.expires_at});
+            {t.user_id, t.name, token_hash, t.read_only, t.created_at, t.expires_at},
+            {db::Failure::unique, "token exists"});
     }
     std::optional<Principal> user_for_api_token(const std::string& token_hash,
                                                 std::int64_t now) override {
-        static const std::string sql =
-            users(" JOIN api_tokens t ON t.user_id = u.id"
-                  " WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
-                  (std::string(", ") + kTokenColumns).c_str());
+        static const std::string sql = users(
+            " JOIN api_tokens t ON t.user_id = u.id"
+            " WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
+            (std::string(", ") + kTokenColumns).c_str());
         auto c = lease();
         if (!c->run(sql, {token_hash, now}).next()) return std::nullopt;
         return Principal{read_user(*c), read_token(*c, kUserColumnCount)};
     }
     std::vector<ApiToken> api_tokens(std::optional<std::int64_t> user_id) override {
-        static const std::string sql = std::string("SELECT ") + kTokenColumns +
-                                       " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-                                       " WHERE (CAST(? AS BIGINT) IS NULL OR t.user_id = ?) ORDER BY t.id DESC";
+        static const std::string sql =
+            std::string("SELECT ") + kTokenColumns +
+            " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+            " WHERE (CAST(? AS BIGINT) IS NULL OR t.user_id = ?) ORDER BY t.id DESC";
         return all(sql, {user_id, user_id}, [](const db::Conn& r) { return read_token(r, 0); });
     }
     bool delete_api_token(std::int64_t id, std::optional<std::int64_t> user_id) override {
         Written w{generation_};  // its sessions go with it (ON DELETE CASCADE)
-        return write("DELETE FROM api_tokens WHERE id = ? AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)",
-                     {id, user_id, user_id}) > 0;
+        return write(
+                   "DELETE FROM api_tokens WHERE id = ? AND (CAST(? AS BIGINT) IS NULL OR user_id "
+                   "= ?)",
+                   {id, user_id, user_id}) > 0;
     }
     void touch_api_token(std::int64_t id, std::int64_t at, const std::string& ip) override {
         write("UPDATE api_tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ?",
               {at, ip, id});
     }
-    std::optional<Principal> user_for_session(const std::string& session_id,
-                                              std::int64_t user_id, std::int64_t now) override {
+    std::optional<Principal> user_for_session(const std::string& session_id, std::int64_t user_id,
+                                              std::int64_t now) override {
         // Hot path (every authenticated request): answered from memory while the generation
         // stays. It moves after this process's writes (Written) and when another process may
         // have written (SQLite: its WAL file changed; PostgreSQL: auth_changed_elsewhere).

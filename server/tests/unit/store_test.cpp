@@ -275,9 +275,9 @@ TEST_P(StoreContract, SessionsOfAUserEndTogetherAndExpiredOnesArePruned) {
     // A session shows the user's current state (a disabled user is reported as disabled).
     s->create_session({"b2", b, 100, 5000, "", ""});
     ASSERT_TRUE(s->user_for_session("b2", b, 150));
-    EXPECT_FALSE(s->user_for_session("b2", b, 150)->disabled);
+    EXPECT_FALSE(s->user_for_session("b2", b, 150)->user.disabled);
     s->update_user(b, UserUpdate{.disabled = true});
-    EXPECT_TRUE(s->user_for_session("b2", b, 150)->disabled);
+    EXPECT_TRUE(s->user_for_session("b2", b, 150)->user.disabled);
     s->delete_user(b);  // its sessions go with it
     EXPECT_FALSE(s->user_for_session("b2", b, 150));
 }
@@ -364,7 +364,7 @@ TEST_P(StoreContract, ASessionChangedByAnotherProcessIsSeenAtOnce) {
     s->auth_changed_elsewhere(true);  // the notification
     auto u = s->user_for_session("x2", a, 150);
     ASSERT_TRUE(u);
-    EXPECT_TRUE(u->disabled);
+    EXPECT_TRUE(u->user.disabled);
     other->delete_session("x2");
     s->auth_changed_elsewhere(true);
     EXPECT_FALSE(s->user_for_session("x2", a, 150));
@@ -377,7 +377,7 @@ TEST_P(StoreContract, ASessionChangedByAnotherProcessIsSeenAtOnce) {
     s->create_session({"x4", a, 100, 1000, "", ""});
     ASSERT_TRUE(s->user_for_session("x4", a, 150));
     s->update_user(a, UserUpdate{.disabled = false});
-    EXPECT_FALSE(s->user_for_session("x4", a, 150)->disabled);
+    EXPECT_FALSE(s->user_for_session("x4", a, 150)->user.disabled);
 
     // Deaf again (the cluster's connection broke): no cache, every change seen.
     s->auth_changed_elsewhere(false);
