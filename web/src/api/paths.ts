@@ -36,6 +36,9 @@ export const apiPaths = {
   me: `${API}/me`,
   mePassword: `${API}/me/password`,
   meDeliveries: `${API}/me/deliveries`,
+  /** The user's API tokens (issue 19): list, create; one of them: revoke. */
+  meTokens: `${API}/me/tokens`,
+  meToken: (id: number) => `${API}/me/tokens/${segment(id)}`,
   dashboard: `${API}/dashboard`,
   /** The server's speed history (`?range=`). */
   speed: `${API}/stats/speed`,
@@ -68,4 +71,7 @@ export const apiPaths = {
   adminStorage: `${API}/admin/storage`,
   adminStorageMove: `${API}/admin/storage/move`,
   adminAudit: `${API}/admin/audit`,
+  /** Everyone's API tokens (administrators): list, revoke. */
+  adminTokens: `${API}/admin/tokens`,
+  adminToken: (id: number) => `${API}/admin/tokens/${segment(id)}`,
 } as const;
