@@ -3,6 +3,7 @@ import { useMe } from '../../api/queries';
 import { Card } from '../../components/Card';
 import { Loading } from '../../components/Loading';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { ApplicationsSection } from '../tokens/ApplicationsSection';
 import { AccountSummary } from './AccountSummary';
 import { DeliveriesList } from './DeliveriesList';
 import { NotificationsForm } from './NotificationsForm';
@@ -36,6 +37,9 @@ export function AccountPage() {
           <NotificationsForm user={user} />
           <DeliveriesList />
         </div>
+      </Card>
+      <Card title={t('tokens.title')} titleId="applications" description={t('tokens.intro')}>
+        <ApplicationsSection user={user} />
       </Card>
       <UsageCard title={t('usage.title')} titleId="utilisation" description={t('usage.intro')} />
       <Card title={t('dashboard.accountTitle')} titleId="resume">
