@@ -15,6 +15,7 @@ import { SelectField } from '../../../components/SelectField';
 import { cx } from '../../../lib/cx';
 import { formatDate, formatSize } from '../../../lib/format';
 import { WIDE_SCREEN, useMediaQuery } from '../../../lib/useMediaQuery';
+import { AdminTokensSection } from '../../tokens/AdminTokensSection';
 import { useGroups } from '../groups/queries';
 import { NO_FILTERS, type ManagedUser, type UserFilters } from './api';
 import { ResetPasswordDialog, ToggleUserDialog } from './ConfirmDialogs';
@@ -163,6 +164,8 @@ function UsersContent() {
         {users.isError && users.data && <Alert>{t('adminUsers.loadFailed', { message: errorMessage(users.error) })}</Alert>}
         {content}
       </div>
+
+      <AdminTokensSection />
 
       <UserFormDialog
         target={form}
