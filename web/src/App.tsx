@@ -1,7 +1,6 @@
 import { lazy } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
-import { AccountPage } from './features/account/AccountPage';
 import { GuestOnly, RequireAuth, SessionExpiryWatcher } from './features/auth/guards';
 import { LoginPage } from './features/auth/LoginPage';
 import { RegisterPage } from './features/auth/RegisterPage';
@@ -9,7 +8,8 @@ import { DashboardPage } from './features/dashboard/DashboardPage';
 import { NotFoundPage } from './features/errors/NotFoundPage';
 import { LiveProvider } from './features/torrents/LiveProvider';
 
-// The torrent pages load on first visit (their own chunk); Layout shows "Chargement…" meanwhile.
+// Pages other than the dashboard and sign-in/sign-up load on first visit (their own chunk); Layout shows
+// "Chargement…" meanwhile.
 const TorrentsPage = lazy(() => import('./features/torrents/TorrentsPage').then((m) => ({ default: m.TorrentsPage })));
 const TorrentDetailPage = lazy(() =>
   import('./features/torrents/TorrentDetailPage').then((m) => ({ default: m.TorrentDetailPage })),
@@ -20,6 +20,8 @@ const SettingsPage = lazy(() =>
 );
 const AuditPage = lazy(() => import('./features/admin/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 const UsersPage = lazy(() => import('./features/admin/users/UsersPage').then((m) => ({ default: m.UsersPage })));
+// "Mon compte" too: its dialogs (Applications) would otherwise bring Radix's dialog into the first page.
+const AccountPage = lazy(() => import('./features/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const GroupsPage = lazy(() => import('./features/admin/groups/GroupsPage').then((m) => ({ default: m.GroupsPage })));
 
 export function App() {
