@@ -36,7 +36,7 @@ export const apiPaths = {
   me: `${API}/me`,
   mePassword: `${API}/me/password`,
   meDeliveries: `${API}/me/deliveries`,
-  /** The user's API tokens (issue 19): list, create; one of them: revoke. */
+  /** The user's API tokens (docs/api-tokens.md): list, create; one of them: revoke. */
   meTokens: `${API}/me/tokens`,
   meToken: (id: number) => `${API}/me/tokens/${segment(id)}`,
   dashboard: `${API}/dashboard`,

@@ -3,7 +3,7 @@ import { request } from '../../api/client';
 import { apiPaths } from '../../api/paths';
 import type { User } from '../../api/types';
 
-/* ---------- Shapes (issue 19: server/src/api/tokens_api.cpp) ---------- */
+/* ---------- Shapes (docs/api-tokens.md) ---------- */
 
 /**
  * An API token as the lists show it: never its secret. Tools send the secret as
