@@ -81,6 +81,11 @@ RULES = {
     ("POST", "/api/torrents/{hash}/pause"): "torrent",  # pause_own, or act_all for others'
     ("POST", "/api/torrents/{hash}/resume"): "torrent",
     ("DELETE", "/api/torrents/{hash}"): "torrent",  # delete_own (+ delete_own_data), act_all
+    # The same for several torrents at once: each listed hash checked as above before anything
+    # is done (test_torrents_bulk.py).
+    ("POST", "/api/torrents/pause"): "session",
+    ("POST", "/api/torrents/resume"): "session",
+    ("POST", "/api/torrents/delete"): "session",
     ("POST", "/api/torrents/{hash}/links"): "torrent",  # download_own / download_any
     ("POST", "/api/torrents/{hash}/zip"): "torrent",
     ("GET", "/api/torrents/{hash}/zip"): "public",  # signed link (torrent + folder), no session
