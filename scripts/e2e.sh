@@ -32,5 +32,5 @@ export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_ur
 cd "$ROOT/web"
 # The page tour (e2e/screenshots.spec.ts "pages W theme") checks every page's header at each
 # width; the theme does not change a layout, so `make test` walks it in the light theme only —
-# `make screenshots` takes both (the dark tour costs ~3 min of a 40-min CI budget).
+# `make screenshots` takes both (CI keeps its margin under its 40-min budget).
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- --grep-invert "pages [0-9]+ dark$" "$@"
