@@ -62,6 +62,7 @@ constexpr Field kFields[] = {
     {"general", "registration_open", &settings::registration_open},
     {"general", "site_name", &settings::site_name},
     {"general", "allow_private_targets", &settings::allow_private_targets},
+    {"general", "api_password_login", &settings::api_password_login},
 };
 
 json::value shown(const Context& ctx, const settings::Key& k) {

@@ -63,6 +63,14 @@ http::Response failure_response(const http::Request& req, const std::exception& 
                               req.request_id + ").");
 }
 
+http::Response tool_forbidden() {
+    http::Response r;
+    r.status = 403;
+    r.body = "Forbidden";
+    r.set_header("Content-Type", "text/plain; charset=UTF-8");
+    return r;
+}
+
 std::optional<http::Response> preflight(const http::Route& route, const http::Request& req,
                                         const Context& ctx, std::string& sender) {
     // Routes that answer without a session: they have no one to charge a large body to.
@@ -71,7 +79,16 @@ std::optional<http::Response> preflight(const http::Route& route, const http::Re
                                                       "/api/instance"};
     try {
         check_origin(ctx, req);
-        if (std::ranges::find(kNoSession, route.pattern) != std::end(kNoSession)) {
+        // The qBittorrent-compatible API (qbtapi/): a tool's session or token, refused the way
+        // qBittorrent refuses — 403 "Forbidden" as text; its login takes small forms only.
+        if (route.pattern.starts_with(kToolApiPrefix) && route.pattern != kToolLogin) {
+            auto a = ctx.sessions.authenticate_tool(req);
+            if (!a) return tool_forbidden();
+            sender = "user:" + std::to_string(a->user.id);
+            return std::nullopt;
+        }
+        if (route.pattern == kToolLogin ||
+            std::ranges::find(kNoSession, route.pattern) != std::end(kNoSession)) {
             // Their limit is the JSON one whatever the content type (a small form still gets
             // its 415 from the handler); no length (chunked) is refused too.
             auto length = str::parse_uint(req.header("content-length"));

@@ -85,6 +85,12 @@ http::Response unmatched(const http::Match& m);
 std::optional<http::Response> preflight(const http::Route& route, const http::Request& req,
                                         const Context& ctx, std::string& sender);
 
+// The qBittorrent-compatible API (qbtapi/) lives under this prefix; its login needs no session.
+inline constexpr std::string_view kToolApiPrefix = "/api/v2/";
+inline constexpr std::string_view kToolLogin = "/api/v2/auth/login";
+// qBittorrent's refusal of a request without a session: 403, "Forbidden" as text.
+http::Response tool_forbidden();
+
 // The signed-in user, or 401. For mutating requests also checks CSRF (403).
 auth::Authed require_user(const Context& ctx, const http::Request& req);
 

@@ -4,6 +4,7 @@
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
+#include "api/torrent_actions.hpp"
 #include "api/torrent_views.hpp"
 #include "auth/policy.hpp"
 #include "download/layout.hpp"
@@ -166,7 +167,6 @@ asio::awaitable<http::Response> detail(const Context& ctx, http::Request& req) {
 // The torrents an action names: {hash} in the path, or "hashes" (a list of 1 to 500) in the body
 // of the bulk routes (POST /api/torrents/pause|resume|delete). Every one must be visible and
 // actionable: one refusal refuses the whole request before anything is done.
-using Targets = std::vector<const qbt::Entry*>;
 
 Targets targets_of(const qbt::Snapshot& snap, const auth::Authed& a, http::Request& req,
                    const json::object* body) {
@@ -184,75 +184,17 @@ Targets targets_of(const qbt::Snapshot& snap, const auth::Authed& a, http::Reque
     return out;
 }
 
-// "a|b|c": qBittorrent acts on several torrents in one request (and ignores ids it does not
-// know: a torrent added a moment ago, not seen by the sync loop yet, is still acted on).
-std::string joined_hashes(const Targets& t) {
-    std::string out;
-    for (const auto* e : t)
-        if (!e->removed) out += (out.empty() ? "" : "|") + e->hash;
-    return out;
-}
-
 asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& req, bool pause,
                                              bool bulk) {
     auto a = require_user(ctx, req);
     auto body = bulk ? parse_json_object(req) : json::object{};
     auto snap = ctx.registry->snapshot();
     auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
-    auth::require_pause(a.user);
     if (!bulk && !targets.front()->in_qbt)
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
-    auto hashes = joined_hashes(targets);
-    if (hashes.empty())
-        throw ApiError(409, "torrent_not_in_qbittorrent",
-                       "Ces torrents ne sont plus sur le serveur qBittorrent.");
-    try {
-        if (pause)
-            co_await ctx.qbt->pause(hashes);
-        else
-            co_await ctx.qbt->resume(hashes);
-    } catch (const qbt::QbtError& err) {
-        rethrow_qbt(err);
-    }
-    for (const auto* e : targets)
-        audit(ctx, a, req, pause ? "torrent.pause" : "torrent.resume", "torrent", e->hash);
-    ctx.sync->poke();
+    co_await pause_torrents(ctx, a, req, targets, pause);
     co_return http::Response::no_content();
-}
-
-// Deleting with the data removes, on the qBittorrent machine, the files the torrent's own list
-// names under its save path. That is only safe inside its owner's folder, and only when no
-// torrent of someone else has files at, under or above its content path (a look-alike torrent
-// named like another's folder): refused otherwise. A torrent still in the shared folder of the
-// versions before per-user folders may be deleted with its data by an administrator only, after
-// a warning naming what would be deleted (`confirm=true`).
-void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt::Entry& e,
-                        const store::User& actor, bool confirmed) {
-    if (!e.in_qbt) return;
-    auto root = download::load_settings(ctx.store).storage_root;
-    auto content = e.content_path.empty() ? e.save_path : e.content_path;
-    // Inside the owner's folder (the folder itself too: with qBittorrent's "no subfolder" layout
-    // a multi-file torrent's content path is its save path; only its own files are deleted).
-    auto mine = download::user_dir(root, e.owner_folder);
-    bool inside = !mine.empty() && download::path_inside(mine, content);
-    if (!inside && !actor.is_admin())
-        throw ApiError(409, "outside_user_folder",
-                       "Les fichiers de ce torrent ne sont pas dans le dossier de son "
-                       "propriétaire : seul un administrateur peut les supprimer. Supprimez-le "
-                       "sans ses fichiers, ou demandez à un administrateur.");
-    if (content_shared_with_others(snap, e))
-        throw ApiError(409, "content_shared",
-                       "Les fichiers de ce torrent se trouvent au même endroit que ceux d'un "
-                       "autre torrent : supprimez-le sans ses fichiers.");
-    if (!inside && !confirmed) {
-        auto rel = download::relative_inside(root, content);
-        throw ApiError(409, "confirm_required",
-                       "Ce torrent n'est pas dans le dossier de son propriétaire : supprimer ses "
-                       "fichiers effacera « " +
-                           (rel && !rel->empty() ? *rel : std::string("le dossier commun")) +
-                           " » sur le serveur. Confirmez pour continuer.");
-    }
 }
 
 asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req, bool bulk) {
@@ -272,36 +214,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req, b
     }
     auto snap = ctx.registry->snapshot();
     auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
-    auth::require_delete(a.user, with_files);
-    if (with_files)
-        for (const auto* e : targets) check_delete_files(ctx, *snap, *e, a.user, confirm);
-    if (auto hashes = joined_hashes(targets); !hashes.empty()) {
-        try {
-            co_await ctx.qbt->remove(hashes, with_files);
-        } catch (const qbt::QbtError& err) {
-            if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
-        }
-    }
-    for (const auto* t : targets) {
-        const auto& e = *t;
-        ctx.registry->mark_removed(e.hash, util::unix_now());
-        bool own = e.owner_id && *e.owner_id == a.user.id;
-        // Whose torrent it was, by name too: the owner may be deleted later.
-        json::object details{
-            {"delete_files", with_files}, {"owner_id", nullptr}, {"owner", nullptr}};
-        if (e.owner_id) {
-            details["owner_id"] = *e.owner_id;
-            if (auto o = ctx.store.user_by_id(*e.owner_id)) details["owner"] = o->username;
-        }
-        audit(ctx, a, req, own ? "torrent.delete" : "torrent.delete_other", "torrent", e.hash,
-              details);
-        if (!own && e.owner_id && ctx.notifier)
-            ctx.notifier->notify({0, *e.owner_id, "removed", e.hash, e.name,
-                                  "« " + e.name + " » a été supprimé par " + a.user.display_name +
-                                      (with_files ? " (avec ses fichiers)." : "."),
-                                  0, std::nullopt});
-    }
-    ctx.sync->poke();
+    co_await delete_torrents(ctx, a, req, *snap, targets, with_files, confirm);
     co_return http::Response::no_content();
 }
 

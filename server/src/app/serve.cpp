@@ -17,6 +17,7 @@
 #include "qbt/mover.hpp"
 #include "qbt/registry.hpp"
 #include "qbt/sync_loop.hpp"
+#include "qbtapi/routes.hpp"
 #include "stats/speed_history.hpp"
 #include "store/settings_view.hpp"
 #include "util/clock.hpp"
@@ -183,6 +184,9 @@ int serve(const config::Config& cfg) {
     api::register_search_routes(router, ctx);
     api::register_metrics_routes(router, ctx);
     api::register_admin_storage_routes(router, ctx);
+    // Tools (Sonarr, Radarr, scripts): qBittorrent's Web API for each user's own torrents.
+    qbtapi::Services tools{ctx};
+    qbtapi::register_routes(router, tools);
 
     auto web_dir = find_web_dir(cfg);
     http::StaticSite site(web_dir);

@@ -34,6 +34,17 @@ boost::json::object limits_json(const Limits& l);
 // From an API request: throws auth::Denied (invalid) with field "limits.<key>" on a bad value.
 Limits limits_from_request(const boost::json::value& v);
 
+// A limit a tool asks for (the qBittorrent-compatible API) under the group's: the group's when
+// the tool asks for none, for "no limit" (< 0: qBittorrent's -1; -2 = its global setting,
+// treated as none asked) or for more than the group allows; the tool's otherwise.
+template <typename T>
+std::optional<T> cap_limit(std::optional<T> asked, std::optional<T> group) {
+    if (asked && *asked == -2) asked.reset();
+    if (!group) return asked;
+    if (!asked || *asked < 0 || *asked > *group) return group;
+    return asked;
+}
+
 struct Usage {
     std::int64_t torrents = 0;   // live torrents owned
     std::int64_t active = 0;     // of which downloading (metadata, downloading, stalled, queued)

@@ -12,12 +12,13 @@
 namespace essaim::auth {
 
 SessionService::Issued SessionService::issue(const store::User& u, const std::string& ip,
-                                             const std::string& user_agent) {
+                                             const std::string& user_agent,
+                                             std::optional<std::int64_t> api_token_id) {
     auto now = util::unix_now();
     Issued s;
     s.session_id = crypto::random_token(18);
     s.expires_at = now + ttl_;
-    store_.create_session({s.session_id, u.id, now, s.expires_at, ip, user_agent});
+    store_.create_session({s.session_id, u.id, now, s.expires_at, ip, user_agent, api_token_id});
     s.token = jwt_encode({u.id, u.token_version, s.session_id, now, s.expires_at}, key_);
     s.csrf = csrf_token_for(s.session_id, key_);
     return s;
@@ -28,6 +29,10 @@ void SessionService::set_cookies(http::Response& r, const Issued& s) const {
                            http::make_set_cookie(kSessionCookie, s.token, {true, secure_, ttl_}));
     r.headers.emplace_back("Set-Cookie",
                            http::make_set_cookie(kCsrfCookie, s.csrf, {false, secure_, ttl_}));
+}
+
+std::string SessionService::tool_cookie(const Issued& s) const {
+    return http::make_set_cookie(kToolCookie, s.token, {true, secure_, ttl_});
 }
 
 void SessionService::clear_cookies(http::Response& r) const {
@@ -47,6 +52,28 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     } else if (auto c = req.cookie(kSessionCookie)) {
         token = *c;
     }
+    return by_credential(token, bearer, req);
+}
+
+std::optional<Authed> SessionService::authenticate_tool(const http::Request& req) const {
+    auto authz = req.header("authorization");
+    if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
+        std::string token(authz.substr(7));
+        // Only API tokens: a web session's JWT is no tool's credential.
+        if (!is_api_token(token)) return std::nullopt;
+        return by_credential(token, true, req);
+    }
+    auto c = req.cookie(kToolCookie);
+    if (!c) return std::nullopt;
+    // A session opened by qBittorrent's auth/login (with a token, or with the account's password
+    // where the administrator allows it): the group must still allow tools.
+    auto a = by_credential(*c, false, req);
+    if (!a || !may_use_token(a->user)) return std::nullopt;
+    return a;
+}
+
+std::optional<Authed> SessionService::by_credential(const std::string& token, bool bearer,
+                                                    const http::Request& req) const {
     if (token.empty() || token.size() > 4096) return std::nullopt;
     auto now = util::unix_now();
     if (bearer && is_api_token(token)) return by_api_token(token, req, now);
@@ -56,7 +83,11 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     if (!who || who->user.disabled || who->user.token_version != claims->token_version)
         return std::nullopt;
     // A session opened with a token (qBittorrent's auth/login) lives under the token's rules.
-    if (who->token && !may_use_token(who->user)) return std::nullopt;
+    if (who->token &&
+        (!may_use_token(who->user) || (who->token->expires_at && *who->token->expires_at <= now)))
+        return std::nullopt;
+    // ... and only on the qBittorrent-compatible API: its SID is no key to the web app's /api.
+    if (who->token && !bearer && !req.cookie(kToolCookie)) return std::nullopt;
     return Authed{std::move(who->user), claims->session_id, bearer, std::move(who->token)};
 }
 

@@ -18,6 +18,8 @@ namespace essaim::auth {
 constexpr const char* kSessionCookie = "essaim_session";
 constexpr const char* kCsrfCookie = "csrf_token";
 constexpr const char* kCsrfHeader = "x-csrf-token";
+// qBittorrent's session cookie, for the tools of the qBittorrent-compatible API (qbtapi/).
+constexpr const char* kToolCookie = "SID";
 
 struct Authed {
     store::User user;
@@ -40,7 +42,11 @@ class SessionService {
         std::string csrf;
         std::int64_t expires_at = 0;
     };
-    Issued issue(const store::User& u, const std::string& ip, const std::string& user_agent);
+    // `api_token_id`: a tool's session (qBittorrent's auth/login), which ends with its token.
+    Issued issue(const store::User& u, const std::string& ip, const std::string& user_agent,
+                 std::optional<std::int64_t> api_token_id = std::nullopt);
+    // Set-Cookie for a tool's session: SID=<token>, as qBittorrent sets it.
+    std::string tool_cookie(const Issued& s) const;
     // Adds the Set-Cookie headers for a new session / for clearing both cookies.
     void set_cookies(http::Response& r, const Issued& s) const;
     void clear_cookies(http::Response& r) const;
@@ -50,12 +56,19 @@ class SessionService {
     // user while the token is neither revoked nor expired and the user may use tokens
     // (auth/policy); its last use is recorded at most once a minute.
     std::optional<Authed> authenticate(const http::Request& req) const;
+    // The same for the qBittorrent-compatible API: the SID cookie of a tool's session
+    // (qBittorrent's auth/login), or `Authorization: Bearer essaim_…`, while the user's group
+    // allows tools (use_api). The web app's cookie is not accepted there (a tool's requests
+    // carry no CSRF proof), nor a token's SID on /api.
+    std::optional<Authed> authenticate_tool(const http::Request& req) const;
     // True when the request carries the CSRF token bound to this session.
     bool csrf_ok(const http::Request& req, const Authed& a) const;
 
     void revoke(const std::string& session_id) { store_.delete_session(session_id); }
 
   private:
+    std::optional<Authed> by_credential(const std::string& token, bool bearer,
+                                        const http::Request& req) const;
     std::optional<Authed> by_api_token(std::string_view token, const http::Request& req,
                                        std::int64_t now) const;
     void record_use(std::int64_t token_id, const std::string& ip, std::int64_t now) const;

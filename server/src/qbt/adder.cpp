@@ -73,7 +73,7 @@ class FetchSlot {
 
 }  // namespace
 
-asio::awaitable<std::string> AddService::save_path_for(const store::User& user) {
+asio::awaitable<std::string> AddService::folder_of(const store::User& user) {
     auto root = download::load_settings(store_).storage_root;
     if (root.empty()) {
         // No download root configured: users' folders go under qBittorrent's default save path,
@@ -166,11 +166,17 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         if (auto no =
                 auth::check_add(limits, usage_of(*registry_.snapshot(), user.id), id.size, verdict))
             throw TorrentError(no->code, no->message);
-        req.paused = verdict == auth::AddVerdict::add_stopped;
+        bool queued = verdict == auth::AddVerdict::add_stopped;
+        const auto& opt = in.options;
+        req.paused = queued || opt.stopped;
         req.download_limit = limits.download_limit;
         req.upload_limit = limits.upload_limit;
-        req.ratio_limit = limits.ratio_limit;
-        req.seeding_time_limit = limits.seeding_time_limit;
+        req.ratio_limit = auth::cap_limit(opt.ratio_limit, limits.ratio_limit);
+        req.seeding_time_limit = auth::cap_limit(opt.seeding_time_limit, limits.seeding_time_limit);
+        req.category = opt.category;
+        req.sequential = opt.sequential;
+        req.first_last_piece = opt.first_last_piece;
+        req.rename = opt.rename;
 
         store::TorrentRow row;
         row.qbt_hash = id.qbt_id;
@@ -181,7 +187,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         row.name = id.name;
         row.size = id.size;
         row.added_at = util::unix_now();
-        if (req.paused) row.limit_state = "queued";
+        if (queued) row.limit_state = "queued";
         // A magnet's size is unknown until its metadata arrives: the limit enforcer checks it.
         if (!id.size && (limits.max_torrent_size || limits.quota_bytes)) row.size_checked = false;
         std::int64_t row_id;
@@ -198,9 +204,11 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
             throw;
         }
         req.tags = {owner_tag(user.id)};
+        req.tags.insert(req.tags.end(), opt.tags.begin(), opt.tags.end());
         std::optional<TorrentError> failed;
         try {
-            req.save_path = co_await save_path_for(user);
+            req.save_path = co_await folder_of(user);
+            if (!opt.subdir.empty()) req.save_path += "/" + opt.subdir;
             co_await client_.add(req);
         } catch (const TorrentError& e) {
             failed = e;
@@ -218,8 +226,10 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
             throw *failed;
         }
         try {  // the torrent is added and owned: a failed audit row must not report a failure
+            boost::json::object details{{"source", source}};
+            if (!opt.via.empty()) details["via_token"] = opt.via;
             store::audit(store_, store::Actor::of(user), "torrent.add", "torrent", id.qbt_id,
-                         {{"source", source}});
+                         details);
         } catch (const std::exception& e) {
             spdlog::error("journal d'audit : ajout de {} non enregistré : {}", id.qbt_id, e.what());
         }
@@ -227,7 +237,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         r.ok = true;
         r.hash = id.qbt_id;
         r.name = id.name;
-        if (req.paused) {
+        if (queued) {
             r.queued = true;
             r.message = "Ajouté en file d'attente : vous avez déjà " +
                         std::to_string(*limits.max_active) +

@@ -19,11 +19,28 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace essaim::qbt {
+
+// What a tool asks for beyond the web form (the qBittorrent-compatible API, qbtapi/). The caller
+// has checked the names (qbtapi/torrents.hpp) and that `subdir` stays inside the owner's folder.
+struct AddOptions {
+    std::string subdir;    // relative to the owner's folder ("" = the folder itself)
+    std::string category;  // a category of the owner's
+    std::vector<std::string> tags;
+    bool stopped = false;
+    // Share limits asked by the tool: never above the group's (qBittorrent's -1 = none, -2 = its
+    // global setting).
+    std::optional<double> ratio_limit;
+    std::optional<std::int64_t> seeding_time_limit;  // minutes
+    bool sequential = false, first_last_piece = false;
+    std::string rename;
+    std::string via;  // the tool's token name, for the journal ("via l'application …")
+};
 
 struct AddInput {
     enum class Kind { magnet, file, url, search } kind = Kind::magnet;
@@ -32,6 +49,7 @@ struct AddInput {
     // For search results: every http(s) URL fetched (redirects included) must be on this origin
     // (the configured Jackett), so a result's Link cannot make essaim request anything else.
     std::string allowed_origin;
+    AddOptions options;
 };
 
 struct AddResult {
@@ -49,14 +67,14 @@ class AddService {
 
     // Never throws for a refused item: the reason is in the result (code + French message).
     boost::asio::awaitable<AddResult> add(store::User user, AddInput in);
+    // The owner's folder on the qBittorrent machine (absolute); throws torrent::TorrentError
+    // (storage_unknown, qbittorrent_unreachable) when it cannot be known.
+    boost::asio::awaitable<std::string> folder_of(const store::User& user);
 
     static constexpr std::size_t kMaxTorrentBytes = 10u << 20;
     static constexpr int kMaxFetchesPerUser = 4;
 
   private:
-    // The owner's folder on the qBittorrent machine; throws TorrentError when it cannot be known.
-    boost::asio::awaitable<std::string> save_path_for(const store::User& user);
-
     store::Store& store_;
     Registry& registry_;
     Client& client_;

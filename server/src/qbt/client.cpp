@@ -44,6 +44,7 @@ void Client::set_connection(Connection c) {
     sid_.clear();
     blocked_message_.clear();
     version_.reset();
+    app_version_.reset();
     ++generation_;
     http_.drop_idle();
 }
@@ -175,7 +176,14 @@ asio::awaitable<ApiVersion> Client::api_version() {
 }
 
 asio::awaitable<std::string> Client::app_version() {
-    co_return co_await call("GET", "/api/v2/app/version");
+    {
+        std::lock_guard lock(mu_);
+        if (app_version_) co_return *app_version_;
+    }
+    auto v = co_await call("GET", "/api/v2/app/version");
+    std::lock_guard lock(mu_);
+    app_version_ = v;
+    co_return v;
 }
 
 asio::awaitable<boost::json::value> Client::maindata(std::int64_t rid) {
@@ -221,6 +229,10 @@ asio::awaitable<void> Client::add(const AddRequest& r) {
     if (r.upload_limit) field("upLimit", std::to_string(*r.upload_limit));
     if (r.ratio_limit) field("ratioLimit", std::to_string(*r.ratio_limit));
     if (r.seeding_time_limit) field("seedingTimeLimit", std::to_string(*r.seeding_time_limit));
+    if (!r.category.empty()) field("category", r.category);
+    if (r.sequential) field("sequentialDownload", "true");
+    if (r.first_last_piece) field("firstLastPiecePrio", "true");
+    if (!r.rename.empty()) field("rename", r.rename);
     auto v = co_await api_version();
     field(v.stop_start() ? "stopped" : "paused", r.paused ? "true" : "false");
     body += "--" + boundary + "--\r\n";

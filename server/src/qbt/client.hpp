@@ -78,6 +78,10 @@ struct AddRequest {
     std::optional<std::int64_t> download_limit, upload_limit;  // bytes/s
     std::optional<double> ratio_limit;
     std::optional<std::int64_t> seeding_time_limit;  // minutes
+    // What a tool may ask for (qbtapi/): a category name, download order, another name.
+    std::string category;
+    bool sequential = false, first_last_piece = false;
+    std::string rename;
 };
 
 // The connection the settings describe (qbt_url, qbt_username, qbt_password).
@@ -95,8 +99,8 @@ class Client {
         std::string method, std::string path, std::string body = {}, std::string content_type = {},
         std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
-    boost::asio::awaitable<ApiVersion> api_version();  // cached per connection
-    boost::asio::awaitable<std::string> app_version();
+    boost::asio::awaitable<ApiVersion> api_version();   // cached per connection
+    boost::asio::awaitable<std::string> app_version();  // "v4.5.2", cached per connection
     boost::asio::awaitable<boost::json::value> maindata(std::int64_t rid);
     boost::asio::awaitable<void> add(const AddRequest& r);
     boost::asio::awaitable<void> pause(const std::string& hash);
@@ -136,6 +140,7 @@ class Client {
     FailKind blocked_kind_ = FailKind::bad_credentials;
     std::chrono::steady_clock::time_point blocked_until_{};
     std::optional<ApiVersion> version_;
+    std::optional<std::string> app_version_;
 };
 
 }  // namespace essaim::qbt

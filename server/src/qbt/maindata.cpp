@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <stdexcept>
+#include <unordered_map>
 
 namespace essaim::qbt {
 namespace json = boost::json;
@@ -25,6 +26,45 @@ double as_double(const json::value& v) {
 
 std::string as_string(const json::value& v) {
     return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
+void merge_extra(TorrentExtra& x, std::string_view key, const json::value& v) {
+    static const std::unordered_map<std::string_view, std::int64_t TorrentExtra::*> ints = {
+        {"max_seeding_time", &TorrentExtra::max_seeding_time},
+        {"seeding_time_limit", &TorrentExtra::seeding_time_limit},
+        {"inactive_seeding_time_limit", &TorrentExtra::inactive_seeding_time_limit},
+        {"max_inactive_seeding_time", &TorrentExtra::max_inactive_seeding_time},
+        {"seeding_time", &TorrentExtra::seeding_time},
+        {"time_active", &TorrentExtra::time_active},
+        {"last_activity", &TorrentExtra::last_activity},
+        {"seen_complete", &TorrentExtra::seen_complete},
+        {"completed", &TorrentExtra::completed},
+        {"downloaded_session", &TorrentExtra::downloaded_session},
+        {"uploaded_session", &TorrentExtra::uploaded_session},
+        {"dl_limit", &TorrentExtra::dl_limit},
+        {"up_limit", &TorrentExtra::up_limit},
+        {"priority", &TorrentExtra::priority},
+        {"trackers_count", &TorrentExtra::trackers_count}};
+    static const std::unordered_map<std::string_view, bool TorrentExtra::*> flags = {
+        {"auto_tmm", &TorrentExtra::auto_tmm},
+        {"force_start", &TorrentExtra::force_start},
+        {"seq_dl", &TorrentExtra::seq_dl},
+        {"f_l_piece_prio", &TorrentExtra::f_l_piece_prio},
+        {"super_seeding", &TorrentExtra::super_seeding}};
+    if (auto i = ints.find(key); i != ints.end())
+        x.*(i->second) = as_int(v);
+    else if (auto f = flags.find(key); f != flags.end())
+        x.*(f->second) = v.is_bool() && v.as_bool();
+    else if (key == "max_ratio")
+        x.max_ratio = as_double(v);
+    else if (key == "ratio_limit")
+        x.ratio_limit = as_double(v);
+    else if (key == "availability")
+        x.availability = as_double(v);
+    else if (key == "magnet_uri")
+        x.magnet_uri = as_string(v);
+    else if (key == "download_path")
+        x.download_path = as_string(v);
 }
 
 void merge(TorrentInfo& t, const json::object& o) {
@@ -80,6 +120,8 @@ void merge(TorrentInfo& t, const json::object& o) {
             t.infohash_v1 = as_string(v);
         else if (key == "infohash_v2")
             t.infohash_v2 = as_string(v);
+        else
+            merge_extra(t.extra, key, v);
     }
 }
 

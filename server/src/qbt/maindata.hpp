@@ -16,6 +16,19 @@
 
 namespace essaim::qbt {
 
+// The fields only the qBittorrent-compatible API shows (qbtapi/), kept as qBittorrent sends them
+// (its defaults when it sends none: -2 = "the global setting", -1 = unlimited).
+struct TorrentExtra {
+    std::string magnet_uri, download_path;
+    double max_ratio = -1, ratio_limit = -2, availability = 0;
+    std::int64_t max_seeding_time = -1, seeding_time_limit = -2, inactive_seeding_time_limit = -2,
+                 max_inactive_seeding_time = -1, seeding_time = 0, time_active = 0,
+                 last_activity = 0, seen_complete = 0, completed = 0, downloaded_session = 0,
+                 uploaded_session = 0, dl_limit = 0, up_limit = 0, priority = 0, trackers_count = 0;
+    bool auto_tmm = false, force_start = false, seq_dl = false, f_l_piece_prio = false,
+         super_seeding = false;
+};
+
 struct TorrentInfo {
     std::string hash, infohash_v1, infohash_v2, name, state, save_path, content_path, tracker, tags,
         category;
@@ -24,6 +37,7 @@ struct TorrentInfo {
                  eta = 0;
     std::int64_t num_seeds = 0, num_leechs = 0, num_complete = 0, num_incomplete = 0;
     std::int64_t added_on = 0, completion_on = 0, amount_left = 0;
+    TorrentExtra extra;
 };
 
 struct ServerState {

@@ -169,6 +169,12 @@ Entry Registry::live_entry(const TorrentInfo& t, const store::TorrentRow* row) c
     e.tracker = t.tracker;
     e.save_path = t.save_path;
     e.content_path = absolute_content(t);
+    e.category = t.category;
+    e.tags = t.tags;
+    e.total_size = t.total_size;
+    e.amount_left = t.amount_left;
+    e.qbt_eta = t.eta;
+    e.extra = t.extra;
     place(e);
     return e;
 }

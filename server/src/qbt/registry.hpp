@@ -62,6 +62,11 @@ struct Entry {
     // Where qBittorrent keeps the files (absolute, qBittorrent's side): never shown to users.
     std::string save_path, content_path;
     std::string owner_folder;  // the owner's folder name ("" without owner)
+    // As qBittorrent has them, for the qBittorrent-compatible API (qbtapi/): the category and
+    // tags (essaim's ownership tag among them), sizes and ETA in its own units, the rest.
+    std::string category, tags;
+    std::int64_t total_size = 0, amount_left = 0, qbt_eta = 8640000;
+    TorrentExtra extra;
     // Inside the owner's folder, in the shared download root (added before per-user folders),
     // or elsewhere (download/layout.hpp).
     download::Placement placement = download::Placement::elsewhere;

@@ -13,6 +13,9 @@ namespace essaim::qbt {
 
 struct ApiVersion {
     int major = 0, minor = 0, patch = 0;
+    std::string text() const {
+        return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+    }
     // qBittorrent 5 (WebAPI 2.11.0) renamed pause/resume to stop/start, pausedUP to stoppedUP
     // and the add parameter `paused` to `stopped`.
     bool stop_start() const { return major > 2 || (major == 2 && minor >= 11); }

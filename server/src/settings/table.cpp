@@ -12,7 +12,7 @@ const std::vector<const Key*>& all() {
         &download_base_url, &download_root,     &download_secret, &download_ttl,
         &download_bind_ip,  &download_direct,   &smtp_host,       &smtp_port,
         &smtp_username,     &smtp_password,     &smtp_from,       &smtp_starttls,
-        &smtp_verify_tls};
+        &smtp_verify_tls,   &api_password_login};
     return keys;
 }
 

@@ -45,6 +45,9 @@ inline constexpr Key registration_open{"registration_open", Type::flag, "true", 
 inline constexpr Key default_group{"default_group", Type::text, "Utilisateurs"};
 // Add by URL and webhooks may reach loopback/private/link-local addresses (issue 16).
 inline constexpr Key allow_private_targets{"allow_private_targets", Type::flag, "false"};
+// Tools (the qBittorrent-compatible API's auth/login) may sign in with the account's password,
+// not only with an API token.
+inline constexpr Key api_password_login{"api_password_login", Type::flag, "false"};
 inline constexpr Key qbt_url{"qbt_url", Type::url, ""};
 inline constexpr Key qbt_username{"qbt_username", Type::text, ""};
 inline constexpr Key qbt_password{"qbt_password", Type::secret, ""};

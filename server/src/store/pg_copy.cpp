@@ -17,9 +17,9 @@ namespace essaim::store {
 namespace {
 
 // Parents before children, so that every foreign key finds its row.
-constexpr const char* kTables[] = {"groups",        "users",     "api_tokens", "sessions",
-                                   "settings",      "audit_log", "torrents",   "recent_searches",
-                                   "notifications", "deliveries"};
+constexpr const char* kTables[] = {"groups",        "users",      "api_tokens", "sessions",
+                                   "settings",      "audit_log",  "torrents",   "recent_searches",
+                                   "notifications", "deliveries", "user_labels"};
 // Tables whose `id` is an identity column (sessions and settings have text keys).
 constexpr const char* kIdentityTables[] = {"groups",        "users",     "api_tokens",
                                            "audit_log",     "torrents",  "recent_searches",

@@ -364,6 +364,34 @@ class SqlStore final : public Store {
         write("UPDATE api_tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ?",
               {at, ip, id});
     }
+    std::vector<Label> labels(std::int64_t user_id) override {
+        return all(
+            "SELECT kind, name, save_path FROM user_labels WHERE user_id = ?"
+            " ORDER BY kind, name",
+            {user_id}, [](const db::Conn& r) {
+                return Label{r.text(0), r.text(1), r.text(2)};
+            });
+    }
+    bool put_label(std::int64_t user_id, const Label& l, bool replace) override {
+        if (replace)
+            return write(
+                       "UPDATE user_labels SET save_path = ? WHERE user_id = ? AND kind = ?"
+                       " AND name = ?",
+                       {l.save_path, user_id, l.kind, l.name}) > 0;
+        return write(
+                   "INSERT INTO user_labels (user_id, kind, name, save_path) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT DO NOTHING",
+                   {user_id, l.kind, l.name, l.save_path}) > 0;
+    }
+    int delete_labels(std::int64_t user_id, const std::string& kind,
+                      const std::vector<std::string>& names) override {
+        int n = 0;  // a few names a call: one statement each
+        for (const auto& name : names)
+            n += static_cast<int>(
+                write("DELETE FROM user_labels WHERE user_id = ? AND kind = ? AND name = ?",
+                      {user_id, kind, name}));
+        return n;
+    }
     std::optional<Principal> user_for_session(const std::string& session_id, std::int64_t user_id,
                                               std::int64_t now) override {
         // Hot path (every authenticated request): answered from memory while the generation

@@ -102,6 +102,13 @@ struct ApiToken {
     std::string username;  // the owner's, for administrators' list
 };
 
+// One of a user's own categories or tags (the qBittorrent-compatible API, qbtapi/).
+struct Label {
+    std::string kind;  // "category" | "tag"
+    std::string name;
+    std::string save_path;  // a category's folder, relative to the user's ("" = the folder)
+};
+
 // Who a request acts for: the user and, when it came with an API token (or a session opened
 // with one), that token.
 struct Principal {
@@ -224,6 +231,13 @@ class Store {
     virtual std::vector<ApiToken> api_tokens(std::optional<std::int64_t> user_id) = 0;
     virtual bool delete_api_token(std::int64_t id, std::optional<std::int64_t> user_id) = 0;
     virtual void touch_api_token(std::int64_t id, std::int64_t at, const std::string& ip) = 0;
+    // A user's categories and tags, by kind then name. put_label creates (false when the name
+    // exists) or, with `replace`, changes a category's save_path (false when it does not exist);
+    // delete_labels returns how many went.
+    virtual std::vector<Label> labels(std::int64_t user_id) = 0;
+    virtual bool put_label(std::int64_t user_id, const Label& l, bool replace) = 0;
+    virtual int delete_labels(std::int64_t user_id, const std::string& kind,
+                              const std::vector<std::string>& names) = 0;
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its

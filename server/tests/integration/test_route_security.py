@@ -1,28 +1,32 @@
 """Walks the route table — every `r.add("METHOD", "/api/…")` and `r.add_async(…)` in
-server/src/api — so a new route
+server/src/api and server/src/qbtapi — so a new route
 cannot forget its permission check: without a session every route but the public ones answers
 401 in French; with a session but without the CSRF token, every mutation answers 403; as an
-ordinary user, every /api/admin route answers 403."""
+ordinary user, every /api/admin route answers 403. The tools' qBittorrent-compatible API
+(/api/v2) answers as qBittorrent does instead: 403 "Forbidden" without a tool's session, and the
+web app's session is no tool's session."""
 
 import re
 from pathlib import Path
 
 from conftest import Browser, assert_error, unique_name
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "api"
+SRCS = [Path(__file__).resolve().parents[2] / "src" / d for d in ("api", "qbtapi")]
 ROUTE = re.compile(r'r\.add(?:_async)?\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
 # The folder .zip link is opened by navigation or a download manager: no session, a signature
 # naming the torrent and the folder instead (test_user_folders.py, test_downloads.py).
 PUBLIC = {("GET", "/api/health"), ("GET", "/api/instance"), ("POST", "/api/auth/login"),
           ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics"),
-          ("GET", "/api/torrents/{hash}/zip")}
+          ("GET", "/api/torrents/{hash}/zip"), ("POST", "/api/v2/auth/login")}
+TOOL_API = "/api/v2/"
 HASH = "a" * 40
 
 
 def routes() -> list:
     found = set()
-    for f in SRC.glob("*.cpp"):
-        found.update(ROUTE.findall(f.read_text(encoding="utf-8")))
+    for src in SRCS:
+        for f in src.glob("*.cpp"):
+            found.update(ROUTE.findall(f.read_text(encoding="utf-8")))
     assert len(found) > 40, found  # the walk really sees the table
     return sorted(found)
 
@@ -38,9 +42,12 @@ def test_every_non_public_route_needs_a_session(shared_server):
         if (method, path) in PUBLIC or not path.startswith("/api/"):
             continue
         res = anon.request(method, concrete(path), {} if method != "GET" else None)
-        assert_error(res, 401, "unauthenticated")
+        if path.startswith(TOOL_API):
+            assert (res.status, res.text) == (403, "Forbidden"), (method, path, res)
+        else:
+            assert_error(res, 401, "unauthenticated")
         checked += 1
-    assert checked > 40
+    assert checked > 90
 
 
 def test_mutations_need_the_csrf_token_and_admin_routes_the_admin_role(shared_server):
@@ -48,6 +55,13 @@ def test_mutations_need_the_csrf_token_and_admin_routes_the_admin_role(shared_se
     assert user.register(unique_name("marcheur")).status == 201
     for method, path in routes():
         if not path.startswith("/api/") or (method, path) in PUBLIC:
+            continue
+        if path.startswith(TOOL_API):
+            # The web app's session cookie opens no tool's session, with or without CSRF.
+            for csrf in (False, True):
+                res = user.request(method, concrete(path), {} if method != "GET" else None,
+                                   csrf=csrf)
+                assert (res.status, res.text) == (403, "Forbidden"), (method, path, res)
             continue
         if method != "GET":
             res = user.request(method, concrete(path), {})  # session cookie, no X-CSRF-Token

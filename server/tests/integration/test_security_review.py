@@ -8,8 +8,8 @@ URL (test_base_url.py), WebSocket without cookie / foreign / missing Origin (tes
 
 Here:
 1. Permissions: every route of the table has a rule in RULES (a new route must be classified);
-   each of the 12 group permissions is refused (403) on every route that needs it and only
-   there; a group holding all 12 is still no administrator; a user cannot give themselves a role
+   each of the 13 group permissions is refused (403) on every route that needs it and only
+   there; a group holding all 13 is still no administrator; a user cannot give themselves a role
    or group; on real torrents (swarm): own-torrent permissions, hidden torrents of others (404),
    act_all / download_any.
 2. Cookies: attributes on every response that sets or clears them, with and without https.
@@ -53,7 +53,7 @@ from test_route_security import HASH, concrete, routes
 
 ALL_PERMISSIONS = ["add_torrents", "add_torrent_files", "add_magnets", "search", "pause_own",
                    "delete_own", "delete_own_data", "see_all", "act_all", "download_own",
-                   "download_any", "see_charts"]
+                   "download_any", "see_charts", "use_api"]
 
 # Every route of the table and what it takes. "public": nobody; "session": any signed-in user
 # (data scoped to them); "admin": the admin role, whatever the group; a permission name: that
@@ -69,6 +69,11 @@ RULES = {
     ("GET", "/api/me"): "session",
     ("PATCH", "/api/me"): "session",
     ("GET", "/api/me/deliveries"): "session",
+    ("GET", "/api/me/tokens"): "session",
+    ("POST", "/api/me/tokens"): "use_api",
+    ("DELETE", "/api/me/tokens/{id}"): "session",  # only the user's own (404 otherwise)
+    ("GET", "/api/admin/tokens"): "admin",
+    ("DELETE", "/api/admin/tokens/{id}"): "admin",
     ("POST", "/api/me/password"): "session",
     ("GET", "/api/notifications"): "session",
     ("POST", "/api/notifications/read"): "session",
@@ -116,6 +121,74 @@ RULES = {
     ("GET", "/api/admin/audit"): "admin",
     ("GET", "/api/admin/storage"): "admin",
     ("POST", "/api/admin/storage/move"): "admin",
+    # The tools' qBittorrent-compatible API (qbtapi/): a tool's session or token, scoped to its
+    # user (test_qbt_api_*.py); 403 "Forbidden" without one (test_route_security.py).
+    ("GET", "/api/v2/app/buildInfo"): "tool",
+    ("POST", "/api/v2/app/buildInfo"): "tool",
+    ("GET", "/api/v2/app/defaultSavePath"): "tool",
+    ("POST", "/api/v2/app/defaultSavePath"): "tool",
+    ("GET", "/api/v2/app/preferences"): "tool",
+    ("POST", "/api/v2/app/preferences"): "tool",
+    ("POST", "/api/v2/app/setPreferences"): "tool",
+    ("GET", "/api/v2/app/version"): "tool",
+    ("POST", "/api/v2/app/version"): "tool",
+    ("GET", "/api/v2/app/webapiVersion"): "tool",
+    ("POST", "/api/v2/app/webapiVersion"): "tool",
+    ("POST", "/api/v2/auth/login"): "public",
+    ("POST", "/api/v2/auth/logout"): "tool",
+    ("GET", "/api/v2/sync/maindata"): "tool",
+    ("POST", "/api/v2/sync/maindata"): "tool",
+    ("POST", "/api/v2/torrents/add"): "tool",
+    ("POST", "/api/v2/torrents/addTags"): "tool",
+    ("POST", "/api/v2/torrents/bottomPrio"): "tool",
+    ("GET", "/api/v2/torrents/categories"): "tool",
+    ("POST", "/api/v2/torrents/categories"): "tool",
+    ("POST", "/api/v2/torrents/createCategory"): "tool",
+    ("POST", "/api/v2/torrents/createTags"): "tool",
+    ("POST", "/api/v2/torrents/decreasePrio"): "tool",
+    ("POST", "/api/v2/torrents/delete"): "tool",
+    ("POST", "/api/v2/torrents/deleteTags"): "tool",
+    ("POST", "/api/v2/torrents/editCategory"): "tool",
+    ("POST", "/api/v2/torrents/filePrio"): "tool",
+    ("GET", "/api/v2/torrents/files"): "tool",
+    ("POST", "/api/v2/torrents/files"): "tool",
+    ("POST", "/api/v2/torrents/increasePrio"): "tool",
+    ("GET", "/api/v2/torrents/info"): "tool",
+    ("POST", "/api/v2/torrents/info"): "tool",
+    ("POST", "/api/v2/torrents/pause"): "tool",
+    ("GET", "/api/v2/torrents/pieceHashes"): "tool",
+    ("POST", "/api/v2/torrents/pieceHashes"): "tool",
+    ("GET", "/api/v2/torrents/pieceStates"): "tool",
+    ("POST", "/api/v2/torrents/pieceStates"): "tool",
+    ("GET", "/api/v2/torrents/properties"): "tool",
+    ("POST", "/api/v2/torrents/properties"): "tool",
+    ("POST", "/api/v2/torrents/reannounce"): "tool",
+    ("POST", "/api/v2/torrents/recheck"): "tool",
+    ("POST", "/api/v2/torrents/removeCategories"): "tool",
+    ("POST", "/api/v2/torrents/removeTags"): "tool",
+    ("POST", "/api/v2/torrents/rename"): "tool",
+    ("POST", "/api/v2/torrents/renameFile"): "tool",
+    ("POST", "/api/v2/torrents/renameFolder"): "tool",
+    ("POST", "/api/v2/torrents/resume"): "tool",
+    ("POST", "/api/v2/torrents/setCategory"): "tool",
+    ("POST", "/api/v2/torrents/setDownloadLimit"): "tool",
+    ("POST", "/api/v2/torrents/setForceStart"): "tool",
+    ("POST", "/api/v2/torrents/setLocation"): "tool",
+    ("POST", "/api/v2/torrents/setShareLimits"): "tool",
+    ("POST", "/api/v2/torrents/setUploadLimit"): "tool",
+    ("POST", "/api/v2/torrents/start"): "tool",
+    ("POST", "/api/v2/torrents/stop"): "tool",
+    ("GET", "/api/v2/torrents/tags"): "tool",
+    ("POST", "/api/v2/torrents/tags"): "tool",
+    ("POST", "/api/v2/torrents/toggleFirstLastPiecePrio"): "tool",
+    ("POST", "/api/v2/torrents/toggleSequentialDownload"): "tool",
+    ("POST", "/api/v2/torrents/topPrio"): "tool",
+    ("GET", "/api/v2/torrents/trackers"): "tool",
+    ("POST", "/api/v2/torrents/trackers"): "tool",
+    ("GET", "/api/v2/torrents/webseeds"): "tool",
+    ("POST", "/api/v2/torrents/webseeds"): "tool",
+    ("GET", "/api/v2/transfer/info"): "tool",
+    ("POST", "/api/v2/transfer/info"): "tool",
 }
 
 # A request that reaches the permission check of each permission-gated route (the body and
@@ -129,6 +202,7 @@ GATED_CALLS = {
                ("POST", "/api/search/add", {"id": "inconnu"})],
     "see_charts": [("GET", "/api/stats/speed", None), ("GET", f"/api/torrents/{HASH}/speed", None)],
     "see_all": [("GET", "/api/torrents?scope=all", None)],
+    "use_api": [("POST", "/api/me/tokens", {"name": "Outil"})],
 }
 
 
