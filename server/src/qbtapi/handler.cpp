@@ -3,7 +3,6 @@
 #include "api/errors.hpp"
 #include "api/torrent_access.hpp"
 #include "auth/policy.hpp"
-#include "download/layout.hpp"
 #include "qbt/adder.hpp"
 #include "qbt/client.hpp"
 #include "qbtapi/torrents.hpp"
@@ -132,17 +131,6 @@ Labels labels_of(Services& s, std::int64_t user_id, const qbt::Snapshot& snap,
         for (auto& t : visible_tags(e->tags)) out.tags.insert(std::move(t));
     }
     return out;
-}
-
-std::optional<std::string> inside_folder(const std::string& folder, std::string_view path) {
-    if (path.empty()) return std::string();
-    if (path.size() > 1024 || path.find('\\') != std::string_view::npos) return std::nullopt;
-    for (char ch : path)
-        if (static_cast<unsigned char>(ch) < 0x20) return std::nullopt;
-    std::string abs = path.front() == '/' ? std::string(path) : folder + "/" + std::string(path);
-    while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
-    if (abs.find("//") != std::string::npos) return std::nullopt;
-    return download::relative_inside(folder, abs);  // no "." or ".." segment is ever inside
 }
 
 }  // namespace essaim::qbtapi

@@ -65,9 +65,5 @@ boost::asio::awaitable<std::string> folder_of(Services& s, const store::User& u)
 // the names their torrents carry.
 Labels labels_of(Services& s, std::int64_t user_id, const qbt::Snapshot& snap,
                  const std::string& folder);
-// A path a tool names (a category's savePath, torrents/add's savepath, setLocation's location):
-// relative to the user's folder, or absolute inside it. The relative path, "" for the folder
-// itself; nullopt when it leads elsewhere.
-std::optional<std::string> inside_folder(const std::string& folder, std::string_view path);
 
 }  // namespace essaim::qbtapi

@@ -1,5 +1,6 @@
 #include "qbtapi/torrents.hpp"
 
+#include "download/layout.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -169,6 +170,17 @@ json::object torrent_object(const qbt::Entry& e, bool with_hash) {
     o["tracker"] = e.tracker;
     o["trackers_count"] = x.trackers_count;
     return o;
+}
+
+std::optional<std::string> inside_folder(const std::string& folder, std::string_view path) {
+    if (path.empty()) return std::string();
+    if (path.size() > 1024 || path.find('\\') != std::string_view::npos) return std::nullopt;
+    for (char ch : path)
+        if (static_cast<unsigned char>(ch) < 0x20) return std::nullopt;
+    std::string abs = path.front() == '/' ? std::string(path) : folder + "/" + std::string(path);
+    while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
+    if (abs.find("//") != std::string::npos) return std::nullopt;
+    return download::relative_inside(folder, abs);  // no "." or ".." segment is ever inside
 }
 
 bool known_filter(std::string_view f) {

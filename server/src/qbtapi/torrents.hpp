@@ -41,6 +41,11 @@ std::vector<std::string> split_list(std::string_view s, char sep);
 bool valid_tag(std::string_view name);
 bool valid_category(std::string_view name);
 
+// A path a tool names (a category's savePath, torrents/add's savepath, setLocation's location):
+// relative to the user's folder, or absolute inside it. The relative path, "" for the folder
+// itself; nullopt when it leads elsewhere.
+std::optional<std::string> inside_folder(const std::string& folder, std::string_view path);
+
 // torrents/info's parameters.
 struct InfoQuery {
     std::string filter = "all";

@@ -286,6 +286,29 @@ TEST_P(StoreContract, SessionsOfAUserEndTogetherAndExpiredOnesArePruned) {
 // them changes about a session or its user, the other sees on the next lookup. SQLite notices
 // from its WAL file; PostgreSQL from NOTIFY essaim_auth, which app/cluster.cpp passes on as
 // auth_changed_elsewhere (called by hand here) — and until told it listens, it caches nothing.
+TEST_P(StoreContract, EachUserHasTheirOwnCategoriesAndTags) {
+    auto g = s->group_by_name("Utilisateurs");
+    ASSERT_TRUE(g);
+    auto alice = s->create_user({"alice", "Alice", std::nullopt, "h", "user", g->id});
+    auto bob = s->create_user({"bob", "Bob", std::nullopt, "h", "user", g->id});
+    EXPECT_TRUE(s->put_label(alice, {"category", "tv", "tv"}, false));
+    EXPECT_FALSE(s->put_label(alice, {"category", "tv", "ailleurs"}, false));  // exists
+    EXPECT_TRUE(s->put_label(alice, {"tag", "tv", ""}, false));           // another kind, same name
+    EXPECT_TRUE(s->put_label(bob, {"category", "tv", "series"}, false));  // another user
+    EXPECT_TRUE(s->put_label(alice, {"category", "tv", "series/tv"}, true));
+    EXPECT_FALSE(s->put_label(alice, {"category", "films", ""}, true));  // edit: unknown
+    auto mine = s->labels(alice);
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].kind, "category");
+    EXPECT_EQ(mine[0].save_path, "series/tv");
+    EXPECT_EQ(mine[1].kind, "tag");
+    EXPECT_EQ(s->delete_labels(alice, "category", {"tv", "nope"}), 1);
+    EXPECT_EQ(s->labels(alice).size(), 1u);
+    EXPECT_EQ(s->labels(bob).size(), 1u);  // untouched
+    s->delete_user(bob);                   // a user's labels go with them
+    EXPECT_TRUE(s->labels(bob).empty());
+}
+
 TEST_P(StoreContract, ApiTokensAreFoundByHashUntilRevokedOrExpiredAndTakeTheirSessions) {
     auto g = s->group_by_name("Utilisateurs");
     ASSERT_TRUE(g);
