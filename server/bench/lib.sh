@@ -72,6 +72,34 @@ create_users() { # bench (user) and boss (admin); prints nothing
   echo 'bench-password-123' | "$BIN" create-user --username bench --password-stdin >/dev/null
   echo 'admin-password-123' | "$BIN" create-admin --username boss --password-stdin >/dev/null
 }
+tool_token() { # → an API token of "bench" for its tools (its group given use_api by "boss")
+  "$PY" - "http://127.0.0.1:$PORT" <<'PYEOF'
+import http.cookiejar, json, sys, urllib.request
+base = sys.argv[1]
+def session(user, password):
+    jar = http.cookiejar.CookieJar()
+    op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    def call(method, path, body=None):
+        csrf = next((c.value for c in jar if c.name == "csrf_token"), "")
+        req = urllib.request.Request(base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              "X-CSRF-Token": csrf})
+        with op.open(req) as r:
+            return json.loads(r.read() or b"null")
+    call("POST", "/api/auth/login", {"username": user, "password": password})
+    return call
+boss = session("boss", "admin-password-123")
+g = next(g for g in boss("GET", "/api/admin/groups")["groups"] if g["name"] == "Utilisateurs")
+boss("PATCH", f"/api/admin/groups/{g['id']}", {"permissions": sorted(set(g["permissions"]) | {"use_api"})})
+print(session("bench", "bench-password-123")("POST", "/api/me/tokens", {"name": "bench"})["token"])
+PYEOF
+}
+tool_sid() { # token → the SID of a tool's session (qBittorrent's auth/login on essaim)
+  curl -s -D - -o /dev/null --data-urlencode "username=bench" --data-urlencode "password=$1" \
+    "http://127.0.0.1:$PORT/api/v2/auth/login" |
+    tr -d '\r' | awk -F'[:;] *' 'tolower($1)=="set-cookie" && $2 ~ /^SID=/ {print $2}'
+}
 bench_user_id() {
   "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT id FROM users WHERE username='bench'\").fetchone()[0])" \
     "$ESSAIM_DATA_DIR/essaim.db"

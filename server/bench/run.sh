@@ -17,6 +17,7 @@
 #   USER_TORRENTS [100]  how many of them the benchmark user owns (tag essaim:<id>)
 #   WINDOW [20]          seconds of each upstream-load window (counts are scaled to per minute)
 #   BROWSERS ["1 50 500"] browsers of the upstream-load windows
+#   TOOLS ["1 50"]       tools polling /api/v2/sync/maindata every second, in upstream-load windows
 #   CHANGES [100]        state changes of each freshness run
 #   REF_UPSTREAM ["hashes"] reference modes of the upstream-load table; "hashes all" adds the whole-list
 #                        reference (with REF_ALL_BROWSERS ["50"]: it is saturated, almost no poll is
@@ -40,6 +41,7 @@ TORRENTS=${TORRENTS:-10000}
 USER_TORRENTS=${USER_TORRENTS:-100}
 WINDOW=${WINDOW:-20}
 BROWSERS=${BROWSERS:-1 50 500}
+TOOLS=${TOOLS:-1 50}
 CHANGES=${CHANGES:-100}
 FAST_REFRESH_MS=${FAST_REFRESH_MS-500}
 [ -z "${QBT_REFRESH_MS:-}" ] || FAST_REFRESH_MS=
@@ -194,6 +196,7 @@ wait_qbt_count "$USER_TORRENTS"
 start_essaim
 COOKIE=$(login bench bench-password-123)
 ADMIN=$(login boss admin-password-123)
+TOOL_TOKEN=$(tool_token)   # the benchmark user's tools (qBittorrent-compatible API, /api/v2)
 user_count() { { curl -s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/torrents" || true; } | { grep -o '"hash"' || true; } | wc -l; }
 for _ in $(seq 1 120); do [ "$(user_count)" -ge "$USER_TORRENTS" ] && break; sleep 0.5; done
 
@@ -276,6 +279,13 @@ tp 11 wrk_row "essaim:   same, Accept-Encoding: gzip (browsers)" "$DURATION" 30s
 R[essaim_user_gz]=$RPS
 tp 12 wrk_row "essaim: GET /api/torrents?scope=all (admin, $TORRENTS)" "$DURATION" 30s "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN"
 tp 13 wrk_row "essaim:   same, Accept-Encoding: gzip (browsers)" "$DURATION" 30s "http://127.0.0.1:$PORT/api/torrents?scope=all" "Cookie: $ADMIN" "Accept-Encoding: gzip"
+# The user's tools (Sonarr, scripts) through the qBittorrent-compatible API: the same two calls
+# are run on qBittorrent itself below (rows 23, 24).
+TOOL="Authorization: Bearer $TOOL_TOKEN"
+tp 14 wrk_row "essaim: /api/v2/torrents/info (a tool of the user: $USER_TORRENTS)" "$DURATION" 30s "http://127.0.0.1:$PORT/api/v2/torrents/info" "$TOOL"
+R[essaim_tool_info]=$RPS
+tp 15 wrk_row "essaim: /api/v2/sync/maindata?rid=0 (a tool: full update)" "$DURATION" 30s "http://127.0.0.1:$PORT/api/v2/sync/maindata?rid=0" "$TOOL"
+R[essaim_tool_md]=$RPS
 R[rss_wrk_peak]=$(peak_stop essaim)
 stop_essaim   # its 1-s sync loop costs qBittorrent CPU: not while the others are measured
 qbt_settle
@@ -286,6 +296,12 @@ tp 20 wrk_row "qBittorrent: torrents/info?tag=essaim:$BENCH_ID (same $USER_TORRE
 R[qbt_tag]=$RPS
 # Whole-list systems: first one connection (their best case: no queue), then 64.
 WRK_CONNS=1 tp 21 wrk_row "qBittorrent: torrents/info (all $TORRENTS), 1 connection" "$DURATION" 60s "$QBT/api/v2/torrents/info" "Cookie: SID=$SID"
+R[qbt_info_c1]=$RPS
+# What a tool gets from qBittorrent itself (it has no per-user view): at 1 connection, its best
+# case, as essaim's tool rows 14 and 15 ask the same paths.
+WRK_CONNS=1 tp 23 wrk_row "qBittorrent: torrents/info?tag=… (a tool's own, by tag), 1 conn." "$DURATION" 60s "$QBT/api/v2/torrents/info?tag=essaim:$BENCH_ID" "Cookie: SID=$SID"
+WRK_CONNS=1 tp 24 wrk_row "qBittorrent: sync/maindata?rid=0 (all $TORRENTS), 1 connection" "$DURATION" 60s "$QBT/api/v2/sync/maindata?rid=0" "Cookie: SID=$SID"
+R[qbt_md_c1]=$RPS
 
 # The reference: one process per mode, straight to qBittorrent (not through the proxy).
 REF_DB=$TMP/reference.db
@@ -365,10 +381,28 @@ if [ "$SKIP_UPSTREAM" != 1 ]; then
     printf "$UPF" "essaim (WebSocket clients)" "$nb" "$rate" "$(per_min "$m0" "$m1")" \
       "$(json_get connected "$WS_JSON") connected ($open_now open at the end), $(json_get frames_total "$WS_JSON") frames, $errs errors" "flat"
   done
+  # Tools polling sync/maindata every second (as phone apps and web UIs do), each with its own
+  # session: qBittorrent must not hear of them.
+  TOOL_RATES=()
+  for nt in $TOOLS; do
+    note "upstream: essaim with $nt tools polling /api/v2/sync/maindata"
+    TOOL_SID=$(tool_sid "$TOOL_TOKEN")
+    c0=$(proxy_total); m0=$(metric essaim_qbittorrent_requests_total); t0=$(date +%s.%N)
+    "$PY" "$BENCH/pollers.py" --base "http://127.0.0.1:$PORT" --path "/api/v2/sync/maindata?rid=0" \
+      --cookie "$TOOL_SID" -n "$nt" --every 1 --duration "$WINDOW" >"$TMP/tools.json"
+    c1=$(proxy_total); m1=$(metric essaim_qbittorrent_requests_total); t1=$(date +%s.%N)
+    per_min() { awk -v a="$1" -v b="$2" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.0f", (b-a)*60/(t1-t0)}'; }
+    rate=$(per_min "$c0" "$c1")
+    TOOL_RATES+=("$rate")
+    printf "$UPF" "essaim (tools polling sync/maindata, 1 s)" "$nt" "$rate" "$(per_min "$m0" "$m1")" \
+      "$(json_get answered "$TMP/tools.json")/$(json_get wanted "$TMP/tools.json") polls answered, $(json_get failed "$TMP/tools.json") failed, p99 $(json_get p99 "$TMP/tools.json") s" "flat"
+  done
   ESSAIM_PATHS=$(curl -s "$PROXY/__count" | json_get paths)
   stop_essaim
   FLAT=$(printf '%s\n' "${UP_RATES[@]}" | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {print (hi <= lo * 1.25 + 2) ? "PASS" : "FAIL"}')
   summarize "essaim upstream flat over $(echo $BROWSERS | tr ' ' '/') browsers" "$(IFS=/; echo "${UP_RATES[*]}") req/min" "$FLAT"
+  TFLAT=$(printf '%s\n' "${UP_RATES[0]}" "${TOOL_RATES[@]}" | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {print (hi <= lo * 1.25 + 2) ? "PASS" : "FAIL"}')
+  summarize "essaim upstream flat over $(echo $TOOLS | tr ' ' '/') tools" "$(IFS=/; echo "${TOOL_RATES[*]}") req/min (1 browser: ${UP_RATES[0]})" "$TFLAT"
   if [ "$SKIP_REFERENCE" != 1 ]; then
     qbt_settle
     for mode in $REF_UPSTREAM; do
@@ -457,6 +491,11 @@ if [ -n "${R[ref_all]:-}" ]; then
   summarize "user page essaim/reference ≥ 10× (whole list)" "${RATIO}×" "$(target "$RATIO" ge 10)"
   summarize "user page essaim/reference ≥ 10× (?hashes=)" "${RATIO2}×" "$(target "$RATIO2" ge 10)"
 fi
+ratio100() { awk -v e="$1" -v q="$2" 'BEGIN {if (q > 0) printf "%.0f", e/q; else print "-"}'; }
+TI=$(ratio100 "${R[essaim_tool_info]:-0}" "${R[qbt_info_c1]:-0}")
+TM=$(ratio100 "${R[essaim_tool_md]:-0}" "${R[qbt_md_c1]:-0}")
+summarize "tools: torrents/info essaim/qBittorrent ≥ 100×" "${TI}× (${R[essaim_tool_info]:-?} vs ${R[qbt_info_c1]:-?} req/s)" "$(target "$TI" ge 100)"
+summarize "tools: sync/maindata?rid=0 essaim/qBittorrent ≥ 100×" "${TM}× (${R[essaim_tool_md]:-?} vs ${R[qbt_md_c1]:-?} req/s)" "$(target "$TM" ge 100)"
 summarize "essaim user page ≥ 20000 req/s" "${R[essaim_user]} req/s" "${R[essaim_user_target]} (${R[essaim_user_cpu]}; with gzip, as browsers ask: ${R[essaim_user_gz]} req/s)"
 
 

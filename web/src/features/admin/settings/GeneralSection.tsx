@@ -15,12 +15,14 @@ const FIELDS = [
   'general.default_group_id',
   'general.site_name',
   'general.allow_private_targets',
+  'general.api_password_login',
 ] as const;
 
 /**
  * "Général": registration, the default group, the site's name, and whether essaim may reach
  * local and private addresses (add by URL, webhooks). `initial.allow_private_targets` is
- * already resolved (see `allowPrivateTargets`).
+ * already resolved (see `allowPrivateTargets`). Also whether tools (the qBittorrent-compatible
+ * API) may sign in with the account's password rather than a token.
  */
 export function GeneralSection({ initial, titleId }: { initial: GeneralSettings; titleId: string }) {
   const { t } = useTranslation();
@@ -31,6 +33,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
   const [groupId, setGroupId] = useState(initial.default_group_id === null ? '' : String(initial.default_group_id));
   const [siteName, setSiteName] = useState(initial.site_name);
   const [allowPrivate, setAllowPrivate] = useState(initial.allow_private_targets ?? false);
+  const [apiPassword, setApiPassword] = useState(initial.api_password_login ?? false);
   const form = useSectionSave(FIELDS);
   const { fieldErrors, formError, fieldRef, alertRef, edited } = form;
 
@@ -45,6 +48,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
           ...(groupId !== '' ? { default_group_id: Number(groupId) } : {}),
           site_name: siteName.trim(),
           allow_private_targets: allowPrivate,
+          ...(initial.api_password_login !== undefined ? { api_password_login: apiPassword } : {}),
         },
       },
       (s) => {
@@ -52,6 +56,7 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
         setGroupId(s.general.default_group_id === null ? '' : String(s.general.default_group_id));
         setSiteName(s.general.site_name);
         setAllowPrivate(allowPrivateTargets(s));
+        setApiPassword(s.general.api_password_login ?? false);
         // The header, the titles and the registration page read these.
         void client.invalidateQueries({ queryKey: queryKeys.instance });
       },
@@ -151,6 +156,20 @@ export function GeneralSection({ initial, titleId }: { initial: GeneralSettings;
         error={fieldErrors['general.allow_private_targets']}
         inputRef={fieldRef('general.allow_private_targets')}
       />
+      {initial.api_password_login !== undefined && (
+        <CheckboxField
+          label={t('adminSettings.general.apiPasswordLogin')}
+          hint={t('adminSettings.general.apiPasswordLoginHint')}
+          name="general-api-password-login"
+          checked={apiPassword}
+          onChange={(v) => {
+            setApiPassword(v);
+            edited();
+          }}
+          error={fieldErrors['general.api_password_login']}
+          inputRef={fieldRef('general.api_password_login')}
+        />
+      )}
       <SectionFooter busy={form.busy} saved={form.saved} savedText={t('adminSettings.general.saved')} />
     </form>
   );

@@ -337,6 +337,22 @@ describe('Réglages', () => {
     expect(box.checked).toBe(true);
   });
 
+  it("lets tools sign in with the account's password when the server offers the setting", async () => {
+    const fetch = serve(
+      { put: () => jsonResponse(200, settings({ general: { ...settings().general, api_password_login: true } })) },
+      settings({ general: { ...settings().general, api_password_login: false } }),
+    );
+    renderPage();
+    await screen.findByRole('heading', { name: 'Général' });
+    const box = within(section('Général')).getByLabelText('Connexion des outils avec le mot de passe du compte') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    save('Général');
+    expect(await within(section('Général')).findByText('Réglages généraux enregistrés.')).toBeTruthy();
+    expect(puts(fetch)[0].general.api_password_login).toBe(true);
+    expect(box.checked).toBe(true);
+  });
+
   it('reads the older webhook_allow_private when the server has no allow_private_targets', async () => {
     const base = settings();
     const { allow_private_targets: _ignored, ...general } = base.general;

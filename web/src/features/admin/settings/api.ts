@@ -40,6 +40,11 @@ export interface GeneralSettings {
    * before, `notifications.webhook_allow_private`, for webhooks only). Read it with `allowPrivateTargets`.
    */
   allow_private_targets?: boolean;
+  /**
+   * Tools signing in to the qBittorrent-compatible API (/api/v2, docs/api-qbittorrent.md) may
+   * give the account's password instead of an API token. Off by default; absent before issue 19.
+   */
+  api_password_login?: boolean;
 }
 
 /** E-mails (SMTP) and webhooks sent for notifications. */
@@ -82,6 +87,7 @@ export interface SettingsUpdate {
     default_group_id?: number | null;
     site_name?: string;
     allow_private_targets?: boolean;
+    api_password_login?: boolean;
   };
   notifications?: {
     smtp_host?: string;
