@@ -30,7 +30,12 @@ JURL=$(head -1 "$DIR/jackett.url")
 export ESSAIM_E2E_SWARM=$(python3 -c 'import json,sys; print(json.dumps({"qbt_url":sys.argv[1],"qbt_username":"admin","qbt_password":"adminadmin","magnet":sys.argv[2],"torrent_file":sys.argv[3],"jackett_url":sys.argv[4],"jackett_key":sys.argv[5],"media_torrent":sys.argv[6],"seed_peer":sys.argv[7],"downloads_dir":sys.argv[8],"album_torrent":sys.argv[9]}))' \
   "http://127.0.0.1:$QP" "$MAGNET" "$TORRENT" "$JURL" "$JKEY" "$MEDIA" "127.0.0.1:$SBP" "$DIR/swarm/downloads" "$ALBUM")
 cd "$ROOT/web"
-# The page tour (e2e/screenshots.spec.ts "pages W theme") checks every page's header at each
-# width; the theme does not change a layout, so `make test` walks it in the light theme only —
-# `make screenshots` takes both (CI keeps its margin under its 40-min budget).
-PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- --grep-invert "pages [0-9]+ dark$" "$@"
+# The tours that repeat one walk per width and theme run, in `make test`, once per width and
+# once per theme rather than for every pair, which keeps CI within its 40-min budget: the page
+# tour (screenshots.spec.ts "pages W theme": the header at each width; a theme changes no layout)
+# in the light theme; axe's walk (a11y.spec.ts: colour contrast is per theme) at 1280 light and
+# 390 dark; the picture tours (screenshots, stockage) desktop light and phone dark.
+# E2E_ALL=1 runs every pair; `make screenshots` takes the page tour in both themes.
+SKIP='^$'
+[ "${E2E_ALL:-0}" = 1 ] || SKIP='pages [0-9]+ dark$|a11y 1280 dark$|a11y 390 light$|(screenshots|stockage) bureau dark$|(screenshots|stockage) telephone light$'
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- --grep-invert "$SKIP" "$@"
