@@ -42,6 +42,8 @@ describe('session handling in the app', () => {
       if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok' });
       if (url === '/api/me' && init.method === 'GET') return jsonResponse(200, alice);
       if (url === '/api/me/deliveries') return jsonResponse(200, { deliveries: [] });
+      // Mon compte's other reads answer too: the 401 is the profile's save.
+      if (url === '/api/me/tokens' && init.method === 'GET') return jsonResponse(200, { tokens: [] });
       return errorResponse(401, 'unauthenticated', 'Session expirée.');
     });
     renderWithProviders(<App />, { route: '/compte' });

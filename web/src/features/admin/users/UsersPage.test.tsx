@@ -6,6 +6,7 @@ import { deleteUserPath, usersPath, NO_FILTERS, type ManagedUser } from './api';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
 import type { User } from '../../../api/types';
 import { formatDate } from '../../../lib/format';
+import type { ApiToken } from '../../tokens/api';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -52,6 +53,18 @@ const bob: ManagedUser = {
   folder: 'bob-2',
 };
 const users = [root, aliceRow, bob];
+const tokens: ApiToken[] = [
+  {
+    id: 4,
+    name: 'Sonarr',
+    read_only: false,
+    created_at: 1_795_000_000,
+    expires_at: null,
+    last_used_at: 1_795_600_000,
+    last_used_ip: '192.0.2.7',
+    user: { id: 2, username: 'alice' },
+  },
+];
 const groups = [
   { id: 1, name: 'Administrateurs', permissions: [], limits: {}, members: 1 },
   { id: 2, name: 'Utilisateurs', permissions: [], limits: {}, members: 1 },
@@ -69,6 +82,7 @@ function serve(extra?: Handler) {
     if (method === 'GET' && url.startsWith('/api/admin/users')) return jsonResponse(200, { users });
     if (method === 'GET' && url === '/api/admin/groups') return jsonResponse(200, { groups, permissions: [] });
     if (method === 'GET' && url === '/api/me') return jsonResponse(200, admin);
+    if (method === 'GET' && url === '/api/admin/tokens') return jsonResponse(200, { tokens });
     return errorResponse(404, 'not_found', 'Introuvable.');
   });
 }
@@ -144,6 +158,18 @@ describe('UsersPage', () => {
     expect(b.getByText('Désactivé')).toBeTruthy();
     expect(b.getByRole('button', { name: 'Réactiver « bob »' })).toBeTruthy();
     expect(within(row('alice')).getByRole('button', { name: 'Désactiver « alice »' })).toBeTruthy();
+  });
+
+  it("shows everyone's application tokens in their own card, each with its owner", async () => {
+    serve();
+    renderPage();
+    const card = await screen.findByRole('region', { name: "Jetons d'application" });
+    const table = await within(card).findByTestId('admin-token-table');
+    expect(within(table).getByRole('rowheader', { name: 'Sonarr' })).toBeTruthy();
+    expect(within(table).getByRole('link', { name: 'alice' }).getAttribute('href')).toBe(
+      '/admin/utilisateurs?utilisateur=2',
+    );
+    expect(within(table).getByRole('button', { name: 'Révoquer le jeton « Sonarr » de alice' })).toBeTruthy();
   });
 
   it('opens the account of ?utilisateur=<id> (the journal links), and says when it is gone', async () => {
