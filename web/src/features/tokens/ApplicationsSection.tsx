@@ -7,6 +7,7 @@ import { Alert, DismissibleAlert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
+import { ArrSetup } from './ArrSetup';
 import { mayUseApi, useTokens, type ApiToken } from './api';
 import { CreateTokenDialog } from './CreateTokenDialog';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
@@ -14,8 +15,8 @@ import { TokenTable } from './TokenTable';
 
 /**
  * "Mon compte" → Applications: the user's API tokens, "Créer un jeton" (or, without `use_api`,
- * why not), and "Révoquer". A user whose group lost `use_api` still sees and revokes the tokens
- * made before.
+ * why not), "Révoquer", and how to connect Sonarr or Radarr. A user whose group lost `use_api`
+ * still sees and revokes the tokens made before.
  */
 export function ApplicationsSection({ user }: { user: User }) {
   const { t } = useTranslation();
@@ -65,6 +66,7 @@ export function ApplicationsSection({ user }: { user: User }) {
         </DismissibleAlert>
       )}
       {list}
+      {allowed && <ArrSetup username={user.username} />}
       {allowed && <CreateTokenDialog open={creating} onClose={() => setCreating(false)} />}
       <RevokeTokenDialog
         token={revoking}

@@ -11,6 +11,7 @@ import { Modal, focusInitial } from '../../components/Modal';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { useFormMutation } from '../../lib/useFormErrors';
+import { ArrSetup } from './ArrSetup';
 import { tokensApi, useRefreshTokens, type CreateTokenInput, type CreatedApiToken } from './api';
 
 /** The expiry choices, in days ('' = never). */
@@ -136,7 +137,10 @@ export function curlExample(secret: string, origin: string = window.location.ori
   return `curl -H "Authorization: Bearer ${secret}" ${origin}${apiPaths.torrents}`;
 }
 
-/** The secret, once: selectable, a copy button, the warning, and how a tool sends it. */
+/**
+ * The secret, once: selectable, a copy button, the warning, how a tool sends it, and the fields
+ * of Sonarr's or Radarr's qBittorrent form.
+ */
 function TokenReveal({ token, onDone }: { token: CreatedApiToken; onDone: () => void }) {
   const { t } = useTranslation();
   const example = curlExample(token.token);
@@ -177,6 +181,7 @@ function TokenReveal({ token, onDone }: { token: CreatedApiToken; onDone: () => 
         </div>
         {token.read_only && <p className="text-stone-600 dark:text-stone-400">{t('tokens.reveal.readOnlyNote')}</p>}
       </div>
+      <ArrSetup username={token.user.username} created readOnly={token.read_only} />
       <DialogButtons>
         <Button onClick={onDone} icon={<Check aria-hidden="true" className="size-4" />}>
           {t('tokens.reveal.done')}

@@ -6,6 +6,7 @@ import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } fr
 import type { ApiToken } from './api';
 import { AdminTokensSection } from './AdminTokensSection';
 import { ApplicationsSection } from './ApplicationsSection';
+import { ArrSetup, arrConnection } from './ArrSetup';
 import { curlExample } from './CreateTokenDialog';
 import { TokenTable } from './TokenTable';
 
@@ -53,6 +54,18 @@ function errorOf(control: HTMLElement): string | null {
   return ids.map((id) => document.getElementById(id)).find((el) => el?.id.endsWith('-error'))?.textContent ?? null;
 }
 
+/** The fields of the Sonarr/Radarr help, label → value, as the description list says them. */
+function arrFields(container: HTMLElement): Record<string, string> {
+  const setup = within(container).getByTestId('arr-setup');
+  return Object.fromEntries(
+    [...setup.querySelectorAll('dt')].map((dt) => [
+      dt.textContent ?? '',
+      // The value without the copy button's (empty) status.
+      (dt.nextElementSibling!.querySelector('code') ?? dt.nextElementSibling!).textContent ?? '',
+    ]),
+  );
+}
+
 async function openCreate() {
   fireEvent.click(await screen.findByRole('button', { name: 'Créer un jeton' }));
   return screen.findByRole('dialog', { name: 'Créer un jeton' });
@@ -95,6 +108,19 @@ describe('Applications (Mon compte)', () => {
       `curl -H "Authorization: Bearer ${SECRET}" ${window.location.origin}/api/torrents`,
     );
 
+    // Sonarr/Radarr: a qBittorrent download client at this page's host and port, the user's
+    // name, the token as the password; a read-only token cannot add.
+    expect(within(reveal).getByText(/Clients de téléchargement → \+ → qBittorrent/)).toBeTruthy();
+    expect(arrFields(reveal)).toEqual({
+      Hôte: window.location.hostname,
+      Port: window.location.port || '80',
+      'Utiliser SSL': 'Décoché (cette page est en http)',
+      "Nom d'utilisateur": 'alice',
+      'Mot de passe': 'le jeton ci-dessus',
+    });
+    expect(within(reveal).getByRole('button', { name: "Copier le nom d'utilisateur" })).toBeTruthy();
+    expect(within(reveal).getByText(/lecture seule : Sonarr et Radarr ne pourront rien ajouter/)).toBeTruthy();
+
     fireEvent.click(within(reveal).getByRole('button', { name: "J'ai copié le jeton" }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.body.textContent).not.toContain(SECRET);
@@ -108,7 +134,7 @@ describe('Applications (Mon compte)', () => {
   });
 
   it('sends the chosen expiry in days, full access by default', async () => {
-    const fetch = serve([], (url, init) =>
+    const fetch = serve([], (_url, init) =>
       init.method === 'POST' ? jsonResponse(201, { ...token(), token: SECRET }) : undefined,
     );
     renderWithProviders(<ApplicationsSection user={withApi} />, { me: withApi });
@@ -205,6 +231,20 @@ describe('Applications (Mon compte)', () => {
     expect((await within(dialog).findByRole('alert')).textContent).toContain('Jeton introuvable.');
   });
 
+  it('says in the card how to connect Sonarr or Radarr', async () => {
+    serve([]);
+    const { container } = renderWithProviders(<ApplicationsSection user={withApi} />, { me: withApi });
+    expect(await screen.findByRole('heading', { name: 'Connecter Sonarr ou Radarr' })).toBeTruthy();
+    expect(arrFields(container)).toEqual({
+      Hôte: window.location.hostname,
+      Port: window.location.port || '80',
+      'Utiliser SSL': 'Décoché (cette page est en http)',
+      "Nom d'utilisateur": 'alice',
+      'Mot de passe': 'un jeton créé ici, un par outil',
+    });
+    expect(screen.queryByText(/lecture seule : Sonarr/)).toBeNull();
+  });
+
   it('without use_api: says why instead of the button, and still lists and revokes older tokens', async () => {
     serve([token()]);
     renderWithProviders(<ApplicationsSection user={alice} />, { me: alice });
@@ -213,6 +253,8 @@ describe('Applications (Mon compte)', () => {
     ).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Créer un jeton' })).toBeNull();
     expect(await screen.findByRole('button', { name: 'Révoquer le jeton « Sonarr »' })).toBeTruthy();
+    // No token to make: no Sonarr help either.
+    expect(screen.queryByTestId('arr-setup')).toBeNull();
   });
 
   it('without use_api and without tokens: only the notice', async () => {
@@ -304,5 +346,33 @@ describe('curlExample', () => {
     expect(curlExample('essaim_x', 'https://essaim.exemple.fr')).toBe(
       'curl -H "Authorization: Bearer essaim_x" https://essaim.exemple.fr/api/torrents',
     );
+  });
+});
+
+describe('Sonarr and Radarr', () => {
+  it("reach essaim at this page's host, its port or the protocol's, with SSL when https", () => {
+    expect(arrConnection({ hostname: 'essaim.exemple.fr', port: '', protocol: 'https:' })).toEqual({
+      host: 'essaim.exemple.fr',
+      port: '443',
+      ssl: true,
+    });
+    expect(arrConnection({ hostname: '192.168.1.20', port: '8080', protocol: 'http:' })).toEqual({
+      host: '192.168.1.20',
+      port: '8080',
+      ssl: false,
+    });
+    expect(arrConnection({ hostname: 'nas.local', port: '', protocol: 'http:' }).port).toBe('80');
+  });
+
+  it('says to tick SSL on an https page', () => {
+    const { container } = renderWithProviders(
+      <ArrSetup username="camille" connection={{ host: 'essaim.exemple.fr', port: '443', ssl: true }} />,
+    );
+    expect(arrFields(container)).toMatchObject({
+      Hôte: 'essaim.exemple.fr',
+      Port: '443',
+      'Utiliser SSL': 'Coché (cette page est en https)',
+      "Nom d'utilisateur": 'camille',
+    });
   });
 });
