@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what essaim needs to build, run and test on Debian 12 (bookworm): Debian packages
-# with apt-get (only the missing ones, so a second run is instant) and the web app's npm
-# packages with `npm ci` (only when package-lock.json changed). Safe to run again and again.
+# with apt-get (only the missing ones, so a second run is instant), the web app's npm packages
+# and the integration tests' Node clients with `npm ci` (each only when its package-lock.json
+# changed). Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,4 +48,13 @@ if [ ! -f "$stamp" ] || ! cmp -s web/package-lock.json "$stamp"; then
   echo "install-deps: npm ci (web)"
   (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   cp web/package-lock.json "$stamp"
+fi
+# The real qBittorrent client library that the integration tests drive against /api/v2
+# (server/tests/integration/test_qbt_api_clients.py).
+clients=server/tests/integration/clients
+stamp=$clients/node_modules/.essaim-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s $clients/package-lock.json "$stamp"; then
+  echo "install-deps: npm ci ($clients)"
+  (cd $clients && npm ci --no-audit --no-fund --loglevel=error)
+  cp $clients/package-lock.json "$stamp"
 fi
