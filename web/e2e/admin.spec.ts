@@ -69,7 +69,7 @@ test('a limited group without search, a user in it, their usage, and the journal
   const groupRow = rowOf(page.getByTestId('group-table'), GROUP);
   await expect(groupRow).toContainText('2 torrents au plus');
   await expect(groupRow).toContainText('quota de 5 Go');
-  await expect(groupRow).toContainText('5 sur 12');
+  await expect(groupRow).toContainText('5 sur 13');
 
   // Utilisateurs: "dominique" in "Famille", with a typed password.
   await page.goto('/admin/utilisateurs');

@@ -58,11 +58,11 @@ describe('GroupsPage', () => {
     renderPage();
     await screen.findByTestId('group-table');
     const admins = within(row('Administrateurs'));
-    expect(admins.getByText('12 sur 12')).toBeTruthy();
+    expect(admins.getByText('13 sur 13')).toBeTruthy();
     expect(admins.getByText('Aucune limite')).toBeTruthy();
     const usersRow = within(row('Utilisateurs'));
     expect(usersRow.getByText('4')).toBeTruthy();
-    expect(usersRow.getByText('2 sur 12')).toBeTruthy();
+    expect(usersRow.getByText('2 sur 13')).toBeTruthy();
     expect(usersRow.getByText('50 torrents au plus · quota de 50 Go · partage 1 h 40 min')).toBeTruthy();
   });
 
@@ -78,7 +78,7 @@ describe('GroupsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Créer un groupe' }));
     const d = within(screen.getByRole('dialog', { name: 'Créer un groupe' }));
 
-    // The 12 permissions, labelled in French, none ticked.
+    // The 13 permissions, labelled in French, none ticked.
     const labels = [
       'Ajouter des torrents',
       'Ajouter par fichier .torrent',
@@ -92,6 +92,7 @@ describe('GroupsPage', () => {
       'Télécharger les fichiers de ses torrents',
       'Télécharger les fichiers de tous les torrents',
       'Voir les graphiques de vitesse',
+      "Utiliser des jetons d'application (Sonarr, Radarr, scripts…)",
     ];
     for (const l of labels) expect((d.getByLabelText(l) as HTMLInputElement).checked).toBe(false);
 

@@ -2,7 +2,10 @@ import { request } from '../../../api/client';
 import { apiPaths } from '../../../api/paths';
 import type { Limits } from '../../../api/types';
 
-/** The 12 permissions, in the server's order (the page prefers the list `GET /api/admin/groups` sends). */
+/**
+ * The 13 permissions, in the server's order (server/src/auth/policy.cpp; permissions.test.ts
+ * checks it). The page prefers the list `GET /api/admin/groups` sends.
+ */
 export const PERMISSIONS = [
   'add_torrents',
   'add_torrent_files',
@@ -16,6 +19,7 @@ export const PERMISSIONS = [
   'download_own',
   'download_any',
   'see_charts',
+  'use_api',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
