@@ -61,8 +61,6 @@ void merge_extra(TorrentExtra& x, std::string_view key, const json::value& v) {
         x.ratio_limit = as_double(v);
     else if (key == "availability")
         x.availability = as_double(v);
-    else if (key == "magnet_uri")
-        x.magnet_uri = as_string(v);
     else if (key == "download_path")
         x.download_path = as_string(v);
 }

@@ -17,9 +17,10 @@
 namespace essaim::qbt {
 
 // The fields only the qBittorrent-compatible API shows (qbtapi/), kept as qBittorrent sends them
-// (its defaults when it sends none: -2 = "the global setting", -1 = unlimited).
+// (its defaults when it sends none: -2 = "the global setting", -1 = unlimited). Not kept:
+// magnet_uri (~200 bytes a torrent, twice), which qbtapi writes from the ids, name and tracker.
 struct TorrentExtra {
-    std::string magnet_uri, download_path;
+    std::string download_path;
     double max_ratio = -1, ratio_limit = -2, availability = 0;
     std::int64_t max_seeding_time = -1, seeding_time_limit = -2, inactive_seeding_time_limit = -2,
                  max_inactive_seeding_time = -1, seeding_time = 0, time_active = 0,

@@ -28,7 +28,7 @@ std::string joined(const std::vector<std::string>& items, const char* sep) {
     return out;
 }
 
-asio::awaitable<void> send(Services& s, const std::string& path, const std::string& body) {
+asio::awaitable<void> send(Services& s, std::string path, std::string body) {
     co_await s.ctx.qbt->call("POST", "/api/v2/torrents/" + path, body, kForm);
     s.ctx.sync->poke();
 }
@@ -164,9 +164,11 @@ asio::awaitable<http::Response> tag_torrents(Services& s, http::Request& req, Ca
     if (own.empty() || list.empty()) co_return text("");
     if (add)
         for (const auto& t : list) s.ctx.store.put_label(c.a.user.id, {"tag", t, ""}, false);
-    co_await send(s, add ? "addTags" : "removeTags",
-                  "hashes=" + http::form_encode(joined(own, "|")) +
-                      "&tags=" + http::form_encode(joined(list, ",")));
+    // Arguments built before the co_await (GCC and conditional temporaries: torrent_routes.cpp).
+    std::string path = add ? "addTags" : "removeTags";
+    std::string body = "hashes=" + http::form_encode(joined(own, "|")) +
+                       "&tags=" + http::form_encode(joined(list, ","));
+    co_await send(s, path, body);
     co_return text("");
 }
 

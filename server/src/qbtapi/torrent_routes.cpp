@@ -38,7 +38,7 @@ std::string joined(const std::vector<std::string>& hashes) {
 
 // Sends a form to qBittorrent for the user's torrents. qBittorrent's refusals of the values
 // (400, 409) come back as they are; the rest is api::rethrow_qbt's (502/503, logged).
-asio::awaitable<void> forward(Services& s, const std::string& path, std::string body) {
+asio::awaitable<void> forward(Services& s, std::string path, std::string body) {
     try {
         co_await s.ctx.qbt->call("POST", path, std::move(body), kForm);
     } catch (const qbt::QbtError& e) {
@@ -142,13 +142,14 @@ asio::awaitable<http::Response> add(Services& s, http::Request& req, Caller& c) 
         inputs.push_back(
             {magnet ? qbt::AddInput::Kind::magnet : qbt::AddInput::Kind::url, url, url, {}, opt});
     }
+    // Every file part is a .torrent, whatever its field name (qBittorrent reads them all;
+    // @ctrl/qbittorrent names it "file").
     for (const auto& p : f.files())
-        if (p.name == "torrents")
-            inputs.push_back({qbt::AddInput::Kind::file,
-                              p.filename.empty() ? "upload.torrent" : p.filename,
-                              std::string(p.data),
-                              {},
-                              opt});
+        inputs.push_back({qbt::AddInput::Kind::file,
+                          p.filename.empty() ? "upload.torrent" : p.filename,
+                          std::string(p.data),
+                          {},
+                          opt});
     if (inputs.empty() || inputs.size() > 100) co_return text("Fails.");
     if (!opt.category.empty())  // a category named at add is created, as qBittorrent does
         s.ctx.store.put_label(user.id, {"category", opt.category, opt.subdir}, false);
@@ -248,9 +249,13 @@ asio::awaitable<http::Response> speed_limit(Services& s, http::Request& req, Cal
     auto snap = s.ctx.registry->snapshot();
     auto own = owned_hashes(*snap, c.a.user.id, required(f, "hashes"));
     if (own.empty()) co_return text("");
-    co_await forward(
-        s, download ? "/api/v2/torrents/setDownloadLimit" : "/api/v2/torrents/setUploadLimit",
-        "hashes=" + http::form_encode(joined(own)) + "&limit=" + std::to_string(limit.value_or(0)));
+    // Arguments built before the co_await: GCC destroys a conditional expression's temporary
+    // twice when it sits in a co_await's arguments (a double free seen on setLocation).
+    std::string path =
+        download ? "/api/v2/torrents/setDownloadLimit" : "/api/v2/torrents/setUploadLimit";
+    std::string body =
+        "hashes=" + http::form_encode(joined(own)) + "&limit=" + std::to_string(limit.value_or(0));
+    co_await forward(s, path, std::move(body));
     co_return text("");
 }
 
@@ -263,9 +268,11 @@ asio::awaitable<http::Response> set_location(Services& s, http::Request& req, Ca
     auto snap = s.ctx.registry->snapshot();
     auto own = owned_hashes(*snap, c.a.user.id, required(f, "hashes"));
     if (own.empty()) co_return text("");
-    co_await forward(s, "/api/v2/torrents/setLocation",
-                     "hashes=" + http::form_encode(joined(own)) + "&location=" +
-                         http::form_encode(rel->empty() ? folder : folder + "/" + *rel));
+    std::string target = folder;  // (built before the co_await: see speed_limit)
+    if (!rel->empty()) target += "/" + *rel;
+    std::string body =
+        "hashes=" + http::form_encode(joined(own)) + "&location=" + http::form_encode(target);
+    co_await forward(s, "/api/v2/torrents/setLocation", std::move(body));
     for (const auto& h : own)
         api::audit(s.ctx, c.a, req, "torrent.relocate", "torrent", h, {{"location", *rel}});
     co_return text("");

@@ -1,6 +1,7 @@
 #include "qbtapi/torrents.hpp"
 
 #include "download/layout.hpp"
+#include "http/message.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -50,6 +51,18 @@ bool less(const json::value* a, const json::value* b) {
         return 0;
     };
     return num(*a) < num(*b);
+}
+
+// The torrent's magnet link, as qBittorrent writes it (its ids, name and tracker).
+std::string magnet_of(const qbt::Entry& e) {
+    std::string m = "magnet:?";
+    if (!e.hash_v1.empty()) m += "xt=urn:btih:" + e.hash_v1;
+    if (!e.hash_v2.empty())
+        m += std::string(e.hash_v1.empty() ? "" : "&") + "xt=urn:btmh:1220" + e.hash_v2;
+    if (e.hash_v1.empty() && e.hash_v2.empty()) m += "xt=urn:btih:" + e.hash;
+    m += "&dn=" + http::form_encode(e.name);
+    if (!e.tracker.empty()) m += "&tr=" + http::form_encode(e.tracker);
+    return m;
 }
 
 }  // namespace
@@ -122,7 +135,7 @@ json::object torrent_object(const qbt::Entry& e, bool with_hash) {
     o["name"] = e.name;
     o["infohash_v1"] = e.hash_v1;
     o["infohash_v2"] = e.hash_v2;
-    o["magnet_uri"] = x.magnet_uri;
+    o["magnet_uri"] = magnet_of(e);
     o["size"] = e.size;
     o["total_size"] = e.total_size;
     o["progress"] = e.progress;
