@@ -11,8 +11,13 @@ namespace json = boost::json;
 
 namespace {
 
+// Listed: qBittorrent lists it. Reachable by hash: also a torrent essaim has just added and
+// qBittorrent's next update will list (a tool asks for its properties at once).
 bool tool_sees(const qbt::Entry& e, std::int64_t user_id) {
     return e.in_qbt && !e.removed && e.owner_id == user_id;
+}
+bool tool_reaches(const qbt::Entry& e, std::int64_t user_id) {
+    return !e.removed && e.owner_id == user_id;
 }
 
 bool essaim_tag(std::string_view tag) {
@@ -77,7 +82,7 @@ std::vector<const qbt::Entry*> owned(const qbt::Snapshot& s, std::int64_t user_i
 const qbt::Entry* owned_one(const qbt::Snapshot& s, std::int64_t user_id, std::string_view hash) {
     if (hash.empty() || hash.size() > 64) return nullptr;
     const auto* e = s.find(std::string(hash));
-    return e && tool_sees(*e, user_id) ? e : nullptr;
+    return e && tool_reaches(*e, user_id) ? e : nullptr;
 }
 
 std::vector<std::string> owned_hashes(const qbt::Snapshot& s, std::int64_t user_id,

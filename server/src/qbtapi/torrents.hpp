@@ -21,7 +21,8 @@ namespace essaim::qbtapi {
 // The torrents of `user_id` a tool sees: owned, listed by qBittorrent, not removed.
 std::vector<const qbt::Entry*> owned(const qbt::Snapshot& s, std::int64_t user_id);
 // The owned torrent of this hash (qBittorrent's id, v1 or v2, any case), or nullptr — also for
-// someone else's torrent: a tool is never told that another user has it.
+// someone else's torrent: a tool is never told that another user has it. A torrent essaim has
+// just added counts before qBittorrent's next update lists it.
 const qbt::Entry* owned_one(const qbt::Snapshot& s, std::int64_t user_id, std::string_view hash);
 // `hashes` as qBittorrent reads it ("h1|h2", or "all"): the user's torrents among them, by
 // qBittorrent's id; the hashes of other users' torrents and unknown ones are left out.

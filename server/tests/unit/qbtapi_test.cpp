@@ -51,6 +51,11 @@ TEST(QbtApi, ToolsSeeOnlyTheirOwnTorrents) {
     EXPECT_NE(qbtapi::owned_one(*s, 1, "AAAA"), nullptr);  // any case
     EXPECT_EQ(qbtapi::owned_one(*s, 1, "bbbb"), nullptr);  // someone else's: as unknown
     EXPECT_EQ(qbtapi::owned_one(*s, 1, "cccc"), nullptr);  // removed
+    auto pending = entry("eeee", 1, "", 4);                // added, not listed by qBittorrent yet
+    pending.in_qbt = false;
+    auto s2 = snapshot({pending});
+    EXPECT_TRUE(qbtapi::owned(*s2, 1).empty());
+    EXPECT_NE(qbtapi::owned_one(*s2, 1, "eeee"), nullptr);  // but its properties can be asked
     EXPECT_EQ(qbtapi::owned_hashes(*s, 1, "bbbb|aaaa|aaaa|zzzz"), std::vector<std::string>{"aaaa"});
     EXPECT_EQ(qbtapi::owned_hashes(*s, 2, "all"), std::vector<std::string>{"bbbb"});
 }
