@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { CopyButton } from '../../components/CopyButton';
 
 /** What a *arr tool's qBittorrent form needs to reach essaim (docs/api-qbittorrent.md). */
@@ -57,20 +57,30 @@ export function ArrSetup({
     [t('tokens.arr.ssl'), connection.ssl ? t('tokens.arr.sslOn') : t('tokens.arr.sslOff')],
     [t('tokens.arr.username'), <Value key="user" text={username} copyLabel={t('tokens.arr.copyUsername')} />],
     [t('tokens.arr.password'), created ? t('tokens.arr.passwordCreated') : t('tokens.arr.passwordHelp')],
+    [
+      t('tokens.arr.category'),
+      <Trans
+        key="category"
+        i18nKey="tokens.arr.categoryValue"
+        // The example whole: a line break at its hyphen would hide what to type.
+        components={{ code: <code className="font-mono text-xs whitespace-nowrap" /> }}
+      />,
+    ],
   ];
   return (
     <div className="flex flex-col gap-2 text-sm" data-testid="arr-setup">
       <Heading className="text-base font-semibold">{t('tokens.arr.title')}</Heading>
       <p>{t('tokens.arr.where')}</p>
-      <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[max-content_1fr] sm:items-center">
+      {/* Two columns on phones too: each value is short, and the form reads like Sonarr's. */}
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] items-center gap-x-4 gap-y-1">
         {rows.map(([label, value]) => (
           <div key={label} className="contents">
             <dt className="font-medium text-stone-600 dark:text-stone-400">{label}</dt>
-            <dd className="mb-1 min-w-0 sm:mb-0">{value}</dd>
+            <dd className="min-w-0">{value}</dd>
           </div>
         ))}
       </dl>
-      <p className="text-stone-600 dark:text-stone-400">{t('tokens.arr.category')}</p>
+      <p>{t('tokens.arr.save')}</p>
       {readOnly && <p className="font-medium text-amber-800 dark:text-amber-200">{t('tokens.arr.readOnly')}</p>}
     </div>
   );

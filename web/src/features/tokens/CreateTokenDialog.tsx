@@ -138,8 +138,8 @@ export function curlExample(secret: string, origin: string = window.location.ori
 }
 
 /**
- * The secret, once: selectable, a copy button, the warning, how a tool sends it, and the fields
- * of Sonarr's or Radarr's qBittorrent form.
+ * The secret, once: selectable, a copy button, the warning, the fields of Sonarr's or Radarr's
+ * qBittorrent form (the likeliest use), and how any other tool sends it.
  */
 function TokenReveal({ token, onDone }: { token: CreatedApiToken; onDone: () => void }) {
   const { t } = useTranslation();
@@ -166,6 +166,7 @@ function TokenReveal({ token, onDone }: { token: CreatedApiToken; onDone: () => 
         <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
         <span>{t('tokens.reveal.warning')}</span>
       </p>
+      <ArrSetup username={token.user.username} created readOnly={token.read_only} />
       <div className="flex flex-col gap-2 text-sm">
         <h3 className="text-base font-semibold">{t('tokens.reveal.howTitle')}</h3>
         <p>{t('tokens.reveal.how')}</p>
@@ -181,7 +182,6 @@ function TokenReveal({ token, onDone }: { token: CreatedApiToken; onDone: () => 
         </div>
         {token.read_only && <p className="text-stone-600 dark:text-stone-400">{t('tokens.reveal.readOnlyNote')}</p>}
       </div>
-      <ArrSetup username={token.user.username} created readOnly={token.read_only} />
       <DialogButtons>
         <Button onClick={onDone} icon={<Check aria-hidden="true" className="size-4" />}>
           {t('tokens.reveal.done')}

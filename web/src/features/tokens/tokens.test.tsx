@@ -60,8 +60,8 @@ function arrFields(container: HTMLElement): Record<string, string> {
   return Object.fromEntries(
     [...setup.querySelectorAll('dt')].map((dt) => [
       dt.textContent ?? '',
-      // The value without the copy button's (empty) status.
-      (dt.nextElementSibling!.querySelector('code') ?? dt.nextElementSibling!).textContent ?? '',
+      // The copy buttons' status says nothing until used.
+      dt.nextElementSibling!.textContent ?? '',
     ]),
   );
 }
@@ -117,6 +117,7 @@ describe('Applications (Mon compte)', () => {
       'Utiliser SSL': 'Décoché (cette page est en http)',
       "Nom d'utilisateur": 'alice',
       'Mot de passe': 'le jeton ci-dessus',
+      Catégorie: 'au choix, par exemple tv-sonarr : un dossier dans le vôtre',
     });
     expect(within(reveal).getByRole('button', { name: "Copier le nom d'utilisateur" })).toBeTruthy();
     expect(within(reveal).getByText(/lecture seule : Sonarr et Radarr ne pourront rien ajouter/)).toBeTruthy();
@@ -241,7 +242,9 @@ describe('Applications (Mon compte)', () => {
       'Utiliser SSL': 'Décoché (cette page est en http)',
       "Nom d'utilisateur": 'alice',
       'Mot de passe': 'un jeton créé ici, un par outil',
+      Catégorie: 'au choix, par exemple tv-sonarr : un dossier dans le vôtre',
     });
+    expect(screen.getByText('Cliquez ensuite sur Tester, puis sur Enregistrer.')).toBeTruthy();
     expect(screen.queryByText(/lecture seule : Sonarr/)).toBeNull();
   });
 
