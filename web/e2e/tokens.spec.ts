@@ -4,8 +4,9 @@ import { expectFrenchPage, login } from './helpers';
 /**
  * API tokens against the real server: the first administrator (every permission, `use_api`
  * included) creates a token in "Mon compte" → Applications, reads it from the dialog (shown
- * once), calls `GET /api/me` with it from a context without cookies (200, as that user), then
- * revokes it in the page: the same call answers 401.
+ * once), signs in as Sonarr would with the fields the dialog gives (qBittorrent's
+ * /api/v2/auth/login: 'Ok.'), calls `GET /api/me` with it from a context without cookies (200, as
+ * that user), then revokes it in the page: the same call answers 401, the sign-in 'Fails.'.
  */
 
 test.use({ baseURL: process.env.ESSAIM_E2E_URL });
@@ -38,6 +39,23 @@ test('a token made in the page opens the API until it is revoked', async ({ page
   expect(secret).toMatch(/^essaim_\S+$/);
   await expect(reveal.getByTestId('token-curl')).toContainText(`Authorization: Bearer ${secret}`);
 
+  // Sonarr/Radarr's form, as the dialog fills it: this page's host and port, the user's name,
+  // the token as password — what a qBittorrent client sends to /api/v2/auth/login.
+  const setup = reveal.getByTestId('arr-setup');
+  const field = (label: string) => setup.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  const site = new URL(page.url());
+  await expect(field('Hôte')).toHaveText(site.hostname);
+  await expect(field('Port')).toHaveText(site.port || (site.protocol === 'https:' ? '443' : '80'));
+  await expect(field('Utiliser SSL')).toHaveText(site.protocol === 'https:' ? /^Coché/ : /^Décoché/);
+  await expect(field("Nom d'utilisateur")).toHaveText(ADMIN);
+  const arrLogin = () =>
+    request.post(`${site.origin}/api/v2/auth/login`, {
+      form: { username: ADMIN, password: secret },
+    });
+  const ok = await arrLogin();
+  expect(ok.status()).toBe(200);
+  expect(await ok.text()).toBe('Ok.');
+
   const bearer = { Authorization: `Bearer ${secret}` };
   const me = await request.get('/api/me', { headers: bearer });
   expect(me.status(), await me.text()).toBe(200);
@@ -58,4 +76,5 @@ test('a token made in the page opens the API until it is revoked', async ({ page
 
   const after = await request.get('/api/me', { headers: bearer });
   expect(after.status()).toBe(401);
+  expect(await (await arrLogin()).text()).toBe('Fails.');
 });
