@@ -87,22 +87,22 @@ std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
     // PostgreSQL transaction: the target gets all of it or nothing.
     SQLite::Transaction snapshot(from);
     to->run("BEGIN");  // rolled back when `to` is released without COMMIT
-    to->run(
-          "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM sessions) +"
-          " (SELECT COUNT(*) FROM settings) + (SELECT COUNT(*) FROM audit_log) +"
-          " (SELECT COUNT(*) FROM torrents) + (SELECT COUNT(*) FROM recent_searches) +"
-          " (SELECT COUNT(*) FROM notifications) + (SELECT COUNT(*) FROM deliveries) +"
-          " (SELECT COUNT(*) FROM groups WHERE id > 2)")  // 1 and 2 come with 0001
-        .next();
+    // Rows already there: any in the copied tables, but groups 1 and 2 (they come with 0001).
+    std::string count = "SELECT (SELECT COUNT(*) FROM groups WHERE id > 2)";
+    for (const char* t : kTables)
+        if (std::string_view(t) != "groups")
+            count += std::string(" + (SELECT COUNT(*) FROM ") + t + ")";
+    to->run(count).next();
     std::int64_t existing = to->int64(0);
     if (existing > 0 && !force)
         throw std::runtime_error("la base PostgreSQL " + config::redact_url(url) +
                                  " contient déjà " + std::to_string(existing) +
                                  " lignes : ajoutez --force pour les remplacer");
-    // The two groups created by the first migration are replaced by the source's own.
-    to->run(
-        "TRUNCATE deliveries, notifications, recent_searches, torrents, audit_log, settings, "
-        "sessions, users, groups");
+    // The two groups created by the first migration are replaced by the source's own. Every
+    // copied table in one statement (kTables: a new table cannot be forgotten here).
+    std::string truncate = "TRUNCATE ";
+    for (const char* t : kTables) truncate += std::string(t == kTables[0] ? "" : ", ") + t;
+    to->run(truncate);
 
     std::vector<CopiedTable> out;
     for (const char* t : kTables) out.push_back({t, copy_table(from, *to, t)});

@@ -4,6 +4,7 @@ a clean refusal when PostgreSQL cannot be reached. Skipped when PostgreSQL is no
 (except the unreachable-server test, which needs no server)."""
 
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import uuid
@@ -91,6 +92,15 @@ def test_copy_sqlite_to_postgres_then_serve_from_postgres(essaim, pg_url):
                 env=sqlite)
     assert r.returncode == 0, r.stderr
     srv.stop()
+    # A tool's token and a category of Bob's (issue 19) travel too.
+    con = sqlite3.connect(dd / "essaim.db")
+    with con:
+        bob = con.execute("SELECT id FROM users WHERE username = 'bob'").fetchone()[0]
+        con.execute("INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
+                    " VALUES (?, 'Sonarr', ?, 1)", (bob, "0" * 64))
+        con.execute("INSERT INTO user_labels (user_id, kind, name) VALUES (?, 'category', 'tv')",
+                    (bob,))
+    con.close()
 
     # 2. The copy, which says what it copied and never shows the password of the URL.
     copy = ["migrate-sqlite-to-postgres", "--from", str(dd / "essaim.db"), "--to", pg_url]
@@ -99,6 +109,7 @@ def test_copy_sqlite_to_postgres_then_serve_from_postgres(essaim, pg_url):
     out = r.stdout
     assert "users : 2 lignes copiées" in out, out
     assert "groups : 2 lignes copiées" in out, out
+    assert "api_tokens : 1 ligne copiée" in out and "user_labels : 1 ligne copiée" in out, out
     assert "settings :" in out and "audit_log :" in out and "torrents : 0 ligne copiée" in out
     assert password_of(pg_url) not in out + r.stderr
 
