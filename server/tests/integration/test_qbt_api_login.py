@@ -4,9 +4,10 @@ a group without use_api gets "Fails." even with a good token; failures count in 
 sign-in throttle and past it the answer is qBittorrent's ban (403 with its sentence), the right
 token included — from that address; and what a tool sends never reaches the journal or the log."""
 
+import time
 import urllib.parse
 
-from conftest import Browser, GOOD_PASSWORD, raw_request, unique_name
+from conftest import GOOD_PASSWORD, Browser, db_exec, raw_request, unique_name
 from test_api_tokens import grant_use_api
 
 BANNED = "Your IP address has been banned after too many failed authentication attempts."
@@ -89,3 +90,26 @@ def test_failures_are_throttled_like_the_web_sign_in_then_banned_as_qbittorrent_
     # … and the web app's sign-in shares the counters.
     assert admin.post("/api/auth/login", {"username": "admin",
                                           "password": server.admin_password}).status == 429
+
+
+def test_a_token_that_expires_ends_its_open_sid_at_once(server):
+    admin = Browser(server)
+    assert admin.login("admin", server.admin_password).status == 200
+    res = admin.post("/api/me/tokens", {"name": "Court", "expires_in_days": 1}, csrf=True)
+    assert res.status == 201, res
+    token, tid = res.json["token"], res.json["id"]
+    # Its expiry brought to 3 s from now (a day is long for a test).
+    expires = int(time.time()) + 3
+    assert db_exec(server.data_dir, "UPDATE api_tokens SET expires_at = ? WHERE id = ?",
+                   (expires, tid)) == 1
+    res = tool_login(server, "admin", token)
+    assert res.text == "Ok.", res
+    sid = sid_of(res)
+    for headers in ({"Cookie": sid}, {"Authorization": f"Bearer {token}"}):
+        res = raw_request(server.port, "GET", "/api/v2/torrents/info", headers=headers)
+        assert res.status == 200, res
+    time.sleep(max(0, expires - time.time()) + 1.1)
+    for headers in ({"Cookie": sid}, {"Authorization": f"Bearer {token}"}):
+        res = raw_request(server.port, "GET", "/api/v2/torrents/info", headers=headers)
+        assert (res.status, res.text) == (403, "Forbidden"), res
+    assert tool_login(server, "admin", token).text == "Fails."
