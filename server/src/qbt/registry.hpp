@@ -37,6 +37,23 @@ enum class LinkState : int { unconfigured = 0, ok = 1, down = 2 };
 // "unconfigured" | "ok" | "down", as the API says it.
 const char* link_name(LinkState s);
 
+// A text made on first use and kept with its (immutable, shared) entry: the qBittorrent-compatible
+// API's JSON of the torrent, made only for the torrents of users whose tools ask (qbtapi/).
+// Any thread: two first uses at once may both make it, one is kept. A copy starts empty.
+class LazyText {
+  public:
+    LazyText() = default;
+    LazyText(const LazyText&) {}
+    LazyText& operator=(const LazyText&) { return *this; }
+    std::shared_ptr<const std::string> get() const { return p_.load(std::memory_order_acquire); }
+    void set(std::shared_ptr<const std::string> s) const {
+        p_.store(std::move(s), std::memory_order_release);
+    }
+
+  private:
+    mutable std::atomic<std::shared_ptr<const std::string>> p_;
+};
+
 struct Entry {
     std::string hash;  // qBittorrent's id: the key in every URL
     std::string hash_v1, hash_v2;
@@ -72,6 +89,7 @@ struct Entry {
     download::Placement placement = download::Placement::elsewhere;
     // What the renderer made of it (api/torrent_views.cpp); null without a renderer.
     std::shared_ptr<const std::string> json;
+    LazyText qbt_json;        // qbtapi's object, without "hash" (qbtapi::torrent_text)
     std::uint64_t stamp = 0;  // changes whenever the entry is rebuilt
 };
 

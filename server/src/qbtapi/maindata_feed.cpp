@@ -30,16 +30,17 @@ std::string MaindataFeed::answer(const std::string& key, std::int64_t rid, const
     json::object out;
     out["rid"] = next.rid;
     if (full) out["full_update"] = true;
-    json::object torrents;
+    // The torrents' texts are each entry's own, made once (qbtapi::torrent_text): spliced in.
+    std::string torrents;
     for (const auto* e : owned(s, user_id)) {
         next.stamps.emplace(e->hash, e->stamp);
         if (!full) {
             auto was = st.stamps.find(e->hash);
             if (was != st.stamps.end() && was->second == e->stamp) continue;
         }
-        torrents[e->hash] = torrent_object(*e, false);
+        torrents += (torrents.empty() ? "" : ",") + json::serialize(json::string(e->hash)) + ":" +
+                    torrent_text(*e, false);
     }
-    if (full || !torrents.empty()) out["torrents"] = std::move(torrents);
     if (!full) {
         json::array removed;
         for (const auto& [hash, stamp] : st.stamps)
@@ -70,6 +71,10 @@ std::string MaindataFeed::answer(const std::string& key, std::int64_t rid, const
     if (full || next.server != st.server) out["server_state"] = server_state;
     if (full) out["trackers"] = json::object();
     auto body = json::serialize(out);
+    if (full || !torrents.empty()) {
+        body.pop_back();  // the closing brace: "torrents" goes last
+        body += ",\"torrents\":{" + torrents + "}}";
+    }
 
     std::lock_guard lock(mu_);
     if (states_.size() >= kMaxSessions) {

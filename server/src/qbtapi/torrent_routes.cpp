@@ -79,7 +79,9 @@ asio::awaitable<http::Response> list(Services& s, http::Request& req, Caller& c)
         q.hashes.emplace();
         for (const auto& one : split_list(*h, '|')) q.hashes->insert(str::to_lower(one));
     }
-    co_return json_answer(info(*s.ctx.registry->snapshot(), c.a.user.id, q));
+    http::Response r = text(info(*s.ctx.registry->snapshot(), c.a.user.id, q));
+    r.set_header("Content-Type", "application/json");
+    co_return r;
 }
 
 // properties, files, trackers, webseeds, pieceStates, pieceHashes: qBittorrent's own answer for

@@ -4,6 +4,8 @@
 #include "http/message.hpp"
 #include "util/strings.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 
 namespace essaim::qbtapi {
@@ -201,6 +203,17 @@ std::optional<std::string> inside_folder(const std::string& folder, std::string_
     return download::relative_inside(folder, abs);  // no "." or ".." segment is ever inside
 }
 
+std::string torrent_text(const qbt::Entry& e, bool with_hash) {
+    auto text = e.qbt_json.get();
+    if (!text) {
+        text = std::make_shared<const std::string>(json::serialize(torrent_object(e, false)));
+        e.qbt_json.set(text);
+    }
+    if (!with_hash) return *text;
+    // {"hash":"…", then the rest of the object (never empty: it has every field).
+    return "{\"hash\":" + json::serialize(json::string(e.hash)) + "," + text->substr(1);
+}
+
 bool known_filter(std::string_view f) {
     return one_of(f, {"all", "downloading", "seeding", "completed", "paused", "stopped", "active",
                       "inactive", "resumed", "running", "stalled", "stalled_uploading",
@@ -227,8 +240,8 @@ bool in_filter(const qbt::Entry& e, std::string_view f) {
     return false;
 }
 
-json::array info(const qbt::Snapshot& s, std::int64_t user_id, const InfoQuery& q) {
-    std::vector<json::object> rows;
+std::string info(const qbt::Snapshot& s, std::int64_t user_id, const InfoQuery& q) {
+    std::vector<const qbt::Entry*> rows;
     for (const auto* e : owned(s, user_id)) {
         if (!in_filter(*e, q.filter)) continue;
         if (q.category && e->category != *q.category) continue;
@@ -241,21 +254,33 @@ json::array info(const qbt::Snapshot& s, std::int64_t user_id, const InfoQuery& 
         if (q.hashes && !q.hashes->count(e->hash) && !q.hashes->count(e->hash_v1) &&
             !q.hashes->count(e->hash_v2))
             continue;
-        rows.push_back(torrent_object(*e, true));
+        rows.push_back(e);
     }
-    if (!q.sort.empty())
-        std::stable_sort(rows.begin(), rows.end(),
-                         [&](const json::object& a, const json::object& b) {
-                             return q.reverse ? less(b.if_contains(q.sort), a.if_contains(q.sort))
-                                              : less(a.if_contains(q.sort), b.if_contains(q.sort));
-                         });
+    if (!q.sort.empty()) {
+        // By the field's value in qBittorrent's object (made for the sort only: tools seldom sort).
+        std::vector<std::pair<json::value, const qbt::Entry*>> keyed;
+        keyed.reserve(rows.size());
+        for (const auto* e : rows) {
+            auto o = torrent_object(*e, true);
+            auto* v = o.if_contains(q.sort);
+            keyed.emplace_back(v ? *v : json::value(), e);
+        }
+        std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+            const auto* va = a.first.is_null() ? nullptr : &a.first;
+            const auto* vb = b.first.is_null() ? nullptr : &b.first;
+            return q.reverse ? less(vb, va) : less(va, vb);
+        });
+        for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = keyed[i].second;
+    }
     auto n = static_cast<std::int64_t>(rows.size());
     auto from = q.offset < 0 ? std::max<std::int64_t>(0, n + q.offset) : std::min(q.offset, n);
     auto to = q.limit > 0 ? std::min(n, from + q.limit) : n;
-    json::array out;
-    out.reserve(static_cast<std::size_t>(to - from));
-    for (auto i = from; i < to; ++i) out.push_back(std::move(rows[static_cast<std::size_t>(i)]));
-    return out;
+    std::string out = "[";
+    for (auto i = from; i < to; ++i) {
+        if (i > from) out += ',';
+        out += torrent_text(*rows[static_cast<std::size_t>(i)], true);
+    }
+    return out + "]";
 }
 
 }  // namespace essaim::qbtapi

@@ -33,6 +33,10 @@ std::vector<std::string> owned_hashes(const qbt::Snapshot& s, std::int64_t user_
 // without essaim's ownership tag; save_path and content_path are the owner's own folder.
 boost::json::object torrent_object(const qbt::Entry& e, bool with_hash);
 
+// The same, serialised without "hash" (sync/maindata's shape), made once per entry and kept with
+// it; `with_hash` puts "hash" first (torrents/info's shape).
+std::string torrent_text(const qbt::Entry& e, bool with_hash);
+
 // The tags a tool sees, in qBittorrent's order, without essaim's ownership tags.
 std::vector<std::string> visible_tags(std::string_view qbt_tags);
 // "a, b,c" / "a\nb" → trimmed, non-empty items.
@@ -59,7 +63,7 @@ struct InfoQuery {
 // Whether qBittorrent knows this filter name.
 bool known_filter(std::string_view filter);
 bool in_filter(const qbt::Entry& e, std::string_view filter);
-// The answer of torrents/info for `user_id`.
-boost::json::array info(const qbt::Snapshot& s, std::int64_t user_id, const InfoQuery& q);
+// The answer of torrents/info for `user_id` (a JSON array).
+std::string info(const qbt::Snapshot& s, std::int64_t user_id, const InfoQuery& q);
 
 }  // namespace essaim::qbtapi

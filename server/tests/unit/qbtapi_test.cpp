@@ -96,9 +96,11 @@ TEST(QbtApi, InfoFiltersSortsAndPages) {
     auto c = entry("cccc", 1, "stalledUP", 3);
     c.size = 20;
     auto s = snapshot({a, b, c, entry("dddd", 2, "downloading", 4)});
-    auto hashes = [](const json::array& arr) {
+    auto hashes = [](const std::string& body) {
         std::string out;
-        for (const auto& t : arr) out += std::string(t.at("hash").as_string()).substr(0, 1);
+        auto list = json::parse(body);
+        for (const auto& t : list.as_array())
+            out += std::string(t.at("hash").as_string()).substr(0, 1);
         return out;
     };
     qbtapi::InfoQuery q;
@@ -126,6 +128,23 @@ TEST(QbtApi, InfoFiltersSortsAndPages) {
     q.hashes = std::set<std::string>{"cccc", "dddd"};
     EXPECT_EQ(hashes(qbtapi::info(*s, 1, q)), "c");  // dddd is someone else's
     EXPECT_FALSE(qbtapi::known_filter("nonsense"));
+}
+
+TEST(QbtApi, AnEntrysTextIsMadeOnceAndMatchesItsObject) {
+    auto e = entry("aaaa", 1, "stalledUP", 1);
+    e.tags = "essaim:1, tv";
+    auto shared = std::make_shared<const qbt::Entry>(e);
+    EXPECT_FALSE(shared->qbt_json.get());
+    auto text = qbtapi::torrent_text(*shared, false);
+    EXPECT_EQ(json::parse(text), json::value(qbtapi::torrent_object(*shared, false)));
+    auto kept = shared->qbt_json.get();
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(qbtapi::torrent_text(*shared, false), text);
+    EXPECT_EQ(shared->qbt_json.get(), kept);  // made once
+    EXPECT_EQ(json::parse(qbtapi::torrent_text(*shared, true)),
+              json::value(qbtapi::torrent_object(*shared, true)));
+    qbt::Entry copy = *shared;  // a rebuilt entry starts without it
+    EXPECT_FALSE(copy.qbt_json.get());
 }
 
 TEST(QbtApi, MaindataFeedSendsAFullUpdateThenDeltasPerSession) {
