@@ -7,6 +7,7 @@
 #include "http/run_on.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "store/builtin.hpp"
 #include "store/settings_view.hpp"
 #include "util/strings.hpp"
@@ -30,7 +31,31 @@ json::object group_json(const Context& ctx, const store::Group& g) {
                         {"name", g.name},
                         {"permissions", std::move(perms)},
                         {"limits", auth::limits_json(auth::parse_limits(g.limits_json))},
+                        {"servers", json::value_from(ctx.store.group_servers(g.id))},
                         {"members", ctx.store.count_group_members(g.id)}};
+}
+
+// The group's servers from the body ([] = every server), or nullopt when absent.
+std::optional<std::vector<std::int64_t>> servers_of(const json::object& body) {
+    auto* v = body.if_contains("servers");
+    if (!v) return std::nullopt;
+    std::vector<std::int64_t> ids;
+    if (!v->is_array() || v->as_array().size() > 100)
+        throw ApiError(422, "invalid_server", "Indiquez une liste de serveurs.", "servers");
+    for (const auto& id : v->as_array()) {
+        if (!id.is_int64() || id.as_int64() <= 0)
+            throw ApiError(422, "invalid_server", "Ce serveur n'existe pas.", "servers");
+        ids.push_back(id.as_int64());
+    }
+    return ids;
+}
+
+void save_servers(const Context& ctx, std::int64_t group, const std::vector<std::int64_t>& ids) {
+    try {
+        ctx.store.set_group_servers(group, ids);
+    } catch (const store::Conflict&) {
+        throw ApiError(422, "invalid_server", "Ce serveur n'existe pas.", "servers");
+    }
 }
 
 std::int64_t path_id(const http::Request& req) {
@@ -82,21 +107,22 @@ json::array apply_body(const json::object& body, store::Group& g) {
 // New speed and share limits reach the members' existing torrents at once (three calls for the
 // whole group, whatever the number of torrents).
 void apply_transfer_limits(const Context& ctx, const store::Group& g) {
-    if (!ctx.registry || !ctx.qbt) return;
+    if (!ctx.registry || !ctx.servers) return;
     std::unordered_set<std::int64_t> members;
     for (const auto& u : ctx.store.list_users())
         if (u.group_id == g.id) members.insert(u.id);
-    std::string hashes;
     // Torrents just added count too, before the sync loop has seen them in qBittorrent: their
     // id is known from the add (qBittorrent ignores ids it does not have in bulk calls).
-    for (const auto& e : ctx.registry->snapshot()->entries)
-        if (!e.removed && e.owner_id && members.count(*e.owner_id))
-            hashes += (hashes.empty() ? "" : "|") + e.hash;
-    if (hashes.empty()) return;
+    auto snap = ctx.registry->snapshot();
+    std::vector<const qbt::Entry*> theirs;
+    for (const auto& e : snap->entries)
+        if (e.owner_id && members.count(*e.owner_id)) theirs.push_back(&e);
     auto l = auth::parse_limits(g.limits_json);
     try {
-        http::run_on(*ctx.ioc, ctx.qbt->set_limits(hashes, l.download_limit, l.upload_limit,
-                                                   l.ratio_limit, l.seeding_time_limit));
+        for (const auto& [server, hashes] : qbt::hashes_by_server(theirs))
+            http::run_on(*ctx.ioc, ctx.servers->client(server).set_limits(
+                                       hashes, l.download_limit, l.upload_limit, l.ratio_limit,
+                                       l.seeding_time_limit));
     } catch (const qbt::QbtError& e) {
         throw ApiError(502, "limits_not_applied",
                        std::string("Groupe enregistré, mais les limites n'ont pas pu être "
@@ -121,10 +147,19 @@ http::Response create(const Context& ctx, http::Request& req) {
         throw ApiError(422, "invalid_name", "Donnez un nom au groupe.", "name");
     store::Group g;
     apply_body(body, g);
+    auto servers = servers_of(body);
     try {
         g.id = ctx.store.create_group(g);
     } catch (const store::Conflict&) {
         throw ApiError(409, "group_name_taken", "Un groupe porte déjà ce nom.", "name");
+    }
+    if (servers) {
+        try {
+            save_servers(ctx, g.id, *servers);
+        } catch (const ApiError&) {
+            ctx.store.delete_group(g.id);  // nothing half made
+            throw;
+        }
     }
     audit(ctx, a, req, "group.create", "group", std::to_string(g.id),
           {{"name", g.name},
@@ -137,7 +172,13 @@ http::Response update(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
     auto g = load_group(ctx, path_id(req));
     auto old_name = g.name;
-    auto changed = apply_body(parse_json_object(req), g);
+    auto body = parse_json_object(req);
+    auto changed = apply_body(body, g);
+    auto servers = servers_of(body);
+    if (servers) {
+        save_servers(ctx, g.id, *servers);
+        changed.emplace_back("servers");
+    }
     try {
         ctx.store.update_group(g);
     } catch (const store::Conflict&) {

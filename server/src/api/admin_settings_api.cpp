@@ -4,6 +4,7 @@
 // The sync loop re-reads qBittorrent's connection every round, so a change applies at once.
 #include "api/context.hpp"
 #include "api/errors.hpp"
+#include "api/qbt_probe.hpp"
 #include "download/file_access.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
@@ -14,6 +15,7 @@
 #include "notify/messages.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbt/webapi.hpp"
 #include "store/builtin.hpp"
@@ -103,14 +105,6 @@ const json::object* section(const json::object& body, const char* name) {
     return &v->as_object();
 }
 
-std::string checked_url(const std::string& v, const std::string& field) {
-    try {
-        return settings::checked(settings::qbt_url, v);
-    } catch (const settings::Invalid& e) {
-        throw ApiError(422, e.code, e.what(), field);
-    }
-}
-
 // The value a PUT gives for one field, as text for the table's rule, or nullopt when absent
 // (or null: for secrets, "unchanged"). Wrong JSON types are 400 invalid_json naming the field.
 std::optional<std::string> given(const json::object& o, const Field& f) {
@@ -178,54 +172,14 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
         store::write(ctx.store, settings::download_secret, crypto::random_token(24));
     if (!c.values.empty()) {
         audit(ctx, a, req, "settings.update", "settings", "", {{"keys", c.keys}});
-        if (ctx.sync) ctx.sync->poke();
-        // A new download root changes where every torrent stands against its owner's folder.
-        if (ctx.registry)
-            ctx.registry->set_storage_root(download::load_settings(ctx.store).storage_root);
+        // Server 1's connection and download root are these settings: re-read at once (a new
+        // root changes where every torrent stands against its owner's folder).
+        if (ctx.servers) {
+            ctx.servers->reload();
+            ctx.servers->poke(1);
+        }
     }
     return http::Response::json(200, settings_json(ctx));
-}
-
-const char* fail_code(const qbt::QbtError& e) {
-    std::string m = e.what();
-    switch (e.kind) {
-        case qbt::FailKind::bad_credentials:
-            return "bad_credentials";
-        case qbt::FailKind::banned:
-            return "banned";
-        case qbt::FailKind::unconfigured:
-            return "not_configured";
-        case qbt::FailKind::unreachable:
-            return m.find("TLS") != std::string::npos || m.find("https") != std::string::npos
-                       ? "tls"
-                       : "unreachable";
-        default:
-            return "protocol";
-    }
-}
-
-// Runs on the I/O context: the throwaway client lives and dies in this coroutine frame.
-boost::asio::awaitable<json::object> probe_qbittorrent(qbt::Connection conn) {
-    qbt::Counters counters;
-    qbt::Client client(co_await boost::asio::this_coro::executor, counters);
-    client.set_connection(conn);
-    try {
-        auto version = co_await client.app_version();
-        auto api = co_await client.api_version();
-        auto md = co_await client.maindata(0);
-        json::value free = nullptr;
-        if (md.is_object())
-            if (auto* ss = md.as_object().if_contains("server_state"); ss && ss->is_object())
-                if (auto* f = ss->as_object().if_contains("free_space_on_disk")) free = *f;
-        co_return json::object{
-            {"ok", true},
-            {"version", version},
-            {"api_version", std::to_string(api.major) + "." + std::to_string(api.minor) + "." +
-                                std::to_string(api.patch)},
-            {"free_space", free}};
-    } catch (const qbt::QbtError& e) {
-        co_return json::object{{"ok", false}, {"code", fail_code(e)}, {"message", e.what()}};
-    }
 }
 
 http::Response test_qbittorrent(const Context& ctx, http::Request& req) {
@@ -289,11 +243,13 @@ http::Response test_downloads(const Context& ctx, http::Request& req) {
     // The same rule as every link (download/file_access.hpp): a complete, non-empty file of a
     // torrent's own list, inside its owner's folder.
     for (const auto& e : snap->entries) {
-        if (!e.in_qbt || e.removed || e.progress < 1.0) continue;
+        // These are server 1's settings: its torrents (other servers: their own test).
+        if (!e.in_qbt || e.removed || e.progress < 1.0 || e.server != 1) continue;
         auto allowed = download::allowed_dir(s.storage_root, e.owner_folder, e.placement);
         if (allowed.empty()) continue;
         try {
-            for (const auto& f : http::run_on(*ctx.ioc, ctx.qbt->files(e.hash))) {
+            for (const auto& f :
+                 http::run_on(*ctx.ioc, ctx.servers->client(e.server).files(e.hash))) {
                 auto v =
                     download::check_file(s.root, allowed, e.save_path, f.path, f.size, f.progress);
                 if (v.refusal != download::FileRefusal::none) continue;

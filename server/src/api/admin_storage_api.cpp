@@ -10,6 +10,7 @@
 #include "download/settings.hpp"
 #include "qbt/mover.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 
 #include <boost/asio.hpp>
@@ -115,9 +116,9 @@ http::Response start_move(const Context& ctx, http::Request& req) {
                        "Aucun torrent à déplacer : tous sont déjà dans le dossier de leur "
                        "propriétaire.");
     auto count = items.size();
-    auto* sync = ctx.sync;
-    auto refresh = [sync]() -> asio::awaitable<void> {
-        sync->poke();
+    auto* servers = ctx.servers;
+    auto refresh = [servers]() -> asio::awaitable<void> {
+        servers->poke(1);
         asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::seconds(1));
         co_await t.async_wait(asio::use_awaitable);
     };

@@ -10,6 +10,7 @@
 #include "qbt/client.hpp"
 #include "qbt/ownership.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbt/usage.hpp"
 #include "store/builtin.hpp"
@@ -190,7 +191,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     } else if (mode == "delete") {
         std::vector<std::string> deleted;
         try {
-            deleted = co_await qbt::delete_torrents(*ctx.registry, *ctx.qbt, target.id);
+            deleted = co_await qbt::delete_torrents(*ctx.registry, *ctx.servers, target.id);
         } catch (const qbt::QbtError& err) {
             rethrow_qbt(err);
         }
@@ -204,7 +205,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     ctx.store.delete_user(target.id);
     audit(ctx, a, req, "user.delete", "user", std::to_string(target.id), details);
     ctx.registry->rows_rewritten();  // the user's name leaves every list, on every instance
-    ctx.sync->poke();
+    ctx.servers->poke_all();
     co_return http::Response::no_content();
 }
 

@@ -7,6 +7,7 @@
 #include "download/paths.hpp"
 #include "download/settings.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/usage.hpp"
 #include "store/audit.hpp"
 #include "util/strings.hpp"
@@ -156,11 +157,22 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
 }
 
 auth::FolderInUse folder_in_use(const Context& ctx) {
-    auto root = download::load_settings(ctx.store).storage_root;
-    return [root, registry = ctx.registry](const std::string& name) {
-        auto dir = download::user_dir(root, name);
-        if (dir.empty()) return false;
-        return download::exists_on_disk(dir) || (registry && registry->occupies(dir));
+    // A user's folder is theirs on every server: free under each server's root.
+    std::vector<std::pair<std::int64_t, std::string>> roots{
+        {1, download::load_settings(ctx.store).storage_root}};
+    if (ctx.servers)
+        for (const auto& srv : ctx.servers->list())
+            if (srv.id != 1 && !srv.download_root.empty())
+                roots.emplace_back(srv.id, srv.download_root);
+    return [roots, registry = ctx.registry](const std::string& name) {
+        for (const auto& [server, root] : roots) {
+            auto dir = download::user_dir(root, name);
+            if (dir.empty()) continue;
+            // essaim sees server 1's disk (and those it serves directly) as its own.
+            if (download::exists_on_disk(dir) || (registry && registry->occupies(server, dir)))
+                return true;
+        }
+        return false;
     };
 }
 

@@ -23,7 +23,7 @@ class AddService;
 class Client;
 class StorageMover;
 class Registry;
-class SyncLoop;
+class Servers;
 }  // namespace essaim::qbt
 
 namespace essaim::notify {
@@ -45,8 +45,7 @@ struct Context {
     auth::SignInThrottle& throttle;  // password checks: sign-in, current password
     // Torrent side (set by `serve`; null in unit tests of the account routes).
     qbt::Registry* registry = nullptr;
-    qbt::Client* qbt = nullptr;
-    qbt::SyncLoop* sync = nullptr;
+    qbt::Servers* servers = nullptr;         // each qBittorrent's client and sync loop
     boost::asio::io_context* ioc = nullptr;  // where qBittorrent calls run
     notify::Notifier* notifier = nullptr;    // null in unit tests
     stats::SpeedHistory* speed = nullptr;
@@ -117,6 +116,7 @@ void register_admin_user_routes(http::Router& r, const Context& ctx);
 void register_torrent_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_file_routes(http::Router& r, const Context& ctx);     // essaim_net
 void register_admin_group_routes(http::Router& r, const Context& ctx);
+void register_admin_server_routes(http::Router& r, const Context& ctx);
 void register_audit_routes(http::Router& r, const Context& ctx);
 void register_admin_settings_routes(http::Router& r, const Context& ctx);  // essaim_net
 void register_notification_routes(http::Router& r, const Context& ctx);

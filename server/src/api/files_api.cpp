@@ -21,6 +21,7 @@
 #include "download/signer.hpp"
 #include "download/zip_stream.hpp"
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "util/clock.hpp"
 #include "util/strings.hpp"
 
@@ -37,9 +38,11 @@ namespace json = boost::json;
 
 namespace {
 
-asio::awaitable<std::vector<qbt::TorrentFile>> fetch_files(const Context& ctx, std::string hash) {
+asio::awaitable<std::vector<qbt::TorrentFile>> fetch_files(const Context& ctx,
+                                                           const qbt::Entry& e) {
+    std::string hash = e.hash;
     try {
-        co_return co_await ctx.qbt->files(hash);
+        co_return co_await ctx.servers->client(e.server).files(hash);
     } catch (const qbt::QbtError& err) {
         if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
     }
@@ -110,10 +113,10 @@ asio::awaitable<http::Response> list_files(const Context& ctx, http::Request& re
     auto a = require_user(ctx, req);
     auto snap = ctx.registry->snapshot();
     const auto e = visible_entry(*snap, a, req);
-    auto s = download::load_settings(ctx.store);
+    auto s = ctx.servers->downloads(e.server);
     const char* reason = unavailable_reason(s, a.user, e);
     std::vector<qbt::TorrentFile> files;
-    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    if (e.in_qbt) files = co_await fetch_files(ctx, e);
     auto allowed = allowed_for(s, e);
     json::array out;
     bool any_inside = false;
@@ -171,10 +174,10 @@ asio::awaitable<http::Response> make_links(const Context& ctx, http::Request& re
     }
     auto snap = ctx.registry->snapshot();
     const auto e = visible_entry(*snap, a, req);
-    auto s = download::load_settings(ctx.store);
+    auto s = ctx.servers->downloads(e.server);
     require_downloadable(s, a.user, e);
     std::vector<qbt::TorrentFile> files;
-    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    if (e.in_qbt) files = co_await fetch_files(ctx, e);
     auto allowed = allowed_for(s, e);
     auto now = util::unix_now();
     auto origin = origin_for(ctx, req);
@@ -287,14 +290,14 @@ asio::awaitable<http::Response> make_zip(const Context& ctx, http::Request& req)
         throw ApiError(422, "invalid_path", "Chemin de dossier refusé.", "folder");
     auto snap = ctx.registry->snapshot();
     const auto e = visible_entry(*snap, a, req);
-    auto s = download::load_settings(ctx.store);
+    auto s = ctx.servers->downloads(e.server);
     require_downloadable(s, a.user, e);
     if (!s.direct)
         throw ApiError(409, "zip_unavailable",
                        "Le téléchargement d'un dossier en .zip n'est possible que lorsque essaim "
                        "sert lui-même les fichiers. Utilisez « Télécharger tout ».");
     std::vector<qbt::TorrentFile> files;
-    if (e.in_qbt) files = co_await fetch_files(ctx, e.hash);
+    if (e.in_qbt) files = co_await fetch_files(ctx, e);
     auto plan = plan_zip(s, e, files, folder);
     if (plan.inside == 0)
         throw ApiError(404, "folder_not_found", "Ce dossier ne fait pas partie du torrent.",
@@ -326,8 +329,9 @@ asio::awaitable<http::Response> make_zip(const Context& ctx, http::Request& req)
 // GET …/zip?folder&expires&md5: no session (the link may be opened by a download manager); the
 // signature names the torrent and the folder, and the files come from the torrent's list now.
 asio::awaitable<http::Response> serve_zip(const Context& ctx, http::Request& req) {
+    // The secret is every server's; the torrent's server says below whether essaim serves it.
     auto s = download::load_settings(ctx.store);
-    if (!s.direct || !s.configured())
+    if (s.secret.empty())
         co_return download::page(404, "Téléchargement direct désactivé",
                                  "Ce serveur essaim ne sert pas les fichiers lui-même.");
     auto hash = str::to_lower(req.params.at("hash"));
@@ -350,9 +354,13 @@ asio::awaitable<http::Response> serve_zip(const Context& ctx, http::Request& req
         co_return download::page(404, "Dossier introuvable",
                                  "Ce torrent n'existe plus sur le serveur.");
     const auto e = *found;
+    s = ctx.servers->downloads(e.server);
+    if (!s.direct || !s.configured())
+        co_return download::page(404, "Téléchargement direct désactivé",
+                                 "Ce serveur essaim ne sert pas les fichiers lui-même.");
     std::vector<qbt::TorrentFile> files;
     try {
-        files = co_await ctx.qbt->files(e.hash);
+        files = co_await ctx.servers->client(e.server).files(e.hash);
     } catch (const qbt::QbtError&) {
         co_return download::page(
             503, "Serveur occupé",

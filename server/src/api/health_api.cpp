@@ -11,13 +11,22 @@ void register_health_routes(http::Router& r, const Context& ctx) {
     // link state from the registry's snapshot — a load balancer's probe never queues behind
     // the workers.
     r.add("GET", "/api/health", [&ctx](http::Request&) {
-        auto link = ctx.registry ? ctx.registry->snapshot()->link : qbt::LinkState::unconfigured;
+        auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
+        auto link = snap ? snap->link : qbt::LinkState::unconfigured;
         bool db = ctx.database_ok ? ctx.database_ok->load() : ctx.store.ping();
         boost::json::object body{{"status", db ? "ok" : "degraded"},
                                  {"version", ESSAIM_VERSION},
                                  {"database", db ? "ok" : "down"},
                                  {"qbittorrent", qbt::link_name(link)}};
         if (ctx.instance) body["instance"] = ctx.instance();
+        // Each server's link, by id only: no name, no address on this unauthenticated route.
+        if (snap) {
+            boost::json::array servers;
+            for (const auto& l : snap->servers)
+                servers.push_back(
+                    boost::json::object{{"id", l.id}, {"link", qbt::link_name(l.link)}});
+            body["servers"] = std::move(servers);
+        }
         return http::Response::json(db ? 200 : 503, std::move(body));
     });
     // Reads settings: on the worker pool.

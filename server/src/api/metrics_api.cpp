@@ -7,6 +7,7 @@
 #include "http/server.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "util/crypto.hpp"
 
 #include <cstdlib>
@@ -24,7 +25,7 @@ void register_metrics_routes(http::Router& r, const Context& ctx) {
         if (!by_token) {
             require_admin(ctx, req);
         }
-        auto& c = ctx.qbt->counters();
+        auto& c = ctx.servers->counters();
         auto snap = ctx.registry->snapshot();
         std::string body;
         auto metric = [&](const char* name, const char* help, auto value) {

@@ -46,10 +46,21 @@ http::Response speed(const Context& ctx, http::Request& req) {
         range = stats::Range::day;
     else
         throw ApiError(422, "invalid_range", "Période inconnue (10m, 1h ou 24h).", "range");
-    return http::Response::json(200,
-                                json::object{{"range", r},
-                                             {"step", stats::SpeedHistory::step(range)},
-                                             {"samples", samples_json(ctx.speed->global(range))}});
+    // One server's speeds (several servers): for administrators, who see the servers.
+    std::vector<stats::Sample> samples;
+    if (auto server = req.query_param("server")) {
+        auth::require_admin(a.user);
+        auto id = str::parse_uint(*server);
+        if (!id) throw ApiError(422, "invalid_server", "Ce serveur n'existe pas.", "server");
+        samples = ctx.speed->server(static_cast<std::int64_t>(*id), range);
+    } else {
+        samples = ctx.speed->global(range);
+    }
+    json::object out{{"range", r},
+                     {"step", stats::SpeedHistory::step(range)},
+                     {"samples", samples_json(samples)}};
+    if (auto server = req.query_param("server")) out["server"] = *str::parse_uint(*server);
+    return http::Response::json(200, out);
 }
 
 http::Response torrent_speed(const Context& ctx, http::Request& req) {

@@ -42,6 +42,8 @@ void rethrow_qbt(const qbt::QbtError& e) {
                        "Ce torrent n'existe plus sur le serveur qBittorrent.");
     // qBittorrent's own text and its address stay in the log (admins see the state in Réglages).
     spdlog::warn("qBittorrent : {}", e.what());
+    if (e.kind == qbt::FailKind::disabled)
+        throw ApiError(409, "server_disabled", qbt::user_message(e.kind));
     if (e.kind == qbt::FailKind::refused)
         throw ApiError(502, "qbittorrent_refused", qbt::user_message(e.kind));
     throw ApiError(503, "qbittorrent_unreachable", qbt::user_message(e.kind));

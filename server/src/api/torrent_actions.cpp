@@ -7,6 +7,7 @@
 #include "download/settings.hpp"
 #include "notify/notifier.hpp"
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "util/clock.hpp"
 
@@ -20,12 +21,6 @@ namespace {
 
 // "a|b|c": qBittorrent acts on several torrents in one request (and ignores ids it does not
 // know: a torrent added a moment ago, not seen by the sync loop yet, is still acted on).
-std::string joined_hashes(const Targets& t) {
-    std::string out;
-    for (const auto* e : t)
-        if (!e->removed) out += (out.empty() ? "" : "|") + e->hash;
-    return out;
-}
 
 // Deleting with the data removes, on the qBittorrent machine, the files the torrent's own list
 // names under its save path. That is only safe inside its owner's folder, and only when no
@@ -66,21 +61,25 @@ void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt
 asio::awaitable<void> pause_torrents(const Context& ctx, const auth::Authed& a,
                                      const http::Request& req, const Targets& targets, bool pause) {
     auth::require_pause(a.user);
-    auto hashes = joined_hashes(targets);
-    if (hashes.empty())
+    auto by_server = qbt::hashes_by_server(targets);
+    if (by_server.empty())
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ces torrents ne sont plus sur le serveur qBittorrent.");
-    try {
-        if (pause)
-            co_await ctx.qbt->pause(hashes);
-        else
-            co_await ctx.qbt->resume(hashes);
-    } catch (const qbt::QbtError& err) {
-        rethrow_qbt(err);
+    // One call per server holding some of them.
+    for (const auto& [server, hashes] : by_server) {
+        try {
+            auto& client = ctx.servers->client(server);
+            if (pause)
+                co_await client.pause(hashes);
+            else
+                co_await client.resume(hashes);
+        } catch (const qbt::QbtError& err) {
+            rethrow_qbt(err);
+        }
+        ctx.servers->poke(server);
     }
     for (const auto* e : targets)
         audit(ctx, a, req, pause ? "torrent.pause" : "torrent.resume", "torrent", e->hash);
-    ctx.sync->poke();
 }
 
 asio::awaitable<void> delete_torrents(const Context& ctx, const auth::Authed& a,
@@ -89,12 +88,13 @@ asio::awaitable<void> delete_torrents(const Context& ctx, const auth::Authed& a,
     auth::require_delete(a.user, with_files);
     if (with_files)
         for (const auto* e : targets) check_delete_files(ctx, snap, *e, a.user, confirm);
-    if (auto hashes = joined_hashes(targets); !hashes.empty()) {
+    for (const auto& [server, hashes] : qbt::hashes_by_server(targets)) {
         try {
-            co_await ctx.qbt->remove(hashes, with_files);
+            co_await ctx.servers->client(server).remove(hashes, with_files);
         } catch (const qbt::QbtError& err) {
             if (err.kind != qbt::FailKind::not_found) rethrow_qbt(err);
         }
+        ctx.servers->poke(server);
     }
     for (const auto* t : targets) {
         const auto& e = *t;
@@ -115,7 +115,6 @@ asio::awaitable<void> delete_torrents(const Context& ctx, const auth::Authed& a,
                                       (with_files ? " (avec ses fichiers)." : "."),
                                   0, std::nullopt});
     }
-    ctx.sync->poke();
 }
 
 }  // namespace essaim::api

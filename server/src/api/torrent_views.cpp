@@ -54,6 +54,7 @@ std::shared_ptr<const std::string> render_entry(const qbt::Entry& e) {
                     e.completion_on > 0 ? json::value(e.completion_on) : json::value(nullptr)},
                    {"tracker", e.tracker},
                    {"removed", e.removed},
+                   {"stale", e.stale},
                    {"limit", std::move(limit)}};
     auto text = json::serialize(o);
     text.pop_back();  // drop '}' so that the viewer's fields can be appended (append_tail)
@@ -66,7 +67,11 @@ namespace {
 // is for administrators only: `save_path` (absolute) and `placement` ("user_folder", "shared":
 // still in the common folder of the versions before per-user folders, "elsewhere").
 void append_tail(std::string& out, const qbt::Entry& e, const auth::Viewer& v) {
-    if (v.admin) {
+    if (v.admin) {  // which server holds it, and where
+        out += ",\"server\":";
+        out += std::to_string(e.server);
+        out += ",\"server_name\":";
+        out += boost::json::serialize(boost::json::value(e.server_name));
         out += ",\"save_path\":";
         out += boost::json::serialize(boost::json::value(e.save_path));
         out += ",\"placement\":\"";
@@ -115,6 +120,8 @@ std::string link_fields(const qbt::Snapshot& s, const auth::Viewer& v) {
     out += qbt::link_name(s.link);
     out += "\",\"stale\":";
     out += s.stale ? "true" : "false";
+    out += ",\"servers_down\":";
+    out += std::to_string(s.servers_down);
     out += ",\"error\":";
     out += json_or_null(s.link_error);
     if (v.admin) {  // the exact failure (addresses, qBittorrent's text) is for administrators
@@ -201,8 +208,10 @@ std::string delta_message(const qbt::Change& c, const qbt::Snapshot* prev, const
 }
 
 std::string status_message(const qbt::Snapshot& s) {
-    boost::json::object o{
-        {"type", "status"}, {"qbittorrent", qbt::link_name(s.link)}, {"error", nullptr}};
+    boost::json::object o{{"type", "status"},
+                          {"qbittorrent", qbt::link_name(s.link)},
+                          {"error", nullptr},
+                          {"servers_down", s.servers_down}};
     if (!s.link_error.empty()) o["error"] = s.link_error;
     return boost::json::serialize(o);
 }

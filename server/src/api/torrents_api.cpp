@@ -14,6 +14,7 @@
 #include "qbt/adder.hpp"
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "util/clock.hpp"
 #include "util/strings.hpp"
@@ -149,10 +150,11 @@ asio::awaitable<http::Response> detail(const Context& ctx, http::Request& req) {
     o["comment"] = "";
     if (e.in_qbt) {
         try {
-            auto props = co_await ctx.qbt->properties(e.hash);
+            auto& client = ctx.servers->client(e.server);
+            auto props = co_await client.properties(e.hash);
             if (props.piece_size) o["piece_size"] = *props.piece_size;
             o["comment"] = props.comment;
-            for (const auto& t : co_await ctx.qbt->trackers(e.hash))
+            for (const auto& t : co_await client.trackers(e.hash))
                 trackers.push_back(json::object{{"url", t.url},
                                                 {"status", qbt::status_name(t.status)},
                                                 {"message", t.message}});
@@ -236,7 +238,7 @@ asio::awaitable<http::Response> assign(const Context& ctx, http::Request& req) {
     }
     if (e.in_qbt) {
         try {
-            co_await ctx.qbt->add_tags(e.hash, qbt::owner_tag(*uid));
+            co_await ctx.servers->client(e.server).add_tags(e.hash, qbt::owner_tag(*uid));
         } catch (const qbt::QbtError&) {
             // The database row is what counts; the tag only helps a later reconciliation.
         }

@@ -31,11 +31,12 @@ std::string host_name() {
 
 }  // namespace
 
-Cluster::Cluster(std::string url, store::Store& store, qbt::Registry& registry, qbt::SyncLoop& sync)
+Cluster::Cluster(std::string url, store::Store& store, qbt::Registry& registry,
+                 qbt::Servers& servers)
     : url_(std::move(url)),
       store_(store),
       registry_(registry),
-      sync_(sync),
+      servers_(servers),
       // Unique per process (a restarted instance is a new source: its feed rows never continue
       // the dead one's). Shown by the unauthenticated /api/health, hence no host name in it:
       // the log line at start pairs it with the host.
@@ -46,10 +47,14 @@ Cluster::~Cluster() {
 }
 
 void Cluster::start() {
-    sync_.set_gate([this] { return leader_.load(); }, [this] { poke_leader(); });
-    sync_.set_publisher(
-        [this](const json::object& md, std::int64_t base_rid) { publish_maindata(md, base_rid); },
-        [this](qbt::LinkState s, const std::string& error) { publish_link(s, error); });
+    servers_.set_gate([this] { return leader_.load(); }, [this] { poke_leader(); });
+    servers_.set_publisher(
+        [this](std::int64_t server, const json::object& md, std::int64_t base_rid) {
+            publish_maindata(server, md, base_rid);
+        },
+        [this](std::int64_t server, qbt::LinkState s, const std::string& error) {
+            publish_link(server, s, error);
+        });
     registry_.set_on_rows_changed([this] { queue("essaim_rows", id_); });
     spdlog::info(
         "instance {} (hôte {}) : plusieurs instances possibles (PostgreSQL), élection en cours",
@@ -93,13 +98,14 @@ void Cluster::connect() {
     // it); without one it asks the leader for one.
     conn_
         ->run(
-            "SELECT COALESCE((SELECT max(seq) FROM sync_feed WHERE kind = 'maindata' AND "
-            "base_rid = 0), 0), COALESCE((SELECT max(seq) FROM sync_feed), 0)")
+            "SELECT COALESCE((SELECT min(m) FROM (SELECT max(seq) AS m FROM sync_feed WHERE "
+            "kind LIKE 'maindata%' AND base_rid = 0 GROUP BY kind) AS fulls), 0), "
+            "COALESCE((SELECT max(seq) FROM sync_feed), 0)")
         .next();
     auto full = conn_->int64(0);
     last_seq_ = full > 0 ? full - 1 : conn_->int64(1);
     applied_source_.clear();
-    applied_rid_ = -1;
+    applied_rid_.clear();
     feed_due_ = true;
     rows_due_ = true;  // rows may have changed while this connection was down
     next_lock_try_ = {};
@@ -120,7 +126,7 @@ void Cluster::run() {
                             "instance {} : meneuse — elle interroge qBittorrent pour toutes les "
                             "instances",
                             id_);
-                        sync_.poke();
+                        servers_.poke_all();
                     } else if (!told_follower_) {
                         told_follower_ = true;
                         spdlog::info(
@@ -165,9 +171,9 @@ void Cluster::handle(const pg::Connection::Notify& n) {
     } else if (n.channel == "essaim_leader") {
         if (!leader_) return;
         if (n.payload == "full")
-            sync_.request_full();
+            for (const auto& s : servers_.list()) servers_.request_full(s.id);
         else
-            sync_.poke();
+            servers_.poke_all();
     } else if (n.channel == "essaim_auth") {
         store_.auth_changed_elsewhere(true);
     } else if (n.channel == "essaim_rows") {
@@ -214,48 +220,67 @@ void Cluster::read_feed() {
             auto base = conn_->int64(2);
             auto kind = conn_->text(3);
             if (source == id_) continue;  // written while this instance led
+            // "maindata" / "link" are server 1's, "maindata:<id>" / "link:<id>" another's.
+            std::int64_t server = 1;
+            if (auto colon = kind.find(':'); colon != std::string::npos) {
+                server = std::atoll(kind.c_str() + colon + 1);
+                kind.resize(colon);
+            }
+            auto& applied = applied_rid_.try_emplace(server, -1).first->second;
             try {
                 if (kind == "link") {
                     auto v = json::parse(conn_->text(4));
                     const auto& o = v.as_object();
                     auto state = static_cast<qbt::LinkState>(o.at("state").as_int64());
-                    registry_.set_link(state, std::string(o.at("error").as_string()));
-                } else if (base == 0 || (applied_rid_ >= 0 && source == applied_source_ &&
-                                         base == applied_rid_)) {
+                    registry_.set_link(server, state, std::string(o.at("error").as_string()));
+                } else if (base == 0 ||
+                           (applied >= 0 && source == applied_source_[server] && base == applied)) {
                     auto v = json::parse(conn_->text(4));
                     const auto& md = v.as_object();
-                    registry_.apply(md);
-                    applied_source_ = source;
+                    registry_.apply(server, md);
+                    applied_source_[server] = source;
                     const auto* rid = md.if_contains("rid");
-                    applied_rid_ = rid && rid->is_int64() ? rid->as_int64() : -1;
+                    applied = rid && rid->is_int64() ? rid->as_int64() : -1;
                 } else {
                     // A delta on top of an answer this instance did not apply: the state it
                     // describes cannot be rebuilt from here. Wait for a full update.
-                    applied_rid_ = -1;
+                    applied = -1;
                 }
             } catch (const std::exception& e) {
                 spdlog::warn("instance {} : mise à jour {} illisible : {}", id_, last_seq_,
                              e.what());
-                applied_rid_ = -1;
+                applied = -1;
             }
         }
         if (rows < kFeedBatch) break;
     }
-    if (applied_rid_ < 0 && now - last_full_ask_ > 5s) {
+    bool waiting = false;
+    for (const auto& s : servers_.list()) {
+        auto it = applied_rid_.find(s.id);
+        waiting =
+            waiting || (s.state != "disabled" && (it == applied_rid_.end() || it->second < 0));
+    }
+    if (waiting && now - last_full_ask_ > 5s) {
         last_full_ask_ = now;
         queue("essaim_leader", "full");
     }
 }
 
-void Cluster::publish_maindata(const json::object& md, std::int64_t base_rid) {
+namespace {
+std::string feed_kind(const char* kind, std::int64_t server) {
+    return server == 1 ? kind : std::string(kind) + ":" + std::to_string(server);
+}
+}  // namespace
+
+void Cluster::publish_maindata(std::int64_t server, const json::object& md, std::int64_t base_rid) {
     bool full = base_rid == 0;
     if (const auto* f = md.if_contains("full_update"); f && f->is_bool() && f->as_bool())
         full = true;
-    publish("maindata", full ? 0 : base_rid, json::serialize(md));
+    publish(feed_kind("maindata", server), full ? 0 : base_rid, json::serialize(md));
 }
 
-void Cluster::publish_link(qbt::LinkState s, const std::string& error) {
-    publish("link", -1,
+void Cluster::publish_link(std::int64_t server, qbt::LinkState s, const std::string& error) {
+    publish(feed_kind("link", server), -1,
             json::serialize(json::object{{"state", static_cast<int>(s)}, {"error", error}}));
 }
 

@@ -7,7 +7,8 @@
 //   the others retry every 2 s, so a new leader polls within a few seconds. Losing that
 //   connection demotes the leader at once (it can no longer know it is the only one).
 // - The leader writes every maindata answer it applied into `sync_feed` (migration 0007) and
-//   sends NOTIFY essaim_sync; followers LISTEN, read the rows after the last one they applied and
+//   sends NOTIFY essaim_sync (kind "maindata" for server 1, "maindata:<id>" for the others;
+//   "link" likewise); followers LISTEN, read the rows after the last one they applied and
 //   feed them to Registry::apply — the sync loop's own path — so their LiveHub, speed charts and
 //   lists behave as on the leader. A delta applies only on top of the answer it followed (same
 //   leader, same rid); otherwise the follower waits for a full update and asks the leader for
@@ -26,7 +27,7 @@
 #pragma once
 
 #include "qbt/registry.hpp"
-#include "qbt/sync_loop.hpp"
+#include "qbt/servers.hpp"
 #include "store/pg.hpp"
 #include "store/store.hpp"
 
@@ -37,6 +38,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,7 +49,7 @@ namespace essaim::app {
 
 class Cluster {
   public:
-    Cluster(std::string url, store::Store& store, qbt::Registry& registry, qbt::SyncLoop& sync);
+    Cluster(std::string url, store::Store& store, qbt::Registry& registry, qbt::Servers& servers);
     ~Cluster();
     Cluster(const Cluster&) = delete;
     Cluster& operator=(const Cluster&) = delete;
@@ -77,15 +79,16 @@ class Cluster {
     void handle(const store::pg::Connection::Notify& n);
     void read_feed();
     void send_queued();
-    void publish_maindata(const boost::json::object& md, std::int64_t base_rid);
-    void publish_link(qbt::LinkState s, const std::string& error);
+    void publish_maindata(std::int64_t server, const boost::json::object& md,
+                          std::int64_t base_rid);
+    void publish_link(std::int64_t server, qbt::LinkState s, const std::string& error);
     void publish(const std::string& kind, std::int64_t base_rid, const std::string& payload);
     void queue(std::string channel, std::string payload);
 
     std::string url_;
     store::Store& store_;
     qbt::Registry& registry_;
-    qbt::SyncLoop& sync_;
+    qbt::Servers& servers_;
     std::string id_;  // random per process: the source of this leader's feed rows
     std::atomic<bool> leader_{false}, stopping_{false};
     std::thread thread_;
@@ -94,8 +97,10 @@ class Cluster {
     // Cluster thread only.
     std::unique_ptr<store::pg::Connection> conn_;
     std::int64_t last_seq_ = 0;
-    std::string applied_source_;
-    std::int64_t applied_rid_ = -1;  // -1: waiting for a full update
+    // Per qBittorrent server: the leader and rid of the last answer applied (absent or -1:
+    // waiting for a full update).
+    std::map<std::int64_t, std::string> applied_source_;
+    std::map<std::int64_t, std::int64_t> applied_rid_;
     bool feed_due_ = true, rows_due_ = false, told_follower_ = false;
     std::chrono::steady_clock::time_point next_lock_try_{}, next_feed_read_{}, last_full_ask_{};
 

@@ -16,7 +16,7 @@
 #include "qbt/managed.hpp"
 #include "qbt/mover.hpp"
 #include "qbt/registry.hpp"
-#include "qbt/sync_loop.hpp"
+#include "qbt/servers.hpp"
 #include "qbtapi/routes.hpp"
 #include "stats/speed_history.hpp"
 #include "store/settings_view.hpp"
@@ -125,14 +125,14 @@ int serve(const config::Config& cfg) {
     asio::thread_pool workers(static_cast<std::size_t>(cfg.workers));
 
     qbt::Counters counters;
-    qbt::Client qbt_client(ioc.get_executor(), counters);
     qbt::Registry registry(*store);
     registry.set_storage_root(download::load_settings(*store).storage_root);
     registry.set_renderer(api::render_entry);
     registry.load();
-    qbt::SyncLoop sync(ioc.get_executor(), *store, qbt_client, registry);
-    qbt::AddService adder(*store, registry, qbt_client, sync);
-    qbt::StorageMover mover(registry, qbt_client);
+    // Every qBittorrent server: its client and its sync loop (started below, with the listener).
+    qbt::Servers servers(ioc.get_executor(), *store, registry, counters);
+    qbt::AddService adder(*store, registry, servers);
+    qbt::StorageMover mover(registry, servers.home_client());
     stats::SpeedHistory speed;
     notify::Notifier notifier(ioc.get_executor(), *store, registry);
     notifier.attach();
@@ -140,7 +140,7 @@ int serve(const config::Config& cfg) {
     if (const char* r = std::getenv("ESSAIM_NOTIFY_RETRY_SECONDS")) retry_base = std::atoll(r);
     notify::Dispatcher dispatcher(*store, cfg.base_url, retry_base);
     notifier.set_on_queued([&dispatcher] { dispatcher.poke(); });
-    qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, qbt_client);
+    qbt::LimitEnforcer limits(ioc.get_executor(), *store, registry, servers);
     limits.set_on_stopped([&notifier](store::Notification n) { notifier.notify(std::move(n)); });
     limits.attach();
     // Several instances on one PostgreSQL: only the elected one polls qBittorrent, detects
@@ -148,7 +148,7 @@ int serve(const config::Config& cfg) {
     // SQLite: no cluster, everything runs here as before.
     std::unique_ptr<Cluster> cluster;
     if (config::is_postgres_url(cfg.database_url)) {
-        cluster = std::make_unique<Cluster>(cfg.database_url, *store, registry, sync);
+        cluster = std::make_unique<Cluster>(cfg.database_url, *store, registry, servers);
         auto leading = [c = cluster.get()] { return c->leader(); };
         notifier.set_active(leading);
         limits.set_active(leading);
@@ -157,8 +157,7 @@ int serve(const config::Config& cfg) {
 
     dispatcher.start();
 
-    api::Context ctx{cfg,         *store, sessions, throttle,  &registry,
-                     &qbt_client, &sync,  &ioc,     &notifier, &speed};
+    api::Context ctx{cfg, *store, sessions, throttle, &registry, &servers, &ioc, &notifier, &speed};
     ctx.adder = &adder;
     ctx.mover = &mover;
     std::atomic<bool> database_ok{store->ping()};
@@ -175,6 +174,7 @@ int serve(const config::Config& cfg) {
     api::register_token_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);
     api::register_admin_group_routes(router, ctx);
+    api::register_admin_server_routes(router, ctx);
     api::register_admin_settings_routes(router, ctx);
     api::register_audit_routes(router, ctx);
     api::register_torrent_routes(router, ctx);
@@ -225,6 +225,10 @@ int serve(const config::Config& cfg) {
                 if (e.in_qbt && (e.dlspeed || e.upspeed || speed.tracks(e.hash)))
                     per.push_back({e.hash, {now, e.dlspeed, e.upspeed}});
             speed.add(now, snap->server.dl_info_speed, snap->server.up_info_speed, per);
+            if (snap->servers.size() > 1)
+                for (const auto& l : snap->servers)
+                    if (l.link == qbt::LinkState::ok)
+                        speed.add_server(l.id, now, l.state.dl_info_speed, l.state.up_info_speed);
             if (snap->link == qbt::LinkState::ok)
                 hub->send_to_chart_viewers(boost::json::serialize(
                     boost::json::object{{"type", "speed"},
@@ -271,8 +275,10 @@ int serve(const config::Config& cfg) {
     }
     server.add_websocket("/api/ws", hub);
     // Signed downloads served by essaim itself (direct mode; refused with a page otherwise).
-    auto serve_download = [&store](http::Request& q) {
-        return download::serve_signed(download::load_settings(*store), q, util::unix_now());
+    auto serve_download = [&store, &servers](http::Request& q) {
+        return download::serve_signed(
+            download::load_settings(*store),
+            [&servers](std::int64_t id) { return servers.direct_root(id); }, q, util::unix_now());
     };
     server.add_prefix_handler("/dl/", serve_download);
     try {
@@ -285,7 +291,7 @@ int serve(const config::Config& cfg) {
                  host.find(':') != std::string::npos ? "[" + host + "]" : host,
                  server.bound_port());
 
-    asio::co_spawn(ioc, sync.run(), asio::detached);
+    servers.start();
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (10 s at most).
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -303,7 +309,7 @@ int serve(const config::Config& cfg) {
         if (ec) return;
         spdlog::info("signal {} reçu : arrêt en cours", sig);
         server.stop_accepting();
-        sync.stop();
+        servers.stop();
         *deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         wait_drained();
     });

@@ -228,19 +228,22 @@ std::string content_disposition(bool attachment, std::string_view name) {
            "\"; filename*=UTF-8''" + encoded;
 }
 
-http::Response serve_signed(const Settings& s, const http::Request& req, std::int64_t now) {
+http::Response serve_signed(const Settings& s, const RootOf& root_of, const http::Request& req,
+                            std::int64_t now) {
     if (req.method != "GET" && req.method != "HEAD") {
         auto r = page(405, "Méthode non autorisée", "Seuls GET et HEAD sont acceptés ici.");
         r.set_header("Allow", "GET, HEAD");
         return r;
     }
-    if (!s.direct || !s.configured())
+    auto uri = normalize_uri(req.path);
+    if (uri && str::starts_with(*uri, "/dl/") && server_prefix(std::string_view(*uri).substr(4)))
+        ;  // another server's files: its own mode decides (root_of below)
+    else if (!s.direct || !s.configured())
         return page(404, "Téléchargement direct désactivé",
                     "Ce serveur essaim ne sert pas les fichiers lui-même.");
-    auto uri = normalize_uri(req.path);
     if (!uri)
         return page(400, "Adresse invalide", "Cette adresse de téléchargement est mal formée.");
-    if (!str::starts_with(*uri, "/dl/"))
+    if (!str::starts_with(*uri, "/dl/") || s.secret.empty())
         return page(404, "Introuvable", "Cette adresse n'existe pas.");
     auto md5 = req.query_param("md5").value_or("");
     auto expires = req.query_param("expires").value_or("");
@@ -258,7 +261,14 @@ http::Response serve_signed(const Settings& s, const http::Request& req, std::in
     // The signature proves essaim derived this path from a torrent's own file list; opening it
     // without following links keeps a link planted in a folder from leading anywhere else.
     std::string rel = uri->substr(4);
-    return serve_file(req, open_beneath(s.root, rel), base_name(rel));
+    std::string root = s.root;
+    // Another server's files ("/dl/~<id>/…"): served from the root essaim sees for it.
+    if (auto other = server_prefix(rel)) {
+        root = root_of ? root_of(other->first) : std::string();
+        if (root.empty()) return page(404, "Introuvable", "Cette adresse n'existe pas.");
+        rel = std::string(other->second);
+    }
+    return serve_file(req, open_beneath(root, rel), base_name(rel));
 }
 
 }  // namespace essaim::download

@@ -10,7 +10,9 @@
 #include "http/message.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace essaim::download {
@@ -34,8 +36,11 @@ std::string_view content_type_for(std::string_view name);
 // `attachment` or `inline` with an ASCII fallback name and the RFC 6266 UTF-8 `filename*`.
 std::string content_disposition(bool attachment, std::string_view name);
 
-// GET/HEAD on "/dl/…". `now` is the Unix time.
-http::Response serve_signed(const Settings& s, const http::Request& req, std::int64_t now);
+// GET/HEAD on "/dl/…" with server 1's settings `s`; "/dl/~<id>/…" (another server in direct
+// mode) from the root `root_of(id)` gives ("" = not served). `now` is the Unix time.
+using RootOf = std::function<std::string(std::int64_t server)>;
+http::Response serve_signed(const Settings& s, const RootOf& root_of, const http::Request& req,
+                            std::int64_t now);
 
 // The small French HTML page of a refusal (status, title, sentence).
 http::Response page(int status, const std::string& title, const std::string& text);

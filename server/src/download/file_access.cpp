@@ -39,7 +39,9 @@ FileVerdict check_file(std::string_view root, std::string_view allowed, std::str
         return v;
     }
     auto rel = relative_inside(root, joined(save_path, file_path));
-    if (!rel || rel->empty() || !is_clean_relative(*rel)) {
+    // "~…" is the prefix of another server's files in direct mode (download/settings.hpp): a
+    // torrent of the shared root (before per-user folders) named so gets no link.
+    if (!rel || rel->empty() || !is_clean_relative(*rel) || rel->front() == '~') {
         v.refusal = FileRefusal::outside;
         return v;
     }

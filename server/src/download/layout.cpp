@@ -20,7 +20,8 @@ bool clean_absolute(std::string_view p) {
 }  // namespace
 
 bool is_folder_name(std::string_view name) {
-    return !name.empty() && name.size() <= 64 && name != "." && name != ".." &&
+    // '~' first: the prefix of another server's files in direct mode (download/settings.hpp).
+    return !name.empty() && name.size() <= 64 && name != "." && name != ".." && name[0] != '~' &&
            name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
 }
 

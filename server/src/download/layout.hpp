@@ -18,7 +18,7 @@ std::string choose_folder(std::string_view username,
                           const std::function<bool(const std::string&)>& taken);
 
 // True for a name that can be a user folder: one segment, not "." or "..", no '/', no NUL,
-// at most 64 bytes.
+// at most 64 bytes, not starting with '~'.
 bool is_folder_name(std::string_view name);
 
 // `<root>/<folder>` (no trailing slash), or "" when the root is not absolute or the folder is

@@ -44,6 +44,31 @@ Settings load_settings(store::Store& st) {
     return s;
 }
 
+Settings server_settings(const Settings& base, std::int64_t id, const std::string& download_root,
+                         const std::string& download_base_url) {
+    Settings s = base;
+    s.root = download_root;
+    while (s.root.size() > 1 && s.root.back() == '/') s.root.pop_back();
+    s.storage_root = s.root;
+    s.direct = download_base_url.empty();
+    s.base_url = s.direct ? "/dl/~" + std::to_string(id) + "/" : download_base_url;
+    if (!s.base_url.empty() && s.base_url.back() != '/') s.base_url.push_back('/');
+    return s;
+}
+
+std::optional<std::pair<std::int64_t, std::string_view>> server_prefix(std::string_view rel) {
+    if (rel.size() < 3 || rel[0] != '~') return std::nullopt;
+    auto slash = rel.find('/');
+    if (slash == std::string_view::npos || slash < 2 || slash > 19) return std::nullopt;
+    std::int64_t id = 0;
+    for (auto c : rel.substr(1, slash - 1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        id = id * 10 + (c - '0');
+    }
+    if (id < 2) return std::nullopt;
+    return std::pair(id, rel.substr(slash + 1));
+}
+
 Link file_link(const Settings& s, std::string_view rel, std::int64_t now, std::string_view origin,
                std::string_view ip) {
     Link l;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace essaim::download {
 
@@ -36,6 +37,15 @@ struct Settings {
 // download_direct (and qbt_save_path for storage_root). Invalid numbers fall back to the
 // defaults.
 Settings load_settings(store::Store& s);
+
+// The download settings of a server other than server 1 (issue 20), from `base` (server 1's:
+// the secret, lifetime and address binding are shared): its own root and link base URL. Without
+// a base URL essaim serves that server's files itself (it must see `download_root`) under
+// "/dl/~<id>/", a prefix no user folder can take (download/layout.hpp).
+Settings server_settings(const Settings& base, std::int64_t id, const std::string& download_root,
+                         const std::string& download_base_url);
+// "~<id>/…" → id and the rest, for direct serving; nullopt for any other path.
+std::optional<std::pair<std::int64_t, std::string_view>> server_prefix(std::string_view rel);
 
 struct Link {
     std::string url;  // absolute when base_url (or `origin`) gives one

@@ -4,6 +4,7 @@
 #include "auth/policy.hpp"
 #include "download/layout.hpp"
 #include "download/settings.hpp"
+#include "qbt/placement.hpp"
 #include "qbt/url_fetch.hpp"
 #include "qbt/usage.hpp"
 #include "store/audit.hpp"
@@ -73,26 +74,19 @@ class FetchSlot {
 
 }  // namespace
 
-asio::awaitable<std::string> AddService::folder_of(const store::User& user) {
-    auto root = download::load_settings(store_).storage_root;
-    if (root.empty()) {
-        // No download root configured: users' folders go under qBittorrent's default save path,
-        // asked once and remembered (the registry places torrents against it).
-        try {
-            root = co_await client_.default_save_path();
-        } catch (const QbtError& e) {
-            spdlog::warn("qBittorrent : {}", e.what());
-            throw TorrentError("qbittorrent_unreachable", user_message(e.kind));
-        }
-        while (root.size() > 1 && root.back() == '/') root.pop_back();
-        if (root.empty() || root.front() != '/')
-            throw TorrentError("storage_unknown",
-                               "Le dossier de téléchargement de qBittorrent est inconnu : un "
-                               "administrateur doit renseigner le dossier racine des "
-                               "téléchargements.");
-        store::write(store_, settings::qbt_save_path, root);
-        registry_.set_storage_root(root);
+asio::awaitable<std::string> AddService::folder_of(const store::User& user, std::int64_t server) {
+    std::string root;
+    try {
+        root = co_await servers_.storage_root(server);
+    } catch (const QbtError& e) {
+        spdlog::warn("qBittorrent (serveur {}) : {}", server, e.what());
+        throw TorrentError("qbittorrent_unreachable", user_message(e.kind));
     }
+    if (root.empty() || root.front() != '/')
+        throw TorrentError("storage_unknown",
+                           "Le dossier de téléchargement de qBittorrent est inconnu : un "
+                           "administrateur doit renseigner le dossier racine des "
+                           "téléchargements.");
     auto dir = download::user_dir(root, user.folder);
     if (dir.empty())
         throw TorrentError("storage_unknown",
@@ -192,6 +186,31 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         if (!id.size && (limits.max_torrent_size || limits.quota_bytes)) row.size_checked = false;
         std::int64_t row_id;
         try {
+            // The server and the row as one step: the next add counts this torrent.
+            std::lock_guard place(place_mu_);
+            auto snap = registry_.snapshot();
+            auto candidates = servers_.candidates(*snap);
+            auto allowed = store_.group_servers(user.group_id);
+            auto chosen = choose_server(candidates, allowed, id.size);
+            if (!chosen) {
+                // One server that does not answer (or none configured) says why, as it always
+                // did: its link's sentence, written for any user.
+                bool unconfigured = true;
+                for (const auto& c : candidates) unconfigured = unconfigured && !c.configured;
+                if (unconfigured)
+                    throw TorrentError("qbittorrent_unreachable",
+                                       user_message(FailKind::unconfigured));
+                if (candidates.size() == 1 && !candidates[0].answering) {
+                    const auto* l = snap->server_link(candidates[0].id);
+                    throw TorrentError(
+                        "qbittorrent_unreachable",
+                        l && !l->error.empty() ? l->error : user_message(FailKind::unreachable));
+                }
+                throw TorrentError("no_server",
+                                   "Aucun serveur qBittorrent ne peut recevoir ce torrent pour le "
+                                   "moment.");
+            }
+            row.server_id = *chosen;
             row_id = registry_.add_row(row);
         } catch (const store::Conflict&) {
             throw TorrentError("duplicate_torrent",
@@ -207,9 +226,9 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         req.tags.insert(req.tags.end(), opt.tags.begin(), opt.tags.end());
         std::optional<TorrentError> failed;
         try {
-            req.save_path = co_await folder_of(user);
+            req.save_path = co_await folder_of(user, row.server_id);
             if (!opt.subdir.empty()) req.save_path += "/" + opt.subdir;
-            co_await client_.add(req);
+            co_await servers_.client(row.server_id).add(req);
         } catch (const TorrentError& e) {
             failed = e;
         } catch (const QbtError& e) {
@@ -233,7 +252,7 @@ asio::awaitable<AddResult> AddService::add(store::User user, AddInput in) {
         } catch (const std::exception& e) {
             spdlog::error("journal d'audit : ajout de {} non enregistré : {}", id.qbt_id, e.what());
         }
-        sync_.poke();
+        servers_.poke(row.server_id);
         r.ok = true;
         r.hash = id.qbt_id;
         r.name = id.name;

@@ -1,9 +1,11 @@
 // Adding torrents — the flow that must never lose a hash (DESIGN.md flow 2):
 //   1. essaim computes the ids itself (magnet xt, or SHA-1/SHA-256 of the raw `info` bytes);
 //   2. refuses a duplicate with a clear message;
-//   3. records ownership in the database;
-//   4. only then sends the torrent to qBittorrent, tagged "essaim:<user id>" and saved in the
-//      owner's own folder, <download root>/<user folder>/ (download/layout.hpp);
+//   3. chooses its server (qbt/placement.hpp: the owner's group's servers, answering, not full,
+//      not draining; the fewest torrents) and records ownership with it in the database;
+//   4. only then sends the torrent to that qBittorrent, tagged "essaim:<user id>" and saved in
+//      the owner's own folder, <that server's download root>/<user folder>/
+//      (download/layout.hpp);
 //   5. removes the row again if qBittorrent refuses it.
 // Every way in (the web form, a search result, the qBittorrent-compatible API) comes here.
 // Asynchronous: a slow URL or a slow qBittorrent holds no thread. Each user may have at most
@@ -13,7 +15,7 @@
 
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
-#include "qbt/sync_loop.hpp"
+#include "qbt/servers.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -62,14 +64,14 @@ struct AddResult {
 
 class AddService {
   public:
-    AddService(store::Store& store, Registry& registry, Client& client, SyncLoop& sync)
-        : store_(store), registry_(registry), client_(client), sync_(sync) {}
+    AddService(store::Store& store, Registry& registry, Servers& servers)
+        : store_(store), registry_(registry), servers_(servers) {}
 
     // Never throws for a refused item: the reason is in the result (code + French message).
     boost::asio::awaitable<AddResult> add(store::User user, AddInput in);
-    // The owner's folder on the qBittorrent machine (absolute); throws torrent::TorrentError
+    // The owner's folder on server `server`'s machine (absolute); throws torrent::TorrentError
     // (storage_unknown, qbittorrent_unreachable) when it cannot be known.
-    boost::asio::awaitable<std::string> folder_of(const store::User& user);
+    boost::asio::awaitable<std::string> folder_of(const store::User& user, std::int64_t server = 1);
 
     static constexpr std::size_t kMaxTorrentBytes = 10u << 20;
     static constexpr int kMaxFetchesPerUser = 4;
@@ -77,9 +79,9 @@ class AddService {
   private:
     store::Store& store_;
     Registry& registry_;
-    Client& client_;
-    SyncLoop& sync_;
+    Servers& servers_;
     std::mutex mu_;
+    std::mutex place_mu_;  // a server is chosen and the row recorded as one step
     std::unordered_map<std::int64_t, int> fetching_;  // user id → URLs being fetched
 };
 

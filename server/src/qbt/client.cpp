@@ -305,6 +305,11 @@ asio::awaitable<void> Client::add_tags(const std::string& hash, const std::strin
                   "application/x-www-form-urlencoded");
 }
 
+std::optional<std::string> Client::known_version() const {
+    std::lock_guard lock(mu_);
+    return app_version_;
+}
+
 Connection connection_of(store::Store& s) {
     return {store::text(s, settings::qbt_url), store::text(s, settings::qbt_username),
             store::text(s, settings::qbt_password)};
@@ -320,6 +325,9 @@ std::string user_message(FailKind k) {
                    "un administrateur doit vérifier les réglages.";
         case FailKind::refused:
             return "qBittorrent a refusé l'opération.";
+        case FailKind::disabled:
+            return "Ce serveur qBittorrent est désactivé : ses torrents ne peuvent pas être "
+                   "modifiés pour le moment.";
         default:
             return "Le serveur qBittorrent ne répond pas.";
     }

@@ -42,7 +42,8 @@ enum class FailKind {
     banned,
     refused,
     not_found,
-    protocol
+    protocol,
+    disabled  // an administrator disabled the server (qbt/servers.hpp)
 };
 
 class QbtError : public std::runtime_error {
@@ -101,6 +102,7 @@ class Client {
 
     boost::asio::awaitable<ApiVersion> api_version();   // cached per connection
     boost::asio::awaitable<std::string> app_version();  // "v4.5.2", cached per connection
+    std::optional<std::string> known_version() const;   // the cached one, if asked already
     boost::asio::awaitable<boost::json::value> maindata(std::int64_t rid);
     boost::asio::awaitable<void> add(const AddRequest& r);
     boost::asio::awaitable<void> pause(const std::string& hash);

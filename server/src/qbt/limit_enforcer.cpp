@@ -66,7 +66,7 @@ asio::awaitable<void> LimitEnforcer::pass() {
             continue;
         }
         try {
-            co_await client_.pause(e.hash);
+            co_await servers_.client(e.server).pause(e.hash);
         } catch (const QbtError& err) {
             spdlog::warn("limite : arrêt de {} impossible : {}", e.hash, err.what());
             continue;  // retried on the next change
@@ -99,7 +99,7 @@ asio::awaitable<void> LimitEnforcer::pass() {
             }
             if (limits.max_active && active >= *limits.max_active) break;
             try {
-                co_await client_.resume(e->hash);
+                co_await servers_.client(e->server).resume(e->hash);
             } catch (const QbtError& err) {
                 spdlog::warn("file d'attente : démarrage de {} impossible : {}", e->hash,
                              err.what());

@@ -10,6 +10,7 @@
 
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,8 +23,8 @@ namespace essaim::qbt {
 class LimitEnforcer {
   public:
     LimitEnforcer(boost::asio::any_io_executor ex, store::Store& store, Registry& registry,
-                  Client& client)
-        : ex_(std::move(ex)), store_(store), registry_(registry), client_(client) {}
+                  Servers& servers)
+        : ex_(std::move(ex)), store_(store), registry_(registry), servers_(servers) {}
 
     // Subscribes to the registry; call once before the sync loop starts.
     void attach();
@@ -40,7 +41,7 @@ class LimitEnforcer {
     boost::asio::any_io_executor ex_;
     store::Store& store_;
     Registry& registry_;
-    Client& client_;
+    Servers& servers_;
     std::atomic<bool> running_{false}, again_{false};
     std::function<void(store::Notification)> on_stopped_;
     std::function<bool()> active_;

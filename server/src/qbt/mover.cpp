@@ -22,7 +22,10 @@ std::vector<MoveItem> StorageMover::plan(const Snapshot& snap, const std::string
                                          const std::vector<std::string>& hashes) {
     std::vector<MoveItem> out;
     for (const auto& e : snap.entries) {
-        if (!e.in_qbt || e.removed || e.placement != download::Placement::shared) continue;
+        // Torrents of the shared root are from before per-user folders, when essaim had one
+        // server: server 1's.
+        if (!e.in_qbt || e.removed || e.placement != download::Placement::shared || e.server != 1)
+            continue;
         if (!hashes.empty()) {
             bool wanted = false;
             for (const auto& h : hashes) {

@@ -10,7 +10,7 @@ std::int64_t give_torrents(store::Store& s, Registry& r, std::int64_t from, std:
     return moved;
 }
 
-boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Client& c,
+boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Servers& servers,
                                                                  std::int64_t user) {
     auto snap = r.snapshot();
     std::vector<std::string> deleted;
@@ -18,7 +18,7 @@ boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Cl
         if (e.removed || !e.owner_id || *e.owner_id != user) continue;
         // Also a torrent not seen by the sync loop yet: qBittorrent ignores unknown ids.
         try {
-            co_await c.remove(e.hash, !content_shared_with_others(*snap, e));
+            co_await servers.client(e.server).remove(e.hash, !content_shared_with_others(*snap, e));
         } catch (const QbtError& err) {
             if (err.kind != FailKind::not_found) throw;
         }

@@ -7,6 +7,7 @@
 
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -22,7 +23,7 @@ std::int64_t give_torrents(store::Store& s, Registry& r, std::int64_t from, std:
 
 // Deletes every live torrent of `user` (qBittorrent, then the rows); returns their ids. Throws
 // QbtError when qBittorrent fails (a torrent already gone is not a failure).
-boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Client& c,
+boost::asio::awaitable<std::vector<std::string>> delete_torrents(Registry& r, Servers& servers,
                                                                  std::int64_t user);
 
 }  // namespace essaim::qbt

@@ -28,7 +28,7 @@ std::string absolute_content(const TorrentInfo& t) {
 
 bool same_identity(const Entry& a, const Entry& b) {
     return a.row_id == b.row_id && a.owner_id == b.owner_id && a.removed == b.removed &&
-           a.in_qbt == b.in_qbt;
+           a.in_qbt == b.in_qbt && a.server == b.server && a.stale == b.stale;
 }
 
 bool same_names(const std::unordered_map<std::int64_t, store::UserName>& a,
@@ -49,7 +49,7 @@ bool same_row(const store::TorrentRow& a, const store::TorrentRow& b) {
            a.size == b.size && a.removed_at == b.removed_at && a.removal == b.removal &&
            a.completed_at == b.completed_at && a.limit_state == b.limit_state &&
            a.limit_reason == b.limit_reason && a.size_checked == b.size_checked &&
-           a.completion_notified == b.completion_notified;
+           a.completion_notified == b.completion_notified && a.server_id == b.server_id;
 }
 
 // A row write after the lock was released: logged, never thrown at the caller's caller (memory
@@ -71,6 +71,8 @@ const char* link_name(LinkState s) {
             return "ok";
         case LinkState::down:
             return "down";
+        case LinkState::disabled:
+            return "disabled";
         default:
             return "unconfigured";
     }
@@ -81,10 +83,22 @@ bool content_shared_with_others(const Snapshot& s, const Entry& e) {
     if (content.empty()) return false;
     for (const auto& other : s.entries) {
         if (!other.in_qbt || other.hash == e.hash || other.content_path.empty()) continue;
+        if (other.server != e.server) continue;  // another machine's disk
         if (other.owner_id && e.owner_id && *other.owner_id == *e.owner_id) continue;
         if (download::paths_overlap(content, other.content_path)) return true;
     }
     return false;
+}
+
+std::map<std::int64_t, std::string> hashes_by_server(const std::vector<const Entry*>& entries) {
+    std::map<std::int64_t, std::string> out;
+    for (const auto* e : entries) {
+        if (e->removed) continue;
+        auto& list = out[e->server];
+        if (!list.empty()) list += '|';
+        list += e->hash;
+    }
+    return out;
 }
 
 std::optional<std::int64_t> owner_from_tags(const std::string& tags) {
@@ -110,13 +124,21 @@ std::string owner_tag(std::int64_t user_id) {
     return "essaim:" + std::to_string(user_id);
 }
 
+const ServerLink* Snapshot::server_link(std::int64_t id) const {
+    for (const auto& l : servers)
+        if (l.id == id) return &l;
+    return nullptr;
+}
+
 const Entry* Snapshot::find(const std::string& any_hash) const {
     auto key = str::to_lower(any_hash);
     auto it = index.find(std::string_view(key));
     return it == index.end() ? nullptr : &entries[it->second];
 }
 
-Registry::Registry(store::Store& store) : store_(store), snap_(std::make_shared<Snapshot>()) {}
+Registry::Registry(store::Store& store) : store_(store), snap_(std::make_shared<Snapshot>()) {
+    sources_[1];
+}
 
 // --- Entries ---------------------------------------------------------------------------------
 
@@ -127,7 +149,10 @@ void Registry::place(Entry& e) const {
             e.owner_display_name = it->second.display_name;
             e.owner_folder = it->second.folder;
         }
-    e.placement = download::placement_of(storage_root_, e.owner_folder, e.save_path);
+    auto src = sources_.find(e.server);
+    if (src != sources_.end()) e.server_name = src->second.name;
+    e.placement = download::placement_of(src == sources_.end() ? "" : src->second.storage_root,
+                                         e.owner_folder, e.save_path);
     if (renderer_) e.json = renderer_(e);
 }
 
@@ -142,9 +167,12 @@ static void take_row(Entry& e, const store::TorrentRow& r) {
 }
 
 // A torrent qBittorrent has.
-Entry Registry::live_entry(const TorrentInfo& t, const store::TorrentRow* row) const {
+Entry Registry::live_entry(std::int64_t server, const Source& src, const TorrentInfo& t,
+                           const store::TorrentRow* row) const {
     Entry e;
     e.hash = t.hash;
+    e.server = server;
+    e.stale = src.link != LinkState::ok;
     e.hash_v1 = !t.infohash_v1.empty() ? t.infohash_v1 : (row ? row->hash_v1 : "");
     e.hash_v2 = !t.infohash_v2.empty() ? t.infohash_v2 : (row ? row->hash_v2 : "");
     e.name = t.name.empty() && row ? row->name : t.name;
@@ -188,6 +216,7 @@ Entry Registry::row_entry(const store::TorrentRow& r) const {
     e.hash_v2 = r.hash_v2;
     e.name = r.name;
     take_row(e, r);
+    e.server = r.server_id;
     e.removed = r.removed_at.has_value();
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
@@ -245,17 +274,66 @@ void Registry::refresh_users() {
     rows_changed_locked();  // names show in every instance's lists
 }
 
-void Registry::set_storage_root(std::string root) {
+void Registry::set_servers(const std::vector<ServerInfo>& servers) {
+    std::lock_guard lock(mu_);
+    bool changed = false;
+    auto listed = [&](std::int64_t id) {
+        return std::any_of(servers.begin(), servers.end(),
+                           [&](const ServerInfo& s) { return s.id == id; });
+    };
+    for (auto it = sources_.begin(); it != sources_.end();)
+        if (it->first != 1 && !listed(it->first)) {
+            it = sources_.erase(it);
+            changed = true;
+        } else {
+            ++it;
+        }
+    for (const auto& info : servers) {
+        auto& src = sources_[info.id];
+        if (src.name != info.name) {
+            src.name = info.name;
+            changed = true;
+        }
+        bool disabled = info.disabled;
+        if (src.disabled == disabled) continue;
+        src.disabled = disabled;
+        if (disabled) {
+            src.link = LinkState::disabled;
+            src.error = "Ce serveur qBittorrent est désactivé.";
+            src.detail.clear();
+        } else {
+            src.link = LinkState::unconfigured;
+            src.error.clear();
+        }
+        changed = true;
+    }
+    if (changed) rebuild_locked(nullptr, true, true);
+}
+
+void Registry::set_storage_root(std::int64_t server, std::string root) {
     while (root.size() > 1 && root.back() == '/') root.pop_back();
     std::lock_guard lock(mu_);
-    if (root == storage_root_) return;
-    storage_root_ = std::move(root);
+    auto& src = sources_[server];
+    if (root == src.storage_root) return;
+    src.storage_root = std::move(root);
     rebuild_locked(nullptr, true, false);
 }
 
-bool Registry::occupies(const std::string& path) const {
+const TorrentInfo* Registry::listed_locked(const std::string& hash, std::int64_t* server) const {
+    for (const auto& [id, src] : sources_) {
+        auto it = src.md.torrents().find(hash);
+        if (it == src.md.torrents().end()) continue;
+        if (server) *server = id;
+        return &it->second;
+    }
+    return nullptr;
+}
+
+bool Registry::occupies(std::int64_t server, const std::string& path) const {
     std::lock_guard lock(mu_);
-    for (const auto& [hash, t] : md_.torrents()) {
+    auto src = sources_.find(server);
+    if (src == sources_.end()) return false;
+    for (const auto& [hash, t] : src->second.md.torrents()) {
         auto content = absolute_content(t);
         if (!content.empty() && download::paths_overlap(content, path)) return true;
         // A torrent saved in a folder below `path` (its content path may not be known yet).
@@ -291,9 +369,10 @@ void Registry::on_change(std::function<void(const Change&)> cb) {
     listeners_.push_back(std::move(cb));
 }
 
-bool Registry::complete() const {
+bool Registry::complete(std::int64_t server) const {
     std::lock_guard lock(mu_);
-    return md_.complete();
+    auto src = sources_.find(server);
+    return src != sources_.end() && src->second.md.complete();
 }
 
 void Registry::reindex_rows_locked() {
@@ -329,10 +408,11 @@ const store::TorrentRow* Registry::row_ptr_locked(const TorrentInfo& t) const {
     return i == npos ? nullptr : &rows_[i];
 }
 
-std::optional<store::TorrentRow> Registry::relink_locked(const TorrentInfo& t, std::size_t i) {
+std::optional<store::TorrentRow> Registry::relink_locked(std::int64_t server, const TorrentInfo& t,
+                                                         std::size_t i) {
     auto& row = rows_[i];
     bool relink = row.qbt_hash != t.hash || (row.hash_v1.empty() && !t.infohash_v1.empty()) ||
-                  (row.hash_v2.empty() && !t.infohash_v2.empty());
+                  (row.hash_v2.empty() && !t.infohash_v2.empty()) || row.server_id != server;
     if (!relink) return std::nullopt;
     // A magnet carrying only the v1 btih of a hybrid torrent is listed by qBittorrent under the
     // btih until its metadata arrives, then under the truncated v2 hash (observed with 4.5.2):
@@ -340,6 +420,9 @@ std::optional<store::TorrentRow> Registry::relink_locked(const TorrentInfo& t, s
     if (!t.infohash_v1.empty()) row.hash_v1 = t.infohash_v1;
     if (!t.infohash_v2.empty()) row.hash_v2 = t.infohash_v2;
     row.qbt_hash = t.hash;
+    // A server's torrent found on another one (an administrator moved it by hand): the row
+    // follows, so that actions go where the torrent is.
+    row.server_id = server;
     if (!t.name.empty()) row.name = t.name;
     if (t.size > 0) row.size = t.size;
     return row;
@@ -347,43 +430,47 @@ std::optional<store::TorrentRow> Registry::relink_locked(const TorrentInfo& t, s
 
 void Registry::write_identities(const std::vector<store::TorrentRow>& rows) {
     for (const auto& r : rows)
-        write_row("un identifiant de torrent", [&] {
-            store_.update_torrent_identity(r.id, r.qbt_hash, r.hash_v1, r.hash_v2, r.name, r.size);
-        });
+        write_row("un identifiant de torrent", [&] { store_.update_torrent_identity(r); });
 }
 
 // --- Sync loop side --------------------------------------------------------------------------
 
-void Registry::apply(const boost::json::object& maindata) {
+void Registry::apply(std::int64_t server, const boost::json::object& maindata) {
     std::vector<store::TorrentRow> relinked;
     {
         std::lock_guard lock(mu_);
-        auto delta = md_.apply(maindata);
+        auto& src = sources_[server];
+        auto delta = src.md.apply(maindata);
         for (const auto& hash : delta.changed) {
-            const auto& t = md_.torrents().at(hash);
+            const auto& t = src.md.torrents().at(hash);
             auto i = row_for_locked(t);
             if (i == npos || rows_[i].removed_at) continue;
-            if (auto r = relink_locked(t, i)) relinked.push_back(std::move(*r));
+            if (auto r = relink_locked(server, t, i)) relinked.push_back(std::move(*r));
         }
         if (!relinked.empty()) reindex_rows_locked();
-        bool link_changed = link_ != LinkState::ok;
-        link_ = LinkState::ok;
-        link_error_.clear();
-        link_detail_.clear();
-        if (!delta.empty() || link_changed) rebuild_locked(&delta, delta.full, link_changed);
+        bool link_changed = src.link != LinkState::ok;
+        src.link = LinkState::ok;
+        src.error.clear();
+        src.detail.clear();
+        // A link that comes back changes every one of this server's entries (stale → live).
+        if (!delta.empty() || link_changed)
+            rebuild_locked(&delta, delta.full || link_changed, link_changed);
     }
     if (relinked.empty()) return;
     write_identities(relinked);
     announce();
 }
 
-void Registry::set_link(LinkState s, std::string error, std::string detail) {
+void Registry::set_link(std::int64_t server, LinkState s, std::string error, std::string detail) {
     std::lock_guard lock(mu_);
-    if (s == link_ && error == link_error_ && detail == link_detail_) return;
-    link_ = s;
-    link_error_ = std::move(error);
-    link_detail_ = std::move(detail);
-    rebuild_locked(nullptr, false, true);
+    auto& src = sources_[server];
+    if (src.disabled) return;  // its loop is stopping; set_servers said so
+    if (s == src.link && error == src.error && detail == src.detail) return;
+    bool stale_changed = (s == LinkState::ok) != (src.link == LinkState::ok);
+    src.link = s;
+    src.error = std::move(error);
+    src.detail = std::move(detail);
+    rebuild_locked(nullptr, stale_changed && !src.md.torrents().empty(), true);
 }
 
 void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed) {
@@ -395,11 +482,41 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     auto now = util::unix_now();
     auto s = std::make_shared<Snapshot>();
     s->version = ++version_;
-    s->link = link_;
-    s->link_error = link_error_;
-    s->link_detail = link_detail_;
-    s->stale = link_ != LinkState::ok && !md_.torrents().empty();
-    s->server = md_.server();
+    // The servers' links, and the list's: ok while one answers.
+    bool any_ok = false, any_down = false, any_listed = false;
+    s->server.free_space_on_disk = -1;
+    for (const auto& [id, src] : sources_) {
+        ServerLink l{id,         src.link,        src.error,
+                     src.detail, src.md.server(), src.md.torrents().size()};
+        if (src.link == LinkState::ok) {
+            any_ok = true;
+            const auto& st = src.md.server();
+            s->server.dl_info_speed += st.dl_info_speed;
+            s->server.up_info_speed += st.up_info_speed;
+            s->server.dl_info_data += st.dl_info_data;
+            s->server.up_info_data += st.up_info_data;
+            if (st.free_space_on_disk >= 0)
+                s->server.free_space_on_disk =
+                    std::max<std::int64_t>(s->server.free_space_on_disk, 0) + st.free_space_on_disk;
+            if (s->server.connection_status.empty())
+                s->server.connection_status = st.connection_status;
+        } else if (src.link == LinkState::down) {
+            ++s->servers_down;
+            if (!any_down) {
+                s->link_error = src.error;
+                s->link_detail = src.detail;
+            }
+            any_down = true;
+        }
+        if (src.link != LinkState::ok && !src.md.torrents().empty()) any_listed = true;
+        s->servers.push_back(std::move(l));
+    }
+    s->link = any_ok ? LinkState::ok : any_down ? LinkState::down : LinkState::unconfigured;
+    if (any_ok) {
+        s->link_error.clear();
+        s->link_detail.clear();
+    }
+    s->stale = !any_ok && any_listed;
     std::unordered_set<std::string> dirty;
     if (delta)
         for (const auto& h : delta->changed) dirty.insert(h);
@@ -418,26 +535,33 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     };
 
     std::unordered_set<std::int64_t> used_rows;
-    s->entries.reserve(md_.torrents().size() + rows_.size());
-    for (const auto& [hash, t] : md_.torrents()) {
-        const auto* row = row_ptr_locked(t);
-        if (row) used_rows.insert(row->id);
-        // Deleted through essaim a moment ago; qBittorrent's next update will drop it.
-        if (row && row->removal == "deleted" && row->removed_at &&
-            now - *row->removed_at < kPendingGrace)
-            continue;
-        Entry id;
-        id.hash = hash;
-        id.in_qbt = true;
-        if (row) {
-            id.row_id = row->id;
-            id.owner_id = row->owner_id;
+    std::unordered_set<std::string_view> seen;  // a torrent two servers hold is listed once
+    std::size_t total = 0;
+    for (const auto& [id, src] : sources_) total += src.md.torrents().size();
+    s->entries.reserve(total + rows_.size());
+    for (const auto& [server, src] : sources_)
+        for (const auto& [hash, t] : src.md.torrents()) {
+            if (sources_.size() > 1 && !seen.insert(std::string_view(hash)).second) continue;
+            const auto* row = row_ptr_locked(t);
+            if (row) used_rows.insert(row->id);
+            // Deleted through essaim a moment ago; qBittorrent's next update will drop it.
+            if (row && row->removal == "deleted" && row->removed_at &&
+                now - *row->removed_at < kPendingGrace)
+                continue;
+            Entry id;
+            id.hash = hash;
+            id.in_qbt = true;
+            id.server = server;
+            id.stale = src.link != LinkState::ok;
+            if (row) {
+                id.row_id = row->id;
+                id.owner_id = row->owner_id;
+            }
+            if (auto old = dirty.count(hash) ? nullptr : reuse(id))
+                s->entries.push_back(std::move(old));
+            else
+                fresh(live_entry(server, src, t, row));
         }
-        if (auto old = dirty.count(hash) ? nullptr : reuse(id))
-            s->entries.push_back(std::move(old));
-        else
-            fresh(live_entry(t, row));
-    }
     std::unordered_set<std::string> listed;
     for (const auto& e : s->entries) listed.insert(e.hash);
     for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
@@ -447,6 +571,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
             continue;
         Entry id;
         id.hash = r.qbt_hash;
+        id.server = r.server_id;
         id.row_id = r.id;
         id.owner_id = r.owner_id;
         id.removed = r.removed_at.has_value();
@@ -486,19 +611,22 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
     for (const auto& l : listeners_) l(c);
 }
 
-Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
+Registry::ReconcileReport Registry::reconcile(std::int64_t server, std::int64_t now) {
     ReconcileReport rep;
     std::vector<store::TorrentRow> relinked, restore;
     std::vector<std::int64_t> vanished;
     {
         std::lock_guard lock(mu_);
-        if (!md_.complete() || link_ != LinkState::ok) return rep;
+        auto src = sources_.find(server);
+        if (src == sources_.end() || !src->second.md.complete() ||
+            src->second.link != LinkState::ok)
+            return rep;
         std::unordered_set<std::int64_t> matched;
-        for (const auto& [hash, t] : md_.torrents()) {
+        for (const auto& [hash, t] : src->second.md.torrents()) {
             auto i = row_for_locked(t);
             if (i != npos && !rows_[i].removed_at) {
                 matched.insert(rows_[i].id);
-                if (auto r = relink_locked(t, i)) relinked.push_back(std::move(*r));
+                if (auto r = relink_locked(server, t, i)) relinked.push_back(std::move(*r));
                 continue;
             }
             auto owner = owner_from_tags(t.tags);
@@ -512,10 +640,13 @@ Registry::ReconcileReport Registry::reconcile(std::int64_t now) {
             r.name = t.name;
             if (t.size > 0) r.size = t.size;
             r.added_at = t.added_on > 0 ? t.added_on : now;
+            r.server_id = server;
             restore.push_back(std::move(r));
         }
+        // A row whose torrent another server lists is that server's (its pass relinks it).
         for (auto& r : rows_)
-            if (!r.removed_at && !matched.count(r.id) && now - r.added_at > kPendingGrace) {
+            if (!r.removed_at && r.server_id == server && !matched.count(r.id) &&
+                now - r.added_at > kPendingGrace && !listed_locked(r.qbt_hash, nullptr)) {
                 vanished.push_back(r.id);
                 r.removed_at = now;
                 r.removal = "vanished";
@@ -563,13 +694,17 @@ std::optional<Registry::Existing> Registry::find_existing(const std::string& v1,
         if (key->empty()) continue;
         auto it = row_index_.find(*key);
         if (it != row_index_.end() && !rows_[it->second].removed_at)
-            return Existing{rows_[it->second], true};
+            return Existing{rows_[it->second], true, rows_[it->second].server_id};
     }
-    for (const auto& [hash, t] : md_.torrents()) {
-        if ((!qbt_id.empty() && hash == qbt_id) || (!v1.empty() && t.infohash_v1 == v1) ||
-            (!v2.empty() && t.infohash_v2 == v2))
-            return Existing{store::TorrentRow{}, true};
-    }
+    for (const auto& [server, src] : sources_)
+        for (const auto& [hash, t] : src.md.torrents()) {
+            if ((!qbt_id.empty() && hash == qbt_id) || (!v1.empty() && t.infohash_v1 == v1) ||
+                (!v2.empty() && t.infohash_v2 == v2)) {
+                store::TorrentRow none;
+                none.server_id = server;
+                return Existing{none, true, server};
+            }
+        }
     return std::nullopt;
 }
 
@@ -628,16 +763,18 @@ void Registry::set_owner(const std::string& hash, std::int64_t owner_id) {
             row.source = "assigned";
             rebuild_locked(nullptr, false, false);
         } else {
-            auto t = md_.torrents().find(hash);
-            if (t == md_.torrents().end()) throw store::NotFound("torrent");
+            std::int64_t server = 1;
+            const auto* t = listed_locked(hash, &server);
+            if (!t) throw store::NotFound("torrent");
             fresh.qbt_hash = hash;
-            fresh.hash_v1 = t->second.infohash_v1;
-            fresh.hash_v2 = t->second.infohash_v2;
+            fresh.hash_v1 = t->infohash_v1;
+            fresh.hash_v2 = t->infohash_v2;
             fresh.owner_id = owner_id;
             fresh.source = "assigned";
-            fresh.name = t->second.name;
-            if (t->second.size > 0) fresh.size = t->second.size;
-            fresh.added_at = t->second.added_on > 0 ? t->second.added_on : util::unix_now();
+            fresh.name = t->name;
+            if (t->size > 0) fresh.size = t->size;
+            fresh.added_at = t->added_on > 0 ? t->added_on : util::unix_now();
+            fresh.server_id = server;
         }
     }
     if (existing) {

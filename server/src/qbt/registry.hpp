@@ -1,9 +1,12 @@
-// The registry joins qBittorrent's live state (MainData, fed by the one sync loop) with essaim's
+// The registry joins qBittorrent's live state (one MainData per server, each fed by that
+// server's sync loop: qbt/servers.hpp) with essaim's
 // ownership rows, and publishes immutable snapshots that every read endpoint and every
 // WebSocket client is served from — no request ever reaches qBittorrent on their behalf.
 //
 // A qBittorrent torrent matches an ownership row by any of its three ids (qBittorrent's hash,
-// v1 infohash, v2 infohash). Entries are typed state; their JSON shape belongs to the API
+// v1 infohash, v2 infohash). Several servers make one list: a torrent is listed once, from the
+// lowest server id holding it, and carries its server; a server that does not answer marks only
+// its own torrents stale. Entries are typed state; their JSON shape belongs to the API
 // (api/torrent_views.cpp), which installs a renderer: each entry is rendered once per change and
 // the text shared between snapshots; whole response bodies are cached per snapshot and viewer.
 //
@@ -22,6 +25,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,8 +37,9 @@
 namespace essaim::qbt {
 
 // essaim's link to qBittorrent: the one type for it (lists, WebSocket, /api/health, cluster).
-enum class LinkState : int { unconfigured = 0, ok = 1, down = 2 };
-// "unconfigured" | "ok" | "down", as the API says it.
+// `disabled`: an administrator turned the server off; essaim does not contact it.
+enum class LinkState : int { unconfigured = 0, ok = 1, down = 2, disabled = 3 };
+// "unconfigured" | "ok" | "down" | "disabled", as the API says it.
 const char* link_name(LinkState s);
 
 // A text made on first use and kept with its (immutable, shared) entry: the qBittorrent-compatible
@@ -55,7 +60,10 @@ class LazyText {
 };
 
 struct Entry {
-    std::string hash;  // qBittorrent's id: the key in every URL
+    std::string hash;         // qBittorrent's id: the key in every URL
+    std::int64_t server = 1;  // the qBittorrent server holding it (its row's, when not listed)
+    std::string server_name;  // its name (administrators see it)
+    bool stale = false;       // its server does not answer: the values are the last known
     std::string hash_v1, hash_v2;
     std::string name;
     std::optional<std::int64_t> owner_id;
@@ -117,16 +125,30 @@ class Entries {
     Items items_;
 };
 
+// One server's link and counters, as the last snapshot saw them.
+struct ServerLink {
+    std::int64_t id = 0;
+    LinkState link = LinkState::unconfigured;
+    std::string error, detail;  // as Snapshot::link_error / link_detail
+    ServerState state;
+    std::size_t torrents = 0;  // listed by this server
+};
+
 struct Snapshot {
     std::uint64_t version = 0;
     Entries entries;
     // qbt hash, v1, v2 → entries[i]; the keys point into `entries` (never resized once built).
     std::unordered_map<std::string_view, std::size_t> index;
+    // Over every server: ok while one answers, down when none does (the first failure's
+    // sentences), unconfigured when none is configured.
     LinkState link = LinkState::unconfigured;
     std::string link_error;   // French, when down: a sentence any user may read
     std::string link_detail;  // what failed exactly (addresses, qBittorrent's text): admins only
-    bool stale = false;       // entries are the last known state, qBittorrent is not answering
-    ServerState server;
+    bool stale = false;       // no server answers: every entry is the last known state
+    int servers_down = 0;     // servers neither answering nor disabled (configured ones)
+    ServerState server;       // summed over the servers
+    std::vector<ServerLink> servers;  // by id
+    const ServerLink* server_link(std::int64_t id) const;
 
     const Entry* find(const std::string& any_hash) const;
 
@@ -152,34 +174,53 @@ class Registry {
     // After rows were changed in bulk in the store (a deleted user's torrents reassigned or
     // removed): reloads them and tells the other instances to do the same.
     void rows_rewritten();
-    // The download root under which users' folders lie (download::Settings::storage_root): each
-    // torrent's placement is computed against it. A change republishes every torrent.
-    void set_storage_root(std::string root);
-    // Whether any torrent qBittorrent holds has its files at, under or above `path` (absolute):
-    // a new user's folder must not be such a path.
-    bool occupies(const std::string& path) const;
+    // The servers whose state is kept (others are dropped with their torrents), their names
+    // (shown to administrators) and which are disabled (listed stale, never polled).
+    struct ServerInfo {
+        std::int64_t id = 0;
+        std::string name;
+        bool disabled = false;
+    };
+    void set_servers(const std::vector<ServerInfo>& servers);
+    // The download root under which users' folders lie on `server`
+    // (download::Settings::storage_root): each torrent's placement is computed against its
+    // server's. A change republishes every torrent.
+    void set_storage_root(std::int64_t server, std::string root);
+    void set_storage_root(std::string root) { set_storage_root(1, std::move(root)); }
+    // Whether any torrent `server` holds has its files at, under or above `path` (absolute): a
+    // new user's folder must not be such a path.
+    bool occupies(std::int64_t server, const std::string& path) const;
     std::shared_ptr<const Snapshot> snapshot() const;
     void on_change(std::function<void(const Change&)> cb);  // before any publish
 
-    // Sync loop side.
-    void apply(const boost::json::object& maindata);  // throws std::runtime_error on bad data
+    // Sync loop side (one per server; the one-argument forms are server 1's).
+    // Throws std::runtime_error on bad data.
+    void apply(std::int64_t server, const boost::json::object& maindata);
+    void apply(const boost::json::object& maindata) { apply(1, maindata); }
     // `error`: for every user (no address, no upstream text); `detail`: for administrators.
-    void set_link(LinkState s, std::string error, std::string detail = {});
-    bool complete() const;  // a full update has been applied since start
+    void set_link(std::int64_t server, LinkState s, std::string error, std::string detail = {});
+    void set_link(LinkState s, std::string error, std::string detail = {}) {
+        set_link(1, s, std::move(error), std::move(detail));
+    }
+    bool complete(std::int64_t server = 1) const;  // a full update applied since start
 
     struct ReconcileReport {
         int restored = 0, removed = 0, relinked = 0;
     };
     // Restores rows of tagged torrents ("essaim:<user id>"), marks rows of vanished torrents
     // removed (after a grace period for torrents just added), relinks rows whose qBittorrent id
-    // changed. Only meaningful once a full update was applied.
-    ReconcileReport reconcile(std::int64_t now);
+    // (or server) changed. Only `server`'s torrents and rows; only meaningful once a full update
+    // of that server was applied.
+    ReconcileReport reconcile(std::int64_t server, std::int64_t now);
+    ReconcileReport reconcile(std::int64_t now) { return reconcile(1, now); }
 
     // Handler side.
     struct Existing {
         store::TorrentRow row;  // row.id == 0 when qBittorrent has it without a row
         bool in_qbt = false;
+        std::int64_t server = 1;
     };
+    // On any server.
     std::optional<Existing> find_existing(const std::string& v1, const std::string& v2,
                                           const std::string& qbt_id) const;
     // Records ownership before the torrent is sent to qBittorrent. Throws store::Conflict.
@@ -205,7 +246,16 @@ class Registry {
 
   private:
     void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed);
-    Entry live_entry(const TorrentInfo& t, const store::TorrentRow* row) const;
+    struct Source {
+        MainData md;
+        LinkState link = LinkState::unconfigured;
+        std::string error, detail;
+        std::string storage_root;
+        std::string name;
+        bool disabled = false;
+    };
+    Entry live_entry(std::int64_t server, const Source& src, const TorrentInfo& t,
+                     const store::TorrentRow* row) const;
     Entry row_entry(const store::TorrentRow& r) const;
     void place(Entry& e) const;
     // The row of a torrent qBittorrent lists (a live one first), or nullptr / npos.
@@ -213,7 +263,8 @@ class Registry {
     const store::TorrentRow* row_ptr_locked(const TorrentInfo& t) const;
     // The one relink path: when qBittorrent's ids of a torrent changed (a hybrid's magnet gets
     // its v2 id once its metadata is known), the row follows in memory; returns the row to write.
-    std::optional<store::TorrentRow> relink_locked(const TorrentInfo& t, std::size_t row);
+    std::optional<store::TorrentRow> relink_locked(std::int64_t server, const TorrentInfo& t,
+                                                   std::size_t row);
     void write_identities(const std::vector<store::TorrentRow>& rows);
     // Reads the owners' names when `owner` is not known yet (outside the lock).
     void ensure_owner_known(std::optional<std::int64_t> owner);
@@ -223,14 +274,13 @@ class Registry {
 
     store::Store& store_;
     mutable std::mutex mu_;
-    MainData md_;
+    std::map<std::int64_t, Source> sources_;  // by server id; 1 always present
+    // The torrent `hash` as a server lists it (the lowest id first), or nullptr.
+    const TorrentInfo* listed_locked(const std::string& hash, std::int64_t* server) const;
     std::vector<store::TorrentRow> rows_;
     std::unordered_map<std::string, std::size_t>
         row_index_;  // qbt_hash/v1/v2 → rows_[i] (live rows win)
     std::unordered_map<std::int64_t, store::UserName> users_;
-    LinkState link_ = LinkState::unconfigured;
-    std::string link_error_, link_detail_;
-    std::string storage_root_;
     std::uint64_t version_ = 0, stamp_ = 0;
     std::vector<std::function<void(const Change&)>> listeners_;
     Renderer renderer_;
@@ -247,6 +297,10 @@ class Registry {
 // path: deleting `e` with its data would delete them (a look-alike torrent named like another
 // one's folder). Torrents of the same owner do not count: they are that user's own files.
 bool content_shared_with_others(const Snapshot& s, const Entry& e);
+
+// The hashes of the entries still present, per server, each list joined with '|' (the form of
+// qBittorrent's bulk calls): one call per server, whatever the number of torrents.
+std::map<std::int64_t, std::string> hashes_by_server(const std::vector<const Entry*>& entries);
 
 // The owner id carried by a qBittorrent tag list ("a, essaim:3, b" → 3).
 std::optional<std::int64_t> owner_from_tags(const std::string& tags);

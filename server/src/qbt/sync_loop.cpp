@@ -21,12 +21,18 @@ constexpr std::chrono::seconds kMaxBackoff = 10s;
 
 }  // namespace
 
-SyncLoop::SyncLoop(asio::any_io_executor ex, store::Store& store, Client& client,
-                   Registry& registry, std::chrono::milliseconds period)
-    : store_(store), client_(client), registry_(registry), period_(period), timer_(ex) {}
+SyncLoop::SyncLoop(asio::any_io_executor ex, std::int64_t server,
+                   std::function<Connection()> connection, Client& client, Registry& registry,
+                   std::chrono::milliseconds period)
+    : server_(server),
+      connection_(std::move(connection)),
+      client_(client),
+      registry_(registry),
+      period_(period),
+      timer_(ex) {}
 
 Connection SyncLoop::read_connection() {
-    return connection_of(store_);
+    return connection_();
 }
 
 void SyncLoop::wake() {
@@ -63,13 +69,13 @@ void SyncLoop::request_full() {
 
 void SyncLoop::set_link(LinkState s, const std::string& error, const std::string& detail) {
     if (!detail.empty() && detail != published_detail_)
-        spdlog::warn("qBittorrent : {}", detail);  // once per change, not every retry
+        spdlog::warn("qBittorrent (serveur {}) : {}", server_, detail);  // once per change
     published_detail_ = detail;
-    registry_.set_link(s, error, detail);
+    registry_.set_link(server_, s, error, detail);
     if (!on_link_ || (published_link_ == static_cast<int>(s) && published_error_ == error)) return;
     published_link_ = static_cast<int>(s);
     published_error_ = error;
-    on_link_(s, error);
+    on_link_(server_, s, error);
 }
 
 // Once deltas have carried this many torrents, the full update's malloc_trim (a few ms).
@@ -124,8 +130,8 @@ asio::awaitable<void> SyncLoop::run() {
                 // as a full update: same treatment of the memory below.
                 if (auto* t = md.as_object().if_contains("torrents"); t && t->is_object())
                     changed_since_trim += t->as_object().size();
-                registry_.apply(md.as_object());
-                if (on_maindata_) on_maindata_(md.as_object(), rid);
+                registry_.apply(server_, md.as_object());
+                if (on_maindata_) on_maindata_(server_, md.as_object(), rid);
                 set_link(LinkState::ok, "");
                 if (auto* r = md.as_object().if_contains("rid"); r && r->is_int64())
                     rid = r->as_int64();
@@ -139,7 +145,7 @@ asio::awaitable<void> SyncLoop::run() {
                 }
                 auto now = std::chrono::steady_clock::now();
                 if (full || now - last_reconcile > 5min) {
-                    registry_.reconcile(util::unix_now());
+                    registry_.reconcile(server_, util::unix_now());
                     last_reconcile = now;
                 }
             } catch (const QbtError& e) {

@@ -1,6 +1,7 @@
-// THE sync loop: the only place that polls qBittorrent. About once a second it asks
+// A server's sync loop (one per qBittorrent server, owned by qbt/servers.hpp): the only place
+// that polls that qBittorrent. About once a second it asks
 // /api/v2/sync/maindata?rid=N and feeds the registry, whatever the number of browsers.
-// It re-reads the connection settings each round (a change takes effect without restart),
+// It reads the server's connection each round (a change takes effect without restart),
 // backs off while qBittorrent is down (1 s → 30 s), reconciles ownership after each full update
 // and every five minutes, and can be woken early (poke) after an add/pause/delete so the
 // change shows up at once.
@@ -8,7 +9,6 @@
 
 #include "qbt/client.hpp"
 #include "qbt/registry.hpp"
-#include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -24,9 +25,11 @@ namespace essaim::qbt {
 
 class SyncLoop {
   public:
-    SyncLoop(boost::asio::any_io_executor ex, store::Store& store, Client& client,
-             Registry& registry,
+    // `connection` is asked each round (on the loop's executor) for the server's settings.
+    SyncLoop(boost::asio::any_io_executor ex, std::int64_t server,
+             std::function<Connection()> connection, Client& client, Registry& registry,
              std::chrono::milliseconds period = std::chrono::milliseconds(1000));
+    std::int64_t server() const { return server_; }
     boost::asio::awaitable<void> run();
     void poke();  // thread-safe: poll now instead of waiting for the period
     void stop();
@@ -38,8 +41,9 @@ class SyncLoop {
     void set_gate(std::function<bool()> leading, std::function<void()> remote_poke);
     // Told of every maindata answer applied (with the rid it was asked with; 0 = full update)
     // and of every change of link state, so that the followers can apply the same.
-    using MaindataSink = std::function<void(const boost::json::object&, std::int64_t base_rid)>;
-    using LinkSink = std::function<void(LinkState, const std::string&)>;
+    using MaindataSink =
+        std::function<void(std::int64_t server, const boost::json::object&, std::int64_t base_rid)>;
+    using LinkSink = std::function<void(std::int64_t server, LinkState, const std::string&)>;
     void set_publisher(MaindataSink on_maindata, LinkSink on_link);
     // Thread-safe: the next poll asks for a full update (a follower lost the thread).
     void request_full();
@@ -57,7 +61,8 @@ class SyncLoop {
     int published_link_ = -1;
     std::string published_error_;
     std::string published_detail_;  // last detail logged
-    store::Store& store_;
+    std::int64_t server_;
+    std::function<Connection()> connection_;
     Client& client_;
     Registry& registry_;
     std::chrono::milliseconds period_;

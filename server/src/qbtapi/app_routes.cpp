@@ -8,6 +8,7 @@
 #include "auth/policy.hpp"
 #include "auth/validation.hpp"
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "qbtapi/handler.hpp"
 #include "qbtapi/routes.hpp"
 #include "qbtapi/torrents.hpp"
@@ -92,15 +93,15 @@ asio::awaitable<http::Response> logout(Services& s, http::Request&, Caller& c) {
 }
 
 asio::awaitable<http::Response> version(Services& s, http::Request&, Caller&) {
-    co_return text(co_await s.ctx.qbt->app_version());
+    co_return text(co_await s.ctx.servers->home_client().app_version());
 }
 
 asio::awaitable<http::Response> webapi_version(Services& s, http::Request&, Caller&) {
-    co_return text((co_await s.ctx.qbt->api_version()).text());
+    co_return text((co_await s.ctx.servers->home_client().api_version()).text());
 }
 
 asio::awaitable<http::Response> build_info(Services& s, http::Request&, Caller&) {
-    auto body = co_await s.ctx.qbt->call("GET", "/api/v2/app/buildInfo");
+    auto body = co_await s.ctx.servers->home_client().call("GET", "/api/v2/app/buildInfo");
     http::Response r = text(std::move(body));
     r.set_header("Content-Type", "application/json");
     co_return r;

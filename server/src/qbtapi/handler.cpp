@@ -5,6 +5,7 @@
 #include "auth/policy.hpp"
 #include "qbt/adder.hpp"
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "qbtapi/torrents.hpp"
 #include "torrent/error.hpp"
 #include "util/clock.hpp"
@@ -95,7 +96,7 @@ asio::awaitable<json::object> qbt_preferences(Services& s) {
     }
     json::object value;
     try {
-        auto body = co_await s.ctx.qbt->call("GET", "/api/v2/app/preferences");
+        auto body = co_await s.ctx.servers->home_client().call("GET", "/api/v2/app/preferences");
         if (auto v = json::parse(body); v.is_object()) value = std::move(v.as_object());
     } catch (const std::exception& e) {
         spdlog::warn("qBittorrent : préférences illisibles : {}", e.what());
@@ -106,9 +107,9 @@ asio::awaitable<json::object> qbt_preferences(Services& s) {
     co_return value;
 }
 
-asio::awaitable<std::string> folder_of(Services& s, const store::User& u) {
+asio::awaitable<std::string> folder_of(Services& s, const store::User& u, std::int64_t server) {
     try {
-        co_return co_await s.ctx.adder->folder_of(u);
+        co_return co_await s.ctx.adder->folder_of(u, server);
     } catch (const torrent::TorrentError& e) {
         throw Refusal{409, e.what()};
     }

@@ -60,7 +60,8 @@ using ToolHandler =
 http::AsyncHandler tool_route(Services& s, bool changes, ToolHandler h);
 
 // The user's folder on the qBittorrent machine (absolute), or a 409 Refusal.
-boost::asio::awaitable<std::string> folder_of(Services& s, const store::User& u);
+boost::asio::awaitable<std::string> folder_of(Services& s, const store::User& u,
+                                              std::int64_t server = 1);
 // The user's categories (savePath shown absolute, under `folder`) and tags: their own rows and
 // the names their torrents carry.
 Labels labels_of(Services& s, std::int64_t user_id, const qbt::Snapshot& snap,

@@ -4,6 +4,7 @@
 // share (removing a category there would strip it from everyone's torrents). A category's folder
 // is inside the user's. essaim's ownership tag can be neither given nor taken away.
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbtapi/handler.hpp"
 #include "qbtapi/routes.hpp"
@@ -22,25 +23,32 @@ namespace {
 
 const std::string kForm = "application/x-www-form-urlencoded";
 
-std::string joined(const std::vector<std::string>& items, const char* sep) {
-    std::string out;
-    for (const auto& h : items) out += (out.empty() ? "" : sep) + h;
-    return out;
-}
-
-asio::awaitable<void> send(Services& s, std::string path, std::string body) {
-    co_await s.ctx.qbt->call("POST", "/api/v2/torrents/" + path, body, kForm);
-    s.ctx.sync->poke();
-}
-
 // qBittorrent only sets a category it knows: created there on first use, with no folder of its
 // own (essaim's torrents never follow a category's folder: automatic management is off).
-asio::awaitable<void> ensure_in_qbt(Services& s, const std::string& category) {
+asio::awaitable<void> ensure_in_qbt(Services& s, std::int64_t server, const std::string& category) {
     try {
-        co_await s.ctx.qbt->call("POST", "/api/v2/torrents/createCategory",
-                                 "category=" + http::form_encode(category) + "&savePath=", kForm);
+        co_await s.ctx.servers->client(server).call(
+            "POST", "/api/v2/torrents/createCategory",
+            "category=" + http::form_encode(category) + "&savePath=", kForm);
     } catch (const qbt::QbtError& e) {
         if (e.status != 409) throw;  // 409: it exists already
+    }
+}
+
+// `rest` ("&name=value…") with the user's own hashes to each server holding some of them; a
+// category is created first where it is set.
+asio::awaitable<void> send(Services& s, std::string path, const std::vector<std::string>& own,
+                           std::string rest, std::string category = {}) {
+    auto snap = s.ctx.registry->snapshot();
+    std::vector<const qbt::Entry*> entries;
+    for (const auto& h : own)
+        if (const auto* e = snap->find(h)) entries.push_back(e);
+    for (const auto& [server, hashes] : qbt::hashes_by_server(entries)) {
+        if (!category.empty()) co_await ensure_in_qbt(s, server, category);
+        co_await s.ctx.servers->client(server).call("POST", "/api/v2/torrents/" + path,
+                                                    "hashes=" + http::form_encode(hashes) + rest,
+                                                    kForm);
+        s.ctx.servers->poke(server);
     }
 }
 
@@ -95,9 +103,7 @@ asio::awaitable<http::Response> remove_categories(Services& s, http::Request& re
     std::vector<std::string> hashes;
     for (const auto& n : names)
         for (auto& h : carrying(*snap, c.a.user.id, n, true)) hashes.push_back(std::move(h));
-    if (!hashes.empty())
-        co_await send(s, "setCategory",
-                      "hashes=" + http::form_encode(joined(hashes, "|")) + "&category=");
+    if (!hashes.empty()) co_await send(s, "setCategory", hashes, "&category=");
     co_return text("");
 }
 
@@ -112,10 +118,7 @@ asio::awaitable<http::Response> set_category(Services& s, http::Request& req, Ca
     }
     auto own = owned_hashes(*s.ctx.registry->snapshot(), c.a.user.id, hashes);
     if (own.empty()) co_return text("");
-    if (!name.empty()) co_await ensure_in_qbt(s, name);
-    co_await send(
-        s, "setCategory",
-        "hashes=" + http::form_encode(joined(own, "|")) + "&category=" + http::form_encode(name));
+    co_await send(s, "setCategory", own, "&category=" + http::form_encode(name), name);
     co_return text("");
 }
 
@@ -149,9 +152,7 @@ asio::awaitable<http::Response> delete_tags(Services& s, http::Request& req, Cal
     auto snap = s.ctx.registry->snapshot();
     for (const auto& t : list)
         if (auto hashes = carrying(*snap, c.a.user.id, t, false); !hashes.empty())
-            co_await send(s, "removeTags",
-                          "hashes=" + http::form_encode(joined(hashes, "|")) +
-                              "&tags=" + http::form_encode(t));
+            co_await send(s, "removeTags", hashes, "&tags=" + http::form_encode(t));
     co_return text("");
 }
 
@@ -166,9 +167,8 @@ asio::awaitable<http::Response> tag_torrents(Services& s, http::Request& req, Ca
         for (const auto& t : list) s.ctx.store.put_label(c.a.user.id, {"tag", t, ""}, false);
     // Arguments built before the co_await (GCC and conditional temporaries: torrent_routes.cpp).
     std::string path = add ? "addTags" : "removeTags";
-    std::string body = "hashes=" + http::form_encode(joined(own, "|")) +
-                       "&tags=" + http::form_encode(joined(list, ","));
-    co_await send(s, path, body);
+    std::string rest = "&tags=" + http::form_encode(str::join(list, ","));
+    co_await send(s, path, own, rest);
     co_return text("");
 }
 

@@ -12,6 +12,7 @@
 #include "http/message.hpp"
 #include "qbt/adder.hpp"
 #include "qbt/client.hpp"
+#include "qbt/servers.hpp"
 #include "qbt/sync_loop.hpp"
 #include "qbtapi/handler.hpp"
 #include "qbtapi/routes.hpp"
@@ -30,22 +31,33 @@ namespace {
 
 const std::string kForm = "application/x-www-form-urlencoded";
 
-std::string joined(const std::vector<std::string>& hashes) {
-    std::string out;
-    for (const auto& h : hashes) out += (out.empty() ? "" : "|") + h;
-    return out;
-}
-
-// Sends a form to qBittorrent for the user's torrents. qBittorrent's refusals of the values
-// (400, 409) come back as they are; the rest is api::rethrow_qbt's (502/503, logged).
-asio::awaitable<void> forward(Services& s, std::string path, std::string body) {
+// Sends a form to server `server`'s qBittorrent. qBittorrent's refusals of the values (400, 409)
+// come back as they are; the rest is api::rethrow_qbt's (502/503, logged).
+asio::awaitable<void> forward_to(Services& s, std::int64_t server, std::string path,
+                                 std::string body) {
     try {
-        co_await s.ctx.qbt->call("POST", path, std::move(body), kForm);
+        co_await s.ctx.servers->client(server).call("POST", path, std::move(body), kForm);
     } catch (const qbt::QbtError& e) {
         if (e.status == 400 || e.status == 409) throw Refusal{e.status, "Bad Request"};
         throw;
     }
-    s.ctx.sync->poke();
+    s.ctx.servers->poke(server);
+}
+
+// The user's own torrents `own` grouped by server (one call to each server holding some).
+std::map<std::int64_t, std::string> by_server(const qbt::Snapshot& snap,
+                                              const std::vector<std::string>& own) {
+    std::vector<const qbt::Entry*> entries;
+    for (const auto& h : own)
+        if (const auto* e = snap.find(h)) entries.push_back(e);
+    return qbt::hashes_by_server(entries);
+}
+
+// `rest` ("&name=value…", checked by the caller) with the user's own hashes, to each server.
+asio::awaitable<void> forward(Services& s, const qbt::Snapshot& snap, std::string path,
+                              const std::vector<std::string>& own, std::string rest) {
+    for (const auto& [server, hashes] : by_server(snap, own))
+        co_await forward_to(s, server, path, "hashes=" + http::form_encode(hashes) + rest);
 }
 
 // A name or path given by a tool: text without control characters.
@@ -92,7 +104,7 @@ asio::awaitable<http::Response> read_one(Services& s, http::Request& req, Caller
     auto hash = required(f, "hash");
     const auto* e = owned_one(*s.ctx.registry->snapshot(), c.a.user.id, hash);
     if (!e) not_found();
-    auto body = co_await s.ctx.qbt->call(
+    auto body = co_await s.ctx.servers->client(e->server).call(
         "GET", "/api/v2/torrents/" + what + "?hash=" + http::form_encode(e->hash));
     http::Response r = text(std::move(body));
     r.set_header("Content-Type", "application/json");
@@ -202,9 +214,9 @@ asio::awaitable<http::Response> simple(Services& s, http::Request& req, Caller& 
     auto snap = s.ctx.registry->snapshot();
     auto own = owned_hashes(*snap, c.a.user.id, required(f, "hashes"));
     if (own.empty()) co_return text("");
-    std::string body = "hashes=" + http::form_encode(joined(own));
-    for (const auto& p : params) body += "&" + p + "=" + http::form_encode(required(f, p));
-    co_await forward(s, "/api/v2/torrents/" + path, std::move(body));
+    std::string rest;
+    for (const auto& p : params) rest += "&" + p + "=" + http::form_encode(required(f, p));
+    co_await forward(s, *snap, "/api/v2/torrents/" + path, own, std::move(rest));
     co_return text("");
 }
 
@@ -231,11 +243,10 @@ asio::awaitable<http::Response> share_limits(Services& s, http::Request& req, Ca
     if (own.empty()) co_return text("");
     // -2: qBittorrent's global setting, what the tool gets back when it asked for no limit
     // and the group sets none.
-    std::string body = "hashes=" + http::form_encode(joined(own)) +
-                       "&ratioLimit=" + std::to_string(ratio.value_or(-2)) +
+    std::string rest = "&ratioLimit=" + std::to_string(ratio.value_or(-2)) +
                        "&seedingTimeLimit=" + std::to_string(seeding.value_or(-2)) +
                        "&inactiveSeedingTimeLimit=" + std::to_string(inactive);
-    co_await forward(s, "/api/v2/torrents/setShareLimits", std::move(body));
+    co_await forward(s, *snap, "/api/v2/torrents/setShareLimits", own, std::move(rest));
     co_return text("");
 }
 
@@ -255,26 +266,36 @@ asio::awaitable<http::Response> speed_limit(Services& s, http::Request& req, Cal
     // twice when it sits in a co_await's arguments (a double free seen on setLocation).
     std::string path =
         download ? "/api/v2/torrents/setDownloadLimit" : "/api/v2/torrents/setUploadLimit";
-    std::string body =
-        "hashes=" + http::form_encode(joined(own)) + "&limit=" + std::to_string(limit.value_or(0));
-    co_await forward(s, path, std::move(body));
+    std::string rest = "&limit=" + std::to_string(limit.value_or(0));
+    co_await forward(s, *snap, path, own, std::move(rest));
     co_return text("");
 }
 
 asio::awaitable<http::Response> set_location(Services& s, http::Request& req, Caller& c) {
     Form f(req);
     auto location = required(f, "location");
-    auto folder = co_await folder_of(s, c.a.user);
-    auto rel = inside_folder(folder, str::trim(location));
-    if (!rel || str::trim(location).empty()) co_return text("Bad Request", 400);
     auto snap = s.ctx.registry->snapshot();
     auto own = owned_hashes(*snap, c.a.user.id, required(f, "hashes"));
+    auto groups = by_server(*snap, own);
+    // The place inside the user's folder, as the tool sees it (server 1's, or the one of a
+    // server holding their torrents); the same place in their folder on each server.
+    std::optional<std::string> rel;
+    std::vector<std::int64_t> folders{1};
+    for (const auto& g : groups) folders.push_back(g.first);
+    for (auto server : folders) {
+        if (rel) break;
+        auto folder = co_await folder_of(s, c.a.user, server);
+        rel = inside_folder(folder, str::trim(location));
+    }
+    if (!rel || str::trim(location).empty()) co_return text("Bad Request", 400);
     if (own.empty()) co_return text("");
-    std::string target = folder;  // (built before the co_await: see speed_limit)
-    if (!rel->empty()) target += "/" + *rel;
-    std::string body =
-        "hashes=" + http::form_encode(joined(own)) + "&location=" + http::form_encode(target);
-    co_await forward(s, "/api/v2/torrents/setLocation", std::move(body));
+    for (const auto& [server, hashes] : groups) {
+        std::string target = co_await folder_of(s, c.a.user, server);
+        if (!rel->empty()) target += "/" + *rel;
+        std::string body =
+            "hashes=" + http::form_encode(hashes) + "&location=" + http::form_encode(target);
+        co_await forward_to(s, server, "/api/v2/torrents/setLocation", std::move(body));
+    }
     for (const auto& h : own)
         api::audit(s.ctx, c.a, req, "torrent.relocate", "torrent", h, {{"location", *rel}});
     co_return text("");
@@ -287,8 +308,9 @@ asio::awaitable<http::Response> rename(Services& s, http::Request& req, Caller& 
     const auto* e = owned_one(*s.ctx.registry->snapshot(), c.a.user.id, required(f, "hash"));
     if (!e) not_found();
     auto hash = e->hash;
-    co_await forward(s, "/api/v2/torrents/rename",
-                     "hash=" + http::form_encode(hash) + "&name=" + http::form_encode(name));
+    auto server = e->server;
+    co_await forward_to(s, server, "/api/v2/torrents/rename",
+                        "hash=" + http::form_encode(hash) + "&name=" + http::form_encode(name));
     api::audit(s.ctx, c.a, req, "torrent.rename", "torrent", hash, {{"name", name}});
     co_return text("");
 }
@@ -310,9 +332,9 @@ asio::awaitable<http::Response> rename_path(Services& s, http::Request& req, Cal
     if (!torrent_path(from) || !torrent_path(to)) co_return text("Bad Request", 400);
     const auto* e = owned_one(*s.ctx.registry->snapshot(), c.a.user.id, required(f, "hash"));
     if (!e) not_found();
-    co_await forward(s, "/api/v2/torrents/" + path,
-                     "hash=" + http::form_encode(e->hash) + "&oldPath=" + http::form_encode(from) +
-                         "&newPath=" + http::form_encode(to));
+    co_await forward_to(s, e->server, "/api/v2/torrents/" + path,
+                        "hash=" + http::form_encode(e->hash) + "&oldPath=" +
+                            http::form_encode(from) + "&newPath=" + http::form_encode(to));
     co_return text("");
 }
 
@@ -324,9 +346,9 @@ asio::awaitable<http::Response> file_priority(Services& s, http::Request& req, C
         co_return text("Bad Request", 400);
     const auto* e = owned_one(*s.ctx.registry->snapshot(), c.a.user.id, required(f, "hash"));
     if (!e) not_found();
-    co_await forward(s, "/api/v2/torrents/filePrio",
-                     "hash=" + http::form_encode(e->hash) + "&id=" + http::form_encode(id) +
-                         "&priority=" + std::to_string(*prio));
+    co_await forward_to(s, e->server, "/api/v2/torrents/filePrio",
+                        "hash=" + http::form_encode(e->hash) + "&id=" + http::form_encode(id) +
+                            "&priority=" + std::to_string(*prio));
     co_return text("");
 }
 

@@ -46,9 +46,27 @@ void SpeedHistory::add(std::int64_t t, std::int64_t dl, std::int64_t up,
     }
 }
 
+void SpeedHistory::add_server(std::int64_t server, std::int64_t t, std::int64_t dl,
+                              std::int64_t up) {
+    std::lock_guard lock(mu_);
+    auto it = servers_.find(server);
+    if (it == servers_.end()) it = servers_.emplace(server, fresh_rings()).first;
+    for (auto& r : it->second) r.add({t, dl, up});
+}
+
+std::vector<Sample> SpeedHistory::server(std::int64_t id, Range r) const {
+    std::lock_guard lock(mu_);
+    auto it = servers_.find(id);
+    return it == servers_.end() ? std::vector<Sample>{} : read(it->second, r);
+}
+
 std::vector<Sample> SpeedHistory::global(Range r) const {
     std::lock_guard lock(mu_);
-    const auto& ring = rings_[static_cast<std::size_t>(r)];
+    return read(rings_, r);
+}
+
+std::vector<Sample> SpeedHistory::read(const Rings& rings, Range r) {
+    const auto& ring = rings[static_cast<std::size_t>(r)];
     std::vector<Sample> out(ring.points.begin(), ring.points.end());
     if (ring.acc_n > 0 && ring.step == 1)
         out.push_back({ring.acc_bucket, ring.acc.dl / ring.acc_n, ring.acc.up / ring.acc_n});

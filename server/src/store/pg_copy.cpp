@@ -10,20 +10,26 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
+#include <string_view>
 
 namespace essaim::store {
 namespace {
 
 // Parents before children, so that every foreign key finds its row.
-constexpr const char* kTables[] = {"groups",        "users",      "api_tokens", "sessions",
-                                   "settings",      "audit_log",  "torrents",   "recent_searches",
-                                   "notifications", "deliveries", "user_labels"};
+constexpr const char* kTables[] = {"groups",     "qbt_servers",     "group_servers", "users",
+                                   "api_tokens", "sessions",        "settings",      "audit_log",
+                                   "torrents",   "recent_searches", "notifications", "deliveries",
+                                   "user_labels"};
+// Tables whose rows the first migrations create (the built-in groups, server 1): not counted as
+// "already holding data".
+constexpr std::string_view kSeededTables[] = {"groups", "qbt_servers"};
 // Tables whose `id` is an identity column (sessions and settings have text keys).
-constexpr const char* kIdentityTables[] = {"groups",        "users",     "api_tokens",
-                                           "audit_log",     "torrents",  "recent_searches",
-                                           "notifications", "deliveries"};
+constexpr const char* kIdentityTables[] = {"groups",          "qbt_servers",   "users",
+                                           "api_tokens",      "audit_log",     "torrents",
+                                           "recent_searches", "notifications", "deliveries"};
 
 // Rows per INSERT: far below PostgreSQL's 65535 parameters, few round trips.
 constexpr int kBatchRows = 500;
@@ -90,7 +96,8 @@ std::vector<CopiedTable> copy_sqlite_to_postgres(const std::string& sqlite_path,
     // Rows already there: any in the copied tables, but groups 1 and 2 (they come with 0001).
     std::string count = "SELECT (SELECT COUNT(*) FROM groups WHERE id > 2)";
     for (const char* t : kTables)
-        if (std::string_view(t) != "groups")
+        if (std::find(std::begin(kSeededTables), std::end(kSeededTables), t) ==
+            std::end(kSeededTables))
             count += std::string(" + (SELECT COUNT(*) FROM ") + t + ")";
     to->run(count).next();
     std::int64_t existing = to->int64(0);

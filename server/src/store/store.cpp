@@ -86,13 +86,21 @@ Group read_group(const db::Conn& r) {
 
 constexpr const char* kTorrents =
     "SELECT id, qbt_hash, hash_v1, hash_v2, owner_id, source, name, size, added_at, removed_at,"
-    " removal, completed_at, limit_state, limit_reason, size_checked, completion_notified"
-    " FROM torrents";
+    " removal, completed_at, limit_state, limit_reason, size_checked, completion_notified,"
+    " server_id FROM torrents";
 TorrentRow read_torrent(const db::Conn& r) {
-    return {r.int64(0),     r.text(1),      r.text(2),        r.text(3),
-            r.opt_int64(4), r.text(5),      r.text(6),        r.opt_int64(7),
-            r.int64(8),     r.opt_int64(9), r.text(10),       r.opt_int64(11),
-            r.text(12),     r.text(13),     r.int64(14) != 0, r.int64(15) != 0};
+    return {r.int64(0),       r.text(1),       r.text(2),      r.text(3),  r.opt_int64(4),
+            r.text(5),        r.text(6),       r.opt_int64(7), r.int64(8), r.opt_int64(9),
+            r.text(10),       r.opt_int64(11), r.text(12),     r.text(13), r.int64(14) != 0,
+            r.int64(15) != 0, r.int64(16)};
+}
+
+constexpr const char* kServers =
+    "SELECT id, name, url, username, password, download_root, download_base_url, state,"
+    " created_at FROM qbt_servers";
+Server read_server(const db::Conn& r) {
+    return {r.int64(0), r.text(1), r.text(2), r.text(3), r.text(4),
+            r.text(5),  r.text(6), r.text(7), r.int64(8)};
 }
 
 constexpr const char* kNotifications =
@@ -383,6 +391,73 @@ class SqlStore final : public Store {
                    " ON CONFLICT DO NOTHING",
                    {user_id, l.kind, l.name, l.save_path}) > 0;
     }
+    std::vector<Server> servers() override {
+        auto list = all(std::string(kServers) + " ORDER BY id", {}, read_server);
+        auto c = cipher_.load();
+        for (auto& s : list) {
+            if (!SettingsCipher::is_sealed(s.password)) continue;
+            auto plain = c ? c->open(s.password) : std::nullopt;
+            if (!plain)
+                spdlog::warn("mot de passe du serveur {} illisible (clé secrète changée ?)", s.id);
+            s.password = plain.value_or("");
+        }
+        return list;
+    }
+    std::string sealed(const std::string& plain) {
+        auto c = cipher_.load();
+        return c && !plain.empty() ? c->seal(plain) : plain;
+    }
+    std::int64_t create_server(const Server& s) override {
+        return scalar(
+            "INSERT INTO qbt_servers (name, url, username, password, download_root,"
+            " download_base_url, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {s.name, s.url, s.username, sealed(s.password), s.download_root, s.download_base_url,
+             s.state, util::unix_now()},
+            {db::Failure::unique, "server name taken"});
+    }
+    void update_server(const Server& s) override {
+        Refused taken{db::Failure::unique, "server name taken"};
+        if (exec("UPDATE qbt_servers SET name = ?, url = ?, username = ?, download_root = ?,"
+                 " download_base_url = ?, state = ? WHERE id = ?",
+                 {s.name, s.url, s.username, s.download_root, s.download_base_url, s.state, s.id},
+                 taken) == 0)
+            throw NotFound("no such server");
+        if (!s.password.empty())
+            exec("UPDATE qbt_servers SET password = ? WHERE id = ?", {sealed(s.password), s.id});
+    }
+    void delete_server(std::int64_t id) override {
+        if (exec("DELETE FROM qbt_servers WHERE id = ?", {id}) == 0)
+            throw NotFound("no such server");
+    }
+    std::int64_t count_server_torrents(std::int64_t server_id) override {
+        return scalar("SELECT COUNT(*) FROM torrents WHERE server_id = ? AND removed_at IS NULL",
+                      {server_id});
+    }
+    std::vector<std::int64_t> group_servers(std::int64_t group_id) override {
+        return all("SELECT server_id FROM group_servers WHERE group_id = ? ORDER BY server_id",
+                   {group_id}, [](const db::Conn& r) { return r.int64(0); });
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> all_group_servers() override {
+        return all("SELECT group_id, server_id FROM group_servers ORDER BY group_id, server_id", {},
+                   [](const db::Conn& r) { return std::pair(r.int64(0), r.int64(1)); });
+    }
+    void set_group_servers(std::int64_t group_id,
+                           const std::vector<std::int64_t>& server_ids) override {
+        auto c = lease();
+        c->run("BEGIN");
+        c->run("DELETE FROM group_servers WHERE group_id = ?", {group_id});
+        Refused unknown{db::Failure::foreign_key, "no such server"};
+        for (auto id : server_ids)
+            unknown.when([&] {
+                return c
+                    ->run(
+                        "INSERT INTO group_servers (group_id, server_id) VALUES (?, ?)"
+                        " ON CONFLICT DO NOTHING",
+                        {group_id, id})
+                    .changed();
+            });
+        c->run("COMMIT");
+    }
     int delete_labels(std::int64_t user_id, const std::string& kind,
                       const std::vector<std::string>& names) override {
         int n = 0;  // a few names a call: one statement each
@@ -527,10 +602,11 @@ class SqlStore final : public Store {
     std::int64_t insert_torrent(const TorrentRow& t) override {
         return scalar(
             "INSERT INTO torrents (qbt_hash, hash_v1, hash_v2, owner_id, source, name, size,"
-            " added_at, limit_state, limit_reason, size_checked)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " added_at, limit_state, limit_reason, size_checked, server_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             {t.qbt_hash, or_null(t.hash_v1), or_null(t.hash_v2), t.owner_id, t.source, t.name,
-             t.size, t.added_at, or_null(t.limit_state), or_null(t.limit_reason), t.size_checked},
+             t.size, t.added_at, or_null(t.limit_state), or_null(t.limit_reason), t.size_checked,
+             t.server_id},
             {db::Failure::unique, "torrent already present"});
     }
     void delete_torrent_row(std::int64_t id) override {
@@ -546,14 +622,12 @@ class SqlStore final : public Store {
         exec("UPDATE torrents SET removed_at = ?, removal = ? WHERE id = ? AND removed_at IS NULL",
              {at, removal, id});
     }
-    void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
-                                 const std::string& hash_v1, const std::string& hash_v2,
-                                 const std::string& name,
-                                 std::optional<std::int64_t> size) override {
+    void update_torrent_identity(const TorrentRow& r) override {
         exec(
-            "UPDATE torrents SET qbt_hash = ?, hash_v1 = ?, hash_v2 = ?, name = ?, size = ?"
-            " WHERE id = ?",
-            {qbt_hash, or_null(hash_v1), or_null(hash_v2), name, size, id});
+            "UPDATE torrents SET qbt_hash = ?, hash_v1 = ?, hash_v2 = ?, name = ?, size = ?,"
+            " server_id = ? WHERE id = ?",
+            {r.qbt_hash, or_null(r.hash_v1), or_null(r.hash_v2), r.name, r.size, r.server_id,
+             r.id});
     }
     void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) override {
         if (exec("UPDATE torrents SET owner_id = ?, source = 'assigned' WHERE id = ?",

@@ -142,6 +142,18 @@ struct TorrentRow {
     std::string limit_reason;  // French, when stopped
     bool size_checked = true;  // false: a magnet whose size must be checked against limits
     bool completion_notified = false;
+    std::int64_t server_id = 1;  // the qBittorrent server holding it (qbt_servers)
+};
+
+// A qBittorrent server (issue 20). Server 1's connection and download settings live in the
+// settings table (its qBittorrent and downloads sections): its row carries name and state only,
+// and qbt/servers fills the rest. `password` is the plain text (sealed in the database).
+struct Server {
+    std::int64_t id = 0;
+    std::string name, url, username, password;
+    std::string download_root, download_base_url;
+    std::string state = "active";  // active | draining | disabled
+    std::int64_t created_at = 0;
 };
 
 struct Notification {
@@ -238,6 +250,18 @@ class Store {
     virtual bool put_label(std::int64_t user_id, const Label& l, bool replace) = 0;
     virtual int delete_labels(std::int64_t user_id, const std::string& kind,
                               const std::vector<std::string>& names) = 0;
+    // qBittorrent servers, by id. create/update throw Conflict on a name taken (case-insensitive);
+    // update/delete NotFound. A group's servers: where its members' new torrents may go (none
+    // = every server); set_group_servers replaces the list (Conflict on an unknown server).
+    virtual std::vector<Server> servers() = 0;
+    virtual std::int64_t create_server(const Server& s) = 0;
+    virtual void update_server(const Server& s) = 0;  // an empty password keeps the stored one
+    virtual void delete_server(std::int64_t id) = 0;
+    virtual std::int64_t count_server_torrents(std::int64_t server_id) = 0;  // live rows
+    virtual std::vector<std::int64_t> group_servers(std::int64_t group_id) = 0;
+    virtual std::vector<std::pair<std::int64_t, std::int64_t>> all_group_servers() = 0;
+    virtual void set_group_servers(std::int64_t group_id,
+                                   const std::vector<std::int64_t>& server_ids) = 0;
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its
@@ -276,10 +300,8 @@ class Store {
     virtual std::vector<TorrentRow> torrent_rows(std::int64_t removed_since) = 0;
     virtual void mark_torrent_removed(std::int64_t id, std::int64_t at,
                                       const std::string& removal) = 0;
-    virtual void update_torrent_identity(std::int64_t id, const std::string& qbt_hash,
-                                         const std::string& hash_v1, const std::string& hash_v2,
-                                         const std::string& name,
-                                         std::optional<std::int64_t> size) = 0;
+    // Writes the row's ids, name, size and server (a torrent qBittorrent now lists otherwise).
+    virtual void update_torrent_identity(const TorrentRow& r) = 0;
     virtual void set_torrent_owner(std::int64_t id, std::optional<std::int64_t> owner_id) = 0;
     // Exactly-once completion: flips the row's completion_notified and inserts the notification
     // in one transaction; nullopt when it was already notified (or the row has no owner).

@@ -111,4 +111,13 @@ std::optional<std::int64_t> parse_uint(std::string_view s) {
     return v;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty() || &item != &items.front()) out += sep;
+        out += item;
+    }
+    return out;
+}
+
 }  // namespace essaim::str

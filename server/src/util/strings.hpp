@@ -12,6 +12,8 @@ namespace essaim::str {
 std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
+// `items` joined with `sep` between them ("a|b|c").
+std::string join(const std::vector<std::string>& items, std::string_view sep);
 std::vector<std::string_view> split(std::string_view s, char sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 // Valid UTF-8 (no overlongs, no surrogates). JSON strings from clients are checked with it.

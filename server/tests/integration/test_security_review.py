@@ -118,6 +118,11 @@ RULES = {
     ("POST", "/api/admin/groups"): "admin",
     ("PATCH", "/api/admin/groups/{id}"): "admin",
     ("DELETE", "/api/admin/groups/{id}"): "admin",
+    ("GET", "/api/admin/servers"): "admin",
+    ("POST", "/api/admin/servers"): "admin",
+    ("POST", "/api/admin/servers/test"): "admin",
+    ("PATCH", "/api/admin/servers/{id}"): "admin",
+    ("DELETE", "/api/admin/servers/{id}"): "admin",
     ("GET", "/api/admin/audit"): "admin",
     ("GET", "/api/admin/storage"): "admin",
     ("POST", "/api/admin/storage/move"): "admin",
@@ -896,6 +901,7 @@ def test_no_secret_in_any_response_websocket_message_or_log_line(swarm_clean, es
         assert res.status == 200, res
         sw.wait_link(srv, "ok")
         for path in ("/api/admin/settings", "/api/admin/users", "/api/admin/groups",
+                     "/api/admin/servers",
                      "/api/admin/audit", "/api/admin/audit?page=2", "/metrics", "/api/dashboard"):
             assert admin.get(path).status == 200, path
         t = admin.post("/api/admin/settings/test/qbittorrent", {}, csrf=True).json

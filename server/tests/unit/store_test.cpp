@@ -309,6 +309,53 @@ TEST_P(StoreContract, EachUserHasTheirOwnCategoriesAndTags) {
     EXPECT_TRUE(s->labels(bob).empty());
 }
 
+TEST_P(StoreContract, ServersTheirSealedPasswordsAndGroupsServers) {
+    s->set_cipher(std::make_shared<SettingsCipher>(std::string(32, 'k')));
+    auto list = s->servers();
+    ASSERT_EQ(list.size(), 1u);  // server 1, made by the migration
+    EXPECT_EQ(list[0].id, 1);
+    EXPECT_EQ(list[0].state, "active");
+    Server two;
+    two.name = "Cave";
+    two.url = "http://127.0.0.1:9002";
+    two.username = "admin";
+    two.password = "motdepasse";
+    auto id = s->create_server(two);
+    EXPECT_GT(id, 1);  // the identity moved past the seeded row
+    two.name = "cave";
+    EXPECT_THROW(s->create_server(two), Conflict);  // names are unique, whatever the case
+    list = s->servers();
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[1].password, "motdepasse");  // opened on read
+    // Sealed: under another key it reads as no password at all.
+    s->set_cipher(std::make_shared<SettingsCipher>(std::string(32, 'z')));
+    EXPECT_EQ(s->servers()[1].password, "");
+    s->set_cipher(std::make_shared<SettingsCipher>(std::string(32, 'k')));
+    two = list[1];
+    two.state = "draining";
+    two.password.clear();  // kept
+    s->update_server(two);
+    EXPECT_EQ(s->servers()[1].password, "motdepasse");
+    EXPECT_EQ(s->servers()[1].state, "draining");
+    auto g = s->group_by_name("Utilisateurs");
+    ASSERT_TRUE(g);
+    s->set_group_servers(g->id, std::vector<std::int64_t>{id, id});
+    EXPECT_EQ(s->group_servers(g->id), std::vector<std::int64_t>(1, id));
+    EXPECT_THROW(s->set_group_servers(g->id, std::vector<std::int64_t>{999}), Conflict);
+    EXPECT_EQ(s->group_servers(g->id), std::vector<std::int64_t>(1, id));  // unchanged
+    TorrentRow r;
+    r.qbt_hash = std::string(40, 'f');
+    r.source = "magnet";
+    r.name = "x";
+    r.server_id = id;
+    s->insert_torrent(r);
+    EXPECT_EQ(s->count_server_torrents(id), 1);
+    EXPECT_EQ(s->torrent_rows(0)[0].server_id, id);
+    s->delete_server(id);  // its group links go with it
+    EXPECT_TRUE(s->group_servers(g->id).empty());
+    EXPECT_THROW(s->delete_server(id), NotFound);
+}
+
 TEST_P(StoreContract, ApiTokensAreFoundByHashUntilRevokedOrExpiredAndTakeTheirSessions) {
     auto g = s->group_by_name("Utilisateurs");
     ASSERT_TRUE(g);
@@ -629,8 +676,16 @@ TEST_P(StoreContract, TorrentOwnershipRows) {
     EXPECT_FALSE(rows[1].size);
     EXPECT_FALSE(rows[1].size_checked);
 
-    s->update_torrent_identity(id, std::string(40, 'd'), std::string(40, 'a'), "", "vrai nom",
-                               2000);
+    {
+        TorrentRow moved = rows[0];
+        moved.qbt_hash = std::string(40, 'd');
+        moved.hash_v1 = std::string(40, 'a');
+        moved.hash_v2 = "";
+        moved.name = "vrai nom";
+        moved.size = 2000;
+        moved.server_id = 1;
+        s->update_torrent_identity(moved);
+    }
     s->set_torrent_limit(id, "stopped", "Quota dépassé", true);
     s->set_torrent_owner(oid, ana);
     EXPECT_THROW(s->set_torrent_owner(999, ana), NotFound);
