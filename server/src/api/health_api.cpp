@@ -2,6 +2,7 @@
 // GET /api/instance (what the login page needs to know before anyone is signed in).
 #include "api/context.hpp"
 #include "qbt/registry.hpp"
+#include "qbt/servers.hpp"
 #include "store/settings_view.hpp"
 
 namespace essaim::api {
@@ -22,9 +23,14 @@ void register_health_routes(http::Router& r, const Context& ctx) {
         // Each server's link, by id only: no name, no address on this unauthenticated route.
         if (snap) {
             boost::json::array servers;
-            for (const auto& l : snap->servers)
-                servers.push_back(
-                    boost::json::object{{"id", l.id}, {"link", qbt::link_name(l.link)}});
+            auto list = ctx.servers ? ctx.servers->list() : std::vector<store::Server>{};
+            for (const auto& l : snap->servers) {
+                std::string state = "active";
+                for (const auto& s : list)
+                    if (s.id == l.id) state = s.state;
+                servers.push_back(boost::json::object{
+                    {"id", l.id}, {"state", state}, {"link", qbt::link_name(l.link)}});
+            }
             body["servers"] = std::move(servers);
         }
         return http::Response::json(db ? 200 : 503, std::move(body));

@@ -42,6 +42,19 @@ void register_metrics_routes(http::Router& r, const Context& ctx) {
                c.failures.load());
         metric("essaim_qbittorrent_up", "1 when qBittorrent answers",
                snap->link == qbt::LinkState::ok ? 1 : 0);
+        // Each server's link and torrents (several servers, issue 20).
+        body +=
+            "# HELP essaim_qbittorrent_server_up 1 when that qBittorrent server answers\n"
+            "# TYPE essaim_qbittorrent_server_up gauge\n";
+        for (const auto& l : snap->servers)
+            body += "essaim_qbittorrent_server_up{server=\"" + std::to_string(l.id) + "\"} " +
+                    (l.link == qbt::LinkState::ok ? "1" : "0") + "\n";
+        body +=
+            "# HELP essaim_qbittorrent_server_torrents torrents that qBittorrent server lists\n"
+            "# TYPE essaim_qbittorrent_server_torrents gauge\n";
+        for (const auto& l : snap->servers)
+            body += "essaim_qbittorrent_server_torrents{server=\"" + std::to_string(l.id) + "\"} " +
+                    std::to_string(l.torrents) + "\n";
         metric("essaim_torrents", "torrents in the cache", snap->entries.size());
         metric("essaim_websocket_clients", "connected WebSocket clients", g_ws_clients.load());
         if (const auto* n = ctx.connections) {

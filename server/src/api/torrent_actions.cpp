@@ -31,7 +31,8 @@ namespace {
 void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt::Entry& e,
                         const store::User& actor, bool confirmed) {
     if (!e.in_qbt) return;
-    auto root = download::load_settings(ctx.store).storage_root;
+    // The users' folders of the torrent's own server (the registry places entries against it).
+    auto root = ctx.registry->storage_root(e.server);
     auto content = e.content_path.empty() ? e.save_path : e.content_path;
     // Inside the owner's folder (the folder itself too: with qBittorrent's "no subfolder" layout
     // a multi-file torrent's content path is its save path; only its own files are deleted).
@@ -56,11 +57,24 @@ void check_delete_files(const Context& ctx, const qbt::Snapshot& snap, const qbt
     }
 }
 
+// A torrent on a disabled server: 409 server_disabled before anything else is decided.
+void require_usable_servers(const Context& ctx, const Targets& targets) {
+    for (const auto* e : targets) {
+        if (e->removed) continue;
+        try {
+            ctx.servers->client(e->server);
+        } catch (const qbt::QbtError& err) {
+            if (err.kind == qbt::FailKind::disabled) rethrow_qbt(err);
+        }
+    }
+}
+
 }  // namespace
 
 asio::awaitable<void> pause_torrents(const Context& ctx, const auth::Authed& a,
                                      const http::Request& req, const Targets& targets, bool pause) {
     auth::require_pause(a.user);
+    require_usable_servers(ctx, targets);
     auto by_server = qbt::hashes_by_server(targets);
     if (by_server.empty())
         throw ApiError(409, "torrent_not_in_qbittorrent",
@@ -86,6 +100,7 @@ asio::awaitable<void> delete_torrents(const Context& ctx, const auth::Authed& a,
                                       const http::Request& req, const qbt::Snapshot& snap,
                                       const Targets& targets, bool with_files, bool confirm) {
     auth::require_delete(a.user, with_files);
+    require_usable_servers(ctx, targets);
     if (with_files)
         for (const auto* e : targets) check_delete_files(ctx, snap, *e, a.user, confirm);
     for (const auto& [server, hashes] : qbt::hashes_by_server(targets)) {

@@ -70,6 +70,8 @@ struct Response {
 // Percent-decoding of a path segment or query component. `plus_as_space` for form/query values.
 // Returns nullopt on a malformed escape (e.g. "%zz").
 std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space);
+// The content type of a form body (what qBittorrent's Web API reads).
+inline constexpr const char* kFormType = "application/x-www-form-urlencoded";
 // application/x-www-form-urlencoded value (RFC 3986 unreserved characters kept), for the
 // clients of qBittorrent's and Jackett's APIs.
 std::string form_encode(std::string_view v);

@@ -109,7 +109,7 @@ asio::awaitable<std::string> Client::login(const Connection& c) {
     http::ClientRequest req{
         "POST",
         c.url + "/api/v2/auth/login",
-        {{"Content-Type", "application/x-www-form-urlencoded"}},
+        {{"Content-Type", http::kFormType}},
         "username=" + http::form_encode(c.username) + "&password=" + http::form_encode(c.password),
         10s};
     auto res = co_await http_.request(std::move(req));
@@ -246,18 +246,16 @@ asio::awaitable<void> Client::add(const AddRequest& r) {
 asio::awaitable<void> Client::pause(const std::string& hash) {
     auto v = co_await api_version();
     co_await call("POST", v.stop_start() ? "/api/v2/torrents/stop" : "/api/v2/torrents/pause",
-                  "hashes=" + http::form_encode(hash), "application/x-www-form-urlencoded");
+                  "hashes=" + http::form_encode(hash), http::kFormType);
 }
 
 asio::awaitable<void> Client::resume(const std::string& hash) {
     auto v = co_await api_version();
     co_await call("POST", v.stop_start() ? "/api/v2/torrents/start" : "/api/v2/torrents/resume",
-                  "hashes=" + http::form_encode(hash), "application/x-www-form-urlencoded");
+                  "hashes=" + http::form_encode(hash), http::kFormType);
 }
 
 namespace {
-
-const std::string kForm = "application/x-www-form-urlencoded";
 
 struct LimitBodies {
     std::string download, upload, share;
@@ -287,22 +285,22 @@ asio::awaitable<void> Client::set_limits(const std::string& hashes,
                                          std::optional<double> ratio_limit,
                                          std::optional<std::int64_t> seeding_time_limit) {
     auto b = limit_bodies(hashes, download_limit, upload_limit, ratio_limit, seeding_time_limit);
-    co_await call("POST", "/api/v2/torrents/setDownloadLimit", b.download, kForm);
-    co_await call("POST", "/api/v2/torrents/setUploadLimit", b.upload, kForm);
-    co_await call("POST", "/api/v2/torrents/setShareLimits", b.share, kForm);
+    co_await call("POST", "/api/v2/torrents/setDownloadLimit", b.download, http::kFormType);
+    co_await call("POST", "/api/v2/torrents/setUploadLimit", b.upload, http::kFormType);
+    co_await call("POST", "/api/v2/torrents/setShareLimits", b.share, http::kFormType);
 }
 
 asio::awaitable<void> Client::remove(const std::string& hash, bool delete_files) {
     co_await call(
         "POST", "/api/v2/torrents/delete",
         "hashes=" + http::form_encode(hash) + "&deleteFiles=" + (delete_files ? "true" : "false"),
-        "application/x-www-form-urlencoded");
+        http::kFormType);
 }
 
 asio::awaitable<void> Client::add_tags(const std::string& hash, const std::string& tags) {
     co_await call("POST", "/api/v2/torrents/addTags",
                   "hashes=" + http::form_encode(hash) + "&tags=" + http::form_encode(tags),
-                  "application/x-www-form-urlencoded");
+                  http::kFormType);
 }
 
 std::optional<std::string> Client::known_version() const {
@@ -341,7 +339,7 @@ asio::awaitable<void> Client::set_location(const std::string& hashes, const std:
     co_await call(
         "POST", "/api/v2/torrents/setLocation",
         "hashes=" + http::form_encode(hashes) + "&location=" + http::form_encode(location),
-        "application/x-www-form-urlencoded");
+        http::kFormType);
 }
 
 asio::awaitable<std::vector<TorrentFile>> Client::files(const std::string& hash) {

@@ -319,6 +319,12 @@ void Registry::set_storage_root(std::int64_t server, std::string root) {
     rebuild_locked(nullptr, true, false);
 }
 
+std::string Registry::storage_root(std::int64_t server) const {
+    std::lock_guard lock(mu_);
+    auto src = sources_.find(server);
+    return src == sources_.end() ? std::string() : src->second.storage_root;
+}
+
 const TorrentInfo* Registry::listed_locked(const std::string& hash, std::int64_t* server) const {
     for (const auto& [id, src] : sources_) {
         auto it = src.md.torrents().find(hash);

@@ -187,6 +187,7 @@ class Registry {
     // server's. A change republishes every torrent.
     void set_storage_root(std::int64_t server, std::string root);
     void set_storage_root(std::string root) { set_storage_root(1, std::move(root)); }
+    std::string storage_root(std::int64_t server) const;  // "" while unknown
     // Whether any torrent `server` holds has its files at, under or above `path` (absolute): a
     // new user's folder must not be such a path.
     bool occupies(std::int64_t server, const std::string& path) const;

@@ -143,6 +143,14 @@ asio::awaitable<void> SyncLoop::run() {
                     md = boost::json::value();
                     ::malloc_trim(0);
                 }
+                // The version administrators see (Réglages → Serveurs), asked once per connection.
+                if (full) {
+                    try {
+                        co_await client_.app_version();
+                    } catch (const QbtError&) {
+                        // Shown as unknown; the next full update asks again.
+                    }
+                }
                 auto now = std::chrono::steady_clock::now();
                 if (full || now - last_reconcile > 5min) {
                     registry_.reconcile(server_, util::unix_now());

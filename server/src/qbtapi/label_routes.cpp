@@ -21,15 +21,13 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string kForm = "application/x-www-form-urlencoded";
-
 // qBittorrent only sets a category it knows: created there on first use, with no folder of its
 // own (essaim's torrents never follow a category's folder: automatic management is off).
 asio::awaitable<void> ensure_in_qbt(Services& s, std::int64_t server, const std::string& category) {
     try {
         co_await s.ctx.servers->client(server).call(
             "POST", "/api/v2/torrents/createCategory",
-            "category=" + http::form_encode(category) + "&savePath=", kForm);
+            "category=" + http::form_encode(category) + "&savePath=", http::kFormType);
     } catch (const qbt::QbtError& e) {
         if (e.status != 409) throw;  // 409: it exists already
     }
@@ -47,7 +45,7 @@ asio::awaitable<void> send(Services& s, std::string path, const std::vector<std:
         if (!category.empty()) co_await ensure_in_qbt(s, server, category);
         co_await s.ctx.servers->client(server).call("POST", "/api/v2/torrents/" + path,
                                                     "hashes=" + http::form_encode(hashes) + rest,
-                                                    kForm);
+                                                    http::kFormType);
         s.ctx.servers->poke(server);
     }
 }

@@ -29,14 +29,12 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string kForm = "application/x-www-form-urlencoded";
-
 // Sends a form to server `server`'s qBittorrent. qBittorrent's refusals of the values (400, 409)
 // come back as they are; the rest is api::rethrow_qbt's (502/503, logged).
 asio::awaitable<void> forward_to(Services& s, std::int64_t server, std::string path,
                                  std::string body) {
     try {
-        co_await s.ctx.servers->client(server).call("POST", path, std::move(body), kForm);
+        co_await s.ctx.servers->client(server).call("POST", path, std::move(body), http::kFormType);
     } catch (const qbt::QbtError& e) {
         if (e.status == 400 || e.status == 409) throw Refusal{e.status, "Bad Request"};
         throw;

@@ -812,3 +812,47 @@ def portal(swarm_clean, essaim):
     """A fresh essaim connected to the (emptied) main qBittorrent, with its admin and two
     ordinary users A and B (swarmlib.Portal)."""
     return swarmlib.Portal(essaim, swarm_clean, Browser, unique_name)
+
+
+@pytest.fixture(scope="module")
+def qbt_trio(swarm):
+    """Three independent qbittorrent-nox (swarmlib.QbtInstance: own profile, WebUI and BT ports,
+    downloads dir and WebUI password each), started once per module next to the session swarm
+    (whose seeder and tracker they download from), stopped by PID at the end. The third keeps
+    its downloads on another filesystem when there is one (/dev/shm): its free space differs
+    clearly from the other two's, which placement's tie-break (most free space) can be seen
+    to follow."""
+    root = Path(tempfile.mkdtemp(prefix="essaim-trio-"))
+    shm = None
+    try:
+        if os.path.isdir("/dev/shm") and os.stat("/dev/shm").st_dev != os.stat(root).st_dev:
+            shm = Path(tempfile.mkdtemp(prefix="essaim-trio-", dir="/dev/shm"))
+    except OSError:
+        shm = None
+    trio = []
+    try:
+        for i in (1, 2, 3):
+            inst = swarmlib.QbtInstance(
+                root, f"qbt{i}", password=f"mdp-serveur-{i}-{uuid.uuid4().hex[:10]}",
+                downloads=shm / "downloads" if i == 3 and shm is not None else None)
+            trio.append(inst)
+            atexit.register(inst.stop)  # also if pytest dies without running the finalizers
+            inst.spawn()
+        for inst in trio:
+            inst.wait_up()
+        yield trio
+    finally:
+        for inst in trio:
+            inst.stop()
+            atexit.unregister(inst.stop)
+        shutil.rmtree(root, ignore_errors=True)
+        if shm is not None:
+            shutil.rmtree(shm, ignore_errors=True)
+
+
+@pytest.fixture
+def trio_clean(qbt_trio):
+    """The three instances running and empty (before the test)."""
+    for inst in qbt_trio:
+        inst.clean()
+    return qbt_trio

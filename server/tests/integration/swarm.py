@@ -4,6 +4,8 @@
   essaim talks to, a "seed" qbittorrent-nox, opentracker) started on free ports in a temp dir.
 - ``Qbt``: a small client of qBittorrent's WebUI API (4.5.x), to prepare and check what essaim
   says against qBittorrent itself.
+- ``QbtInstance``: one more qbittorrent-nox (own profile, ports, downloads dir, password),
+  started and killed by PID — the several qBittorrent servers of test_servers.py.
 - ``WebSocket``: a tiny RFC 6455 client (text frames, ping/pong, close) for ``/api/ws``.
 - ``multipart()``: a multipart/form-data encoder.
 - ``StaticHttp``: a loopback HTTP server thread serving fixed answers (for ``urls`` adds).
@@ -524,6 +526,195 @@ def _is_zombie(pid: int) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Standalone qbittorrent-nox instances (several qBittorrent servers, test_servers.py)
+# --------------------------------------------------------------------------------------------
+
+
+def qbt_password_hash(password: str) -> str:
+    """WebUI\\Password_PBKDF2 as qBittorrent >= 4.2 stores it (what local-swarm.sh's pbkdf2()
+    writes): "@ByteArray(base64(salt):base64(PBKDF2-HMAC-SHA512, 100000 iter, 64 bytes))"."""
+    salt = os.urandom(16)
+    dk = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 100000, 64)
+    return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(dk).decode()})"
+
+
+class QbtInstance:
+    """One more qbittorrent-nox on loopback, configured like local-swarm.sh's "main" instance
+    (its write_conf: BT on lo only, no DHT/LSD/PeX/UPnP, MultiConnectionsPerIp) with its own
+    profile, WebUI and BT ports, downloads dir and WebUI password; started, killed and started
+    again by PID (Popen), on the same profile and ports. It downloads from the session swarm's
+    seeder (connect_to_seed) and from its tracker (the sample magnets).
+
+    Unlike the swarm's instances, a failed WebUI login never bans 127.0.0.1 here
+    (MaxAuthenticationFailCount=0): the servers tests try wrong passwords on purpose."""
+
+    def __init__(self, directory: Path, name: str, password: str,
+                 downloads: Path | None = None):
+        self.dir = Path(directory)
+        self.name = name
+        self.profile = self.dir / name
+        self.downloads = Path(downloads) if downloads is not None else self.profile / "downloads"
+        self.password = password
+        self.webui_port, self.bt_port = pick_ports(2)
+        self.qbt = Qbt(self.webui_port, QBT_USER, password)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.webui_port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None and self.proc.poll() is None else None
+
+    @property
+    def log(self) -> Path:
+        return self.profile / "qBittorrent" / "data" / "logs" / "qbittorrent.log"
+
+    def _write_conf(self) -> None:
+        conf_dir = self.profile / "qBittorrent" / "config"
+        conf_dir.mkdir(parents=True, exist_ok=True)
+        self.downloads.mkdir(parents=True, exist_ok=True)
+        (conf_dir / "qBittorrent.conf").write_text(f"""[LegalNotice]
+Accepted=true
+
+[BitTorrent]
+Session\\Port={self.bt_port}
+Session\\Interface=lo
+Session\\InterfaceName=lo
+Session\\InterfaceAddress=127.0.0.1
+Session\\MultiConnectionsPerIp=true
+Session\\DHTEnabled=false
+Session\\LSDEnabled=false
+Session\\PeXEnabled=false
+Session\\AnonymousModeEnabled=false
+Session\\QueueingSystemEnabled=false
+Session\\DefaultSavePath={self.downloads}
+Session\\TempPathEnabled=false
+
+[Network]
+PortForwardingEnabled=false
+
+[Preferences]
+General\\Locale=en
+Connection\\UPnP=false
+WebUI\\Enabled=true
+WebUI\\Address=127.0.0.1
+WebUI\\Port={self.webui_port}
+WebUI\\UseUPnP=false
+WebUI\\LocalHostAuth=true
+WebUI\\MaxAuthenticationFailCount=0
+WebUI\\Username={QBT_USER}
+WebUI\\Password_PBKDF2="{qbt_password_hash(self.password)}"
+""", encoding="utf-8")
+
+    def spawn(self) -> None:
+        """Starts qbittorrent-nox (without waiting for its WebUI: see wait_up)."""
+        assert self.pid is None, f"{self.name} already runs (pid {self.pid})"
+        if not (self.profile / "qBittorrent" / "config" / "qBittorrent.conf").exists():
+            self._write_conf()
+        env = dict(os.environ)
+        path = env.get("PATH", "")
+        if "/usr/bin" not in path.split(":"):
+            env["PATH"] = (path + ":" if path else "") + "/usr/bin:/bin"
+        with open(self.profile / "stdout.log", "ab") as out:
+            self.proc = subprocess.Popen(
+                ["qbittorrent-nox", f"--profile={self.profile}",
+                 f"--webui-port={self.webui_port}", f"--torrenting-port={self.bt_port}"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, env=env)
+
+    def up(self) -> bool:
+        try:
+            s, _, _ = self.qbt._http("GET", "/api/v2/app/version", timeout=2)
+            return s in (200, 403)
+        except OSError:
+            return False
+
+    def wait_up(self, timeout: float = 30.0) -> None:
+        """Waits for the WebUI, logs in, and waits until qBittorrent knows its free space (it
+        says 0 until its first check: essaim would think the disk full)."""
+        def ready():
+            if self.proc is None or self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name}: qbittorrent-nox exited "
+                                   f"({None if self.proc is None else self.proc.returncode}): "
+                                   f"{(self.profile / 'stdout.log').read_text()[-1500:]}")
+            return self.up()
+        wait_until(ready, timeout, 0.2, f"{self.name}'s WebUI on :{self.webui_port}")
+        self.qbt.sid = None
+        self.qbt.login()
+        wait_until(lambda: self.free_space() > 0, timeout, 0.3, f"{self.name}'s free space")
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.spawn()
+        self.wait_up(timeout)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> None:
+        """Sends `sig` to this instance's PID only and reaps it (SIGKILL after `timeout`)."""
+        p = self.proc
+        if p is None:
+            return
+        if p.poll() is None:
+            try:
+                p.send_signal(sig)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(10)
+        self.proc = None
+        self.qbt.sid = None
+
+    def kill(self) -> None:
+        """kill -9: the crash of a qBittorrent server."""
+        self.stop(signal.SIGKILL)
+
+    def ensure_up(self) -> None:
+        if self.pid is None or not self.up():
+            self.stop()
+            self.start()
+
+    def free_space(self) -> int:
+        try:
+            state = self.qbt.json("sync/maindata", rid="0").get("server_state", {})
+        except (OSError, QbtError):
+            return 0
+        return int(state.get("free_space_on_disk") or 0)
+
+    def has_resume_data(self, qbt_id: str) -> bool:
+        """qBittorrent has saved this torrent in its profile (it survives a kill -9)."""
+        return (self.profile / "qBittorrent" / "data" / "BT_backup"
+                / f"{qbt_id}.fastresume").exists()
+
+    def connect_to_seed(self, swarm: "Swarm", any_hash: str, timeout: float = 10.0) -> str:
+        """Swarm.connect_to_seed for this instance: waits until it lists the torrent, then
+        tells it where the session swarm's seeder is. Returns qBittorrent's id."""
+        t = self.qbt.wait_listed(any_hash, timeout)
+        self.qbt.add_peers(t["hash"], [swarm.seed_peer])
+        return t["hash"]
+
+    def clean(self, timeout: float = 20.0) -> None:
+        """Running, without any torrent, with an empty downloads dir (as Swarm.clean)."""
+        self.ensure_up()
+        self.qbt.delete_all(timeout)
+        self.downloads.mkdir(parents=True, exist_ok=True)
+
+        def no_files():
+            return all(not names for _, _, names in os.walk(self.downloads))
+        try:
+            wait_until(no_files, 10, 0.1, f"{self.name}'s downloads dir empty")
+        except AssertionError:
+            pass
+        for p in self.downloads.iterdir():
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------
 # WebSocket client
 # --------------------------------------------------------------------------------------------
 
@@ -861,11 +1052,15 @@ class Portal:
     """An essaim server connected to the swarm's main qBittorrent, with its admin and two
     ordinary users A ("Alice Essaim") and B ("Bruno Essaim"), each a logged-in Browser."""
 
-    def __init__(self, factory, swarm: Swarm, browser_cls, register_name, env: dict | None = None):
+    def __init__(self, factory, swarm: Swarm, browser_cls, register_name, env: dict | None = None,
+                 qbt: "QbtInstance | None" = None):
+        """qbt: the qBittorrent essaim's settings name (server 1), instead of the swarm's main
+        instance."""
         self.factory = factory
         self.swarm = swarm
         self.browser_cls = browser_cls
-        self.env = dict(essaim_env(swarm.main_url), **(env or {}))
+        self.env = dict(essaim_env(qbt.url, qbt.password) if qbt is not None
+                        else essaim_env(swarm.main_url), **(env or {}))
         self.server = factory.start(env=self.env)
         wait_link(self.server, "ok")
         self.admin = browser_cls(self.server)
