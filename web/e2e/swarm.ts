@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import type { ServerState } from './server';
+import { freePort, type ServerState } from './server';
 
 /**
  * The loopback swarm scripts/e2e.sh starts (ESSAIM_E2E_SWARM): its main qBittorrent, the
@@ -156,4 +158,97 @@ export async function startMainQbt(): Promise<void> {
   child.unref();
   writeFileSync(path.join(swarmDir(), 'main.pid'), `${child.pid}\n`);
   await expect.poll(mainAnswers, { timeout: 30_000, message: 'main qBittorrent WebUI' }).toBe(true);
+}
+
+/** Another qBittorrent of the spec's own (several qBittorrent servers): its WebUI and how to stop it. */
+export interface ExtraQbt {
+  url: string;
+  username: string;
+  password: string;
+  pid: number;
+  /** SIGTERM by its PID, then its profile is removed. */
+  stop: () => Promise<void>;
+}
+
+/** qBittorrent's stored WebUI password: `@ByteArray(salt:PBKDF2-HMAC-SHA512(100000, 64 bytes))`, as local-swarm.sh writes it. */
+function qbtPasswordHash(password: string): string {
+  const salt = randomBytes(16);
+  const key = pbkdf2Sync(password, salt, 100_000, 64, 'sha512');
+  return `@ByteArray(${salt.toString('base64')}:${key.toString('base64')})`;
+}
+
+/**
+ * Starts a qbittorrent-nox of its own on free loopback ports (WebUI and BitTorrent), configured
+ * like the swarm's (scripts/local-swarm.sh: loopback only, no DHT/LSD/PeX/UPnP), with its own
+ * empty downloads folder.
+ */
+export async function startExtraQbt(username = 'admin', password = 'adminadmin'): Promise<ExtraQbt> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'essaim-e2e-qbt-'));
+  const profile = path.join(dir, 'profile');
+  const downloads = path.join(dir, 'downloads');
+  mkdirSync(path.join(profile, 'qBittorrent', 'config'), { recursive: true });
+  mkdirSync(downloads, { recursive: true });
+  const webui = await freePort();
+  const bt = await freePort();
+  writeFileSync(
+    path.join(profile, 'qBittorrent', 'config', 'qBittorrent.conf'),
+    [
+      '[LegalNotice]',
+      'Accepted=true',
+      '',
+      '[BitTorrent]',
+      `Session\\Port=${bt}`,
+      'Session\\Interface=lo',
+      'Session\\InterfaceName=lo',
+      'Session\\InterfaceAddress=127.0.0.1',
+      'Session\\MultiConnectionsPerIp=true',
+      'Session\\DHTEnabled=false',
+      'Session\\LSDEnabled=false',
+      'Session\\PeXEnabled=false',
+      'Session\\QueueingSystemEnabled=false',
+      `Session\\DefaultSavePath=${downloads}`,
+      'Session\\TempPathEnabled=false',
+      '',
+      '[Network]',
+      'PortForwardingEnabled=false',
+      '',
+      '[Preferences]',
+      'General\\Locale=en',
+      'Connection\\UPnP=false',
+      'WebUI\\Enabled=true',
+      'WebUI\\Address=127.0.0.1',
+      `WebUI\\Port=${webui}`,
+      'WebUI\\UseUPnP=false',
+      'WebUI\\LocalHostAuth=true',
+      `WebUI\\Username=${username}`,
+      `WebUI\\Password_PBKDF2="${qbtPasswordHash(password)}"`,
+      '',
+    ].join('\n'),
+  );
+  const out = openSync(path.join(dir, 'stdout.log'), 'a');
+  const child = spawn('qbittorrent-nox', [`--profile=${profile}`, `--webui-port=${webui}`, `--torrenting-port=${bt}`], {
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const url = `http://127.0.0.1:${webui}`;
+  const answers = async () => {
+    try {
+      return (await fetch(`${url}/api/v2/app/version`, { signal: AbortSignal.timeout(2_000) })).status > 0;
+    } catch {
+      return false;
+    }
+  };
+  const stop = async () => {
+    const pid = child.pid!;
+    if (running(pid)) process.kill(pid, 'SIGTERM');
+    await expect.poll(() => running(pid), { timeout: 30_000, message: 'extra qBittorrent exit' }).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await expect.poll(answers, { timeout: 30_000, message: 'extra qBittorrent WebUI' }).toBe(true);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, username, password, pid: child.pid!, stop };
 }

@@ -2,6 +2,8 @@ import { request, requestBlob } from './client';
 import { apiPaths, withQuery } from './paths';
 import type {
   AddResults,
+  AdminServer,
+  AdminServerList,
   AdminUserList,
   AddTorrentsInput,
   NotificationList,
@@ -19,6 +21,9 @@ import type {
   SearchIndexer,
   SearchParams,
   SearchResponse,
+  ServerInput,
+  ServerTest,
+  ServerTestInput,
   StorageState,
   Torrent,
   TorrentDetail,
@@ -109,6 +114,20 @@ export const api = {
    */
   moveToUserFolders: (hashes?: readonly string[]) =>
     request<StorageState>(apiPaths.adminStorageMove, { method: 'POST', body: hashes ? { hashes } : {} }),
+
+  /** Admin only: the qBittorrent servers, by id, with their link, torrents, free space and speeds. */
+  adminServers: (signal?: AbortSignal) => request<AdminServerList>(apiPaths.adminServers, { signal }),
+  /** 422 `invalid_name` / `invalid_url` / `invalid_state`, 409 `name_taken`. */
+  createServer: (input: ServerInput) =>
+    request<{ server: AdminServer }>(apiPaths.adminServers, { method: 'POST', body: input }),
+  /** Only the fields given change (a password absent or '' is kept). */
+  updateServer: (id: number, input: ServerInput) =>
+    request<{ server: AdminServer }>(apiPaths.adminServer(id), { method: 'PATCH', body: input }),
+  /** 409 `server_not_empty` (it holds torrents) or `server_default` (server 1); 404 `not_found`. */
+  deleteServer: (id: number) => request<void>(apiPaths.adminServer(id), { method: 'DELETE' }),
+  /** Connects with these values; a failure is `{ ok: false, code, message }` (French), not an error. */
+  testServer: (input: ServerTestInput) =>
+    request<ServerTest>(apiPaths.adminServersTest, { method: 'POST', body: input }),
 
   /** Jackett search (permission `search`); the indexer is left out when it is ''. */
   search: (params: SearchParams, signal?: AbortSignal) =>

@@ -17,6 +17,9 @@ describe('apiPaths', () => {
     expect(apiPaths.adminSettingsTest('smtp')).toBe('/api/admin/settings/test/smtp');
     expect(apiPaths.torrentsBulk('pause')).toBe('/api/torrents/pause');
     expect(apiPaths.torrentsBulk('delete')).toBe('/api/torrents/delete');
+    expect(apiPaths.adminServers).toBe('/api/admin/servers');
+    expect(apiPaths.adminServersTest).toBe('/api/admin/servers/test');
+    expect(withQuery(apiPaths.speed, { range: '1h', server: 2 })).toBe('/api/stats/speed?range=1h&server=2');
   });
 
   it('encodes the path segments', () => {
@@ -26,5 +29,6 @@ describe('apiPaths', () => {
     expect(apiPaths.adminUser(7, 'password')).toBe('/api/admin/users/7/password');
     expect(apiPaths.adminGroup(3)).toBe('/api/admin/groups/3');
     expect(apiPaths.searchRecentItem(12)).toBe('/api/search/recent/12');
+    expect(apiPaths.adminServer(2)).toBe('/api/admin/servers/2');
   });
 });

@@ -40,7 +40,7 @@ export const apiPaths = {
   meTokens: `${API}/me/tokens`,
   meToken: (id: number) => `${API}/me/tokens/${segment(id)}`,
   dashboard: `${API}/dashboard`,
-  /** The server's speed history (`?range=`). */
+  /** The server's speed history (`?range=`, and for administrators `&server=<id>`). */
   speed: `${API}/stats/speed`,
   /** The WebSocket of the live updates (`ws://` or `wss://`, see `liveUrl`). */
   live: `${API}/ws`,
@@ -70,6 +70,10 @@ export const apiPaths = {
   adminSettingsTest: (what: SettingsTest) => `${API}/admin/settings/test/${what}`,
   adminStorage: `${API}/admin/storage`,
   adminStorageMove: `${API}/admin/storage/move`,
+  /** The qBittorrent servers (administrators): list, add; one of them: edit, delete; a connection test. */
+  adminServers: `${API}/admin/servers`,
+  adminServer: (id: number) => `${API}/admin/servers/${segment(id)}`,
+  adminServersTest: `${API}/admin/servers/test`,
   adminAudit: `${API}/admin/audit`,
   /** Everyone's API tokens (administrators): list, revoke. */
   adminTokens: `${API}/admin/tokens`,

@@ -14,6 +14,7 @@ export const queryKeys = {
   torrentFiles: (hash: string) => ['torrent', hash, 'files'] as const,
   adminUsers: ['admin', 'users'] as const,
   adminStorage: ['admin', 'storage'] as const,
+  adminServers: ['admin', 'servers'] as const,
   searchIndexers: ['search', 'indexers'] as const,
   searchRecent: ['search', 'recent'] as const,
   /** Prefix of every search's results. */

@@ -59,6 +59,8 @@ export interface Health {
   version?: string;
   database?: string;
   qbittorrent?: QbtStatus | string;
+  /** Every qBittorrent server, without names nor addresses (absent from older servers). */
+  servers?: Array<{ id: number; state?: ServerState; link: ServerLink }>;
 }
 
 export interface LoginInput {
@@ -148,6 +150,15 @@ export interface Torrent {
   /** The caller may pause, resume and delete it. */
   can_act: boolean;
   /**
+   * Its qBittorrent server is down or disabled: the speeds and the ETA are the last known values
+   * (absent from servers before several qBittorrent servers).
+   */
+  stale?: boolean;
+  /** Administrators only: the id of the qBittorrent server holding it (`AdminServer.id`). */
+  server?: number;
+  /** Administrators only: that server's name. */
+  server_name?: string;
+  /**
    * Held back by a group limit: "queued" waits for a download slot (started
    * automatically), "stopped" was stopped for exceeding a limit (`reason`, in
    * French). Absent from older servers.
@@ -178,6 +189,11 @@ export interface TorrentList {
   error: string | null;
   /** Administrators only: the exact failure (addresses, qBittorrent's own text). */
   error_detail?: string | null;
+  /**
+   * How many active qBittorrent servers do not answer (0 normally; absent from older servers).
+   * `qbittorrent` stays "ok" while at least one answers: their torrents show their last known state.
+   */
+  servers_down?: number;
 }
 
 export type TrackerStatus = 'working' | 'not_working' | 'updating' | 'not_contacted' | 'disabled';
@@ -326,6 +342,80 @@ export interface StorageState {
   shared: StorageItem[];
   move: StorageMove | null;
 }
+
+/* ---------- qBittorrent servers (administrators) ---------- */
+
+/**
+ * `active`: receives new torrents; `draining`: keeps its torrents (they keep working) but receives
+ * no new ones; `disabled`: essaim does not contact it (its torrents are listed stale, actions on
+ * them are refused).
+ */
+export type ServerState = 'active' | 'draining' | 'disabled';
+
+/** Whether essaim reaches the server now ("disabled": not contacted). */
+export type ServerLink = 'ok' | 'down' | 'unconfigured' | 'disabled';
+
+/**
+ * A qBittorrent server as `GET /api/admin/servers` lists it. Server 1 is the one of the
+ * "qBittorrent" and "Téléchargements" sections of Réglages (editing it edits them), and cannot
+ * be deleted.
+ */
+export interface AdminServer {
+  id: number;
+  name: string;
+  url: string;
+  username: string;
+  /** The password itself is never sent back. */
+  password_set: boolean;
+  /** Where that qBittorrent keeps the users' folders, as it sees it; '' = its default save path. */
+  download_root: string;
+  /** The file server on that machine; '' = essaim serves the files itself when it can. */
+  download_base_url: string;
+  state: ServerState;
+  link: ServerLink;
+  /** Why it is not reachable, in French (no address); null when it is. */
+  error: string | null;
+  /** The exact failure (addresses, qBittorrent's own text); null when none. */
+  detail: string | null;
+  torrents: number;
+  /** Bytes; -1 when unknown. */
+  free_space: number;
+  /** Bytes per second. */
+  dlspeed: number;
+  upspeed: number;
+  /** e.g. "v4.5.2"; null while unknown. */
+  version: string | null;
+}
+
+export interface AdminServerList {
+  servers: AdminServer[];
+}
+
+/**
+ * `POST /api/admin/servers` (name and url required) and `PATCH /api/admin/servers/{id}` (every
+ * field optional). The password: absent or '' = unchanged.
+ */
+export interface ServerInput {
+  name?: string;
+  url?: string;
+  username?: string;
+  password?: string;
+  download_root?: string;
+  download_base_url?: string;
+  state?: ServerState;
+}
+
+/** `POST /api/admin/servers/test`: without `password`, with `id`, the stored password is used. */
+export interface ServerTestInput {
+  url: string;
+  username?: string;
+  password?: string;
+  id?: number;
+}
+
+export type ServerTest =
+  | { ok: true; version: string; free_space: number | null }
+  | { ok: false; code: string; message: string; status?: number };
 
 export interface AddTorrentsInput {
   magnets?: string[];

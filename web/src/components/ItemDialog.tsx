@@ -21,6 +21,7 @@ export function ItemDialog<T>({
   description,
   children,
   onCloseAutoFocus,
+  wide,
 }: {
   item: T | null;
   itemKey: (item: T) => string | number;
@@ -29,9 +30,12 @@ export function ItemDialog<T>({
   description?: (item: T) => ReactNode;
   children: (item: T) => ReactNode;
   onCloseAutoFocus?: (e: Event) => void;
+  /** A wider dialog (a form of many fields). */
+  wide?: boolean;
 }) {
   return (
     <Modal
+      wide={wide}
       onCloseAutoFocus={onCloseAutoFocus}
       open={item !== null}
       onOpenChange={(open) => {

@@ -14,7 +14,9 @@ export interface SpeedHistory {
 }
 
 export const chartKeys = {
-  global: (range: SpeedRange) => ['stats', 'speed', range] as const,
+  /** The whole instance (summed over the qBittorrent servers), or one server's (administrators). */
+  global: (range: SpeedRange, server: number | null = null) =>
+    server === null ? (['stats', 'speed', range] as const) : (['stats', 'speed', range, 'server', server] as const),
   /** Under the torrent's key, like its files (not one of the `['torrent', hash]` detail entries). */
   torrent: (hash: string) => ['torrent', hash, 'speed'] as const,
 };
@@ -29,8 +31,16 @@ export function canSeeCharts(u: Pick<User, 'role' | 'permissions'> | null | unde
   return !!u && (u.role === 'admin' || u.permissions.includes('see_charts'));
 }
 
-export async function fetchGlobalSpeed(range: SpeedRange, signal?: AbortSignal): Promise<SpeedHistory> {
-  const body = await request<{ step?: unknown; samples?: unknown }>(withQuery(apiPaths.speed, { range }), { signal });
+/** `server`: one qBittorrent server's history (administrators; the server answers 403 to anyone else). */
+export async function fetchGlobalSpeed(
+  range: SpeedRange,
+  signal?: AbortSignal,
+  server: number | null = null,
+): Promise<SpeedHistory> {
+  const body = await request<{ step?: unknown; samples?: unknown }>(
+    withQuery(apiPaths.speed, { range, server: server ?? undefined }),
+    { signal },
+  );
   const step = typeof body.step === 'number' && body.step > 0 ? body.step : RANGE_STEP[range];
   return { step, samples: parseSamples(body.samples) };
 }
@@ -43,15 +53,16 @@ export async function fetchTorrentSpeed(hash: string, signal?: AbortSignal): Pro
 /**
  * The global speed over `range`. "10 min" is fetched once then follows the socket's
  * `speed` frames (see `useLiveSpeedAppend`), polled only while the socket is down;
- * "1 h" and "24 h" are refetched every 30 s.
+ * "1 h" and "24 h" are refetched every 30 s. One server's (`server`, administrators): the
+ * socket's frames are the sum of every server, so its "10 min" is polled.
  */
-export function useGlobalSpeed(range: SpeedRange, enabled: boolean) {
+export function useGlobalSpeed(range: SpeedRange, enabled: boolean, server: number | null = null) {
   const live = useLiveOpen();
   return useQuery({
-    queryKey: chartKeys.global(range),
-    queryFn: ({ signal }) => fetchGlobalSpeed(range, signal),
+    queryKey: chartKeys.global(range, server),
+    queryFn: ({ signal }) => fetchGlobalSpeed(range, signal, server),
     enabled,
-    refetchInterval: range === '10m' ? (live ? false : LIVE_FALLBACK_MS) : HISTORY_REFRESH_MS,
+    refetchInterval: range === '10m' ? (live && server === null ? false : LIVE_FALLBACK_MS) : HISTORY_REFRESH_MS,
     // 403 (no see_charts) or 422 will not change by asking again.
     retry: false,
   });

@@ -5,12 +5,16 @@ import { ArrowDown, ArrowRight, ArrowUp, CircleCheck, RefreshCw } from 'lucide-r
 import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { useHealth } from '../../api/queries';
+import type { AdminServer } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
+import { StatusDot, type StatusTone } from '../../components/StatusDot';
 import { cx } from '../../lib/cx';
 import { formatDate, formatSize, formatSpeed } from '../../lib/format';
+import { SpeedPair } from '../admin/servers/SpeedPair';
+import { SERVERS_ANCHOR, linkTone, serverLinkLabel, serverStateLabel } from '../admin/servers/serversView';
 import { GlobalSpeedChart } from '../charts/GlobalSpeedChart';
 import { freshSpeed, useLatestSpeed } from '../charts/liveSpeed';
 import { etaText, speedText } from '../torrents/cells';
@@ -96,21 +100,8 @@ export function FreeSpaceBody({ query }: { query: DashboardQuery }) {
   );
 }
 
-type Tone = 'ok' | 'bad' | 'neutral';
-
-function Dot({ tone }: { tone: Tone }) {
-  return (
-    <span
-      aria-hidden="true"
-      className={cx(
-        'inline-block size-2.5 shrink-0 rounded-full',
-        tone === 'ok' && 'bg-emerald-500',
-        tone === 'bad' && 'bg-red-500',
-        tone === 'neutral' && 'bg-stone-400',
-      )}
-    />
-  );
-}
+type Tone = StatusTone;
+const Dot = StatusDot;
 
 /**
  * "État de qBittorrent": connecté / injoignable (with the error) / non configuré. The
@@ -336,5 +327,46 @@ export function UserTotalsTable({ totals }: { totals: readonly UserTotals[] }) {
       className="min-w-[28rem] text-sm"
       testId="user-totals"
     />
+  );
+}
+
+/**
+ * Administrators' "Serveurs" (several qBittorrent servers): each one's name, whether essaim
+ * reaches it, its torrents and speeds (`GET /api/admin/servers`, refreshed with the dashboard).
+ */
+export function ServersBody({ servers }: { servers: readonly AdminServer[] }) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="dashboard-servers">
+      <ul role="list" aria-label={t('dashboard.serversCaption')} className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800">
+        {servers.map((s) => (
+          <li key={s.id} data-server-id={s.id} className="flex items-start justify-between gap-3 py-2.5 first:pt-0 last:pb-0">
+            <div className="flex min-w-0 flex-col gap-0.5">
+              <span className="font-semibold [overflow-wrap:anywhere]">{s.name}</span>
+              <span className="flex flex-wrap items-center gap-x-2 text-sm">
+                <Dot tone={linkTone(s.link)} />
+                <span>{serverLinkLabel(s.link)}</span>
+                {s.state === 'draining' && (
+                  <span className="text-stone-600 dark:text-stone-400">· {serverStateLabel(s.state)}</span>
+                )}
+              </span>
+              <span className="text-xs text-stone-600 tabular-nums dark:text-stone-400">
+                {t('dashboard.serverTorrents', { count: s.torrents })}
+              </span>
+            </div>
+            <span className="shrink-0 text-right text-sm">
+              <SpeedPair down={s.dlspeed} up={s.upspeed} />
+            </span>
+          </li>
+        ))}
+      </ul>
+      <Link
+        to={`/admin/reglages#${SERVERS_ANCHOR}`}
+        className="mt-4 inline-flex items-center gap-1 rounded-md text-sm font-semibold text-amber-800 underline dark:text-amber-300"
+      >
+        {t('dashboard.serversLink')}
+        <ArrowRight aria-hidden="true" className="size-4" />
+      </Link>
+    </div>
   );
 }

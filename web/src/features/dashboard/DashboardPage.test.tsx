@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
 import { listBody, makeTorrent } from '../../test/torrents';
 import type { User } from '../../api/types';
@@ -183,6 +183,89 @@ describe('DashboardPage', () => {
     const active = region('Mes téléchargements en cours');
     expect(await within(active).findByText('Aucun téléchargement en cours.')).toBeTruthy();
     await waitFor(() => expect(urls(fetch).filter((u) => u === '/api/dashboard')).toHaveLength(2));
+  });
+
+  describe('several qBittorrent servers', () => {
+    const admin: User = { ...alice, role: 'admin', permissions: [] };
+    const srv = (id: number, name: string, extra: object = {}) => ({
+      id,
+      name,
+      url: `http://10.0.0.${id}:8080`,
+      username: 'admin',
+      password_set: true,
+      download_root: '',
+      download_base_url: '',
+      state: 'active',
+      link: 'ok',
+      error: null,
+      detail: null,
+      torrents: 0,
+      free_space: -1,
+      dlspeed: 0,
+      upspeed: 0,
+      version: null,
+      ...extra,
+    });
+    const two = [
+      srv(1, 'Salon', { torrents: 12, dlspeed: 1.5 * MO, upspeed: 200 * KO }),
+      srv(2, 'Cave', { torrents: 1, link: 'down', state: 'draining', error: 'Le serveur qBittorrent ne répond pas.' }),
+    ];
+
+    function serveServers(servers: unknown[]) {
+      return mockFetch((url) => {
+        if (url === '/api/dashboard') return jsonResponse(200, body);
+        if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok' });
+        if (url === '/api/torrents?scope=mine') return jsonResponse(200, listBody([]));
+        if (url === '/api/admin/servers') return jsonResponse(200, { servers });
+        const speed = /^\/api\/stats\/speed\?range=10m(&server=\d+)?$/.exec(url);
+        if (speed) return jsonResponse(200, { range: '10m', step: 1, samples: speed[1] ? [[1, 2, 3], [2, 3, 4]] : [[1, 2, 3]] });
+        return errorResponse(404, 'not_found', 'Introuvable.');
+      });
+    }
+
+    it('lists each server with its link, torrents and speeds for an administrator', async () => {
+      serveServers(two);
+      renderWithProviders(<DashboardPage />, { me: admin });
+      const card = await screen.findByRole('region', { name: 'Serveurs' });
+      const items = within(within(card).getByRole('list', { name: 'Serveurs qBittorrent' })).getAllByRole('listitem');
+      expect(items.map((li) => li.textContent)).toEqual([
+        'SalonConnecté12 torrentsRéception ↓\u00a01,5 Mo/sEnvoi ↑\u00a0200 Ko/s',
+        'CaveInjoignable· En vidange1 torrentRéception ↓\u00a00 o/sEnvoi ↑\u00a00 o/s',
+      ]);
+      expect(within(card).getByRole('link', { name: 'Gérer les serveurs' }).getAttribute('href')).toBe(
+        '/admin/reglages#reglages-serveurs',
+      );
+    });
+
+    it("lets an administrator chart one server's speeds", async () => {
+      const fetch = serveServers(two);
+      renderWithProviders(<DashboardPage />, { me: admin });
+      const select = (await screen.findByLabelText('Serveur')) as HTMLSelectElement;
+      expect([...select.options].map((o) => o.textContent)).toEqual(['Tous les serveurs', 'Salon', 'Cave']);
+      expect(select.value).toBe('');
+      fireEvent.change(select, { target: { value: '2' } });
+      await waitFor(() => expect(urls(fetch)).toContain('/api/stats/speed?range=10m&server=2'));
+      await waitFor(() => expect(screen.getByTestId('speed-chart').getAttribute('data-points')).toBe('2'));
+      fireEvent.change(select, { target: { value: '' } });
+      await waitFor(() => expect(screen.getByTestId('speed-chart').getAttribute('data-points')).toBe('1'));
+    });
+
+    it('shows neither the card nor the choice with a single server', async () => {
+      serveServers([two[0]]);
+      renderWithProviders(<DashboardPage />, { me: admin });
+      await screen.findByTestId('speed-chart');
+      await waitFor(() => expect(screen.getByTestId('server-status').textContent).toContain('qBittorrent'));
+      expect(screen.queryByRole('region', { name: 'Serveurs' })).toBeNull();
+      expect(screen.queryByLabelText('Serveur')).toBeNull();
+    });
+
+    it('never asks for them for an ordinary user', async () => {
+      const fetch = serveServers(two);
+      renderWithProviders(<DashboardPage />, { me: alice });
+      await screen.findByTestId('speed-chart');
+      expect(urls(fetch).some((u) => u.startsWith('/api/admin/'))).toBe(false);
+      expect(screen.queryByRole('region', { name: 'Serveurs' })).toBeNull();
+    });
   });
 
   it('says so when the dashboard cannot be loaded, and keeps the other cards', async () => {

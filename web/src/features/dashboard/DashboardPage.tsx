@@ -17,9 +17,11 @@ import {
   GlobalSpeedBody,
   QbtStatusBody,
   RecentCompletionsBody,
+  ServersBody,
   UserTotalsTable,
 } from './DashboardCards';
-import { dashboardKey, useDashboard } from './queries';
+import { useServerChoices } from '../admin/servers/queries';
+import { DASHBOARD_REFRESH_MS, dashboardKey, useDashboard } from './queries';
 
 /**
  * "Tableau de bord", the landing page: one `GET /api/dashboard` (refreshed every 10 s,
@@ -32,6 +34,8 @@ export function DashboardPage() {
   const { data: user } = useMe();
   const { data: instance } = useInstance();
   const dashboard = useDashboard();
+  // Administrators, several qBittorrent servers: their "Serveurs" card, refreshed with the rest.
+  const { servers, several } = useServerChoices(user, DASHBOARD_REFRESH_MS);
   const client = useQueryClient();
   const qbtLive = useLive()?.qbittorrent ?? null;
   const lastQbt = useRef(qbtLive);
@@ -68,6 +72,11 @@ export function DashboardPage() {
         </Card>
       </div>
       <div className="grid items-start gap-6 md:grid-cols-2">
+        {several && (
+          <Card title={t('dashboard.serversTitle')} titleId="serveurs">
+            <ServersBody servers={servers} />
+          </Card>
+        )}
         <Card title={t('dashboard.activeTitle')} titleId="en-cours">
           <ActiveDownloadsBody query={dashboard} />
         </Card>

@@ -7,6 +7,7 @@ import {
   DEFAULT_PREFS,
   loadPrefs,
   moveColumn,
+  offeredColumn,
   savePrefs,
   toggleColumn,
   type ColumnKey,
@@ -43,11 +44,14 @@ export function ColumnsMenu({
   prefs,
   onChange,
   showOwner,
+  showServer = false,
   leftOut,
 }: {
   prefs: ColumnPrefs;
   onChange: (p: ColumnPrefs) => void;
   showOwner: boolean;
+  /** The "Serveur" column is offered (administrators). */
+  showServer?: boolean;
   leftOut: readonly ColumnKey[];
 }) {
   const { t } = useTranslation();
@@ -65,7 +69,7 @@ export function ColumnsMenu({
     return () => document.removeEventListener('pointerdown', outside, true);
   }, [open]);
 
-  const keys = prefs.order.filter((k) => showOwner || k !== 'owner');
+  const keys = prefs.order.filter((k) => offeredColumn(k, showOwner, showServer));
   const label = (k: ColumnKey) => t(`torrents.columns.${k === 'seeds' ? 'peers' : k === 'added_on' ? 'added' : k}`);
 
   return (

@@ -24,17 +24,20 @@ function useLostFor(lost: boolean, delay: number): boolean {
 /**
  * The one connection notice above the torrent pages (`role="status"`), the most serious first:
  * qBittorrent unreachable (from the socket's `status` messages, or from the last list fetched
- * while the socket is down), not configured, live connection lost, live updates stopped in this
+ * while the socket is down), not configured, some of several qBittorrent servers not answering
+ * (how many, never which), live connection lost, live updates stopped in this
  * tab (the server closed its socket with 4001). Said once: never two notices at a time, never
  * the server's own wording of the same failure after ours, and never an address (the exact
  * failure is for administrators, in Réglages → Tester and on the dashboard). The region is
  * always there (empty, no height) so that what appears in it is announced.
  */
-export function LiveBanner({ fallback }: { fallback?: Pick<TorrentList, 'qbittorrent'> }) {
+export function LiveBanner({ fallback }: { fallback?: Pick<TorrentList, 'qbittorrent' | 'servers_down'> }) {
   const { t } = useTranslation();
   const live = useLive();
   const fromSocket = live?.connection === 'open' && live.qbittorrent ? live.qbittorrent : null;
   const qbt = fromSocket ?? fallback?.qbittorrent ?? null;
+  // Some qBittorrent servers down while others answer (several servers): how many, never which.
+  const serversDown = (fromSocket ? live?.serversDown : undefined) ?? fallback?.servers_down ?? 0;
   const lost = useLostFor(live?.connection === 'lost', LOST_NOTICE_DELAY_MS);
 
   let notice = null;
@@ -50,6 +53,16 @@ export function LiveBanner({ fallback }: { fallback?: Pick<TorrentList, 'qbittor
       <p className="mt-3 flex items-start gap-2 rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-100">
         <ServerOff aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
         <span>{t('torrents.live.qbtUnconfigured')}</span>
+      </p>
+    );
+  } else if (qbt === 'ok' && serversDown > 0) {
+    notice = (
+      <p
+        data-servers-down={serversDown}
+        className="mt-3 flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100"
+      >
+        <ServerOff aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+        <span>{t('torrents.live.serversDown', { count: serversDown })}</span>
       </p>
     );
   } else if (lost) {

@@ -6,7 +6,7 @@ import { cx } from '../../lib/cx';
 import { etaText, ownerName, speedText } from './cells';
 import type { Liveness } from './liveness';
 import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
-import { useStaleText } from './StaleNote';
+import { ServerStaleNote, torrentStaleText, useStaleText } from './StaleNote';
 import { torrentPage, useDetailLinkState } from './routes';
 import { TorrentActions } from './TorrentActions';
 
@@ -18,6 +18,7 @@ import { TorrentActions } from './TorrentActions';
 export function TorrentCards({
   torrents,
   showOwner,
+  showServer = false,
   caption,
   onDelete,
   onAssign,
@@ -26,6 +27,8 @@ export function TorrentCards({
 }: {
   torrents: readonly Torrent[];
   showOwner: boolean;
+  /** Each card names its qBittorrent server (administrators, several servers). */
+  showServer?: boolean;
   caption: string;
   onDelete: (t: Torrent) => void;
   onAssign?: (t: Torrent) => void;
@@ -34,13 +37,14 @@ export function TorrentCards({
 }) {
   const { t } = useTranslation();
   const linkState = useDetailLinkState();
-  const stale = useStaleText(liveness);
+  const listStale = useStaleText(liveness);
   return (
     <ul aria-label={caption} className="flex flex-col gap-2" data-testid="torrent-cards">
       {torrents.map((x) => {
         const dl = speedText(x, x.dlspeed);
         const up = speedText(x, x.upspeed);
         const eta = etaText(x);
+        const stale = torrentStaleText(x, listStale);
         return (
           <li
             key={x.hash}
@@ -93,9 +97,17 @@ export function TorrentCards({
                       {ownerName(x)}
                     </>
                   )}
+                  {showServer && x.server_name && (
+                    <>
+                      <span aria-hidden="true"> · </span>
+                      <span className="sr-only">{t('torrents.columns.server')} </span>
+                      {x.server_name}
+                    </>
+                  )}
                 </p>
               </div>
               <LimitNote torrent={x} className="self-start" />
+              <ServerStaleNote torrent={x} listStale={listStale} className="self-start" />
               <SharedFolderBadge torrent={x} />
             </article>
           </li>

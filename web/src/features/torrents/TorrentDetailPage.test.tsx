@@ -199,6 +199,25 @@ describe('TorrentDetailPage', () => {
     expect(screen.queryByText(/En file d'attente|Arrêté par une limite/)).toBeNull();
   });
 
+  it("greys the speeds and ETA when the torrent's qBittorrent server does not answer, and names it to an administrator", async () => {
+    const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+    const body = { ...detail, dlspeed: 300 * 1024, eta: 60, stale: true, server: 2, server_name: 'Cave' };
+    renderDetail(
+      (url) => {
+        if (url === `/api/torrents/${hash}`) return jsonResponse(200, body);
+        if (url === `/api/torrents/${hash}/files`) return jsonResponse(200, { files, downloads });
+        return errorResponse(404, 'not_found', 'Introuvable.');
+      },
+      undefined,
+      admin,
+    );
+    const transfer = await screen.findByRole('region', { name: 'Transfert' });
+    expect(within(transfer).getByText('300 Ko/s').getAttribute('title')).toBe('Serveur injoignable : dernières valeurs connues');
+    expect(transfer.querySelector('[data-server-stale]')!.textContent).toBe('Serveur injoignable : dernières valeurs connues');
+    const info = screen.getByRole('region', { name: 'Informations' });
+    expect(info.textContent).toContain('ServeurCave');
+  });
+
   describe('Emplacement', () => {
     const admin: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
     const serveDetail =

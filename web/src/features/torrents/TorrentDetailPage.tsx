@@ -23,6 +23,7 @@ import { DeleteTorrentDialog } from './DeleteTorrentDialog';
 import { LiveBanner } from './LiveBanner';
 import { useTorrentDetail } from './queries';
 import { SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
+import { ServerStaleNote } from './StaleNote';
 import { canSeeAll, mayAssign } from './permissions';
 import { trackerStatusLabel } from './states';
 import { FILES_ANCHOR, type DetailLinkState } from './routes';
@@ -129,13 +130,23 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
   // The main navigation highlights the list the back link goes to.
   useNavSection(fromAll ? '/tous' : '/torrents');
 
+  // Its qBittorrent server is down or disabled: the last known speeds and ETA, greyed.
+  const staleText = torrent.stale ? t('torrents.live.serverStale') : undefined;
+  const lastKnown = (text: string) =>
+    staleText ? (
+      <span className="text-stone-500 dark:text-stone-400" title={staleText}>
+        {text}
+      </span>
+    ) : (
+      text
+    );
   const transfer: Array<[ReactNode, ReactNode]> = [
     [t('torrents.columns.size'), sizeText(torrent)],
     [t('torrents.columns.downloaded'), formatSize(torrent.downloaded)],
     [t('torrents.detail.uploaded'), formatSize(torrent.uploaded)],
-    [t('torrents.columns.dlspeed'), formatSpeed(torrent.dlspeed)],
-    [t('torrents.columns.upspeed'), formatSpeed(torrent.upspeed)],
-    [t('torrents.columns.eta'), etaText(torrent)],
+    [t('torrents.columns.dlspeed'), lastKnown(formatSpeed(torrent.dlspeed))],
+    [t('torrents.columns.upspeed'), lastKnown(formatSpeed(torrent.upspeed))],
+    [t('torrents.columns.eta'), lastKnown(etaText(torrent))],
     [<Term help={t('swarm.seedsHelp')}>{t('torrents.detail.seeds')}</Term>, peersCount(torrent.num_seeds, torrent.num_complete)],
     [<Term help={t('swarm.peersHelp')}>{t('torrents.detail.leechs')}</Term>, peersCount(torrent.num_leechs, torrent.num_incomplete)],
     [t('torrents.columns.ratio'), formatRatio(torrent.ratio)],
@@ -152,6 +163,8 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
   ];
   // qBittorrent's own state name ("stalledUP") is for administrators; the badge says it in French.
   if (isAdmin(me)) info.push([t('torrents.detail.qbtState'), <code className="font-mono text-xs">{torrent.qbt_state || '—'}</code>]);
+  // Administrators: the qBittorrent server holding it (several servers).
+  if (torrent.server_name) info.push([t('torrents.columns.server'), torrent.server_name]);
   if (torrent.comment) info.push([t('torrents.detail.comment'), torrent.comment]);
 
   return (
@@ -216,6 +229,7 @@ function Detail({ torrent }: { torrent: TorrentDetail }) {
 
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card title={t('torrents.detail.transfer')} titleId="transfert">
+          <ServerStaleNote torrent={torrent} listStale={undefined} className="mb-3" />
           <Facts rows={transfer} />
         </Card>
         <Card title={t('torrents.detail.info')} titleId="informations">

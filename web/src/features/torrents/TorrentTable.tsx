@@ -11,7 +11,7 @@ import { DEFAULT_PREFS, chosenColumns, nextFit, type ColumnKey, type ColumnPrefs
 import type { ListView, SortKey } from './listView';
 import type { Liveness } from './liveness';
 import { LimitNote, SharedFolderBadge, StateBadge, progressTone } from './StateBadge';
-import { useStaleText } from './StaleNote';
+import { ServerStaleNote, torrentStaleText, useStaleText } from './StaleNote';
 import { torrentPage, useDetailLinkState } from './routes';
 import { TorrentActions } from './TorrentActions';
 
@@ -31,6 +31,8 @@ export interface TableProps {
   view: ListView;
   onSort: (key: SortKey) => void;
   showOwner: boolean;
+  /** The "Serveur" column may be shown (administrators; the server names it). */
+  showServer?: boolean;
   caption: string;
   onDelete: (t: Torrent) => void;
   /** "Attribuer…" on each row (administrators, "Tous les torrents"). */
@@ -87,6 +89,7 @@ export function TorrentTable({
   view,
   onSort,
   showOwner,
+  showServer = false,
   caption,
   onDelete,
   onAssign,
@@ -99,7 +102,7 @@ export function TorrentTable({
   const { t } = useTranslation();
   const linkState = useDetailLinkState();
   const staleText = useStaleText(liveness);
-  const chosen = chosenColumns(prefs, showOwner);
+  const chosen = chosenColumns(prefs, showOwner, showServer);
   const { frame, shown } = useFit(chosen);
   const leftOut = chosen.slice(shown.length).join(',');
   useEffect(() => {
@@ -114,6 +117,7 @@ export function TorrentTable({
         <span className="flex flex-col items-start gap-1">
           <StateBadge torrent={x} wrap />
           <LimitNote torrent={x} className="max-w-36" />
+          <ServerStaleNote torrent={x} listStale={staleText} className="max-w-36" />
           <SharedFolderBadge torrent={x} />
         </span>
       ),
@@ -140,7 +144,8 @@ export function TorrentTable({
       numeric: true,
       cell: (x) => {
         const text = speedText(x, x.dlspeed);
-        return muted(!!staleText || x.dlspeed === 0 || text === '—', text, staleText);
+        const stale = torrentStaleText(x, staleText);
+        return muted(!!stale || x.dlspeed === 0 || text === '—', text, stale);
       },
     },
     upspeed: {
@@ -150,14 +155,18 @@ export function TorrentTable({
       numeric: true,
       cell: (x) => {
         const text = speedText(x, x.upspeed);
-        return muted(!!staleText || x.upspeed === 0 || text === '—', text, staleText);
+        const stale = torrentStaleText(x, staleText);
+        return muted(!!stale || x.upspeed === 0 || text === '—', text, stale);
       },
     },
     eta: {
       key: 'eta',
       header: t('torrents.columns.eta'),
       numeric: true,
-      cell: (x) => muted(!!staleText, etaText(x), staleText),
+      cell: (x) => {
+        const stale = torrentStaleText(x, staleText);
+        return muted(!!stale, etaText(x), stale);
+      },
     },
     seeds: {
       key: 'seeds',
@@ -201,6 +210,19 @@ export function TorrentTable({
           </span>
         ) : (
           <span className={cx('italic', MUTED)}>{t('torrents.noOwner')}</span>
+        ),
+    },
+    server: {
+      key: 'server',
+      header: t('torrents.columns.server'),
+      cellClassName: 'max-w-32',
+      cell: (x) =>
+        x.server_name ? (
+          <span className="block truncate" title={x.server_name}>
+            {x.server_name}
+          </span>
+        ) : (
+          <span className={MUTED}>—</span>
         ),
     },
   };

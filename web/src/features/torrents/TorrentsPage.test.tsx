@@ -450,6 +450,140 @@ describe('Attribuer… (Tous les torrents)', () => {
   });
 });
 
+describe('Several qBittorrent servers', () => {
+  const root: User = { ...alice, id: 1, username: 'root', display_name: 'Root', role: 'admin', permissions: [] };
+  const srv = (id: number, name: string) => ({
+    id,
+    name,
+    url: `http://10.0.0.${id}:8080`,
+    username: 'admin',
+    password_set: true,
+    download_root: '',
+    download_base_url: '',
+    state: 'active',
+    link: 'ok',
+    error: null,
+    detail: null,
+    torrents: 1,
+    free_space: -1,
+    dlspeed: 0,
+    upspeed: 0,
+    version: null,
+  });
+  const onSalon = { ...film, server: 1, server_name: 'Salon' };
+  const onCave = { ...iso, state: 'downloading' as const, dlspeed: 300 * 1024, eta: 60, stale: true, server: 2, server_name: 'Cave' };
+  const STALE = 'Serveur injoignable : dernières valeurs connues';
+
+  function serveServers(torrents: Torrent[], servers: unknown[], extra: Record<string, unknown> = {}) {
+    return mockFetch((url) => {
+      if (url === '/api/instance') return jsonResponse(200, instance);
+      if (url.startsWith('/api/torrents?scope=')) return jsonResponse(200, listBody(torrents, extra));
+      if (url === '/api/admin/servers') return jsonResponse(200, { servers });
+      return errorResponse(404, 'not_found', 'Introuvable.');
+    });
+  }
+
+  afterEach(() => localStorage.clear());
+
+  it('shows administrators a "Serveur" column by default when there are several servers', async () => {
+    serveServers([onSalon, onCave], [srv(1, 'Salon'), srv(2, 'Cave')]);
+    renderPage('all', root);
+    expect(await screen.findByRole('columnheader', { name: 'Serveur' })).toBeTruthy();
+    expect(screen.getByRole('rowheader', { name: 'debian.iso' }).closest('tr')!.textContent).toContain('Cave');
+    // Sortable like the others.
+    fireEvent.click(screen.getByRole('button', { name: 'Serveur' }));
+    expect(rowNames()).toEqual(['debian.iso', 'Film été']);
+    fireEvent.click(screen.getByRole('button', { name: 'Colonnes' }));
+    expect((screen.getByRole('checkbox', { name: 'Serveur' }) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('offers it, unticked, in "Colonnes" when there is a single server', async () => {
+    serveServers([onSalon], [srv(1, 'Salon')]);
+    renderPage('mine', root);
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    expect(screen.queryByRole('columnheader', { name: 'Serveur' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Colonnes' }));
+    const box = screen.getByRole('checkbox', { name: 'Serveur' }) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    expect(screen.getByRole('columnheader', { name: 'Serveur' })).toBeTruthy();
+    expect(JSON.parse(localStorage.getItem(`essaim.colonnes.${root.id}`)!).auto).toEqual([]);
+  });
+
+  it('never offers it to a user, who gets no server names', async () => {
+    const fetch = serveServers([film, { ...iso, stale: true }], [srv(1, 'Salon'), srv(2, 'Cave')]);
+    renderPage('all');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    fireEvent.click(screen.getByRole('button', { name: 'Colonnes' }));
+    expect(screen.queryByRole('checkbox', { name: 'Serveur' })).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'Serveur' })).toBeNull();
+    expect(fetch.mock.calls.some(([u]) => String(u).startsWith('/api/admin/'))).toBe(false);
+  });
+
+  it("greys the speeds and ETA of a torrent whose server does not answer, and says why", async () => {
+    serveServers([onSalon, onCave], [srv(1, 'Salon'), srv(2, 'Cave')]);
+    renderPage('all', root);
+    const row = (await screen.findByRole('rowheader', { name: 'debian.iso' })).closest('tr')!;
+    const speed = within(row).getByText('300 Ko/s');
+    expect(speed.getAttribute('title')).toBe(STALE);
+    expect(speed.className).toContain('text-stone-500');
+    expect(within(row).getByText('1 min').getAttribute('title')).toBe(STALE);
+    const note = row.querySelector('[data-server-stale]')!;
+    expect(note.textContent).toBe('Serveur injoignable : dernières valeurs connues');
+    expect(note.getAttribute('title')).toBe(STALE);
+    // The other server's torrent is live.
+    const live = screen.getByRole('rowheader', { name: 'Film été' }).closest('tr')!;
+    expect(within(live).getByText('850 Ko/s').getAttribute('title')).toBeNull();
+    expect(live.querySelector('[data-server-stale]')).toBeNull();
+    // The list as a whole is live: no "not refreshed" marker.
+    expect(screen.queryByTestId('stale-marker')).toBeNull();
+  });
+
+  it('says once, politely and without any name, that some servers do not answer', async () => {
+    serveServers([film, { ...iso, stale: true }], [], { servers_down: 2 });
+    renderPage('all');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    const banner = screen.getByTestId('live-banner');
+    expect(banner.getAttribute('role')).toBe('status');
+    expect(banner.textContent).toBe(
+      '2 serveurs qBittorrent ne répondent pas : leurs torrents affichent leur dernier état connu.',
+    );
+  });
+
+  it('says it in the singular for one server, and not when qBittorrent is down altogether', async () => {
+    serveServers([film], [], { servers_down: 1 });
+    const first = renderPage('mine');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    expect(screen.getByTestId('live-banner').textContent).toBe(
+      '1 serveur qBittorrent ne répond pas : ses torrents affichent leur dernier état connu.',
+    );
+    first.unmount();
+    serveServers([film], [], { servers_down: 2, qbittorrent: 'down', stale: true });
+    renderPage('mine');
+    await screen.findByRole('rowheader', { name: 'Film été' });
+    expect(screen.getByTestId('live-banner').textContent).toBe(
+      'qBittorrent est injoignable. Les données affichées peuvent être anciennes.',
+    );
+  });
+
+  it('names the server on phone cards, and marks a torrent whose server does not answer', async () => {
+    vi.stubGlobal('matchMedia', (q: string) => ({
+      matches: false,
+      media: q,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+    serveServers([onSalon, onCave], [srv(1, 'Salon'), srv(2, 'Cave')]);
+    renderPage('all', root);
+    const cards = await screen.findByTestId('torrent-cards');
+    const card = within(cards).getByRole('article', { name: 'debian.iso' });
+    expect(card.textContent).toContain('Serveur Cave');
+    expect(within(card).getByText(/↓/).getAttribute('title')).toBe(STALE);
+    expect(card.querySelector('[data-server-stale]')).toBeTruthy();
+    expect(within(cards).getByRole('article', { name: 'Film été' }).querySelector('[data-server-stale]')).toBeNull();
+  });
+});
+
 describe('Selection, columns, shortcuts', () => {
   const names = ['Big.Buck.Bunny.2008.1080p.BluRay.x264-GROUP', 'Elephants.Dream.2006.720p', 'Sintel.2010.2160p', 'Tears.of.Steel.2012'];
   const four = names.map((name, i) =>

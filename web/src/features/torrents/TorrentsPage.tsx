@@ -18,8 +18,10 @@ import { allState, clickRow, emptySelection, keepShown, toggleAll, type Selectio
 import { useShortcuts } from '../../lib/useShortcuts';
 import { IconButton } from '../../components/IconAction';
 import { BulkBar } from './BulkBar';
+import { isAdmin } from '../admin/AdminNav';
+import { useServerChoices } from '../admin/servers/queries';
 import { ColumnsMenu, useColumnPrefs } from './ColumnsMenu';
-import type { ColumnKey } from './columnPrefs';
+import { resolvePrefs, type ColumnKey } from './columnPrefs';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { StaleNote } from './StaleNote';
 import { AddTorrentsDialog } from './AddTorrentsDialog';
@@ -52,6 +54,7 @@ function Toolbar({
   setView,
   counts,
   showOwner,
+  showServer,
   wide,
   phone,
   searchRef,
@@ -64,6 +67,7 @@ function Toolbar({
   setView: (v: Partial<ListView>) => void;
   counts: ReturnType<typeof countByState>;
   showOwner: boolean;
+  showServer: boolean;
   wide: boolean;
   /** Below 640 px: the fields hide behind "Filtres". */
   phone: boolean;
@@ -77,7 +81,7 @@ function Toolbar({
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const sortKeys = SORT_KEYS.filter((k) => showOwner || k !== 'owner');
+  const sortKeys = SORT_KEYS.filter((k) => (showOwner || k !== 'owner') && (showServer || k !== 'server'));
   const active = (view.state !== 'all' ? 1 : 0) + (view.search !== '' ? 1 : 0);
   const fieldsShown = !phone || filtersOpen;
   return (
@@ -208,7 +212,10 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   const phone = !useMediaQuery(SMALL_SCREEN);
   const [params, setParams] = useSearchParams();
   const showOwner = scope === 'all';
-  const view = parseView(params, showOwner);
+  // Administrators may show each torrent's qBittorrent server (by default when there are several).
+  const showServer = isAdmin(me);
+  const { several: severalServers } = useServerChoices(me);
+  const view = parseView(params, showOwner, showServer);
   const [adding, setAdding] = useState(false);
   const [toDelete, setToDelete] = useState<Torrent[] | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -216,7 +223,8 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
   const canAssign = scope === 'all' && mayAssign(me);
   const [toAssign, setToAssign] = useState<Torrent | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [prefs, setPrefs] = useColumnPrefs(me?.id);
+  const [storedPrefs, setPrefs] = useColumnPrefs(me?.id);
+  const prefs = resolvePrefs(storedPrefs, severalServers);
   const [leftOut, setLeftOut] = useState<ColumnKey[]>([]);
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -288,6 +296,7 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
           setView={setView}
           counts={counts}
           showOwner={showOwner}
+          showServer={showServer}
           wide={wide}
           phone={phone}
           searchRef={searchRef}
@@ -297,7 +306,15 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
           extra={
             !phone && (
               <>
-                {wide && <ColumnsMenu prefs={prefs} onChange={setPrefs} showOwner={showOwner} leftOut={leftOut} />}
+                {wide && (
+                  <ColumnsMenu
+                    prefs={prefs}
+                    onChange={setPrefs}
+                    showOwner={showOwner}
+                    showServer={showServer}
+                    leftOut={leftOut}
+                  />
+                )}
                 <IconButton
                   label={t('torrents.shortcuts.open')}
                   tip={t('torrents.shortcuts.open')}
@@ -340,6 +357,7 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
             view={view}
             onSort={(key) => setView(nextSort(view, key))}
             showOwner={showOwner}
+            showServer={showServer}
             caption={title}
             onDelete={onDeleteRow}
             onAssign={canAssign ? setToAssign : undefined}
@@ -360,6 +378,7 @@ export function TorrentsPage({ scope }: { scope: TorrentScope }) {
           <TorrentCards
             torrents={shown}
             showOwner={showOwner}
+            showServer={showServer && !prefs.hidden.includes('server')}
             caption={title}
             onDelete={onDeleteRow}
             onAssign={canAssign ? setToAssign : undefined}

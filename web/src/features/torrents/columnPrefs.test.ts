@@ -7,6 +7,7 @@ import {
   nextFit,
   normalizePrefs,
   prefsStorageKey,
+  resolvePrefs,
   savePrefs,
   toggleColumn,
 } from './columnPrefs';
@@ -58,6 +59,39 @@ describe('column prefs', () => {
     expect(loadPrefs(8, storage)).toEqual(DEFAULT_PREFS);
     store.set(prefsStorageKey(9), '{not json');
     expect(loadPrefs(9, storage)).toEqual(DEFAULT_PREFS);
+  });
+
+  it('offers the server column to administrators only, shown by default when there are several servers', () => {
+    expect(chosenColumns(DEFAULT_PREFS, true, true)).not.toContain('server');
+    expect(chosenColumns(resolvePrefs(DEFAULT_PREFS, false), true, true)).not.toContain('server');
+    // Right after the owner, so that it survives the degrade rule on narrower windows.
+    expect(chosenColumns(resolvePrefs(DEFAULT_PREFS, true), true, true).slice(0, 4)).toEqual(['state', 'progress', 'owner', 'server']);
+    // Not an administrator: never, whatever the prefs.
+    expect(chosenColumns(resolvePrefs(DEFAULT_PREFS, true), true, false)).not.toContain('server');
+    // Nothing to resolve: the same object (no re-render loop).
+    const single = resolvePrefs(DEFAULT_PREFS, false);
+    expect(resolvePrefs(single, false)).toBe(single);
+  });
+
+  it('keeps the choice of a user who ticked or unticked the server column, whatever the number of servers', () => {
+    const shown = toggleColumn(resolvePrefs(DEFAULT_PREFS, false), 'server');
+    expect(shown.auto).toEqual([]);
+    expect(chosenColumns(resolvePrefs(shown, false), true, true)).toContain('server');
+    const hidden = toggleColumn(resolvePrefs(DEFAULT_PREFS, true), 'server');
+    expect(chosenColumns(resolvePrefs(hidden, true), true, true)).not.toContain('server');
+    // Another column's change leaves the server column to follow the instance.
+    const other = toggleColumn(DEFAULT_PREFS, 'ratio');
+    expect(other.auto).toEqual(['server']);
+    expect(chosenColumns(resolvePrefs(normalizePrefs(JSON.parse(JSON.stringify(other))), true), true, true)).toContain('server');
+  });
+
+  it('adds the server column to prefs stored before it existed, following the instance', () => {
+    const old = { order: ['state', 'progress', 'owner', 'dlspeed', 'upspeed', 'eta', 'added_on', 'size', 'seeds', 'ratio', 'downloaded'], hidden: ['ratio'] };
+    const p = normalizePrefs(old);
+    expect(p.order.at(-1)).toBe('server');
+    expect(p.auto).toEqual(['server']);
+    expect(resolvePrefs(p, true).hidden).toEqual(['ratio']);
+    expect(resolvePrefs(p, false).hidden).toEqual(['ratio', 'server']);
   });
 
   it('drops the last column while the name is under its share or the table overflows', () => {

@@ -74,6 +74,14 @@ describe('sortTorrents', () => {
     expect(names(sortTorrents(all, 'owner', 'asc'))).toBe('bdac');
   });
 
+  it('sorts by server name (administrators), torrents without one last', () => {
+    const on = (t: typeof a, server_name?: string) => ({ ...t, server_name });
+    const list = [on(a, 'Salon'), on(b, 'cave'), on(c), on(d, 'Salon')];
+    // b (cave), then a and d (Salon, by name: d "archive" first), then c (no server).
+    expect(names(sortTorrents(list, 'server', 'asc'))).toBe('bdac');
+    expect(names(sortTorrents(list, 'server', 'desc'))).toBe('cdab');
+  });
+
   it('does not change the given list', () => {
     const copy = [...all];
     sortTorrents(all, 'name', 'desc');
@@ -103,6 +111,11 @@ describe('view in the address', () => {
     expect(parseView(new URLSearchParams('etat=nope&tri=hack&ordre=up'), true)).toEqual(DEFAULT_VIEW);
     expect(parseView(new URLSearchParams('tri=owner'), false).sort).toBe('added_on');
     expect(parseView(new URLSearchParams('tri=owner'), true)).toMatchObject({ sort: 'owner', dir: 'asc' });
+  });
+
+  it('sorts by server only where the column is offered (administrators)', () => {
+    expect(parseView(new URLSearchParams('tri=server'), true).sort).toBe('added_on');
+    expect(parseView(new URLSearchParams('tri=server'), false, true)).toMatchObject({ sort: 'server', dir: 'asc' });
   });
 });
 

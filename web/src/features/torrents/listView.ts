@@ -13,7 +13,9 @@ export type SortKey =
   | 'seeds'
   | 'ratio'
   | 'added_on'
-  | 'owner';
+  | 'owner'
+  /** Administrators only: the qBittorrent server's name. */
+  | 'server';
 export type SortDir = 'asc' | 'desc';
 export type StateFilter = 'all' | TorrentState;
 
@@ -38,13 +40,14 @@ export const SORT_KEYS: readonly SortKey[] = [
   'ratio',
   'added_on',
   'owner',
+  'server',
 ];
 
 export const DEFAULT_VIEW: ListView = { state: 'all', search: '', sort: 'added_on', dir: 'desc' };
 
 /** Text columns sort A→Z first; numbers and dates biggest/newest first. */
 export function firstDir(key: SortKey): SortDir {
-  return key === 'name' || key === 'state' || key === 'owner' || key === 'eta' ? 'asc' : 'desc';
+  return key === 'name' || key === 'state' || key === 'owner' || key === 'server' || key === 'eta' ? 'asc' : 'desc';
 }
 
 /** Clicking a header: the same column flips its direction, another one starts with its natural direction. */
@@ -84,6 +87,11 @@ function compareBy(key: SortKey, a: Torrent, b: Torrent): number {
       if (!a.owner || !b.owner) return (a.owner ? 0 : 1) - (b.owner ? 0 : 1);
       return collator.compare(a.owner.display_name, b.owner.display_name);
     }
+    case 'server': {
+      // Torrents whose server is not named (an older server) after every name.
+      if (!a.server_name || !b.server_name) return (a.server_name ? 0 : 1) - (b.server_name ? 0 : 1);
+      return collator.compare(a.server_name, b.server_name);
+    }
     case 'seeds':
       return a.num_seeds - b.num_seeds || a.num_complete - b.num_complete;
     case 'eta': {
@@ -120,12 +128,18 @@ export function countByState(list: readonly Torrent[]): StateCounts {
 const STATE_SET = new Set<string>(TORRENT_STATES);
 const SORT_SET = new Set<string>(SORT_KEYS);
 
-/** Reads the view from the address; anything unknown falls back to the default. */
-export function parseView(params: URLSearchParams, allowOwner: boolean): ListView {
+/**
+ * Reads the view from the address; anything unknown falls back to the default, and so does a
+ * sort by a column the page does not have (the owner on "Mes torrents", the server for users).
+ */
+export function parseView(params: URLSearchParams, allowOwner: boolean, allowServer = false): ListView {
   const state = params.get('etat') ?? '';
   const sort = params.get('tri') ?? '';
   const dir = params.get('ordre');
-  const sortKey = SORT_SET.has(sort) && (allowOwner || sort !== 'owner') ? (sort as SortKey) : DEFAULT_VIEW.sort;
+  const sortKey =
+    SORT_SET.has(sort) && (allowOwner || sort !== 'owner') && (allowServer || sort !== 'server')
+      ? (sort as SortKey)
+      : DEFAULT_VIEW.sort;
   return {
     state: STATE_SET.has(state) ? (state as TorrentState) : 'all',
     search: params.get('recherche') ?? '',

@@ -31,6 +31,21 @@ describe('parseLiveMessage', () => {
     });
   });
 
+  it('reads how many qBittorrent servers are down, when the status says it', () => {
+    expect(parseLiveMessage(frame({ type: 'status', qbittorrent: 'ok', error: null, servers_down: 2 }))).toEqual({
+      type: 'status',
+      qbittorrent: 'ok',
+      error: null,
+      servers_down: 2,
+    });
+    expect(parseLiveMessage(frame({ type: 'status', qbittorrent: 'ok', error: null, servers_down: 'deux' }))).not.toHaveProperty(
+      'servers_down',
+    );
+    expect(parseLiveMessage(frame({ type: 'status', qbittorrent: 'ok', error: null, servers_down: -1 }))).not.toHaveProperty(
+      'servers_down',
+    );
+  });
+
   it('treats missing delta lists as empty and drops malformed torrents', () => {
     expect(parseLiveMessage(frame({ type: 'torrents', full: false, changed: [{ name: 'no hash' }, 3] }))).toEqual({
       type: 'torrents',
@@ -181,6 +196,19 @@ describe('LiveClient', () => {
     expect(messages.map((m) => m.type)).toEqual(['status', 'torrents']);
     expect(client.getSnapshot()).toEqual({ connection: 'open', qbittorrent: 'down', error: 'IP bannie', liveUntil: null });
     expect(seen).toHaveBeenCalled();
+  });
+
+  it('keeps how many qBittorrent servers are down, forgotten once the socket closes', () => {
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null, servers_down: 1 });
+    expect(client.getSnapshot()).toMatchObject({ qbittorrent: 'ok', serversDown: 1, liveUntil: null });
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null, servers_down: 0 });
+    expect(client.getSnapshot().serversDown).toBe(0);
+    sockets[0]!.receive({ type: 'status', qbittorrent: 'ok', error: null, servers_down: 2 });
+    sockets[0]!.drop();
+    expect(client.getSnapshot()).toMatchObject({ connection: 'lost', qbittorrent: null });
+    expect(client.getSnapshot().serversDown).toBeUndefined();
   });
 
   it('reconnects after 1, 2, 4… s while it keeps failing, then starts again at 1 s', () => {
@@ -353,6 +381,16 @@ describe('applyLiveMessage (query cache)', () => {
     applyLiveMessage(qc, { type: 'status', qbittorrent: 'down', error: 'connexion refusée' }, ctx);
     expect(qc.getQueryData<TorrentList>(mineKey)).toMatchObject({ qbittorrent: 'down', error: 'connexion refusée', stale: true });
     expect(qc.getQueryData(allKey)).toBeUndefined();
+  });
+
+  it('writes how many qBittorrent servers are down into the cached lists, when the status says it', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(mineKey, listBody([a]));
+    applyLiveMessage(qc, { type: 'status', qbittorrent: 'ok', error: null, servers_down: 1 }, ctx);
+    expect(qc.getQueryData<TorrentList>(mineKey)).toMatchObject({ qbittorrent: 'ok', stale: false, servers_down: 1 });
+    // A status without it (a single qBittorrent) leaves the number as it was.
+    applyLiveMessage(qc, { type: 'status', qbittorrent: 'ok', error: null }, ctx);
+    expect(qc.getQueryData<TorrentList>(mineKey)!.servers_down).toBe(1);
   });
 
   it("asks an administrator's lists again when qBittorrent fails (for the exact error), clears it when back", () => {

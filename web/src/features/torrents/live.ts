@@ -5,7 +5,13 @@ import type { QbtStatus, Torrent } from '../../api/types';
 export type LiveMessage =
   | { type: 'torrents'; full: true; torrents: Torrent[] }
   | { type: 'torrents'; full: false; changed: Torrent[]; removed: string[] }
-  | { type: 'status'; qbittorrent: QbtStatus; error: string | null };
+  | {
+      type: 'status';
+      qbittorrent: QbtStatus;
+      error: string | null;
+      /** Active qBittorrent servers not answering (absent from servers with a single qBittorrent). */
+      servers_down?: number;
+    };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTorrent = (v: unknown): v is Torrent => isObject(v) && typeof v.hash === 'string' && v.hash !== '';
@@ -32,7 +38,13 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
   if (raw.type === 'status') {
     const q = raw.qbittorrent;
     if (q !== 'ok' && q !== 'down' && q !== 'unconfigured') return null;
-    return { type: 'status', qbittorrent: q, error: typeof raw.error === 'string' ? raw.error : null };
+    const down = raw.servers_down;
+    return {
+      type: 'status',
+      qbittorrent: q,
+      error: typeof raw.error === 'string' ? raw.error : null,
+      ...(typeof down === 'number' && Number.isInteger(down) && down >= 0 ? { servers_down: down } : {}),
+    };
   }
   return null;
 }
@@ -117,6 +129,11 @@ export interface LiveSnapshot {
   qbittorrent: QbtStatus | null;
   error: string | null;
   /**
+   * From the last `status` message: how many active qBittorrent servers do not answer while
+   * others do (undefined when the server does not say, or when closed).
+   */
+  serversDown?: number;
+  /**
    * When the values stopped being live (ms): the moment qBittorrent was reported down or the
    * socket closed, after it had been open with qBittorrent reachable. Null while live, and
    * when this tab never had live values.
@@ -198,7 +215,8 @@ export class LiveClient {
     if (
       merged.connection === this.snapshot.connection &&
       merged.qbittorrent === this.snapshot.qbittorrent &&
-      merged.error === this.snapshot.error
+      merged.error === this.snapshot.error &&
+      merged.serversDown === this.snapshot.serversDown
     ) {
       return;
     }
@@ -232,7 +250,7 @@ export class LiveClient {
       }
       // Only a connection that delivers resets the backoff (not one closed right after opening).
       this.failures = 0;
-      if (msg.type === 'status') this.set({ qbittorrent: msg.qbittorrent, error: msg.error });
+      if (msg.type === 'status') this.set({ qbittorrent: msg.qbittorrent, error: msg.error, serversDown: msg.servers_down });
       this.opts.onMessage(msg);
     };
     socket.onerror = () => {
@@ -243,7 +261,7 @@ export class LiveClient {
       this.socket = null;
       if (ev?.code === REPLACED_CLOSE) {
         this.clearTimer();
-        this.set({ connection: 'replaced', qbittorrent: null, error: null });
+        this.set({ connection: 'replaced', qbittorrent: null, error: null, serversDown: undefined });
         return;
       }
       this.lost();
@@ -251,7 +269,7 @@ export class LiveClient {
   }
 
   private lost(): void {
-    this.set({ connection: 'lost', qbittorrent: null, error: null });
+    this.set({ connection: 'lost', qbittorrent: null, error: null, serversDown: undefined });
     if (!this.running) return;
     const delay = backoffDelay(this.failures);
     this.failures += 1;

@@ -49,6 +49,7 @@ export function applyLiveMessage(client: QueryClient, msg: LiveMessage, ctx: Liv
       client.setQueryData<TorrentList>(key, (old) => {
         if (!old) return old;
         const next: TorrentList = { ...old, qbittorrent: msg.qbittorrent, error: msg.error, stale: msg.qbittorrent !== 'ok' };
+        if (msg.servers_down !== undefined) next.servers_down = msg.servers_down;
         // Administrators' lists carry the exact failure, which the socket does not: gone once
         // qBittorrent is back, asked again when the failure changed.
         if ('error_detail' in old) {

@@ -291,6 +291,27 @@ describe('audit helpers', () => {
     expect(targetView({ ...base, target_type: null, target_id: null })).toBeNull();
   });
 
+  it('labels the qBittorrent server actions and names their target', () => {
+    expect(actionLabel('server.create')).toEqual({ label: 'Serveur qBittorrent ajouté', known: true });
+    expect(actionLabel('server.update').label).toBe('Serveur qBittorrent modifié');
+    expect(actionLabel('server.delete').label).toBe('Serveur qBittorrent supprimé');
+    expect(actionLabel('server.drain')).toEqual({ label: 'Autre action sur un serveur', known: false });
+    const base = { target_name: null, details: null };
+    expect(targetView({ ...base, target_type: 'server', target_id: 2, target_name: 'Cave' })).toEqual({
+      text: 'Cave',
+      to: '/admin/reglages#reglages-serveurs',
+      linkLabel: 'Voir les serveurs (« Cave »)',
+    });
+    expect(targetView({ ...base, target_type: 'server', target_id: 2, details: { name: 'Cave' } })).toEqual({
+      text: 'Cave',
+      gone: true,
+      title: '2',
+    });
+    expect(targetView({ ...base, target_type: 'server', target_id: 2 })?.text).toBe('Serveur supprimé');
+    expect(detailLine('state', 'draining')).toEqual({ label: 'État', value: 'en vidange' });
+    expect(detailLine('changed', ['url', 'state'])?.value).toBe('adresse, état');
+  });
+
   it('names actors: users, the command line, essaim, a failed sign-in', () => {
     expect(actorView({ actor_id: 3, actor_name: 'bob', action: 'user.login' })).toMatchObject({ text: 'bob', to: '/admin/utilisateurs?utilisateur=3' });
     expect(actorView({ actor_id: null, actor_name: 'cli', action: 'user.create' }).text).toBe('Ligne de commande');

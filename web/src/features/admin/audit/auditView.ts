@@ -3,6 +3,7 @@ import { formatSize } from '../../../lib/format';
 import type { Limits } from '../../../api/types';
 import { torrentPage } from '../../torrents/routes';
 import { limitsSummary } from '../groups/limits';
+import { SERVERS_ANCHOR } from '../servers/serversView';
 import type { AuditEntry, AuditQuery } from './api';
 
 export const PER_PAGE = 50;
@@ -209,6 +210,17 @@ export function targetView(e: Pick<AuditEntry, 'target_type' | 'target_id' | 'ta
     }
     case 'storage':
       return { text: i18n.t('adminAudit.targets.storage'), to: '/admin/reglages#reglages-stockage' };
+    case 'server': {
+      // A qBittorrent server: its current name, else the one the entry recorded (a deleted server).
+      if (e.target_name) {
+        return {
+          text: e.target_name,
+          to: `/admin/reglages#${SERVERS_ANCHOR}`,
+          linkLabel: i18n.t('adminAudit.targets.serverNamed', { name: e.target_name }),
+        };
+      }
+      return { text: str(recorded.name) ?? i18n.t('adminAudit.targets.serverGone'), gone: true, title: id || undefined };
+    }
     default: {
       if (!e.target_type && !id) return null;
       return { text: e.target_name ?? i18n.t('adminAudit.unknownAction.other'), title: [e.target_type, id].filter(Boolean).join(' ') };
@@ -294,6 +306,7 @@ export function detailLine(k: string, v: unknown): { label: string; value: strin
     case 'torrents':
     case 'ok':
     case 'format':
+    case 'state':
       value = mapped(k, v) ?? detailValue(v);
       break;
     default:

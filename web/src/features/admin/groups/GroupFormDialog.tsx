@@ -4,12 +4,15 @@ import { Save } from 'lucide-react';
 import { ApiError } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
+import { CheckboxField } from '../../../components/CheckboxField';
 import { controlBorder, controlClass } from '../../../components/Field';
 import { DialogButtons } from '../../../components/ItemDialog';
 import { Modal } from '../../../components/Modal';
 import { TextField } from '../../../components/TextField';
 import { cx } from '../../../lib/cx';
 import { useFormErrors } from '../../../lib/useFormErrors';
+import { useAdminServers } from '../servers/queries';
+import { serverStateLabel } from '../servers/serversView';
 import { isKnownPermission, type Group } from './api';
 import {
   EMPTY_LIMITS_FORM,
@@ -93,9 +96,22 @@ function GroupForm({
   const [name, setName] = useState(group?.name ?? '');
   const [granted, setGranted] = useState<ReadonlySet<string>>(() => new Set(group?.permissions ?? []));
   const [limits, setLimits] = useState<LimitsForm>(() => (group ? limitsToForm(group.limits) : EMPTY_LIMITS_FORM));
+  // The servers its members' new torrents may go to; none ticked = every server. Only offered
+  // (and sent) once the list of servers is known.
+  const servers = useAdminServers();
+  const [allowed, setAllowed] = useState<ReadonlySet<number>>(() => new Set(group?.servers ?? []));
   const { fieldErrors, formError, fieldRef, alertRef, show, showApiError, clear } = useFormErrors(FIELDS);
 
   const setLimit = (patch: Partial<LimitsForm>) => setLimits((l) => ({ ...l, ...patch }));
+
+  function toggleServer(id: number, on: boolean) {
+    setAllowed((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }
 
   function toggle(p: string, on: boolean) {
     setGranted((prev) => {
@@ -119,8 +135,18 @@ function GroupForm({
     clear();
     // Server order; a permission the server no longer lists but the group had is kept.
     const list = [...permissions.filter((p) => granted.has(p)), ...[...granted].filter((p) => !permissions.includes(p))];
+    // In the list's order; a server that no longer exists is dropped.
+    const serverIds = servers.data?.filter((s) => allowed.has(s.id)).map((s) => s.id);
     save.mutate(
-      { id: group?.id ?? null, input: { name: trimmed, permissions: list, limits: converted.limits } },
+      {
+        id: group?.id ?? null,
+        input: {
+          name: trimmed,
+          permissions: list,
+          limits: converted.limits,
+          ...(serverIds ? { servers: serverIds } : {}),
+        },
+      },
       {
         onSuccess: (saved) => onSaved(saved ?? { ...group!, name: trimmed }, group === null),
         onError: (err) => {
@@ -181,6 +207,27 @@ function GroupForm({
           ))}
         </div>
       </fieldset>
+
+      {servers.data && servers.data.length > 0 && (
+        <fieldset className="flex flex-col gap-2" aria-describedby={`${id}-servers-hint`}>
+          <legend className="text-base font-semibold">{t('adminGroups.form.servers')}</legend>
+          <p id={`${id}-servers-hint`} className="-mt-1 mb-1 text-sm text-stone-600 dark:text-stone-400">
+            {t('adminGroups.form.serversHint')}
+          </p>
+          <div className="grid gap-x-4 gap-y-2 sm:grid-cols-2" data-testid="group-servers">
+            {servers.data.map((s) => (
+              <CheckboxField
+                key={s.id}
+                name={`server-${s.id}`}
+                label={s.name}
+                hint={s.state === 'active' ? undefined : serverStateLabel(s.state)}
+                checked={allowed.has(s.id)}
+                onChange={(on) => toggleServer(s.id, on)}
+              />
+            ))}
+          </div>
+        </fieldset>
+      )}
 
       <fieldset className="flex flex-col gap-4">
         <legend className="text-base font-semibold">{t('adminGroups.form.limits')}</legend>

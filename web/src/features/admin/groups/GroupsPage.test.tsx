@@ -181,6 +181,94 @@ describe('GroupsPage', () => {
     });
   });
 
+  describe('qBittorrent servers', () => {
+    const srv = (id: number, name: string, state = 'active') => ({
+      id,
+      name,
+      url: `http://10.0.0.${id}:8080`,
+      username: 'admin',
+      password_set: true,
+      download_root: '',
+      download_base_url: '',
+      state,
+      link: 'ok',
+      error: null,
+      detail: null,
+      torrents: 0,
+      free_space: -1,
+      dlspeed: 0,
+      upspeed: 0,
+      version: null,
+    });
+    const servers = [srv(1, 'Salon'), srv(2, 'Cave', 'draining'), srv(3, 'Grenier')];
+    const withServers = (extra?: Handler) =>
+      serve((url, init) => extra?.(url, init) ?? (url === '/api/admin/servers' ? jsonResponse(200, { servers }) : undefined));
+
+    it('offers one box per server, none ticked meaning every server, and sends the ids ticked', async () => {
+      const fetch = withServers((url, init) =>
+        url === '/api/admin/groups' && init.method === 'POST'
+          ? jsonResponse(201, { id: 3, ...(bodyOf(init) as object), members: 0 })
+          : undefined,
+      );
+      renderPage();
+      await screen.findByTestId('group-table');
+      fireEvent.click(screen.getByRole('button', { name: 'Créer un groupe' }));
+      const d = within(screen.getByRole('dialog', { name: 'Créer un groupe' }));
+      const fieldset = (await d.findByRole('group', { name: 'Serveurs' })) as HTMLFieldSetElement;
+      expect(fieldset.getAttribute('aria-describedby')).toBeTruthy();
+      expect(document.getElementById(fieldset.getAttribute('aria-describedby')!)!.textContent).toContain(
+        'Aucun coché = tous les serveurs',
+      );
+      const boxes = within(fieldset).getAllByRole('checkbox') as HTMLInputElement[];
+      expect(boxes.map((b) => b.checked)).toEqual([false, false, false]);
+      expect(within(fieldset).getByText('En vidange')).toBeTruthy();
+
+      fireEvent.change(d.getByLabelText('Nom du groupe'), { target: { value: 'Famille' } });
+      fireEvent.click(within(fieldset).getByLabelText('Grenier'));
+      fireEvent.click(within(fieldset).getByLabelText('Salon'));
+      fireEvent.click(d.getByRole('button', { name: 'Créer le groupe' }));
+      expect(await screen.findByText('Le groupe « Famille » a été créé.')).toBeTruthy();
+      expect(bodyOf(calls(fetch, 'POST', '/api/admin/groups')[0]![1])).toMatchObject({ name: 'Famille', servers: [1, 3] });
+    });
+
+    it("shows a group's servers when editing it, and sends [] for every server", async () => {
+      const mine = { ...groups[1]!, servers: [2] };
+      const fetch = serve((url, init) => {
+        if (url === '/api/admin/servers') return jsonResponse(200, { servers });
+        if ((init.method ?? 'GET') === 'GET' && url === '/api/admin/groups') {
+          return jsonResponse(200, { groups: [groups[0], mine], permissions: [...PERMISSIONS] });
+        }
+        if (url === '/api/admin/groups/2' && init.method === 'PATCH') return jsonResponse(200, { ...mine, ...(bodyOf(init) as object) });
+        return undefined;
+      });
+      renderPage();
+      await screen.findByTestId('group-table');
+      fireEvent.click(within(row('Utilisateurs')).getByRole('button', { name: 'Modifier le groupe « Utilisateurs »' }));
+      const d = within(screen.getByRole('dialog'));
+      const cave = (await d.findByLabelText('Cave')) as HTMLInputElement;
+      expect(cave.checked).toBe(true);
+      fireEvent.click(cave);
+      fireEvent.click(d.getByRole('button', { name: 'Enregistrer' }));
+      expect(await screen.findByText('Le groupe « Utilisateurs » a été enregistré.')).toBeTruthy();
+      expect(bodyOf(calls(fetch, 'PATCH', '/api/admin/groups/2')[0]![1])).toMatchObject({ servers: [] });
+    });
+
+    it('sends no servers when the server does not list them (unchanged)', async () => {
+      const fetch = serve((url, init) =>
+        url === '/api/admin/groups/2' && init.method === 'PATCH' ? jsonResponse(200, groups[1]) : undefined,
+      );
+      renderPage();
+      await screen.findByTestId('group-table');
+      fireEvent.click(within(row('Utilisateurs')).getByRole('button', { name: 'Modifier le groupe « Utilisateurs »' }));
+      const d = within(screen.getByRole('dialog'));
+      await waitFor(() => expect(calls(fetch, 'GET', '/api/admin/servers')).toHaveLength(1));
+      expect(d.queryByRole('group', { name: 'Serveurs' })).toBeNull();
+      fireEvent.click(d.getByRole('button', { name: 'Enregistrer' }));
+      await screen.findByText('Le groupe « Utilisateurs » a été enregistré.');
+      expect(bodyOf(calls(fetch, 'PATCH', '/api/admin/groups/2')[0]![1])).not.toHaveProperty('servers');
+    });
+  });
+
   it("puts a server error about a limit next to its field", async () => {
     serve((url, init) =>
       url === '/api/admin/groups' && init.method === 'POST'

@@ -35,6 +35,11 @@ export interface Group {
   permissions: string[];
   limits: Limits;
   members: number;
+  /**
+   * The qBittorrent servers its members' new torrents may go to (ids); [] = every server. Absent
+   * from servers before several qBittorrent servers.
+   */
+  servers?: number[];
 }
 
 export interface GroupList {
@@ -48,6 +53,8 @@ export interface GroupInput {
   permissions: string[];
   /** Every field present: `null` = unlimited. */
   limits: Limits;
+  /** Server ids ([] = every server); left out when the servers are not known (unchanged). 422 `invalid_server`. */
+  servers?: number[];
 }
 
 export const groupsApi = {

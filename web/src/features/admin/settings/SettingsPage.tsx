@@ -8,6 +8,9 @@ import { Loading } from '../../../components/Loading';
 import { SectionNav, type SectionLink } from '../../../components/SectionNav';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { isAdmin } from '../AdminNav';
+import { serversUnsupported, useAdminServers } from '../servers/queries';
+import { ServersSection } from '../servers/ServersSection';
+import { SERVERS_ANCHOR } from '../servers/serversView';
 import { StorageSection } from '../storage/StorageSection';
 import { allowPrivateTargets, useAdminSettings } from './api';
 import { DownloadsSection } from './DownloadsSection';
@@ -17,8 +20,9 @@ import { NotificationsSection } from './NotificationsSection';
 import { QbittorrentSection } from './QbittorrentSection';
 
 /**
- * "Réglages" (administrators): five independent forms, each saved on its own, and "Stockage"
- * (the users' folders, moving torrents out of the shared folder), which has its own calls.
+ * "Réglages" (administrators): five independent forms, each saved on its own, "Serveurs
+ * qBittorrent" (several qBittorrent servers) and "Stockage" (the users' folders, moving torrents
+ * out of the shared folder), which have their own calls.
  */
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -26,6 +30,9 @@ export function SettingsPage() {
   const { data: me } = useMe();
   const admin = isAdmin(me);
   const settings = useAdminSettings(admin);
+  // A server before several qBittorrent servers has no such list (404): no such section then.
+  const servers = useAdminServers(admin);
+  const hasServers = servers.data !== undefined || (servers.isError && !serversUnsupported(servers.error));
 
   const header = (
     <div>
@@ -61,6 +68,16 @@ export function SettingsPage() {
         description: t('adminSettings.qbittorrent.description'),
         form: (id) => <QbittorrentSection initial={s.qbittorrent} titleId={id} />,
       },
+      ...(hasServers
+        ? [
+            {
+              id: SERVERS_ANCHOR,
+              label: t('adminServers.title'),
+              description: t('adminServers.description'),
+              form: () => <ServersSection />,
+            },
+          ]
+        : []),
       {
         id: 'reglages-jackett',
         label: t('adminSettings.jackett.title'),
@@ -96,7 +113,7 @@ export function SettingsPage() {
         description: t('adminSettings.notifications.description'),
         form: (id) => <NotificationsSection initial={notifications} titleId={id} />,
       });
-    // The page is long (six forms): links to each, beside them on wide screens, above on phones.
+    // The page is long (up to eight sections): links to each, beside them on wide screens, above on phones.
     body = (
       <div className="flex flex-col gap-6 lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-8">
         <SectionNav label={t('adminSettings.sectionsNav')} sections={sections} />
