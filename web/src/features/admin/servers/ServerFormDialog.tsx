@@ -10,8 +10,8 @@ import { DialogButtons, ItemDialog } from '../../../components/ItemDialog';
 import { SelectField } from '../../../components/SelectField';
 import { TextField } from '../../../components/TextField';
 import { useFormMutation } from '../../../lib/useFormErrors';
-import { SecretField, TestOutcome, useConnectionTest } from '../settings/fields';
-import { formatSize } from '../../../lib/format';
+import { SecretField, useConnectionTest } from '../settings/fields';
+import { ServerTestOutcome } from './ServerTestOutcome';
 import { saveServer, useRefreshServers } from './queries';
 import {
   DEFAULT_SERVER_ID,
@@ -166,17 +166,7 @@ function ServerFormBody({
           </Button>
         </div>
         <p className="text-sm text-stone-600 dark:text-stone-400">{t('adminServers.form.testHint')}</p>
-        <TestOutcome
-          state={test.state}
-          success={(r) => (
-            <>
-              <p>{t('adminServers.test.ok', { version: r.version })}</p>
-              {typeof r.free_space === 'number' && r.free_space >= 0 && (
-                <p>{t('adminServers.test.freeSpace', { size: formatSize(r.free_space) })}</p>
-              )}
-            </>
-          )}
-        />
+        <ServerTestOutcome state={test.state} />
       </div>
       <DialogButtons>
         <Button variant="secondary" onClick={onClose}>

@@ -5,8 +5,8 @@ import { api } from '../../../api/endpoints';
 import type { AdminServer } from '../../../api/types';
 import { Button } from '../../../components/Button';
 import { DialogButtons, ItemDialog } from '../../../components/ItemDialog';
-import { formatSize } from '../../../lib/format';
-import { TestOutcome, useConnectionTest } from '../settings/fields';
+import { useConnectionTest } from '../settings/fields';
+import { ServerTestOutcome } from './ServerTestOutcome';
 
 /**
  * "Tester" on a row: connects to the server with its saved address, user name and password
@@ -48,17 +48,7 @@ function ServerTestBody({ server, onClose }: { server: AdminServer; onClose: () 
             {t('adminSettings.testing')}
           </p>
         ) : (
-          <TestOutcome
-            state={test.state}
-            success={(r) => (
-              <>
-                <p>{t('adminServers.test.ok', { version: r.version })}</p>
-                {typeof r.free_space === 'number' && r.free_space >= 0 && (
-                  <p>{t('adminServers.test.freeSpace', { size: formatSize(r.free_space) })}</p>
-                )}
-              </>
-            )}
-          />
+          <ServerTestOutcome state={test.state} />
         )}
       </div>
       <DialogButtons>
