@@ -128,7 +128,7 @@ void LiveHub::on_change(const qbt::Change& c) {
     pending_link_ = pending_link_ || c.link_changed;
     if (flush_scheduled_) return;
     flush_scheduled_ = true;
-    auto due = last_flush_ + std::chrono::seconds(1);
+    auto due = last_flush_ + kFlushEvery;
     auto now = std::chrono::steady_clock::now();
     if (!timer_) timer_ = std::make_unique<asio::steady_timer>(ctx_.ioc->get_executor());
     timer_->expires_after(due > now ? due - now : std::chrono::steady_clock::duration::zero());
@@ -206,7 +206,10 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
         // change can fall between the full list and the first delta.
         clients_.insert(client);
         client->order = ++opened_;
-        client->push(std::make_shared<const std::string>(status_message(*last_)));
+        // The link as it is now (a flush may be pending: the list is caught up by its delta,
+        // but a client told "unconfigured" a moment after the link came up would show a banner).
+        client->push(
+            std::make_shared<const std::string>(status_message(*ctx_.registry->snapshot())));
         client->push(std::make_shared<const std::string>(full_message(*last_, client->viewer)));
         evict_oldest(client->viewer.user_id);
     }

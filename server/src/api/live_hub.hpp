@@ -1,7 +1,9 @@
 // GET /api/ws: live torrent updates. Each browser gets, after connecting, the full list it may
 // see, then only the changes it may see (filtered by the same policy as the REST list) — no
-// extra request to qBittorrent per browser. Changes are coalesced: at most one delta per second
-// (the first change after a quiet second goes out at once).
+// extra request to qBittorrent per browser. Changes are coalesced: at most one delta every
+// kFlushEvery (the first change after a quiet spell goes out at once). Half a second: with
+// several qBittorrent servers each applies its own updates, and a one-second window added up
+// to a second to a change that had just arrived (server/bench, issue 20).
 // Slow consumers are disconnected (bounded queue); sessions are re-checked every 30 s so a
 // logout or a disabled account closes the socket.
 // At most cfg.max_websockets_per_user (default 20) sockets per user: a new one closes that
@@ -26,6 +28,7 @@ namespace essaim::api {
 // Close code of a socket closed because its user opened more than the cap allows (the oldest
 // goes): the web app then polls instead of reconnecting (which would close another tab's).
 inline constexpr std::uint16_t kReplacedCloseCode = 4001;
+inline constexpr std::chrono::milliseconds kFlushEvery{500};
 
 class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_this<LiveHub> {
   public:

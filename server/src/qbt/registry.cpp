@@ -460,7 +460,7 @@ void Registry::apply(std::int64_t server, const boost::json::object& maindata) {
         src.detail.clear();
         // A link that comes back changes every one of this server's entries (stale → live).
         if (!delta.empty() || link_changed)
-            rebuild_locked(&delta, delta.full || link_changed, link_changed);
+            rebuild_locked(&delta, false, link_changed, delta.full || link_changed ? server : 0);
     }
     if (relinked.empty()) return;
     write_identities(relinked);
@@ -476,10 +476,11 @@ void Registry::set_link(std::int64_t server, LinkState s, std::string error, std
     src.link = s;
     src.error = std::move(error);
     src.detail = std::move(detail);
-    rebuild_locked(nullptr, stale_changed && !src.md.torrents().empty(), true);
+    rebuild_locked(nullptr, false, true, stale_changed ? server : 0);
 }
 
-void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed) {
+void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed,
+                              std::int64_t dirty_server) {
     std::shared_ptr<const Snapshot> prev;
     {
         std::lock_guard lock(snap_mu_);
@@ -529,6 +530,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
 
     auto reuse = [&](const Entry& fresh_identity) -> std::shared_ptr<const Entry> {
         if (all_dirty || !prev) return nullptr;
+        if (dirty_server && fresh_identity.server == dirty_server) return nullptr;
         auto it = prev->index.find(std::string_view(fresh_identity.hash));
         if (it == prev->index.end()) return nullptr;
         const Entry& old = prev->entries[it->second];

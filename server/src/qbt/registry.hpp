@@ -246,7 +246,10 @@ class Registry {
     static constexpr std::int64_t kShowRemovedFor = 7 * 86400;  // removed rows stay listed
 
   private:
-    void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed);
+    // `dirty_server` (0: none): every entry of that server is made again (its full update, its
+    // link going or coming back), the others' kept when unchanged.
+    void rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool link_changed,
+                        std::int64_t dirty_server = 0);
     struct Source {
         MainData md;
         LinkState link = LinkState::unconfigured;

@@ -77,7 +77,7 @@ void Servers::reload() {
 }
 
 void Servers::apply_list(std::vector<store::Server> list) {
-    std::vector<std::int64_t> ids;
+    std::vector<std::int64_t> ids, to_start;
     std::vector<Registry::ServerInfo> infos;
     std::vector<std::pair<std::int64_t, std::string>> roots;
     {
@@ -94,7 +94,7 @@ void Servers::apply_list(std::vector<store::Server> list) {
                     slot.loop.reset();
                 }
             } else if (!slot.loop && !stopping_) {
-                start_loop(s.id, slot);
+                to_start.push_back(s.id);
             }
             auto root = s.download_root.empty() ? slot.default_root : s.download_root;
             if (s.id == 1) root = download::load_settings(store_).storage_root;
@@ -108,8 +108,12 @@ void Servers::apply_list(std::vector<store::Server> list) {
             }
         list_ = std::move(list);
     }
+    // The registry knows the servers (names, disabled ones) before their loops first answer.
     registry_.set_servers(infos);
     for (auto& [id, root] : roots) registry_.set_storage_root(id, root);
+    std::lock_guard lock(mu_);
+    for (auto id : to_start)
+        if (auto& slot = slots_[id]; !slot.loop && !stopping_) start_loop(id, slot);
 }
 
 void Servers::start_loop(std::int64_t id, Slot& slot) {
