@@ -3,7 +3,8 @@
 essaim's live socket.
 
     freshness.py --base http://127.0.0.1:PORT --cookie 'essaim_session=…'
-                 --qbt http://127.0.0.1:QP --hashes-file F [--changes 100]
+                 --qbt http://127.0.0.1:QP --hashes-file F [--qbt URL2 --hashes-file F2 …]
+                 [--changes 100]
 
 One WebSocket client (ws_clients.Client, keeping the list up to date) is connected as the user
 who owns the torrents of --hashes-file (paused, metadata-less magnets). Then `--changes` state
@@ -13,9 +14,14 @@ lock onto essaim's poll period): first `POST /api/v2/torrents/resume` of torrent
 same torrents (→ "paused"). For each change, latency = from just before the POST to the first
 `torrents` delta frame carrying that torrent in the new state (15 s = missed).
 
+Several qBittorrent servers behind one essaim (issue 20): repeat `--qbt URL --hashes-file F`
+once per server (F = the user's torrents that server holds). The changes then go to the servers
+in turn (torrent 1 of server 1, torrent 1 of server 2, …), each made through its own server's API.
+
 To tell qBittorrent's share from essaim's, a probe asks qBittorrent itself
-(`torrents/info?hashes=<pending>`, every 100 ms, one request for all pending changes) when it
-first reports the new state: "qBittorrent shows it" below. Prints one JSON object.
+(`torrents/info?hashes=<pending>`, every 100 ms, one request per server for all its pending
+changes, the servers asked in parallel) when it first reports the new state: "qBittorrent shows
+it" below. Prints one JSON object.
 """
 import argparse
 import asyncio
@@ -64,7 +70,17 @@ def pct(xs, p):
 
 
 async def amain(a):
-    hashes = [h.strip() for h in open(a.hashes_file) if h.strip()]
+    if len(a.qbt) != len(a.hashes_file):
+        raise SystemExit("freshness: give one --hashes-file per --qbt")
+    per_server = [[h.strip() for h in open(f) if h.strip()] for f in a.hashes_file]
+    # round robin over the servers: server of each hash, in the order the changes are made
+    server_of = {}
+    hashes = []
+    for i in range(max(len(x) for x in per_server)):
+        for k, x in enumerate(per_server):
+            if i < len(x):
+                server_of[x[i]] = k
+                hashes.append(x[i])
     half = a.changes // 2
     if len(hashes) < half:
         raise SystemExit("freshness: need %d torrents, have %d" % (half, len(hashes)))
@@ -101,21 +117,27 @@ async def amain(a):
     if missing:
         raise SystemExit("freshness: %d torrents not on the socket" % len(missing))
 
-    changer = Qbt(a.qbt, a.qbt_user, a.qbt_pass)
-    prober = Qbt(a.qbt, a.qbt_user, a.qbt_pass)
+    changers = [Qbt(u, a.qbt_user, a.qbt_pass) for u in a.qbt]
+    probers = [Qbt(u, a.qbt_user, a.qbt_pass) for u in a.qbt]
     probe_stop = asyncio.Event()
+
+    async def probe_server(k, want):
+        data = await asyncio.to_thread(
+            probers[k].call, "GET", "/api/v2/torrents/info?hashes=" + "|".join(want))
+        t_resp = time.monotonic()
+        for t in json.loads(data):
+            p = pending.get(t["hash"])
+            if p and p["qbt"] is None and (t["state"] in PAUSED) == p["want_paused"]:
+                p["qbt"] = t_resp - p["t0"]  # visible by then (100 ms resolution)
 
     async def probe():
         while not probe_stop.is_set():
-            want = [h for h, p in pending.items() if p["qbt"] is None]
+            want = {}
+            for h, p in pending.items():
+                if p["qbt"] is None:
+                    want.setdefault(server_of[h], []).append(h)
             if want:
-                data = await asyncio.to_thread(
-                    prober.call, "GET", "/api/v2/torrents/info?hashes=" + "|".join(want))
-                t_resp = time.monotonic()
-                for t in json.loads(data):
-                    p = pending.get(t["hash"])
-                    if p and p["qbt"] is None and (t["state"] in PAUSED) == p["want_paused"]:
-                        p["qbt"] = t_resp - p["t0"]  # visible by then (100 ms resolution)
+                await asyncio.gather(*(probe_server(k, w) for k, w in want.items()))
             await asyncio.sleep(0.1)
 
     prober_task = asyncio.ensure_future(probe())
@@ -131,7 +153,7 @@ async def amain(a):
             await asyncio.sleep(0.05)
         p = {"t0": time.monotonic(), "want_paused": want_paused, "ws": None, "qbt": None}
         pending[h] = p
-        await asyncio.to_thread(changer.call, "POST",
+        await asyncio.to_thread(changers[server_of[h]].call, "POST",
                                 "/api/v2/torrents/" + ("pause" if want_paused else "resume"),
                                 "hashes=" + h)
         post_times.append(time.monotonic() - p["t0"])
@@ -165,10 +187,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", required=True)
     ap.add_argument("--cookie", required=True)
-    ap.add_argument("--qbt", required=True)
+    ap.add_argument("--qbt", required=True, action="append",
+                    help="qBittorrent's URL; once per server, each followed by its --hashes-file")
     ap.add_argument("--qbt-user", default="admin")
     ap.add_argument("--qbt-pass", default="adminadmin")
-    ap.add_argument("--hashes-file", required=True)
+    ap.add_argument("--hashes-file", required=True, action="append",
+                    help="the user's torrents (one hash a line) on the --qbt of the same rank")
     ap.add_argument("--changes", type=int, default=100)
     asyncio.run(amain(ap.parse_args()))
 

@@ -143,21 +143,84 @@ with open(out, "w") as m, open(out + ".hashes", "w") as h:
         h.write(x + "\n")
 PY
 }
-add_magnets() { # file tags → added paused, 500 per call
+add_magnets() { # file tags [url jar] → added paused, 500 per call (default: $QBT, $TMP/qj)
   [ -s "$1" ] || return 0
+  local q=${3:-$QBT} j=${4:-$TMP/qj} f
   split -l 500 "$1" "$1.part."
   for f in "$1".part.*; do
-    curl -s -b "$TMP/qj" --data-urlencode "urls@$f" --data-urlencode "tags=$2" -d paused=true "$QBT/api/v2/torrents/add" >/dev/null
+    curl -s -b "$j" --data-urlencode "urls@$f" --data-urlencode "tags=$2" -d paused=true "$q/api/v2/torrents/add" >/dev/null
   done
   rm -f "$1".part.*
 }
-wait_qbt_count() { # n → waits until qBittorrent lists at least n torrents (asks for the n-th only)
-  local i
+wait_qbt_count() { # n [url jar] → waits until qBittorrent lists at least n torrents (asks for the n-th only)
+  local i q=${2:-$QBT} j=${3:-$TMP/qj}
+  [ "$1" -gt 0 ] || return 0
   for i in $(seq 1 300); do
-    curl -s -m 60 -b "$TMP/qj" "$QBT/api/v2/torrents/info?limit=1&offset=$(($1 - 1))" | grep -q '"hash"' && return 0
+    curl -s -m 60 -b "$j" "$q/api/v2/torrents/info?limit=1&offset=$(($1 - 1))" | grep -q '"hash"' && return 0
     sleep 0.5
   done
-  echo "bench: qBittorrent does not list $1 torrents" >&2; exit 1
+  echo "bench: qBittorrent ($q) does not list $1 torrents" >&2; exit 1
+}
+
+# Plain qbittorrent-nox instances (run.sh's several-servers section): the settings of
+# scripts/local-swarm.sh's "main" (loopback, DHT/LSD/PeX/UPnP off, queueing off), no seeder and
+# no tracker; a fresh profile in $TMP/qbt/NAME. qbt_instance_start only spawns it (start several,
+# then qbt_instance_ready each: they come up in parallel); `stop qbt.NAME` stops it by its PID.
+declare -A QURL=()   # instance name → its WebUI URL; its cookie jar is $TMP/qbt/NAME/jar
+QBT_PBKDF2=""
+qbt_instance_start() { # name
+  local d=$TMP/qbt/$1 wp bp
+  wp=$(free_port); bp=$(free_port)
+  mkdir -p "$d/profile/qBittorrent/config" "$d/downloads"
+  # qBittorrent >= 4.2: "@ByteArray(base64(salt):base64(PBKDF2-HMAC-SHA512, 100000 iterations, 64 bytes))"
+  [ -n "$QBT_PBKDF2" ] || QBT_PBKDF2=$("$PY" -c 'import base64, hashlib, os
+s = os.urandom(16); k = hashlib.pbkdf2_hmac("sha512", b"adminadmin", s, 100000, 64)
+print("@ByteArray(%s:%s)" % (base64.b64encode(s).decode(), base64.b64encode(k).decode()))')
+  cat >"$d/profile/qBittorrent/config/qBittorrent.conf" <<CONF
+[LegalNotice]
+Accepted=true
+
+[BitTorrent]
+Session\\Port=$bp
+Session\\Interface=lo
+Session\\InterfaceName=lo
+Session\\InterfaceAddress=127.0.0.1
+Session\\DHTEnabled=false
+Session\\LSDEnabled=false
+Session\\PeXEnabled=false
+Session\\QueueingSystemEnabled=false
+Session\\DefaultSavePath=$d/downloads
+Session\\TempPathEnabled=false
+${QBT_REFRESH_MS:+Session\\RefreshInterval=$QBT_REFRESH_MS}
+
+[Network]
+PortForwardingEnabled=false
+
+[Preferences]
+General\\Locale=en
+Connection\\UPnP=false
+WebUI\\Enabled=true
+WebUI\\Address=127.0.0.1
+WebUI\\Port=$wp
+WebUI\\UseUPnP=false
+WebUI\\LocalHostAuth=true
+WebUI\\Username=admin
+WebUI\\Password_PBKDF2="$QBT_PBKDF2"
+CONF
+  spawn "qbt.$1" "$d/stdout.log" qbittorrent-nox --profile="$d/profile" --webui-port="$wp" --torrenting-port="$bp"
+  QURL[$1]=http://127.0.0.1:$wp
+}
+qbt_instance_ready() { # name → waits for its WebUI (60 s), then logs in (cookie jar $TMP/qbt/NAME/jar)
+  wait_http "${QURL[$1]}/api/v2/app/version" 60 ||
+    { echo "bench: qbittorrent-nox $1 did not start (see $TMP/qbt/$1/stdout.log)" >&2; exit 1; }
+  curl -s -c "$TMP/qbt/$1/jar" --data-urlencode username=admin --data-urlencode password=adminadmin \
+    "${QURL[$1]}/api/v2/auth/login" | grep -q '^Ok\.$' || { echo "bench: login on qbittorrent-nox $1 failed" >&2; exit 1; }
+}
+qbt_instance_pid() { echo "${PIDS[qbt.$1]}"; }
+wait_spawned() { # name… → waits for jobs started by spawn that end by themselves (loaders)
+  local n rc=0
+  for n in "$@"; do wait "${PIDS[$n]}" || rc=$?; unset "PIDS[$n]"; done
+  return $rc
 }
 qbt_settle() { # waits until qBittorrent answers a trivial call in < 50 ms (twice): its queue is empty
   local ok=0 t t0; t0=$(date +%s)

@@ -28,7 +28,13 @@
 #                        refresh set to this at runtime (app/setPreferences refresh_interval), then
 #                        put back; empty = no second run
 #   WEB_RUNS [7]         first-render runs of the web app table (web/scripts/bench-web.mjs)
-#   SKIP_MICRO, SKIP_DOWNLOADS, SKIP_WEB, SKIP_FLOOD, SKIP_REFERENCE, SKIP_UPSTREAM, SKIP_FRESHNESS = 1 skip a part
+#   SERVERS ["1 4"]      several-servers section (issue 20): SERVERS_TORRENTS on 1 qbittorrent-nox, then
+#                        spread evenly over 4 (each number = one configuration, measured side by side)
+#   SERVERS_TORRENTS [TORRENTS] torrents of each configuration of that section
+#   SERVERS_WINDOW [10]  seconds of that section's polling window (essaim connected, no browser)
+#   SKIP_MICRO, SKIP_DOWNLOADS, SKIP_WEB, SKIP_FLOOD, SKIP_REFERENCE, SKIP_UPSTREAM, SKIP_FRESHNESS,
+#   SKIP_SERVERS = 1 skip a part; SKIP_MAIN = 1 skips the one-qBittorrent part (everything after
+#                        the several-servers section: its freshness, throughput, upstream and memory tables)
 #   ESSAIM_BIN [server/build/essaim], BENCH_PYTHON [/usr/bin/python3]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +56,10 @@ REF_UPSTREAM=${REF_UPSTREAM:-hashes}
 REF_ALL_BROWSERS=${REF_ALL_BROWSERS:-50}
 SKIP_MICRO=${SKIP_MICRO:-0} SKIP_DOWNLOADS=${SKIP_DOWNLOADS:-0} SKIP_WEB=${SKIP_WEB:-0} SKIP_FLOOD=${SKIP_FLOOD:-0}
 SKIP_REFERENCE=${SKIP_REFERENCE:-0} SKIP_UPSTREAM=${SKIP_UPSTREAM:-0} SKIP_FRESHNESS=${SKIP_FRESHNESS:-0}
+SERVERS=${SERVERS:-1 4}
+SERVERS_TORRENTS=${SERVERS_TORRENTS:-$TORRENTS}
+SERVERS_WINDOW=${SERVERS_WINDOW:-10}
+SKIP_SERVERS=${SKIP_SERVERS:-0} SKIP_MAIN=${SKIP_MAIN:-0}
 need wrk curl
 need_py websockets fastapi uvicorn
 [ "$USER_TORRENTS" -le "$TORRENTS" ] || USER_TORRENTS=$TORRENTS
@@ -167,6 +177,277 @@ stop_essaim
 
 if [ "$TORRENTS" -le 0 ]; then
   echo; echo "TORRENTS=0: qBittorrent, Flood and the reference skipped."; exit 0
+fi
+
+# ---------------------------------------------------------------- several qBittorrent servers (issue 20)
+# SERVERS_TORRENTS torrents on one qbittorrent-nox, side by side with the same number spread
+# evenly over N of them, for each N of SERVERS. Instances of its own (lib.sh qbt_instance_*: no
+# seeder, no counting proxy), all started and loaded at once first (qBittorrent's adds are the
+# slow part); each configuration is then measured with a fresh essaim and nothing else asking
+# qBittorrent (the other configurations' instances sit idle: their torrents are paused and
+# nobody asks them, ~0 CPU). As in the one-server part, USER_TORRENTS of the torrents (spread
+# evenly too) are tagged essaim:<id of the benchmark user>, the others "bench" (no owner).
+# Server 1 is the settings' qBittorrent (ESSAIM_QBT_URL); servers 2..N are added by the admin
+# through POST /api/admin/servers once essaim runs, and essaim's reconciliation gives each
+# server's tagged torrents back to the user, recorded on that server (checked below against the
+# admin's list, which names each torrent's server).
+if [ "$SKIP_SERVERS" != 1 ]; then
+  need qbittorrent-nox
+  declare -A S=()   # "<key> <n>" → one cell of the table (n = number of servers)
+  SV_NAMES=()       # instances: s<n>.<i> = server i of the configuration with n servers
+  for n in $SERVERS; do for i in $(seq 1 "$n"); do SV_NAMES+=("s$n.$i"); done; done
+  note "servers: starting ${#SV_NAMES[@]} qbittorrent-nox (SERVERS=\"$SERVERS\", $SERVERS_TORRENTS torrents in each configuration)"
+  for q in "${SV_NAMES[@]}"; do qbt_instance_start "$q"; done
+  for n in $SERVERS; do   # users first: the tags name the benchmark user's id
+    mkdir -p "$TMP/servers.$n"
+    export ESSAIM_DATA_DIR=$TMP/servers.$n/essaim ESSAIM_QBT_URL=${QURL[s$n.1]} ESSAIM_QBT_USERNAME=admin ESSAIM_QBT_PASSWORD=adminadmin
+    create_users
+    S[id $n]=$(bench_user_id)
+    S[user $n]=0
+    for i in $(seq 1 "$n"); do
+      t=$(( SERVERS_TORRENTS / n + (i <= SERVERS_TORRENTS % n ? 1 : 0) ))
+      u=$(( USER_TORRENTS / n + (i <= USER_TORRENTS % n ? 1 : 0) ))
+      [ "$u" -le "$t" ] || u=$t
+      make_magnets "$u" "bench-user-$i" "$TMP/servers.$n/user.$i.magnets"
+      make_magnets "$((t - u))" "bench-$i" "$TMP/servers.$n/other.$i.magnets"
+      S[count s$n.$i]=$t
+      S[user $n]=$(( ${S[user $n]} + u ))
+    done
+  done
+  sv_load() { # instance n i → its user's magnets (tag essaim:<id>), the others (tag bench); waits until it lists them
+    local jar=$TMP/qbt/$1/jar
+    add_magnets "$TMP/servers.$2/user.$3.magnets" "essaim:${S[id $2]}" "${QURL[$1]}" "$jar"
+    add_magnets "$TMP/servers.$2/other.$3.magnets" bench "${QURL[$1]}" "$jar"
+    wait_qbt_count "${S[count $1]}" "${QURL[$1]}" "$jar"
+  }
+  for q in "${SV_NAMES[@]}"; do qbt_instance_ready "$q"; done
+  SV_T0=$(date +%s)
+  for n in $SERVERS; do
+    for i in $(seq 1 "$n"); do spawn "load.s$n.$i" "$TMP/qbt/s$n.$i/load.log" sv_load "s$n.$i" "$n" "$i"; done
+  done
+  for q in "${SV_NAMES[@]}"; do
+    wait_spawned "load.$q" || { echo "bench: loading qbittorrent-nox $q failed: $(tail -3 "$TMP/qbt/$q/load.log")" >&2; exit 1; }
+  done
+  note "servers: ${#SV_NAMES[@]} qbittorrent-nox loaded in parallel in $(( $(date +%s) - SV_T0 )) s"
+
+  sv_admin() { # method path [json] → prints the HTTP status; the body in $TMP/sv.body (admin session, CSRF header)
+    local csrf; csrf=$(awk '$6=="csrf_token" {print $7}' "$TMP/sv.aj")
+    curl -s -o "$TMP/sv.body" -w '%{http_code}' -b "$TMP/sv.aj" -X "$1" -H "X-CSRF-Token: $csrf" \
+      -H 'Content-Type: application/json' ${3:+-d "$3"} "http://127.0.0.1:$PORT$2" || true
+  }
+  sv_login() {
+    COOKIE=$(login bench bench-password-123)
+    ADMIN=$(login boss admin-password-123)
+    curl -s -c "$TMP/sv.aj" -o /dev/null -H 'Content-Type: application/json' \
+      -d '{"username":"boss","password":"admin-password-123"}' "http://127.0.0.1:$PORT/api/auth/login"
+  }
+  sv_user_count() { { curl -s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/torrents" || true; } | { grep -o '"hash"' || true; } | wc -l; }
+  sv_wait_full() { # n seconds → 0 once essaim's cache holds the configuration's torrents and the user's list all of theirs
+    local end=$(( $(date +%s) + $2 ))
+    while [ "$(date +%s)" -lt "$end" ]; do
+      [ "$(metric essaim_torrents)" -ge "$SERVERS_TORRENTS" ] && [ "$(sv_user_count)" -ge "${S[user $1]}" ] && return 0
+      sleep 0.2
+    done
+    echo "bench: after $2 s essaim caches $(metric essaim_torrents) of $SERVERS_TORRENTS torrents, the user sees $(sv_user_count) of ${S[user $1]}" >&2
+    return 1
+  }
+  sv_check() { # n → one line: the servers as essaim reports them, and where the admin's list puts each torrent
+    local n=$1 i ids=()
+    sv_admin GET /api/admin/servers >/dev/null; cp "$TMP/sv.body" "$TMP/servers.$n/servers.json"
+    curl -s -H "Cookie: $ADMIN" "http://127.0.0.1:$PORT/api/torrents?scope=all" >"$TMP/servers.$n/all.json"
+    curl -s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/torrents" >"$TMP/servers.$n/user.json"
+    for i in $(seq 1 "$n"); do ids+=("${S[sid s$n.$i]}:${S[count s$n.$i]}"); done
+    "$PY" - "$TMP/servers.$n" "${ids[@]}" <<'PY'
+import collections, json, sys
+d, ids = sys.argv[1], [tuple(map(int, x.split(":"))) for x in sys.argv[2:]]
+out = []
+try:
+    out.append("essaim's servers: " + ", ".join("#%s %s/%s %s torrents" % (s["id"], s["state"], s["link"], s["torrents"])
+                                               for s in json.load(open(d + "/servers.json"))["servers"]))
+except Exception as e:
+    out.append("GET /api/admin/servers: %s" % open(d + "/servers.json").read()[:120].strip())
+every = json.load(open(d + "/all.json"))["torrents"]
+by_server = collections.Counter(t.get("server") for t in every)
+out.append("admin's list by server: " + ", ".join("#%s %d" % (k, v) for k, v in sorted(by_server.items(), key=str))
+           + " (expected " + ", ".join("#%d %d" % x for x in ids) + ")")
+by_hash = {t["hash"]: t for t in every}
+ok = other = missing = nofield = 0
+for i, (sid, _) in enumerate(ids, 1):
+    for h in open("%s/user.%d.magnets.hashes" % (d, i)):
+        t = by_hash.get(h.strip())
+        if t is None: missing += 1
+        elif "server" not in t: nofield += 1
+        elif t["server"] == sid: ok += 1
+        else: other += 1
+u = json.load(open(d + "/user.json"))
+out.append("the user's torrents on their own server: %d, on another: %d, without \"server\": %d, missing: %d; "
+           "user's list: %d torrents, qbittorrent %s, servers_down %s, stale %s" % (ok, other, nofield, missing,
+                                                          len(u["torrents"]), u.get("qbittorrent"),
+                                                          u.get("servers_down", "absent"), u.get("stale")))
+print("; ".join(out))
+PY
+  }
+  sv_refresh() { # n ms → qBittorrent's refresh interval on every instance of the configuration (at runtime)
+    local i
+    for i in $(seq 1 "$1"); do
+      curl -s -f -b "$TMP/qbt/s$1.$i/jar" --data-urlencode "json={\"refresh_interval\":$2}" \
+        "${QURL[s$1.$i]}/api/v2/app/setPreferences" >/dev/null
+    done
+  }
+  sv_fresh() { # n key → freshness.py over the configuration's servers (a change on each in turn); cells "<key>… n"
+    local n=$1 out=$TMP/servers.$1/fresh.$2.json args=() i e0 e1 c0 c1 t0 t1 hz
+    for i in $(seq 1 "$n"); do args+=(--qbt "${QURL[s$n.$i]}" --hashes-file "$TMP/servers.$n/user.$i.magnets.hashes"); done
+    e0=$(cpu_ticks "$(essaim_pid)"); c0=$(cpu_ticks $SV_QPIDS); t0=$(date +%s.%N)
+    if ! "$PY" "$BENCH/freshness.py" --base "http://127.0.0.1:$PORT" --cookie "$COOKIE" "${args[@]}" \
+      --changes "$CHANGES" >"$out" 2>"$out.err"; then
+      echo "bench: freshness ($n servers) failed: $(tail -3 "$out.err")" >&2; S[$2 $n]=failed; return 0
+    fi
+    e1=$(cpu_ticks "$(essaim_pid)"); c1=$(cpu_ticks $SV_QPIDS); t1=$(date +%s.%N); hz=$(getconf CLK_TCK)
+    S[$2 $n]="$(json_get p50 "$out") / $(json_get p99 "$out") / $(json_get max "$out") s"
+    S[$2_p99 $n]=$(json_get p99 "$out")
+    S[$2_seen $n]="$(json_get seen "$out") of $(json_get changes "$out")"
+    S[$2_qbt $n]="$(json_get qbt_p50 "$out") / $(json_get qbt_p99 "$out") s"
+    S[$2_after $n]="$(json_get after_qbt_p50 "$out") / $(json_get after_qbt_p99 "$out") s"
+    S[$2_cpu $n]=$(awk -v e="$((e1 - e0))" -v q="$((c1 - c0))" -v hz="$hz" -v t0="$t0" -v t1="$t1" \
+      'BEGIN {printf "%.2f / %.2f cores", e / hz / (t1 - t0), q / hz / (t1 - t0)}')
+  }
+
+  for n in $SERVERS; do
+    per=$(( SERVERS_TORRENTS / n ))
+    S[head $n]="$n qBittorrent × $( [ $((SERVERS_TORRENTS % n)) = 0 ] || echo "~")$per torrents"
+    export ESSAIM_DATA_DIR=$TMP/servers.$n/essaim ESSAIM_QBT_URL=${QURL[s$n.1]} ESSAIM_QBT_USERNAME=admin ESSAIM_QBT_PASSWORD=adminadmin
+    SV_QPIDS=$(for i in $(seq 1 "$n"); do qbt_instance_pid "s$n.$i"; done)
+    # qBittorrent's own price of one full answer, asked of each instance in turn before essaim runs
+    md=0
+    for i in $(seq 1 "$n"); do
+      t=$(curl -s -o /dev/null -m 120 -w '%{time_total}' -b "$TMP/qbt/s$n.$i/jar" "${QURL[s$n.$i]}/api/v2/sync/maindata?rid=0" || echo 0)
+      md=$(awk -v a="$md" -v b="$t" 'BEGIN {print (b > a) ? b : a}')
+    done
+    S[md $n]=$(awk -v t="$md" 'BEGIN {printf "%.2f s", t}')
+    note "servers: $n server(s): essaim, $((n - 1)) server(s) added through POST /api/admin/servers"
+    touch "$TMP/server.log"; L0=$(wc -l <"$TMP/server.log")
+    start_essaim
+    sv_login
+    S[sid s$n.1]=1
+    wait_s=300
+    for i in $(seq 2 "$n"); do
+      st=$(sv_admin POST /api/admin/servers "{\"name\":\"qBittorrent $i\",\"url\":\"${QURL[s$n.$i]}\",\"username\":\"admin\",\"password\":\"adminadmin\"}")
+      if [ "$st" != 201 ]; then
+        echo "bench: POST /api/admin/servers answered $st: $(head -c 300 "$TMP/sv.body")" >&2; S[sid s$n.$i]=0; wait_s=15
+      else
+        S[sid s$n.$i]=$(json_get server.id "$TMP/sv.body")
+      fi
+    done
+    t0=$(date +%s.%N)
+    if sv_wait_full "$n" "$wait_s"; then S[first $n]=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {printf "%.1f s", t1 - t0}')
+    else S[first $n]="not all after $wait_s s"; fi
+    S[check $n]=$(sv_check "$n" || echo "check failed")
+    # RSS after a start with everything there (as the one-server part measures it), and how long
+    # a start takes to list every torrent
+    stop_essaim
+    t0=$(date +%s.%N)
+    start_essaim
+    sv_login
+    if sv_wait_full "$n" "$wait_s"; then S[start $n]=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {printf "%.1f s", t1 - t0}')
+    else S[start $n]="not all after $wait_s s"; fi
+    sleep 2
+    S[rss_kb $n]=$(rss_kb "$(essaim_pid)")
+    S[rss $n]=$(mib "${S[rss_kb $n]}")
+    S[listed $n]="$(metric essaim_torrents) / $(sv_user_count)"
+    S[check2 $n]=$(sv_check "$n" || echo "check failed")
+    # what essaim's polling costs, nobody connected: sync/maindata answers per second (all servers)
+    # and the CPU of essaim and of the configuration's qBittorrents meanwhile
+    note "servers: $n server(s): ${SERVERS_WINDOW} s of polling, no browser"
+    m0=$(metric essaim_qbittorrent_maindata_requests_total); e0=$(cpu_ticks "$(essaim_pid)"); c0=$(cpu_ticks $SV_QPIDS); t0=$(date +%s.%N)
+    sleep "$SERVERS_WINDOW"
+    m1=$(metric essaim_qbittorrent_maindata_requests_total); e1=$(cpu_ticks "$(essaim_pid)"); c1=$(cpu_ticks $SV_QPIDS); t1=$(date +%s.%N)
+    S[polls $n]=$(awk -v a="$m0" -v b="$m1" -v t0="$t0" -v t1="$t1" -v n="$n" 'BEGIN {printf "%.2f/s (%.2f/s per server)", (b - a) / (t1 - t0), (b - a) / (t1 - t0) / n}')
+    S[idle_cpu $n]=$(awk -v e="$((e1 - e0))" -v q="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" \
+      'BEGIN {printf "%.2f / %.2f cores", e / hz / (t1 - t0), q / hz / (t1 - t0)}')
+    note "servers: $n server(s): user page"
+    CPU_PIDS=$(essaim_pid)
+    wrk_row "essaim: GET /api/torrents (user), $n server(s)" "$DURATION" 30s "http://127.0.0.1:$PORT/api/torrents" "Cookie: $COOKIE" >"$TMP/servers.$n/wrk.row"
+    CPU_PIDS=""
+    S[rps $n]=$RPS
+    S[lat $n]="$P50 / $P99"
+    S[errs $n]=$ERRS
+    S[cpu $n]="${CPU_US:-?} µs (${CORES:-?} cores)"
+    ms=$(curl -s -b "$TMP/qbt/s$n.1/jar" "${QURL[s$n.1]}/api/v2/app/preferences" | json_get refresh_interval)
+    SV_MS=$ms
+    note "servers: $n server(s): freshness, qBittorrent refresh $ms ms ($CHANGES changes)"
+    sv_fresh "$n" fresh
+    if [ -n "$FAST_REFRESH_MS" ]; then
+      sv_refresh "$n" "$FAST_REFRESH_MS"
+      note "servers: $n server(s): freshness, qBittorrent refresh $FAST_REFRESH_MS ms ($CHANGES changes)"
+      sv_fresh "$n" fast
+      sv_refresh "$n" "$ms"
+    fi
+    stop_essaim
+    S[log $n]=$(( $(wc -l <"$TMP/server.log") - L0 ))
+    [ "${S[log $n]}" = 0 ] || { note "servers: $n server(s): essaim logged ${S[log $n]} lines (warn or worse), the last ones:"; tail -n +"$((L0 + 1))" "$TMP/server.log" | tail -5 >&2; }
+    for i in $(seq 1 "$n"); do stop "qbt.s$n.$i"; done   # its CPU and memory go back to the next configuration
+  done
+  export ESSAIM_DATA_DIR=$TMP/essaim   # the one-server part's
+  unset ESSAIM_QBT_URL ESSAIM_QBT_USERNAME ESSAIM_QBT_PASSWORD
+
+  echo
+  echo "Several qBittorrent servers: $SERVERS_TORRENTS torrents ($USER_TORRENTS of them the benchmark user's) on one qbittorrent-nox," \
+    "then spread evenly over several; essaim polls each server every second; server 1 = the settings' qBittorrent, the others added with POST /api/admin/servers:"
+  SVW=30
+  sv_cell() { # text → padded to SVW characters (printf pads bytes: µ and × are two)
+    printf ' %s%*s |' "$1" $((SVW - ${#1} > 0 ? SVW - ${#1} : 0)) ""
+  }
+  sv_row() { # label key [target] → one row, a cell per configuration
+    local n line; line=$(printf '| %-52s |' "$1")
+    for n in $SERVERS; do line+=$(sv_cell "${S[$2 $n]:--}"); done
+    printf '%s %s\n' "$line" "${3:-}"
+  }
+  line=$(printf '| %-52s |' "measure"); sep="|------------------------------------------------------|"
+  for n in $SERVERS; do line+=$(sv_cell "${S[head $n]}"); sep+="$(printf -- '-%.0s' $(seq 1 $((SVW + 2))))|"; done
+  echo "$line target"; echo "$sep--------"
+  sv_row "essaim's cache: torrents / the user's, after a start" listed
+  sv_row "qBittorrent sync/maindata?rid=0: one answer, slowest" md
+  sv_row "essaim: all listed, after the servers were added" first
+  sv_row "essaim: all listed, after a start" start
+  sv_row "essaim RSS, torrents cached (after a start)" rss "< 60 MiB"
+  sv_row "polling, no browser: sync/maindata answers" polls
+  sv_row "  CPU meanwhile: essaim / qBittorrent (all)" idle_cpu
+  sv_row "user page GET /api/torrents: req/s (wrk -c$CONNS)" rps
+  sv_row "  latency p50 / p99" lat
+  sv_row "  errors" errs
+  sv_row "  essaim CPU per request (cores used)" cpu
+  sv_row "freshness p50 / p99 / max, qBt refresh $SV_MS ms" fresh "p99 < 1.5 s"
+  sv_row "  changes seen on the socket" fresh_seen
+  sv_row "  qBittorrent shows it p50 / p99" fresh_qbt
+  sv_row "  then essaim's socket p50 / p99" fresh_after
+  sv_row "  CPU meanwhile: essaim / qBittorrent (all)" fresh_cpu
+  if [ -n "$FAST_REFRESH_MS" ]; then
+    sv_row "freshness p50 / p99 / max, qBt refresh $FAST_REFRESH_MS ms" fast "p99 < 1.5 s"
+    sv_row "  changes seen on the socket" fast_seen
+    sv_row "  qBittorrent shows it p50 / p99" fast_qbt
+    sv_row "  then essaim's socket p50 / p99" fast_after
+    sv_row "  CPU meanwhile: essaim / qBittorrent (all)" fast_cpu
+  fi
+  for n in $SERVERS; do
+    echo "($n server(s), after adding them: ${S[check $n]})"
+    echo "($n server(s), after a start: ${S[check2 $n]}; essaim's log: ${S[log $n]} lines at warn or worse)"
+  done
+  for n in $SERVERS; do
+    for k in fresh fast; do
+      [ -n "${S[${k}_p99 $n]:-}" ] || continue
+      summarize "freshness p99 < 1.5 s, $n server(s), refresh $( [ $k = fresh ] && echo "$SV_MS" || echo "$FAST_REFRESH_MS") ms" \
+        "p99 ${S[${k}_p99 $n]} s" "$(target "${S[${k}_p99 $n]}" lt 1.5)"
+    done
+    summarize "essaim RSS < 60 MiB, $SERVERS_TORRENTS torrents on $n server(s)" "${S[rss $n]}" "$(target "$(awk -v k="${S[rss_kb $n]}" 'BEGIN {print k/1024}')" lt 60)"
+  done
+fi
+
+if [ "$SKIP_MAIN" = 1 ]; then
+  echo; echo "SKIP_MAIN=1: the one-qBittorrent part (its freshness, throughput, upstream load and memory tables) skipped."
+  echo; echo "Targets (reported, never fatal):"
+  printf '  %s\n' "${SUMMARY[@]}"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
+  exit 0
 fi
 
 # ---------------------------------------------------------------- qBittorrent + counting proxy
