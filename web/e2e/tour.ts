@@ -154,7 +154,7 @@ export const STOPS: Stop[] = [
     open: async (page) => {
       await page.goto('/admin/reglages');
       await heading(page, 'Réglages');
-      await expect(page.getByRole('heading', { name: 'qBittorrent', level: 2 })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'qBittorrent', level: 2, exact: true })).toBeVisible();
     },
   },
 ];
