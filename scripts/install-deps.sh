@@ -12,6 +12,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libsqlitecpp-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcurl4-openssl-dev zlib1g-dev
+  libarchive-dev  # essaim backup / restore: the .tar.gz archive (issue 21)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk
   qbittorrent-nox mktorrent opentracker nginx aria2 chromium clang-format
@@ -22,6 +23,9 @@ PACKAGES=(
   # scripts/pg-test.sh starts in a temporary directory for the tests (no system cluster needed);
   # psycopg2 for the integration tests that read or write the database (make test-integration-pg)
   libpq-dev postgresql python3-psycopg2
+  # make deb (issue 21): the Debian package is built with debhelper (dh, compat 13) under fakeroot
+  # and checked with lintian (make test-package)
+  debhelper fakeroot lintian
 )
 
 missing=()

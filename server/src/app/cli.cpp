@@ -1,7 +1,9 @@
 #include "app/cli.hpp"
 
 #include "app/bootstrap.hpp"
+#include "app/cli_backup.hpp"
 #include "app/cli_storage.hpp"
+#include "app/doctor.hpp"
 #include "app/serve.hpp"
 #include "auth/accounts.hpp"
 #include "config/config.hpp"
@@ -42,6 +44,13 @@ Commandes :
   reset-password NOM [--password-stdin]
                                      change le mot de passe d'un compte et ferme ses sessions
   health [--url URL]                 interroge /api/health ; code de sortie 0 si le serveur répond
+  doctor                             vérifie l'installation (configuration, dossier de données,
+                                     base, qBittorrent, Jackett, liens, e-mail) ; code de sortie
+                                     1 s'il trouve un problème
+  backup FICHIER                     sauvegarde cohérente (essaim peut tourner) de la base, de la
+                                     clé secrète et du qbittorrent-nox géré, dans FICHIER (.tar.gz)
+  restore FICHIER [--force]          restaure une sauvegarde (essaim arrêté) ; --force remplace
+                                     une base qui a déjà des comptes (elle est gardée à côté)
   settings [CLÉ [VALEUR|-]]          liste les réglages (secrets masqués), ou en change un
                                      (« - » : la valeur est lue sur l'entrée standard)
   nginx-snippet                      affiche la configuration nginx des liens de téléchargement
@@ -204,7 +213,8 @@ Args parse_args(const std::vector<std::string>& argv) {
     static const char* known[] = {"serve",         "migrate",        "create-admin",
                                   "create-user",   "reset-password", "health",
                                   "version",       "help",           "settings",
-                                  "nginx-snippet", "storage",        "migrate-sqlite-to-postgres"};
+                                  "nginx-snippet", "storage",        "migrate-sqlite-to-postgres",
+                                  "doctor",        "backup",         "restore"};
     if (std::find(std::begin(known), std::end(known), a.command) == std::end(known))
         throw std::runtime_error("commande inconnue : " + a.command);
     if (a.command == "help") a.help = true;
@@ -234,6 +244,10 @@ int run_cli(int argc, char** argv) {
         if (a.command == "health") return cmd_health(a, cfg);
 
         if (a.command == "migrate-sqlite-to-postgres") return cmd_copy_to_postgres(a);
+        // Before ensure_data_dir: these say what is there, they do not create it.
+        if (a.command == "doctor") return cmd_doctor(cfg, a.config_file);
+        if (a.command == "backup") return cmd_backup(cfg, a.positional);
+        if (a.command == "restore") return cmd_restore(cfg, a.positional, a.force);
 
         ensure_data_dir(cfg.data_dir);
         if (a.command == "migrate") {

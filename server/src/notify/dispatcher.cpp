@@ -54,25 +54,17 @@ SmtpSettings SmtpSettings::load(store::Store& s) {
     return m;
 }
 
-void send_email(const SmtpSettings& smtp, const std::string& to, const std::string& message) {
-    if (!smtp.configured())
-        throw std::runtime_error("serveur d'e-mail (SMTP) non configuré par l'administrateur");
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+namespace {
+
+using Curl = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+
+// One SMTP session as the settings describe it: server, STARTTLS, certificate check, login.
+Curl smtp_session(const SmtpSettings& smtp, const std::string& url, char* err) {
+    Curl curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) throw std::runtime_error("libcurl indisponible");
-    std::string url = "smtp://" + smtp.host + ":" + std::to_string(smtp.port);
-    std::string from = address_of(smtp.from), rcpt = "<" + to + ">";
-    curl_slist* rcpts = curl_slist_append(nullptr, rcpt.c_str());
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(rcpts, &curl_slist_free_all);
-    Upload up{&message};
-    char err[CURL_ERROR_SIZE] = {};
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(c, CURLOPT_READDATA, &up);
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (smtp.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
@@ -84,9 +76,49 @@ void send_email(const SmtpSettings& smtp, const std::string& to, const std::stri
         curl_easy_setopt(c, CURLOPT_USERNAME, smtp.username.c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, smtp.password.c_str());
     }
+    return curl;
+}
+
+std::string smtp_url(const SmtpSettings& smtp) {
+    return "smtp://" + smtp.host + ":" + std::to_string(smtp.port);
+}
+
+}  // namespace
+
+void send_email(const SmtpSettings& smtp, const std::string& to, const std::string& message) {
+    if (!smtp.configured())
+        throw std::runtime_error("serveur d'e-mail (SMTP) non configuré par l'administrateur");
+    std::string url = smtp_url(smtp);
+    std::string from = address_of(smtp.from), rcpt = "<" + to + ">";
+    curl_slist* rcpts = curl_slist_append(nullptr, rcpt.c_str());
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(rcpts, &curl_slist_free_all);
+    Upload up{&message};
+    char err[CURL_ERROR_SIZE] = {};
+    auto curl = smtp_session(smtp, url, err);
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(c, CURLOPT_READDATA, &up);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     auto rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
         throw std::runtime_error("envoi de l'e-mail impossible : " +
+                                 std::string(err[0] ? err : curl_easy_strerror(rc)));
+}
+
+void check_smtp(const SmtpSettings& smtp) {
+    if (!smtp.configured())
+        throw std::runtime_error("serveur d'e-mail (SMTP) non configuré par l'administrateur");
+    std::string url = smtp_url(smtp);
+    char err[CURL_ERROR_SIZE] = {};
+    auto curl = smtp_session(smtp, url, err);
+    // Without a recipient libcurl sends this command after EHLO, STARTTLS and the login.
+    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, "NOOP");
+    curl_easy_setopt(curl.get(), CURLOPT_NOBODY, 1L);
+    auto rc = curl_easy_perform(curl.get());
+    if (rc != CURLE_OK)
+        throw std::runtime_error("serveur d'e-mail injoignable ou identifiants refusés : " +
                                  std::string(err[0] ? err : curl_easy_strerror(rc)));
 }
 

@@ -28,6 +28,9 @@ struct SmtpSettings {
 
 // Sends one message. Throws std::runtime_error with a French reason.
 void send_email(const SmtpSettings& smtp, const std::string& to, const std::string& message);
+// Connects, says EHLO, STARTTLS and logs in as send_email would, then NOOP: sends nothing
+// (`essaim doctor`). Throws std::runtime_error with a French reason.
+void check_smtp(const SmtpSettings& smtp);
 
 class Dispatcher {
   public:

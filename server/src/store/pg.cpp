@@ -236,3 +236,21 @@ std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t pool
 }
 
 }  // namespace essaim::store::db
+
+namespace essaim::store::pg {
+
+std::vector<std::pair<std::string, std::string>> environment_of(const std::string& url) {
+    char* err = nullptr;
+    PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+    if (!opts) {
+        if (err) PQfreemem(err);
+        throw std::runtime_error("adresse PostgreSQL illisible : " + config::redact_url(url));
+    }
+    std::vector<std::pair<std::string, std::string>> env;
+    for (auto* o = opts; o->keyword; ++o)
+        if (o->val && *o->val && o->envvar) env.emplace_back(o->envvar, o->val);
+    PQconninfoFree(opts);
+    return env;
+}
+
+}  // namespace essaim::store::pg

@@ -53,3 +53,13 @@ class Connection final : public db::Conn {
 };
 
 }  // namespace essaim::store::pg
+
+namespace essaim::store::pg {
+
+// The libpq environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, …) that
+// names the same database as `url`: how `essaim backup` hands it to pg_dump and pg_restore
+// without the password on their command line (readable by every local user in /proc).
+// Throws std::runtime_error (French, without the password) when libpq cannot parse it.
+std::vector<std::pair<std::string, std::string>> environment_of(const std::string& url);
+
+}  // namespace essaim::store::pg
