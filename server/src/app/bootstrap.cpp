@@ -39,6 +39,13 @@ void make_private_file(const std::string& path) {
 
 }  // namespace
 
+void write_private_file(const std::string& path, std::string_view content) {
+    make_private_file(path);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) throw std::runtime_error("impossible d'écrire " + path);
+}
+
 void ensure_data_dir(const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -65,12 +72,7 @@ std::string load_or_create_secret(const config::Config& cfg) {
     auto key = crypto::random_bytes(32);
     auto tmp = path;
     tmp += ".tmp";
-    {
-        make_private_file(tmp.string());
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(key.data(), static_cast<std::streamsize>(key.size()));
-        if (!out) throw std::runtime_error("impossible d'écrire " + tmp.string());
-    }
+    write_private_file(tmp.string(), key);
     fs::rename(tmp, path);
     return key;
 }

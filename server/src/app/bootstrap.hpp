@@ -7,8 +7,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace essaim::app {
+
+// Writes `content` into `path`, created (or tightened) with mode 0600 before the first byte.
+// Throws std::runtime_error (French) when it cannot.
+void write_private_file(const std::string& path, std::string_view content);
 
 // mkdir -p with mode 0700 (the directory holds the secret key and the database).
 void ensure_data_dir(const std::string& dir);

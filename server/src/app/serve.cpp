@@ -65,14 +65,25 @@ int serve(const config::Config& cfg) {
     store->prune_sessions(util::unix_now());
 
     if (auto admin = ensure_first_admin(*store)) {
-        // Printed once on stdout, never written to the log.
-        std::cout << "\n========================================================\n"
-                  << "Premier démarrage : compte administrateur créé.\n"
-                  << "Administrateur créé : " << admin->username << "\n"
-                  << "Mot de passe : " << admin->password << "\n"
-                  << "Notez-le : il ne sera plus jamais affiché.\n"
-                  << "========================================================\n"
-                  << std::endl;
+        // Printed once on a terminal, never written to the log. Under systemd stdout *is* the
+        // journal (which keeps it, readable by adm): the password goes to a private file then.
+        if (std::getenv("JOURNAL_STREAM")) {
+            auto file = (fs::path(cfg.data_dir) / "admin-password").string();
+            write_private_file(file, admin->password + "\n");
+            std::cout << "Premier démarrage : administrateur « " << admin->username
+                      << " » créé ; son mot de passe est dans " << file
+                      << " (lisible par ce compte seulement). Supprimez ce fichier après la "
+                         "première connexion."
+                      << std::endl;
+        } else {
+            std::cout << "\n========================================================\n"
+                      << "Premier démarrage : compte administrateur créé.\n"
+                      << "Administrateur créé : " << admin->username << "\n"
+                      << "Mot de passe : " << admin->password << "\n"
+                      << "Notez-le : il ne sera plus jamais affiché.\n"
+                      << "========================================================\n"
+                      << std::endl;
+        }
     }
 
     seed_setting(*store, settings::qbt_url, cfg.qbt_url);

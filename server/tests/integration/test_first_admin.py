@@ -36,3 +36,20 @@ def test_first_admin_printed_once_with_working_password(essaim):
     res = b2.login("admin", password)
     assert res.status == 200, res
     assert res.json["role"] == "admin"
+
+
+def test_under_systemd_the_first_password_goes_to_a_private_file_not_the_journal(essaim):
+    """Under systemd (JOURNAL_STREAM set) stdout is the journal, kept and readable by the adm
+    group: the generated password is written to data_dir/admin-password (0600) instead."""
+    import os
+    import stat
+
+    srv = essaim.start(env={"JOURNAL_STREAM": "8:12345"})
+    f = srv.data_dir / "admin-password"
+    password = f.read_text().strip()
+    assert stat.S_IMODE(f.stat().st_mode) == 0o600
+    assert len(password) >= 10
+    assert password not in srv.output()
+    assert str(f) in srv.stdout()
+    assert Browser(srv).login("admin", password).status == 200
+    assert os.path.getsize(f) > 0
