@@ -80,7 +80,8 @@ int cmd_restore(const config::Config& cfg, const std::vector<std::string>& args,
     auto r = backup::restore_backup(cfg, args[0], force);
     std::cout << "Sauvegarde du " << date_of(r.manifest) << " restaurée dans " << cfg.data_dir
               << "\n  " << summary(r.counts) << "\n  schéma " << r.schema_from;
-    if (r.schema_to != r.schema_from) std::cout << " → " << r.schema_to << " (migrations appliquées)";
+    if (r.schema_to != r.schema_from)
+        std::cout << " → " << r.schema_to << " (migrations appliquées)";
     std::cout << "\n  " << plural(r.secrets_checked, "secret vérifié", "secrets vérifiés")
               << (r.key_restored ? " avec la clé secrète restaurée" : " avec la clé en vigueur")
               << "\n";

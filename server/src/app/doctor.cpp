@@ -13,8 +13,8 @@
 #include "store/migrate.hpp"
 #include "store/settings_view.hpp"
 #include "store/store.hpp"
-#include "util/crypto.hpp"
 #include "util/clock.hpp"
+#include "util/crypto.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,12 +69,14 @@ void check_config(Report& r, const config::Config& cfg,
     if (config_file)
         r.ok("fichier " + *config_file + " lu");
     else
-        r.info("pas de fichier de configuration (--config) : valeurs par défaut et variables "
-               "ESSAIM_*");
+        r.info(
+            "pas de fichier de configuration (--config) : valeurs par défaut et variables "
+            "ESSAIM_*");
     auto [host, port] = config::split_host_port(cfg.listen);
     if (cfg.base_url.empty())
-        r.warn("base_url non définie : les e-mails n'auront pas de lien vers essaim, et les "
-               "cookies ne sont pas marqués Secure");
+        r.warn(
+            "base_url non définie : les e-mails n'auront pas de lien vers essaim, et les "
+            "cookies ne sont pas marqués Secure");
     else if (cfg.secure_cookies())
         r.ok("adresse publique " + cfg.base_url + " (https : cookies Secure)");
     else if (!loopback_host(host))
@@ -93,7 +95,7 @@ void check_config(Report& r, const config::Config& cfg,
 }
 
 void check_private_file(Report& r, const fs::path& p, const char* what) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return;
     if (st.st_uid != ::geteuid())
         r.problem(std::string(what) + " " + p.string() + " appartient à l'utilisateur " +
@@ -116,7 +118,7 @@ std::optional<std::string> read_key(const config::Config& cfg) {
 
 bool check_data_dir(Report& r, const config::Config& cfg) {
     r.section("Dossier de données");
-    struct stat st{};
+    struct stat st {};
     if (::stat(cfg.data_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
         r.problem(cfg.data_dir + " n'existe pas (essaim serve le crée au premier démarrage)");
         return false;
@@ -146,7 +148,8 @@ bool check_data_dir(Report& r, const config::Config& cfg) {
             if (fs::file_size(key) < 32) r.problem("secret.key fait moins de 32 octets");
         }
     }
-    if (!config::is_postgres_url(cfg.database_url)) check_private_file(r, cfg.sqlite_path(), "base");
+    if (!config::is_postgres_url(cfg.database_url))
+        check_private_file(r, cfg.sqlite_path(), "base");
     return true;
 }
 
@@ -166,8 +169,8 @@ std::unique_ptr<store::Store> check_database(Report& r, const config::Config& cf
                   config::scrub_secrets(e.what(), cfg.database_url));
         return nullptr;
     }
-    std::string where = pg ? "PostgreSQL " + config::redact_url(cfg.database_url)
-                           : "SQLite " + cfg.sqlite_path();
+    std::string where =
+        pg ? "PostgreSQL " + config::redact_url(cfg.database_url) : "SQLite " + cfg.sqlite_path();
     int version = store::schema_version(*db);
     int newest = store::migration_version(store::builtin_migrations().back());
     if (version > newest) {
@@ -206,8 +209,9 @@ std::unique_ptr<store::Store> check_database(Report& r, const config::Config& cf
     }
     auto key = read_key(cfg);
     if (!key || key->size() < 32) {
-        r.problem("clé secrète absente ou trop courte : les secrets des réglages ne peuvent pas "
-                  "être ouverts");
+        r.problem(
+            "clé secrète absente ou trop courte : les secrets des réglages ne peuvent pas "
+            "être ouverts");
         return nullptr;
     }
     store::SettingsCipher cipher(*key);
@@ -264,14 +268,15 @@ void check_qbittorrent(Report& r, store::Store& s) {
         auto f = run(ask_qbittorrent(qbt::connection_of(srv)));
         if (!f.error.empty()) {
             if (srv.id == 1 && managed)
-                r.warn(name + " (géré par essaim) ne répond pas : normal si essaim ne tourne pas ("
-                       + f.error + ")");
+                r.warn(name +
+                       " (géré par essaim) ne répond pas : normal si essaim ne tourne pas (" +
+                       f.error + ")");
             else
                 r.problem(name + " : " + f.error);
             continue;
         }
         r.ok(name + " : qBittorrent " + f.version + ", identifiants acceptés");
-        struct stat sp{};
+        struct stat sp {};
         if (f.save_path.empty() || ::stat(f.save_path.c_str(), &sp) != 0) {
             r.info(name + " : dossier d'enregistrement " + f.save_path +
                    " invisible d'ici (qBittorrent sur une autre machine ?)");
@@ -283,13 +288,15 @@ void check_qbittorrent(Report& r, store::Store& s) {
             r.warn(name + " : dossier d'enregistrement " + f.save_path +
                    " non inscriptible par l'utilisateur d'essaim (qBittorrent tourne-t-il sous "
                    "un autre compte ?)");
-        struct stat rt{};
+        struct stat rt {};
         if (!srv.download_root.empty() && ::stat(srv.download_root.c_str(), &rt) == 0) {
             if (rt.st_dev == sp.st_dev)
                 r.ok(name + " : même disque que le dossier racine des téléchargements");
             else
-                r.warn(name + " : dossier d'enregistrement sur un autre disque que le dossier "
-                       "racine " + srv.download_root +
+                r.warn(name +
+                       " : dossier d'enregistrement sur un autre disque que le dossier "
+                       "racine " +
+                       srv.download_root +
                        " : ranger un torrent dans le dossier d'un utilisateur copiera ses données");
         }
     }
@@ -324,7 +331,7 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
     }
     r.ok(std::string("mode ") + (ds.direct ? "direct (essaim sert /dl/ lui-même)" : "nginx") +
          ", dossier racine " + ds.root);
-    struct stat st{};
+    struct stat st {};
     if (::stat(ds.root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
         (ds.direct ? r.problem("dossier racine " + ds.root + " introuvable d'ici")
                    : r.info("dossier racine " + ds.root + " invisible d'ici (nginx ailleurs ?)"));
@@ -337,8 +344,9 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
         std::ofstream out(probe, std::ios::binary);
         out << content;
         if (!out) {
-            r.warn("lien de test non vérifié : le dossier racine n'est pas inscriptible par "
-                   "essaim (essayez « Tester » dans Réglages → Téléchargements)");
+            r.warn(
+                "lien de test non vérifié : le dossier racine n'est pas inscriptible par "
+                "essaim (essayez « Tester » dans Réglages → Téléchargements)");
             return;
         }
     }
@@ -347,8 +355,8 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
     if (origin.empty()) {
         auto [host, port] = config::split_host_port(cfg.listen);
         if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
-        origin = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
-                 ":" + std::to_string(port);
+        origin = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                 std::to_string(port);
     }
     auto link = download::file_link(ds, name, util::unix_now(), origin, "127.0.0.1");
     http::ClientRequest req;
@@ -359,14 +367,15 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
     std::error_code ec;
     fs::remove(probe, ec);
     if (res.status == 200 && res.body == content)
-        r.ok("lien signé de test servi correctement (" + config::redact_url(link.url.substr(
-                                                              0, link.url.find('?'))) + ")");
+        r.ok("lien signé de test servi correctement (" +
+             config::redact_url(link.url.substr(0, link.url.find('?'))) + ")");
     else if (res.status == 0)
         r.problem(std::string(ds.direct ? "essaim" : "le serveur de fichiers") +
                   " ne répond pas à " + link.url.substr(0, link.url.find('?')) + " : " + res.error);
     else if (res.status == 403)
-        r.problem("signature refusée (403) : le secret ou la configuration nginx ne "
-                  "correspondent pas (essaim nginx-snippet)");
+        r.problem(
+            "signature refusée (403) : le secret ou la configuration nginx ne "
+            "correspondent pas (essaim nginx-snippet)");
     else if (res.status == 404)
         r.problem("fichier de test introuvable (404) : l'alias nginx ne pointe pas sur " + ds.root);
     else

@@ -13,9 +13,9 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -119,9 +119,8 @@ void write_archive(const std::string& archive_path, json::object info,
         if (!safe_member_name(m.name) || m.name == kManifestName)
             throw std::invalid_argument("nom de membre invalide : " + m.name);
         sums.push_back(summarize(m.path));
-        files.push_back(json::object{{"name", m.name},
-                                     {"size", sums.back().size},
-                                     {"sha256", sums.back().sha256}});
+        files.push_back(json::object{
+            {"name", m.name}, {"size", sums.back().size}, {"sha256", sums.back().sha256}});
     }
     info["format"] = kFormat;
     info["files"] = std::move(files);
@@ -147,8 +146,8 @@ void write_archive(const std::string& archive_path, json::object info,
                 std::ifstream in(members[i].path, std::ios::binary);
                 std::uint64_t left = sums[i].size;
                 while (left > 0 && in) {
-                    in.read(buf.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(
-                                            buf.size(), left)));
+                    in.read(buf.data(), static_cast<std::streamsize>(
+                                            std::min<std::uint64_t>(buf.size(), left)));
                     auto n = static_cast<std::size_t>(in.gcount());
                     if (n == 0) break;
                     write_bytes(a.get(), buf.data(), n);
@@ -177,9 +176,9 @@ Extracted read_archive(const std::string& archive_path, const std::string& into_
     archive_read_support_filter_gzip(a.get());
     archive_read_support_format_tar(a.get());
     auto broken = [&](const std::string& why) {
-        return std::runtime_error("archive " + archive_path +
-                                  " refusée (tronquée, altérée ou pas une sauvegarde d'essaim) : " +
-                                  why);
+        return std::runtime_error(
+            "archive " + archive_path +
+            " refusée (tronquée, altérée ou pas une sauvegarde d'essaim) : " + why);
     };
     if (archive_read_open_filename(a.get(), archive_path.c_str(), kBlock) != ARCHIVE_OK)
         throw broken("lecture impossible (" + error_of(a.get()) + ")");
@@ -224,8 +223,9 @@ Extracted read_archive(const std::string& archive_path, const std::string& into_
                 std::string fname(n2->as_string());
                 if (!safe_member_name(fname) || fname == kManifestName)
                     throw broken("nom de fichier refusé : « " + fname + " »");
-                if (!expected.emplace(fname, Summary{sz->to_number<std::uint64_t>(),
-                                                     std::string(h->as_string())})
+                if (!expected
+                         .emplace(fname, Summary{sz->to_number<std::uint64_t>(),
+                                                 std::string(h->as_string())})
                          .second)
                     throw broken("« " + fname + " » nommé deux fois");
                 out.files.push_back(fname);
@@ -237,8 +237,7 @@ Extracted read_archive(const std::string& archive_path, const std::string& into_
         if (!seen.insert(name).second) throw broken("« " + name + " » présent deux fois");
         auto target = fs::path(into_dir) / name;
         fs::create_directories(target.parent_path());
-        int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                        0600);
+        int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
             throw std::runtime_error("impossible d'écrire " + target.string() + " : " +
                                      std::strerror(errno));
@@ -260,7 +259,8 @@ Extracted read_archive(const std::string& archive_path, const std::string& into_
             throw broken("« " + name + " » ne correspond pas à son empreinte");
     }
     if (r != ARCHIVE_EOF)
-        throw broken(first ? "format non reconnu" : "lecture interrompue (" + error_of(a.get()) + ")");
+        throw broken(first ? "format non reconnu"
+                           : "lecture interrompue (" + error_of(a.get()) + ")");
     if (first) throw broken("archive vide");
     for (const auto& [name, s] : expected)
         if (!seen.count(name)) throw broken("« " + name + " » manque");

@@ -20,8 +20,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -83,8 +83,11 @@ SecretsCheck check_secrets(store::db::Database& db, const store::SettingsCipher&
 namespace {
 
 json::object to_json(const Counts& n) {
-    return {{"users", n.users},       {"groups", n.groups},   {"torrents", n.torrents},
-            {"settings", n.settings}, {"servers", n.servers}};
+    return {{"users", n.users},
+            {"groups", n.groups},
+            {"torrents", n.torrents},
+            {"settings", n.settings},
+            {"servers", n.servers}};
 }
 
 // Throws unless every sealed value opens; returns how many there are.
@@ -182,7 +185,8 @@ BackupResult make_backup(const config::Config& cfg, const std::string& archive_p
     int schema = 0;
     if (engine == "sqlite") {
         auto db_path = cfg.sqlite_path();
-        if (!fs::exists(db_path)) throw std::runtime_error("aucune base à sauvegarder : " + db_path);
+        if (!fs::exists(db_path))
+            throw std::runtime_error("aucune base à sauvegarder : " + db_path);
         auto snap = (stage.dir / kSqliteMember).string();
         {
             // SQLite's online backup: one consistent copy while essaim keeps writing (WAL).
@@ -200,9 +204,9 @@ BackupResult make_backup(const config::Config& cfg, const std::string& archive_p
         schema = store::schema_version(*db);
         out.counts = count_rows(*db);
         auto dump = (stage.dir / kPgMember).string();
-        run_pg_tool({"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                     "--file=" + dump},
-                    cfg.database_url);
+        run_pg_tool(
+            {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file=" + dump},
+            cfg.database_url);
         members.push_back({kPgMember, dump});
     }
     if (schema == 0) throw std::runtime_error("la base de données est vide (jamais migrée)");
@@ -275,17 +279,19 @@ RestoreResult restore_backup(const config::Config& cfg, const std::string& archi
     if (out.schema_from > newest)
         throw std::runtime_error("cette sauvegarde vient d'une version plus récente d'essaim (" +
                                  str_of("essaim_version") + ", schéma " +
-                                 std::to_string(out.schema_from) + " ; ce binaire s'arrête au schéma " + std::to_string(newest) +
+                                 std::to_string(out.schema_from) +
+                                 " ; ce binaire s'arrête au schéma " + std::to_string(newest) +
                                  ") : installez une version au moins aussi récente pour la "
                                  "restaurer");
     const std::string engine = engine_of(cfg), from_engine = str_of("engine");
     if (from_engine != engine)
         throw std::runtime_error(
             "cette sauvegarde vient d'une base " + from_engine + " et essaim est configuré pour " +
-            engine + (from_engine == "sqlite"
-                          ? " : restaurez-la dans un dossier de données SQLite, puis copiez-la avec "
-                            "« essaim migrate-sqlite-to-postgres »"
-                          : " : configurez la même base (ESSAIM_DATABASE_URL) pour la restaurer"));
+            engine +
+            (from_engine == "sqlite"
+                 ? " : restaurez-la dans un dossier de données SQLite, puis copiez-la avec "
+                   "« essaim migrate-sqlite-to-postgres »"
+                 : " : configurez la même base (ESSAIM_DATABASE_URL) pour la restaurer"));
     if (!has(engine == "sqlite" ? kSqliteMember : kPgMember))
         throw std::runtime_error("la sauvegarde ne contient pas de base de données");
 
@@ -298,9 +304,11 @@ RestoreResult restore_backup(const config::Config& cfg, const std::string& archi
     else if (fs::exists(data / kKeyMember))
         key = read_file(data / kKeyMember);
     else
-        throw std::runtime_error("la sauvegarde ne contient pas la clé secrète (elle venait de "
-                                 "ESSAIM_SECRET) : définissez la même variable ESSAIM_SECRET");
-    if (key.size() < 32) throw std::runtime_error("la clé secrète de la sauvegarde est trop courte");
+        throw std::runtime_error(
+            "la sauvegarde ne contient pas la clé secrète (elle venait de "
+            "ESSAIM_SECRET) : définissez la même variable ESSAIM_SECRET");
+    if (key.size() < 32)
+        throw std::runtime_error("la clé secrète de la sauvegarde est trop courte");
     store::SettingsCipher cipher(key);
 
     const auto db_path = engine == "sqlite" ? cfg.sqlite_path() : std::string();

@@ -85,4 +85,17 @@ const char* placement_name(Placement p) {
     }
 }
 
+std::optional<std::pair<std::int64_t, std::string_view>> server_prefix(std::string_view rel) {
+    if (rel.size() < 3 || rel[0] != '~') return std::nullopt;
+    auto slash = rel.find('/');
+    if (slash == std::string_view::npos || slash < 2 || slash > 19) return std::nullopt;
+    std::int64_t id = 0;
+    for (auto c : rel.substr(1, slash - 1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        id = id * 10 + (c - '0');
+    }
+    if (id < 2) return std::nullopt;
+    return std::pair(id, rel.substr(slash + 1));
+}
+
 }  // namespace essaim::download

@@ -5,10 +5,12 @@
 // user's files by naming a torrent like their folder. Pure, lexical functions: no disk access.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace essaim::download {
 
@@ -46,5 +48,8 @@ const char* placement_name(Placement p);  // "user_folder" | "shared" | "elsewhe
 
 // `path` relative to `dir` ("" for dir itself), or nullopt when it is not inside.
 std::optional<std::string> relative_inside(std::string_view dir, std::string_view path);
+
+// "~<id>/…" → id and the rest, for direct serving; nullopt for any other path.
+std::optional<std::pair<std::int64_t, std::string_view>> server_prefix(std::string_view rel);
 
 }  // namespace essaim::download

@@ -7,6 +7,8 @@
 // path of the URL, so one signer serves both.
 #pragma once
 
+#include "download/layout.hpp"
+
 #include "store/store.hpp"
 
 #include <cstdint>
@@ -44,8 +46,6 @@ Settings load_settings(store::Store& s);
 // "/dl/~<id>/", a prefix no user folder can take (download/layout.hpp).
 Settings server_settings(const Settings& base, std::int64_t id, const std::string& download_root,
                          const std::string& download_base_url);
-// "~<id>/…" → id and the rest, for direct serving; nullopt for any other path.
-std::optional<std::pair<std::int64_t, std::string_view>> server_prefix(std::string_view rel);
 
 struct Link {
     std::string url;  // absolute when base_url (or `origin`) gives one

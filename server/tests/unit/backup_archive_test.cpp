@@ -34,8 +34,8 @@ std::string get(const fs::path& p) {
 TEST(BackupArchive, MemberNamesStayInsideTheTarget) {
     for (const char* ok : {"essaim.db", "qbittorrent/profile/qBittorrent/config/x.conf", "a.b"})
         EXPECT_TRUE(b::safe_member_name(ok)) << ok;
-    for (const char* bad : {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a/",
-                            "a\\..\\b"})
+    for (const char* bad :
+         {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a/", "a\\..\\b"})
         EXPECT_FALSE(b::safe_member_name(bad)) << bad;
 }
 
@@ -60,7 +60,8 @@ TEST(BackupArchive, RoundTripChecksEveryByte) {
 
     // Cut anywhere: refused, whatever was already extracted.
     auto bytes = get(archive);
-    for (std::size_t cut : {bytes.size() - 1, bytes.size() - 20, bytes.size() / 2, std::size_t{30}}) {
+    for (std::size_t cut :
+         {bytes.size() - 1, bytes.size() - 20, bytes.size() / 2, std::size_t{30}}) {
         put(t.p / "cut.tar.gz", bytes.substr(0, cut));
         fs::remove_all(t.p / "out2");
         fs::create_directory(t.p / "out2");
@@ -73,8 +74,9 @@ TEST(BackupArchive, RoundTripChecksEveryByte) {
 TEST(BackupArchive, WritingRefusesNamesThatCouldNotBeRead) {
     TempDir t;
     put(t.p / "f", "x");
-    EXPECT_THROW(b::write_archive((t.p / "a.tar.gz").string(), {}, {{"../f", (t.p / "f").string()}}),
-                 std::invalid_argument);
+    EXPECT_THROW(
+        b::write_archive((t.p / "a.tar.gz").string(), {}, {{"../f", (t.p / "f").string()}}),
+        std::invalid_argument);
     EXPECT_THROW(b::write_archive((t.p / "a.tar.gz").string(), {},
                                   {{b::kManifestName, (t.p / "f").string()}}),
                  std::invalid_argument);
