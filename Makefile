@@ -7,6 +7,8 @@
 #   make soak   500 WebSocket clients + wrk for SOAK_SECONDS (300): no error, flat memory
 #   make fuzz-long  every libFuzzer target 10 min, new coverage merged into server/fuzz/corpus
 #   make screenshots  every page at 1280, 1024 and 390 px, light and dark, into web/e2e/screenshots/pages/
+#   make deb    the Debian 12 package dist/essaim_<version>_amd64.deb (debian/); make test-package
+#               checks it (lintian, install, run, upgrade, purge; root only)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 JOBS ?= $(shell nproc)
@@ -15,7 +17,7 @@ ASAN_BUILD := server/build-asan
 ESSAIM_BIN := $(CURDIR)/$(BUILD)/essaim
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: all deps build server web run screenshots test check-modules test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean
+.PHONY: all deps build server web run screenshots test check-modules test-unit test-asan test-fuzz fuzz fuzz-long test-integration test-integration-sqlite test-integration-pg test-web test-e2e bench soak format format-check clean deb test-package
 
 all: build
 
@@ -44,7 +46,7 @@ screenshots: build
 	@cd web && ESSAIM_BIN=$(ESSAIM_BIN) npm run --silent e2e -- e2e/screenshots.spec.ts --grep "pages [0-9]+ (light|dark)$$"
 	@echo "make screenshots: $$(ls web/e2e/screenshots/pages | wc -l) pictures in web/e2e/screenshots/pages/"
 
-test: build format-check check-modules test-unit test-asan test-fuzz test-integration test-web test-e2e
+test: build format-check check-modules test-unit test-asan test-fuzz test-integration test-web test-e2e test-package
 	@echo "make test: every suite passed"
 
 # The store contract tests run on SQLite and on a throw-away PostgreSQL (scripts/pg-test.sh).
@@ -117,6 +119,32 @@ bench: build
 
 soak: server
 	@server/bench/soak.sh
+
+# The Debian package (debian/, Debian 12): debian/rules runs `make build` (no second compile)
+# and packs server/build/essaim and web/dist into dist/essaim_<version>_amd64.deb. The version
+# comes from debian/changelog and must be CMake's project() version.
+deb: deps
+	@cmake_v=$$(sed -n 's/^project(essaim VERSION \([0-9.]*\).*/\1/p' server/CMakeLists.txt); \
+	  deb_v=$$(dpkg-parsechangelog -S Version); \
+	  if [ "$$cmake_v" != "$$deb_v" ]; then \
+	    echo "make deb: debian/changelog says $$deb_v but server/CMakeLists.txt says $$cmake_v:" \
+	      "add a debian/changelog entry for $$cmake_v (dch -v $$cmake_v) or fix project()" >&2; \
+	    exit 1; \
+	  fi
+	@dpkg-checkbuilddeps || { echo "make deb: missing Build-Depends (debian/control): make deps" >&2; exit 1; }
+	@mkdir -p dist
+	@rm -f dist/essaim_$$(dpkg-parsechangelog -S Version)_*.deb
+	@debian/rules clean >/dev/null
+	@debian/rules build
+	@debian/rules binary
+	@debian/rules clean >/dev/null
+	@ls dist/essaim_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb
+
+# Installs, runs, upgrades and purges the package on this machine (apt-get, root): see
+# server/tests/package/test_package.py.
+test-package: deb
+	@echo "== Debian package (lintian, install, run, upgrade, purge)"
+	@cd server/tests/package && /usr/bin/python3 -m pytest -q -p no:cacheprovider
 
 format:
 	@clang-format -i $$(git ls-files 'server/*.cpp' 'server/*.hpp')

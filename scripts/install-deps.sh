@@ -23,9 +23,9 @@ PACKAGES=(
   # scripts/pg-test.sh starts in a temporary directory for the tests (no system cluster needed);
   # psycopg2 for the integration tests that read or write the database (make test-integration-pg)
   libpq-dev postgresql python3-psycopg2
-  # make deb (issue 21): the Debian package is built with debhelper (dh, compat 13) under fakeroot
-  # and checked with lintian (make test-package)
-  debhelper fakeroot lintian
+  # make deb (issue 21): the Debian package is built with debhelper (dh, compat 13; Rules-Requires-
+  # Root: no, so without fakeroot) and checked with lintian (make test-package)
+  debhelper lintian
 )
 
 missing=()

@@ -65,6 +65,7 @@ Avec --password-stdin, le mot de passe est lu sur l'entrée standard (première 
 Options générales :
   --config FICHIER   fichier TOML (voir essaim.example.toml)
   -h, --help         affiche cette aide
+  --version          affiche la version (comme « essaim version »)
 
 Variables d'environnement (prioritaires sur le fichier) : ESSAIM_LISTEN (127.0.0.1:8080),
 ESSAIM_DATA_DIR (./data), ESSAIM_BASE_URL, ESSAIM_WEB_DIR, ESSAIM_DATABASE_URL, ESSAIM_SECRET,
@@ -183,7 +184,10 @@ Args parse_args(const std::vector<std::string>& argv) {
         const auto& s = argv[i];
         if (s == "-h" || s == "--help")
             a.help = true;
-        else if (s == "--config")
+        else if (s == "--version" && !have_command) {  // as Debian tools and packages expect
+            a.command = "version";
+            have_command = true;
+        } else if (s == "--config")
             a.config_file = value(i, s);
         else if (s.rfind("--config=", 0) == 0)
             a.config_file = s.substr(9);

@@ -126,7 +126,8 @@ bool check_data_dir(Report& r, const config::Config& cfg) {
     if (st.st_uid != ::geteuid())
         r.problem(cfg.data_dir + " appartient à l'utilisateur " + std::to_string(st.st_uid) +
                   " et non à celui qui lance essaim (" + std::to_string(::geteuid()) +
-                  ") : lancez la commande en tant que l'utilisateur du service (sudo -u essaim)");
+                  ") : lancez la commande en tant que l'utilisateur du service (runuser -u essaim "
+                  "-- essaim …)");
     else if (st.st_mode & 077)
         r.problem(cfg.data_dir + " : droits " + octal(st.st_mode) +
                   ", 0700 attendus (il contient la clé secrète et la base)");

@@ -149,6 +149,7 @@ def test_version():
     r = run_cli(["version"])
     assert r.returncode == 0
     assert r.stdout.startswith("essaim ")
+    assert run_cli(["--version"]).stdout == r.stdout
 
 
 @pytest.mark.parametrize("args", [["frobnicate"], ["--bogus"], ["create-user", "--username"]])
