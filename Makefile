@@ -145,6 +145,7 @@ deb: deps
 test-package: deb
 	@echo "== Debian package (lintian, install, run, upgrade, purge)"
 	@cd server/tests/package && /usr/bin/python3 -m pytest -q -p no:cacheprovider
+	@echo "systemd-analyze security essaim.service: $$(systemd-analyze security --offline=true debian/essaim.service 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: //p')"
 
 format:
 	@clang-format -i $$(git ls-files 'server/*.cpp' 'server/*.hpp')

@@ -14,7 +14,7 @@ mode=${1:-sqlite}
 shift || true
 : "${ESSAIM_BIN:?ESSAIM_BIN must name the essaim binary}"
 export ESSAIM_BIN
-PYTEST=(/usr/bin/python3 -m pytest -q -p no:cacheprovider "$ROOT/server/tests/integration" "$@")
+PYTEST=(/usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=15 "$ROOT/server/tests/integration" "$@")
 
 tmp=$(mktemp -d /tmp/it-XXXXXX)   # short: PostgreSQL's unix socket lives in it
 chmod 711 "$tmp"                   # as root, pg-test.sh runs PostgreSQL as "postgres" in $tmp/pg

@@ -25,12 +25,16 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from timeouts import per_test_timeout  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -675,22 +679,7 @@ def pytest_configure(config):
             f"essaim binary not found at {b}: build it (ninja -C server/build) or set ESSAIM_BIN")
 
 
-@pytest.fixture(autouse=True)
-def _per_test_timeout(request):
-    """Fails a test (setup and teardown included) that runs longer than its limit."""
-    marker = request.node.get_closest_marker("timeout")
-    seconds = int(marker.args[0]) if marker else DEFAULT_TIMEOUT
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"test took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+_per_test_timeout = per_test_timeout(DEFAULT_TIMEOUT)
 
 
 @pytest.fixture(autouse=True)

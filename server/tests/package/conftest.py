@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from timeouts import per_test_timeout  # noqa: E402
 
 DEFAULT_TIMEOUT = 120  # seconds per test
 
@@ -17,19 +21,4 @@ def pytest_sessionstart(session):
                     returncode=1)
 
 
-@pytest.fixture(autouse=True)
-def _per_test_timeout(request):
-    """Fails a test (setup and teardown included) that runs longer than its limit."""
-    marker = request.node.get_closest_marker("timeout")
-    seconds = int(marker.args[0]) if marker else DEFAULT_TIMEOUT
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"test took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+_per_test_timeout = per_test_timeout(DEFAULT_TIMEOUT)
