@@ -370,9 +370,12 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
     if (res.status == 200 && res.body == content)
         r.ok("lien signé de test servi correctement (" +
              config::redact_url(link.url.substr(0, link.url.find('?'))) + ")");
+    else if (res.status == 0 && ds.direct)
+        r.warn("essaim ne répond pas à " + link.url.substr(0, link.url.find('?')) +
+               " : lien de test non vérifié (relancez doctor quand essaim tourne)");
     else if (res.status == 0)
-        r.problem(std::string(ds.direct ? "essaim" : "le serveur de fichiers") +
-                  " ne répond pas à " + link.url.substr(0, link.url.find('?')) + " : " + res.error);
+        r.problem("le serveur de fichiers ne répond pas à " +
+                  link.url.substr(0, link.url.find('?')) + " : " + res.error);
     else if (res.status == 403)
         r.problem(
             "signature refusée (403) : le secret ou la configuration nginx ne "

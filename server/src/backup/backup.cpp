@@ -259,6 +259,13 @@ RestoreResult restore_backup(const config::Config& cfg, const std::string& archi
                              bool force) {
     if (!fs::is_regular_file(archive_path))
         throw std::runtime_error("archive introuvable : " + archive_path);
+    // Restored as another user (root), the files would be that user's and essaim could not
+    // open them: refused before anything is written.
+    struct stat dir {};
+    if (::stat(cfg.data_dir.c_str(), &dir) == 0 && dir.st_uid != ::geteuid())
+        throw std::runtime_error("le dossier de données " + cfg.data_dir +
+                                 " appartient à un autre utilisateur : restaurez en tant que "
+                                 "celui-ci (runuser -u essaim -- essaim …)");
     fs::create_directories(cfg.data_dir);
     ::chmod(cfg.data_dir.c_str(), 0700);
     auto data = fs::path(cfg.data_dir);

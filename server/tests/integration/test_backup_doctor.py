@@ -178,6 +178,15 @@ def test_restore_refuses_what_would_lose_data(essaim, tmp_path):
     assert not [f for f in dd.iterdir() if "avant-restauration" in f.name or
                 f.name.startswith(".restauration")]
 
+    # Restored by root into the service user's data dir, the files would be root's and essaim
+    # could not open them: refused.
+    if os.geteuid() == 0:
+        os.chown(dd, 65534, 65534)
+        try:
+            refused(restore(dd, archive, "--force"), "autre utilisateur")
+        finally:
+            os.chown(dd, 0, 0)
+
     # --force replaces, and keeps the old database beside it.
     r = restore(dd, archive, "--force")
     assert r.returncode == 0, r.stderr
