@@ -5,6 +5,7 @@
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "api/qbt_probe.hpp"
+#include "auth/oidc_client.hpp"
 #include "download/file_access.hpp"
 #include "download/paths.hpp"
 #include "download/settings.hpp"
@@ -65,6 +66,19 @@ constexpr Field kFields[] = {
     {"general", "site_name", &settings::site_name},
     {"general", "allow_private_targets", &settings::allow_private_targets},
     {"general", "api_password_login", &settings::api_password_login},
+    // Single sign-on (issue 22; DESIGN.md names these sections and fields).
+    {"oidc", "issuer", &settings::oidc_issuer},
+    {"oidc", "client_id", &settings::oidc_client_id},
+    {"oidc", "client_secret", &settings::oidc_client_secret},
+    {"oidc", "scopes", &settings::oidc_scopes},
+    {"oidc", "group_claim", &settings::oidc_group_claim},
+    {"oidc", "group_map", &settings::oidc_group_map},
+    {"oidc", "auto_create", &settings::oidc_auto_create},
+    {"oidc", "display_name", &settings::oidc_display_name},
+    {"oidc", "local_login", &settings::local_login},
+    {"oidc", "break_glass_admin", &settings::break_glass_admin},
+    {"proxy_auth", "header", &settings::proxy_auth_header},
+    {"proxy_auth", "trusted_proxies", &settings::proxy_auth_trusted_proxies},
 };
 
 json::value shown(const Context& ctx, const settings::Key& k) {
@@ -82,7 +96,8 @@ json::value shown(const Context& ctx, const settings::Key& k) {
 
 json::object settings_json(const Context& ctx) {
     json::object out;
-    for (const char* name : {"qbittorrent", "jackett", "downloads", "notifications", "general"})
+    for (const char* name :
+         {"qbittorrent", "jackett", "downloads", "notifications", "general", "oidc", "proxy_auth"})
         out[name] = json::object{};
     for (const auto& f : kFields) {
         auto field = std::string(f.field) + (f.key->type == settings::Type::secret ? "_set" : "");
@@ -297,6 +312,47 @@ http::Response test_downloads(const Context& ctx, http::Request& req) {
         200, json::object{{"ok", true}, {"url", link.url}, {"status", res.status}, {"file", path}});
 }
 
+// "Tester" for single sign-on: the discovery document and the keys, fetched now, with the
+// values being typed (issuer, client id) or the saved ones. Says in French what is wrong.
+http::Response test_oidc(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    json::object body;
+    if (!req.body.empty()) body = parse_json_object(req);
+    auth::Provider p{
+        opt_string(body, "issuer").value_or(store::text(ctx.store, settings::oidc_issuer)),
+        opt_string(body, "client_id").value_or(store::text(ctx.store, settings::oidc_client_id)),
+        "", "", store::flag(ctx.store, settings::allow_private_targets)};
+    json::object res;
+    if (p.issuer.empty()) {
+        res = {{"ok", false},
+               {"code", "not_configured"},
+               {"message", "Indiquez l'adresse de l'émetteur."}};
+    } else if (!str::starts_with(p.issuer, "https://") && !p.allow_private) {
+        res = {{"ok", false},
+               {"code", "https_required"},
+               {"message",
+                "L'émetteur doit être en https://, sauf si vous autorisez les adresses privées "
+                "(Réglages → Général) pour un fournisseur sur le réseau local."}};
+    } else {
+        try {
+            auto keys = http::run_on(*ctx.ioc, ctx.oidc->test(p, util::unix_now()));
+            auto d = http::run_on(*ctx.ioc, ctx.oidc->discovery(p, util::unix_now()));
+            res = {{"ok", true},
+                   {"keys", keys},
+                   {"end_session", !d.end_session_endpoint.empty()},
+                   {"redirect_uri", (ctx.cfg.base_url.empty() ? std::string("<adresse d'essaim>")
+                                                              : ctx.cfg.base_url) +
+                                        "/api/auth/oidc/callback"}};
+        } catch (const auth::OidcError& e) {
+            res = {{"ok", false}, {"code", e.code}, {"message", e.what()}};
+        } catch (const auth::IdTokenError& e) {
+            res = {{"ok", false}, {"code", e.code}, {"message", e.what()}};
+        }
+    }
+    audit(ctx, a, req, "settings.test", "settings", "oidc", {{"ok", res["ok"]}});
+    return http::Response::json(200, res);
+}
+
 // "Envoyer un e-mail de test": to the given address, else the admin's own.
 http::Response test_smtp(const Context& ctx, http::Request& req) {
     auto a = require_admin(ctx, req);
@@ -349,6 +405,9 @@ void register_admin_settings_routes(http::Router& r, const Context& ctx) {
     r.add(
         "POST", "/api/admin/settings/test/smtp",
         [&ctx](http::Request& q) { return test_smtp(ctx, q); }, Exec::worker);
+    r.add(
+        "POST", "/api/admin/settings/test/oidc",
+        [&ctx](http::Request& q) { return test_oidc(ctx, q); }, Exec::worker);
     r.add(
         "POST", "/api/admin/settings/test/downloads",
         [&ctx](http::Request& q) { return test_downloads(ctx, q); }, Exec::worker);

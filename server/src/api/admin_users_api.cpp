@@ -14,6 +14,7 @@
 #include "qbt/sync_loop.hpp"
 #include "qbt/usage.hpp"
 #include "store/builtin.hpp"
+#include "store/settings_view.hpp"
 #include "util/clock.hpp"
 #include "util/strings.hpp"
 
@@ -209,6 +210,42 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     co_return http::Response::no_content();
 }
 
+// Single sign-on: the account a provider's subject signs in as (the `sub` the provider shows its
+// administrators; never matched by e-mail). Linked to the configured issuer.
+http::Response link_identity(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto target = load_user(ctx, path_id(req));
+    auto issuer = store::text(ctx.store, settings::oidc_issuer);
+    if (issuer.empty())
+        throw ApiError(409, "oidc_disabled",
+                       "Configurez d'abord le fournisseur d'identité (Réglages → Authentification "
+                       "unique).");
+    auto subject = std::string(str::trim(req_string(parse_json_object(req), "subject")));
+    if (subject.empty() || subject.size() > 255)
+        throw ApiError(422, "invalid_subject",
+                       "Indiquez l'identifiant (sub) de ce compte chez le fournisseur.", "subject");
+    try {
+        ctx.store.link_identity({target.id, issuer, subject, util::unix_now(), std::nullopt});
+    } catch (const store::Conflict&) {
+        throw ApiError(409, "identity_taken",
+                       "Cet identifiant est déjà lié à un compte, ou ce compte a déjà une "
+                       "identité chez ce fournisseur (déliez-la d'abord).");
+    }
+    audit(ctx, a, req, "user.identity_link", "user", std::to_string(target.id),
+          {{"username", target.username}, {"subject", subject}});
+    return http::Response::json(200, json::object{{"issuer", issuer}, {"subject", subject}});
+}
+
+http::Response unlink_identity(const Context& ctx, http::Request& req) {
+    auto a = require_admin(ctx, req);
+    auto target = load_user(ctx, path_id(req));
+    if (!ctx.store.unlink_identity(target.id, store::text(ctx.store, settings::oidc_issuer)))
+        throw ApiError(404, "identity_not_found", "Ce compte n'est lié à aucune identité.");
+    audit(ctx, a, req, "user.identity_unlink", "user", std::to_string(target.id),
+          {{"username", target.username}});
+    return http::Response::no_content();
+}
+
 }  // namespace
 
 void register_admin_user_routes(http::Router& r, const Context& ctx) {
@@ -227,6 +264,12 @@ void register_admin_user_routes(http::Router& r, const Context& ctx) {
     r.add(
         "POST", "/api/admin/users/{id}/password",
         [&ctx](http::Request& q) { return reset(ctx, q); }, Exec::worker);
+    r.add(
+        "PUT", "/api/admin/users/{id}/oidc",
+        [&ctx](http::Request& q) { return link_identity(ctx, q); }, Exec::worker);
+    r.add(
+        "DELETE", "/api/admin/users/{id}/oidc",
+        [&ctx](http::Request& q) { return unlink_identity(ctx, q); }, Exec::worker);
 }
 
 }  // namespace essaim::api

@@ -4,6 +4,7 @@
 #include "api/context.hpp"
 #include "api/errors.hpp"
 #include "auth/password.hpp"
+#include "auth/policy.hpp"
 #include "auth/validation.hpp"
 #include "store/audit.hpp"
 #include "store/settings_view.hpp"
@@ -74,6 +75,13 @@ http::Response do_login(const Context& ctx, http::Request& req) {
     if (user->disabled)
         throw ApiError(403, "account_disabled",
                        "Ce compte est désactivé. Contactez l'administrateur.");
+    // Checked after the password, so that a refusal does not tell which name is the
+    // break-glass administrator's.
+    if (!auth::password_sign_in_allowed(store::flag(ctx.store, settings::local_login),
+                                        store::text(ctx.store, settings::break_glass_admin), *user))
+        throw ApiError(403, "local_login_disabled",
+                       "La connexion par mot de passe est désactivée : utilisez le bouton de "
+                       "connexion de votre fournisseur d'identité.");
     attempt.succeeded();
     if (auth::needs_rehash(user->password_hash))
         ctx.store.set_password(user->id, auth::hash_password(password), false);

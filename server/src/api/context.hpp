@@ -29,6 +29,9 @@ class Servers;
 namespace essaim::notify {
 class Notifier;
 }
+namespace essaim::auth {
+class OidcClient;
+}
 namespace essaim::stats {
 class SpeedHistory;
 }
@@ -51,6 +54,7 @@ struct Context {
     stats::SpeedHistory* speed = nullptr;
     qbt::AddService* adder = nullptr;  // every way to add a torrent goes through it
     qbt::StorageMover* mover = nullptr;
+    auth::OidcClient* oidc = nullptr;  // single sign-on's provider cache (set by `serve`)
     // Several instances on one PostgreSQL: {"role": "leader"|"follower", "id": …} for
     // /api/health. Unset with SQLite (one process, nothing to show).
     std::function<boost::json::object()> instance;
@@ -110,6 +114,7 @@ boost::json::object me_json(const Context& ctx, const store::User& u);
 
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);
+void register_oidc_routes(http::Router& r, const Context& ctx);
 void register_me_routes(http::Router& r, const Context& ctx);
 void register_token_routes(http::Router& r, const Context& ctx);  // API tokens (issue 19)
 void register_admin_user_routes(http::Router& r, const Context& ctx);

@@ -40,10 +40,21 @@ void register_health_routes(http::Router& r, const Context& ctx) {
         "GET", "/api/instance",
         [&ctx](http::Request&) {
             auto open = store::flag(ctx.store, settings::registration_open);
-            return http::Response::json(
-                200, boost::json::object{{"site_name", store::text(ctx.store, settings::site_name)},
-                                         {"registration_open", open},
-                                         {"version", ESSAIM_VERSION}});
+            boost::json::object body{
+                {"site_name", store::text(ctx.store, settings::site_name)},
+                {"registration_open", open},
+                {"version", ESSAIM_VERSION},
+                {"local_login", store::flag(ctx.store, settings::local_login)}};
+            // The sign-in page's "Se connecter avec …" button, while a provider is configured.
+            if (store::is_set(ctx.store, settings::oidc_issuer) &&
+                store::is_set(ctx.store, settings::oidc_client_id)) {
+                auto name = store::text(ctx.store, settings::oidc_display_name);
+                body["sso"] = boost::json::object{
+                    {"display_name",
+                     name.empty() ? std::string("l'authentification unique") : name},
+                    {"start", "/api/auth/oidc/start"}};
+            }
+            return http::Response::json(200, std::move(body));
         },
         http::Exec::worker);
 }

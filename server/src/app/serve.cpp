@@ -5,6 +5,7 @@
 #include "api/torrent_views.hpp"
 #include "app/bootstrap.hpp"
 #include "app/cluster.hpp"
+#include "auth/oidc_client.hpp"
 #include "config/database_url.hpp"
 #include "download/direct.hpp"
 #include "http/server.hpp"
@@ -171,6 +172,8 @@ int serve(const config::Config& cfg) {
     api::Context ctx{cfg, *store, sessions, throttle, &registry, &servers, &ioc, &notifier, &speed};
     ctx.adder = &adder;
     ctx.mover = &mover;
+    auth::OidcClient oidc;
+    ctx.oidc = &oidc;
     std::atomic<bool> database_ok{store->ping()};
     ctx.database_ok = &database_ok;
     if (cluster)
@@ -181,6 +184,7 @@ int serve(const config::Config& cfg) {
     http::Router router;
     api::register_health_routes(router, ctx);
     api::register_auth_routes(router, ctx);
+    api::register_oidc_routes(router, ctx);
     api::register_me_routes(router, ctx);
     api::register_token_routes(router, ctx);
     api::register_admin_user_routes(router, ctx);

@@ -3,6 +3,7 @@
 #include "auth/denied.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace essaim::auth {
 
@@ -57,6 +58,18 @@ void require_pause(const store::User& u) {
 
 void require_admin(const store::User& u, std::string_view french) {
     if (!u.is_admin()) throw Denied(Denied::Kind::forbidden, "forbidden", std::string(french));
+}
+
+bool password_sign_in_allowed(bool local_login, std::string_view break_glass,
+                              const store::User& u) {
+    if (local_login) return true;
+    if (break_glass.empty() || u.role != "admin" || u.username.size() != break_glass.size())
+        return false;
+    for (std::size_t i = 0; i < break_glass.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(u.username[i])) !=
+            std::tolower(static_cast<unsigned char>(break_glass[i])))
+            return false;
+    return true;
 }
 
 bool may_use_token(const store::User& u) {

@@ -13,6 +13,11 @@
 
 namespace essaim::auth {
 
+// Passwords sign in while local_login is on; off, only the break-glass administrator's (an
+// administrator whose name is `break_glass`, any case) does — everyone else through the
+// identity provider. Tokens are not passwords: they keep working either way.
+bool password_sign_in_allowed(bool local_login, std::string_view break_glass, const store::User& u);
+
 // API tokens. A token works while its owner is enabled and keeps use_api (creating one needs
 // it too: require_permission), and a read-only token never changes anything.
 bool may_use_token(const store::User& u);

@@ -120,4 +120,8 @@ bool SessionService::csrf_ok(const http::Request& req, const Authed& a) const {
     return a.via_bearer || csrf_valid(req.header(kCsrfHeader), a.session_id, key_);
 }
 
+std::string SessionService::derived_key(std::string_view label) const {
+    return crypto::hmac_sha256(key_, label);
+}
+
 }  // namespace essaim::auth

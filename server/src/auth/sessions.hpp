@@ -66,6 +66,11 @@ class SessionService {
 
     void revoke(const std::string& session_id) { store_.delete_session(session_id); }
 
+    // A key of its own for another use of essaim's secret (the OpenID login cookie's seal):
+    // HMAC-SHA256(secret, label), so no two uses ever share a key.
+    std::string derived_key(std::string_view label) const;
+    bool secure_cookies() const { return secure_; }
+
   private:
     std::optional<Authed> by_credential(const std::string& token, bool bearer,
                                         const http::Request& req) const;

@@ -112,7 +112,8 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_as_spac
 
 std::string make_set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
     std::string c;
-    c.append(name).append("=").append(value).append("; Path=/; SameSite=Strict");
+    c.append(name).append("=").append(value).append("; Path=").append(o.path);
+    c.append("; SameSite=").append(o.same_site);
     if (o.http_only) c += "; HttpOnly";
     if (o.secure) c += "; Secure";
     if (o.max_age >= 0) c += "; Max-Age=" + std::to_string(o.max_age);

@@ -80,6 +80,10 @@ struct CookieOptions {
     bool http_only = true;
     bool secure = false;
     long max_age = -1;  // -1 = session cookie, 0 = delete
+    // "Lax" only for a cookie a cross-site top-level navigation must carry (the OpenID login's
+    // callback); every other cookie is Strict.
+    std::string_view same_site = "Strict";
+    std::string_view path = "/";
 };
 std::string make_set_cookie(std::string_view name, std::string_view value, const CookieOptions& o);
 

@@ -5,14 +5,44 @@
 namespace essaim::settings {
 
 const std::vector<const Key*>& all() {
-    static const std::vector<const Key*> keys = {
-        &site_name,         &registration_open, &default_group,   &allow_private_targets,
-        &qbt_url,           &qbt_username,      &qbt_password,    &qbt_managed,
-        &qbt_save_path,     &jackett_url,       &jackett_api_key, &jackett_timeout,
-        &download_base_url, &download_root,     &download_secret, &download_ttl,
-        &download_bind_ip,  &download_direct,   &smtp_host,       &smtp_port,
-        &smtp_username,     &smtp_password,     &smtp_from,       &smtp_starttls,
-        &smtp_verify_tls,   &api_password_login};
+    static const std::vector<const Key*> keys = {&site_name,
+                                                 &registration_open,
+                                                 &default_group,
+                                                 &allow_private_targets,
+                                                 &qbt_url,
+                                                 &qbt_username,
+                                                 &qbt_password,
+                                                 &qbt_managed,
+                                                 &qbt_save_path,
+                                                 &jackett_url,
+                                                 &jackett_api_key,
+                                                 &jackett_timeout,
+                                                 &download_base_url,
+                                                 &download_root,
+                                                 &download_secret,
+                                                 &download_ttl,
+                                                 &download_bind_ip,
+                                                 &download_direct,
+                                                 &smtp_host,
+                                                 &smtp_port,
+                                                 &smtp_username,
+                                                 &smtp_password,
+                                                 &smtp_from,
+                                                 &smtp_starttls,
+                                                 &smtp_verify_tls,
+                                                 &api_password_login,
+                                                 &oidc_issuer,
+                                                 &oidc_client_id,
+                                                 &oidc_client_secret,
+                                                 &oidc_scopes,
+                                                 &oidc_group_claim,
+                                                 &oidc_group_map,
+                                                 &oidc_auto_create,
+                                                 &oidc_display_name,
+                                                 &local_login,
+                                                 &break_glass_admin,
+                                                 &proxy_auth_header,
+                                                 &proxy_auth_trusted_proxies};
     return keys;
 }
 

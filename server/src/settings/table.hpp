@@ -70,6 +70,26 @@ inline constexpr Key smtp_password{"smtp_password", Type::secret, ""};
 inline constexpr Key smtp_from{"smtp_from", Type::email, ""};
 inline constexpr Key smtp_starttls{"smtp_starttls", Type::flag, "true"};
 inline constexpr Key smtp_verify_tls{"smtp_verify_tls", Type::flag, "true"};
+// Single sign-on (issue 22): an OpenID Connect provider, off while oidc_issuer is empty. The
+// issuer must be https:// unless allow_private_targets (a provider on the LAN or loopback).
+inline constexpr Key oidc_issuer{"oidc_issuer", Type::url, ""};
+inline constexpr Key oidc_client_id{"oidc_client_id", Type::text, ""};
+inline constexpr Key oidc_client_secret{"oidc_client_secret", Type::secret, ""};
+inline constexpr Key oidc_scopes{"oidc_scopes", Type::text, "openid profile email"};
+// The claim holding the provider's groups, and "groupe-du-fournisseur = Groupe essaim" lines.
+inline constexpr Key oidc_group_claim{"oidc_group_claim", Type::text, "groups"};
+inline constexpr Key oidc_group_map{"oidc_group_map", Type::text, ""};
+// A first login without a linked account creates one (else only linked accounts sign in).
+inline constexpr Key oidc_auto_create{"oidc_auto_create", Type::flag, "false"};
+// "Se connecter avec <nom>" on the sign-in page.
+inline constexpr Key oidc_display_name{"oidc_display_name", Type::text, "", Reader::everyone};
+// Passwords sign in (false: only break_glass_admin may, everyone else through the provider).
+inline constexpr Key local_login{"local_login", Type::flag, "true", Reader::everyone};
+inline constexpr Key break_glass_admin{"break_glass_admin", Type::text, ""};
+// A reverse proxy that authenticates (forward auth): the header naming the user, honoured only
+// on connections from trusted_proxies (CIDR list, comma or space separated). Off while empty.
+inline constexpr Key proxy_auth_header{"proxy_auth_header", Type::text, ""};
+inline constexpr Key proxy_auth_trusted_proxies{"proxy_auth_trusted_proxies", Type::text, ""};
 
 // Every key, in the order `essaim settings` lists them.
 const std::vector<const Key*>& all();

@@ -19,10 +19,10 @@ namespace essaim::store {
 namespace {
 
 // Parents before children, so that every foreign key finds its row.
-constexpr const char* kTables[] = {"groups",     "qbt_servers",     "group_servers", "users",
-                                   "api_tokens", "sessions",        "settings",      "audit_log",
-                                   "torrents",   "recent_searches", "notifications", "deliveries",
-                                   "user_labels"};
+constexpr const char* kTables[] = {
+    "groups",          "qbt_servers",   "group_servers", "users",      "user_identities",
+    "api_tokens",      "sessions",      "settings",      "audit_log",  "torrents",
+    "recent_searches", "notifications", "deliveries",    "user_labels"};
 // Tables whose rows the first migrations create (the built-in groups, server 1): not counted as
 // "already holding data".
 constexpr std::string_view kSeededTables[] = {"groups", "qbt_servers"};

@@ -458,6 +458,45 @@ class SqlStore final : public Store {
             });
         c->run("COMMIT");
     }
+    std::optional<std::int64_t> user_for_identity(const std::string& issuer,
+                                                  const std::string& subject) override {
+        auto ids = all("SELECT user_id FROM user_identities WHERE issuer = ? AND subject = ?",
+                       {issuer, subject}, [](const db::Conn& r) { return r.int64(0); });
+        if (ids.empty()) return std::nullopt;
+        return ids.front();
+    }
+    void link_identity(const Identity& i) override {
+        exec(
+            "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, "
+            "?)",
+            {i.issuer, i.subject, i.user_id, i.created_at ? i.created_at : util::unix_now()},
+            {db::Failure::unique, "identity linked already"});
+    }
+    bool unlink_identity(std::int64_t user_id, const std::string& issuer) override {
+        return exec("DELETE FROM user_identities WHERE user_id = ? AND issuer = ?",
+                    {user_id, issuer}) > 0;
+    }
+    std::vector<Identity> identities(std::optional<std::int64_t> user_id) override {
+        auto row = [](const db::Conn& r) {
+            Identity i{r.int64(0), r.text(1), r.text(2), r.int64(3), std::nullopt};
+            if (!r.null(4)) i.last_login_at = r.int64(4);
+            return i;
+        };
+        if (user_id)
+            return all(
+                "SELECT user_id, issuer, subject, created_at, last_login_at FROM"
+                " user_identities WHERE user_id = ? ORDER BY issuer",
+                {*user_id}, row);
+        return all(
+            "SELECT user_id, issuer, subject, created_at, last_login_at FROM"
+            " user_identities ORDER BY user_id, issuer",
+            {}, row);
+    }
+    void touch_identity(const std::string& issuer, const std::string& subject,
+                        std::int64_t at) override {
+        exec("UPDATE user_identities SET last_login_at = ? WHERE issuer = ? AND subject = ?",
+             {at, issuer, subject});
+    }
     int delete_labels(std::int64_t user_id, const std::string& kind,
                       const std::vector<std::string>& names) override {
         int n = 0;  // a few names a call: one statement each

@@ -156,6 +156,14 @@ struct Server {
     std::int64_t created_at = 0;
 };
 
+// An account's link to an OpenID Connect provider's subject (issue 22).
+struct Identity {
+    std::int64_t user_id = 0;
+    std::string issuer, subject;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> last_login_at;
+};
+
 struct Notification {
     std::int64_t id = 0, user_id = 0;
     std::string kind;  // completed | limit_stopped | error | removed
@@ -262,6 +270,16 @@ class Store {
     virtual std::vector<std::pair<std::int64_t, std::int64_t>> all_group_servers() = 0;
     virtual void set_group_servers(std::int64_t group_id,
                                    const std::vector<std::int64_t>& server_ids) = 0;
+    // OpenID Connect links: the account a provider's subject signs in as; link_identity throws
+    // Conflict when that subject is linked already or the account has an identity at that
+    // provider; unlink_identity returns whether there was one.
+    virtual std::optional<std::int64_t> user_for_identity(const std::string& issuer,
+                                                          const std::string& subject) = 0;
+    virtual void link_identity(const Identity& i) = 0;
+    virtual bool unlink_identity(std::int64_t user_id, const std::string& issuer) = 0;
+    virtual std::vector<Identity> identities(std::optional<std::int64_t> user_id) = 0;
+    virtual void touch_identity(const std::string& issuer, const std::string& subject,
+                                std::int64_t at) = 0;
     // Another process may have changed users, groups or sessions (PostgreSQL: NOTIFY
     // essaim_auth, received by app/cluster.cpp). `listening` says whether such changes are being
     // heard at all: while not, user_for_session must not answer from a cache. SQLite watches its

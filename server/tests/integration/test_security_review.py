@@ -44,8 +44,8 @@ import pytest
 
 import swarm as sw
 from conftest import (GOOD_PASSWORD, ON_PG, Browser, Response, assert_error, db_exec, db_query,
-                      db_raw_dumps, parse_raw_response, raw_request, socket_exchange,
-                      unique_name)
+                      db_raw_dumps, looks_french, parse_raw_response, raw_request,
+                      socket_exchange, unique_name)
 from fake_jackett import FakeJackett
 from smtp_sink import SmtpSink
 from swarm import WebSocket, WebSocketRefused, wait_until
@@ -65,6 +65,9 @@ RULES = {
     ("POST", "/api/auth/login"): "public",
     ("POST", "/api/auth/register"): "public",
     ("POST", "/api/auth/logout"): "public",
+    # Browser navigations of a single sign-on (redirects; the callback checks its own state).
+    ("GET", "/api/auth/oidc/start"): "public",
+    ("GET", "/api/auth/oidc/callback"): "public",
     ("GET", "/metrics"): "admin",  # or Authorization: Bearer $ESSAIM_METRICS_TOKEN
     ("GET", "/api/me"): "session",
     ("PATCH", "/api/me"): "session",
@@ -109,6 +112,9 @@ RULES = {
     ("POST", "/api/admin/settings/test/jackett"): "admin",
     ("POST", "/api/admin/settings/test/downloads"): "admin",
     ("POST", "/api/admin/settings/test/smtp"): "admin",
+    ("POST", "/api/admin/settings/test/oidc"): "admin",
+    ("PUT", "/api/admin/users/{id}/oidc"): "admin",
+    ("DELETE", "/api/admin/users/{id}/oidc"): "admin",
     ("GET", "/api/admin/users"): "admin",
     ("POST", "/api/admin/users"): "admin",
     ("PATCH", "/api/admin/users/{id}"): "admin",
@@ -824,6 +830,7 @@ def test_no_secret_in_any_response_websocket_message_or_log_line(swarm_clean, es
         "download_secret": canary("telechargement"),
         "download_secret_2": canary("telechargement2"),
         "smtp_password": canary("smtp"),
+        "oidc_client_secret": canary("oidc"),
         "metrics_token": canary("metriques"),
         "qbt_password": sw.QBT_PASS,
         "qbt_wrong_password": canary("qbt-faux"),
@@ -897,8 +904,13 @@ def test_no_secret_in_any_response_websocket_message_or_log_line(swarm_clean, es
             "notifications": {"smtp_host": "127.0.0.1", "smtp_port": sink.port,
                               "smtp_username": "essaim", "smtp_password": secrets["smtp_password"],
                               "smtp_from": "essaim <essaim@example.org>", "smtp_starttls": True,
-                              "smtp_verify_tls": False}}, csrf=True)
+                              "smtp_verify_tls": False},
+            "oidc": {"issuer": "https://id.example.invalid", "client_id": "essaim",
+                     "client_secret": secrets["oidc_client_secret"]}}, csrf=True)
         assert res.status == 200, res
+        assert res.json["oidc"]["client_secret_set"] is True
+        t = admin.post("/api/admin/settings/test/oidc", {}, csrf=True).json
+        assert t["ok"] is False and looks_french(t["message"]), t
         sw.wait_link(srv, "ok")
         for path in ("/api/admin/settings", "/api/admin/users", "/api/admin/groups",
                      "/api/admin/servers",
@@ -1063,7 +1075,8 @@ def test_no_secret_in_any_response_websocket_message_or_log_line(swarm_clean, es
         assert oct(srv.data_dir.stat().st_mode & 0o777) == "0o700"
         hashes = [h for (h,) in db_query(srv.data_dir, "SELECT password_hash FROM users")]
         assert hashes and all(x.startswith("$argon2id$") for x in hashes), hashes
-        for key in ("jackett_api_key", "download_secret", "qbt_password", "smtp_password"):
+        for key in ("jackett_api_key", "download_secret", "qbt_password", "smtp_password",
+                    "oidc_client_secret"):
             [(value,)] = db_query(srv.data_dir, "SELECT value FROM settings WHERE key = ?", (key,))
             assert value.startswith("enc:v1:"), (key, value[:20])
     finally:

@@ -309,6 +309,35 @@ TEST_P(StoreContract, EachUserHasTheirOwnCategoriesAndTags) {
     EXPECT_TRUE(s->labels(bob).empty());
 }
 
+TEST_P(StoreContract, IdentitiesLinkOneSubjectToOneAccount) {
+    auto g = s->group_by_name("Utilisateurs");
+    ASSERT_TRUE(g);
+    auto alice = s->create_user({"alice", "Alice", std::nullopt, "h", "user", g->id});
+    auto bob = s->create_user({"bob", "Bob", std::nullopt, "h", "user", g->id});
+    const std::string iss = "https://id.example.org";
+    EXPECT_FALSE(s->user_for_identity(iss, "sub-a"));
+    s->link_identity({alice, iss, "sub-a", 1000, std::nullopt});
+    EXPECT_EQ(s->user_for_identity(iss, "sub-a"), alice);
+    EXPECT_FALSE(s->user_for_identity("https://other.example.org", "sub-a"));  // per provider
+    // One subject, one account; one identity per provider per account.
+    EXPECT_THROW(s->link_identity({bob, iss, "sub-a", 1000, std::nullopt}), Conflict);
+    EXPECT_THROW(s->link_identity({alice, iss, "sub-b", 1000, std::nullopt}), Conflict);
+    s->link_identity({alice, "https://other.example.org", "sub-a", 1000, std::nullopt});
+    s->touch_identity(iss, "sub-a", 2000);
+    auto mine = s->identities(alice);
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].issuer, iss);
+    EXPECT_EQ(mine[0].last_login_at, 2000);
+    EXPECT_FALSE(mine[1].last_login_at);
+    EXPECT_TRUE(s->unlink_identity(alice, "https://other.example.org"));
+    EXPECT_FALSE(s->unlink_identity(alice, "https://other.example.org"));
+    s->link_identity({bob, iss, "sub-b", 1000, std::nullopt});
+    EXPECT_EQ(s->identities(std::nullopt).size(), 2u);
+    s->delete_user(alice);  // the link goes with the account
+    EXPECT_FALSE(s->user_for_identity(iss, "sub-a"));
+    EXPECT_EQ(s->identities(std::nullopt).size(), 1u);
+}
+
 TEST_P(StoreContract, ServersTheirSealedPasswordsAndGroupsServers) {
     s->set_cipher(std::make_shared<SettingsCipher>(std::string(32, 'k')));
     auto list = s->servers();

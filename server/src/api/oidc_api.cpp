@@ -1,0 +1,167 @@
+// Single sign-on (issue 22): GET /api/auth/oidc/start and GET /api/auth/oidc/callback, the two
+// legs of an OpenID Connect login in the browser (docs/api-auth.md § Single sign-on). Both are
+// top-level navigations, so they answer with redirects, never JSON: a refusal sends the browser
+// back to the sign-in page with a code (`/connexion?sso=<code>`) that the page turns into a
+// French sentence; what exactly went wrong (a provider's error, which check the ID token failed)
+// goes to the audit log and the server's log, for administrators.
+#include "api/context.hpp"
+#include "api/errors.hpp"
+#include "auth/denied.hpp"
+#include "auth/oidc_accounts.hpp"
+#include "auth/oidc_client.hpp"
+#include "http/run_on.hpp"
+#include "store/audit.hpp"
+#include "store/settings_view.hpp"
+#include "util/clock.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace essaim::api {
+namespace {
+
+constexpr const char* kCallbackPath = "/api/auth/oidc/callback";
+
+auth::Provider provider_of(const Context& ctx) {
+    return {store::text(ctx.store, settings::oidc_issuer),
+            store::text(ctx.store, settings::oidc_client_id),
+            store::text(ctx.store, settings::oidc_client_secret),
+            store::text(ctx.store, settings::oidc_scopes),
+            store::flag(ctx.store, settings::allow_private_targets)};
+}
+
+bool configured(const auth::Provider& p) {
+    return !p.issuer.empty() && !p.client_id.empty() &&
+           (str::starts_with(p.issuer, "https://") || p.allow_private);
+}
+
+// Where the provider sends the browser back: essaim's public address when set, else the Host
+// this browser used (the provider only redirects to addresses registered for essaim anyway).
+std::string origin_of(const Context& ctx, const http::Request& req) {
+    if (!ctx.cfg.base_url.empty()) {
+        auto o = ctx.cfg.base_url;
+        while (!o.empty() && o.back() == '/') o.pop_back();
+        return o;
+    }
+    auto host = req.header("host");
+    return "http://" + std::string(host.empty() ? "127.0.0.1" : host);
+}
+
+http::Response redirect(const std::string& to) {
+    http::Response r;
+    r.status = 302;
+    r.headers.emplace_back("Location", to);
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+std::string login_cookie(const Context& ctx, std::string_view value, long max_age) {
+    http::CookieOptions o;
+    o.secure = ctx.sessions.secure_cookies();
+    o.max_age = max_age;
+    o.same_site = "Lax";  // the provider's redirect back is a cross-site navigation
+    o.path = "/api/auth/oidc";
+    return http::make_set_cookie(auth::kLoginCookie, value, o);
+}
+
+std::string cookie_key(const Context& ctx) {
+    return ctx.sessions.derived_key("essaim oidc login cookie");
+}
+
+http::Response refused(const Context& ctx, const http::Request& req, const std::string& code,
+                       const std::string& detail) {
+    spdlog::warn("connexion OIDC refusée ({}) : {}", code, detail);
+    store::audit(ctx.store, {std::nullopt, "", req.remote_ip}, "user.login_failed", "user", "",
+                 {{"method", "oidc"}, {"reason", code}});
+    auto r = redirect("/connexion?sso=" + code);
+    r.headers.emplace_back("Set-Cookie", login_cookie(ctx, "", 0));
+    return r;
+}
+
+http::Response start(const Context& ctx, http::Request& req) {
+    auto p = provider_of(ctx);
+    if (!configured(p)) return redirect("/connexion?sso=disabled");
+    auto now = util::unix_now();
+    auth::Discovery d;
+    try {
+        d = http::run_on(*ctx.ioc, ctx.oidc->discovery(p, now));
+    } catch (const std::exception& e) {
+        return refused(ctx, req, "provider_unavailable", e.what());
+    }
+    auto login = auth::new_login(now, req.query_param("return_to").value_or("/"));
+    auto url = auth::authorization_url(
+        d, {p.client_id, origin_of(ctx, req) + kCallbackPath, p.scopes}, login);
+    auto r = redirect(url);
+    r.headers.emplace_back("Set-Cookie", login_cookie(ctx, auth::seal_login(login, cookie_key(ctx)),
+                                                      auth::kLoginTtl));
+    return r;
+}
+
+http::Response callback(const Context& ctx, http::Request& req) {
+    auto p = provider_of(ctx);
+    if (!configured(p)) return redirect("/connexion?sso=disabled");
+    auto now = util::unix_now();
+    // The login this browser started: its sealed cookie, whose state must be the one the
+    // provider sends back (a callback from another browser, a forged or replayed state fail).
+    auto cookie = req.cookie(auth::kLoginCookie);
+    auto login = cookie ? auth::open_login(*cookie, cookie_key(ctx), now) : std::nullopt;
+    auto state = req.query_param("state").value_or("");
+    if (!login || state.empty() || !crypto::constant_time_equal(state, login->state))
+        return refused(ctx, req, "bad_state", "state absent, expiré ou d'un autre navigateur");
+    if (auto err = req.query_param("error"))
+        return refused(ctx, req, "provider_refused", "le fournisseur répond " + *err);
+    // RFC 9207: when the provider names itself, it must be ours (mix-up attacks).
+    if (auto iss = req.query_param("iss"); iss && *iss != p.issuer)
+        return refused(ctx, req, "wrong_issuer", "iss " + *iss);
+    auto code = req.query_param("code").value_or("");
+    if (code.empty()) return refused(ctx, req, "bad_request", "pas de code");
+    auth::SignedIn in;
+    try {
+        in = http::run_on(*ctx.ioc, ctx.oidc->exchange(p, code, origin_of(ctx, req) + kCallbackPath,
+                                                       *login, now));
+    } catch (const auth::IdTokenError& e) {
+        return refused(ctx, req, "invalid_token", e.code + " : " + e.what());
+    } catch (const auth::OidcError& e) {
+        return refused(ctx, req, e.code == "token_refused" ? "token_refused" : "provider_unavailable",
+                       e.what());
+    }
+    auth::Resolved who;
+    try {
+        who = auth::account_for(
+            ctx.store, p.issuer, in.token,
+            {store::flag(ctx.store, settings::oidc_auto_create),
+             store::text(ctx.store, settings::oidc_group_claim),
+             store::text(ctx.store, settings::oidc_group_map)},
+            now, folder_in_use(ctx));
+    } catch (const auth::Denied& e) {
+        return refused(ctx, req, e.code, std::string(e.what()) + " (sub " + in.token.sub + ")");
+    }
+    auto& user = who.user;
+    ctx.store.touch_login(user.id, now);
+    store::Actor actor = store::Actor::of(user, req.remote_ip);
+    if (who.created)
+        store::audit(ctx.store, actor, "user.register", "user", std::to_string(user.id),
+                     {{"method", "oidc"}});
+    store::audit(ctx.store, actor, "user.login", "user", std::to_string(user.id),
+                 {{"method", "oidc"}});
+    auto issued = ctx.sessions.issue(user, req.remote_ip, std::string(req.header("user-agent")));
+    auto r = redirect(login->return_to);
+    ctx.sessions.set_cookies(r, issued);
+    r.headers.emplace_back("Set-Cookie", login_cookie(ctx, "", 0));
+    return r;
+}
+
+}  // namespace
+
+void register_oidc_routes(http::Router& r, const Context& ctx) {
+    using http::Exec;
+    r.add(
+        "GET", "/api/auth/oidc/start", [&ctx](http::Request& q) { return start(ctx, q); },
+        Exec::worker);
+    r.add(
+        "GET", "/api/auth/oidc/callback", [&ctx](http::Request& q) { return callback(ctx, q); },
+        Exec::worker);
+}
+
+}  // namespace essaim::api

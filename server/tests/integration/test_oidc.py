@@ -1,0 +1,221 @@
+"""Issue 22: single sign-on through a real OpenID Connect provider (panva's oidc-provider, run by
+oidc/provider.mjs on loopback, with a plain login form and test controls).
+
+A browser is an urllib opener with a cookie jar (oidc/oidc_provider.py): it follows essaim's
+/api/auth/oidc/start to the provider, signs in on its form, and is sent back to essaim's
+callback, which the test then opens with the same cookies. Every refusal leaves the browser
+without a session and on /connexion?sso=<code>, and is in the audit log."""
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import Browser, db_query, free_port, looks_french
+from oidc.oidc_provider import OidcProvider, browser_login, make_opener
+
+CLIENT_SECRET = "secret-du-client-essaim-0123456789"
+ACCOUNTS = [
+    {"sub": "sub-alice", "password": "alice-mdp",
+     "claims": {"preferred_username": "alice", "name": "Alice Martin", "email": "alice@example.org",
+                "email_verified": True, "groups": ["famille"]}},
+    {"sub": "sub-bob", "password": "bob-mdp",
+     "claims": {"preferred_username": "bob", "name": "Bob", "groups": ["admins", "famille"]}},
+    {"sub": "sub-carol", "password": "carol-mdp", "claims": {"preferred_username": "carol"}},
+]
+GROUP_MAP = "admins = Administrateurs\nfamille = Utilisateurs"
+
+
+class Sso:
+    def __init__(self, essaim):
+        self.port = free_port()
+        self.callback = f"http://127.0.0.1:{self.port}/api/auth/oidc/callback"
+        self.provider = OidcProvider(
+            clients=[{"client_id": "essaim", "client_secret": CLIENT_SECRET,
+                      "redirect_uris": [self.callback],
+                      "post_logout_redirect_uris": [f"http://127.0.0.1:{self.port}/connexion"]}],
+            accounts=ACCOUNTS).start()
+        self.server = essaim.start(port=self.port)
+        self.admin = Browser(self.server)
+        assert self.admin.login(self.server.admin_username,
+                                self.server.admin_password).status == 200
+        self.configure(auto_create=True)
+
+    def configure(self, **oidc):
+        body = {"general": {"allow_private_targets": True},
+                "oidc": {"issuer": self.provider.issuer, "client_id": "essaim",
+                         "client_secret": CLIENT_SECRET, "scopes": "openid profile email groups",
+                         "group_claim": "groups", "group_map": GROUP_MAP,
+                         "display_name": "Fournisseur de test", **oidc}}
+        res = self.admin.request("PUT", "/api/admin/settings", body, csrf=True)
+        assert res.status == 200, res
+        return res.json
+
+    def login(self, username, password, *, tamper=None):
+        """The whole browser flow; returns (Location essaim sends the browser to, Browser with
+        the cookies essaim set)."""
+        opener = make_opener()
+        start = f"http://127.0.0.1:{self.port}/api/auth/oidc/start?return_to=/torrents"
+        url = browser_login(start, username, password, opener, redirect_uri=self.callback)
+        if tamper:
+            url = tamper(url)
+        return self.open_callback(url, opener)
+
+    def open_callback(self, url, opener):
+        req = urllib.request.Request(url)
+        try:
+            res = opener.open(req, timeout=10)
+            location, headers = res.headers.get("Location"), res.headers
+        except urllib.error.HTTPError as e:  # the opener does not follow redirects
+            location, headers = e.headers.get("Location"), e.headers
+        b = Browser(self.server)
+        for cookie in opener.cookie_jar:
+            if cookie.name in ("essaim_session", "csrf_token"):
+                b.cookies[cookie.name] = cookie.value
+        return location, b
+
+    def stop(self):
+        self.provider.stop()
+
+
+@pytest.fixture
+def sso(essaim):
+    s = Sso(essaim)
+    yield s
+    s.stop()
+
+
+def users(s):
+    return {u["username"]: u for u in s.admin.get("/api/admin/users").json["users"]}
+
+
+def audit_actions(s):
+    return [(e["action"], e.get("details") or {}) for e in
+            s.admin.get("/api/admin/audit?limit=200").json["entries"]]
+
+
+def test_first_login_creates_the_account_in_the_mapped_group_and_the_second_reuses_it(sso):
+    inst = Browser(sso.server).get("/api/instance").json
+    assert inst["sso"] == {"display_name": "Fournisseur de test", "start": "/api/auth/oidc/start"}
+    location, b = sso.login("bob", "bob-mdp")
+    assert location == "/torrents"
+    me = b.me()
+    assert me.status == 200, me
+    assert me.json["username"] == "bob" and me.json["group"]["name"] == "Administrateurs"
+    first_id = me.json["id"]
+    # CSRF works as for a password session.
+    res = b.request("PATCH", "/api/me", {"display_name": "Bob l'éponge"}, csrf=True)
+    assert res.status == 200, res
+    location, b2 = sso.login("bob", "bob-mdp")
+    assert b2.me().json["id"] == first_id
+    assert list(users(sso)).count("bob") == 1
+    # Alice: the e-mail the provider verified is copied, her group is the mapped one.
+    _, a = sso.login("alice", "alice-mdp")
+    me = a.me().json
+    assert me["group"]["name"] == "Utilisateurs" and me["email"] == "alice@example.org"
+    actions = audit_actions(sso)
+    assert ("user.login", {"method": "oidc"}) in actions
+    assert ("user.register", {"method": "oidc"}) in actions
+    rows = db_query(sso.server.data_dir, "SELECT subject FROM user_identities ORDER BY subject")
+    assert [r[0] for r in rows] == ["sub-alice", "sub-bob"]
+
+
+@pytest.mark.parametrize("kind", ["wrong_aud", "wrong_nonce", "expired", "wrong_iss", "forged",
+                                  "alg_none", "hs256", "unknown_kid", "replay"])
+def test_a_bad_id_token_is_refused(sso, kind):
+    if kind == "replay":
+        sso.login("carol", "carol-mdp")  # a genuine token to replay
+    sso.provider.mutate(kind)
+    location, b = sso.login("carol", "carol-mdp")
+    assert location == "/connexion?sso=invalid_token", (kind, location)
+    assert b.session is None
+    assert b.me().status == 401
+    failed = [d for a, d in audit_actions(sso) if a == "user.login_failed"]
+    assert {"method": "oidc", "reason": "invalid_token"} in failed
+
+
+def test_state_is_bound_to_the_browser(sso):
+    # A tampered state.
+    def other_state(url):
+        u = urllib.parse.urlsplit(url)
+        q = dict(urllib.parse.parse_qsl(u.query))
+        q["state"] = "x" + q["state"][1:]
+        return urllib.parse.urlunsplit(u._replace(query=urllib.parse.urlencode(q)))
+    location, b = sso.login("carol", "carol-mdp", tamper=other_state)
+    assert location == "/connexion?sso=bad_state" and b.session is None
+    # The right callback opened by another browser (no login cookie), then replayed by the
+    # browser that started it after it succeeded once.
+    opener = make_opener()
+    start = f"http://127.0.0.1:{sso.port}/api/auth/oidc/start"
+    url = browser_login(start, "carol", "carol-mdp", opener, redirect_uri=sso.callback)
+    location, b = sso.open_callback(url, make_opener())
+    assert location == "/connexion?sso=bad_state" and b.session is None
+    location, b = sso.open_callback(url, opener)
+    assert location == "/" and b.me().status == 200
+    location, b = sso.open_callback(url, opener)
+    assert location == "/connexion?sso=bad_state"
+
+
+def test_key_rotation_is_followed(sso):
+    sso.login("carol", "carol-mdp")  # essaim now holds the provider's keys
+    sso.provider.rotate(drop_old=True)
+    location, b = sso.login("carol", "carol-mdp")
+    assert location == "/torrents" and b.me().status == 200
+
+
+def test_without_auto_create_only_linked_accounts_and_essaim_disabling_wins(sso):
+    sso.configure(auto_create=False)
+    location, _ = sso.login("carol", "carol-mdp")
+    assert location == "/connexion?sso=oidc_no_account"
+    res = sso.admin.request("POST", "/api/admin/users",
+                            {"username": "caroline", "password": "mot-de-passe-caroline-1"},
+                            csrf=True)
+    assert res.status == 201, res
+    cid = res.json["user"]["id"]
+    res = sso.admin.request("PUT", f"/api/admin/users/{cid}/oidc", {"subject": "sub-carol"},
+                            csrf=True)
+    assert res.status == 200, res
+    location, b = sso.login("carol", "carol-mdp")
+    assert location == "/torrents" and b.me().json["username"] == "caroline"
+    # The same subject cannot be linked twice.
+    res = sso.admin.request("PUT", f"/api/admin/users/{sso.admin.me().json['id']}/oidc",
+                            {"subject": "sub-carol"}, csrf=True)
+    assert res.status == 409 and looks_french(res.json["error"]["message"])
+    res = sso.admin.request("PATCH", f"/api/admin/users/{cid}", {"disabled": True}, csrf=True)
+    assert res.status == 200, res
+    assert b.me().status == 401  # sessions end with the account
+    location, _ = sso.login("carol", "carol-mdp")
+    assert location == "/connexion?sso=account_disabled"
+
+
+def test_local_login_off_leaves_only_the_break_glass_admin(sso):
+    res = sso.admin.request("POST", "/api/admin/users",
+                            {"username": "dora", "password": "mot-de-passe-dora-12"}, csrf=True)
+    assert res.status == 201
+    sso.configure(local_login=False, break_glass_admin=sso.server.admin_username)
+    assert Browser(sso.server).get("/api/instance").json["local_login"] is False
+    res = Browser(sso.server).login("dora", "mot-de-passe-dora-12")
+    assert res.status == 403 and res.json["error"]["code"] == "local_login_disabled"
+    assert looks_french(res.json["error"]["message"])
+    # A wrong password is still the usual 401 (no oracle on who the break-glass admin is).
+    assert Browser(sso.server).login("dora", "faux").status == 401
+    assert Browser(sso.server).login(sso.server.admin_username,
+                                     sso.server.admin_password).status == 200
+    # The provider still signs in.
+    location, b = sso.login("bob", "bob-mdp")
+    assert location == "/torrents" and b.me().status == 200
+
+
+def test_an_http_issuer_needs_private_targets(sso):
+    res = sso.admin.request("PUT", "/api/admin/settings",
+                            {"general": {"allow_private_targets": False}}, csrf=True)
+    assert res.status == 200
+    opener = make_opener()
+    req = urllib.request.Request(f"http://127.0.0.1:{sso.port}/api/auth/oidc/start")
+    try:
+        opener.open(req, timeout=10)
+        location = None
+    except urllib.error.HTTPError as e:
+        location = e.headers.get("Location")
+    assert location == "/connexion?sso=disabled"
