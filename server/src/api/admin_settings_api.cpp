@@ -12,6 +12,7 @@
 #include "http/client.hpp"
 #include "http/run_on.hpp"
 #include "jackett/client.hpp"
+#include "net/cidr.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/messages.hpp"
 #include "qbt/client.hpp"
@@ -161,7 +162,13 @@ http::Response put_settings(const Context& ctx, http::Request& req) {
         auto v = given(*sec, f);
         if (!v) continue;
         try {
-            c.set(f.key->name, settings::checked(*f.key, *v));
+            auto value = settings::checked(*f.key, *v);
+            if (f.key == &settings::proxy_auth_trusted_proxies) try {
+                    net::parse_cidrs(value);
+                } catch (const std::invalid_argument& e) {
+                    throw settings::Invalid("invalid_cidr", e.what());
+                }
+            c.set(f.key->name, std::move(value));
         } catch (const settings::Invalid& e) {
             throw ApiError(422, e.code, e.what(), std::string(f.section) + "." + f.field);
         }

@@ -54,6 +54,8 @@ void register_health_routes(http::Router& r, const Context& ctx) {
                      name.empty() ? std::string("l'authentification unique") : name},
                     {"start", "/api/auth/oidc/start"}};
             }
+            // Behind a signing-in reverse proxy: where the page sends the browser to sign in.
+            if (ctx.sessions.proxy_auth().enabled()) body["proxy_sign_in"] = "/api/auth/proxy";
             return http::Response::json(200, std::move(body));
         },
         http::Exec::worker);

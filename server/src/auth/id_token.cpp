@@ -45,12 +45,12 @@ Pkey rsa_key(const std::string& n, const std::string& e) {
         BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()),
                   nullptr),
         &BN_free),
-        be(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
-                     static_cast<int>(e.size()), nullptr),
+        be(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()),
+                     nullptr),
            &BN_free);
     if (!bn || !be || BN_num_bits(bn.get()) < kMinRsaBits) return nullptr;
     std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(),
-                                                                       &OSSL_PARAM_BLD_free);
+                                                                        &OSSL_PARAM_BLD_free);
     if (!bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) ||
         !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()))
         return nullptr;
@@ -90,12 +90,10 @@ std::string es256_der(std::string_view raw) {
 }
 
 bool verify(EVP_PKEY* key, std::string_view signed_part, std::string_view sig) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                &EVP_MD_CTX_free);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
-                            sig.size(),
-                            reinterpret_cast<const unsigned char*>(signed_part.data()),
+                            sig.size(), reinterpret_cast<const unsigned char*>(signed_part.data()),
                             signed_part.size()) == 1;
 }
 
@@ -192,11 +190,11 @@ IdToken verify_id_token(std::string_view token, const Jwks& keys, const Expected
     auto header = decode_object(parts.header);
     auto alg = text_of(header, "alg");
     const char* kty = alg == "RS256" ? "RSA" : alg == "ES256" ? "EC" : nullptr;
-    if (!kty)
-        throw IdTokenError("alg_refused", "algorithme de signature refusé : « " + alg + " »");
+    if (!kty) throw IdTokenError("alg_refused", "algorithme de signature refusé : « " + alg + " »");
     const auto* key = keys.find(text_of(header, "kid"), kty);
     if (!key)
-        throw IdTokenError("unknown_key", "jeton signé par une clé que le fournisseur ne publie pas");
+        throw IdTokenError("unknown_key",
+                           "jeton signé par une clé que le fournisseur ne publie pas");
     auto sig = crypto::base64url_decode(parts.signature);
     if (!sig) throw IdTokenError("malformed", "jeton d'identité illisible");
     std::string signature = alg == "ES256" ? es256_der(*sig) : *sig;
@@ -220,8 +218,7 @@ IdToken verify_id_token(std::string_view token, const Jwks& keys, const Expected
     if (!ours || (several && text_of(c, "azp") != e.client_id))
         throw IdTokenError("wrong_audience", "jeton destiné à une autre application");
     auto exp = number_of(c, "exp");
-    if (!exp || e.now > *exp + e.leeway)
-        throw IdTokenError("expired", "jeton d'identité expiré");
+    if (!exp || e.now > *exp + e.leeway) throw IdTokenError("expired", "jeton d'identité expiré");
     if (auto nbf = number_of(c, "nbf"); nbf && e.now + e.leeway < *nbf)
         throw IdTokenError("not_yet_valid", "jeton d'identité pas encore valable");
     if (auto iat = number_of(c, "iat"); iat && e.now + e.leeway < *iat)

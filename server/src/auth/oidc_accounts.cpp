@@ -23,9 +23,9 @@ Resolved account_for(store::Store& s, const std::string& issuer, const IdToken& 
         if (auto name = map_group(token.claims, rules.group_claim, rules.group_map)) {
             auto g = s.group_by_name(*name);
             if (!g)
-                throw Denied(Denied::Kind::invalid, "unknown_group",
-                             "Le groupe « " + *name +
-                                 " » de la correspondance des groupes n'existe pas.");
+                throw Denied(
+                    Denied::Kind::invalid, "unknown_group",
+                    "Le groupe « " + *name + " » de la correspondance des groupes n'existe pas.");
             group = g->id;
         }
         auto text = [&](const char* k) -> std::optional<std::string> {
@@ -34,9 +34,8 @@ Resolved account_for(store::Store& s, const std::string& issuer, const IdToken& 
             return std::string(v->as_string());
         };
         NewAccount a;
-        a.username = username_for(token.claims, [&](const std::string& n) {
-            return s.user_by_username(n).has_value();
-        });
+        a.username = username_for(
+            token.claims, [&](const std::string& n) { return s.user_by_username(n).has_value(); });
         // Nobody knows this password: the account signs in through the provider (an
         // administrator may set one later for a password sign-in).
         a.password = generate_password() + generate_password();

@@ -26,7 +26,6 @@ struct Resolved {
 };
 
 Resolved account_for(store::Store& s, const std::string& issuer, const IdToken& token,
-                     const OidcAccounts& rules, std::int64_t now,
-                     const FolderInUse& in_use = {});
+                     const OidcAccounts& rules, std::int64_t now, const FolderInUse& in_use = {});
 
 }  // namespace essaim::auth

@@ -81,8 +81,7 @@ boost::asio::awaitable<std::shared_ptr<const Jwks>> OidcClient::keys(const Provi
 
 boost::asio::awaitable<SignedIn> OidcClient::exchange(const Provider& p, const std::string& code,
                                                       const std::string& redirect_uri,
-                                                      const LoginState& login,
-                                                      std::int64_t now) {
+                                                      const LoginState& login, std::int64_t now) {
     auto d = co_await discovery(p, now);
     http::ClientRequest req;
     req.method = "POST";
@@ -91,11 +90,11 @@ boost::asio::awaitable<SignedIn> OidcClient::exchange(const Provider& p, const s
     req.max_response_bytes = 1 << 20;
     req.allow_private = p.allow_private;
     // client_secret_basic: RFC 6749 §2.3.1 form-encodes id and secret before base64.
-    req.headers = {{"Content-Type", http::kFormType},
-                   {"Accept", "application/json"},
-                   {"Authorization", "Basic " + crypto::base64_encode(
-                                                    http::form_encode(p.client_id) + ":" +
-                                                    http::form_encode(p.client_secret))}};
+    req.headers = {
+        {"Content-Type", http::kFormType},
+        {"Accept", "application/json"},
+        {"Authorization", "Basic " + crypto::base64_encode(http::form_encode(p.client_id) + ":" +
+                                                           http::form_encode(p.client_secret))}};
     req.body = "grant_type=authorization_code&code=" + http::form_encode(code) +
                "&redirect_uri=" + http::form_encode(redirect_uri) +
                "&code_verifier=" + http::form_encode(login.verifier);

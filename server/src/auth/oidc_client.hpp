@@ -53,9 +53,8 @@ class OidcClient {
         std::shared_ptr<const Jwks> keys;
         std::int64_t refreshed_at = 0;  // the last fetch a token's unknown kid asked for
     };
-    boost::asio::awaitable<std::shared_ptr<const Jwks>> keys(const Provider& p,
-                                                             const Discovery& d, bool refresh,
-                                                             std::int64_t now);
+    boost::asio::awaitable<std::shared_ptr<const Jwks>> keys(const Provider& p, const Discovery& d,
+                                                             bool refresh, std::int64_t now);
     std::mutex mu_;
     std::map<std::string, Cached> cache_;  // by issuer
 };

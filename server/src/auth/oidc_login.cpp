@@ -32,8 +32,8 @@ std::string hmac_key(std::string_view key) {
 
 Discovery parse_discovery(std::string_view text, std::string_view issuer, bool allow_http) {
     auto bad = [](const std::string& why) {
-        return OidcError("discovery_invalid", "document de découverte du fournisseur refusé : " +
-                                                  why);
+        return OidcError("discovery_invalid",
+                         "document de découverte du fournisseur refusé : " + why);
     };
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
@@ -43,8 +43,8 @@ Discovery parse_discovery(std::string_view text, std::string_view issuer, bool a
                 text_of(o, "token_endpoint"), text_of(o, "jwks_uri"),
                 text_of(o, "end_session_endpoint")};
     if (d.issuer != issuer)
-        throw bad("il annonce l'émetteur « " + d.issuer + " » au lieu de « " +
-                  std::string(issuer) + " »");
+        throw bad("il annonce l'émetteur « " + d.issuer + " » au lieu de « " + std::string(issuer) +
+                  " »");
     auto url_ok = [&](const std::string& u) {
         return str::starts_with(u, "https://") || (allow_http && str::starts_with(u, "http://"));
     };
@@ -62,14 +62,17 @@ Discovery parse_discovery(std::string_view text, std::string_view issuer, bool a
     return d;
 }
 
+std::string local_path(std::string_view wanted) {
+    // "//host" and "/\\host" are other sites to a browser.
+    if (str::starts_with(wanted, "/") && !str::starts_with(wanted, "//") &&
+        wanted.find('\\') == std::string_view::npos && wanted.size() < 512)
+        return std::string(wanted);
+    return "/";
+}
+
 LoginState new_login(std::int64_t now, std::string_view return_to) {
-    LoginState s{crypto::random_token(32), crypto::random_token(32), crypto::random_token(32),
-                 "/", now + kLoginTtl};
-    // Only a local path: "//host" and "/\host" are other sites to a browser.
-    if (str::starts_with(return_to, "/") && !str::starts_with(return_to, "//") &&
-        return_to.find('\\') == std::string_view::npos && return_to.size() < 512)
-        s.return_to = std::string(return_to);
-    return s;
+    return {crypto::random_token(32), crypto::random_token(32), crypto::random_token(32),
+            local_path(return_to), now + kLoginTtl};
 }
 
 std::string seal_login(const LoginState& s, std::string_view key) {
@@ -97,8 +100,7 @@ std::optional<LoginState> open_login(std::string_view cookie, std::string_view k
     const auto& o = v.as_object();
     const auto* e = o.if_contains("e");
     if (!e || !e->is_int64() || now > e->as_int64()) return std::nullopt;
-    LoginState s{text_of(o, "s"), text_of(o, "n"), text_of(o, "v"), text_of(o, "r"),
-                 e->as_int64()};
+    LoginState s{text_of(o, "s"), text_of(o, "n"), text_of(o, "v"), text_of(o, "r"), e->as_int64()};
     if (s.state.empty() || s.nonce.empty() || s.verifier.empty()) return std::nullopt;
     return s;
 }

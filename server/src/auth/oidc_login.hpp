@@ -47,8 +47,10 @@ struct LoginState {
 inline constexpr const char* kLoginCookie = "essaim_oidc";
 inline constexpr std::int64_t kLoginTtl = 600;  // seconds to sign in at the provider
 
-// Random state, nonce and verifier (32 bytes each, base64url); `return_to` kept only when it
-// is a local path.
+// `wanted` when it is a path of this site ("/torrents?scope=all"), else "/": never another site
+// ("//host", "/\host", "https://…") after a sign-in.
+std::string local_path(std::string_view wanted);
+// Random state, nonce and verifier (32 bytes each, base64url); return_to = local_path(…).
 LoginState new_login(std::int64_t now, std::string_view return_to);
 // Cookie value: base64url(JSON) "." base64url(HMAC-SHA256(key, that)).
 std::string seal_login(const LoginState& s, std::string_view key);

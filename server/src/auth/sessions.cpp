@@ -52,7 +52,22 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     } else if (auto c = req.cookie(kSessionCookie)) {
         token = *c;
     }
-    return by_credential(token, bearer, req);
+    auto a = by_credential(token, bearer, req);
+    // Behind a signing-in proxy, its word wins over an older session of someone else.
+    if (a && !bearer)
+        if (auto vouched = proxy_user(proxy_auth(), req))
+            if (store_.user_for_identity(kProxyIssuer, *vouched) != a->user.id) return std::nullopt;
+    return a;
+}
+
+ProxyAuth SessionService::proxy_auth() const {
+    auto now = util::unix_now();
+    std::lock_guard lock(proxy_mu_);
+    if (now - proxy_read_at_ >= 5) {
+        proxy_ = auth::proxy_auth_of(store_);
+        proxy_read_at_ = now;
+    }
+    return proxy_;
 }
 
 std::optional<Authed> SessionService::authenticate_tool(const http::Request& req) const {

@@ -3,6 +3,7 @@
 // enabled and the token_version must match), so logout and password changes take effect at once.
 #pragma once
 
+#include "auth/proxy_auth.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
 
@@ -70,6 +71,8 @@ class SessionService {
     // HMAC-SHA256(secret, label), so no two uses ever share a key.
     std::string derived_key(std::string_view label) const;
     bool secure_cookies() const { return secure_; }
+    // The proxy sign-in's settings, re-read at most every 5 s (auth/proxy_auth.hpp).
+    ProxyAuth proxy_auth() const;
 
   private:
     std::optional<Authed> by_credential(const std::string& token, bool bearer,
@@ -79,6 +82,9 @@ class SessionService {
     void record_use(std::int64_t token_id, const std::string& ip, std::int64_t now) const;
 
     store::Store& store_;
+    mutable std::mutex proxy_mu_;
+    mutable ProxyAuth proxy_;
+    mutable std::int64_t proxy_read_at_ = -1000;
     mutable std::mutex touched_mu_;
     mutable std::unordered_map<std::int64_t, std::int64_t> touched_;  // token id → last recorded
     std::string key_;

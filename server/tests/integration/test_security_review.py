@@ -68,6 +68,7 @@ RULES = {
     # Browser navigations of a single sign-on (redirects; the callback checks its own state).
     ("GET", "/api/auth/oidc/start"): "public",
     ("GET", "/api/auth/oidc/callback"): "public",
+    ("GET", "/api/auth/proxy"): "public",  # honoured only from trusted_proxies
     ("GET", "/metrics"): "admin",  # or Authorization: Bearer $ESSAIM_METRICS_TOKEN
     ("GET", "/api/me"): "session",
     ("PATCH", "/api/me"): "session",

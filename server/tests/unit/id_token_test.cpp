@@ -24,9 +24,9 @@ struct Key {
     bool ec = false;
 
     static Key rsa(std::string kid, unsigned bits = 2048) {
-        return {std::shared_ptr<EVP_PKEY>(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA",
-                                                            static_cast<size_t>(bits)),
-                                          &EVP_PKEY_free),
+        return {std::shared_ptr<EVP_PKEY>(
+                    EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits)),
+                    &EVP_PKEY_free),
                 std::move(kid), false};
     }
     static Key p256(std::string kid) {
@@ -46,14 +46,19 @@ struct Key {
 
     json::object jwk() const {
         if (!ec)
-            return {{"kty", "RSA"}, {"kid", kid}, {"use", "sig"}, {"alg", "RS256"},
+            return {{"kty", "RSA"},
+                    {"kid", kid},
+                    {"use", "sig"},
+                    {"alg", "RS256"},
                     {"n", c::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_N))},
                     {"e", c::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_E))}};
         unsigned char pt[65];
         size_t len = 0;
         EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof pt, &len);
         std::string p(reinterpret_cast<char*>(pt), len);
-        return {{"kty", "EC"}, {"kid", kid}, {"crv", "P-256"},
+        return {{"kty", "EC"},
+                {"kid", kid},
+                {"crv", "P-256"},
                 {"x", c::base64url_encode(p.substr(1, 32))},
                 {"y", c::base64url_encode(p.substr(33, 32))}};
     }
@@ -82,7 +87,7 @@ struct Key {
 };
 
 json::object claims() {
-    return {{"iss", kIssuer}, {"aud", "essaim"},   {"sub", "248289761001"},
+    return {{"iss", kIssuer},    {"aud", "essaim"}, {"sub", "248289761001"},
             {"exp", kNow + 600}, {"iat", kNow - 5}, {"nonce", "n-0S6_WzA2Mj"}};
 }
 
@@ -94,8 +99,8 @@ std::string token(const Key& k, const json::object& body, std::string alg = "",
         if (!kid.empty()) h["kid"] = kid;
     } else
         h["kid"] = k.kid;
-    auto part = c::base64url_encode(json::serialize(h)) + "." +
-                c::base64url_encode(json::serialize(body));
+    auto part =
+        c::base64url_encode(json::serialize(h)) + "." + c::base64url_encode(json::serialize(body));
     return part + "." + c::base64url_encode(k.sign(part));
 }
 

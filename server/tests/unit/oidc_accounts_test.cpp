@@ -1,5 +1,5 @@
-#include "auth/denied.hpp"
 #include "auth/oidc_accounts.hpp"
+#include "auth/denied.hpp"
 #include "store/store.hpp"
 
 #include <gtest/gtest.h>
@@ -33,8 +33,8 @@ std::string code_of(store::Store& s, const a::IdToken& t, const a::OidcAccounts&
 TEST(OidcAccounts, OnlyALinkedSubjectSignsInUnlessCreationIsAllowed) {
     auto s = store::open_sqlite_store(":memory:");
     auto g = s->group_by_name("Utilisateurs");
-    auto alice = s->create_user({"alice", "Alice", std::string("alice@example.org"), "h", "user",
-                                 g->id});
+    auto alice =
+        s->create_user({"alice", "Alice", std::string("alice@example.org"), "h", "user", g->id});
     // Same e-mail, same name at the provider: still not Alice's account (never by e-mail).
     auto lookalike = id("sub-x", {{"preferred_username", "alice"},
                                   {"email", "alice@example.org"},

@@ -77,7 +77,7 @@ TEST(OidcLogin, TheCookieIsSealedBoundedAndOurs) {
     EXPECT_EQ(s.expires_at, 1000 + a::kLoginTtl);
     EXPECT_EQ(s.return_to, "/torrents?scope=all");
     std::set<std::string> values{s.state, s.nonce, s.verifier};
-    EXPECT_EQ(values.size(), 3u);  // three independent random values
+    EXPECT_EQ(values.size(), 3u);       // three independent random values
     EXPECT_GE(s.verifier.size(), 43u);  // RFC 7636: 43–128 characters
     auto cookie = a::seal_login(s, "k");
     auto back = a::open_login(cookie, "k", 1500);
@@ -92,8 +92,8 @@ TEST(OidcLogin, TheCookieIsSealedBoundedAndOurs) {
     EXPECT_FALSE(a::open_login(forged, "k", 1500));
     for (const char* bad : {"", ".", "abc", "a.b"}) EXPECT_FALSE(a::open_login(bad, "k", 1500));
     // Never another site after login.
-    for (const char* away : {"https://evil.example/", "//evil.example/x", "/\\evil.example",
-                             "javascript:alert(1)"})
+    for (const char* away :
+         {"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"})
         EXPECT_EQ(a::new_login(0, away).return_to, "/") << away;
 }
 

@@ -1,6 +1,7 @@
-// Single sign-on (issue 22): GET /api/auth/oidc/start and GET /api/auth/oidc/callback, the two
-// legs of an OpenID Connect login in the browser (docs/api-auth.md § Single sign-on). Both are
-// top-level navigations, so they answer with redirects, never JSON: a refusal sends the browser
+// Single sign-on (issue 22; docs/api-auth.md § Single sign-on): GET /api/auth/oidc/start and
+// GET /api/auth/oidc/callback, the two legs of an OpenID Connect login in the browser, and
+// GET /api/auth/proxy, the sign-in a trusted reverse proxy vouches for. All are top-level
+// navigations, so they answer with redirects, never JSON: a refusal sends the browser
 // back to the sign-in page with a code (`/connexion?sso=<code>`) that the page turns into a
 // French sentence; what exactly went wrong (a provider's error, which check the ID token failed)
 // goes to the audit log and the server's log, for administrators.
@@ -9,6 +10,7 @@
 #include "auth/denied.hpp"
 #include "auth/oidc_accounts.hpp"
 #include "auth/oidc_client.hpp"
+#include "auth/proxy_auth.hpp"
 #include "http/run_on.hpp"
 #include "store/audit.hpp"
 #include "store/settings_view.hpp"
@@ -93,8 +95,8 @@ http::Response start(const Context& ctx, http::Request& req) {
     auto url = auth::authorization_url(
         d, {p.client_id, origin_of(ctx, req) + kCallbackPath, p.scopes}, login);
     auto r = redirect(url);
-    r.headers.emplace_back("Set-Cookie", login_cookie(ctx, auth::seal_login(login, cookie_key(ctx)),
-                                                      auth::kLoginTtl));
+    r.headers.emplace_back(
+        "Set-Cookie", login_cookie(ctx, auth::seal_login(login, cookie_key(ctx)), auth::kLoginTtl));
     return r;
 }
 
@@ -123,17 +125,17 @@ http::Response callback(const Context& ctx, http::Request& req) {
     } catch (const auth::IdTokenError& e) {
         return refused(ctx, req, "invalid_token", e.code + " : " + e.what());
     } catch (const auth::OidcError& e) {
-        return refused(ctx, req, e.code == "token_refused" ? "token_refused" : "provider_unavailable",
+        return refused(ctx, req,
+                       e.code == "token_refused" ? "token_refused" : "provider_unavailable",
                        e.what());
     }
     auth::Resolved who;
     try {
-        who = auth::account_for(
-            ctx.store, p.issuer, in.token,
-            {store::flag(ctx.store, settings::oidc_auto_create),
-             store::text(ctx.store, settings::oidc_group_claim),
-             store::text(ctx.store, settings::oidc_group_map)},
-            now, folder_in_use(ctx));
+        who = auth::account_for(ctx.store, p.issuer, in.token,
+                                {store::flag(ctx.store, settings::oidc_auto_create),
+                                 store::text(ctx.store, settings::oidc_group_claim),
+                                 store::text(ctx.store, settings::oidc_group_map)},
+                                now, folder_in_use(ctx));
     } catch (const auth::Denied& e) {
         return refused(ctx, req, e.code, std::string(e.what()) + " (sub " + in.token.sub + ")");
     }
@@ -152,6 +154,41 @@ http::Response callback(const Context& ctx, http::Request& req) {
     return r;
 }
 
+// The proxy's header names the user (only from a trusted proxy): the account linked to that
+// name, or a new one under the same rule as the provider's (oidc.auto_create).
+http::Response proxy_sign_in(const Context& ctx, http::Request& req) {
+    auto who_name = auth::proxy_user(ctx.sessions.proxy_auth(), req);
+    if (!who_name) {
+        store::audit(ctx.store, {std::nullopt, "", req.remote_ip}, "user.login_failed", "user", "",
+                     {{"method", "proxy"}, {"reason", "proxy_untrusted"}});
+        return redirect("/connexion?sso=proxy_untrusted");
+    }
+    auto now = util::unix_now();
+    auth::IdToken id{*who_name, {{"preferred_username", *who_name}}};
+    auth::Resolved who;
+    try {
+        who = auth::account_for(ctx.store, auth::kProxyIssuer, id,
+                                {store::flag(ctx.store, settings::oidc_auto_create), "", ""}, now,
+                                folder_in_use(ctx));
+    } catch (const auth::Denied& e) {
+        store::audit(ctx.store, {std::nullopt, who_name->substr(0, 64), req.remote_ip},
+                     "user.login_failed", "user", "", {{"method", "proxy"}, {"reason", e.code}});
+        return redirect("/connexion?sso=" + e.code);
+    }
+    ctx.store.touch_login(who.user.id, now);
+    auto actor = store::Actor::of(who.user, req.remote_ip);
+    if (who.created)
+        store::audit(ctx.store, actor, "user.register", "user", std::to_string(who.user.id),
+                     {{"method", "proxy"}});
+    store::audit(ctx.store, actor, "user.login", "user", std::to_string(who.user.id),
+                 {{"method", "proxy"}});
+    auto issued =
+        ctx.sessions.issue(who.user, req.remote_ip, std::string(req.header("user-agent")));
+    auto r = redirect(auth::local_path(req.query_param("return_to").value_or("/")));
+    ctx.sessions.set_cookies(r, issued);
+    return r;
+}
+
 }  // namespace
 
 void register_oidc_routes(http::Router& r, const Context& ctx) {
@@ -161,6 +198,9 @@ void register_oidc_routes(http::Router& r, const Context& ctx) {
         Exec::worker);
     r.add(
         "GET", "/api/auth/oidc/callback", [&ctx](http::Request& q) { return callback(ctx, q); },
+        Exec::worker);
+    r.add(
+        "GET", "/api/auth/proxy", [&ctx](http::Request& q) { return proxy_sign_in(ctx, q); },
         Exec::worker);
 }
 
