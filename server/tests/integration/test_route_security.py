@@ -17,7 +17,10 @@ ROUTE = re.compile(r'r\.add(?:_async)?\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
 # naming the torrent and the folder instead (test_user_folders.py, test_downloads.py).
 PUBLIC = {("GET", "/api/health"), ("GET", "/api/instance"), ("POST", "/api/auth/login"),
           ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics"),
-          ("GET", "/api/torrents/{hash}/zip"), ("POST", "/api/v2/auth/login")}
+          ("GET", "/api/torrents/{hash}/zip"), ("POST", "/api/v2/auth/login"),
+          # Single sign-on: browser navigations answered with redirects (docs/api-auth.md).
+          ("GET", "/api/auth/oidc/start"), ("GET", "/api/auth/oidc/callback"),
+          ("GET", "/api/auth/proxy")}
 TOOL_API = "/api/v2/"
 HASH = "a" * 40
 
