@@ -39,7 +39,8 @@ void register_health_routes(http::Router& r, const Context& ctx) {
     r.add(
         "GET", "/api/instance",
         [&ctx](http::Request&) {
-            auto open = store::flag(ctx.store, settings::registration_open);
+            auto open = store::flag(ctx.store, settings::registration_open) &&
+                        store::flag(ctx.store, settings::local_login);
             boost::json::object body{
                 {"site_name", store::text(ctx.store, settings::site_name)},
                 {"registration_open", open},

@@ -24,10 +24,12 @@ boost::asio::awaitable<std::string> get(const Provider& p, const std::string& ur
     req.headers = {{"Accept", "application/json"}};
     auto res = co_await http::fetch(req);
     if (res.status == 0)
-        throw OidcError("provider_unreachable", std::string(what) + " injoignable : " + res.error);
+        throw OidcError("provider_unreachable",
+                        "impossible de lire " + std::string(what) + " : " + res.error);
     if (res.status != 200)
-        throw OidcError("provider_error", std::string(what) + " : réponse " +
-                                              std::to_string(res.status) + " du fournisseur");
+        throw OidcError("provider_error", "impossible de lire " + std::string(what) +
+                                              " : le fournisseur répond " +
+                                              std::to_string(res.status));
     co_return res.body;
 }
 

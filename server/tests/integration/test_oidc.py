@@ -194,7 +194,11 @@ def test_local_login_off_leaves_only_the_break_glass_admin(sso):
                             {"username": "dora", "password": "mot-de-passe-dora-12"}, csrf=True)
     assert res.status == 201
     sso.configure(local_login=False, break_glass_admin=sso.server.admin_username)
-    assert Browser(sso.server).get("/api/instance").json["local_login"] is False
+    inst = Browser(sso.server).get("/api/instance").json
+    assert inst["local_login"] is False and inst["registration_open"] is False
+    # No sign-up form either: accounts come from the provider.
+    res = Browser(sso.server).register("eve-inscrite", "mot-de-passe-eve-12")
+    assert res.status == 403 and res.json["error"]["code"] == "registration_closed"
     res = Browser(sso.server).login("dora", "mot-de-passe-dora-12")
     assert res.status == 403 and res.json["error"]["code"] == "local_login_disabled"
     assert looks_french(res.json["error"]["message"])

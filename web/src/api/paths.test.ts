@@ -15,6 +15,7 @@ describe('apiPaths', () => {
     expect(apiPaths.torrents).toBe('/api/torrents');
     expect(apiPaths.live).toBe('/api/ws');
     expect(apiPaths.adminSettingsTest('smtp')).toBe('/api/admin/settings/test/smtp');
+    expect(apiPaths.adminSettingsTest('oidc')).toBe('/api/admin/settings/test/oidc');
     expect(apiPaths.torrentsBulk('pause')).toBe('/api/torrents/pause');
     expect(apiPaths.torrentsBulk('delete')).toBe('/api/torrents/delete');
     expect(apiPaths.adminServers).toBe('/api/admin/servers');
@@ -27,6 +28,7 @@ describe('apiPaths', () => {
     expect(apiPaths.torrent('abc', 'files')).toBe('/api/torrents/abc/files');
     expect(apiPaths.adminUser(7)).toBe('/api/admin/users/7');
     expect(apiPaths.adminUser(7, 'password')).toBe('/api/admin/users/7/password');
+    expect(apiPaths.adminUser(7, 'oidc')).toBe('/api/admin/users/7/oidc');
     expect(apiPaths.adminGroup(3)).toBe('/api/admin/groups/3');
     expect(apiPaths.searchRecentItem(12)).toBe('/api/search/recent/12');
     expect(apiPaths.adminServer(2)).toBe('/api/admin/servers/2');

@@ -25,7 +25,10 @@ export type TorrentResource = 'files' | 'links' | 'zip' | 'pause' | 'resume' | '
 export type BulkAction = 'pause' | 'resume' | 'delete';
 
 /** The connection tests of "Réglages" (`/api/admin/settings/test/…`). */
-export type SettingsTest = 'qbittorrent' | 'jackett' | 'downloads' | 'smtp';
+export type SettingsTest = 'qbittorrent' | 'jackett' | 'downloads' | 'smtp' | 'oidc';
+
+/** What hangs under one account (`/api/admin/users/{id}/…`): a new password, the single sign-on identity. */
+export type AdminUserResource = 'password' | 'oidc';
 
 export const apiPaths = {
   health: `${API}/health`,
@@ -62,7 +65,7 @@ export const apiPaths = {
   notificationsRead: `${API}/notifications/read`,
 
   adminUsers: `${API}/admin/users`,
-  adminUser: (id: number, resource?: 'password') =>
+  adminUser: (id: number, resource?: AdminUserResource) =>
     `${API}/admin/users/${segment(id)}${resource ? `/${resource}` : ''}`,
   adminGroups: `${API}/admin/groups`,
   adminGroup: (id: number) => `${API}/admin/groups/${segment(id)}`,

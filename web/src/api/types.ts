@@ -50,6 +50,23 @@ export interface Instance {
   site_name: string;
   registration_open: boolean;
   version: string;
+  /**
+   * Passwords sign in (false: only the break-glass administrator may, everyone else through the
+   * identity provider). Absent from servers before issue 22: read it as true.
+   */
+  local_login: boolean;
+  /** The sign-in page's "Se connecter avec …" button, while an identity provider is configured. */
+  sso?: InstanceSso;
+  /** Behind a signing-in reverse proxy: the route that opens a session from its header. */
+  proxy_sign_in?: string;
+}
+
+/** Single sign-on as `GET /api/instance` offers it (docs/api-auth.md, "Single sign-on"). */
+export interface InstanceSso {
+  /** The provider's name for the button ("l'authentification unique" when the admin gave none). */
+  display_name: string;
+  /** Where the button leads (`/api/auth/oidc/start`), to which `?return_to=` is added. */
+  start: string;
 }
 
 export type QbtStatus = 'ok' | 'down' | 'unconfigured';

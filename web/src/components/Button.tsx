@@ -13,6 +13,16 @@ const variants: Record<Variant, string> = {
   danger: 'bg-red-700 text-white hover:bg-red-800 dark:bg-red-500 dark:text-stone-950 dark:hover:bg-red-400',
 };
 
+/** A button's look, for what must be another element (a link leaving the app, e.g. single sign-on). */
+export function buttonClass(variant: Variant = 'primary', className?: string) {
+  return cx(
+    'inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold transition-colors',
+    'disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-80',
+    variants[variant],
+    className,
+  );
+}
+
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   /** Shows a spinner and `busyLabel`; the button stays focusable but does nothing. */
@@ -45,12 +55,7 @@ export function Button({
         }
         onClick?.(e);
       }}
-      className={cx(
-        'inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold transition-colors',
-        'disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-80',
-        variants[variant],
-        className,
-      )}
+      className={buttonClass(variant, className)}
       {...rest}
     >
       {busy ? <LoaderCircle aria-hidden="true" className="size-4 animate-spin" /> : icon}

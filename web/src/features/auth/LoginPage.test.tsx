@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { LoginPage } from './LoginPage';
+import type { InitialEntry } from 'react-router-dom';
+import { LoginPage, ssoErrorMessage } from './LoginPage';
 import { GuestOnly } from './guards';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
 
@@ -9,7 +10,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 const instance = { site_name: 'essaim', registration_open: true, version: '0.1.0' };
 
-function renderLogin() {
+function renderLogin(route: InitialEntry = '/connexion') {
   return renderWithProviders(
     <Routes>
       <Route element={<GuestOnly />}>
@@ -17,7 +18,7 @@ function renderLogin() {
       </Route>
       <Route path="/" element={<p>Accueil</p>} />
     </Routes>,
-    { route: '/connexion', me: null },
+    { route, me: null },
   );
 }
 
@@ -102,5 +103,121 @@ describe('LoginPage', () => {
     expect(busy.getAttribute('aria-busy')).toBe('true');
     answer(jsonResponse(200, alice));
     expect(await screen.findByText('Accueil')).toBeTruthy();
+  });
+});
+
+describe('LoginPage with single sign-on', () => {
+  const sso = { display_name: 'Authentik', start: '/api/auth/oidc/start' };
+  const withSso = { ...instance, local_login: true, sso };
+  const ssoLink = () => screen.findByRole('link', { name: 'Se connecter avec Authentik' });
+
+  it('offers the provider, coming back to the page that was asked for', async () => {
+    mockFetch(() => jsonResponse(200, withSso));
+    renderLogin({ pathname: '/connexion', state: { from: { pathname: '/torrents/abc', search: '?onglet=fichiers', hash: '' } } });
+    const link = await ssoLink();
+    expect(link.tagName).toBe('A');
+    expect(link.getAttribute('href')).toBe('/api/auth/oidc/start?return_to=%2Ftorrents%2Fabc%3Fonglet%3Dfichiers');
+    // Passwords still sign in: the form stays, below the button.
+    expect(screen.getByLabelText("Nom d'utilisateur")).toBeTruthy();
+    expect(screen.getByText('ou avec votre mot de passe')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Connexion de secours (administrateur)' })).toBeNull();
+  });
+
+  it('comes back home when nothing (or no page of ours) was asked for', async () => {
+    mockFetch(() => jsonResponse(200, withSso));
+    const first = renderLogin();
+    expect((await ssoLink()).getAttribute('href')).toBe('/api/auth/oidc/start?return_to=%2F');
+    first.unmount();
+
+    mockFetch(() => jsonResponse(200, withSso));
+    renderLogin({ pathname: '/connexion', state: { from: { pathname: '//ailleurs.example/x' } } });
+    expect((await ssoLink()).getAttribute('href')).toBe('/api/auth/oidc/start?return_to=%2F');
+  });
+
+  it('offers the signing-in proxy when the server announces it', async () => {
+    mockFetch(() => jsonResponse(200, { ...instance, local_login: true, proxy_sign_in: '/api/auth/proxy' }));
+    renderLogin({ pathname: '/connexion', state: { from: { pathname: '/tableau-de-bord' } } });
+    const link = await screen.findByRole('link', { name: "Continuer avec le proxy d'authentification" });
+    expect(link.getAttribute('href')).toBe('/api/auth/proxy?return_to=%2Ftableau-de-bord');
+    expect(screen.getByLabelText("Nom d'utilisateur")).toBeTruthy();
+  });
+
+  it('has no such button without a provider', async () => {
+    const fetch = mockFetch(() => jsonResponse(200, { ...instance, local_login: true }));
+    renderLogin();
+    await waitFor(() => expect(fetch).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(screen.queryByRole('link', { name: /^Se connecter avec/ })).toBeNull();
+    expect(screen.getByLabelText("Nom d'utilisateur")).toBeTruthy();
+  });
+
+  it.each([
+    ['disabled', "La connexion unique n'est pas configurée."],
+    ['bad_state', 'La connexion a expiré ou a été ouverte dans un autre navigateur : recommencez.'],
+    ['provider_refused', "Le fournisseur d'identité a refusé la connexion."],
+    ['wrong_issuer', "La réponse du fournisseur d'identité n'a pas pu être vérifiée : recommencez ou prévenez l'administrateur."],
+    ['invalid_token', "La réponse du fournisseur d'identité n'a pas pu être vérifiée : recommencez ou prévenez l'administrateur."],
+    ['token_refused', "La réponse du fournisseur d'identité n'a pas pu être vérifiée : recommencez ou prévenez l'administrateur."],
+    ['provider_unavailable', "Le fournisseur d'identité ne répond pas : réessayez plus tard."],
+    ['proxy_untrusted', "Le proxy d'authentification n'a pas transmis d'utilisateur (ou cette adresse n'est pas un proxy de confiance)."],
+    ['oidc_no_account', "Aucun compte essaim n'est lié à cette identité : demandez à un administrateur de lier votre compte."],
+    ['account_disabled', 'Ce compte est désactivé.'],
+    ['unknown_group', "La correspondance des groupes désigne un groupe inconnu : prévenez l'administrateur."],
+    ['bad_request', "La connexion unique a échoué : recommencez ou prévenez l'administrateur."],
+    ['quelque_chose', "La connexion unique a échoué : recommencez ou prévenez l'administrateur."],
+  ])('says why ?sso=%s came back', async (code, sentence) => {
+    mockFetch(() => jsonResponse(200, withSso));
+    renderLogin(`/connexion?sso=${code}`);
+    expect(screen.getByRole('alert').textContent).toBe(sentence);
+    expect(await ssoLink()).toBeTruthy();
+  });
+
+  it('never shows an odd code as it is', () => {
+    expect(ssoErrorMessage('<b>x</b>')).toBe("La connexion unique a échoué : recommencez ou prévenez l'administrateur.");
+    expect(ssoErrorMessage('other')).toBe("La connexion unique a échoué : recommencez ou prévenez l'administrateur.");
+  });
+
+  it('keeps the password form behind a disclosure when passwords are off (the break-glass administrator)', async () => {
+    const fetch = mockFetch((url) =>
+      url === '/api/auth/login'
+        ? errorResponse(
+            403,
+            'local_login_disabled',
+            "La connexion par mot de passe est désactivée : utilisez le bouton de connexion de votre fournisseur d'identité.",
+          )
+        : jsonResponse(200, { ...withSso, local_login: false }),
+    );
+    renderLogin();
+    const disclosure = await screen.findByRole('button', { name: 'Connexion de secours (administrateur)' });
+    expect(await ssoLink()).toBeTruthy();
+    expect(disclosure.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByLabelText("Nom d'utilisateur")).toBeNull();
+    expect(screen.queryByLabelText('Mot de passe')).toBeNull();
+
+    fireEvent.click(disclosure);
+    expect(disclosure.getAttribute('aria-expanded')).toBe('true');
+    const username = screen.getByLabelText("Nom d'utilisateur");
+    expect(document.activeElement).toBe(username);
+    expect(document.getElementById(disclosure.getAttribute('aria-controls')!)!.contains(username)).toBe(true);
+
+    fill("Nom d'utilisateur", 'alice');
+    fill('Mot de passe', 'un-mot-de-passe');
+    fireEvent.click(screen.getByRole('button', { name: 'Se connecter' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      "La connexion par mot de passe est désactivée : utilisez le bouton de connexion de votre fournisseur d'identité.",
+    );
+    expect(fetch.mock.calls.some(([url]) => String(url) === '/api/auth/login')).toBe(true);
+
+    fireEvent.click(disclosure);
+    expect(screen.queryByLabelText("Nom d'utilisateur")).toBeNull();
+  });
+
+  it('shows the form as usual when passwords are off but no provider is offered', async () => {
+    const fetch = mockFetch(() => jsonResponse(200, { ...instance, local_login: false }));
+    renderLogin();
+    await waitFor(() => expect(fetch).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(screen.getByLabelText("Nom d'utilisateur")).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Connexion de secours (administrateur)' })).toBeNull();
   });
 });

@@ -334,3 +334,72 @@ describe('audit helpers', () => {
     expect(detailValue(null)).toBe('—');
   });
 });
+
+describe('audit: single sign-on', () => {
+  it('says when a sign-in went through single sign-on', () => {
+    expect(actionLabel('user.login', { method: 'oidc' })).toEqual({ label: "Connexion via l'authentification unique", known: true });
+    expect(actionLabel('user.login', {})).toEqual({ label: 'Connexion', known: true });
+    expect(actionLabel('user.login', null)).toEqual({ label: 'Connexion', known: true });
+    expect(actionLabel('user.login_failed', { method: 'oidc', reason: 'bad_state' }).label).toBe(
+      'Connexion refusée (authentification unique)',
+    );
+    expect(actionLabel('user.register', { method: 'oidc' }).label).toBe("Inscription via l'authentification unique");
+    // Nothing of the kind for the other actions.
+    expect(actionLabel('user.logout', { method: 'oidc' }).label).toBe('Déconnexion');
+    expect(actionLabel('user.identity_link')).toEqual({ label: 'Identité du fournisseur liée', known: true });
+    expect(actionLabel('user.identity_unlink')).toEqual({ label: 'Identité du fournisseur déliée', known: true });
+  });
+
+  it('writes why single sign-on refused someone, and who that was', () => {
+    expect(detailLine('method', 'oidc')).toEqual({ label: 'Méthode', value: 'authentification unique' });
+    expect(detailLine('reason', 'bad_state')).toEqual({
+      label: 'Motif',
+      value: 'connexion expirée ou ouverte dans un autre navigateur',
+    });
+    expect(detailLine('reason', 'oidc_no_account')?.value).toBe('aucun compte lié à cette identité');
+    expect(detailLine('reason', 'invalid_token')?.value).toBe("jeton d'identité invalide");
+    expect(detailLine('reason', 'tout_nouveau')?.value).toBe('tout_nouveau');
+    expect(detailLine('subject', 'a1b2')).toEqual({ label: 'Identifiant chez le fournisseur', value: 'a1b2' });
+    expect(
+      actorView({ actor_id: null, actor_name: '', action: 'user.login_failed', details: { method: 'oidc', reason: 'bad_state' } }).text,
+    ).toBe('Identité non reconnue');
+    expect(actorView({ actor_id: null, actor_name: '', action: 'user.login_failed' }).text).toBe('Système');
+    // No account behind it: no "Compte supprimé" as its target.
+    expect(targetView({ target_type: 'user', target_id: '', target_name: null, details: { method: 'oidc', reason: 'bad_state' } })).toBeNull();
+  });
+
+  it('links the single sign-on settings', () => {
+    const base = { target_name: null, details: null };
+    expect(targetView({ ...base, target_type: 'settings', target_id: 'oidc' })).toEqual({
+      text: 'Réglages · Authentification unique (OpenID Connect)',
+      to: '/admin/reglages#reglages-authentification-unique',
+    });
+    expect(
+      targetView({ ...base, target_type: 'settings', target_id: '', details: { keys: ['proxy_auth_header'] } })?.to,
+    ).toBe('/admin/reglages#reglages-proxy-authentification');
+    expect(detailLine('keys', ['oidc_issuer', 'local_login', 'break_glass_admin'])?.value).toBe(
+      "Adresse de l'émetteur, Connexion par mot de passe, Administrateur de secours (nom d'utilisateur)",
+    );
+  });
+
+  it('shows the single sign-on label in the journal', async () => {
+    serve(() =>
+      jsonResponse(
+        200,
+        answer({
+          entries: [
+            entry({ id: 6, action: 'user.login', actor_id: 2, actor_name: 'alice', details: { method: 'oidc' } }),
+            entry({ id: 5, action: 'user.login_failed', actor_id: null, actor_name: '', details: { method: 'oidc', reason: 'unknown_group' } }),
+          ],
+          total: 2,
+        }),
+      ),
+    );
+    renderPage();
+    const table = await screen.findByTestId('audit-table');
+    expect(within(table).getByText("Connexion via l'authentification unique")).toBeTruthy();
+    expect(within(table).getByText('Connexion refusée (authentification unique)')).toBeTruthy();
+    expect(within(table).getByText('la correspondance désigne un groupe inconnu')).toBeTruthy();
+    expect(within(table).getByText('Identité non reconnue')).toBeTruthy();
+  });
+});

@@ -275,9 +275,9 @@ function Named({ view }: { view: TargetView | null }) {
 }
 
 /** The action in French; a code the interface does not know yet is in the tooltip. */
-function ActionCell({ action }: { action: string }) {
+function ActionCell({ action, details }: { action: string; details: AuditEntry['details'] }) {
   const { t } = useTranslation();
-  const { label, known } = actionLabel(action);
+  const { label, known } = actionLabel(action, details);
   if (known) return <span className="font-medium">{label}</span>;
   const code = t('adminAudit.actionCode', { code: action });
   return (
@@ -309,7 +309,7 @@ function AuditTable({ entries, busy, empty }: { entries: readonly AuditEntry[]; 
       key: 'action',
       header: t('adminAudit.columns.action'),
       cellClassName: 'min-w-36',
-      cell: (e) => <ActionCell action={e.action} />,
+      cell: (e) => <ActionCell action={e.action} details={e.details} />,
     },
     {
       key: 'target',

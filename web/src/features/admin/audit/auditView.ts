@@ -4,6 +4,7 @@ import type { Limits } from '../../../api/types';
 import { torrentPage } from '../../torrents/routes';
 import { limitsSummary } from '../groups/limits';
 import { SERVERS_ANCHOR } from '../servers/serversView';
+import { OIDC_ANCHOR, PROXY_AUTH_ANCHOR } from '../settings/anchors';
 import type { AuditEntry, AuditQuery } from './api';
 
 export const PER_PAGE = 50;
@@ -91,12 +92,23 @@ export function actionKey(action: string): string | null {
   return i18n.exists(key) ? key : null;
 }
 
+/** The entry came from single sign-on (`details.method` = `oidc`). */
+export function viaSso(details: AuditEntry['details'] | undefined): boolean {
+  return details?.method === 'oidc';
+}
+
 /**
  * An action in French: `label` ("Connexion"), and whether it is one the interface knows. An
  * action written by a newer server gets a generic label by its kind ("Autre action sur un
- * torrent"); the code itself is only for the tooltip.
+ * torrent"); the code itself is only for the tooltip. With the entry's details, a sign-in
+ * through single sign-on says so ("Connexion via l'authentification unique").
  */
-export function actionLabel(action: string): { label: string; known: boolean } {
+export function actionLabel(action: string, details?: AuditEntry['details']): { label: string; known: boolean } {
+  const m = ACTION_RE.exec(action);
+  if (m && viaSso(details)) {
+    const sso = `adminAudit.oidcActions.${m[1]}.${m[2]}`;
+    if (i18n.exists(sso)) return { label: i18n.t(sso as 'adminAudit.oidcActions.user.login'), known: true };
+  }
   const key = actionKey(action);
   if (key) return { label: i18n.t(key as 'adminAudit.actions.user.login'), known: true };
   const kind = /^([a-z_]+)\./.exec(action)?.[1];
@@ -117,6 +129,8 @@ const SECTIONS: Record<string, { title: string; anchor: string }> = {
   smtp: { title: 'adminSettings.notifications.title', anchor: 'reglages-notifications' },
   general: { title: 'adminSettings.general.title', anchor: 'reglages-general' },
   storage: { title: 'adminStorage.title', anchor: 'reglages-stockage' },
+  oidc: { title: 'adminSettings.oidc.title', anchor: OIDC_ANCHOR },
+  proxy_auth: { title: 'adminSettings.proxyAuth.title', anchor: PROXY_AUTH_ANCHOR },
 };
 
 /** The section a stored setting belongs to (server/src/settings/table.hpp names them by prefix). */
@@ -125,6 +139,8 @@ function sectionOfKey(key: string): string {
   if (key.startsWith('jackett_')) return 'jackett';
   if (key.startsWith('download_')) return 'downloads';
   if (key.startsWith('smtp_') || key.startsWith('webhook_')) return 'smtp';
+  if (key.startsWith('oidc_') || key === 'local_login' || key === 'break_glass_admin') return 'oidc';
+  if (key.startsWith('proxy_auth_')) return 'proxy_auth';
   return 'general';
 }
 
@@ -135,7 +151,7 @@ function section(id: string): SettingsSection | null {
 
 /**
  * The sections of "Réglages" an entry is about: a test names its section (`qbittorrent`,
- * `jackett`, `downloads`, `smtp`), a change lists the keys it changed.
+ * `jackett`, `downloads`, `smtp`, `oidc`), a change lists the keys it changed.
  */
 export function settingsSections(targetId: string | number | null, details: AuditEntry['details']): SettingsSection[] {
   const ids = new Set<string>();
@@ -180,6 +196,8 @@ export function targetView(e: Pick<AuditEntry, 'target_type' | 'target_id' | 'ta
           title: str(recorded.username) ?? undefined,
         };
       }
+      // No account at all (a refused sign-in of an unknown name or identity): nothing to name.
+      if (!id && !str(recorded.username)) return null;
       return { text: str(recorded.username) ?? i18n.t('adminAudit.targets.userGone'), gone: true };
     }
     case 'group': {
@@ -233,14 +251,20 @@ export function userPage(id: string | number): string {
   return `/admin/utilisateurs?utilisateur=${encodeURIComponent(String(id))}`;
 }
 
-/** Who did it: a user (a link to their account), the command line, essaim itself, or a failed sign-in's name. */
-export function actorView(e: Pick<AuditEntry, 'actor_id' | 'actor_name' | 'action'>): TargetView {
+/**
+ * Who did it: a user (a link to their account), the command line, essaim itself, or a failed
+ * sign-in's name (a refused single sign-on has none: an identity essaim did not recognise).
+ */
+export function actorView(
+  e: Pick<AuditEntry, 'actor_id' | 'actor_name' | 'action'> & { details?: AuditEntry['details'] },
+): TargetView {
   if (e.actor_id !== null) {
     const name = e.actor_name || i18n.t('adminAudit.userRef', { id: e.actor_id });
     if (e.action === 'user.login_failed') return { text: i18n.t('adminAudit.actors.failedLogin', { name }) };
     return { text: name, to: userPage(e.actor_id), linkLabel: i18n.t('adminAudit.actors.userNamed', { name }) };
   }
   if (e.action === 'user.login_failed' && e.actor_name) return { text: i18n.t('adminAudit.actors.failedLogin', { name: e.actor_name }) };
+  if (e.action === 'user.login_failed' && viaSso(e.details)) return { text: i18n.t('adminAudit.actors.sso') };
   if (e.actor_name === 'cli' || e.actor_name === 'essaim') return { text: i18n.t(`adminAudit.actors.${e.actor_name}`) };
   return { text: e.actor_name || i18n.t('adminAudit.actors.system') };
 }
@@ -307,6 +331,8 @@ export function detailLine(k: string, v: unknown): { label: string; value: strin
     case 'ok':
     case 'format':
     case 'state':
+    case 'method':
+    case 'reason':
       value = mapped(k, v) ?? detailValue(v);
       break;
     default:
@@ -340,6 +366,19 @@ const SETTING_LABELS: Record<string, string> = {
   registration_open: 'adminSettings.general.registrationOpen',
   default_group: 'adminSettings.general.defaultGroup',
   allow_private_targets: 'adminSettings.general.allowPrivate',
+  api_password_login: 'adminSettings.general.apiPasswordLogin',
+  oidc_issuer: 'adminSettings.oidc.issuer',
+  oidc_client_id: 'adminSettings.oidc.clientId',
+  oidc_client_secret: 'adminSettings.oidc.clientSecret',
+  oidc_scopes: 'adminSettings.oidc.scopes',
+  oidc_group_claim: 'adminSettings.oidc.groupClaim',
+  oidc_group_map: 'adminSettings.oidc.groupMap',
+  oidc_auto_create: 'adminSettings.oidc.autoCreate',
+  oidc_display_name: 'adminSettings.oidc.displayName',
+  local_login: 'adminSettings.oidc.localLogin',
+  break_glass_admin: 'adminSettings.oidc.breakGlass',
+  proxy_auth_header: 'adminSettings.proxyAuth.header',
+  proxy_auth_trusted_proxies: 'adminSettings.proxyAuth.trustedProxies',
 };
 
 export function settingLabel(key: string): string {

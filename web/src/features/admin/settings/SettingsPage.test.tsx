@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { SettingsPage } from './SettingsPage';
-import type { AdminSettings } from './api';
+import type { AdminSettings, OidcSettings } from './api';
+import { redirectUri } from './OidcSection';
 import { joinTtl, splitTtl } from './DownloadsSection';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
 import type { User } from '../../../api/types';
@@ -67,6 +68,7 @@ interface Answers {
   testJackett?: (body: unknown) => Response;
   testDownloads?: () => Response;
   testSmtp?: (body: unknown) => Response;
+  testOidc?: (body: unknown) => Response;
 }
 
 function serve(answers: Answers = {}, current: AdminSettings = settings()) {
@@ -81,6 +83,7 @@ function serve(answers: Answers = {}, current: AdminSettings = settings()) {
     if (url === '/api/admin/settings/test/jackett') return answers.testJackett!(body);
     if (url === '/api/admin/settings/test/downloads') return answers.testDownloads!();
     if (url === '/api/admin/settings/test/smtp') return answers.testSmtp!(body);
+    if (url === '/api/admin/settings/test/oidc') return answers.testOidc!(body);
     if (url === '/api/admin/storage') return jsonResponse(200, storage);
     return errorResponse(404, 'not_found', 'Introuvable.');
   });
@@ -626,6 +629,218 @@ describe('Réglages', () => {
     renderPage();
     expect((await screen.findByRole('alert')).textContent).toBe('Base de données indisponible.');
     expect(screen.getByRole('button', { name: 'Réessayer' })).toBeTruthy();
+  });
+});
+
+describe('Réglages: single sign-on', () => {
+  const OIDC: OidcSettings = {
+    issuer: 'https://auth.example.org',
+    client_id: 'essaim',
+    client_secret_set: true,
+    scopes: 'openid profile email',
+    group_claim: 'groups',
+    group_map: 'famille = Utilisateurs',
+    auto_create: false,
+    display_name: 'Authentik',
+    local_login: true,
+    break_glass_admin: 'root',
+  };
+  const withSso = (oidc: Partial<OidcSettings> = {}) =>
+    settings({ oidc: { ...OIDC, ...oidc }, proxy_auth: { header: '', trusted_proxies: '' } });
+  const SSO = 'Authentification unique (OpenID Connect)';
+  const PROXY = "Proxy d'authentification";
+
+  it('has its sections in the navigation, filled, the client secret never shown', async () => {
+    serve({}, withSso());
+    renderPage();
+    const nav = await screen.findByRole('navigation', { name: 'Sections des réglages' });
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
+      'qBittorrent',
+      'Jackett',
+      'Téléchargements',
+      'Stockage',
+      'Général',
+      SSO,
+      PROXY,
+      'E-mails et webhooks',
+    ]);
+    expect(within(nav).getByRole('link', { name: SSO }).getAttribute('href')).toBe('#reglages-authentification-unique');
+
+    const s = within(section(SSO));
+    const value = (label: string) => (s.getByLabelText(label) as HTMLInputElement).value;
+    expect(value("Adresse de l'émetteur")).toBe('https://auth.example.org');
+    expect(value('Identifiant du client')).toBe('essaim');
+    expect(value('Portées (scopes)')).toBe('openid profile email');
+    expect(value('Revendication des groupes')).toBe('groups');
+    expect(value('Nom affiché sur la page de connexion')).toBe('Authentik');
+    expect(value('Administrateur de secours (nom d\'utilisateur)')).toBe('root');
+    const map = s.getByLabelText('Correspondance des groupes') as HTMLTextAreaElement;
+    expect(map.tagName).toBe('TEXTAREA');
+    expect(map.value).toBe('famille = Utilisateurs');
+    expect(document.getElementById(map.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'Une ligne par groupe : groupe-du-fournisseur = Groupe essaim',
+    );
+    expect((s.getByLabelText('Créer le compte à la première connexion') as HTMLInputElement).checked).toBe(false);
+    const local = s.getByLabelText('Connexion par mot de passe') as HTMLInputElement;
+    expect(local.checked).toBe(true);
+    expect(document.getElementById(local.getAttribute('aria-describedby')!)!.textContent).toBe(
+      "Décochée, seul l'administrateur de secours peut encore se connecter avec un mot de passe.",
+    );
+
+    const secret = s.getByLabelText('Secret du client') as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    expect(secret.value).toBe('');
+    expect(secret.placeholder).toBe('••••• (inchangé)');
+    expect(secret.autocomplete).toBe('new-password');
+
+    expect(within(section(PROXY)).getByText(/^Actif dès que l.en-tête/)).toBeTruthy();
+  });
+
+  it('leaves them out for a server without single sign-on', async () => {
+    serve();
+    renderPage();
+    const nav = await screen.findByRole('navigation', { name: 'Sections des réglages' });
+    expect(within(nav).queryByRole('link', { name: SSO })).toBeNull();
+    expect(within(nav).queryByRole('link', { name: PROXY })).toBeNull();
+  });
+
+  it('says when no client secret is set', async () => {
+    serve({}, withSso({ client_secret_set: false }));
+    renderPage();
+    await screen.findByRole('heading', { name: SSO });
+    expect(input('Secret du client').placeholder).toBe('Non défini');
+  });
+
+  it('saves its own section, the secret only when typed, and refreshes the sign-in page', async () => {
+    const fetch = serve({ put: (body) => jsonResponse(200, withSso({ ...(body as { oidc: Partial<OidcSettings> }).oidc, client_secret_set: true })) }, withSso());
+    const { client } = renderPage();
+    await screen.findByRole('heading', { name: SSO });
+    const invalidate = vi.spyOn(client, 'invalidateQueries');
+    const s = within(section(SSO));
+    fireEvent.change(s.getByLabelText("Adresse de l'émetteur"), { target: { value: ' https://id.example.org ' } });
+    fireEvent.change(s.getByLabelText('Correspondance des groupes'), {
+      target: { value: 'admins = Administrateurs\nfamille = Utilisateurs\n\n' },
+    });
+    fireEvent.click(s.getByLabelText('Créer le compte à la première connexion'));
+    fireEvent.click(s.getByLabelText('Connexion par mot de passe'));
+    save(SSO);
+    expect(await s.findByText("Réglages de l'authentification unique enregistrés.")).toBeTruthy();
+    expect(puts(fetch)).toEqual([
+      {
+        oidc: {
+          issuer: 'https://id.example.org',
+          client_id: 'essaim',
+          scopes: 'openid profile email',
+          group_claim: 'groups',
+          group_map: 'admins = Administrateurs\nfamille = Utilisateurs',
+          auto_create: true,
+          display_name: 'Authentik',
+          local_login: false,
+          break_glass_admin: 'root',
+        },
+      },
+    ]);
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['instance'] });
+
+    fireEvent.change(s.getByLabelText('Secret du client'), { target: { value: 'un-secret' } });
+    save(SSO);
+    await waitFor(() => expect(puts(fetch)).toHaveLength(2));
+    expect(puts(fetch)[1].oidc.client_secret).toBe('un-secret');
+    expect(Object.keys(puts(fetch)[1])).toEqual(['oidc']);
+    await waitFor(() => expect(input('Secret du client').value).toBe(''));
+  });
+
+  it('warns when passwords are off without a break-glass administrator', async () => {
+    serve({}, withSso({ break_glass_admin: '' }));
+    renderPage();
+    await screen.findByRole('heading', { name: SSO });
+    const s = within(section(SSO));
+    expect(s.queryByText(/Aucun administrateur de secours/)).toBeNull();
+    fireEvent.click(s.getByLabelText('Connexion par mot de passe'));
+    expect(s.getByText(/Aucun administrateur de secours/).closest('[role="status"]')).toBeTruthy();
+    fireEvent.change(s.getByLabelText("Administrateur de secours (nom d'utilisateur)"), { target: { value: 'root' } });
+    expect(s.queryByText(/Aucun administrateur de secours/)).toBeNull();
+  });
+
+  it('shows a 422 error next to the field it names', async () => {
+    serve(
+      { put: () => errorResponse(422, 'invalid_url', "L'adresse de l'émetteur doit commencer par https://.", 'oidc.issuer') },
+      withSso(),
+    );
+    renderPage();
+    await screen.findByRole('heading', { name: SSO });
+    fill("Adresse de l'émetteur", 'http://auth.example.org');
+    save(SSO);
+    await waitFor(() => expect(errorOf("Adresse de l'émetteur")).toBe("L'adresse de l'émetteur doit commencer par https://."));
+    expect(document.activeElement).toBe(input("Adresse de l'émetteur"));
+  });
+
+  it('tests the provider with the typed issuer and client, and shows the redirect URI to register', async () => {
+    let ok = true;
+    const testOidc = vi.fn(() =>
+      ok
+        ? jsonResponse(200, { ok: true, keys: 2, end_session: true, redirect_uri: 'https://seed.example/api/auth/oidc/callback' })
+        : jsonResponse(200, { ok: false, code: 'discovery_failed', message: "Le document de découverte du fournisseur est introuvable." }),
+    );
+    const fetch = serve({ testOidc }, withSso());
+    renderPage();
+    await screen.findByRole('heading', { name: SSO });
+    const s = within(section(SSO));
+    // Before any test: this page's own address.
+    expect(s.getByTestId('oidc-redirect-uri').textContent).toBe(`${window.location.origin}/api/auth/oidc/callback`);
+
+    fireEvent.change(s.getByLabelText("Adresse de l'émetteur"), { target: { value: 'https://id.example.org ' } });
+    fireEvent.click(s.getByRole('button', { name: 'Tester' }));
+    const success = await s.findByText('Le fournisseur répond : 2 clés de signature publiées.');
+    expect(success.closest('[role="status"]')).toBeTruthy();
+    expect(s.getByText('Il propose une page de déconnexion.')).toBeTruthy();
+    expect(testOidc).toHaveBeenCalledWith({ issuer: 'https://id.example.org', client_id: 'essaim' });
+    expect(s.getByTestId('oidc-redirect-uri').textContent).toBe('https://seed.example/api/auth/oidc/callback');
+    expect(s.getByRole('button', { name: "Copier l'adresse de redirection" })).toBeTruthy();
+
+    ok = false;
+    fireEvent.click(s.getByRole('button', { name: 'Tester' }));
+    expect((await s.findByRole('alert')).textContent).toBe('Le document de découverte du fournisseur est introuvable.');
+    expect(s.queryByText(/Le fournisseur répond/)).toBeNull();
+    // Testing never saves.
+    expect(puts(fetch)).toHaveLength(0);
+  });
+
+  it('keeps the page address when the server does not know its public address', () => {
+    const done = (redirect_uri: string) =>
+      ({ status: 'done', result: { ok: true, keys: 1, end_session: false, redirect_uri } }) as const;
+    expect(redirectUri({ status: 'idle' }, 'https://essaim.lan')).toBe('https://essaim.lan/api/auth/oidc/callback');
+    expect(redirectUri(done("<adresse d'essaim>/api/auth/oidc/callback"), 'https://essaim.lan')).toBe(
+      'https://essaim.lan/api/auth/oidc/callback',
+    );
+    expect(redirectUri(done('https://seed.example/api/auth/oidc/callback'), 'https://essaim.lan')).toBe(
+      'https://seed.example/api/auth/oidc/callback',
+    );
+  });
+
+  it('saves the authenticating proxy on its own, errors at their field', async () => {
+    let calls = 0;
+    const fetch = serve(
+      {
+        put: () =>
+          ++calls === 1
+            ? errorResponse(422, 'invalid_cidr', 'Plage CIDR invalide : 10.0.0.0/33.', 'proxy_auth.trusted_proxies')
+            : jsonResponse(200, settings({ oidc: OIDC, proxy_auth: { header: 'Remote-User', trusted_proxies: '10.0.0.0/24' } })),
+      },
+      withSso(),
+    );
+    renderPage();
+    await screen.findByRole('heading', { name: PROXY });
+    fill("En-tête portant l'utilisateur", ' Remote-User ');
+    fill('Proxys de confiance (CIDR)', '10.0.0.0/33');
+    save(PROXY);
+    await waitFor(() => expect(errorOf('Proxys de confiance (CIDR)')).toBe('Plage CIDR invalide : 10.0.0.0/33.'));
+    expect(puts(fetch)[0]).toEqual({ proxy_auth: { header: 'Remote-User', trusted_proxies: '10.0.0.0/33' } });
+
+    fill('Proxys de confiance (CIDR)', '10.0.0.0/24');
+    save(PROXY);
+    expect(await within(section(PROXY)).findByText("Réglages du proxy d'authentification enregistrés.")).toBeTruthy();
+    expect(puts(fetch)[1]).toEqual({ proxy_auth: { header: 'Remote-User', trusted_proxies: '10.0.0.0/24' } });
   });
 });
 

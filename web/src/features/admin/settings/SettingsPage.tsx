@@ -17,10 +17,14 @@ import { DownloadsSection } from './DownloadsSection';
 import { GeneralSection } from './GeneralSection';
 import { JackettSection } from './JackettSection';
 import { NotificationsSection } from './NotificationsSection';
+import { OidcSection } from './OidcSection';
+import { ProxyAuthSection } from './ProxyAuthSection';
 import { QbittorrentSection } from './QbittorrentSection';
+import { OIDC_ANCHOR, PROXY_AUTH_ANCHOR } from './anchors';
 
 /**
- * "Réglages" (administrators): five independent forms, each saved on its own, "Serveurs
+ * "Réglages" (administrators): independent forms, each saved on its own (single sign-on and the
+ * authenticating proxy from issue 22 on), "Serveurs
  * qBittorrent" (several qBittorrent servers) and "Stockage" (the users' folders, moving torrents
  * out of the shared folder), which have their own calls.
  */
@@ -105,6 +109,23 @@ export function SettingsPage() {
         ),
       },
     ];
+    // Single sign-on (servers from issue 22 on).
+    const oidc = s.oidc;
+    if (oidc)
+      sections.push({
+        id: OIDC_ANCHOR,
+        label: t('adminSettings.oidc.title'),
+        description: t('adminSettings.oidc.description'),
+        form: (id) => <OidcSection initial={oidc} titleId={id} />,
+      });
+    const proxyAuth = s.proxy_auth;
+    if (proxyAuth)
+      sections.push({
+        id: PROXY_AUTH_ANCHOR,
+        label: t('adminSettings.proxyAuth.title'),
+        description: t('adminSettings.proxyAuth.description'),
+        form: (id) => <ProxyAuthSection initial={proxyAuth} titleId={id} />,
+      });
     const notifications = s.notifications;
     if (notifications)
       sections.push({
@@ -113,7 +134,7 @@ export function SettingsPage() {
         description: t('adminSettings.notifications.description'),
         form: (id) => <NotificationsSection initial={notifications} titleId={id} />,
       });
-    // The page is long (up to eight sections): links to each, beside them on wide screens, above on phones.
+    // The page is long (up to ten sections): links to each, beside them on wide screens, above on phones.
     body = (
       <div className="flex flex-col gap-6 lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-8">
         <SectionNav label={t('adminSettings.sectionsNav')} sections={sections} />

@@ -62,12 +62,48 @@ export interface NotificationSettings {
   webhook_allow_private?: boolean;
 }
 
+/**
+ * Single sign-on with an OpenID Connect provider (issue 22; docs/api-auth.md, "Single sign-on").
+ * Off while `issuer` is empty.
+ */
+export interface OidcSettings {
+  /** https:// (http:// only while `general.allow_private_targets`). */
+  issuer: string;
+  client_id: string;
+  client_secret_set: boolean;
+  /** Default `openid profile email`. */
+  scopes: string;
+  /** The ID token's claim listing the provider's groups (default `groups`). */
+  group_claim: string;
+  /** Lines `groupe-du-fournisseur = Groupe essaim`, the first match wins. */
+  group_map: string;
+  /** A first sign-in without a linked account creates one (else only linked accounts sign in). */
+  auto_create: boolean;
+  /** "Se connecter avec <display_name>" on the sign-in page. */
+  display_name: string;
+  /** Passwords sign in; false: only `break_glass_admin` still may. */
+  local_login: boolean;
+  /** A user name. */
+  break_glass_admin: string;
+}
+
+/** A reverse proxy that authenticates (forward auth). Stored, not honoured yet by this version. */
+export interface ProxyAuthSettings {
+  /** The header naming the user, e.g. `Remote-User`; '' = off. */
+  header: string;
+  /** CIDR list, comma or space separated. */
+  trusted_proxies: string;
+}
+
 export interface AdminSettings {
   qbittorrent: QbittorrentSettings;
   jackett: JackettSettings;
   downloads: DownloadsSettings;
   general: GeneralSettings;
   notifications: NotificationSettings;
+  /** Absent from servers before issue 22. */
+  oidc?: OidcSettings;
+  proxy_auth?: ProxyAuthSettings;
 }
 
 /** Secrets: absent or null = unchanged, a string = new value. */
@@ -98,6 +134,19 @@ export interface SettingsUpdate {
     smtp_starttls?: boolean;
     smtp_verify_tls?: boolean;
   };
+  oidc?: {
+    issuer?: string;
+    client_id?: string;
+    client_secret?: string | null;
+    scopes?: string;
+    group_claim?: string;
+    group_map?: string;
+    auto_create?: boolean;
+    display_name?: string;
+    local_login?: boolean;
+    break_glass_admin?: string;
+  };
+  proxy_auth?: { header?: string; trusted_proxies?: string };
 }
 
 export type SettingsSection = keyof AdminSettings;
@@ -124,6 +173,18 @@ export type JackettTest = { ok: true; indexers: Array<{ id: string; name: string
 export type DownloadsTest = { ok: true; url: string; status: number; file: string } | TestFailure;
 
 export type SmtpTest = { ok: true; to: string } | TestFailure;
+
+/**
+ * The provider's discovery document and keys, fetched now. `redirect_uri` is the address to
+ * register at the provider (`<adresse d'essaim>/…` while essaim's public address is not set).
+ */
+export type OidcTest = { ok: true; keys: number; end_session: boolean; redirect_uri: string } | TestFailure;
+
+/** The values being typed; absent ones are the saved ones. */
+export interface OidcTestInput {
+  issuer?: string;
+  client_id?: string;
+}
 
 export interface QbittorrentTestInput {
   url?: string;
@@ -155,6 +216,7 @@ export const settingsApi = {
   /** Sends a test e-mail with the saved SMTP settings, to `to` or else to the administrator's own address. */
   testSmtp: (to?: string) =>
     request<SmtpTest>(apiPaths.adminSettingsTest('smtp'), { method: 'POST', body: to ? { to } : {} }),
+  testOidc: (body: OidcTestInput) => request<OidcTest>(apiPaths.adminSettingsTest('oidc'), { method: 'POST', body }),
   /** Only the names are used here (the groups page has the full shape). */
   groups: (signal?: AbortSignal) =>
     request<{ groups: AdminGroupSummary[] }>(apiPaths.adminGroups, { signal }),

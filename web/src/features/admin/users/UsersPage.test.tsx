@@ -471,6 +471,98 @@ describe('UsersPage', () => {
   });
 });
 
+describe('identities at the single sign-on provider', () => {
+  const withSso = { site_name: 'essaim', registration_open: true, version: '0.1.0', local_login: true, sso: { display_name: 'Authentik', start: '/api/auth/oidc/start' } };
+
+  /** The users page with single sign-on configured, plus `extra`'s answers to PUT and DELETE …/oidc. */
+  function serveSso(extra?: Handler) {
+    return serve((url, init) => {
+      if (url === '/api/instance') return jsonResponse(200, withSso);
+      return extra?.(url, init);
+    });
+  }
+
+  async function openIdentity(name = 'alice') {
+    renderPage();
+    await screen.findByTestId('user-table');
+    const button = await within(row(name)).findByRole('button', { name: `Identité chez le fournisseur de « ${name} »` });
+    fireEvent.click(button);
+    return within(await screen.findByRole('dialog', { name: `Identité de « ${name} » chez le fournisseur` }));
+  }
+
+  it('offers nothing of the kind while single sign-on is not configured', async () => {
+    serve((url) => (url === '/api/instance' ? jsonResponse(200, { site_name: 'essaim', registration_open: true, version: '0.1.0', local_login: true }) : undefined));
+    renderPage();
+    await screen.findByTestId('user-table');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(within(row('alice')).queryByRole('button', { name: /^Identité chez le fournisseur/ })).toBeNull();
+  });
+
+  it("links an account to the provider's sub (PUT), the field checked first", async () => {
+    const fetch = serveSso((url, init) =>
+      init.method === 'PUT' && url === '/api/admin/users/2/oidc' ? jsonResponse(200, { issuer: 'https://auth.example.org', subject: 'a1b2-c3' }) : undefined,
+    );
+    const d = await openIdentity();
+    const subject = d.getByLabelText('Identifiant chez le fournisseur (sub)') as HTMLInputElement;
+    expect(document.activeElement).toBe(subject);
+
+    fireEvent.click(d.getByRole('button', { name: 'Lier une identité' }));
+    expect(subject.getAttribute('aria-invalid')).toBe('true');
+    expect(d.getByText("Saisissez l'identifiant (sub) de ce compte chez le fournisseur.")).toBeTruthy();
+    expect(calls(fetch, 'PUT', '/api/admin/users')).toHaveLength(0);
+
+    fireEvent.change(subject, { target: { value: '  a1b2-c3 ' } });
+    fireEvent.click(d.getByRole('button', { name: 'Lier une identité' }));
+    expect(await screen.findByText('Le compte « alice » est lié à l\'identité « a1b2-c3 ».')).toBeTruthy();
+    const put = calls(fetch, 'PUT', '/api/admin/users/2/oidc');
+    expect(put).toHaveLength(1);
+    expect(bodyOf(put[0]![1])).toEqual({ subject: 'a1b2-c3' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it("shows the server's refusals in French: at the top, or next to the field", async () => {
+    let answer = () =>
+      errorResponse(
+        409,
+        'identity_taken',
+        "Cet identifiant est déjà lié à un compte, ou ce compte a déjà une identité chez ce fournisseur (déliez-la d'abord).",
+      );
+    serveSso((_url, init) => (init.method === 'PUT' ? answer() : undefined));
+    const d = await openIdentity();
+    const subject = d.getByLabelText('Identifiant chez le fournisseur (sub)');
+    fireEvent.change(subject, { target: { value: 'pris' } });
+    fireEvent.click(d.getByRole('button', { name: 'Lier une identité' }));
+    const alert = await d.findByRole('alert');
+    expect(alert.textContent).toBe(
+      "Cet identifiant est déjà lié à un compte, ou ce compte a déjà une identité chez ce fournisseur (déliez-la d'abord).",
+    );
+    expect(document.activeElement).toBe(alert);
+
+    answer = () => errorResponse(422, 'invalid_subject', "Indiquez l'identifiant (sub) de ce compte chez le fournisseur.", 'subject');
+    fireEvent.click(d.getByRole('button', { name: 'Lier une identité' }));
+    await waitFor(() => expect(subject.getAttribute('aria-invalid')).toBe('true'));
+    expect(d.queryByRole('alert')).toBeNull();
+    expect(document.activeElement).toBe(subject);
+  });
+
+  it('unlinks the identity (DELETE), and says when there was none', async () => {
+    let missing = true;
+    const fetch = serveSso((url, init) => {
+      if (init.method !== 'DELETE' || url !== '/api/admin/users/2/oidc') return undefined;
+      return missing ? errorResponse(404, 'identity_not_found', "Ce compte n'est lié à aucune identité.") : new Response(null, { status: 204 });
+    });
+    const d = await openIdentity();
+    fireEvent.click(d.getByRole('button', { name: "Délier l'identité" }));
+    expect((await d.findByRole('alert')).textContent).toBe("Ce compte n'est lié à aucune identité.");
+
+    missing = false;
+    fireEvent.click(d.getByRole('button', { name: "Délier l'identité" }));
+    expect(await screen.findByText("Le compte « alice » n'est plus lié à une identité du fournisseur.")).toBeTruthy();
+    expect(calls(fetch, 'DELETE', '/api/admin/users/2/oidc')).toHaveLength(2);
+    expect(calls(fetch, 'PUT', '/api/admin/users')).toHaveLength(0);
+  });
+});
+
 describe('routes', () => {
   it.each([
     ['/admin/utilisateurs', 'Utilisateurs', 'user-table'],

@@ -1,9 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { FilterX, KeyRound, Pencil, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
+import { FilterX, IdCard, KeyRound, Pencil, Search, Trash2, UserCheck, UserPlus, UserX } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
-import { useMe } from '../../../api/queries';
+import { useInstance, useMe } from '../../../api/queries';
 import { Alert, DismissibleAlert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { DataTable, type Column } from '../../../components/DataTable';
@@ -20,6 +20,7 @@ import { useGroups } from '../groups/queries';
 import { NO_FILTERS, type ManagedUser, type UserFilters } from './api';
 import { ResetPasswordDialog, ToggleUserDialog } from './ConfirmDialogs';
 import { DeleteUserDialog } from './DeleteUserDialog';
+import { IdentityDialog } from './IdentityDialog';
 import { useManagedUsers } from './queries';
 import { AdminGate } from './ui';
 import { UserFormDialog, type UserFormTarget } from './UserFormDialog';
@@ -41,11 +42,13 @@ export function UsersPage() {
   );
 }
 
-type Action = 'toggle' | 'reset' | 'delete';
+type Action = 'toggle' | 'reset' | 'delete' | 'identity';
 
 function UsersContent() {
   const { t } = useTranslation();
   const { data: me } = useMe();
+  // Accounts are linked to the provider's identities while single sign-on is configured.
+  const sso = useInstance().data?.sso !== undefined;
   const [filters, setFilters] = useState<UserFilters>(NO_FILTERS);
   const [search, setSearch] = useState('');
   const users = useManagedUsers(filters);
@@ -102,6 +105,7 @@ function UsersContent() {
       <UserTable
         users={users.data}
         meId={me?.id}
+        sso={sso}
         onEdit={(u) => {
           setNotice(null);
           setForm({ kind: 'edit', user: u });
@@ -184,6 +188,12 @@ function UsersContent() {
         user={action?.kind === 'reset' ? action.user : null}
         onClose={closeAction}
         onDone={(u) => done(t('adminUsers.reset.done', { name: u.username }))}
+      />
+      <IdentityDialog
+        user={action?.kind === 'identity' ? action.user : null}
+        onClose={closeAction}
+        onLinked={(u, subject) => done(t('adminUsers.identity.linked', { name: u.username, subject }))}
+        onUnlinked={(u) => done(t('adminUsers.identity.unlinked', { name: u.username }))}
       />
       <DeleteUserDialog
         user={action?.kind === 'delete' ? action.user : null}
@@ -279,11 +289,14 @@ function Filters({
 function UserTable({
   users,
   meId,
+  sso,
   onEdit,
   onAction,
 }: {
   users: ManagedUser[];
   meId: number | undefined;
+  /** Single sign-on is configured: offer to link accounts to the provider's identities. */
+  sso: boolean;
   onEdit: (u: ManagedUser) => void;
   onAction: (kind: Action, u: ManagedUser) => void;
 }) {
@@ -375,7 +388,7 @@ function UserTable({
       key: 'actions',
       name: t('adminUsers.columns.actions'),
       sticky: 'end',
-      cell: (u) => <UserActions user={u} self={u.id === meId} onEdit={onEdit} onAction={onAction} />,
+      cell: (u) => <UserActions user={u} self={u.id === meId} sso={sso} onEdit={onEdit} onAction={onAction} />,
     },
   ];
   return (
@@ -395,11 +408,13 @@ function UserTable({
 function UserActions({
   user: u,
   self,
+  sso,
   onEdit,
   onAction,
 }: {
   user: ManagedUser;
   self: boolean;
+  sso: boolean;
   onEdit: (u: ManagedUser) => void;
   onAction: (kind: Action, u: ManagedUser) => void;
 }) {
@@ -413,6 +428,15 @@ function UserActions({
         icon={<Pencil aria-hidden="true" className="size-4" />}
         onClick={() => onEdit(u)}
       />
+      {sso && (
+        <IconButton
+          small
+          label={t('adminUsers.actions.identityLabel', { name: u.username })}
+          tip={t('adminUsers.actions.identity')}
+          icon={<IdCard aria-hidden="true" className="size-4" />}
+          onClick={() => onAction('identity', u)}
+        />
+      )}
       {/* Their own password, state and account: from "Mon compte", never locking themself out here. */}
       {!self && (
         <>

@@ -76,6 +76,12 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
+/** An account's identity at the single sign-on provider (`PUT /api/admin/users/{id}/oidc`). */
+export interface LinkedIdentity {
+  issuer: string;
+  subject: string;
+}
+
 /** What becomes of a deleted user's torrents. */
 export type TorrentFate = { torrents: 'reassign'; to: number } | { torrents: 'delete' };
 
@@ -96,4 +102,13 @@ export const usersApi = {
   resetPassword: (id: number) =>
     request<{ password: string | null }>(apiPaths.adminUser(id, 'password'), { method: 'POST', body: {} }),
   remove: (id: number, fate: TorrentFate) => request<void>(deleteUserPath(id, fate), { method: 'DELETE' }),
+  /**
+   * Single sign-on: the account the provider's `sub` signs in as. 409 `identity_taken` (that
+   * subject is another account's, or this account already has one) or `oidc_disabled`, 422
+   * `invalid_subject` (field `subject`).
+   */
+  linkIdentity: (id: number, subject: string) =>
+    request<LinkedIdentity>(apiPaths.adminUser(id, 'oidc'), { method: 'PUT', body: { subject } }),
+  /** 404 `identity_not_found` when the account has none. */
+  unlinkIdentity: (id: number) => request<void>(apiPaths.adminUser(id, 'oidc'), { method: 'DELETE' }),
 };

@@ -63,3 +63,14 @@ export function useDeleteUser() {
     onSuccess: () => Promise.all([refresh(), client.invalidateQueries({ queryKey: queryKeys.torrentLists })]),
   });
 }
+
+/** Links an account to a provider's `sub`; nothing cached shows identities, nothing to refresh. */
+export function useLinkIdentity() {
+  return useMutation({
+    mutationFn: ({ id, subject }: { id: number; subject: string }) => usersApi.linkIdentity(id, subject),
+  });
+}
+
+export function useUnlinkIdentity() {
+  return useMutation({ mutationFn: (id: number) => usersApi.unlinkIdentity(id) });
+}
