@@ -96,6 +96,7 @@ http::Response do_login(const Context& ctx, http::Request& req) {
 
 http::Response do_logout(const Context& ctx, http::Request& req) {
     auto a = ctx.sessions.authenticate(req);
+    std::string provider_page;
     if (a) {
         if (!ctx.sessions.csrf_ok(req, *a))
             throw ApiError(403, "csrf_failed",
@@ -103,9 +104,14 @@ http::Response do_logout(const Context& ctx, http::Request& req) {
                            "réessayez.");
         ctx.sessions.revoke(a->session_id);
         audit(ctx, *a, req, "user.logout", "user", std::to_string(a->user.id));
+        provider_page = provider_logout_url(ctx, req, a->session_id);
     }
-    auto r = http::Response::no_content();
+    // Signed in through the provider: the browser goes on to its logout page.
+    auto r = provider_page.empty()
+                 ? http::Response::no_content()
+                 : http::Response::json(200, {{"end_session_url", provider_page}});
     ctx.sessions.clear_cookies(r);
+    forget_provider_login(ctx, req, r);
     return r;
 }
 

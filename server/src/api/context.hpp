@@ -115,6 +115,14 @@ boost::json::object me_json(const Context& ctx, const store::User& u);
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);
 void register_oidc_routes(http::Router& r, const Context& ctx);
+// After essaim's logout of `session_id` (api/sso_api.cpp): the provider's end-session page
+// (RP-initiated logout, with the ID token as id_token_hint) when this browser's session was
+// opened through the provider and the provider publishes one, else "" — also when the provider
+// does not answer. Never throws.
+std::string provider_logout_url(const Context& ctx, const http::Request& req,
+                                const std::string& session_id);
+// Clears that login's logout hint cookie on `r` when the browser sent one.
+void forget_provider_login(const Context& ctx, const http::Request& req, http::Response& r);
 void register_me_routes(http::Router& r, const Context& ctx);
 void register_token_routes(http::Router& r, const Context& ctx);  // API tokens (issue 19)
 void register_admin_user_routes(http::Router& r, const Context& ctx);

@@ -56,7 +56,7 @@ void register_health_routes(http::Router& r, const Context& ctx) {
                     {"start", "/api/auth/oidc/start"}};
             }
             // Behind a signing-in reverse proxy: where the page sends the browser to sign in.
-            if (ctx.sessions.proxy_auth().enabled()) body["proxy_sign_in"] = "/api/auth/proxy";
+            if (ctx.sessions.proxy_auth()->enabled()) body["proxy_sign_in"] = "/api/auth/proxy";
             return http::Response::json(200, std::move(body));
         },
         http::Exec::worker);

@@ -71,6 +71,48 @@ std::string cookie_key(const Context& ctx) {
     return ctx.sessions.derived_key("essaim oidc login cookie");
 }
 
+// The logout hint (auth::LogoutHint): sent back only to POST /api/auth/logout.
+std::string logout_cookie(const Context& ctx, std::string_view value, long max_age) {
+    http::CookieOptions o;
+    o.secure = ctx.sessions.secure_cookies();
+    o.max_age = max_age;
+    o.path = "/api/auth/logout";
+    return http::make_set_cookie(auth::kLogoutCookie, value, o);
+}
+
+std::string logout_key(const Context& ctx) {
+    return ctx.sessions.derived_key("essaim oidc logout cookie");
+}
+
+// The end of every sign-in the provider or the proxy vouched for: the last login recorded,
+// audited like a password login (with its method; a new account's "user.register" first), a
+// session and its cookies, the browser sent to `to`. `id_token`: a provider's login, kept for
+// the provider's logout.
+http::Response signed_in_redirect(const Context& ctx, const http::Request& req,
+                                  const auth::Resolved& who, const char* method,
+                                  const std::string& to,
+                                  const std::optional<std::string>& id_token = std::nullopt) {
+    auto now = util::unix_now();
+    ctx.store.touch_login(who.user.id, now);
+    auto actor = store::Actor::of(who.user, req.remote_ip);
+    if (who.created)
+        store::audit(ctx.store, actor, "user.register", "user", std::to_string(who.user.id),
+                     {{"method", method}});
+    store::audit(ctx.store, actor, "user.login", "user", std::to_string(who.user.id),
+                 {{"method", method}});
+    auto issued =
+        ctx.sessions.issue(who.user, req.remote_ip, std::string(req.header("user-agent")));
+    auto r = redirect(to);
+    ctx.sessions.set_cookies(r, issued);
+    if (id_token) {
+        auth::LogoutHint hint{issued.session_id, *id_token, issued.expires_at};
+        r.headers.emplace_back("Set-Cookie",
+                               logout_cookie(ctx, auth::seal_logout(hint, logout_key(ctx)),
+                                             static_cast<long>(issued.expires_at - now)));
+    }
+    return r;
+}
+
 http::Response refused(const Context& ctx, const http::Request& req, const std::string& code,
                        const std::string& detail) {
     spdlog::warn("connexion OIDC refusée ({}) : {}", code, detail);
@@ -139,17 +181,7 @@ http::Response callback(const Context& ctx, http::Request& req) {
     } catch (const auth::Denied& e) {
         return refused(ctx, req, e.code, std::string(e.what()) + " (sub " + in.token.sub + ")");
     }
-    auto& user = who.user;
-    ctx.store.touch_login(user.id, now);
-    store::Actor actor = store::Actor::of(user, req.remote_ip);
-    if (who.created)
-        store::audit(ctx.store, actor, "user.register", "user", std::to_string(user.id),
-                     {{"method", "oidc"}});
-    store::audit(ctx.store, actor, "user.login", "user", std::to_string(user.id),
-                 {{"method", "oidc"}});
-    auto issued = ctx.sessions.issue(user, req.remote_ip, std::string(req.header("user-agent")));
-    auto r = redirect(login->return_to);
-    ctx.sessions.set_cookies(r, issued);
+    auto r = signed_in_redirect(ctx, req, who, "oidc", login->return_to, in.raw_id_token);
     r.headers.emplace_back("Set-Cookie", login_cookie(ctx, "", 0));
     return r;
 }
@@ -157,7 +189,7 @@ http::Response callback(const Context& ctx, http::Request& req) {
 // The proxy's header names the user (only from a trusted proxy): the account linked to that
 // name, or a new one under the same rule as the provider's (oidc.auto_create).
 http::Response proxy_sign_in(const Context& ctx, http::Request& req) {
-    auto who_name = auth::proxy_user(ctx.sessions.proxy_auth(), req);
+    auto who_name = auth::proxy_user(*ctx.sessions.proxy_auth(), req);
     if (!who_name) {
         store::audit(ctx.store, {std::nullopt, "", req.remote_ip}, "user.login_failed", "user", "",
                      {{"method", "proxy"}, {"reason", "proxy_untrusted"}});
@@ -175,21 +207,37 @@ http::Response proxy_sign_in(const Context& ctx, http::Request& req) {
                      "user.login_failed", "user", "", {{"method", "proxy"}, {"reason", e.code}});
         return redirect("/connexion?sso=" + e.code);
     }
-    ctx.store.touch_login(who.user.id, now);
-    auto actor = store::Actor::of(who.user, req.remote_ip);
-    if (who.created)
-        store::audit(ctx.store, actor, "user.register", "user", std::to_string(who.user.id),
-                     {{"method", "proxy"}});
-    store::audit(ctx.store, actor, "user.login", "user", std::to_string(who.user.id),
-                 {{"method", "proxy"}});
-    auto issued =
-        ctx.sessions.issue(who.user, req.remote_ip, std::string(req.header("user-agent")));
-    auto r = redirect(auth::local_path(req.query_param("return_to").value_or("/")));
-    ctx.sessions.set_cookies(r, issued);
-    return r;
+    return signed_in_redirect(ctx, req, who, "proxy",
+                              auth::local_path(req.query_param("return_to").value_or("/")));
 }
 
 }  // namespace
+
+std::string provider_logout_url(const Context& ctx, const http::Request& req,
+                                const std::string& session_id) {
+    auto cookie = req.cookie(auth::kLogoutCookie);
+    if (!cookie || session_id.empty()) return "";
+    auto now = util::unix_now();
+    auto hint = auth::open_logout(*cookie, logout_key(ctx), now);
+    // Only for the session this hint was issued with (another account's login since: none).
+    if (!hint || !crypto::constant_time_equal(hint->session_id, session_id)) return "";
+    auto p = provider_of(ctx);
+    if (!configured(p)) return "";
+    try {
+        auto d = http::run_on(*ctx.ioc, ctx.oidc->discovery(p, now));
+        return auth::end_session_url(d, p.client_id, hint->id_token,
+                                     origin_of(ctx, req) + "/connexion");
+    } catch (const std::exception& e) {
+        // essaim's own logout is done; the provider's session stays (its page can end it).
+        spdlog::warn("déconnexion chez le fournisseur impossible : {}", e.what());
+        return "";
+    }
+}
+
+void forget_provider_login(const Context& ctx, const http::Request& req, http::Response& r) {
+    if (req.cookie(auth::kLogoutCookie))
+        r.headers.emplace_back("Set-Cookie", logout_cookie(ctx, "", 0));
+}
 
 void register_oidc_routes(http::Router& r, const Context& ctx) {
     using http::Exec;

@@ -75,17 +75,17 @@ LoginState new_login(std::int64_t now, std::string_view return_to) {
             local_path(return_to), now + kLoginTtl};
 }
 
-std::string seal_login(const LoginState& s, std::string_view key) {
-    auto body = crypto::base64url_encode(json::serialize(json::object{{"s", s.state},
-                                                                      {"n", s.nonce},
-                                                                      {"v", s.verifier},
-                                                                      {"r", s.return_to},
-                                                                      {"e", s.expires_at}}));
+namespace {
+
+// base64url(JSON) "." base64url(HMAC-SHA256(key, that)); "e" is the expiry (unix seconds).
+std::string seal(const json::object& o, std::string_view key) {
+    auto body = crypto::base64url_encode(json::serialize(o));
     return body + "." + crypto::base64url_encode(crypto::hmac_sha256(hmac_key(key), body));
 }
 
-std::optional<LoginState> open_login(std::string_view cookie, std::string_view key,
-                                     std::int64_t now) {
+// The object sealed in `cookie` when the seal is ours and "e" has not passed, else nullopt.
+std::optional<json::object> open_sealed(std::string_view cookie, std::string_view key,
+                                        std::int64_t now) {
     auto dot = cookie.find('.');
     if (dot == std::string_view::npos || cookie.size() > 4096) return std::nullopt;
     auto body = cookie.substr(0, dot);
@@ -97,12 +97,46 @@ std::optional<LoginState> open_login(std::string_view cookie, std::string_view k
     boost::system::error_code ec;
     auto v = json::parse(*bytes, ec);
     if (ec || !v.is_object()) return std::nullopt;
-    const auto& o = v.as_object();
-    const auto* e = o.if_contains("e");
+    const auto* e = v.as_object().if_contains("e");
     if (!e || !e->is_int64() || now > e->as_int64()) return std::nullopt;
-    LoginState s{text_of(o, "s"), text_of(o, "n"), text_of(o, "v"), text_of(o, "r"), e->as_int64()};
+    return std::move(v.as_object());
+}
+
+}  // namespace
+
+std::string seal_login(const LoginState& s, std::string_view key) {
+    return seal({{"s", s.state},
+                 {"n", s.nonce},
+                 {"v", s.verifier},
+                 {"r", s.return_to},
+                 {"e", s.expires_at}},
+                key);
+}
+
+std::optional<LoginState> open_login(std::string_view cookie, std::string_view key,
+                                     std::int64_t now) {
+    auto o = open_sealed(cookie, key, now);
+    if (!o || o->contains("k")) return std::nullopt;  // "k": a logout hint, not a login
+    LoginState s{text_of(*o, "s"), text_of(*o, "n"), text_of(*o, "v"), text_of(*o, "r"),
+                 o->at("e").as_int64()};
     if (s.state.empty() || s.nonce.empty() || s.verifier.empty()) return std::nullopt;
     return s;
+}
+
+std::string seal_logout(const LogoutHint& h, std::string_view key) {
+    // An ID token that would not fit in a cookie is left out: the provider then asks which
+    // session to end (client_id alone identifies essaim).
+    auto hint = h.id_token.size() <= kMaxIdTokenHint ? h.id_token : std::string();
+    return seal({{"k", "logout"}, {"i", h.session_id}, {"t", hint}, {"e", h.expires_at}}, key);
+}
+
+std::optional<LogoutHint> open_logout(std::string_view cookie, std::string_view key,
+                                      std::int64_t now) {
+    auto o = open_sealed(cookie, key, now);
+    if (!o || text_of(*o, "k") != "logout") return std::nullopt;
+    LogoutHint h{text_of(*o, "i"), text_of(*o, "t"), o->at("e").as_int64()};
+    if (h.session_id.empty()) return std::nullopt;
+    return h;
 }
 
 std::string pkce_challenge(std::string_view verifier) {

@@ -57,6 +57,19 @@ std::string seal_login(const LoginState& s, std::string_view key);
 // The login sealed in `cookie` when the seal is ours and it has not expired, else nullopt.
 std::optional<LoginState> open_login(std::string_view cookie, std::string_view key,
                                      std::int64_t now);
+// After a login through the provider, the session it opened and the ID token to hand back as
+// id_token_hint when that session logs out (RP-initiated logout), sealed the same way in a
+// cookie only POST /api/auth/logout receives. Apart from the login's seal: neither opens as
+// the other.
+struct LogoutHint {
+    std::string session_id, id_token;
+    std::int64_t expires_at = 0;
+};
+inline constexpr const char* kLogoutCookie = "essaim_oidc_logout";
+inline constexpr std::size_t kMaxIdTokenHint = 2800;  // bytes: sealed, base64url → under 4 kB
+std::string seal_logout(const LogoutHint& h, std::string_view key);
+std::optional<LogoutHint> open_logout(std::string_view cookie, std::string_view key,
+                                      std::int64_t now);
 // BASE64URL(SHA256(verifier)) — RFC 7636 §4.2.
 std::string pkce_challenge(std::string_view verifier);
 

@@ -55,16 +55,16 @@ std::optional<Authed> SessionService::authenticate(const http::Request& req) con
     auto a = by_credential(token, bearer, req);
     // Behind a signing-in proxy, its word wins over an older session of someone else.
     if (a && !bearer)
-        if (auto vouched = proxy_user(proxy_auth(), req))
+        if (auto vouched = proxy_user(*proxy_auth(), req))
             if (store_.user_for_identity(kProxyIssuer, *vouched) != a->user.id) return std::nullopt;
     return a;
 }
 
-ProxyAuth SessionService::proxy_auth() const {
+std::shared_ptr<const ProxyAuth> SessionService::proxy_auth() const {
     auto now = util::unix_now();
     std::lock_guard lock(proxy_mu_);
     if (now - proxy_read_at_ >= 5) {
-        proxy_ = auth::proxy_auth_of(store_);
+        proxy_ = std::make_shared<const ProxyAuth>(auth::proxy_auth_of(store_));
         proxy_read_at_ = now;
     }
     return proxy_;

@@ -8,6 +8,7 @@
 #include "store/store.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -71,8 +72,9 @@ class SessionService {
     // HMAC-SHA256(secret, label), so no two uses ever share a key.
     std::string derived_key(std::string_view label) const;
     bool secure_cookies() const { return secure_; }
-    // The proxy sign-in's settings, re-read at most every 5 s (auth/proxy_auth.hpp).
-    ProxyAuth proxy_auth() const;
+    // The proxy sign-in's settings, re-read at most every 5 s (auth/proxy_auth.hpp): a shared
+    // snapshot, as every request asks for it.
+    std::shared_ptr<const ProxyAuth> proxy_auth() const;
 
   private:
     std::optional<Authed> by_credential(const std::string& token, bool bearer,
@@ -83,7 +85,7 @@ class SessionService {
 
     store::Store& store_;
     mutable std::mutex proxy_mu_;
-    mutable ProxyAuth proxy_;
+    mutable std::shared_ptr<const ProxyAuth> proxy_;
     mutable std::int64_t proxy_read_at_ = -1000;
     mutable std::mutex touched_mu_;
     mutable std::unordered_map<std::int64_t, std::int64_t> touched_;  // token id → last recorded

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import Browser, db_query, free_port, looks_french
-from oidc.oidc_provider import OidcProvider, browser_login, make_opener
+from oidc.oidc_provider import OidcProvider, browser_login, browser_logout, make_opener
 
 CLIENT_SECRET = "secret-du-client-essaim-0123456789"
 ACCOUNTS = [
@@ -71,7 +71,7 @@ class Sso:
             location, headers = e.headers.get("Location"), e.headers
         b = Browser(self.server)
         for cookie in opener.cookie_jar:
-            if cookie.name in ("essaim_session", "csrf_token"):
+            if cookie.name in ("essaim_session", "csrf_token", "essaim_oidc_logout"):
                 b.cookies[cookie.name] = cookie.value
         return location, b
 
@@ -119,6 +119,40 @@ def test_first_login_creates_the_account_in_the_mapped_group_and_the_second_reus
     assert ("user.register", {"method": "oidc"}) in actions
     rows = db_query(sso.server.data_dir, "SELECT subject FROM user_identities ORDER BY subject")
     assert [r[0] for r in rows] == ["sub-alice", "sub-bob"]
+
+
+def test_logout_goes_on_to_the_providers_end_session_page(sso):
+    location, b = sso.login("alice", "alice-mdp")
+    token = sso.provider.last_id_token()
+    hint = b.cookies["essaim_oidc_logout"]
+    res = b.request("POST", "/api/auth/logout", csrf=True)
+    assert res.status == 200, res
+    url = res.json["end_session_url"]
+    parts = urllib.parse.urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == sso.provider.end_session_endpoint
+    q = dict(urllib.parse.parse_qsl(parts.query))
+    assert q == {"client_id": "essaim", "id_token_hint": token,
+                 "post_logout_redirect_uri": f"http://127.0.0.1:{sso.port}/connexion"}
+    # essaim's session is over, and the hint cookie cleared with it.
+    assert b.me().status == 401
+    assert "essaim_oidc_logout" not in b.cookies
+    # The provider accepts the request and sends the browser back to essaim's sign-in page.
+    before = sso.provider.logouts()
+    assert browser_logout(url) == f"http://127.0.0.1:{sso.port}/connexion"
+    assert sso.provider.logouts() == before + 1
+    assert sso.provider.logout_requests()[-1]["params"]["id_token_hint"] == token
+
+    # A password session logs out as before (204), even carrying someone's old hint: the hint
+    # only counts for the session it was issued with.
+    local = Browser(sso.server)
+    assert local.login(sso.server.admin_username, sso.server.admin_password).status == 200
+    local.cookies["essaim_oidc_logout"] = hint
+    res = local.request("POST", "/api/auth/logout", csrf=True)
+    assert res.status == 204, res
+    # A forged hint neither.
+    _, c = sso.login("carol", "carol-mdp")
+    c.cookies["essaim_oidc_logout"] = c.cookies["essaim_oidc_logout"][:-2] + "AA"
+    assert c.request("POST", "/api/auth/logout", csrf=True).status == 204
 
 
 @pytest.mark.parametrize("kind", ["wrong_aud", "wrong_nonce", "expired", "wrong_iss", "forged",

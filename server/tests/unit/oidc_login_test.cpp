@@ -97,6 +97,29 @@ TEST(OidcLogin, TheCookieIsSealedBoundedAndOurs) {
         EXPECT_EQ(a::new_login(0, away).return_to, "/") << away;
 }
 
+TEST(OidcLogin, TheLogoutHintIsSealedApartFromTheLogin) {
+    a::LogoutHint h{"session-1", "eyJhbGciOiJSUzI1NiJ9.payload.signature", 5000};
+    auto cookie = a::seal_logout(h, "k");
+    auto back = a::open_logout(cookie, "k", 4000);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->session_id, "session-1");
+    EXPECT_EQ(back->id_token, h.id_token);
+    EXPECT_FALSE(a::open_logout(cookie, "another key", 4000));
+    EXPECT_FALSE(a::open_logout(cookie, "k", 5001));  // the session's end
+    // Neither seal opens as the other, even under the same key.
+    EXPECT_FALSE(a::open_login(cookie, "k", 4000));
+    EXPECT_FALSE(a::open_logout(a::seal_login(a::new_login(1000, "/"), "k"), "k", 1500));
+    // A token too big for a cookie is left out; the hint still names the session.
+    h.id_token.assign(a::kMaxIdTokenHint + 1, 'x');
+    auto big = a::open_logout(a::seal_logout(h, "k"), "k", 4000);
+    ASSERT_TRUE(big);
+    EXPECT_EQ(big->id_token, "");
+    // The biggest hint kept still fits a browser's cookie (name and value under 4096 bytes).
+    a::LogoutHint biggest{std::string(43, 's'), std::string(a::kMaxIdTokenHint, 'x'), 5000};
+    EXPECT_LT(std::string(a::kLogoutCookie).size() + 1 + a::seal_logout(biggest, "k").size(),
+              4096u);
+}
+
 TEST(OidcLogin, AuthorizationRequestCarriesStateNoncePkce) {
     auto d = a::parse_discovery(discovery(), "https://id.example.org", false);
     auto s = a::new_login(0, "/");

@@ -9,6 +9,7 @@ import type {
   NotificationList,
   FileLinks,
   FolderZip,
+  LogoutResult,
   Health,
   Instance,
   LinkListFormat,
@@ -41,7 +42,8 @@ export const api = {
     request<User>(apiPaths.login, { method: 'POST', body: input, noSessionRedirect: true }),
   register: (input: RegisterInput) =>
     request<User>(apiPaths.register, { method: 'POST', body: input, noSessionRedirect: true }),
-  logout: () => request<void>(apiPaths.logout, { method: 'POST', noSessionRedirect: true }),
+  /** Nothing, or the provider's logout page when the session came from single sign-on. */
+  logout: () => request<LogoutResult | undefined>(apiPaths.logout, { method: 'POST', noSessionRedirect: true }),
 
   /** Current user; the caller decides what a 401 means (see `useMe`). */
   me: (signal?: AbortSignal) => request<User>(apiPaths.me, { signal, noSessionRedirect: true }),

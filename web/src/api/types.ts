@@ -61,6 +61,11 @@ export interface Instance {
   proxy_sign_in?: string;
 }
 
+/** `POST /api/auth/logout` after a single sign-on: the provider's own logout page, to go on to. */
+export interface LogoutResult {
+  end_session_url: string;
+}
+
 /** Single sign-on as `GET /api/instance` offers it (docs/api-auth.md, "Single sign-on"). */
 export interface InstanceSso {
   /** The provider's name for the button ("l'authentification unique" when the admin gave none). */

@@ -42,13 +42,19 @@ function useLogout() {
   const mutation = useMutation({
     mutationFn: async () => {
       try {
-        await api.logout();
+        return await api.logout();
       } catch (e) {
         // An already-ended session is as good as a logout.
         if (!(e instanceof ApiError && e.status === 401)) throw e;
+        return undefined;
       }
     },
-    onSuccess: () => endSession(client, 'loggedOut'),
+    onSuccess: (result) => {
+      endSession(client, 'loggedOut');
+      // Signed in through the provider: its session ends on its own page, which sends the
+      // browser back to /connexion.
+      if (result?.end_session_url) window.location.assign(result.end_session_url);
+    },
   });
   return {
     logout: () => mutation.mutate(),
