@@ -6,6 +6,7 @@
 #include "api/torrent_access.hpp"
 #include "auth/limits.hpp"
 #include "auth/password.hpp"
+#include "auth/proxy_auth.hpp"
 #include "auth/validation.hpp"
 #include "qbt/client.hpp"
 #include "qbt/ownership.hpp"
@@ -39,12 +40,30 @@ store::User load_user(const Context& ctx, std::int64_t id) {
     return *u;
 }
 
-json::object admin_user_json(const store::User& u, const auth::Usage& usage) {
+// The identities `u` signs in with (single sign-on), from `all` (every user's or `u`'s own):
+// the provider's ("oidc") or the proxy's ("proxy") subject.
+json::array identities_json(const store::User& u, const std::vector<store::Identity>& all) {
+    json::array out;
+    for (const auto& i : all) {
+        if (i.user_id != u.id) continue;
+        json::object o{{"kind", i.issuer == auth::kProxyIssuer ? "proxy" : "oidc"},
+                       {"issuer", i.issuer},
+                       {"subject", i.subject},
+                       {"last_login_at", nullptr}};
+        if (i.last_login_at) o["last_login_at"] = *i.last_login_at;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+json::object admin_user_json(const store::User& u, const auth::Usage& usage,
+                             const std::vector<store::Identity>& identities) {
     auto o = user_json(u);
     o["disabled"] = u.disabled;
     o["folder"] = u.folder;
     o["torrents"] = usage.torrents;
     o["disk_used"] = usage.disk_used;
+    o["identities"] = identities_json(u, identities);
     return o;
 }
 
@@ -76,6 +95,7 @@ http::Response list(const Context& ctx, http::Request& req) {
     auto role = req.query_param("role").value_or("");
     auto state = req.query_param("state").value_or("");
     auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
+    auto identities = ctx.store.identities(std::nullopt);  // one query for the whole list
     json::array out;
     for (const auto& u : ctx.store.list_users()) {
         if (!q.empty() && str::to_lower(u.username).find(q) == std::string::npos &&
@@ -86,7 +106,8 @@ http::Response list(const Context& ctx, http::Request& req) {
         if (!role.empty() && u.role != role) continue;
         if (state == "active" && u.disabled) continue;
         if (state == "disabled" && !u.disabled) continue;
-        out.push_back(admin_user_json(u, snap ? qbt::usage_of(*snap, u.id) : auth::Usage{}));
+        out.push_back(
+            admin_user_json(u, snap ? qbt::usage_of(*snap, u.id) : auth::Usage{}, identities));
     }
     return http::Response::json(200, json::object{{"users", std::move(out)}});
 }
@@ -113,7 +134,7 @@ http::Response create(const Context& ctx, http::Request& req) {
           {{"username", username}, {"role", role}, {"group", group.name}});
     if (ctx.registry) ctx.registry->refresh_users();
     return http::Response::json(
-        201, json::object{{"user", admin_user_json(load_user(ctx, id), {})},
+        201, json::object{{"user", admin_user_json(load_user(ctx, id), {}, {})},
                           {"password", generated ? json::value(password) : json::value(nullptr)}});
 }
 
@@ -157,7 +178,8 @@ http::Response update(const Context& ctx, http::Request& req) {
     auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
     return http::Response::json(
         200, admin_user_json(load_user(ctx, target.id),
-                             snap ? qbt::usage_of(*snap, target.id) : auth::Usage{}));
+                             snap ? qbt::usage_of(*snap, target.id) : auth::Usage{},
+                             ctx.store.identities(target.id)));
 }
 
 http::Response reset(const Context& ctx, http::Request& req) {

@@ -119,6 +119,12 @@ def test_first_login_creates_the_account_in_the_mapped_group_and_the_second_reus
     assert ("user.register", {"method": "oidc"}) in actions
     rows = db_query(sso.server.data_dir, "SELECT subject FROM user_identities ORDER BY subject")
     assert [r[0] for r in rows] == ["sub-alice", "sub-bob"]
+    # The administrators' list says who signs in through the provider, and as whom.
+    listed = users(sso)
+    assert [(i["kind"], i["issuer"], i["subject"]) for i in listed["bob"]["identities"]] == [
+        ("oidc", sso.provider.issuer, "sub-bob")]
+    assert listed["bob"]["identities"][0]["last_login_at"] is not None
+    assert listed[sso.server.admin_username]["identities"] == []
 
 
 def test_logout_goes_on_to_the_providers_end_session_page(sso):

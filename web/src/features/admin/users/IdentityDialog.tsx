@@ -67,8 +67,12 @@ function IdentityForms({
     link.mutate({ id: user.id, subject: value }, { onSuccess: () => onLinked(user, value), onError: showApiError });
   }
 
+  const linked = (user.identities ?? []).find((i) => i.kind === 'oidc');
   return (
     <div className="flex flex-col gap-6">
+      <p className="text-sm" data-testid="identity-current">
+        {linked ? t('adminUsers.identity.current', { subject: linked.subject }) : t('adminUsers.identity.none')}
+      </p>
       <DialogForm
         onSubmit={submit}
         busy={link.isPending}

@@ -51,6 +51,7 @@ const bob: ManagedUser = {
   torrents: 0,
   disk_used: 0,
   folder: 'bob-2',
+  identities: [{ kind: 'oidc', issuer: 'https://auth.example.org', subject: 'sub-bob-42', last_login_at: 1_795_000_100 }],
 };
 const users = [root, aliceRow, bob];
 const tokens: ApiToken[] = [
@@ -496,6 +497,24 @@ describe('identities at the single sign-on provider', () => {
     await screen.findByTestId('user-table');
     await new Promise((r) => setTimeout(r, 10));
     expect(within(row('alice')).queryByRole('button', { name: /^Identité chez le fournisseur/ })).toBeNull();
+  });
+
+  it('says which accounts sign in through the provider, and as whom', async () => {
+    serveSso();
+    renderPage();
+    await screen.findByTestId('user-table');
+    const badge = within(row('bob')).getByText('Authentification unique');
+    expect(badge.parentElement!.getAttribute('title')).toBe('Identité : sub-bob-42');
+    expect(within(row('alice')).queryByText('Authentification unique')).toBeNull();
+    fireEvent.click(await within(row('bob')).findByRole('button', { name: 'Identité chez le fournisseur de « bob »' }));
+    const d = within(await screen.findByRole('dialog', { name: 'Identité de « bob » chez le fournisseur' }));
+    expect(d.getByTestId('identity-current').textContent).toBe("Lié à l'identité « sub-bob-42 » chez le fournisseur.");
+  });
+
+  it('says when an account has no identity at the provider', async () => {
+    serveSso();
+    const d = await openIdentity('alice');
+    expect(d.getByTestId('identity-current').textContent).toBe("Ce compte n'est lié à aucune identité chez le fournisseur.");
   });
 
   it("links an account to the provider's sub (PUT), the field checked first", async () => {

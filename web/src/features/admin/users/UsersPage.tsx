@@ -324,6 +324,18 @@ function UserTable({
           ) : (
             <span className={cx('block text-xs', muted)}>{t('adminUsers.noEmail')}</span>
           )}
+          {(u.identities ?? []).map((i) => (
+            <span
+              key={`${i.kind}:${i.subject}`}
+              className={cx('mt-0.5 flex items-center gap-1 text-xs', muted)}
+              title={t('adminUsers.identity.subjectTitle', { subject: i.subject })}
+            >
+              <IdCard aria-hidden="true" className="size-3.5 shrink-0" />
+              <span className="truncate">
+                {i.kind === 'proxy' ? t('adminUsers.identity.viaProxy') : t('adminUsers.identity.viaProvider')}
+              </span>
+            </span>
+          ))}
         </>
       ),
     },

@@ -25,6 +25,16 @@ export interface ManagedUser {
    * saved. Chosen by the server when the account is created; never changes.
    */
   folder?: string;
+  /** How the account signs in by single sign-on (issue 22); [] for password-only accounts. */
+  identities?: ManagedIdentity[];
+}
+
+/** A provider's `sub` (`oidc`) or the trusted proxy's user name (`proxy`) the account is linked to. */
+export interface ManagedIdentity {
+  kind: 'oidc' | 'proxy';
+  issuer: string;
+  subject: string;
+  last_login_at: number | null;
 }
 
 export interface ManagedUserList {
