@@ -342,11 +342,10 @@ http::Response test_oidc(const Context& ctx, http::Request& req) {
                 "(Réglages → Général) pour un fournisseur sur le réseau local."}};
     } else {
         try {
-            auto keys = http::run_on(*ctx.ioc, ctx.oidc->test(p, util::unix_now()));
-            auto d = http::run_on(*ctx.ioc, ctx.oidc->discovery(p, util::unix_now()));
+            auto t = http::run_on(*ctx.ioc, ctx.oidc->test(p, util::unix_now()));
             res = {{"ok", true},
-                   {"keys", keys},
-                   {"end_session", !d.end_session_endpoint.empty()},
+                   {"keys", t.keys},
+                   {"end_session", !t.discovery.end_session_endpoint.empty()},
                    {"redirect_uri", (ctx.cfg.base_url.empty() ? std::string("<adresse d'essaim>")
                                                               : ctx.cfg.base_url) +
                                         "/api/auth/oidc/callback"}};

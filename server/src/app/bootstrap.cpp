@@ -62,12 +62,10 @@ std::string load_or_create_secret(const config::Config& cfg) {
         return cfg.secret;
     }
     auto path = fs::path(cfg.data_dir) / "secret.key";
-    if (fs::exists(path)) {
-        std::ifstream in(path, std::ios::binary);
-        std::string key((std::istreambuf_iterator<char>(in)), {});
-        if (key.size() < 32)
+    if (auto key = config::existing_secret(cfg)) {
+        if (key->size() < 32)
             throw std::runtime_error(path.string() + " est trop court (32 octets minimum)");
-        return key;
+        return *key;
     }
     auto key = crypto::random_bytes(32);
     auto tmp = path;

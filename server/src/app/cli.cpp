@@ -10,6 +10,7 @@
 #include "config/database_url.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
+#include "http/run_on.hpp"
 #include "store/builtin.hpp"
 #include "store/db.hpp"
 #include "store/migrate.hpp"
@@ -88,20 +89,10 @@ std::string read_password(bool from_stdin, bool& generated) {
 
 int cmd_health(const Args& a, const config::Config& cfg) {
     std::string url = a.url.value_or("");
-    if (url.empty()) {
-        auto [host, port] = config::split_host_port(cfg.listen);
-        if (host == "0.0.0.0") host = "127.0.0.1";
-        if (host == "::") host = "::1";
-        if (host.find(':') != std::string::npos) host = "[" + host + "]";
-        url = "http://" + host + ":" + std::to_string(port);
-    }
+    if (url.empty()) url = config::local_url(cfg);
     while (!url.empty() && url.back() == '/') url.pop_back();
-    boost::asio::io_context ioc;
-    auto fut = boost::asio::co_spawn(
-        ioc, http::fetch({"GET", url + "/api/health", {}, {}, std::chrono::seconds(5)}),
-        boost::asio::use_future);
-    ioc.run();
-    auto res = fut.get();
+    auto res =
+        http::run_alone(http::fetch({"GET", url + "/api/health", {}, {}, std::chrono::seconds(5)}));
     if (res.status == 0) {
         std::cerr << "essaim ne répond pas sur " << url << " : " << res.error << "\n";
         return 1;

@@ -39,9 +39,7 @@ std::string date_of(const json::object& manifest) {
 // True when something accepts connections on the configured listen address.
 bool listening(const config::Config& cfg) {
     try {
-        auto [host, port] = config::split_host_port(cfg.listen);
-        if (host == "0.0.0.0") host = "127.0.0.1";
-        if (host == "::") host = "::1";
+        auto [host, port] = config::local_endpoint(cfg);
         boost::asio::io_context ioc;
         boost::asio::ip::tcp::socket s(ioc);
         boost::system::error_code ec;

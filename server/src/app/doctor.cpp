@@ -4,6 +4,7 @@
 #include "config/database_url.hpp"
 #include "download/settings.hpp"
 #include "http/client.hpp"
+#include "http/run_on.hpp"
 #include "jackett/client.hpp"
 #include "notify/dispatcher.hpp"
 #include "qbt/client.hpp"
@@ -29,14 +30,6 @@
 namespace essaim::app {
 namespace {
 namespace fs = std::filesystem;
-
-template <class T>
-T run(boost::asio::awaitable<T> aw) {
-    boost::asio::io_context ioc;
-    auto fut = boost::asio::co_spawn(ioc, std::move(aw), boost::asio::use_future);
-    ioc.run();
-    return fut.get();
-}
 
 std::string octal(unsigned mode) {
     char buf[8];
@@ -106,14 +99,6 @@ void check_private_file(Report& r, const fs::path& p, const char* what) {
                   ", 0600 attendus (chmod 600)");
     else
         r.ok(std::string(what) + " " + p.string() + " : droits " + octal(st.st_mode));
-}
-
-// The key, read only (never created here).
-std::optional<std::string> read_key(const config::Config& cfg) {
-    if (!cfg.secret.empty()) return cfg.secret;
-    std::ifstream in(fs::path(cfg.data_dir) / "secret.key", std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 bool check_data_dir(Report& r, const config::Config& cfg) {
@@ -208,7 +193,7 @@ std::unique_ptr<store::Store> check_database(Report& r, const config::Config& cf
         r.problem(std::string("lecture impossible : ") + e.what());
         return nullptr;
     }
-    auto key = read_key(cfg);
+    auto key = config::existing_secret(cfg);  // read only: never created here
     if (!key || key->size() < 32) {
         r.problem(
             "clé secrète absente ou trop courte : les secrets des réglages ne peuvent pas "
@@ -266,7 +251,7 @@ void check_qbittorrent(Report& r, store::Store& s) {
                 r.problem(name + " : adresse non configurée");
             continue;
         }
-        auto f = run(ask_qbittorrent(qbt::connection_of(srv)));
+        auto f = http::run_alone(ask_qbittorrent(qbt::connection_of(srv)));
         if (!f.error.empty()) {
             if (srv.id == 1 && managed)
                 r.warn(name +
@@ -311,7 +296,7 @@ void check_jackett(Report& r, store::Store& s) {
         return;
     }
     try {
-        auto list = run(jackett::indexers(js));
+        auto list = http::run_alone(jackett::indexers(js));
         if (list.empty())
             r.warn("Jackett répond mais aucun indexeur n'est configuré");
         else
@@ -353,18 +338,13 @@ void check_downloads(Report& r, const config::Config& cfg, store::Store& s) {
     }
     ::chmod(probe.c_str(), 0644);
     std::string origin = cfg.base_url;
-    if (origin.empty()) {
-        auto [host, port] = config::split_host_port(cfg.listen);
-        if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
-        origin = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                 std::to_string(port);
-    }
+    if (origin.empty()) origin = config::local_url(cfg);
     auto link = download::file_link(ds, name, util::unix_now(), origin, "127.0.0.1");
     http::ClientRequest req;
     req.url = link.url;
     req.timeout = std::chrono::seconds(10);
     req.max_response_bytes = 1 << 20;
-    auto res = run(http::fetch(req));
+    auto res = http::run_alone(http::fetch(req));
     std::error_code ec;
     fs::remove(probe, ec);
     if (res.status == 200 && res.body == content)

@@ -123,11 +123,11 @@ boost::asio::awaitable<SignedIn> OidcClient::exchange(const Provider& p, const s
     co_return SignedIn{verify_id_token(raw, *k, e), raw};
 }
 
-boost::asio::awaitable<std::size_t> OidcClient::test(const Provider& p, std::int64_t now) {
+boost::asio::awaitable<OidcClient::Tested> OidcClient::test(const Provider& p, std::int64_t now) {
     forget();
     auto d = co_await discovery(p, now);
     auto k = co_await keys(p, d, true, now);
-    co_return k->size();
+    co_return Tested{std::move(d), k->size()};
 }
 
 }  // namespace essaim::auth

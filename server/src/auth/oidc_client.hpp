@@ -41,9 +41,13 @@ class OidcClient {
     boost::asio::awaitable<SignedIn> exchange(const Provider& p, const std::string& code,
                                               const std::string& redirect_uri,
                                               const LoginState& login, std::int64_t now);
-    // Réglages → "Tester": the discovery document and the keys, freshly fetched. The number of
-    // usable signing keys, or OidcError / IdTokenError.
-    boost::asio::awaitable<std::size_t> test(const Provider& p, std::int64_t now);
+    // Réglages → "Tester": the discovery document and the keys, freshly fetched. What the
+    // provider publishes, or OidcError / IdTokenError.
+    struct Tested {
+        Discovery discovery;
+        std::size_t keys = 0;  // usable signing keys
+    };
+    boost::asio::awaitable<Tested> test(const Provider& p, std::int64_t now);
     void forget();  // after a settings change
 
   private:

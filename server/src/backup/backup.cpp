@@ -306,10 +306,8 @@ RestoreResult restore_backup(const config::Config& cfg, const std::string& archi
     std::string key;
     if (has(kKeyMember))
         key = read_file(stage.dir / kKeyMember);
-    else if (!cfg.secret.empty())
-        key = cfg.secret;
-    else if (fs::exists(data / kKeyMember))
-        key = read_file(data / kKeyMember);
+    else if (auto current = config::existing_secret(cfg))
+        key = *current;
     else
         throw std::runtime_error(
             "la sauvegarde ne contient pas la clé secrète (elle venait de "

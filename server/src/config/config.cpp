@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace essaim::config {
@@ -134,6 +136,13 @@ std::string Config::sqlite_path() const {
     return database_url;
 }
 
+std::optional<std::string> existing_secret(const Config& cfg) {
+    if (!cfg.secret.empty()) return cfg.secret;
+    std::ifstream in(cfg.data_dir + "/secret.key", std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 Config load(const std::optional<std::string>& file, const Getenv& getenv) {
     Config c;
     if (file) {
@@ -184,6 +193,19 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen)
     if (host.empty() || p < 0 || p > 65535)
         throw std::runtime_error("adresse d'écoute invalide : « " + listen + " »");
     return {host, static_cast<std::uint16_t>(p)};
+}
+
+std::pair<std::string, std::uint16_t> local_endpoint(const Config& cfg) {
+    auto [host, port] = split_host_port(cfg.listen);
+    if (host == "0.0.0.0") host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    return {host, port};
+}
+
+std::string local_url(const Config& cfg) {
+    auto [host, port] = local_endpoint(cfg);
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port);
 }
 
 }  // namespace essaim::config

@@ -55,10 +55,20 @@ struct Config {
 
 using Getenv = std::function<const char*(const char*)>;
 
+// The secret key in effect, read only: `secret` when set, else the content of
+// data_dir/secret.key; nullopt when neither exists (`serve` creates the file:
+// app/bootstrap's load_or_create_secret, which also checks its length).
+std::optional<std::string> existing_secret(const Config& cfg);
+
 // Throws std::runtime_error with a French message naming the bad key or file.
 Config load(const std::optional<std::string>& file, const Getenv& getenv);
 
 // "127.0.0.1:8080" → {"127.0.0.1", 8080}; "[::1]:80" → {"::1", 80}. Throws on a bad value.
 std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen);
+// Where a command on this machine reaches the running essaim: the listen address with a
+// wildcard host (0.0.0.0, ::) replaced by loopback; the host bare (no brackets).
+std::pair<std::string, std::uint16_t> local_endpoint(const Config& cfg);
+// The same as "http://host:port" (an IPv6 host in brackets).
+std::string local_url(const Config& cfg);
 
 }  // namespace essaim::config

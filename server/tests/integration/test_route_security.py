@@ -6,36 +6,8 @@ ordinary user, every /api/admin route answers 403. The tools' qBittorrent-compat
 (/api/v2) answers as qBittorrent does instead: 403 "Forbidden" without a tool's session, and the
 web app's session is no tool's session."""
 
-import re
-from pathlib import Path
-
 from conftest import Browser, assert_error, unique_name
-
-SRCS = [Path(__file__).resolve().parents[2] / "src" / d for d in ("api", "qbtapi")]
-ROUTE = re.compile(r'r\.add(?:_async)?\(\s*"([A-Z]+)",\s*"(/[^"]*)"')
-# The folder .zip link is opened by navigation or a download manager: no session, a signature
-# naming the torrent and the folder instead (test_user_folders.py, test_downloads.py).
-PUBLIC = {("GET", "/api/health"), ("GET", "/api/instance"), ("POST", "/api/auth/login"),
-          ("POST", "/api/auth/register"), ("POST", "/api/auth/logout"), ("GET", "/metrics"),
-          ("GET", "/api/torrents/{hash}/zip"), ("POST", "/api/v2/auth/login"),
-          # Single sign-on: browser navigations answered with redirects (docs/api-auth.md).
-          ("GET", "/api/auth/oidc/start"), ("GET", "/api/auth/oidc/callback"),
-          ("GET", "/api/auth/proxy")}
-TOOL_API = "/api/v2/"
-HASH = "a" * 40
-
-
-def routes() -> list:
-    found = set()
-    for src in SRCS:
-        for f in src.glob("*.cpp"):
-            found.update(ROUTE.findall(f.read_text(encoding="utf-8")))
-    assert len(found) > 40, found  # the walk really sees the table
-    return sorted(found)
-
-
-def concrete(path: str) -> str:
-    return path.replace("{hash}", HASH).replace("{id}", "1")
+from route_table import PUBLIC, TOOL_API, concrete, routes
 
 
 def test_every_non_public_route_needs_a_session(shared_server):
