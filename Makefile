@@ -28,8 +28,16 @@ server: deps
 	@cmake -S server -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DESSAIM_WERROR=ON -DESSAIM_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-web: deps
+# The web app is rebuilt only when one of its sources changed: `make test` builds it once, not
+# again for the Playwright run and the package (about 20 s each on the CI machine).
+WEB_SOURCES := $(shell find web/src web/public web/sw -type f 2>/dev/null) web/index.html \
+  web/package.json web/package-lock.json web/vite.config.ts $(wildcard web/tsconfig*.json)
+
+web: deps web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES) | deps
 	@cd web && npm run --silent build
+	@touch $@
 
 build: server web
 

@@ -15,7 +15,8 @@
    while the disk was full is notified (once) when space comes back, and writes work again.
    SQLite only: on PostgreSQL the database is not in the data directory (skipped).
 
-This module stops and restarts the session's shared main qBittorrent (test 2): the swarm is left
+Test 2 runs with SQLite only (it exercises qBittorrent's side, not the store). This module stops
+and restarts the session's shared main qBittorrent (test 2): the swarm is left
 running (restarted) for the modules after it, and `swarm_clean` restarts it if a failure left it
 stopped.
 """
@@ -280,6 +281,10 @@ def sid_works(port: int, sid: str) -> int:
                        timeout=5).status
 
 
+# The outage is qBittorrent's and the sync loop's, the same code on both engines (the store
+# only sees the rows it already had): run once, with SQLite, which keeps the PostgreSQL run — CI's
+# longest — a minute shorter.
+@pytest.mark.skipif(ON_PG, reason="qBittorrent's outage: SQLite run only (comment above)")
 @pytest.mark.timeout(150)
 def test_qbittorrent_down_60_s_then_back_with_a_new_sid(portal):
     t_start = time.monotonic()
