@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import Browser, db_query, free_port, looks_french
+from test_api_tokens import bearer, grant_use_api
 from oidc.oidc_provider import OidcProvider, browser_login, browser_logout, make_opener
 
 CLIENT_SECRET = "secret-du-client-essaim-0123456789"
@@ -159,6 +160,22 @@ def test_logout_goes_on_to_the_providers_end_session_page(sso):
     _, c = sso.login("carol", "carol-mdp")
     c.cookies["essaim_oidc_logout"] = c.cookies["essaim_oidc_logout"][:-2] + "AA"
     assert c.request("POST", "/api/auth/logout", csrf=True).status == 204
+
+
+def test_api_tokens_stay_per_user_for_a_provider_account(sso):
+    grant_use_api(sso.server, sso.admin)  # Utilisateurs (Alice's mapped group) may use tools
+    _, a = sso.login("alice", "alice-mdp")
+    res = a.post("/api/me/tokens", {"name": "Sonarr"}, csrf=True)
+    assert res.status == 201, res
+    token = res.json["token"]
+    assert bearer(sso.server, token, "GET", "/api/me").json["username"] == "alice"
+    # Her token is hers: not in Bob's list; Bob's group (Administrateurs) does not allow tools.
+    _, b = sso.login("bob", "bob-mdp")
+    assert b.get("/api/me/tokens").json["tokens"] == []
+    assert b.post("/api/me/tokens", {"name": "x"}, csrf=True).status == 403
+    # It outlives her browser's logout (at the provider too), as for a password account.
+    assert a.request("POST", "/api/auth/logout", csrf=True).status == 200
+    assert bearer(sso.server, token, "GET", "/api/me").status == 200
 
 
 @pytest.mark.parametrize("kind", ["wrong_aud", "wrong_nonce", "expired", "wrong_iss", "forged",
