@@ -17,8 +17,8 @@ def test_admin_lists_users_others_are_refused(shared_server):
     assert users[name]["display_name"] == "Lise Ter"
     assert set(users[name]) == {"id", "username", "display_name", "email", "role", "group",
                                 "permissions", "created_at", "last_login_at", "disabled",
-                                "torrents", "disk_used", "folder"}  # never a password hash
-    assert users[name]["folder"] == name.lower()
+                                "torrents", "disk_used", "folder", "identities"}  # never a hash
+    assert users[name]["folder"] == name.lower() and users[name]["identities"] == []
     assert "argon2" not in res.text
 
     assert_error(user.get("/api/admin/users"), 403, "forbidden")
