@@ -1,13 +1,17 @@
 // Micro-benchmarks of the pure hot paths (Google Benchmark), run by `make bench`:
-// Jackett JSON → results (2,000 results, target < 50 ms), JWT check, registry list body.
+// Jackett JSON → results (2,000 results, target < 50 ms), JWT check, registry list body, and the
+// proxy sign-in's check every request makes.
 #include "api/torrent_views.hpp"
 #include "auth/jwt.hpp"
+#include "auth/proxy_auth.hpp"
 #include "jackett/results.hpp"
 #include "qbt/registry.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/json.hpp>
 
+#include <memory>
+#include <mutex>
 #include <string>
 
 namespace {
@@ -65,5 +69,52 @@ void BM_JwtDecode(benchmark::State& state) {
             essaim::auth::jwt_decode(token, "a-32-byte-secret-key-for-bench!!", 2000));
 }
 BENCHMARK(BM_JwtDecode);
+
+// Each request asks whether a trusted proxy names someone else (auth/sessions.cpp): the settings
+// are handed out under a lock. Side by side: a copy of them per request (before) and the shared
+// snapshot (now), with proxy sign-in configured (five trusted ranges) and a request from
+// outside them — the common case behind a proxy.
+essaim::auth::ProxyAuth proxy_settings() {
+    return {"remote-user",
+            essaim::net::parse_cidrs("10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fd00::/8, "
+                                     "127.0.0.1/32")};
+}
+
+essaim::http::Request outside_request() {
+    essaim::http::Request req;
+    req.remote_ip = "203.0.113.7";
+    req.headers = {{"remote-user", "alice"}, {"cookie", "essaim_session=x"}};
+    return req;
+}
+
+void BM_ProxyCheckCopy(benchmark::State& state) {
+    std::mutex mu;
+    auto settings = proxy_settings();
+    auto req = outside_request();
+    for (auto _ : state) {
+        essaim::auth::ProxyAuth p;
+        {
+            std::lock_guard lock(mu);
+            p = settings;
+        }
+        benchmark::DoNotOptimize(essaim::auth::proxy_user(p, req));
+    }
+}
+BENCHMARK(BM_ProxyCheckCopy);
+
+void BM_ProxyCheckSnapshot(benchmark::State& state) {
+    std::mutex mu;
+    auto settings = std::make_shared<const essaim::auth::ProxyAuth>(proxy_settings());
+    auto req = outside_request();
+    for (auto _ : state) {
+        std::shared_ptr<const essaim::auth::ProxyAuth> p;
+        {
+            std::lock_guard lock(mu);
+            p = settings;
+        }
+        benchmark::DoNotOptimize(essaim::auth::proxy_user(*p, req));
+    }
+}
+BENCHMARK(BM_ProxyCheckSnapshot);
 
 }  // namespace
