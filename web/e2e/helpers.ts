@@ -18,7 +18,8 @@ export const baseURL = () => {
 
 /** Words that would betray an untranslated string, and raw i18n keys. */
 const ENGLISH = /\b(Loading|Error|Submit|Sign in|Sign up|Log ?in|Log ?out|Password|Username|Dashboard|Account|Settings|Not found|Welcome|Save|Cancel|undefined|NaN)\b/;
-const RAW_KEY = /\b(app|nav|form|auth|validation|dashboard|account|errors|torrents)\.[a-zA-Z]+/;
+// Not inside an address ("https://auth.example.org" in a field's hint).
+const RAW_KEY = /(?<![\w/.-])(app|nav|form|auth|validation|dashboard|account|errors|torrents)\.[a-zA-Z]+/;
 
 export async function expectFrenchPage(page: Page, title: string) {
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');

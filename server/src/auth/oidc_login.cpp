@@ -169,7 +169,8 @@ std::string end_session_url(const Discovery& d, const std::string& client_id,
     url += "client_id=" + http::form_encode(client_id);
     if (!id_token_hint.empty()) url += "&id_token_hint=" + http::form_encode(id_token_hint);
     if (!post_logout_redirect_uri.empty())
-        url += "&post_logout_redirect_uri=" + http::form_encode(post_logout_redirect_uri);
+        url += "&post_logout_redirect_uri=" + http::form_encode(post_logout_redirect_uri) +
+               "&state=" + kLogoutState;
     return url;
 }
 

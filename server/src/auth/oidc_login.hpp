@@ -78,6 +78,9 @@ struct Client {
 };
 std::string authorization_url(const Discovery& d, const Client& c, const LoginState& s);
 // The provider's logout page after essaim's own logout (RP-initiated logout), or "" without one.
+// The provider sends the browser back to post_logout_redirect_uri with `state` (kLogoutState:
+// the sign-in page then says the user is logged out).
+inline constexpr const char* kLogoutState = "deconnexion";
 std::string end_session_url(const Discovery& d, const std::string& client_id,
                             const std::string& id_token_hint,
                             const std::string& post_logout_redirect_uri);

@@ -139,13 +139,14 @@ def test_logout_goes_on_to_the_providers_end_session_page(sso):
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == sso.provider.end_session_endpoint
     q = dict(urllib.parse.parse_qsl(parts.query))
     assert q == {"client_id": "essaim", "id_token_hint": token,
-                 "post_logout_redirect_uri": f"http://127.0.0.1:{sso.port}/connexion"}
+                 "post_logout_redirect_uri": f"http://127.0.0.1:{sso.port}/connexion",
+                 "state": "deconnexion"}
     # essaim's session is over, and the hint cookie cleared with it.
     assert b.me().status == 401
     assert "essaim_oidc_logout" not in b.cookies
     # The provider accepts the request and sends the browser back to essaim's sign-in page.
     before = sso.provider.logouts()
-    assert browser_logout(url) == f"http://127.0.0.1:{sso.port}/connexion"
+    assert browser_logout(url) == f"http://127.0.0.1:{sso.port}/connexion?state=deconnexion"
     assert sso.provider.logouts() == before + 1
     assert sso.provider.logout_requests()[-1]["params"]["id_token_hint"] == token
 

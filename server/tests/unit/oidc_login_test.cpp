@@ -138,9 +138,11 @@ TEST(OidcLogin, AuthorizationRequestCarriesStateNoncePkce) {
     // RFC 7636 appendix B's example.
     EXPECT_EQ(a::pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
               "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-    EXPECT_EQ(param(a::end_session_url(d, "essaim", "tok", "https://essaim.example/connexion"),
-                    "post_logout_redirect_uri"),
-              "https://essaim.example/connexion");
+    auto out = a::end_session_url(d, "essaim", "tok", "https://essaim.example/connexion");
+    EXPECT_EQ(param(out, "post_logout_redirect_uri"), "https://essaim.example/connexion");
+    EXPECT_EQ(param(out, "id_token_hint"), "tok");
+    EXPECT_EQ(param(out, "client_id"), "essaim");
+    EXPECT_EQ(param(out, "state"), a::kLogoutState);  // back on /connexion: "déconnecté"
     d.end_session_endpoint.clear();
     EXPECT_EQ(a::end_session_url(d, "essaim", "tok", "x"), "");
 }

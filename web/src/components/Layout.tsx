@@ -50,10 +50,10 @@ function useLogout() {
       }
     },
     onSuccess: (result) => {
-      endSession(client, 'loggedOut');
       // Signed in through the provider: its session ends on its own page, which sends the
-      // browser back to /connexion.
+      // browser back to /connexion (the page is left as it is meanwhile, not shown signed out).
       if (result?.end_session_url) window.location.assign(result.end_session_url);
+      else endSession(client, 'loggedOut');
     },
   });
   return {

@@ -142,6 +142,20 @@ describe('LoginPage with single sign-on', () => {
     expect(screen.getByLabelText("Nom d'utilisateur")).toBeTruthy();
   });
 
+  it("says the user is logged out when the provider's logout sends the browser back", async () => {
+    mockFetch(() => jsonResponse(200, withSso));
+    renderLogin('/connexion?state=deconnexion');
+    expect(await screen.findByText('Vous êtes déconnecté.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says nothing of the kind for another state', async () => {
+    mockFetch(() => jsonResponse(200, withSso));
+    renderLogin('/connexion?state=autre');
+    expect(await ssoLink()).toBeTruthy();
+    expect(screen.queryByText('Vous êtes déconnecté.')).toBeNull();
+  });
+
   it('has no such button without a provider', async () => {
     const fetch = mockFetch(() => jsonResponse(200, { ...instance, local_login: true }));
     renderLogin();

@@ -156,7 +156,8 @@ export function LoginPage() {
           {t('auth.login.sessionExpired')}
         </Alert>
       )}
-      {state.notice === 'loggedOut' && (
+      {/* After a logout at the provider, it sends the browser back with ?state=deconnexion. */}
+      {(state.notice === 'loggedOut' || params.get('state') === 'deconnexion') && (
         <Alert tone="success" className="mt-4">
           {t('auth.login.loggedOut')}
         </Alert>
