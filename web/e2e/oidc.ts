@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { webDir } from './server';
+import { stopProcess, webDir } from './server';
 
 /**
  * The real OpenID Connect provider of the integration tests (server/tests/integration/oidc/,
@@ -104,18 +104,6 @@ export async function startProvider(config: { clients: ProviderClient[]; account
     stderr: () => stderr,
     stop: () => stopProcess(child),
   };
-}
-
-/** SIGTERM by PID, SIGKILL after 5 s. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid!, 'SIGTERM');
-  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000));
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    process.kill(child.pid!, 'SIGKILL');
-    await exited;
-  }
 }
 
 /** The payload of a JWT, without checking anything. */

@@ -121,7 +121,8 @@ function readLogSafe(file: string): string {
   }
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+/** SIGTERM by PID, SIGKILL after 5 s (essaim, and the OIDC provider of e2e/oidc.ts). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(child.pid!, 'SIGTERM');

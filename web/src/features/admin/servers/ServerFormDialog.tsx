@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PlugZap, Save } from 'lucide-react';
+import { Save } from 'lucide-react';
 import { ApiError } from '../../../api/client';
 import { api } from '../../../api/endpoints';
 import type { AdminServer, ServerState } from '../../../api/types';
@@ -10,7 +10,7 @@ import { DialogButtons, ItemDialog } from '../../../components/ItemDialog';
 import { SelectField } from '../../../components/SelectField';
 import { TextField } from '../../../components/TextField';
 import { useFormMutation } from '../../../lib/useFormErrors';
-import { SecretField, useConnectionTest } from '../settings/fields';
+import { SecretField, TestButton, useConnectionTest } from '../settings/fields';
 import { ServerTestOutcome } from './ServerTestOutcome';
 import { saveServer, useRefreshServers } from './queries';
 import {
@@ -155,15 +155,7 @@ function ServerFormBody({
       </SelectField>
       <div className="flex flex-col gap-2">
         <div>
-          <Button
-            variant="secondary"
-            onClick={test.start}
-            busy={test.busy}
-            busyLabel={t('adminSettings.testing')}
-            icon={<PlugZap aria-hidden="true" className="size-4" />}
-          >
-            {t('adminServers.form.test')}
-          </Button>
+          <TestButton test={test}>{t('adminServers.form.test')}</TestButton>
         </div>
         <p className="text-sm text-stone-600 dark:text-stone-400">{t('adminServers.form.testHint')}</p>
         <ServerTestOutcome state={test.state} />

@@ -1,11 +1,9 @@
 import { useMemo, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PlugZap } from 'lucide-react';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
 import { TextField, type TextFieldProps } from '../../../components/TextField';
 import type { AdminSettings, SettingsUpdate, TestFailure } from './api';
-import { SecretField, SectionFooter, TestOutcome, useConnectionTest, useSectionSave } from './fields';
+import { SecretField, SectionFooter, TestButton, TestOutcome, useConnectionTest, useSectionSave } from './fields';
 
 /** A section of "Réglages" that connects to another service: its fields, "Tester", "Enregistrer". */
 type Section = 'qbittorrent' | 'jackett';
@@ -131,15 +129,7 @@ export function ConnectionSection<R extends { ok: boolean }>({
         );
       })}
       <SectionFooter busy={form.busy} saved={form.saved} savedText={t(`adminSettings.${section}.saved`)}>
-        <Button
-          variant="secondary"
-          onClick={runTest.start}
-          busy={runTest.busy}
-          busyLabel={t('adminSettings.testing')}
-          icon={<PlugZap aria-hidden="true" className="size-4" />}
-        >
-          {t(`adminSettings.${section}.test`)}
-        </Button>
+        <TestButton test={runTest}>{t(`adminSettings.${section}.test`)}</TestButton>
       </SectionFooter>
       {testHint}
       <TestOutcome state={runTest.state} success={testSuccess} />

@@ -1,16 +1,22 @@
 import { useState, type ChangeEvent, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
-import { PlugZap } from 'lucide-react';
 import { queryKeys } from '../../../api/queries';
 import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
 import { CheckboxField } from '../../../components/CheckboxField';
 import { CopyButton } from '../../../components/CopyButton';
 import { TextAreaField } from '../../../components/TextAreaField';
 import { TextField } from '../../../components/TextField';
 import { settingsApi, type OidcSettings, type OidcTest, type SettingsUpdate } from './api';
-import { SecretField, SectionFooter, TestOutcome, useConnectionTest, useSectionSave, type TestState } from './fields';
+import {
+  SecretField,
+  SectionFooter,
+  TestButton,
+  TestOutcome,
+  useConnectionTest,
+  useSectionSave,
+  type TestState,
+} from './fields';
 
 const FIELDS = [
   'oidc.issuer',
@@ -218,15 +224,7 @@ export function OidcSection({ initial, titleId }: { initial: OidcSettings; title
         <Alert tone="warning">{t('adminSettings.oidc.noBreakGlass')}</Alert>
       )}
       <SectionFooter busy={form.busy} saved={form.saved} savedText={t('adminSettings.oidc.saved')}>
-        <Button
-          variant="secondary"
-          onClick={test.start}
-          busy={test.busy}
-          busyLabel={t('adminSettings.testing')}
-          icon={<PlugZap aria-hidden="true" className="size-4" />}
-        >
-          {t('adminSettings.oidc.test')}
-        </Button>
+        <TestButton test={test}>{t('adminSettings.oidc.test')}</TestButton>
       </SectionFooter>
       <p className="text-sm text-stone-600 dark:text-stone-400">{t('adminSettings.oidc.testHint')}</p>
       <TestOutcome

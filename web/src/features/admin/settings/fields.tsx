@@ -1,9 +1,10 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Save } from 'lucide-react';
+import { PlugZap, Save } from 'lucide-react';
 import { errorMessage } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
 import { SaveFooter } from '../../../components/SaveFooter';
 import { TextField, type TextFieldProps } from '../../../components/TextField';
 import { useFormMutation, type FieldErrors } from '../../../lib/useFormErrors';
@@ -138,4 +139,28 @@ export function useConnectionTest<T>(run: () => Promise<T>) {
         ? { status: 'error', message: errorMessage(test.error) }
         : { status: 'idle' };
   return { state, start: () => test.mutate(), busy: test.isPending };
+}
+
+/** The "Tester" button of a connection test (useConnectionTest): busy while it runs. */
+export function TestButton({
+  test,
+  variant = 'secondary',
+  children,
+}: {
+  test: { start: () => void; busy: boolean };
+  variant?: 'primary' | 'secondary';
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Button
+      variant={variant}
+      onClick={test.start}
+      busy={test.busy}
+      busyLabel={t('adminSettings.testing')}
+      icon={<PlugZap aria-hidden="true" className="size-4" />}
+    >
+      {children}
+    </Button>
+  );
 }
