@@ -36,11 +36,11 @@ describe('session handling in the app', () => {
     expect(await screen.findByRole('heading', { name: 'Mon compte' })).toBeTruthy();
   });
 
-  it('goes on to the provider\'s logout page when the session came from single sign-on', async () => {
+  /** Alice on Mon compte; `logout` is the server's answer to POST /api/auth/logout. */
+  async function signedInUntilLogout(logout: () => Response) {
     const assign = vi.fn();
     vi.stubGlobal('location', { ...window.location, assign });
     let loggedOut = false;
-    const provider = 'https://idp.example.org/session/end?client_id=essaim&id_token_hint=eyJ';
     mockFetch((url, init) => {
       if (url === '/api/instance') return jsonResponse(200, instance);
       if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok' });
@@ -49,36 +49,25 @@ describe('session handling in the app', () => {
       if (url === '/api/me/tokens') return jsonResponse(200, { tokens: [] });
       if (url === '/api/auth/logout' && init.method === 'POST') {
         loggedOut = true;
-        return jsonResponse(200, { end_session_url: provider });
+        return logout();
       }
       return errorResponse(404, 'not_found', 'Introuvable.');
     });
     renderWithProviders(<App />, { route: '/compte' });
     await screen.findByRole('heading', { name: 'Mon compte' });
     fireEvent.click(screen.getAllByRole('button', { name: 'Se déconnecter' })[0]!);
+    return assign;
+  }
+
+  it("goes on to the provider's logout page when the session came from single sign-on", async () => {
+    const provider = 'https://idp.example.org/session/end?client_id=essaim&id_token_hint=eyJ';
+    const assign = await signedInUntilLogout(() => jsonResponse(200, { end_session_url: provider }));
     await waitFor(() => expect(assign).toHaveBeenCalledWith(provider));
     expect(assign).toHaveBeenCalledTimes(1);
   });
 
   it('stays in essaim after a logout that names no provider page', async () => {
-    const assign = vi.fn();
-    vi.stubGlobal('location', { ...window.location, assign });
-    let loggedOut = false;
-    mockFetch((url, init) => {
-      if (url === '/api/instance') return jsonResponse(200, instance);
-      if (url === '/api/health') return jsonResponse(200, { status: 'ok', qbittorrent: 'ok' });
-      if (url === '/api/me') return loggedOut ? errorResponse(401, 'unauthenticated', 'Non connecté.') : jsonResponse(200, alice);
-      if (url === '/api/me/deliveries') return jsonResponse(200, { deliveries: [] });
-      if (url === '/api/me/tokens') return jsonResponse(200, { tokens: [] });
-      if (url === '/api/auth/logout' && init.method === 'POST') {
-        loggedOut = true;
-        return new Response(null, { status: 204 });
-      }
-      return errorResponse(404, 'not_found', 'Introuvable.');
-    });
-    renderWithProviders(<App />, { route: '/compte' });
-    await screen.findByRole('heading', { name: 'Mon compte' });
-    fireEvent.click(screen.getAllByRole('button', { name: 'Se déconnecter' })[0]!);
+    const assign = await signedInUntilLogout(() => new Response(null, { status: 204 }));
     expect(await screen.findByRole('heading', { name: 'Connexion' })).toBeTruthy();
     expect(assign).not.toHaveBeenCalled();
   });
