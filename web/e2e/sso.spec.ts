@@ -343,6 +343,21 @@ test('Réglages: "Tester" reaches the provider and says so in French', async () 
   await expect(outcome).toContainText('Le fournisseur répond : 1 clé de signature publiée.', { timeout: 15_000 });
   await expect(outcome).toContainText('Il propose une page de déconnexion.');
   await expect(section.getByTestId('oidc-redirect-uri')).toHaveText(`${server!.url}/api/auth/oidc/callback`);
+  // The two addresses to register at the provider, as beforeAll registered them.
+  await expect(section.getByTestId('oidc-post-logout-uri')).toHaveText(`${server!.url}/connexion`);
+  // From a full-page picture: an element's own would be scrolled under the sticky header.
+  const shoot = async (name: string) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await section.boundingBox();
+    expect(box, 'section box').toBeTruthy();
+    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, clip: box! });
+  };
+  await shoot('sso-reglages-bureau-clair');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot('sso-reglages-telephone-sombre');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
   await expectFrenchPage(page, 'Réglages');
 
   // Utilisateurs: who signs in through the provider, and as whom.

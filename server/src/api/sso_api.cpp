@@ -168,7 +168,9 @@ http::Response callback(const Context& ctx, http::Request& req) {
         return refused(ctx, req, "invalid_token", e.code + " : " + e.what());
     } catch (const auth::OidcError& e) {
         return refused(ctx, req,
-                       e.code == "token_refused" ? "token_refused" : "provider_unavailable",
+                       e.code == "token_refused"      ? "token_refused"
+                       : e.code == "userinfo_invalid" ? "invalid_token"
+                                                      : "provider_unavailable",
                        e.what());
     }
     auth::Resolved who;

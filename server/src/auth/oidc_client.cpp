@@ -14,14 +14,15 @@ namespace {
 constexpr std::int64_t kDiscoveryTtl = 3600;
 constexpr std::int64_t kKeysRefetchGap = 10;
 
-boost::asio::awaitable<std::string> get(const Provider& p, const std::string& url,
-                                        const char* what) {
+boost::asio::awaitable<std::string> get(const Provider& p, const std::string& url, const char* what,
+                                        const std::string& bearer = "") {
     http::ClientRequest req;
     req.url = url;
     req.timeout = std::chrono::seconds(10);
     req.max_response_bytes = 1 << 20;
     req.allow_private = p.allow_private;
     req.headers = {{"Accept", "application/json"}};
+    if (!bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + bearer);
     auto res = co_await http::fetch(req);
     if (res.status == 0)
         throw OidcError("provider_unreachable",
@@ -120,7 +121,15 @@ boost::asio::awaitable<SignedIn> OidcClient::exchange(const Provider& p, const s
     auto header = peek_header(raw);
     auto k = co_await keys(p, d, false, now);
     if (!header.kid.empty() && !k->has(header.kid)) k = co_await keys(p, d, true, now);
-    co_return SignedIn{verify_id_token(raw, *k, e), raw};
+    auto token = verify_id_token(raw, *k, e);
+    // The claims the ID token leaves to userinfo (groups, e-mail, names at some providers).
+    const auto* access = o->if_contains("access_token");
+    if (!d.userinfo_endpoint.empty() && access && access->is_string()) {
+        auto body = co_await get(p, d.userinfo_endpoint, "les informations de l'utilisateur",
+                                 std::string(access->as_string()));
+        merge_userinfo(token, body);
+    }
+    co_return SignedIn{std::move(token), raw};
 }
 
 boost::asio::awaitable<OidcClient::Tested> OidcClient::test(const Provider& p, std::int64_t now) {

@@ -39,9 +39,12 @@ Discovery parse_discovery(std::string_view text, std::string_view issuer, bool a
     auto v = json::parse(text, ec);
     if (ec || !v.is_object()) throw bad("ce n'est pas un document JSON");
     const auto& o = v.as_object();
-    Discovery d{text_of(o, "issuer"), text_of(o, "authorization_endpoint"),
-                text_of(o, "token_endpoint"), text_of(o, "jwks_uri"),
-                text_of(o, "end_session_endpoint")};
+    Discovery d{text_of(o, "issuer"),
+                text_of(o, "authorization_endpoint"),
+                text_of(o, "token_endpoint"),
+                text_of(o, "jwks_uri"),
+                text_of(o, "end_session_endpoint"),
+                text_of(o, "userinfo_endpoint")};
     if (d.issuer != issuer)
         throw bad("il annonce l'émetteur « " + d.issuer + " » au lieu de « " + std::string(issuer) +
                   " »");
@@ -55,11 +58,27 @@ Discovery parse_discovery(std::string_view text, std::string_view issuer, bool a
                                  : "« " + *u + " » n'est pas une adresse https://");
     if (!d.end_session_endpoint.empty() && !url_ok(d.end_session_endpoint))
         d.end_session_endpoint.clear();
+    if (!d.userinfo_endpoint.empty() && !url_ok(d.userinfo_endpoint)) d.userinfo_endpoint.clear();
     if (!lists(o, "response_types_supported", "code"))
         throw bad("il ne propose pas le flux « code »");
     if (!lists(o, "code_challenge_methods_supported", "S256"))
         throw bad("il ne propose pas PKCE S256");
     return d;
+}
+
+void merge_userinfo(IdToken& token, std::string_view body) {
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec || !v.is_object())
+        throw OidcError("userinfo_invalid",
+                        "la réponse userinfo du fournisseur n'est pas un objet JSON");
+    const auto& o = v.as_object();
+    if (text_of(o, "sub") != token.sub)
+        throw OidcError("userinfo_invalid",
+                        "la réponse userinfo du fournisseur concerne un autre utilisateur que le "
+                        "jeton d'identité");
+    for (const auto& [k, val] : o)
+        if (!token.claims.contains(k)) token.claims[k] = val;
 }
 
 std::string local_path(std::string_view wanted) {

@@ -5,6 +5,8 @@
 // group. Errors: OidcError (code + French message). Threads: free functions, no state.
 #pragma once
 
+#include "auth/id_token.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <cstdint>
@@ -27,6 +29,7 @@ class OidcError : public std::runtime_error {
 
 struct Discovery {
     std::string issuer, authorization_endpoint, token_endpoint, jwks_uri, end_session_endpoint;
+    std::string userinfo_endpoint;  // "" when not published (or not https:// when it must be)
 };
 
 // Parses a discovery document fetched from `issuer`/.well-known/openid-configuration. Its
@@ -35,6 +38,12 @@ struct Discovery {
 // loopback, while the administrator allows private targets) — and the code flow with S256 PKCE
 // supported when the document says what it supports. Throws OidcError("discovery_invalid").
 Discovery parse_discovery(std::string_view json, std::string_view issuer, bool allow_http);
+
+// Adds the claims of a userinfo answer (OpenID Connect Core §5.3) that the ID token does not
+// carry: providers such as Authelia and Zitadel keep groups, e-mail and names there by default.
+// The ID token's own claims win (they are signed). Throws OidcError("userinfo_invalid") when the
+// answer is not a JSON object or names another subject (§5.3.2: a substituted access token).
+void merge_userinfo(IdToken& token, std::string_view body);
 
 // A login in progress: sent to the provider (state, nonce, the PKCE challenge) and kept in the
 // browser's cookie until the callback.

@@ -108,9 +108,13 @@ def downloaded(portal, browser, odd_torrent) -> str:
 
 
 class Nginx:
-    def __init__(self, snippet: str, port: int):
+    def __init__(self, snippet: str, port: int, files: dict | None = None):
+        """`snippet`: what `essaim nginx-snippet` prints (http part, then "# 2)" and the server
+        part); `files`: name → content, written beside nginx.conf (paths relative to it)."""
         self.dir = Path(tempfile.mkdtemp(prefix="essaim-nginx-"))
         self.port = port
+        for name, content in (files or {}).items():
+            (self.dir / name).write_text(content, encoding="utf-8")
         http_part, _, server_part = snippet.partition("# 2)")
         user = "user root;" if os.geteuid() == 0 else ""
         temp = " ".join(f"{k} {self.dir / k};" for k in (

@@ -6,6 +6,8 @@ A browser is an urllib opener with a cookie jar (oidc/oidc_provider.py): it foll
 callback, which the test then opens with the same cookies. Every refusal leaves the browser
 without a session and on /connexion?sso=<code>, and is in the audit log."""
 
+import base64
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,14 +31,14 @@ GROUP_MAP = "admins = Administrateurs\nfamille = Utilisateurs"
 
 
 class Sso:
-    def __init__(self, essaim):
+    def __init__(self, essaim, *, claims_in_id_token=True):
         self.port = free_port()
         self.callback = f"http://127.0.0.1:{self.port}/api/auth/oidc/callback"
         self.provider = OidcProvider(
             clients=[{"client_id": "essaim", "client_secret": CLIENT_SECRET,
                       "redirect_uris": [self.callback],
                       "post_logout_redirect_uris": [f"http://127.0.0.1:{self.port}/connexion"]}],
-            accounts=ACCOUNTS).start()
+            accounts=ACCOUNTS, claims_in_id_token=claims_in_id_token).start()
         self.server = essaim.start(port=self.port)
         self.admin = Browser(self.server)
         assert self.admin.login(self.server.admin_username,
@@ -83,6 +85,15 @@ class Sso:
 @pytest.fixture
 def sso(essaim):
     s = Sso(essaim)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def sso_userinfo(essaim):
+    """A provider whose ID tokens carry no group, e-mail or name (Authelia's, Zitadel's default):
+    they come from its userinfo endpoint."""
+    s = Sso(essaim, claims_in_id_token=False)
     yield s
     s.stop()
 
@@ -177,6 +188,31 @@ def test_api_tokens_stay_per_user_for_a_provider_account(sso):
     # It outlives her browser's logout (at the provider too), as for a password account.
     assert a.request("POST", "/api/auth/logout", csrf=True).status == 200
     assert bearer(sso.server, token, "GET", "/api/me").status == 200
+
+
+def test_claims_only_in_userinfo_still_name_and_place_the_account(sso_userinfo):
+    s = sso_userinfo
+    location, b = s.login("bob", "bob-mdp")
+    token = s.provider.last_id_token()
+    payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert "groups" not in payload and "preferred_username" not in payload  # really elsewhere
+    assert location == "/torrents"
+    me = b.me().json
+    assert me["username"] == "bob" and me["group"]["name"] == "Administrateurs"
+    assert me["display_name"] == "Bob"
+    _, a = s.login("alice", "alice-mdp")
+    me = a.me().json
+    assert me["email"] == "alice@example.org" and me["group"]["name"] == "Utilisateurs"
+    assert s.provider.state()["userinfo_responses"] == 2
+
+    # Userinfo naming another subject (a substituted access token): refused, nothing created.
+    s.provider.mutate("userinfo_other_sub")
+    location, c = s.login("carol", "carol-mdp")
+    assert location == "/connexion?sso=invalid_token"
+    assert c.me().status == 401
+    assert "carol" not in users(s)
+    failed = [d for a, d in audit_actions(s) if a == "user.login_failed"]
+    assert {"method": "oidc", "reason": "invalid_token"} in failed
 
 
 @pytest.mark.parametrize("kind", ["wrong_aud", "wrong_nonce", "expired", "wrong_iss", "forged",

@@ -1,13 +1,16 @@
 """Issue 22: sign-in vouched for by a trusted reverse proxy's header (forward auth). essaim
 listens on 127.0.0.1; the "proxy" is a client whose connections come from 127.0.0.2 (any
 127.x source reaches the loopback listener), the only address in trusted_proxies. The same
-header from 127.0.0.1 — anyone else — is ignored."""
+header from 127.0.0.1 — anyone else — is ignored. Last, a real nginx in front (HTTP basic
+authentication, its $remote_user as Remote-User, connecting from 127.0.0.2)."""
 
+import base64
 import http.client
 
 import pytest
 
-from conftest import GOOD_PASSWORD, Browser, assert_error, looks_french, parse_set_cookie
+from conftest import GOOD_PASSWORD, Browser, assert_error, free_port, looks_french, parse_set_cookie
+from test_downloads import Nginx
 
 PROXY = "127.0.0.2"
 
@@ -110,3 +113,41 @@ def test_trusted_proxies_must_be_ranges(proxied):
                         {"proxy_auth": {"trusted_proxies": "10.0.0.0/8, exemple.org"}}, csrf=True)
     err = assert_error(res, 422, "invalid_cidr")
     assert looks_french(err["message"]) and "exemple.org" in err["message"]
+
+
+def test_a_real_nginx_in_front_signs_in_whom_it_authenticated(proxied):
+    srv, admin = proxied
+    wait_proxy_on(srv)
+    port = free_port()
+    # nginx checks the password (HTTP basic authentication), then tells essaim who it was —
+    # replacing whatever Remote-User the browser sent — from the trusted address.
+    nginx = Nginx(f"""# 2)
+        location / {{
+            auth_basic "essaim";
+            auth_basic_user_file htpasswd;
+            proxy_pass http://127.0.0.1:{srv.port};
+            proxy_bind {PROXY};
+            proxy_set_header Host $http_host;
+            proxy_set_header Remote-User $remote_user;
+        }}""", port, files={"htpasswd": "marie:{PLAIN}mot-de-passe-de-marie\n"})
+    try:
+        basic = "Basic " + base64.b64encode(b"marie:mot-de-passe-de-marie").decode()
+        status, location, cookies, _ = via(port, "/api/auth/proxy?return_to=/torrents",
+                                           "127.0.0.1", {"Authorization": basic})
+        assert (status, location) == (302, "/torrents") and cookies.get("essaim_session")
+        status, _, _, body = via(port, "/api/me", "127.0.0.1", {"Authorization": basic}, cookies)
+        assert status == 200 and b'"username":"marie"' in body
+        # The browser's own Remote-User does not pass nginx: still Marie, not the admin.
+        status, _, forged, _ = via(port, "/api/auth/proxy", "127.0.0.1",
+                                   {"Authorization": basic, "Remote-User": srv.admin_username})
+        b = Browser(srv)
+        b.cookies.update(forged)
+        assert status == 302 and b.me().json["username"] == "marie"
+        # Without the password nginx answers itself; straight to essaim the header is nobody's.
+        status, *_ = via(port, "/api/auth/proxy", "127.0.0.1")
+        assert status == 401
+        status, location, cookies, _ = via(srv.port, "/api/auth/proxy", "127.0.0.1",
+                                           {"Remote-User": "marie"})
+        assert location == "/connexion?sso=proxy_untrusted" and "essaim_session" not in cookies
+    finally:
+        nginx.stop()

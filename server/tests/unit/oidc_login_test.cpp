@@ -72,6 +72,38 @@ TEST(OidcLogin, DiscoveryMustNameItselfAndUseHttps) {
     EXPECT_EQ(code_of("<html>"), "discovery_invalid");
 }
 
+TEST(OidcLogin, UserinfoAddsWhatTheIdTokenLeftOutForTheSameSubjectOnly) {
+    auto d = a::parse_discovery(discovery({{"userinfo_endpoint", "https://id.example.org/me"}}),
+                                "https://id.example.org", false);
+    EXPECT_EQ(d.userinfo_endpoint, "https://id.example.org/me");
+    // Not https:// (private targets not allowed): not used, the login does not fail for it.
+    EXPECT_EQ(a::parse_discovery(discovery({{"userinfo_endpoint", "http://id.example.org/me"}}),
+                                 "https://id.example.org", false)
+                  .userinfo_endpoint,
+              "");
+
+    a::IdToken t{"sub-1", {{"sub", "sub-1"}, {"name", "Signé"}}};
+    a::merge_userinfo(t, R"({"sub":"sub-1","name":"Pas signé","groups":["famille"],
+                             "email":"a@example.org","email_verified":true})");
+    EXPECT_EQ(t.claims.at("name").as_string(), "Signé");  // the ID token's claim wins
+    EXPECT_EQ(t.claims.at("groups").as_array().size(), 1u);
+    EXPECT_EQ(t.claims.at("email").as_string(), "a@example.org");
+    auto code = [&](std::string_view body) {
+        a::IdToken u{"sub-1", {{"sub", "sub-1"}}};
+        try {
+            a::merge_userinfo(u, body);
+            return std::string("ok");
+        } catch (const a::OidcError& e) {
+            EXPECT_TRUE(u.claims.size() == 1) << "nothing merged from a refused answer";
+            return e.code;
+        }
+    };
+    EXPECT_EQ(code(R"({"sub":"sub-2","groups":["admins"]})"), "userinfo_invalid");
+    EXPECT_EQ(code(R"({"groups":["admins"]})"), "userinfo_invalid");      // no subject at all
+    EXPECT_EQ(code("eyJhbGciOiJSUzI1NiJ9.e30.sig"), "userinfo_invalid");  // a signed JWT answer
+    EXPECT_EQ(code("[]"), "userinfo_invalid");
+}
+
 TEST(OidcLogin, TheCookieIsSealedBoundedAndOurs) {
     auto s = a::new_login(1000, "/torrents?scope=all");
     EXPECT_EQ(s.expires_at, 1000 + a::kLoginTtl);

@@ -44,7 +44,7 @@ PROVIDER_JS = HERE / "provider.mjs"
 MODULES_DIR = HERE.parent / "clients"  # holds node_modules/oidc-provider
 
 MUTATIONS = ("wrong_aud", "wrong_nonce", "expired", "wrong_iss", "forged", "alg_none", "hs256",
-             "unknown_kid", "replay")
+             "unknown_kid", "replay", "userinfo_other_sub")
 
 
 class OidcProviderError(RuntimeError):
@@ -72,10 +72,12 @@ class OidcProvider:
 
     def __init__(self, clients: list[dict], accounts: list[dict], *, id_token_ttl: int = 600,
                  keys: list[dict] | None = None, node: str | None = None,
-                 startup_timeout: float = 20.0):
+                 startup_timeout: float = 20.0, claims_in_id_token: bool = True):
         self.clients = clients
         self.accounts = accounts
         self.id_token_ttl = id_token_ttl
+        # False: groups, e-mail and profile only from userinfo (Authelia's and Zitadel's default).
+        self.claims_in_id_token = claims_in_id_token
         self.keys = keys
         self.node = node or os.environ.get("ESSAIM_NODE") or shutil.which("node") or "node"
         self.startup_timeout = startup_timeout
@@ -94,7 +96,8 @@ class OidcProvider:
             raise OidcProviderError("already started")
         self._tmpdir = tempfile.TemporaryDirectory(prefix="essaim-oidc-")
         cfg = {"clients": self.clients, "accounts": self.accounts,
-               "id_token_ttl": self.id_token_ttl}
+               "id_token_ttl": self.id_token_ttl,
+               "claims_in_id_token": self.claims_in_id_token}
         if self.keys:
             cfg["keys"] = self.keys
         cfg_path = Path(self._tmpdir.name) / "config.json"
@@ -205,8 +208,9 @@ class OidcProvider:
         return self._call("POST", "/_test/rotate", {"drop_old": bool(drop_old)})
 
     def mutate(self, kind: str | None) -> dict:
-        """The NEXT token response's id_token is replaced by a crafted one (see MUTATIONS);
-        None disarms a pending mutation."""
+        """The NEXT token response's id_token is replaced by a crafted one (see MUTATIONS) —
+        "userinfo_other_sub": the next userinfo answer names another subject instead; None
+        disarms a pending mutation."""
         if kind is not None and kind not in MUTATIONS:
             raise ValueError(f"unknown mutation {kind!r}; one of {MUTATIONS}")
         return self._call("POST", "/_test/mutate", {"kind": kind})

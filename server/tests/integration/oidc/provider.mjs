@@ -48,6 +48,9 @@ else if (args.configJson) config = JSON.parse(args.configJson);
 const clientsCfg = config.clients ?? [];
 const accountsCfg = config.accounts ?? [];
 const ID_TOKEN_TTL = Number(config.id_token_ttl ?? 600);
+// false: the scope claims (groups, e-mail, profile) only from userinfo, as Authelia and Zitadel do
+// by default; the ID token then holds sub, iss, aud, nonce and times only.
+const CLAIMS_IN_ID_TOKEN = config.claims_in_id_token ?? true;
 
 if (!Array.isArray(clientsCfg) || !clientsCfg.length) throw new Error('config.clients: at least one client');
 if (!Array.isArray(accountsCfg)) throw new Error('config.accounts must be an array');
@@ -161,10 +164,11 @@ const clients = clientsCfg.map((c) => {
 // ---------------------------------------------------------------------------------------------
 
 const MUTATIONS = new Set(['wrong_aud', 'wrong_nonce', 'expired', 'wrong_iss', 'forged', 'alg_none',
-  'hs256', 'unknown_kid', 'replay']);
+  'hs256', 'unknown_kid', 'replay', 'userinfo_other_sub']);
 let pendingMutation = null;
 let lastIdToken = null;
 let tokenResponses = 0;
+let userinfoResponses = 0;
 const logoutRequests = [];
 
 function craftIdToken(kind, original, clientSecret) {
@@ -355,7 +359,8 @@ function buildProvider() {
     },
     claims: scopeClaims,
     scopes: ['openid', 'profile', 'email', 'groups'],
-    conformIdTokenClaims: false, // scope claims (groups, email, profile) go in the ID token too
+    // false: scope claims (groups, email, profile) go in the ID token too (config.claims_in_id_token)
+    conformIdTokenClaims: !CLAIMS_IN_ID_TOKEN,
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     pkce: { required: () => true }, // S256 is the only method oidc-provider 9 knows
     responseTypes: ['code'],
@@ -407,6 +412,16 @@ ${Object.entries(out).map(([k, v]) => `<p><strong>${esc(k)}</strong> : <span cla
   // replaces it by the crafted one (the rest of the JSON response is left as the provider made it)
   p.use(async (ctx, next) => {
     await next();
+    if (ctx.oidc?.route === 'userinfo' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+      userinfoResponses += 1;
+      if (pendingMutation === 'userinfo_other_sub') {
+        // Someone else's claims for this access token (OIDC Core §5.3.2: the client must compare).
+        pendingMutation = null;
+        ctx.body = { ...ctx.body, sub: 'sub-quelqu-un-d-autre', groups: ['admins'] };
+        process.stderr.write('oidc-test-provider: userinfo mutated (userinfo_other_sub)\n');
+      }
+      return;
+    }
     if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
     const body = ctx.body;
     if (!body || typeof body !== 'object' || typeof body.id_token !== 'string') return;
@@ -418,7 +433,7 @@ ${Object.entries(out).map(([k, v]) => `<p><strong>${esc(k)}</strong> : <span cla
       process.stderr.write(`oidc-test-provider: token response ${tokenResponses}: id_token replayed\n`);
       return;
     }
-    if (pendingMutation) {
+    if (pendingMutation && pendingMutation !== 'userinfo_other_sub') {
       const kind = pendingMutation;
       pendingMutation = null;
       const client = clients.find((c) => c.client_id === ctx.oidc.client?.clientId) ?? clients[0];
@@ -530,6 +545,7 @@ async function handleTest(req, res, url) {
       jwks: { keys: publicJwks() },
       pending_mutation: pendingMutation,
       token_responses: tokenResponses,
+      userinfo_responses: userinfoResponses,
       logouts: logoutRequests.length,
     });
   }

@@ -45,6 +45,11 @@ export function redirectUri(test: TestState<OidcTest>, origin: string): string {
   return `${origin}${CALLBACK_PATH}`;
 }
 
+/** Where the provider sends the browser after its logout: essaim's sign-in page, beside the callback. */
+export function postLogoutUri(redirect: string): string {
+  return `${redirect.endsWith(CALLBACK_PATH) ? redirect.slice(0, -CALLBACK_PATH.length) : redirect}/connexion`;
+}
+
 type Text = 'issuer' | 'client_id' | 'scopes' | 'group_claim' | 'group_map' | 'display_name' | 'break_glass_admin';
 
 const textsOf = (s: OidcSettings): Record<Text, string> => ({
@@ -236,21 +241,41 @@ export function OidcSection({ initial, titleId }: { initial: OidcSettings; title
           </>
         )}
       />
-      <div className="flex flex-col gap-1 border-t border-stone-200 pt-4 dark:border-stone-800">
-        <h3 className="text-sm font-medium text-stone-800 dark:text-stone-200">{t('adminSettings.oidc.redirectUri')}</h3>
-        <div className="flex items-center gap-2">
-          <code
-            data-testid="oidc-redirect-uri"
-            className="min-w-0 flex-1 rounded-md border border-stone-200 bg-stone-50 px-3 py-2 font-mono text-xs [overflow-wrap:anywhere] dark:border-stone-700 dark:bg-stone-950"
-          >
-            {uri}
-          </code>
-          <CopyButton text={uri} label={t('adminSettings.oidc.redirectUriCopy')} />
-        </div>
-        <p className="text-sm text-stone-600 dark:text-stone-400">
-          {t('adminSettings.oidc.redirectUriHint')}
-        </p>
+      <div className="flex flex-col gap-4 border-t border-stone-200 pt-4 dark:border-stone-800">
+        <UriToCopy
+          testId="oidc-redirect-uri"
+          uri={uri}
+          title={t('adminSettings.oidc.redirectUri')}
+          copy={t('adminSettings.oidc.redirectUriCopy')}
+          hint={t('adminSettings.oidc.redirectUriHint')}
+        />
+        <UriToCopy
+          testId="oidc-post-logout-uri"
+          uri={postLogoutUri(uri)}
+          title={t('adminSettings.oidc.postLogoutUri')}
+          copy={t('adminSettings.oidc.postLogoutUriCopy')}
+          hint={t('adminSettings.oidc.postLogoutUriHint')}
+        />
       </div>
     </form>
+  );
+}
+
+/** An address the administrator registers at the provider, with a copy button. */
+function UriToCopy({ testId, uri, title, copy, hint }: { testId: string; uri: string; title: string; copy: string; hint: string }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <h3 className="text-sm font-medium text-stone-800 dark:text-stone-200">{title}</h3>
+      <div className="flex items-center gap-2">
+        <code
+          data-testid={testId}
+          className="min-w-0 flex-1 rounded-md border border-stone-200 bg-stone-50 px-3 py-2 font-mono text-xs [overflow-wrap:anywhere] dark:border-stone-700 dark:bg-stone-950"
+        >
+          {uri}
+        </code>
+        <CopyButton text={uri} label={copy} />
+      </div>
+      <p className="text-sm text-stone-600 dark:text-stone-400">{hint}</p>
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { SettingsPage } from './SettingsPage';
 import type { AdminSettings, OidcSettings } from './api';
-import { redirectUri } from './OidcSection';
+import { postLogoutUri, redirectUri } from './OidcSection';
 import { joinTtl, splitTtl } from './DownloadsSection';
 import { alice, errorResponse, jsonResponse, mockFetch, renderWithProviders } from '../../../test/utils';
 import type { User } from '../../../api/types';
@@ -816,6 +816,11 @@ describe('Réglages: single sign-on', () => {
     expect(redirectUri(done('https://seed.example/api/auth/oidc/callback'), 'https://essaim.lan')).toBe(
       'https://seed.example/api/auth/oidc/callback',
     );
+  });
+
+  it("gives the address to come back to after the provider's logout: the sign-in page", () => {
+    expect(postLogoutUri('https://seed.example/api/auth/oidc/callback')).toBe('https://seed.example/connexion');
+    expect(postLogoutUri('https://seed.example/sous/api/auth/oidc/callback')).toBe('https://seed.example/sous/connexion');
   });
 
   it('saves the authenticating proxy on its own, errors at their field', async () => {
