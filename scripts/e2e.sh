@@ -33,9 +33,9 @@ cd "$ROOT/web"
 # The tours that repeat one walk per width and theme run, in `make test`, once per width and
 # once per theme rather than for every pair, which keeps CI within its 40-min budget: the page
 # tour (screenshots.spec.ts "pages W theme": the header at each width; a theme changes no layout)
-# in the light theme; axe's walk (a11y.spec.ts: colour contrast is per theme) at 1280 light and
+# in the light theme, at 1280 and 390 (1024's columns are list.spec.ts's own test); axe's walk (a11y.spec.ts: colour contrast is per theme) at 1280 light and
 # 390 dark; the picture tours (screenshots, stockage) desktop light and phone dark.
 # E2E_ALL=1 runs every pair; `make screenshots` takes the page tour in both themes.
 SKIP='^$'
-[ "${E2E_ALL:-0}" = 1 ] || SKIP='pages [0-9]+ dark$|a11y 1280 dark$|a11y 390 light$|(screenshots|stockage) bureau dark$|(screenshots|stockage) telephone light$'
+[ "${E2E_ALL:-0}" = 1 ] || SKIP='pages [0-9]+ dark$|pages 1024 light$|a11y 1280 dark$|a11y 390 light$|(screenshots|stockage) bureau dark$|(screenshots|stockage) telephone light$'
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm run --silent e2e -- --grep-invert "$SKIP" "$@"

@@ -189,6 +189,7 @@ http::Response update(const Context& ctx, http::Request& req) {
         store::write(ctx.store, settings::default_group, g.name);
     bool limits_changed =
         std::find(changed.begin(), changed.end(), json::value("limits")) != changed.end();
+    recheck_live_sockets(ctx);  // its members' sockets are filtered with the old permissions
     audit(ctx, a, req, "group.update", "group", std::to_string(g.id),
           {{"name", g.name},
            {"changed", std::move(changed)},
@@ -217,6 +218,7 @@ http::Response remove(const Context& ctx, http::Request& req) {
         throw ApiError(409, "group_not_empty", "Ce groupe a encore des membres.");
     }
     audit(ctx, a, req, "group.delete", "group", std::to_string(g.id), {{"name", g.name}});
+    recheck_live_sockets(ctx);
     return http::Response::no_content();
 }
 

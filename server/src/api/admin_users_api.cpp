@@ -175,6 +175,7 @@ http::Response update(const Context& ctx, http::Request& req) {
     if (up.role && *up.role != target.role) action = "user.role";
     audit(ctx, a, req, action, "user", std::to_string(target.id),
           {{"username", target.username}, {"changed", changed}});
+    recheck_live_sockets(ctx);  // a new role, group or state: its sockets close now
     auto snap = ctx.registry ? ctx.registry->snapshot() : nullptr;
     return http::Response::json(
         200, admin_user_json(load_user(ctx, target.id),
@@ -192,6 +193,7 @@ http::Response reset(const Context& ctx, http::Request& req) {
     auth::set_password(ctx.store, target.id, password);
     audit(ctx, a, req, "user.password_reset", "user", std::to_string(target.id),
           {{"username", target.username}});
+    recheck_live_sockets(ctx);  // a reset ends the user's sessions
     return http::Response::json(
         200, json::object{{"password", generated ? json::value(password) : json::value(nullptr)}});
 }
@@ -227,6 +229,7 @@ asio::awaitable<http::Response> remove(const Context& ctx, http::Request& req) {
     }
     ctx.store.delete_user(target.id);
     audit(ctx, a, req, "user.delete", "user", std::to_string(target.id), details);
+    recheck_live_sockets(ctx);
     ctx.registry->rows_rewritten();  // the user's name leaves every list, on every instance
     ctx.servers->poke_all();
     co_return http::Response::no_content();

@@ -104,6 +104,7 @@ http::Response do_logout(const Context& ctx, http::Request& req) {
                            "réessayez.");
         ctx.sessions.revoke(a->session_id);
         audit(ctx, *a, req, "user.logout", "user", std::to_string(a->user.id));
+        recheck_live_sockets(ctx);  // that session's sockets close now
         provider_page = provider_logout_url(ctx, req, a->session_id);
     }
     // Signed in through the provider: the browser goes on to its logout page.

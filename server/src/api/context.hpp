@@ -58,6 +58,9 @@ struct Context {
     // Several instances on one PostgreSQL: {"role": "leader"|"follower", "id": …} for
     // /api/health. Unset with SQLite (one process, nothing to show).
     std::function<boost::json::object()> instance;
+    // Live sockets re-check their session and permissions now (api/live_hub.hpp; set by
+    // `serve`): after a change to a user, a group or a session. Unset: nothing to tell.
+    std::function<void()> recheck_live;
     // The listener's connection and body counters, for /metrics (set by `serve`).
     const http::ServerCounters* connections = nullptr;
     // The database's answer to the last ping (`serve` pings every 2 s on the worker pool), so
@@ -111,6 +114,11 @@ auth::FolderInUse folder_in_use(const Context& ctx);
 boost::json::object user_json(const store::User& u);
 // user_json + the user's usage against their group's limits (GET /api/me, login, register).
 boost::json::object me_json(const Context& ctx, const store::User& u);
+
+// After a change to a user, a group or a session: ctx.recheck_live when set.
+inline void recheck_live_sockets(const Context& ctx) {
+    if (ctx.recheck_live) ctx.recheck_live();
+}
 
 void register_health_routes(http::Router& r, const Context& ctx);
 void register_auth_routes(http::Router& r, const Context& ctx);

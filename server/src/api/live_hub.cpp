@@ -32,6 +32,7 @@ struct LiveHub::Client {
     std::deque<std::shared_ptr<const std::string>> queue;  // touched on the client's executor only
     bool closing = false;
     bool replaced = false;    // closed for a newer socket of its user (client's executor)
+    bool check_now = false;   // recheck_all asked (client's executor)
     std::uint64_t order = 0;  // under LiveHub::mu_
     bool evicted = false;     // under LiveHub::mu_: already chosen to make room
     static constexpr std::size_t kMaxQueue = 256;
@@ -97,6 +98,15 @@ void LiveHub::send_to_chart_viewers(std::string message) {
     for (const auto& client : clients_)
         if (client->see_charts)
             asio::post(client->wake.get_executor(), [client, m] { client->push(m); });
+}
+
+void LiveHub::recheck_all() {
+    std::lock_guard lock(mu_);
+    for (const auto& client : clients_)
+        asio::post(client->wake.get_executor(), [client] {
+            client->check_now = true;
+            client->wake.cancel();
+        });
 }
 
 std::size_t LiveHub::clients() const {
@@ -250,7 +260,8 @@ asio::awaitable<void> LiveHub::run(http::WebSocket ws, std::shared_ptr<void> sta
                                         asio::as_tuple(asio::use_awaitable));
                 co_return;
             }
-            if (std::chrono::steady_clock::now() >= next_check) {
+            if (client->check_now || std::chrono::steady_clock::now() >= next_check) {
+                client->check_now = false;
                 next_check = std::chrono::steady_clock::now() + std::chrono::seconds(30);
                 auto still = ctx_.sessions.authenticate(client->request);
                 if (!still || still->session_id != client->session_id) {

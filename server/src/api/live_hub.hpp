@@ -5,7 +5,8 @@
 // several qBittorrent servers each applies its own updates, and a one-second window added up
 // to a second to a change that had just arrived (server/bench, issue 20).
 // Slow consumers are disconnected (bounded queue); sessions are re-checked every 30 s so a
-// logout or a disabled account closes the socket.
+// logout or a disabled account closes the socket — at once when the change was made through
+// this instance (recheck_all, after a user's, a group's or a session's change).
 // At most cfg.max_websockets_per_user (default 20) sockets per user: a new one closes that
 // user's OLDEST socket (close code 1008, French reason), so that a user with many tabs keeps a
 // working one where they look, and one account cannot hold thousands of sockets.
@@ -38,6 +39,9 @@ class LiveHub : public http::WebSocketEndpoint, public std::enable_shared_from_t
                                             std::shared_ptr<void>& state) override;
     boost::asio::awaitable<void> run(http::WebSocket ws, std::shared_ptr<void> state) override;
     std::size_t clients() const;
+    // Every socket checks its session and its user's permissions now, not at its next 30 s
+    // check: an administrator changed a user or a group, or a session ended, on this instance.
+    void recheck_all();
     // Sends `message` to every open socket of that user (notifications).
     void send_to_user(std::int64_t user_id, std::string message);
     // Sends `message` to every socket whose user may see the speed charts.

@@ -83,6 +83,7 @@ http::Response change_password(const Context& ctx, http::Request& req) {
     // Every token issued before is dead, on every device (this browser gets a new one below).
     auth::set_password(ctx.store, a.user.id, fresh, "new_password");
     audit(ctx, a, req, "user.password_change", "user", std::to_string(a.user.id));
+    recheck_live_sockets(ctx);  // the user's other sessions ended
     auto user = ctx.store.user_by_id(a.user.id);
     if (!user) throw std::runtime_error("user vanished");
     // This browser stays signed in with a fresh session.

@@ -227,6 +227,7 @@ int serve(const config::Config& cfg) {
     ctx.connections = &server.counters();
     auto hub = std::make_shared<api::LiveHub>(ctx);
     hub->attach();
+    ctx.recheck_live = [hub] { hub->recheck_all(); };
     // Once a second: the latest snapshot's speeds into the history, and to the charts.
     asio::steady_timer sampler(ioc);
     std::function<void()> sample = [&] {
