@@ -66,9 +66,11 @@ test-unit: server
 
 # The pure modules (auth, store, router, config…) and their tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer; the network layer is exercised by the integration tests.
+# -g1: line tables only — ASan's and UBSan's reports keep file:line, and the build is ~1.3×
+# faster than with -g (292 s against 377 s, built one after the other on the CI machine).
 test-asan: deps
 	@echo "== C++ unit tests under -fsanitize=address,undefined"
-	@cmake -S server -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+	@cmake -S server -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DESSAIM_SANITIZE=ON -DESSAIM_BUILD_SERVER=OFF -DESSAIM_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
