@@ -32,9 +32,7 @@ http::Response signed_in(const Context& ctx, const store::User& u, const http::R
 
 http::Response do_register(const Context& ctx, http::Request& req) {
     auto body = parse_json_object(req);
-    // Passwords off: accounts come from the identity provider, not from a sign-up form.
-    if (!store::flag(ctx.store, settings::registration_open) ||
-        !store::flag(ctx.store, settings::local_login))
+    if (!registration_open(ctx))
         throw ApiError(403, "registration_closed",
                        "Les inscriptions sont fermées. Demandez un compte à l'administrateur.");
     auth::NewAccount na;

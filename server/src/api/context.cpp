@@ -10,6 +10,7 @@
 #include "qbt/servers.hpp"
 #include "qbt/usage.hpp"
 #include "store/audit.hpp"
+#include "store/settings_view.hpp"
 #include "util/strings.hpp"
 
 #include <boost/json.hpp>
@@ -154,6 +155,11 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
     with_app["via_token"] = a.token->name;
     store::audit(ctx.store, store::Actor::of(a.user, req.remote_ip), action, target_type, target_id,
                  with_app);
+}
+
+bool registration_open(const Context& ctx) {
+    return store::flag(ctx.store, settings::registration_open) &&
+           store::flag(ctx.store, settings::local_login);
 }
 
 auth::FolderInUse folder_in_use(const Context& ctx) {

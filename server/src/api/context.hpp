@@ -111,6 +111,10 @@ void audit(const Context& ctx, const auth::Authed& a, const http::Request& req,
 // machine's disk or among qBittorrent's torrents.
 auth::FolderInUse folder_in_use(const Context& ctx);
 
+// Whether anyone may sign up (POST /api/auth/register, /api/instance): registration is open and
+// passwords sign in (with them off, accounts come from the identity provider).
+bool registration_open(const Context& ctx);
+
 boost::json::object user_json(const store::User& u);
 // user_json + the user's usage against their group's limits (GET /api/me, login, register).
 boost::json::object me_json(const Context& ctx, const store::User& u);

@@ -39,8 +39,7 @@ void register_health_routes(http::Router& r, const Context& ctx) {
     r.add(
         "GET", "/api/instance",
         [&ctx](http::Request&) {
-            auto open = store::flag(ctx.store, settings::registration_open) &&
-                        store::flag(ctx.store, settings::local_login);
+            auto open = registration_open(ctx);
             boost::json::object body{
                 {"site_name", store::text(ctx.store, settings::site_name)},
                 {"registration_open", open},
