@@ -192,7 +192,7 @@ asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& 
     auto body = bulk ? parse_json_object(req) : json::object{};
     auto snap = ctx.registry->snapshot();
     auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
-    if (!bulk && !targets.front()->in_qbt)
+    if (!bulk && !targets.front()->in_qbt && !targets.front()->stale)
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
     co_await pause_torrents(ctx, a, req, targets, pause);

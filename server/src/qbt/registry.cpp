@@ -209,6 +209,15 @@ Entry Registry::live_entry(std::int64_t server, const Source& src, const Torrent
 
 // A torrent essaim knows from its row only: just added (not yet listed by qBittorrent), or
 // removed from qBittorrent.
+// A torrent essaim knows only from its row (not listed by its server, or not yet) is stale too
+// while that server does not answer: its state is essaim's guess, not qBittorrent's word.
+bool Registry::row_stale_locked(const store::TorrentRow& r) const {
+    if (r.removed_at) return false;
+    auto src = sources_.find(r.server_id);
+    return src != sources_.end() && src->second.link != LinkState::ok &&
+           src->second.link != LinkState::unconfigured;
+}
+
 Entry Registry::row_entry(const store::TorrentRow& r) const {
     Entry e;
     e.hash = r.qbt_hash;
@@ -218,6 +227,7 @@ Entry Registry::row_entry(const store::TorrentRow& r) const {
     take_row(e, r);
     e.server = r.server_id;
     e.removed = r.removed_at.has_value();
+    e.stale = row_stale_locked(r);
     e.state = e.removed ? "removed" : (r.source == "magnet" ? "metadata" : "checking");
     e.size = r.size.value_or(0);
     e.added_on = r.added_at;
@@ -583,6 +593,7 @@ void Registry::rebuild_locked(const MainDataDelta* delta, bool all_dirty, bool l
         id.row_id = r.id;
         id.owner_id = r.owner_id;
         id.removed = r.removed_at.has_value();
+        id.stale = row_stale_locked(r);
         if (auto old = dirty.count(r.qbt_hash) ? nullptr : reuse(id))
             s->entries.push_back(std::move(old));
         else

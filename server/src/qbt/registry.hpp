@@ -261,6 +261,7 @@ class Registry {
     Entry live_entry(std::int64_t server, const Source& src, const TorrentInfo& t,
                      const store::TorrentRow* row) const;
     Entry row_entry(const store::TorrentRow& r) const;
+    bool row_stale_locked(const store::TorrentRow& r) const;
     void place(Entry& e) const;
     // The row of a torrent qBittorrent lists (a live one first), or nullptr / npos.
     std::size_t row_for_locked(const TorrentInfo& t) const;

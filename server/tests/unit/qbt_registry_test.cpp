@@ -122,6 +122,42 @@ TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
     EXPECT_EQ(rows[0].hash_v2, "2222222222222222222222222222222222222222aaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
+// A torrent essaim added but its server never listed (the server died first) is shown from its
+// row: while that server does not answer it is stale like the listed ones, not "metadata" as if
+// qBittorrent had said so.
+TEST(Registry, RowOnlyEntryIsStaleWhileItsServerIsDown) {
+    TempStore ts;
+    qbt::Registry r(*ts.s);
+    r.set_renderer(api::render_entry);
+    r.load();
+    r.apply(md(kFull));
+    store::TorrentRow row;
+    row.qbt_hash = "3333333333333333333333333333333333333333";
+    row.hash_v1 = row.qbt_hash;
+    row.owner_id = 1;
+    row.source = "magnet";
+    row.name = "Jamais listé";
+    row.added_at = now();
+    r.add_row(row);
+    EXPECT_FALSE(r.snapshot()->find(row.qbt_hash)->stale);
+    EXPECT_FALSE(r.snapshot()->find("aaaa")->stale);
+
+    r.set_link(1, qbt::LinkState::down, "qBittorrent est injoignable.");
+    auto snap = r.snapshot();
+    EXPECT_TRUE(snap->find(row.qbt_hash)->stale);
+    EXPECT_TRUE(snap->find("aaaa")->stale);
+    auto body = json::parse(*api::list_body(*snap, {1, false, false, false}, api::Scope::mine));
+    bool listed_stale = false;
+    for (const auto& t : body.as_object().at("torrents").as_array())
+        if (t.as_object().at("hash").as_string() == row.qbt_hash)
+            listed_stale = t.at("stale").as_bool();
+    EXPECT_TRUE(listed_stale);
+
+    r.apply(md(R"({"rid":2,"torrents":{}})"));  // back: fresh again
+    EXPECT_FALSE(r.snapshot()->find(row.qbt_hash)->stale);
+    EXPECT_FALSE(r.snapshot()->find("aaaa")->stale);
+}
+
 // Two instances on one database (app/cluster.hpp): the leader's registry is fed by qBittorrent,
 // the follower's by the same maindata documents; rows written by one reach the other through
 // reload_rows(), and only changed torrents are republished.
