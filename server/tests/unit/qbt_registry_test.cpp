@@ -44,6 +44,19 @@ std::int64_t now() {
     return static_cast<std::int64_t>(std::time(nullptr));
 }
 
+// The row essaim writes when a user adds a torrent (source "magnet", "file"…) or is given one.
+store::TorrentRow new_row(const char* hash, std::int64_t owner, const char* source,
+                          const char* name = "") {
+    store::TorrentRow row;
+    row.qbt_hash = hash;
+    row.hash_v1 = row.qbt_hash;
+    row.owner_id = owner;
+    row.source = source;
+    row.name = name;
+    row.added_at = now();
+    return row;
+}
+
 }  // namespace
 
 TEST(Registry, OwnershipTagsAndReconcile) {
@@ -92,13 +105,8 @@ TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
     r.set_renderer(api::render_entry);
     r.load();
     r.apply(md(R"({"rid":1,"full_update":true,"torrents":{}})"));
-    store::TorrentRow row;
-    row.qbt_hash = "1111111111111111111111111111111111111111";  // the v1 btih of a hybrid
-    row.hash_v1 = row.qbt_hash;
-    row.owner_id = 2;
-    row.source = "magnet";
-    row.name = "Hybride";
-    row.added_at = now();
+    // The v1 btih of a hybrid.
+    auto row = new_row("1111111111111111111111111111111111111111", 2, "magnet", "Hybride");
     r.add_row(row);
     auto snap = r.snapshot();
     ASSERT_TRUE(snap->find(row.qbt_hash));
@@ -131,13 +139,7 @@ TEST(Registry, RowOnlyEntryIsStaleWhileItsServerIsDown) {
     r.set_renderer(api::render_entry);
     r.load();
     r.apply(md(kFull));
-    store::TorrentRow row;
-    row.qbt_hash = "3333333333333333333333333333333333333333";
-    row.hash_v1 = row.qbt_hash;
-    row.owner_id = 1;
-    row.source = "magnet";
-    row.name = "Jamais listé";
-    row.added_at = now();
+    auto row = new_row("3333333333333333333333333333333333333333", 1, "magnet", "Jamais listé");
     r.add_row(row);
     EXPECT_FALSE(r.snapshot()->find(row.qbt_hash)->stale);
     EXPECT_FALSE(r.snapshot()->find("aaaa")->stale);
@@ -177,14 +179,7 @@ TEST(Registry, RowsWrittenByAnotherInstanceAreReloaded) {
     EXPECT_FALSE(leader.snapshot()->find("bbbb")->owner_id);
 
     // The follower records ownership of bbbb (as an add through it would).
-    store::TorrentRow row;
-    row.qbt_hash = "bbbb";
-    row.hash_v1 = "bbbb";
-    row.owner_id = 2;
-    row.source = "assigned";
-    row.name = "B";
-    row.added_at = now();
-    follower.add_row(row);
+    follower.add_row(new_row("bbbb", 2, "assigned", "B"));
     EXPECT_EQ(follower.snapshot()->find("bbbb")->owner_id, 2);
     EXPECT_FALSE(leader.snapshot()->find("bbbb")->owner_id);  // not yet known there
 
@@ -211,10 +206,7 @@ TEST(Registry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
     r.apply(md(R"({"rid":2,"torrents_removed":["aaaa"]})"));
     EXPECT_FALSE(r.snapshot()->find("aaaa"));
 
-    store::TorrentRow row;
-    row.qbt_hash = "cccc";
-    row.owner_id = 1;
-    row.source = "file";
+    auto row = new_row("cccc", 1, "file");
     row.added_at = now() - 1000;  // older than the grace period
     r.add_row(row);
     auto rep = r.reconcile(now());
