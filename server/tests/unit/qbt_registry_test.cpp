@@ -57,13 +57,20 @@ store::TorrentRow new_row(const char* hash, std::int64_t owner, const char* sour
     return row;
 }
 
+// A registry on a fresh store, loaded, rendering entries as the API does.
+class LoadedRegistry : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        r.set_renderer(api::render_entry);
+        r.load();
+    }
+    TempStore ts;
+    qbt::Registry r{*ts.s};
+};
+
 }  // namespace
 
-TEST(Registry, OwnershipTagsAndReconcile) {
-    TempStore ts;
-    qbt::Registry r(*ts.s);
-    r.set_renderer(api::render_entry);
-    r.load();
+TEST_F(LoadedRegistry, OwnershipTagsAndReconcile) {
     std::vector<qbt::Change> changes;
     r.on_change([&](const qbt::Change& c) { changes.push_back(c); });
     r.apply(md(kFull));
@@ -99,11 +106,7 @@ TEST(Registry, OwnershipTagsAndReconcile) {
               api::list_body(*snap, alice, api::Scope::mine));
 }
 
-TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
-    TempStore ts;
-    qbt::Registry r(*ts.s);
-    r.set_renderer(api::render_entry);
-    r.load();
+TEST_F(LoadedRegistry, AddRowPendingThenRelinkOfHybridMagnet) {
     r.apply(md(R"({"rid":1,"full_update":true,"torrents":{}})"));
     // The v1 btih of a hybrid.
     auto row = new_row("1111111111111111111111111111111111111111", 2, "magnet", "Hybride");
@@ -133,11 +136,7 @@ TEST(Registry, AddRowPendingThenRelinkOfHybridMagnet) {
 // A torrent essaim added but its server never listed (the server died first) is shown from its
 // row: while that server does not answer it is stale like the listed ones, not "metadata" as if
 // qBittorrent had said so.
-TEST(Registry, RowOnlyEntryIsStaleWhileItsServerIsDown) {
-    TempStore ts;
-    qbt::Registry r(*ts.s);
-    r.set_renderer(api::render_entry);
-    r.load();
+TEST_F(LoadedRegistry, RowOnlyEntryIsStaleWhileItsServerIsDown) {
     r.apply(md(kFull));
     auto row = new_row("3333333333333333333333333333333333333333", 1, "magnet", "Jamais listé");
     r.add_row(row);
@@ -195,11 +194,7 @@ TEST(Registry, RowsWrittenByAnotherInstanceAreReloaded) {
     EXPECT_EQ(told, 1);  // the other instances are told to reload
 }
 
-TEST(Registry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
-    TempStore ts;
-    qbt::Registry r(*ts.s);
-    r.set_renderer(api::render_entry);
-    r.load();
+TEST_F(LoadedRegistry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
     r.apply(md(kFull));
     r.reconcile(now());  // aaaa gets its row from the tag
     r.mark_removed("aaaa", now());
@@ -217,11 +212,7 @@ TEST(Registry, DeletedThroughEssaimDisappearsVanishedStaysAsRemoved) {
     EXPECT_EQ(e->state, "removed");
 }
 
-TEST(Registry, DeltaMessagesAreFilteredPerViewer) {
-    TempStore ts;
-    qbt::Registry r(*ts.s);
-    r.set_renderer(api::render_entry);
-    r.load();
+TEST_F(LoadedRegistry, DeltaMessagesAreFilteredPerViewer) {
     std::vector<qbt::Change> changes;
     r.on_change([&](const qbt::Change& c) { changes.push_back(c); });
     r.apply(md(kFull));
