@@ -60,7 +60,7 @@ test: build format-check check-modules test-unit test-alongside test-e2e test-pa
 # The integration suite mostly waits (on qBittorrent, timers, sockets) while the sanitizer build,
 # the fuzz smoke run and the web unit tests only compute: `make test` runs those meanwhile, at
 # nice 19 so that the suite keeps the CPU whenever it wants it (scripts/alongside.sh). They all
-# end before the suite does, which takes about 11 of the 40 minutes off a CI run.
+# end before the suite does: 705 s instead of 1,067 s one after the other (docs/decisions.md).
 test-alongside: server
 	@scripts/alongside.sh "$(MAKE) --no-print-directory test-asan test-fuzz test-web" -- \
 	  $(MAKE) --no-print-directory test-integration
