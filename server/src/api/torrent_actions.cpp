@@ -69,22 +69,12 @@ void require_usable_servers(const Context& ctx, const Targets& targets) {
     }
 }
 
-// A torrent its server has not listed (yet) while that server does not answer: whether it is
-// there cannot be known, so 503 as for a listed one, not 409 "no longer on the server".
-void require_answering_servers(const Targets& targets) {
-    for (const auto* e : targets)
-        if (!e->in_qbt && e->stale)
-            rethrow_qbt(qbt::QbtError(qbt::FailKind::unreachable,
-                                      "le serveur de ce torrent ne répond pas"));
-}
-
 }  // namespace
 
 asio::awaitable<void> pause_torrents(const Context& ctx, const auth::Authed& a,
                                      const http::Request& req, const Targets& targets, bool pause) {
     auth::require_pause(a.user);
     require_usable_servers(ctx, targets);
-    require_answering_servers(targets);
     auto by_server = qbt::hashes_by_server(targets);
     if (by_server.empty())
         throw ApiError(409, "torrent_not_in_qbittorrent",

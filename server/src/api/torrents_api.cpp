@@ -192,6 +192,8 @@ asio::awaitable<http::Response> pause_resume(const Context& ctx, http::Request& 
     auto body = bulk ? parse_json_object(req) : json::object{};
     auto snap = ctx.registry->snapshot();
     auto targets = targets_of(*snap, a, req, bulk ? &body : nullptr);
+    // Not listed while its server answers: gone. While it does not (stale), whether it is there
+    // cannot be known: asked like a listed one, the call to that server answers 503.
     if (!bulk && !targets.front()->in_qbt && !targets.front()->stale)
         throw ApiError(409, "torrent_not_in_qbittorrent",
                        "Ce torrent n'est pas (ou plus) sur le serveur qBittorrent.");
